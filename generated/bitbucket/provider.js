@@ -6,4 +6,2437 @@ export const provider = {
   id: "bitbucket",
   name: "Bitbucket Cloud",
   baseUrl: "https://api.bitbucket.org/2.0",
+  security: {
+    schemes: {
+      api_key: {
+        type: "apiKey",
+        in: "header",
+        name: "Authorization",
+      },
+      basic: {
+        type: "http",
+        scheme: "basic",
+      },
+      oauth2: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://bitbucket.org/site/oauth2/authorize",
+            tokenUrl: "https://bitbucket.org/site/oauth2/access_token",
+            scopes: [
+              "account",
+              "account:write",
+              "email",
+              "issue",
+              "issue:write",
+              "pipeline",
+              "pipeline:variable",
+              "pipeline:write",
+              "project",
+              "project:admin",
+              "pullrequest",
+              "pullrequest:write",
+              "repository",
+              "repository:admin",
+              "repository:delete",
+              "repository:write",
+              "runner",
+              "runner:write",
+              "snippet",
+              "snippet:write",
+              "team",
+              "team:write",
+              "webhook",
+              "wiki",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      deleteAddon: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteAddonLinkersByLinkerKeyValues: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteAddonLinkersByLinkerKeyValuesByValueId: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlug: [
+        {
+          oauth2: ["repository:delete"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugBranchRestrictionsById: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugCommitByCommitApprove: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugCommitByCommitCommentsByCommentId: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugDefaultReviewersByTargetUsername: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugDeployKeysByKeyId: [
+        {
+          oauth2: ["repository", "repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugDownloadsByFilename: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugHooksByUid: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugIssuesByIssueId: [
+        {
+          oauth2: ["issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdAttachmentsByPath: [
+        {
+          oauth2: ["issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdCommentsByCommentId: [
+        {
+          oauth2: ["issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdVote: [
+        {
+          oauth2: ["account:write", "issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdWatch: [
+        {
+          oauth2: ["account:write", "issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugPermissionsConfigGroupsByGroupSlug: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsersBySelectedUserId: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdApprove: [
+        {
+          oauth2: ["pullrequest:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentId: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentIdResolve: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdRequestChanges: [
+        {
+          oauth2: ["pullrequest:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugRefsBranchesByName: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteRepositoriesByWorkspaceByRepoSlugRefsTagsByName: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteSnippetsByWorkspaceByEncodedId: [
+        {
+          oauth2: ["snippet:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteSnippetsByWorkspaceByEncodedIdByNodeId: [
+        {
+          oauth2: ["snippet:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteSnippetsByWorkspaceByEncodedIdCommentsByCommentId: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteSnippetsByWorkspaceByEncodedIdWatch: [
+        {
+          oauth2: ["snippet:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteUsersBySelectedUserSshKeysByKeyId: [
+        {
+          oauth2: ["account:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteWorkspacesByWorkspaceHooksByUid: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteWorkspacesByWorkspaceProjectsByProjectKey: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewersBySelectedUser: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      deleteWorkspacesByWorkspaceProjectsByProjectKeyDeployKeysByKeyId: [
+        {
+          oauth2: ["project", "project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getAddonLinkers: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getAddonLinkersByLinkerKey: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getAddonLinkersByLinkerKeyValues: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getAddonLinkersByLinkerKeyValuesByValueId: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getHookEvents: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getHookEventsBySubjectType: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getPullrequestsBySelectedUser: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositories: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspace: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlug: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugBranchRestrictions: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugBranchRestrictionsById: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugBranchingModel: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugBranchingModelSettings: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugCommitByCommit: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugCommitByCommitComments: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugCommitByCommitCommentsByCommentId: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugCommitByCommitStatuses: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugCommitByCommitStatusesBuildByKey: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugCommits: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugCommitsByRevision: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugComponents: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugComponentsByComponentId: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugDefaultReviewers: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugDefaultReviewersByTargetUsername: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugDeployKeys: [
+        {
+          oauth2: ["repository", "repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugDeployKeysByKeyId: [
+        {
+          oauth2: ["repository", "repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugDiffBySpec: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugDiffstatBySpec: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugDownloads: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugDownloadsByFilename: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugEffectiveBranchingModel: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugEffectiveDefaultReviewers: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugFilehistoryByCommitByPath: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugForks: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugHooks: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugHooksByUid: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssues: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesByIssueId: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdAttachments: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdAttachmentsByPath: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdChanges: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdChangesByChangeId: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdComments: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdCommentsByCommentId: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdVote: [
+        {
+          oauth2: ["account", "issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdWatch: [
+        {
+          oauth2: ["account", "issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesExportRepoNameIssuesTaskIdZip: [
+        {
+          oauth2: ["issue", "repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugIssuesImport: [
+        {
+          oauth2: ["issue:write", "repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugMergeBaseByRevspec: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugMilestones: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugMilestonesByMilestoneId: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugOverrideSettings: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPatchBySpec: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPermissionsConfigGroups: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPermissionsConfigGroupsByGroupSlug: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsers: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsersBySelectedUserId: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequests: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsActivity: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestId: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdActivity: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdComments: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentId: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommits: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdDiff: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdDiffstat: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdMergeTaskStatusByTaskId: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdPatch: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdStatuses: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugRefs: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugRefsBranches: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugRefsBranchesByName: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugRefsTags: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugRefsTagsByName: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugSrc: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugSrcByCommitByPath: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugVersions: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugVersionsByVersionId: [
+        {
+          oauth2: ["issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getRepositoriesByWorkspaceByRepoSlugWatchers: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippets: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspace: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedId: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdByNodeId: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdByNodeIdFilesByPath: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdByRevisionDiff: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdByRevisionPatch: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdComments: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdCommentsByCommentId: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdCommits: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdCommitsByRevision: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdFilesByPath: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdWatch: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getSnippetsByWorkspaceByEncodedIdWatchers: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getUser: [
+        {
+          oauth2: ["account"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getUserEmails: [
+        {
+          oauth2: ["email"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getUserEmailsByEmail: [
+        {
+          oauth2: ["email"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getUserPermissionsRepositories: [
+        {
+          oauth2: ["account", "repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getUserPermissionsWorkspaces: [
+        {
+          oauth2: ["account"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getUsersBySelectedUser: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getUsersBySelectedUserSshKeys: [
+        {
+          oauth2: ["account"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getUsersBySelectedUserSshKeysByKeyId: [
+        {
+          oauth2: ["account"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspaces: [
+        {
+          oauth2: ["account"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspace: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceHooks: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceHooksByUid: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceMembers: [
+        {
+          oauth2: ["account"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceMembersByMember: [
+        {
+          oauth2: ["account"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspacePermissions: [
+        {
+          oauth2: ["account"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspacePermissionsRepositories: [
+        {
+          oauth2: ["account"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspacePermissionsRepositoriesByRepoSlug: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceProjects: [
+        {
+          oauth2: ["project"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceProjectsByProjectKey: [
+        {
+          oauth2: ["project"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceProjectsByProjectKeyBranchingModel: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceProjectsByProjectKeyBranchingModelSettings: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewers: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewersBySelectedUser: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceProjectsByProjectKeyDeployKeys: [
+        {
+          oauth2: ["project", "project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      getWorkspacesByWorkspaceProjectsByProjectKeyDeployKeysByKeyId: [
+        {
+          oauth2: ["project", "project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postAddonLinkersByLinkerKeyValues: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlug: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugBranchRestrictions: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugCommitByCommitApprove: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugCommitByCommitComments: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugCommitByCommitStatusesBuild: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugCommits: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugCommitsByRevision: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugDeployKeys: [
+        {
+          oauth2: ["repository", "repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugDownloads: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugForks: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugHooks: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugIssues: [
+        {
+          oauth2: ["issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdAttachments: [
+        {
+          oauth2: ["issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdChanges: [
+        {
+          oauth2: ["issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdComments: [
+        {
+          oauth2: ["issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugIssuesExport: [
+        {
+          oauth2: ["issue", "repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugIssuesImport: [
+        {
+          oauth2: ["issue:write", "repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequests: [
+        {
+          oauth2: ["pullrequest:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdApprove: [
+        {
+          oauth2: ["pullrequest:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdComments: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentIdResolve: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdDecline: [
+        {
+          oauth2: ["pullrequest:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdMerge: [
+        {
+          oauth2: ["pullrequest:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdRequestChanges: [
+        {
+          oauth2: ["pullrequest:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugRefsBranches: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugRefsTags: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postRepositoriesByWorkspaceByRepoSlugSrc: [
+        {
+          oauth2: ["repository:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postSnippets: [
+        {
+          oauth2: ["snippet:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postSnippetsByWorkspace: [
+        {
+          oauth2: ["snippet:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postSnippetsByWorkspaceByEncodedIdComments: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postUsersBySelectedUserSshKeys: [
+        {
+          oauth2: ["account:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postWorkspacesByWorkspaceHooks: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postWorkspacesByWorkspaceProjects: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      postWorkspacesByWorkspaceProjectsByProjectKeyDeployKeys: [
+        {
+          oauth2: ["project", "project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putAddon: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putAddonLinkersByLinkerKeyValues: [
+        {
+          oauth2: [],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlug: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugBranchRestrictionsById: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugBranchingModelSettings: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugCommitByCommitCommentsByCommentId: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugCommitByCommitStatusesBuildByKey: [
+        {
+          oauth2: ["repository"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugDefaultReviewersByTargetUsername: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugDeployKeysByKeyId: [
+        {
+          oauth2: ["repository", "repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugHooksByUid: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugIssuesByIssueId: [
+        {
+          oauth2: ["issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdCommentsByCommentId: [
+        {
+          oauth2: ["issue:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdVote: [
+        {
+          oauth2: ["account:write", "issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdWatch: [
+        {
+          oauth2: ["account:write", "issue"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugOverrideSettings: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugPermissionsConfigGroupsByGroupSlug: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsersBySelectedUserId: [
+        {
+          oauth2: ["repository:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestId: [
+        {
+          oauth2: ["pullrequest:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentId: [
+        {
+          oauth2: ["pullrequest"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putSnippetsByWorkspaceByEncodedId: [
+        {
+          oauth2: ["snippet:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putSnippetsByWorkspaceByEncodedIdByNodeId: [
+        {
+          oauth2: ["snippet:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putSnippetsByWorkspaceByEncodedIdCommentsByCommentId: [
+        {
+          oauth2: ["snippet"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putSnippetsByWorkspaceByEncodedIdWatch: [
+        {
+          oauth2: ["snippet:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putUsersBySelectedUserSshKeysByKeyId: [
+        {
+          oauth2: ["account:write"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putWorkspacesByWorkspaceHooksByUid: [
+        {
+          oauth2: ["webhook"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putWorkspacesByWorkspaceProjectsByProjectKey: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putWorkspacesByWorkspaceProjectsByProjectKeyBranchingModelSettings: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+      putWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewersBySelectedUser: [
+        {
+          oauth2: ["project:admin"],
+        },
+        {
+          basic: [],
+        },
+        {
+          api_key: [],
+        },
+      ],
+    },
+    leastScopes: [
+      "account",
+      "account:write",
+      "email",
+      "issue",
+      "issue:write",
+      "project",
+      "project:admin",
+      "pullrequest",
+      "pullrequest:write",
+      "repository",
+      "repository:admin",
+      "repository:delete",
+      "repository:write",
+      "snippet",
+      "snippet:write",
+      "webhook",
+    ],
+  },
 };

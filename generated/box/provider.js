@@ -19,4 +19,40 @@ export const provider = {
     "https://dl.boxcloud.com/2.0",
     "https://upload.box.com/api/2.0",
   ],
+  security: {
+    schemes: {
+      OAuth2Security: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://account.box.com/api/oauth2/authorize",
+            tokenUrl: "https://api.box.com/oauth2/token",
+            scopes: [
+              "manage_app_users",
+              "manage_data_retention",
+              "manage_enterprise_properties",
+              "manage_groups",
+              "manage_legal_hold",
+              "manage_managed_users",
+              "manage_webhook",
+              "root_readonly",
+              "root_readwrite",
+            ],
+          },
+        },
+      },
+    },
+    default: [
+      {
+        OAuth2Security: [],
+      },
+    ],
+    operations: {
+      get_authorize: [],
+      get_zip_downloads_id_content: [],
+      post_oauth2_revoke: [],
+      post_oauth2_token: [],
+      "post_oauth2_token#refresh": [],
+    },
+  },
 };

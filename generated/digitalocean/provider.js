@@ -13,4 +13,17 @@ export const provider = {
     resetUnit: "epoch-seconds",
   },
   requestIdHeaders: ["x-request-id"],
+  security: {
+    schemes: {
+      bearer_auth: {
+        type: "http",
+        scheme: "bearer",
+      },
+    },
+    default: [
+      {
+        bearer_auth: [],
+      },
+    ],
+  },
 };

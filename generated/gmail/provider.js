@@ -11,4 +11,1226 @@ export const provider = {
     param: "pageToken",
     next: "nextPageToken",
   },
+  security: {
+    schemes: {
+      Oauth2: {
+        type: "oauth2",
+        flows: {
+          implicit: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            scopes: [
+              "https://mail.google.com/",
+              "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+              "https://www.googleapis.com/auth/gmail.addons.current.message.action",
+              "https://www.googleapis.com/auth/gmail.addons.current.message.metadata",
+              "https://www.googleapis.com/auth/gmail.addons.current.message.readonly",
+              "https://www.googleapis.com/auth/gmail.compose",
+              "https://www.googleapis.com/auth/gmail.insert",
+              "https://www.googleapis.com/auth/gmail.labels",
+              "https://www.googleapis.com/auth/gmail.metadata",
+              "https://www.googleapis.com/auth/gmail.modify",
+              "https://www.googleapis.com/auth/gmail.readonly",
+              "https://www.googleapis.com/auth/gmail.send",
+              "https://www.googleapis.com/auth/gmail.settings.basic",
+              "https://www.googleapis.com/auth/gmail.settings.sharing",
+            ],
+          },
+        },
+      },
+      Oauth2c: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            tokenUrl: "https://accounts.google.com/o/oauth2/token",
+            scopes: [
+              "https://mail.google.com/",
+              "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+              "https://www.googleapis.com/auth/gmail.addons.current.message.action",
+              "https://www.googleapis.com/auth/gmail.addons.current.message.metadata",
+              "https://www.googleapis.com/auth/gmail.addons.current.message.readonly",
+              "https://www.googleapis.com/auth/gmail.compose",
+              "https://www.googleapis.com/auth/gmail.insert",
+              "https://www.googleapis.com/auth/gmail.labels",
+              "https://www.googleapis.com/auth/gmail.metadata",
+              "https://www.googleapis.com/auth/gmail.modify",
+              "https://www.googleapis.com/auth/gmail.readonly",
+              "https://www.googleapis.com/auth/gmail.send",
+              "https://www.googleapis.com/auth/gmail.settings.basic",
+              "https://www.googleapis.com/auth/gmail.settings.sharing",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      "gmail.users.drafts.create": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.compose"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.compose"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.drafts.delete": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.compose"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.compose"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.drafts.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.compose"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.compose"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.drafts.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.compose"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.compose"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.drafts.send": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.compose"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.compose"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.drafts.update": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.compose"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.compose"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.getProfile": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.compose"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.compose"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.history.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.labels.create": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.labels"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.labels"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.labels.delete": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.labels"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.labels"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.labels.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.labels"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.labels"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.labels.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.labels"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.labels"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.labels.patch": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.labels"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.labels"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.labels.update": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.labels"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.labels"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.messages.attachments.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.action",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.action",
+          ],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.readonly",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.readonly",
+          ],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.messages.batchDelete": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+      ],
+      "gmail.users.messages.batchModify": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.messages.delete": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+      ],
+      "gmail.users.messages.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.action",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.action",
+          ],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.metadata",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.metadata",
+          ],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.readonly",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.readonly",
+          ],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.messages.import": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.insert"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.insert"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.messages.insert": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.insert"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.insert"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.messages.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.messages.modify": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.messages.send": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.action.compose",
+          ],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.compose"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.compose"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.send"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.send"],
+        },
+      ],
+      "gmail.users.messages.trash": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.messages.untrash": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.settings.cse.identities.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.identities.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.identities.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.identities.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.identities.patch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.keypairs.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.keypairs.disable": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.keypairs.enable": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.keypairs.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.keypairs.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.cse.keypairs.obliterate": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.delegates.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.delegates.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.delegates.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.delegates.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.filters.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.filters.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.filters.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.filters.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.forwardingAddresses.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.forwardingAddresses.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.forwardingAddresses.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.forwardingAddresses.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.getAutoForwarding": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.getImap": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.getLanguage": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.getPop": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.getVacation": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.sendAs.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.sendAs.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.sendAs.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.sendAs.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.sendAs.patch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.sendAs.smimeInfo.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.sendAs.smimeInfo.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.sendAs.smimeInfo.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.sendAs.smimeInfo.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.sendAs.smimeInfo.setDefault": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.sendAs.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.sendAs.verify": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.updateAutoForwarding": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.sharing"],
+        },
+      ],
+      "gmail.users.settings.updateImap": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.updateLanguage": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.updatePop": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.settings.updateVacation": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.settings.basic"],
+        },
+      ],
+      "gmail.users.stop": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.threads.delete": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+      ],
+      "gmail.users.threads.get": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.action",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.action",
+          ],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.metadata",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.metadata",
+          ],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.readonly",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/gmail.addons.current.message.readonly",
+          ],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.threads.list": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+      "gmail.users.threads.modify": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.threads.trash": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.threads.untrash": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+      ],
+      "gmail.users.watch": [
+        {
+          Oauth2: ["https://mail.google.com/"],
+          Oauth2c: ["https://mail.google.com/"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.modify"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.modify"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/gmail.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/gmail.readonly"],
+        },
+      ],
+    },
+    leastScopes: [
+      "https://mail.google.com/",
+      "https://www.googleapis.com/auth/gmail.settings.basic",
+      "https://www.googleapis.com/auth/gmail.settings.sharing",
+    ],
+  },
 };

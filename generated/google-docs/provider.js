@@ -6,4 +6,92 @@ export const provider = {
   id: "google-docs",
   name: "Google Docs",
   baseUrl: "https://docs.googleapis.com",
+  security: {
+    schemes: {
+      Oauth2: {
+        type: "oauth2",
+        flows: {
+          implicit: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            scopes: [
+              "https://www.googleapis.com/auth/documents",
+              "https://www.googleapis.com/auth/documents.readonly",
+              "https://www.googleapis.com/auth/drive",
+              "https://www.googleapis.com/auth/drive.file",
+              "https://www.googleapis.com/auth/drive.readonly",
+            ],
+          },
+        },
+      },
+      Oauth2c: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            tokenUrl: "https://accounts.google.com/o/oauth2/token",
+            scopes: [
+              "https://www.googleapis.com/auth/documents",
+              "https://www.googleapis.com/auth/documents.readonly",
+              "https://www.googleapis.com/auth/drive",
+              "https://www.googleapis.com/auth/drive.file",
+              "https://www.googleapis.com/auth/drive.readonly",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      "docs.documents.batchUpdate": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/documents"],
+          Oauth2c: ["https://www.googleapis.com/auth/documents"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "docs.documents.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/documents"],
+          Oauth2c: ["https://www.googleapis.com/auth/documents"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "docs.documents.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/documents"],
+          Oauth2c: ["https://www.googleapis.com/auth/documents"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/documents.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/documents.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+    },
+    leastScopes: ["https://www.googleapis.com/auth/documents"],
+  },
 };

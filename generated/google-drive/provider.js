@@ -11,4 +11,841 @@ export const provider = {
     param: "pageToken",
     next: "nextPageToken",
   },
+  security: {
+    schemes: {
+      Oauth2: {
+        type: "oauth2",
+        flows: {
+          implicit: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            scopes: [
+              "https://www.googleapis.com/auth/drive",
+              "https://www.googleapis.com/auth/drive.appdata",
+              "https://www.googleapis.com/auth/drive.apps.readonly",
+              "https://www.googleapis.com/auth/drive.file",
+              "https://www.googleapis.com/auth/drive.metadata",
+              "https://www.googleapis.com/auth/drive.metadata.readonly",
+              "https://www.googleapis.com/auth/drive.photos.readonly",
+              "https://www.googleapis.com/auth/drive.readonly",
+              "https://www.googleapis.com/auth/drive.scripts",
+            ],
+          },
+        },
+      },
+      Oauth2c: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            tokenUrl: "https://accounts.google.com/o/oauth2/token",
+            scopes: [
+              "https://www.googleapis.com/auth/drive",
+              "https://www.googleapis.com/auth/drive.appdata",
+              "https://www.googleapis.com/auth/drive.apps.readonly",
+              "https://www.googleapis.com/auth/drive.file",
+              "https://www.googleapis.com/auth/drive.metadata",
+              "https://www.googleapis.com/auth/drive.metadata.readonly",
+              "https://www.googleapis.com/auth/drive.photos.readonly",
+              "https://www.googleapis.com/auth/drive.readonly",
+              "https://www.googleapis.com/auth/drive.scripts",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      "drive.about.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.apps.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.apps.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.apps.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.apps.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.apps.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.apps.readonly"],
+        },
+      ],
+      "drive.changes.getStartPageToken": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.changes.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.changes.watch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.channels.stop": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.comments.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.comments.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.comments.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.comments.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.comments.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.drives.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+      ],
+      "drive.drives.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+      ],
+      "drive.drives.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.drives.hide": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+      ],
+      "drive.drives.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.drives.unhide": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+      ],
+      "drive.drives.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+      ],
+      "drive.files.copy": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+      ],
+      "drive.files.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.files.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.files.emptyTrash": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+      ],
+      "drive.files.export": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.files.generateIds": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.files.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.files.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.files.listLabels": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.files.modifyLabels": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+      ],
+      "drive.files.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.scripts"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.scripts"],
+        },
+      ],
+      "drive.files.watch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.permissions.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.permissions.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.permissions.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.permissions.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.permissions.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.replies.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.replies.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.replies.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.replies.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.replies.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.revisions.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.revisions.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.revisions.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.photos.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.revisions.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.appdata"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.appdata"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+      ],
+      "drive.teamdrives.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+      ],
+      "drive.teamdrives.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+      ],
+      "drive.teamdrives.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.teamdrives.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+      ],
+      "drive.teamdrives.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+      ],
+    },
+    leastScopes: [
+      "https://www.googleapis.com/auth/drive",
+      "https://www.googleapis.com/auth/drive.apps.readonly",
+    ],
+  },
 };

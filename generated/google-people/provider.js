@@ -11,4 +11,298 @@ export const provider = {
     param: "pageToken",
     next: "nextPageToken",
   },
+  security: {
+    schemes: {
+      Oauth2: {
+        type: "oauth2",
+        flows: {
+          implicit: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            scopes: [
+              "https://www.googleapis.com/auth/contacts",
+              "https://www.googleapis.com/auth/contacts.other.readonly",
+              "https://www.googleapis.com/auth/contacts.readonly",
+              "https://www.googleapis.com/auth/directory.readonly",
+              "https://www.googleapis.com/auth/user.addresses.read",
+              "https://www.googleapis.com/auth/user.birthday.read",
+              "https://www.googleapis.com/auth/user.emails.read",
+              "https://www.googleapis.com/auth/user.gender.read",
+              "https://www.googleapis.com/auth/user.organization.read",
+              "https://www.googleapis.com/auth/user.phonenumbers.read",
+              "https://www.googleapis.com/auth/userinfo.email",
+              "https://www.googleapis.com/auth/userinfo.profile",
+            ],
+          },
+        },
+      },
+      Oauth2c: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            tokenUrl: "https://accounts.google.com/o/oauth2/token",
+            scopes: [
+              "https://www.googleapis.com/auth/contacts",
+              "https://www.googleapis.com/auth/contacts.other.readonly",
+              "https://www.googleapis.com/auth/contacts.readonly",
+              "https://www.googleapis.com/auth/directory.readonly",
+              "https://www.googleapis.com/auth/user.addresses.read",
+              "https://www.googleapis.com/auth/user.birthday.read",
+              "https://www.googleapis.com/auth/user.emails.read",
+              "https://www.googleapis.com/auth/user.gender.read",
+              "https://www.googleapis.com/auth/user.organization.read",
+              "https://www.googleapis.com/auth/user.phonenumbers.read",
+              "https://www.googleapis.com/auth/userinfo.email",
+              "https://www.googleapis.com/auth/userinfo.profile",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      "people.contactGroups.batchGet": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts.readonly"],
+        },
+      ],
+      "people.contactGroups.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.contactGroups.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.contactGroups.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts.readonly"],
+        },
+      ],
+      "people.contactGroups.members.modify": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.contactGroups.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.otherContacts.copyOtherContactToMyContactsGroup": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts.other.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts.other.readonly"],
+        },
+      ],
+      "people.otherContacts.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts.other.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts.other.readonly"],
+        },
+      ],
+      "people.otherContacts.search": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts.other.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts.other.readonly"],
+        },
+      ],
+      "people.people.batchCreateContacts": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.people.batchDeleteContacts": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.people.batchUpdateContacts": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.people.connections.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts.readonly"],
+        },
+      ],
+      "people.people.createContact": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.people.deleteContact": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.people.deleteContactPhoto": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.people.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/directory.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/directory.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.addresses.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.addresses.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.birthday.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.birthday.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.emails.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.emails.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.gender.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.gender.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.organization.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.organization.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.phonenumbers.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.phonenumbers.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/userinfo.email"],
+          Oauth2c: ["https://www.googleapis.com/auth/userinfo.email"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/userinfo.profile"],
+          Oauth2c: ["https://www.googleapis.com/auth/userinfo.profile"],
+        },
+      ],
+      "people.people.getBatchGet": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/directory.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/directory.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.addresses.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.addresses.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.birthday.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.birthday.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.emails.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.emails.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.gender.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.gender.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.organization.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.organization.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/user.phonenumbers.read"],
+          Oauth2c: ["https://www.googleapis.com/auth/user.phonenumbers.read"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/userinfo.email"],
+          Oauth2c: ["https://www.googleapis.com/auth/userinfo.email"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/userinfo.profile"],
+          Oauth2c: ["https://www.googleapis.com/auth/userinfo.profile"],
+        },
+      ],
+      "people.people.listDirectoryPeople": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/directory.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/directory.readonly"],
+        },
+      ],
+      "people.people.searchContacts": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts.readonly"],
+        },
+      ],
+      "people.people.searchDirectoryPeople": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/directory.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/directory.readonly"],
+        },
+      ],
+      "people.people.updateContact": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+      "people.people.updateContactPhoto": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/contacts"],
+          Oauth2c: ["https://www.googleapis.com/auth/contacts"],
+        },
+      ],
+    },
+    leastScopes: [
+      "https://www.googleapis.com/auth/contacts",
+      "https://www.googleapis.com/auth/contacts.other.readonly",
+      "https://www.googleapis.com/auth/directory.readonly",
+    ],
+  },
 };

@@ -6,4 +6,304 @@ export const provider = {
   id: "google-sheets",
   name: "Google Sheets",
   baseUrl: "https://sheets.googleapis.com",
+  security: {
+    schemes: {
+      Oauth2: {
+        type: "oauth2",
+        flows: {
+          implicit: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            scopes: [
+              "https://www.googleapis.com/auth/drive",
+              "https://www.googleapis.com/auth/drive.file",
+              "https://www.googleapis.com/auth/drive.readonly",
+              "https://www.googleapis.com/auth/spreadsheets",
+              "https://www.googleapis.com/auth/spreadsheets.readonly",
+            ],
+          },
+        },
+      },
+      Oauth2c: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            tokenUrl: "https://accounts.google.com/o/oauth2/token",
+            scopes: [
+              "https://www.googleapis.com/auth/drive",
+              "https://www.googleapis.com/auth/drive.file",
+              "https://www.googleapis.com/auth/drive.readonly",
+              "https://www.googleapis.com/auth/spreadsheets",
+              "https://www.googleapis.com/auth/spreadsheets.readonly",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      "sheets.spreadsheets.batchUpdate": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.create": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.developerMetadata.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.developerMetadata.search": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets.readonly"],
+        },
+      ],
+      "sheets.spreadsheets.getByDataFilter": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.sheets.copyTo": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.values.append": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.values.batchClear": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.values.batchClearByDataFilter": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.values.batchGet": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets.readonly"],
+        },
+      ],
+      "sheets.spreadsheets.values.batchGetByDataFilter": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.values.batchUpdate": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.values.batchUpdateByDataFilter": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.values.clear": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+      "sheets.spreadsheets.values.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets.readonly"],
+        },
+      ],
+      "sheets.spreadsheets.values.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/drive.file"],
+          Oauth2c: ["https://www.googleapis.com/auth/drive.file"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/spreadsheets"],
+          Oauth2c: ["https://www.googleapis.com/auth/spreadsheets"],
+        },
+      ],
+    },
+    leastScopes: ["https://www.googleapis.com/auth/drive"],
+  },
 };

@@ -11,4 +11,136 @@ export const provider = {
     param: "pageToken",
     next: "nextPageToken",
   },
+  security: {
+    schemes: {
+      Oauth2: {
+        type: "oauth2",
+        flows: {
+          implicit: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            scopes: [
+              "https://www.googleapis.com/auth/tasks",
+              "https://www.googleapis.com/auth/tasks.readonly",
+            ],
+          },
+        },
+      },
+      Oauth2c: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            tokenUrl: "https://accounts.google.com/o/oauth2/token",
+            scopes: [
+              "https://www.googleapis.com/auth/tasks",
+              "https://www.googleapis.com/auth/tasks.readonly",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      "tasks.tasklists.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+      "tasks.tasklists.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks.readonly"],
+        },
+      ],
+      "tasks.tasklists.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+      "tasks.tasklists.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks.readonly"],
+        },
+      ],
+      "tasks.tasklists.patch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+      "tasks.tasklists.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+      "tasks.tasks.clear": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+      "tasks.tasks.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+      "tasks.tasks.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks.readonly"],
+        },
+      ],
+      "tasks.tasks.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+      "tasks.tasks.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks.readonly"],
+        },
+      ],
+      "tasks.tasks.move": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+      "tasks.tasks.patch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+      "tasks.tasks.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/tasks"],
+          Oauth2c: ["https://www.googleapis.com/auth/tasks"],
+        },
+      ],
+    },
+    leastScopes: ["https://www.googleapis.com/auth/tasks"],
+  },
 };

@@ -11,4 +11,226 @@ export const provider = {
     param: "after",
     next: "paging.next.after",
   },
+  security: {
+    schemes: {
+      oauth2_legacy: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://app.hubspot.com/oauth/authorize",
+            tokenUrl: "https://api.hubapi.com/oauth/v1/token",
+            scopes: ["files", "files.ui_hidden.read"],
+          },
+        },
+      },
+      private_apps_legacy: {
+        type: "apiKey",
+        in: "header",
+        name: "private-app-legacy",
+      },
+    },
+    operations: {
+      "delete-/files/v3/files/{fileId}/gdpr-delete_archiveGDPR": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "delete-/files/v3/files/{fileId}_archive": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "delete-/files/v3/folders/{folderId}_archive": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "delete-/files/v3/folders/{folderPath}_archiveByPath": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "get-/files/v3/files/import-from-url/async/tasks/{taskId}/status_checkImport": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files.ui_hidden.read"],
+        },
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "get-/files/v3/files/search_doSearch": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files.ui_hidden.read"],
+        },
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "get-/files/v3/files/stat/{path}_getMetadata": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files.ui_hidden.read"],
+        },
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "get-/files/v3/files/{fileId}/signed-url_getSignedUrl": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files.ui_hidden.read"],
+        },
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "get-/files/v3/files/{fileId}_getById": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files.ui_hidden.read"],
+        },
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "get-/files/v3/folders/search_doSearch": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files.ui_hidden.read"],
+        },
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "get-/files/v3/folders/update/async/tasks/{taskId}/status_checkUpdateStatus": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "get-/files/v3/folders/{folderId}_getById": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files.ui_hidden.read"],
+        },
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "get-/files/v3/folders/{folderPath}_getByPath": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files.ui_hidden.read"],
+        },
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "patch-/files/v3/files/{fileId}_updateProperties": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "post-/files/v3/files/import-from-url/async_importFromUrl": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "post-/files/v3/files_upload": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "post-/files/v3/folders/update/async_updateProperties": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "post-/files/v3/folders_create": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+      "put-/files/v3/files/{fileId}_replace": [
+        {
+          private_apps_legacy: [],
+        },
+        {
+          oauth2_legacy: ["files"],
+        },
+      ],
+    },
+    leastScopes: ["files"],
+  },
 };

@@ -18,4 +18,18 @@ export const provider = {
     reset: "x-ratelimit-reset",
     resetUnit: "epoch-ms",
   },
+  security: {
+    schemes: {
+      Token: {
+        type: "apiKey",
+        in: "header",
+        name: "Authorization",
+      },
+    },
+    default: [
+      {
+        Token: [],
+      },
+    ],
+  },
 };

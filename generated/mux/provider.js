@@ -6,4 +6,17 @@ export const provider = {
   id: "mux",
   name: "Mux Video",
   baseUrl: "https://api.mux.com",
+  security: {
+    schemes: {
+      accessToken: {
+        type: "http",
+        scheme: "basic",
+      },
+    },
+    default: [
+      {
+        accessToken: [],
+      },
+    ],
+  },
 };

@@ -16,4 +16,22 @@ export const provider = {
     resetUnit: "epoch-seconds",
   },
   requestIdHeaders: ["x-nf-request-id"],
+  security: {
+    schemes: {
+      netlifyAuth: {
+        type: "oauth2",
+        flows: {
+          implicit: {
+            authorizationUrl: "https://app.netlify.com/authorize",
+            scopes: [],
+          },
+        },
+      },
+    },
+    default: [
+      {
+        netlifyAuth: [],
+      },
+    ],
+  },
 };

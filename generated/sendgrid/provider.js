@@ -12,4 +12,1620 @@ export const provider = {
     reset: "x-ratelimit-reset",
     resetUnit: "epoch-seconds",
   },
+  security: {
+    schemes: {
+      Authorization: {
+        type: "apiKey",
+        in: "header",
+        name: "Authorization",
+      },
+    },
+    operations: {
+      "DELETE-design": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_access_settings-whitelist": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_access_settings-whitelist-rule_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_alerts-alert_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_api_keys-api_key_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_asm-groups-group_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_asm-groups-group_id-suppressions-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_asm-suppressions-global-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_campaigns-campaign_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_campaigns-campaign_id-schedules": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_contactdb-custom_fields-custom_field_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_contactdb-lists": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_contactdb-lists-list_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_contactdb-lists-list_id-recipients-recipient_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_contactdb-recipients": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_contactdb-recipients-recipient_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_contactdb-segments-segment_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_ips-pools-pool_name": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_ips-pools-pool_name-ips-ip": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_ips-warmup-ip_address": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_lists-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_marketing-segments-segment_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_marketing-singlesends": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_marketing-singlesends-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_marketing-singlesends-id-schedule": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_mc-contacts": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_mc-field_definitions-custom_field_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_mc-lists-id-contacts": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_segments-segment_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_subusers-subuser_name": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_subusers-subuser_name-monitor": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_suppression-blocks": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_suppression-blocks-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_suppression-bounces": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_suppression-bounces-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_suppression-invalid_emails": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_suppression-invalid_emails-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_suppression-spam_reports": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_suppression-spam_reports-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_templates-template_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_templates-template_id-versions-version_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_user-scheduled_sends-batch_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_user-webhooks-parse-settings-hostname": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_v3-scopes-requests-request_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_v3-senders-sender_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_v3-teammates-pending-token": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_v3-teammates-username": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_verified_senders-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_whitelabel-domains-domain_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_whitelabel-domains-id-ips-ip": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_whitelabel-domains-subuser": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_whitelabel-ips-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_whitelabel-links-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "DELETE_whitelabel-links-subuser": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET-design": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET-messages": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET-sendgrid-pre-built-design": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET-v3-messages-msg_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_access_settings-activity": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_access_settings-whitelist": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_access_settings-whitelist-rule_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_alerts: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_alerts-alert_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_api_keys: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_api_keys-api_key_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_asm-groups": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_asm-groups-group_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_asm-groups-group_id-suppressions": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_asm-suppressions": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_asm-suppressions-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_asm-suppressions-global-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_browsers-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_campaigns: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_campaigns-campaign_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_campaigns-campaign_id-schedules": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_categories: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_categories-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_categories-stats-sums": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_clients-client_type-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_clients-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-custom_fields": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-custom_fields-custom_field_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-lists": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-lists-list_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-lists-list_id-recipients": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-recipients": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-recipients-billable_count": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-recipients-count": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-recipients-recipient_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-recipients-recipient_id-lists": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-recipients-search": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-reserved_fields": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-segments": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-segments-segment_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-segments-segment_id-recipients": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_contactdb-status": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_devices-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_geo-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_ips: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_ips-assigned": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_ips-ip_address": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_ips-pools": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_ips-pools-pool_name": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_ips-remaining": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_ips-warmup": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_ips-warmup-ip_address": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mail-batch-batch_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_mail_settings: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mail_settings-address_whitelist": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mail_settings-bounce_purge": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mail_settings-footer": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mail_settings-forward_bounce": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mail_settings-forward_spam": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mail_settings-template": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mailbox_providers-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_marketing-contacts-exports": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_marketing-contacts-imports-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_marketing-segments": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_marketing-segments-segment_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_marketing-singlesends": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_marketing-singlesends-categories": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_marketing-singlesends-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mc-contacts-count": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mc-contacts-exports-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mc-contacts-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mc-contats": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mc-field_definitions": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mc-lists": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mc-lists-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_mc-lists-id-contacts-count": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_partner_settings: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_partner_settings-new_relic": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_scopes: [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_segments: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_segments-segment_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_stats: [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_subusers: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_subusers-reputations": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_subusers-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_subusers-stats-monthly": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_subusers-stats-sums": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_subusers-subuser_name-monitor": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_subusers-subuser_name-stats-monthly": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_suppression-blocks": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_suppression-blocks-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_suppression-bounces": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_suppression-bounces-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_suppression-invalid_emails": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_suppression-invalid_emails-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_suppression-spam_reports": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_suppression-spam_reports-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_suppression-unsubscribes": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_templates: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_templates-template_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_templates-template_id-versions-version_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_tracking_settings: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_tracking_settings-click": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_tracking_settings-google_analytics": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_tracking_settings-open": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_tracking_settings-subscription": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-account": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-credits": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-profile": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-scheduled_sends": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-scheduled_sends-batch_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-settings-enforced_tls": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-username": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-webhooks-event-settings": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-webhooks-event-settings-signed": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-webhooks-parse-settings": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-webhooks-parse-settings-hostname": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_user-webhooks-parse-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_v3-messages-download-download_uuid": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_v3-scopes-requests": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_v3-senders": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_v3-senders-sender_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_v3-teammates": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_v3-teammates-pending": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_v3-teammates-username": [
+        {
+          Authorization: [],
+        },
+      ],
+      GET_verified_senders: [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_verified_senders-domains": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_verified_senders-steps_completed": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_verified_senders-verify-token": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-domains": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-domains-default": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-domains-domain_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-domains-subuser": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-ips": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-ips-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-links": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-links-default": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-links-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "GET_whitelabel-links-subuser": [
+        {
+          Authorization: [],
+        },
+      ],
+      "LIST-Sendgrid-Pre-built-designs": [
+        {
+          Authorization: [],
+        },
+      ],
+      "LIST-designs": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_alerts-alert_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_api_keys-api_key_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_asm-groups-group_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_campaigns-campaign_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_campaigns-campaign_id-schedules": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_contactdb-lists-list_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_contactdb-recipients": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_contactdb-segments-segment_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_mail_settings-address_whitelist": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_mail_settings-bounce_purge": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_mail_settings-footer": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_mail_settings-forward_bounce": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_mail_settings-forward_spam": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_mail_settings-template": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_marketing-segments-segment_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_marketing-singlesends-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_mc-field_definitions-custom_field_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_mc-lists-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_partner_settings-new_relic": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_segments-segment_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_subusers-subuser_name": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_templates-template_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_templates-template_id-versions-version_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_tracking_settings-click": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_tracking_settings-google_analytics": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_tracking_settings-open": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_tracking_settings-subscription": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_user-profile": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_user-scheduled_sends-batch_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_user-settings-enforced_tls": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_user-webhooks-event-settings": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_user-webhooks-event-settings-signed": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_user-webhooks-parse-settings-hostname": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_v3-scopes-requests-approve-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_v3-senders-sender_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_v3-teammates-username": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_verified_senders-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_whitelabel-domains-domain_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PATCH_whitelabel-links-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST-design": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST-sendgrid-pre-built-design": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_access_settings-whitelist": [
+        {
+          Authorization: [],
+        },
+      ],
+      POST_alerts: [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_asm-groups": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_asm-groups-group_id-suppressions": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_asm-groups-group_id-suppressions-search": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_asm-suppressions-global": [
+        {
+          Authorization: [],
+        },
+      ],
+      POST_campaigns: [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_campaigns-campaign_id-schedules": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_campaigns-campaign_id-schedules-now": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_campaigns-campaign_id-schedules-test": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_contactdb-custom_fields": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_contactdb-lists": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_contactdb-lists-list_id-recipients": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_contactdb-lists-list_id-recipients-recipient_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_contactdb-recipients": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_contactdb-recipients-search": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_contactdb-segments": [
+        {
+          Authorization: [],
+        },
+      ],
+      POST_ips: [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_ips-pools": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_ips-pools-pool_name-ips": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_ips-warmup": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_mail-batch": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_mail-send": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_marketing-contacts-search-emails": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_marketing-segments": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_marketing-segments-delete": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_marketing-senders": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_marketing-singlesends": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_marketing-singlesends-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_marketing-singlesends-search": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_marketing-test-send_email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_mc-contacts-exports": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_mc-contacts-search": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_mc-field_definitions": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_mc-lists": [
+        {
+          Authorization: [],
+        },
+      ],
+      POST_segments: [
+        {
+          Authorization: [],
+        },
+      ],
+      POST_senders: [
+        {
+          Authorization: [],
+        },
+      ],
+      POST_subusers: [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_subusers-subuser_name-monitor": [
+        {
+          Authorization: [],
+        },
+      ],
+      POST_templates: [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_templates-template_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_templates-template_id-versions": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_templates-template_id-versions-version_id-activate": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_user-scheduled_sends": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_user-webhooks-event-test": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_user-webhooks-parse-settings": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_v3-messages-download": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_v3-senders-sender_id-resend_verification": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_v3-teammates": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_v3-teammates-pending-token-resend": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_validations-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      POST_verified_senders: [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_verified_senders-resend-id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-dns-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-domains": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-domains-domain_id-subuser": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-domains-id-ips": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-domains-id-validate": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-ips": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-ips-id-validate": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-links": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-links-id-validate": [
+        {
+          Authorization: [],
+        },
+      ],
+      "POST_whitelabel-links-link_id-subuser": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT-design": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_api_keys-api_key_id": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_ips-pools-pool_name": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_marketing-singlesends-id-schedule": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_mc-contacts": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_mc-contacts-imports": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_subusers-subuser_name-ips": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_subusers-subuser_name-monitor": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_user-email": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_user-password": [
+        {
+          Authorization: [],
+        },
+      ],
+      "PUT_user-username": [
+        {
+          Authorization: [],
+        },
+      ],
+      "create-api-keys": [
+        {
+          Authorization: [],
+        },
+      ],
+      "get-automation-link-stat": [
+        {
+          Authorization: [],
+        },
+      ],
+      "get-automation-stat": [
+        {
+          Authorization: [],
+        },
+      ],
+      "get-automations-stats-export": [
+        {
+          Authorization: [],
+        },
+      ],
+      "get-singlesend-link-stat": [
+        {
+          Authorization: [],
+        },
+      ],
+      "get-singlesend-stat": [
+        {
+          Authorization: [],
+        },
+      ],
+      "get-singlesend-stats-export": [
+        {
+          Authorization: [],
+        },
+      ],
+      "getall-automation-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      "getall-singlesend-stats": [
+        {
+          Authorization: [],
+        },
+      ],
+      postDesigns: [
+        {
+          Authorization: [],
+        },
+      ],
+    },
+  },
 };

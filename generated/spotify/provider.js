@@ -12,4 +12,503 @@ export const provider = {
     total: "total",
     limitParam: "limit",
   },
+  security: {
+    schemes: {
+      oauth_2_0: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://accounts.spotify.com/authorize",
+            tokenUrl: "https://accounts.spotify.com/api/token",
+            scopes: [
+              "app-remote-control",
+              "playlist-modify-private",
+              "playlist-modify-public",
+              "playlist-read-collaborative",
+              "playlist-read-private",
+              "streaming",
+              "ugc-image-upload",
+              "user-follow-modify",
+              "user-follow-read",
+              "user-library-modify",
+              "user-library-read",
+              "user-modify-playback-state",
+              "user-read-currently-playing",
+              "user-read-email",
+              "user-read-playback-position",
+              "user-read-playback-state",
+              "user-read-private",
+              "user-read-recently-played",
+              "user-top-read",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      "add-to-queue": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "add-tracks-to-playlist": [
+        {
+          oauth_2_0: ["playlist-modify-public", "playlist-modify-private"],
+        },
+      ],
+      "change-playlist-details": [
+        {
+          oauth_2_0: ["playlist-modify-public", "playlist-modify-private"],
+        },
+      ],
+      "check-current-user-follows": [
+        {
+          oauth_2_0: ["user-follow-read"],
+        },
+      ],
+      "check-if-user-follows-playlist": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "check-users-saved-albums": [
+        {
+          oauth_2_0: ["user-library-read"],
+        },
+      ],
+      "check-users-saved-audiobooks": [
+        {
+          oauth_2_0: ["user-library-read"],
+        },
+      ],
+      "check-users-saved-episodes": [
+        {
+          oauth_2_0: ["user-library-read"],
+        },
+      ],
+      "check-users-saved-shows": [
+        {
+          oauth_2_0: ["user-library-read"],
+        },
+      ],
+      "check-users-saved-tracks": [
+        {
+          oauth_2_0: ["user-library-read"],
+        },
+      ],
+      "create-playlist": [
+        {
+          oauth_2_0: ["playlist-modify-public", "playlist-modify-private"],
+        },
+      ],
+      "follow-artists-users": [
+        {
+          oauth_2_0: ["user-follow-modify"],
+        },
+      ],
+      "follow-playlist": [
+        {
+          oauth_2_0: ["playlist-modify-public", "playlist-modify-private"],
+        },
+      ],
+      "get-a-categories-playlists": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-a-category": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-a-chapter": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-a-list-of-current-users-playlists": [
+        {
+          oauth_2_0: ["playlist-read-private"],
+        },
+      ],
+      "get-a-show": [
+        {
+          oauth_2_0: ["user-read-playback-position"],
+        },
+      ],
+      "get-a-shows-episodes": [
+        {
+          oauth_2_0: ["user-read-playback-position"],
+        },
+      ],
+      "get-a-users-available-devices": [
+        {
+          oauth_2_0: ["user-read-playback-state"],
+        },
+      ],
+      "get-an-album": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-an-albums-tracks": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-an-artist": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-an-artists-albums": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-an-artists-related-artists": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-an-artists-top-tracks": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-an-audiobook": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-an-episode": [
+        {
+          oauth_2_0: ["user-read-playback-position"],
+        },
+      ],
+      "get-audio-analysis": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-audio-features": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-audiobook-chapters": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-available-markets": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-categories": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-current-users-profile": [
+        {
+          oauth_2_0: ["user-read-private", "user-read-email"],
+        },
+      ],
+      "get-featured-playlists": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-followed": [
+        {
+          oauth_2_0: ["user-follow-read"],
+        },
+      ],
+      "get-information-about-the-users-current-playback": [
+        {
+          oauth_2_0: ["user-read-playback-state"],
+        },
+      ],
+      "get-list-users-playlists": [
+        {
+          oauth_2_0: ["playlist-read-private", "playlist-read-collaborative"],
+        },
+      ],
+      "get-multiple-albums": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-multiple-artists": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-multiple-audiobooks": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-multiple-episodes": [
+        {
+          oauth_2_0: ["user-read-playback-position"],
+        },
+      ],
+      "get-multiple-shows": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-new-releases": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-playlist": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-playlist-cover": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-playlists-tracks": [
+        {
+          oauth_2_0: ["playlist-read-private"],
+        },
+      ],
+      "get-queue": [
+        {
+          oauth_2_0: ["user-read-playback-state"],
+        },
+      ],
+      "get-recently-played": [
+        {
+          oauth_2_0: ["user-read-recently-played"],
+        },
+      ],
+      "get-recommendation-genres": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-recommendations": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-several-audio-features": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-several-chapters": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-several-tracks": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-the-users-currently-playing-track": [
+        {
+          oauth_2_0: ["user-read-currently-playing"],
+        },
+      ],
+      "get-track": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-users-profile": [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "get-users-saved-albums": [
+        {
+          oauth_2_0: ["user-library-read"],
+        },
+      ],
+      "get-users-saved-audiobooks": [
+        {
+          oauth_2_0: ["user-library-read"],
+        },
+      ],
+      "get-users-saved-episodes": [
+        {
+          oauth_2_0: ["user-library-read", "user-read-playback-position"],
+        },
+      ],
+      "get-users-saved-shows": [
+        {
+          oauth_2_0: ["user-library-read"],
+        },
+      ],
+      "get-users-saved-tracks": [
+        {
+          oauth_2_0: ["user-library-read"],
+        },
+      ],
+      "get-users-top-artists-and-tracks": [
+        {
+          oauth_2_0: ["user-top-read"],
+        },
+      ],
+      "pause-a-users-playback": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "remove-albums-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      "remove-audiobooks-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      "remove-episodes-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      "remove-shows-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      "remove-tracks-playlist": [
+        {
+          oauth_2_0: ["playlist-modify-public", "playlist-modify-private"],
+        },
+      ],
+      "remove-tracks-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      "reorder-or-replace-playlists-tracks": [
+        {
+          oauth_2_0: ["playlist-modify-public", "playlist-modify-private"],
+        },
+      ],
+      "save-albums-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      "save-audiobooks-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      "save-episodes-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      "save-shows-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      "save-tracks-user": [
+        {
+          oauth_2_0: ["user-library-modify"],
+        },
+      ],
+      search: [
+        {
+          oauth_2_0: [],
+        },
+      ],
+      "seek-to-position-in-currently-playing-track": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "set-repeat-mode-on-users-playback": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "set-volume-for-users-playback": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "skip-users-playback-to-next-track": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "skip-users-playback-to-previous-track": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "start-a-users-playback": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "toggle-shuffle-for-users-playback": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "transfer-a-users-playback": [
+        {
+          oauth_2_0: ["user-modify-playback-state"],
+        },
+      ],
+      "unfollow-artists-users": [
+        {
+          oauth_2_0: ["user-follow-modify"],
+        },
+      ],
+      "unfollow-playlist": [
+        {
+          oauth_2_0: ["playlist-modify-public", "playlist-modify-private"],
+        },
+      ],
+      "upload-custom-playlist-cover": [
+        {
+          oauth_2_0: [
+            "ugc-image-upload",
+            "playlist-modify-public",
+            "playlist-modify-private",
+          ],
+        },
+      ],
+    },
+    leastScopes: [
+      "playlist-modify-private",
+      "playlist-modify-public",
+      "playlist-read-collaborative",
+      "playlist-read-private",
+      "ugc-image-upload",
+      "user-follow-modify",
+      "user-follow-read",
+      "user-library-modify",
+      "user-library-read",
+      "user-modify-playback-state",
+      "user-read-currently-playing",
+      "user-read-email",
+      "user-read-playback-position",
+      "user-read-playback-state",
+      "user-read-private",
+      "user-read-recently-played",
+      "user-top-read",
+    ],
+  },
 };

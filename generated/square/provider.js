@@ -11,4 +11,1125 @@ export const provider = {
     param: "cursor",
     next: "cursor",
   },
+  security: {
+    schemes: {
+      oauth2: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://connect.squareup.com/oauth2/authorize",
+            tokenUrl: "https://connect.squareup.com/oauth2/token",
+            scopes: [
+              "APPOINTMENTS_BUSINESS_SETTINGS_READ",
+              "APPOINTMENTS_READ",
+              "APPOINTMENTS_WRITE",
+              "BANK_ACCOUNTS_READ",
+              "CASH_DRAWER_READ",
+              "CUSTOMERS_READ",
+              "CUSTOMERS_WRITE",
+              "DEVICE_CREDENTIAL_MANAGEMENT",
+              "DISPUTES_READ",
+              "DISPUTES_WRITE",
+              "EMPLOYEES_READ",
+              "EMPLOYEES_WRITE",
+              "GIFTCARDS_READ",
+              "GIFTCARDS_WRITE",
+              "INVENTORY_READ",
+              "INVENTORY_WRITE",
+              "INVOICES_READ",
+              "INVOICES_WRITE",
+              "ITEMS_READ",
+              "ITEMS_WRITE",
+              "LOYALTY_READ",
+              "LOYALTY_WRITE",
+              "MERCHANT_PROFILE_READ",
+              "MERCHANT_PROFILE_WRITE",
+              "ONLINE_STORE_SITE_READ",
+              "ONLINE_STORE_SNIPPETS_READ",
+              "ONLINE_STORE_SNIPPETS_WRITE",
+              "ORDERS_READ",
+              "ORDERS_WRITE",
+              "PAYMENTS_READ",
+              "PAYMENTS_WRITE",
+              "PAYMENTS_WRITE_ADDITIONAL_RECIPIENTS",
+              "PAYMENTS_WRITE_IN_PERSON",
+              "PAYMENTS_WRITE_SHARED_ONFILE",
+              "SETTLEMENTS_READ",
+              "SUBSCRIPTIONS_READ",
+              "SUBSCRIPTIONS_WRITE",
+              "TIMECARDS_READ",
+              "TIMECARDS_SETTINGS_READ",
+              "TIMECARDS_SETTINGS_WRITE",
+              "TIMECARDS_WRITE",
+            ],
+          },
+        },
+      },
+      oauth2ClientSecret: {
+        type: "apiKey",
+        in: "header",
+        name: "Authorization",
+      },
+    },
+    operations: {
+      AcceptDispute: [
+        {
+          oauth2: ["DISPUTES_WRITE"],
+        },
+      ],
+      AccumulateLoyaltyPoints: [
+        {
+          oauth2: ["LOYALTY_WRITE"],
+        },
+      ],
+      AddGroupToCustomer: [
+        {
+          oauth2: ["CUSTOMERS_WRITE"],
+        },
+      ],
+      AdjustLoyaltyPoints: [
+        {
+          oauth2: ["LOYALTY_WRITE"],
+        },
+      ],
+      BatchChangeInventory: [
+        {
+          oauth2: ["INVENTORY_WRITE"],
+        },
+      ],
+      BatchDeleteCatalogObjects: [
+        {
+          oauth2: ["ITEMS_WRITE"],
+        },
+      ],
+      BatchRetrieveCatalogObjects: [
+        {
+          oauth2: ["ITEMS_READ"],
+        },
+      ],
+      BatchRetrieveInventoryChanges: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      BatchRetrieveInventoryCounts: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      BatchRetrieveOrders: [
+        {
+          oauth2: ["ORDERS_READ"],
+        },
+      ],
+      BatchUpsertCatalogObjects: [
+        {
+          oauth2: ["ITEMS_WRITE"],
+        },
+      ],
+      BulkCreateTeamMembers: [
+        {
+          oauth2: ["EMPLOYEES_WRITE"],
+        },
+      ],
+      BulkUpdateTeamMembers: [
+        {
+          oauth2: ["EMPLOYEES_WRITE"],
+        },
+      ],
+      CalculateLoyaltyPoints: [
+        {
+          oauth2: ["LOYALTY_READ"],
+        },
+      ],
+      CalculateOrder: [
+        {
+          oauth2: [],
+        },
+      ],
+      CancelBooking: [
+        {
+          oauth2: ["APPOINTMENTS_WRITE"],
+        },
+      ],
+      CancelInvoice: [
+        {
+          oauth2: ["ORDERS_WRITE", "INVOICES_WRITE"],
+        },
+      ],
+      CancelPayment: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CancelPaymentByIdempotencyKey: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CancelSubscription: [
+        {
+          oauth2: ["SUBSCRIPTIONS_WRITE"],
+        },
+      ],
+      CancelTerminalCheckout: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CancelTerminalRefund: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CaptureTransaction: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CatalogInfo: [
+        {
+          oauth2: ["ITEMS_READ"],
+        },
+      ],
+      Charge: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CompletePayment: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CreateBooking: [
+        {
+          oauth2: ["APPOINTMENTS_WRITE"],
+        },
+      ],
+      CreateBreakType: [
+        {
+          oauth2: ["TIMECARDS_SETTINGS_WRITE"],
+        },
+      ],
+      CreateCard: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CreateCheckout: [
+        {
+          oauth2: ["PAYMENTS_WRITE", "ORDERS_WRITE"],
+        },
+      ],
+      CreateCustomer: [
+        {
+          oauth2: ["CUSTOMERS_WRITE"],
+        },
+      ],
+      CreateCustomerCard: [
+        {
+          oauth2: ["CUSTOMERS_WRITE"],
+        },
+      ],
+      CreateCustomerGroup: [
+        {
+          oauth2: ["CUSTOMERS_WRITE"],
+        },
+      ],
+      CreateDeviceCode: [
+        {
+          oauth2: ["DEVICE_CREDENTIAL_MANAGEMENT"],
+        },
+      ],
+      CreateDisputeEvidenceText: [
+        {
+          oauth2: ["DISPUTES_WRITE"],
+        },
+      ],
+      CreateEmployee: [
+        {
+          oauth2: ["EMPLOYEES_WRITE"],
+        },
+      ],
+      CreateEmployeeRole: [
+        {
+          oauth2: ["EMPLOYEES_WRITE"],
+        },
+      ],
+      CreateGiftCard: [
+        {
+          oauth2: ["GIFTCARDS_WRITE"],
+        },
+      ],
+      CreateGiftCardActivity: [
+        {
+          oauth2: ["GIFTCARDS_WRITE"],
+        },
+      ],
+      CreateInvoice: [
+        {
+          oauth2: ["ORDERS_WRITE", "INVOICES_WRITE"],
+        },
+      ],
+      CreateLocation: [
+        {
+          oauth2: ["MERCHANT_PROFILE_WRITE"],
+        },
+      ],
+      CreateLoyaltyAccount: [
+        {
+          oauth2: ["LOYALTY_WRITE"],
+        },
+      ],
+      CreateLoyaltyReward: [
+        {
+          oauth2: ["LOYALTY_WRITE"],
+        },
+      ],
+      CreateMobileAuthorizationCode: [
+        {
+          oauth2: ["PAYMENTS_WRITE_IN_PERSON"],
+        },
+      ],
+      CreateOrder: [
+        {
+          oauth2: ["ORDERS_WRITE"],
+        },
+      ],
+      CreatePayment: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CreateRefund: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CreateShift: [
+        {
+          oauth2: ["TIMECARDS_WRITE"],
+        },
+      ],
+      CreateSubscription: [
+        {
+          oauth2: [
+            "CUSTOMERS_READ",
+            "PAYMENTS_WRITE",
+            "SUBSCRIPTIONS_WRITE",
+            "ITEMS_READ",
+            "ORDERS_WRITE",
+            "INVOICES_WRITE",
+          ],
+        },
+      ],
+      CreateTeamMember: [
+        {
+          oauth2: ["EMPLOYEES_WRITE"],
+        },
+      ],
+      CreateTerminalCheckout: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      CreateTerminalRefund: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      DeleteBreakType: [
+        {
+          oauth2: ["TIMECARDS_SETTINGS_WRITE"],
+        },
+      ],
+      DeleteCatalogObject: [
+        {
+          oauth2: ["ITEMS_WRITE"],
+        },
+      ],
+      DeleteCustomer: [
+        {
+          oauth2: ["CUSTOMERS_WRITE"],
+        },
+      ],
+      DeleteCustomerCard: [
+        {
+          oauth2: ["CUSTOMERS_WRITE"],
+        },
+      ],
+      DeleteCustomerGroup: [
+        {
+          oauth2: ["CUSTOMERS_WRITE"],
+        },
+      ],
+      DeleteDisputeEvidence: [
+        {
+          oauth2: ["DISPUTES_WRITE"],
+        },
+      ],
+      DeleteInvoice: [
+        {
+          oauth2: ["ORDERS_WRITE", "INVOICES_WRITE"],
+        },
+      ],
+      DeleteLoyaltyReward: [
+        {
+          oauth2: ["LOYALTY_WRITE"],
+        },
+      ],
+      DeleteShift: [
+        {
+          oauth2: ["TIMECARDS_WRITE"],
+        },
+      ],
+      DeleteSnippet: [
+        {
+          oauth2: ["ONLINE_STORE_SNIPPETS_WRITE"],
+        },
+      ],
+      DeprecatedBatchChangeInventory: [
+        {
+          oauth2: ["INVENTORY_WRITE"],
+        },
+      ],
+      DeprecatedBatchRetrieveInventoryChanges: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      DeprecatedBatchRetrieveInventoryCounts: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      DeprecatedRetrieveInventoryAdjustment: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      DeprecatedRetrieveInventoryPhysicalCount: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      DisableCard: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      GetBankAccount: [
+        {
+          oauth2: ["BANK_ACCOUNTS_READ"],
+        },
+      ],
+      GetBankAccountByV1Id: [
+        {
+          oauth2: ["BANK_ACCOUNTS_READ"],
+        },
+      ],
+      GetBreakType: [
+        {
+          oauth2: ["TIMECARDS_SETTINGS_READ"],
+        },
+      ],
+      GetDeviceCode: [
+        {
+          oauth2: ["DEVICE_CREDENTIAL_MANAGEMENT"],
+        },
+      ],
+      GetEmployeeWage: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      GetInvoice: [
+        {
+          oauth2: ["INVOICES_READ"],
+        },
+      ],
+      GetPayment: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      GetPaymentRefund: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      GetShift: [
+        {
+          oauth2: ["TIMECARDS_READ"],
+        },
+      ],
+      GetTeamMemberWage: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      GetTerminalCheckout: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      GetTerminalRefund: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      LinkCustomerToGiftCard: [
+        {
+          oauth2: ["GIFTCARDS_WRITE"],
+        },
+      ],
+      ListBankAccounts: [
+        {
+          oauth2: ["BANK_ACCOUNTS_READ"],
+        },
+      ],
+      ListBreakTypes: [
+        {
+          oauth2: ["TIMECARDS_SETTINGS_READ"],
+        },
+      ],
+      ListCards: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      ListCashDrawerShiftEvents: [
+        {
+          oauth2: ["CASH_DRAWER_READ"],
+        },
+      ],
+      ListCashDrawerShifts: [
+        {
+          oauth2: ["CASH_DRAWER_READ"],
+        },
+      ],
+      ListCatalog: [
+        {
+          oauth2: ["ITEMS_READ"],
+        },
+      ],
+      ListCustomerGroups: [
+        {
+          oauth2: ["CUSTOMERS_READ"],
+        },
+      ],
+      ListCustomerSegments: [
+        {
+          oauth2: ["CUSTOMERS_READ"],
+        },
+      ],
+      ListCustomers: [
+        {
+          oauth2: ["CUSTOMERS_READ"],
+        },
+      ],
+      ListDeviceCodes: [
+        {
+          oauth2: ["DEVICE_CREDENTIAL_MANAGEMENT"],
+        },
+      ],
+      ListDisputeEvidence: [
+        {
+          oauth2: ["DISPUTES_READ"],
+        },
+      ],
+      ListDisputes: [
+        {
+          oauth2: ["DISPUTES_READ"],
+        },
+      ],
+      ListEmployeeRoles: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      ListEmployeeWages: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      ListEmployees: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      ListGiftCardActivities: [
+        {
+          oauth2: ["GIFTCARDS_READ"],
+        },
+      ],
+      ListGiftCards: [
+        {
+          oauth2: ["GIFTCARDS_READ"],
+        },
+      ],
+      ListInvoices: [
+        {
+          oauth2: ["INVOICES_READ"],
+        },
+      ],
+      ListLocations: [
+        {
+          oauth2: ["MERCHANT_PROFILE_READ"],
+        },
+      ],
+      ListLoyaltyPrograms: [
+        {
+          oauth2: ["LOYALTY_READ"],
+        },
+      ],
+      ListMerchants: [
+        {
+          oauth2: ["MERCHANT_PROFILE_READ"],
+        },
+      ],
+      ListOrders: [
+        {
+          oauth2: ["ORDERS_READ"],
+        },
+      ],
+      ListPaymentRefunds: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      ListPayments: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      ListRefunds: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      ListSettlements: [
+        {
+          oauth2: ["SETTLEMENTS_READ"],
+        },
+      ],
+      ListSites: [
+        {
+          oauth2: ["ONLINE_STORE_SITE_READ"],
+        },
+      ],
+      ListSubscriptionEvents: [
+        {
+          oauth2: ["SUBSCRIPTIONS_READ"],
+        },
+      ],
+      ListTeamMemberBookingProfiles: [
+        {
+          oauth2: ["APPOINTMENTS_BUSINESS_SETTINGS_READ"],
+        },
+      ],
+      ListTeamMemberWages: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      ListTransactions: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      ListWorkweekConfigs: [
+        {
+          oauth2: ["TIMECARDS_SETTINGS_READ"],
+        },
+      ],
+      ObtainToken: [],
+      PayOrder: [
+        {
+          oauth2: ["PAYMENTS_WRITE", "ORDERS_WRITE"],
+        },
+      ],
+      PublishInvoice: [
+        {
+          oauth2: ["ORDERS_WRITE", "INVOICES_WRITE"],
+        },
+      ],
+      RedeemLoyaltyReward: [
+        {
+          oauth2: ["LOYALTY_WRITE"],
+        },
+      ],
+      RefundPayment: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      RegisterDomain: [
+        {
+          oauth2: [],
+        },
+      ],
+      RemoveGroupFromCustomer: [
+        {
+          oauth2: ["CUSTOMERS_WRITE"],
+        },
+      ],
+      RenewToken: [
+        {
+          oauth2ClientSecret: [],
+        },
+      ],
+      ResumeSubscription: [
+        {
+          oauth2: [
+            "CUSTOMERS_READ",
+            "PAYMENTS_WRITE",
+            "SUBSCRIPTIONS_WRITE",
+            "ITEMS_READ",
+            "ORDERS_WRITE",
+            "INVOICES_WRITE",
+          ],
+        },
+      ],
+      RetrieveBooking: [
+        {
+          oauth2: ["APPOINTMENTS_READ"],
+        },
+      ],
+      RetrieveBusinessBookingProfile: [
+        {
+          oauth2: ["APPOINTMENTS_BUSINESS_SETTINGS_READ"],
+        },
+      ],
+      RetrieveCard: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      RetrieveCashDrawerShift: [
+        {
+          oauth2: ["CASH_DRAWER_READ"],
+        },
+      ],
+      RetrieveCatalogObject: [
+        {
+          oauth2: ["ITEMS_READ"],
+        },
+      ],
+      RetrieveCustomer: [
+        {
+          oauth2: ["CUSTOMERS_READ"],
+        },
+      ],
+      RetrieveCustomerGroup: [
+        {
+          oauth2: ["CUSTOMERS_READ"],
+        },
+      ],
+      RetrieveCustomerSegment: [
+        {
+          oauth2: ["CUSTOMERS_READ"],
+        },
+      ],
+      RetrieveDispute: [
+        {
+          oauth2: ["DISPUTES_READ"],
+        },
+      ],
+      RetrieveDisputeEvidence: [
+        {
+          oauth2: ["DISPUTES_READ"],
+        },
+      ],
+      RetrieveEmployee: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      RetrieveEmployeeRole: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      RetrieveGiftCard: [
+        {
+          oauth2: ["GIFTCARDS_READ"],
+        },
+      ],
+      RetrieveGiftCardFromGAN: [
+        {
+          oauth2: ["GIFTCARDS_READ"],
+        },
+      ],
+      RetrieveGiftCardFromNonce: [
+        {
+          oauth2: ["GIFTCARDS_READ"],
+        },
+      ],
+      RetrieveInventoryAdjustment: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      RetrieveInventoryChanges: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      RetrieveInventoryCount: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      RetrieveInventoryPhysicalCount: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      RetrieveInventoryTransfer: [
+        {
+          oauth2: ["INVENTORY_READ"],
+        },
+      ],
+      RetrieveLocation: [
+        {
+          oauth2: ["MERCHANT_PROFILE_READ"],
+        },
+      ],
+      RetrieveLoyaltyAccount: [
+        {
+          oauth2: ["LOYALTY_READ"],
+        },
+      ],
+      RetrieveLoyaltyProgram: [
+        {
+          oauth2: ["LOYALTY_READ"],
+        },
+      ],
+      RetrieveLoyaltyReward: [
+        {
+          oauth2: ["LOYALTY_READ"],
+        },
+      ],
+      RetrieveMerchant: [
+        {
+          oauth2: ["MERCHANT_PROFILE_READ"],
+        },
+      ],
+      RetrieveOrder: [
+        {
+          oauth2: ["ORDERS_READ"],
+        },
+      ],
+      RetrievePayment: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      RetrieveSettlement: [
+        {
+          oauth2: ["SETTLEMENTS_READ"],
+        },
+      ],
+      RetrieveSnippet: [
+        {
+          oauth2: ["ONLINE_STORE_SNIPPETS_READ"],
+        },
+      ],
+      RetrieveSubscription: [
+        {
+          oauth2: ["SUBSCRIPTIONS_READ"],
+        },
+      ],
+      RetrieveTeamMember: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      RetrieveTeamMemberBookingProfile: [
+        {
+          oauth2: ["APPOINTMENTS_BUSINESS_SETTINGS_READ"],
+        },
+      ],
+      RetrieveTransaction: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      RetrieveWageSetting: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      RevokeToken: [
+        {
+          oauth2ClientSecret: [],
+        },
+      ],
+      SearchAvailability: [
+        {
+          oauth2: ["APPOINTMENTS_READ"],
+        },
+      ],
+      SearchCatalogItems: [
+        {
+          oauth2: ["ITEMS_READ"],
+        },
+      ],
+      SearchCatalogObjects: [
+        {
+          oauth2: ["ITEMS_READ"],
+        },
+      ],
+      SearchCustomers: [
+        {
+          oauth2: ["CUSTOMERS_READ"],
+        },
+      ],
+      SearchInvoices: [
+        {
+          oauth2: ["INVOICES_READ"],
+        },
+      ],
+      SearchLoyaltyAccounts: [
+        {
+          oauth2: ["LOYALTY_READ"],
+        },
+      ],
+      SearchLoyaltyEvents: [
+        {
+          oauth2: ["LOYALTY_READ"],
+        },
+      ],
+      SearchLoyaltyRewards: [
+        {
+          oauth2: ["LOYALTY_READ"],
+        },
+      ],
+      SearchOrders: [
+        {
+          oauth2: ["ORDERS_READ"],
+        },
+      ],
+      SearchShifts: [
+        {
+          oauth2: ["TIMECARDS_READ"],
+        },
+      ],
+      SearchSubscriptions: [
+        {
+          oauth2: ["SUBSCRIPTIONS_READ"],
+        },
+      ],
+      SearchTeamMembers: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      SearchTerminalCheckouts: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      SearchTerminalRefunds: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      SubmitEvidence: [
+        {
+          oauth2: ["DISPUTES_WRITE"],
+        },
+      ],
+      UnlinkCustomerFromGiftCard: [
+        {
+          oauth2: ["GIFTCARDS_WRITE"],
+        },
+      ],
+      UpdateBooking: [
+        {
+          oauth2: ["APPOINTMENTS_WRITE"],
+        },
+      ],
+      UpdateBreakType: [
+        {
+          oauth2: ["TIMECARDS_SETTINGS_WRITE", "TIMECARDS_SETTINGS_READ"],
+        },
+      ],
+      UpdateCustomer: [
+        {
+          oauth2: ["CUSTOMERS_WRITE"],
+        },
+      ],
+      UpdateCustomerGroup: [
+        {
+          oauth2: ["CUSTOMERS_WRITE", "CUSTOMERS_READ"],
+        },
+      ],
+      UpdateEmployee: [
+        {
+          oauth2: ["EMPLOYEES_WRITE"],
+        },
+      ],
+      UpdateEmployeeRole: [
+        {
+          oauth2: ["EMPLOYEES_WRITE"],
+        },
+      ],
+      UpdateInvoice: [
+        {
+          oauth2: ["ORDERS_WRITE", "INVOICES_WRITE"],
+        },
+      ],
+      UpdateItemModifierLists: [
+        {
+          oauth2: ["ITEMS_WRITE"],
+        },
+      ],
+      UpdateItemTaxes: [
+        {
+          oauth2: ["ITEMS_WRITE"],
+        },
+      ],
+      UpdateLocation: [
+        {
+          oauth2: ["MERCHANT_PROFILE_WRITE"],
+        },
+      ],
+      UpdateOrder: [
+        {
+          oauth2: ["ORDERS_WRITE"],
+        },
+      ],
+      UpdatePayment: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      UpdateShift: [
+        {
+          oauth2: ["TIMECARDS_WRITE", "TIMECARDS_READ"],
+        },
+      ],
+      UpdateSubscription: [
+        {
+          oauth2: [
+            "CUSTOMERS_READ",
+            "PAYMENTS_WRITE",
+            "SUBSCRIPTIONS_WRITE",
+            "ITEMS_READ",
+            "ORDERS_WRITE",
+            "INVOICES_WRITE",
+          ],
+        },
+      ],
+      UpdateTeamMember: [
+        {
+          oauth2: ["EMPLOYEES_WRITE"],
+        },
+      ],
+      UpdateWageSetting: [
+        {
+          oauth2: ["EMPLOYEES_WRITE"],
+        },
+      ],
+      UpdateWorkweekConfig: [
+        {
+          oauth2: ["TIMECARDS_SETTINGS_WRITE", "TIMECARDS_SETTINGS_READ"],
+        },
+      ],
+      UpsertCatalogObject: [
+        {
+          oauth2: ["ITEMS_WRITE"],
+        },
+      ],
+      UpsertSnippet: [
+        {
+          oauth2: ["ONLINE_STORE_SNIPPETS_WRITE"],
+        },
+      ],
+      VoidTransaction: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      getV2Employees: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      getV2EmployeesById: [
+        {
+          oauth2: ["EMPLOYEES_READ"],
+        },
+      ],
+      getV2LocationsByLocationIdRefunds: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      getV2OrdersByOrderId: [
+        {
+          oauth2: ["ORDERS_READ"],
+        },
+      ],
+      getV2Payments: [
+        {
+          oauth2: ["PAYMENTS_READ"],
+        },
+      ],
+      postV2LocationsByLocationIdTransactionsByTransactionIdRefund: [
+        {
+          oauth2: ["PAYMENTS_WRITE"],
+        },
+      ],
+      putV2OrdersByOrderId: [
+        {
+          oauth2: ["ORDERS_WRITE"],
+        },
+      ],
+    },
+    leastScopes: [
+      "APPOINTMENTS_BUSINESS_SETTINGS_READ",
+      "APPOINTMENTS_READ",
+      "APPOINTMENTS_WRITE",
+      "BANK_ACCOUNTS_READ",
+      "CASH_DRAWER_READ",
+      "CUSTOMERS_READ",
+      "CUSTOMERS_WRITE",
+      "DEVICE_CREDENTIAL_MANAGEMENT",
+      "DISPUTES_READ",
+      "DISPUTES_WRITE",
+      "EMPLOYEES_READ",
+      "EMPLOYEES_WRITE",
+      "GIFTCARDS_READ",
+      "GIFTCARDS_WRITE",
+      "INVENTORY_READ",
+      "INVENTORY_WRITE",
+      "INVOICES_READ",
+      "INVOICES_WRITE",
+      "ITEMS_READ",
+      "ITEMS_WRITE",
+      "LOYALTY_READ",
+      "LOYALTY_WRITE",
+      "MERCHANT_PROFILE_READ",
+      "MERCHANT_PROFILE_WRITE",
+      "ONLINE_STORE_SITE_READ",
+      "ONLINE_STORE_SNIPPETS_READ",
+      "ONLINE_STORE_SNIPPETS_WRITE",
+      "ORDERS_READ",
+      "ORDERS_WRITE",
+      "PAYMENTS_READ",
+      "PAYMENTS_WRITE",
+      "PAYMENTS_WRITE_IN_PERSON",
+      "SETTLEMENTS_READ",
+      "SUBSCRIPTIONS_READ",
+      "SUBSCRIPTIONS_WRITE",
+      "TIMECARDS_READ",
+      "TIMECARDS_SETTINGS_READ",
+      "TIMECARDS_SETTINGS_WRITE",
+      "TIMECARDS_WRITE",
+    ],
+  },
 };

@@ -13,6 +13,7 @@ export const provider = {
     idField: "id",
   },
   requestIdHeaders: ["request-id"],
+  servers: ["https://files.stripe.com"],
   security: {
     schemes: {
       basicAuth: {

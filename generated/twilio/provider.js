@@ -7,4 +7,985 @@ export const provider = {
   name: "Twilio",
   baseUrl: "https://api.twilio.com",
   requestIdHeaders: ["twilio-request-id"],
+  security: {
+    schemes: {
+      accountSid_authToken: {
+        type: "http",
+        scheme: "basic",
+      },
+    },
+    operations: {
+      CreateAccount: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateApplication: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateCall: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateCallRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateIncomingPhoneNumber: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateIncomingPhoneNumberAssignedAddOn: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateIncomingPhoneNumberLocal: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateIncomingPhoneNumberMobile: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateIncomingPhoneNumberTollFree: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateMessage: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateMessageFeedback: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateNewKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateNewSigningKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateParticipant: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreatePayments: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateQueue: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipAuthCallsCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipAuthCallsIpAccessControlListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipAuthRegistrationsCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipCredential: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipCredentialList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipDomain: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipIpAccessControlList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipIpAccessControlListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSipIpAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateSiprec: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateStream: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateToken: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateUsageTrigger: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateUserDefinedMessage: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateUserDefinedMessageSubscription: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      CreateValidationRequest: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteApplication: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteCall: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteCallRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteConferenceRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteConnectApp: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteIncomingPhoneNumber: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteIncomingPhoneNumberAssignedAddOn: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteMedia: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteMessage: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteOutgoingCallerId: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteParticipant: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteQueue: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteRecordingAddOnResult: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteRecordingAddOnResultPayload: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteRecordingTranscription: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSigningKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipAuthCallsCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipAuthCallsIpAccessControlListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipAuthRegistrationsCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipCredential: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipCredentialList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipDomain: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipIpAccessControlList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipIpAccessControlListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteSipIpAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteTranscription: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteUsageTrigger: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      DeleteUserDefinedMessageSubscription: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchAccount: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchApplication: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchAuthorizedConnectApp: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchAvailablePhoneNumberCountry: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchBalance: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchCall: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchCallNotification: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchCallRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchConference: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchConferenceRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchConnectApp: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchHealthCheck: [],
+      FetchIncomingPhoneNumber: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchIncomingPhoneNumberAssignedAddOn: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchIncomingPhoneNumberAssignedAddOnExtension: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchMedia: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchMember: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchMessage: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchNotification: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchOutgoingCallerId: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchParticipant: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchQueue: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchRecordingAddOnResult: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchRecordingAddOnResultPayload: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchRecordingTranscription: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchShortCode: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSigningKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipAuthCallsCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipAuthCallsIpAccessControlListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipAuthRegistrationsCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipCredential: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipCredentialList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipDomain: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipIpAccessControlList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipIpAccessControlListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchSipIpAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchTranscription: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      FetchUsageTrigger: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAccount: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListApplication: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAuthorizedConnectApp: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAvailablePhoneNumberCountry: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAvailablePhoneNumberLocal: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAvailablePhoneNumberMachineToMachine: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAvailablePhoneNumberMobile: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAvailablePhoneNumberNational: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAvailablePhoneNumberSharedCost: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAvailablePhoneNumberTollFree: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListAvailablePhoneNumberVoip: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListCall: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListCallEvent: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListCallNotification: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListCallRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListConference: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListConferenceRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListConnectApp: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListDependentPhoneNumber: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListIncomingPhoneNumber: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListIncomingPhoneNumberAssignedAddOn: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListIncomingPhoneNumberAssignedAddOnExtension: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListIncomingPhoneNumberLocal: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListIncomingPhoneNumberMobile: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListIncomingPhoneNumberTollFree: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListMedia: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListMember: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListMessage: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListNotification: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListOutgoingCallerId: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListParticipant: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListQueue: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListRecordingAddOnResult: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListRecordingAddOnResultPayload: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListRecordingTranscription: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListShortCode: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSigningKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipAuthCallsCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipAuthCallsIpAccessControlListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipAuthRegistrationsCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipCredential: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipCredentialList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipCredentialListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipDomain: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipIpAccessControlList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipIpAccessControlListMapping: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListSipIpAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListTranscription: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageRecord: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageRecordAllTime: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageRecordDaily: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageRecordLastMonth: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageRecordMonthly: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageRecordThisMonth: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageRecordToday: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageRecordYearly: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageRecordYesterday: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      ListUsageTrigger: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateAccount: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateApplication: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateCall: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateCallRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateConference: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateConferenceRecording: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateConnectApp: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateIncomingPhoneNumber: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateMember: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateMessage: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateOutgoingCallerId: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateParticipant: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdatePayments: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateQueue: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateShortCode: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateSigningKey: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateSipCredential: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateSipCredentialList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateSipDomain: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateSipIpAccessControlList: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateSipIpAddress: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateSiprec: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateStream: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+      UpdateUsageTrigger: [
+        {
+          accountSid_authToken: [],
+        },
+      ],
+    },
+  },
 };

@@ -18,4 +18,581 @@ export const provider = {
     resetUnit: "epoch-seconds",
   },
   requestIdHeaders: ["x-vercel-id"],
+  security: {
+    schemes: {
+      bearerToken: {
+        type: "http",
+        scheme: "bearer",
+      },
+      oauth2: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://api.vercel.com/oauth/authorize",
+            tokenUrl: "https://api.vercel.com/oauth/access_token",
+            scopes: [],
+          },
+        },
+      },
+    },
+    operations: {
+      addProjectDomain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      artifactExists: [
+        {
+          bearerToken: [],
+        },
+      ],
+      artifactQuery: [
+        {
+          bearerToken: [],
+        },
+      ],
+      assignAlias: [
+        {
+          bearerToken: [],
+        },
+      ],
+      buyDomain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      cancelDeployment: [
+        {
+          bearerToken: [],
+        },
+      ],
+      checkDomainPrice: [
+        {
+          bearerToken: [],
+        },
+      ],
+      checkDomainStatus: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createAuthToken: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createCheck: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createConfigurableLogDrain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createDeployment: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createEdgeConfig: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createEdgeConfigToken: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createLogDrain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createOrTransferDomain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createProject: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createProjectEnv: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createRecord: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createSecret: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createTeam: [
+        {
+          bearerToken: [],
+        },
+      ],
+      createWebhook: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteAlias: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteAuthToken: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteConfigurableLogDrain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteConfiguration: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteDeployment: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteDomain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteEdgeConfig: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteEdgeConfigTokens: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteIntegrationLogDrain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteProject: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteSecret: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteTeam: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteTeamInviteCode: [
+        {
+          bearerToken: [],
+        },
+      ],
+      deleteWebhook: [
+        {
+          bearerToken: [],
+        },
+      ],
+      downloadArtifact: [
+        {
+          bearerToken: [],
+        },
+      ],
+      editProjectEnv: [
+        {
+          bearerToken: [],
+        },
+      ],
+      emailLogin: [],
+      filterProjectEnvs: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getAlias: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getAllChecks: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getAuthToken: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getAuthUser: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getCertById: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getCheck: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getConfigurableLogDrain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getConfigurableLogDrains: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getConfiguration: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getConfigurations: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getDeployment: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getDeploymentEvents: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getDeploymentFileContents: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getDeployments: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getDomain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getDomainConfig: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getDomains: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getEdgeConfig: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getEdgeConfigItem: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getEdgeConfigItems: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getEdgeConfigToken: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getEdgeConfigTokens: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getEdgeConfigs: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getIntegrationLogDrains: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getProject: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getProjectDomain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getProjectDomains: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getProjectEnv: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getProjects: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getRecords: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getSecret: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getSecrets: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getTeam: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getTeamAccessRequest: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getTeamMembers: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getTeams: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getV1IntegrationsSearchRepo: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getWebhook: [
+        {
+          bearerToken: [],
+        },
+      ],
+      getWebhooks: [
+        {
+          bearerToken: [],
+        },
+      ],
+      gitNamespaces: [
+        {
+          bearerToken: [],
+        },
+      ],
+      inviteUserToTeam: [
+        {
+          bearerToken: [],
+        },
+      ],
+      issueCert: [
+        {
+          bearerToken: [],
+        },
+      ],
+      joinTeam: [
+        {
+          bearerToken: [],
+        },
+      ],
+      listAliases: [
+        {
+          bearerToken: [],
+        },
+      ],
+      listAuthTokens: [
+        {
+          bearerToken: [],
+        },
+      ],
+      listDeploymentAliases: [
+        {
+          bearerToken: [],
+        },
+      ],
+      listDeploymentBuilds: [
+        {
+          bearerToken: [],
+        },
+      ],
+      listDeploymentFiles: [
+        {
+          bearerToken: [],
+        },
+      ],
+      listUserEvents: [
+        {
+          bearerToken: [],
+        },
+      ],
+      patchTeam: [
+        {
+          bearerToken: [],
+        },
+      ],
+      patchtEdgeConfigItems: [
+        {
+          bearerToken: [],
+        },
+      ],
+      recordEvents: [
+        {
+          bearerToken: [],
+        },
+      ],
+      removeCert: [
+        {
+          bearerToken: [],
+        },
+      ],
+      removeProjectDomain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      removeProjectEnv: [
+        {
+          bearerToken: [],
+        },
+      ],
+      removeRecord: [
+        {
+          bearerToken: [],
+        },
+      ],
+      removeTeamMember: [
+        {
+          bearerToken: [],
+        },
+      ],
+      renameSecret: [
+        {
+          bearerToken: [],
+        },
+      ],
+      requestAccessToTeam: [
+        {
+          bearerToken: [],
+        },
+      ],
+      requestDelete: [
+        {
+          bearerToken: [],
+        },
+      ],
+      rerequestCheck: [
+        {
+          bearerToken: [],
+        },
+      ],
+      status: [
+        {
+          bearerToken: [],
+        },
+      ],
+      updateCheck: [
+        {
+          bearerToken: [],
+        },
+      ],
+      updateEdgeConfig: [
+        {
+          bearerToken: [],
+        },
+      ],
+      updateProject: [
+        {
+          bearerToken: [],
+        },
+      ],
+      updateProjectDomain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      updateRecord: [
+        {
+          bearerToken: [],
+        },
+      ],
+      updateTeamMember: [
+        {
+          bearerToken: [],
+        },
+      ],
+      uploadArtifact: [
+        {
+          bearerToken: [],
+        },
+      ],
+      uploadCert: [
+        {
+          bearerToken: [],
+        },
+      ],
+      uploadFile: [
+        {
+          bearerToken: [],
+        },
+      ],
+      verifyProjectDomain: [
+        {
+          bearerToken: [],
+        },
+      ],
+      verifyToken: [],
+    },
+  },
 };

@@ -18,4 +18,716 @@ export const provider = {
     resetUnit: "epoch-seconds",
   },
   requestIdHeaders: ["x-transaction-id"],
+  security: {
+    schemes: {
+      BearerToken: {
+        type: "http",
+        scheme: "bearer",
+      },
+      OAuth2UserToken: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://api.twitter.com/2/oauth2/authorize",
+            tokenUrl: "https://api.twitter.com/2/oauth2/token",
+            scopes: [
+              "block.read",
+              "block.write",
+              "bookmark.read",
+              "bookmark.write",
+              "dm.read",
+              "dm.write",
+              "follows.read",
+              "follows.write",
+              "like.read",
+              "like.write",
+              "list.read",
+              "list.write",
+              "mute.read",
+              "mute.write",
+              "offline.access",
+              "space.read",
+              "tweet.moderate.write",
+              "tweet.read",
+              "tweet.write",
+              "users.read",
+            ],
+          },
+        },
+      },
+      UserToken: {
+        type: "http",
+        scheme: "oauth",
+      },
+    },
+    operations: {
+      addOrDeleteRules: [
+        {
+          BearerToken: [],
+        },
+      ],
+      createBatchComplianceJob: [
+        {
+          BearerToken: [],
+        },
+      ],
+      createTweet: [
+        {
+          OAuth2UserToken: ["tweet.read", "tweet.write", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      deleteTweetById: [
+        {
+          OAuth2UserToken: ["tweet.read", "tweet.write", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      dmConversationByIdEventIdCreate: [
+        {
+          OAuth2UserToken: ["dm.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      dmConversationIdCreate: [
+        {
+          OAuth2UserToken: ["dm.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      dmConversationWithUserEventIdCreate: [
+        {
+          OAuth2UserToken: ["dm.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      findMyUser: [
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      findSpaceById: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["space.read", "tweet.read", "users.read"],
+        },
+      ],
+      findSpacesByCreatorIds: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["space.read", "tweet.read", "users.read"],
+        },
+      ],
+      findSpacesByIds: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["space.read", "tweet.read", "users.read"],
+        },
+      ],
+      findTweetById: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      findTweetsById: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      findTweetsThatQuoteATweet: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      findUserById: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      findUserByUsername: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      findUsersById: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      findUsersByUsername: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      getBatchComplianceJob: [
+        {
+          BearerToken: [],
+        },
+      ],
+      getDmConversationsIdDmEvents: [
+        {
+          OAuth2UserToken: ["dm.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      getDmConversationsWithParticipantIdDmEvents: [
+        {
+          OAuth2UserToken: ["dm.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      getDmEvents: [
+        {
+          OAuth2UserToken: ["dm.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      getRules: [
+        {
+          BearerToken: [],
+        },
+      ],
+      getTweetsComplianceStream: [
+        {
+          BearerToken: [],
+        },
+      ],
+      getTweetsFirehoseStream: [
+        {
+          BearerToken: [],
+        },
+      ],
+      getTweetsLabelStream: [
+        {
+          BearerToken: [],
+        },
+      ],
+      getTweetsSample10Stream: [
+        {
+          BearerToken: [],
+        },
+      ],
+      getUserListMemberships: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["list.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      getUsersComplianceStream: [
+        {
+          BearerToken: [],
+        },
+      ],
+      getUsersIdBookmarks: [
+        {
+          OAuth2UserToken: ["bookmark.read", "tweet.read", "users.read"],
+        },
+      ],
+      hideReplyById: [
+        {
+          OAuth2UserToken: ["tweet.moderate.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listAddMember: [
+        {
+          OAuth2UserToken: ["list.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listBatchComplianceJobs: [
+        {
+          BearerToken: [],
+        },
+      ],
+      listGetFollowers: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["list.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listGetMembers: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["list.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listIdCreate: [
+        {
+          OAuth2UserToken: [
+            "list.read",
+            "list.write",
+            "tweet.read",
+            "users.read",
+          ],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listIdDelete: [
+        {
+          OAuth2UserToken: ["list.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listIdGet: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["list.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listIdUpdate: [
+        {
+          OAuth2UserToken: ["list.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listRemoveMember: [
+        {
+          OAuth2UserToken: ["list.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listUserFollow: [
+        {
+          OAuth2UserToken: ["list.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listUserOwnedLists: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["list.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listUserPin: [
+        {
+          OAuth2UserToken: ["list.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listUserPinnedLists: [
+        {
+          OAuth2UserToken: ["list.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listUserUnfollow: [
+        {
+          OAuth2UserToken: ["list.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listUserUnpin: [
+        {
+          OAuth2UserToken: ["list.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      listsIdTweets: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["list.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      postUsersIdBookmarks: [
+        {
+          OAuth2UserToken: ["bookmark.write", "tweet.read", "users.read"],
+        },
+      ],
+      sampleStream: [
+        {
+          BearerToken: [],
+        },
+      ],
+      searchSpaces: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["space.read", "tweet.read", "users.read"],
+        },
+      ],
+      searchStream: [
+        {
+          BearerToken: [],
+        },
+      ],
+      spaceBuyers: [
+        {
+          OAuth2UserToken: ["space.read", "tweet.read", "users.read"],
+        },
+      ],
+      spaceTweets: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["space.read", "tweet.read", "users.read"],
+        },
+      ],
+      tweetCountsFullArchiveSearch: [
+        {
+          BearerToken: [],
+        },
+      ],
+      tweetCountsRecentSearch: [
+        {
+          BearerToken: [],
+        },
+      ],
+      tweetsFullarchiveSearch: [
+        {
+          BearerToken: [],
+        },
+      ],
+      tweetsIdLikingUsers: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["like.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      tweetsIdRetweetingUsers: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      tweetsRecentSearch: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      userFollowedLists: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["list.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdBlock: [
+        {
+          OAuth2UserToken: ["block.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdBlocking: [
+        {
+          OAuth2UserToken: ["block.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdBookmarksDelete: [
+        {
+          OAuth2UserToken: ["bookmark.write", "tweet.read", "users.read"],
+        },
+      ],
+      usersIdFollow: [
+        {
+          OAuth2UserToken: ["follows.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdFollowers: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["follows.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdFollowing: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["follows.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdLike: [
+        {
+          OAuth2UserToken: ["like.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdLikedTweets: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["like.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdMentions: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdMute: [
+        {
+          OAuth2UserToken: ["mute.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdMuting: [
+        {
+          OAuth2UserToken: ["mute.read", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdRetweets: [
+        {
+          OAuth2UserToken: ["tweet.read", "tweet.write", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdTimeline: [
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdTweets: [
+        {
+          BearerToken: [],
+        },
+        {
+          OAuth2UserToken: ["tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdUnblock: [
+        {
+          OAuth2UserToken: ["block.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdUnfollow: [
+        {
+          OAuth2UserToken: ["follows.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdUnlike: [
+        {
+          OAuth2UserToken: ["like.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdUnmute: [
+        {
+          OAuth2UserToken: ["mute.write", "tweet.read", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+      usersIdUnretweets: [
+        {
+          OAuth2UserToken: ["tweet.read", "tweet.write", "users.read"],
+        },
+        {
+          UserToken: [],
+        },
+      ],
+    },
+    leastScopes: [
+      "block.read",
+      "block.write",
+      "bookmark.read",
+      "bookmark.write",
+      "dm.read",
+      "dm.write",
+      "follows.read",
+      "follows.write",
+      "like.read",
+      "like.write",
+      "list.read",
+      "list.write",
+      "mute.read",
+      "mute.write",
+      "space.read",
+      "tweet.moderate.write",
+      "tweet.read",
+      "tweet.write",
+      "users.read",
+    ],
+  },
 };

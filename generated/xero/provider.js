@@ -7,4 +7,1198 @@ export const provider = {
   name: "Xero Accounting",
   baseUrl: "https://api.xero.com/api.xro/2.0",
   requestIdHeaders: ["xero-correlation-id"],
+  security: {
+    schemes: {
+      OAuth2: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl:
+              "https://login.xero.com/identity/connect/authorize",
+            tokenUrl: "https://identity.xero.com/connect/token",
+            scopes: [
+              "accounting.attachments",
+              "accounting.attachments.read",
+              "accounting.contacts",
+              "accounting.contacts.read",
+              "accounting.journals.read",
+              "accounting.reports.read",
+              "accounting.reports.tenninetynine.read",
+              "accounting.settings",
+              "accounting.settings.read",
+              "accounting.transactions",
+              "accounting.transactions.read",
+              "assets",
+              "assets.read",
+              "bankfeeds",
+              "email",
+              "files",
+              "files.read",
+              "openid",
+              "paymentservices",
+              "payroll",
+              "payroll.employees",
+              "payroll.employees.read",
+              "payroll.leaveapplications",
+              "payroll.leaveapplications.read",
+              "payroll.payitems",
+              "payroll.payitems.read",
+              "payroll.payrollcalendars",
+              "payroll.payrollcalendars.read",
+              "payroll.payruns",
+              "payroll.payruns.read",
+              "payroll.payslip",
+              "payroll.payslip.read",
+              "payroll.read",
+              "payroll.settings.read",
+              "payroll.superfundproducts.read",
+              "payroll.superfunds",
+              "payroll.superfunds.read",
+              "payroll.timesheets",
+              "payroll.timesheets.read",
+              "profile",
+              "projects",
+              "projects.read",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      createAccount: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      createAccountAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createBankTransactionAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createBankTransactionHistoryRecord: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createBankTransactions: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createBankTransfer: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createBankTransferAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createBankTransferHistoryRecord: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createBatchPayment: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createBatchPaymentHistoryRecord: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createBrandingThemePaymentServices: [
+        {
+          OAuth2: ["paymentservices"],
+        },
+      ],
+      createContactAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createContactGroup: [
+        {
+          OAuth2: ["accounting.contacts"],
+        },
+      ],
+      createContactGroupContacts: [
+        {
+          OAuth2: ["accounting.contacts"],
+        },
+      ],
+      createContactHistory: [
+        {
+          OAuth2: ["accounting.contacts"],
+        },
+      ],
+      createContacts: [
+        {
+          OAuth2: ["accounting.contacts"],
+        },
+      ],
+      createCreditNoteAllocation: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createCreditNoteAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createCreditNoteHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createCreditNotes: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createCurrency: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      createEmployees: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      createExpenseClaimHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createExpenseClaims: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createInvoiceAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createInvoiceHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createInvoices: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createItemHistory: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      createItems: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      createLinkedTransaction: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createManualJournalAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createManualJournalHistoryRecord: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createManualJournals: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createOverpaymentAllocations: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createOverpaymentHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createPayment: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createPaymentHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createPaymentService: [
+        {
+          OAuth2: ["paymentservices"],
+        },
+      ],
+      createPayments: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createPrepaymentAllocations: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createPrepaymentHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createPurchaseOrderAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createPurchaseOrderHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createPurchaseOrders: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createQuoteAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createQuoteHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createQuotes: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createReceipt: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createReceiptAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createReceiptHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createRepeatingInvoiceAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      createRepeatingInvoiceHistory: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      createTaxRates: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      createTrackingCategory: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      createTrackingOptions: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      deleteAccount: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      deleteContactGroupContact: [
+        {
+          OAuth2: ["accounting.contacts"],
+        },
+      ],
+      deleteContactGroupContacts: [
+        {
+          OAuth2: ["accounting.contacts"],
+        },
+      ],
+      deleteItem: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      deleteLinkedTransaction: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      deletePayment: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      deleteTrackingCategory: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      deleteTrackingOptions: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      emailInvoice: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      getAccount: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      getAccountAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getAccountAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getAccountAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getAccounts: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      getBankTransaction: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getBankTransactionAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getBankTransactionAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getBankTransactionAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getBankTransactions: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getBankTransactionsHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getBankTransfer: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getBankTransferAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getBankTransferAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getBankTransferAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getBankTransferHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getBankTransfers: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getBatchPaymentHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getBatchPayments: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getBrandingTheme: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getBrandingThemePaymentServices: [
+        {
+          OAuth2: ["paymentservices"],
+        },
+      ],
+      getBrandingThemes: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getContact: [
+        {
+          OAuth2: ["accounting.contacts.read"],
+        },
+      ],
+      getContactAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getContactAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getContactAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getContactByContactNumber: [
+        {
+          OAuth2: ["accounting.contacts.read"],
+        },
+      ],
+      getContactCISSettings: [
+        {
+          OAuth2: ["accounting.contacts.read"],
+        },
+      ],
+      getContactGroup: [
+        {
+          OAuth2: ["accounting.contacts.read"],
+        },
+      ],
+      getContactGroups: [
+        {
+          OAuth2: ["accounting.contacts.read"],
+        },
+      ],
+      getContactHistory: [
+        {
+          OAuth2: ["accounting.contacts.read"],
+        },
+      ],
+      getContacts: [
+        {
+          OAuth2: ["accounting.contacts.read"],
+        },
+      ],
+      getCreditNote: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getCreditNoteAsPdf: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      getCreditNoteAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getCreditNoteAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getCreditNoteAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getCreditNoteHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getCreditNotes: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getCurrencies: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getEmployee: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getEmployees: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getExpenseClaim: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getExpenseClaimHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getExpenseClaims: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getInvoice: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getInvoiceAsPdf: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getInvoiceAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getInvoiceAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getInvoiceAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getInvoiceHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getInvoiceReminders: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getInvoices: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getItem: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getItemHistory: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getItems: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getJournal: [
+        {
+          OAuth2: ["accounting.journals.read"],
+        },
+      ],
+      getJournals: [
+        {
+          OAuth2: ["accounting.journals.read"],
+        },
+      ],
+      getLinkedTransaction: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getLinkedTransactions: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getManualJournal: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getManualJournalAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getManualJournalAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getManualJournalAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getManualJournals: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getManualJournalsHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getOnlineInvoice: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getOrganisationActions: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getOrganisationCISSettings: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getOrganisations: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getOverpayment: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getOverpaymentHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getOverpayments: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPayment: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPaymentHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPaymentServices: [
+        {
+          OAuth2: ["paymentservices"],
+        },
+      ],
+      getPayments: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPrepayment: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPrepaymentHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPrepayments: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPurchaseOrder: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPurchaseOrderAsPdf: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPurchaseOrderAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getPurchaseOrderAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getPurchaseOrderByNumber: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPurchaseOrderHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getPurchaseOrders: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      "getPurchaseOrder≠AttachmentByFileName": [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getQuote: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getQuoteAsPdf: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getQuoteAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getQuoteAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getQuoteAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getQuoteHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getQuotes: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getReceipt: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getReceiptAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getReceiptAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getReceiptAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getReceiptHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getReceipts: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getRepeatingInvoice: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getRepeatingInvoiceAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getRepeatingInvoiceAttachmentById: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getRepeatingInvoiceAttachments: [
+        {
+          OAuth2: ["accounting.attachments.read"],
+        },
+      ],
+      getRepeatingInvoiceHistory: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getRepeatingInvoices: [
+        {
+          OAuth2: ["accounting.transactions.read"],
+        },
+      ],
+      getReportAgedPayablesByContact: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getReportAgedReceivablesByContact: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getReportBASorGST: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getReportBASorGSTList: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getReportBalanceSheet: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getReportBankSummary: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getReportBudgetSummary: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getReportExecutiveSummary: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getReportProfitAndLoss: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getReportTenNinetyNine: [
+        {
+          OAuth2: ["accounting.reports.tenninetynine.read"],
+        },
+      ],
+      getReportTrialBalance: [
+        {
+          OAuth2: ["accounting.reports.read"],
+        },
+      ],
+      getTaxRates: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getTrackingCategories: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getTrackingCategory: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getUser: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      getUsers: [
+        {
+          OAuth2: ["accounting.settings.read"],
+        },
+      ],
+      postSetup: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      updateAccount: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      updateAccountAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateBankTransaction: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateBankTransactionAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateBankTransferAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateContact: [
+        {
+          OAuth2: ["accounting.contacts"],
+        },
+      ],
+      updateContactAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateContactGroup: [
+        {
+          OAuth2: ["accounting.contacts"],
+        },
+      ],
+      updateCreditNote: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateCreditNoteAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateExpenseClaim: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateInvoice: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateInvoiceAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateItem: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      updateLinkedTransaction: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateManualJournal: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateManualJournalAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateOrCreateBankTransactions: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateOrCreateContacts: [
+        {
+          OAuth2: ["accounting.contacts"],
+        },
+      ],
+      updateOrCreateCreditNotes: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateOrCreateEmployees: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      updateOrCreateInvoices: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateOrCreateItems: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      updateOrCreateManualJournals: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateOrCreatePurchaseOrders: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateOrCreateQuotes: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updatePurchaseOrder: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updatePurchaseOrderAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateQuote: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateQuoteAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateReceipt: [
+        {
+          OAuth2: ["accounting.transactions"],
+        },
+      ],
+      updateReceiptAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateRepeatingInvoiceAttachmentByFileName: [
+        {
+          OAuth2: ["accounting.attachments"],
+        },
+      ],
+      updateTaxRate: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      updateTrackingCategory: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+      updateTrackingOptions: [
+        {
+          OAuth2: ["accounting.settings"],
+        },
+      ],
+    },
+    leastScopes: [
+      "accounting.attachments",
+      "accounting.attachments.read",
+      "accounting.contacts",
+      "accounting.contacts.read",
+      "accounting.journals.read",
+      "accounting.reports.read",
+      "accounting.reports.tenninetynine.read",
+      "accounting.settings",
+      "accounting.settings.read",
+      "accounting.transactions",
+      "accounting.transactions.read",
+      "paymentservices",
+    ],
+  },
 };

@@ -11,4 +11,1004 @@ export const provider = {
     param: "pageToken",
     next: "nextPageToken",
   },
+  security: {
+    schemes: {
+      Oauth2: {
+        type: "oauth2",
+        flows: {
+          implicit: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            scopes: [
+              "https://www.googleapis.com/auth/youtube",
+              "https://www.googleapis.com/auth/youtube.channel-memberships.creator",
+              "https://www.googleapis.com/auth/youtube.force-ssl",
+              "https://www.googleapis.com/auth/youtube.readonly",
+              "https://www.googleapis.com/auth/youtube.upload",
+              "https://www.googleapis.com/auth/youtubepartner",
+              "https://www.googleapis.com/auth/youtubepartner-channel-audit",
+            ],
+          },
+        },
+      },
+      Oauth2c: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            tokenUrl: "https://accounts.google.com/o/oauth2/token",
+            scopes: [
+              "https://www.googleapis.com/auth/youtube",
+              "https://www.googleapis.com/auth/youtube.channel-memberships.creator",
+              "https://www.googleapis.com/auth/youtube.force-ssl",
+              "https://www.googleapis.com/auth/youtube.readonly",
+              "https://www.googleapis.com/auth/youtube.upload",
+              "https://www.googleapis.com/auth/youtubepartner",
+              "https://www.googleapis.com/auth/youtubepartner-channel-audit",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      "youtube.abuseReports.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.activities.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+      ],
+      "youtube.captions.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.captions.download": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.captions.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.captions.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.captions.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.channelBanners.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.upload"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.upload"],
+        },
+      ],
+      "youtube.channelSections.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.channelSections.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.channelSections.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.channelSections.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.channels.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/youtubepartner-channel-audit",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/youtubepartner-channel-audit",
+          ],
+        },
+      ],
+      "youtube.channels.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.commentThreads.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.commentThreads.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.comments.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.comments.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.comments.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.comments.markAsSpam": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.comments.setModerationStatus": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.comments.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.i18nLanguages.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.i18nRegions.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.liveBroadcasts.bind": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveBroadcasts.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveBroadcasts.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveBroadcasts.insertCuepoint": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.liveBroadcasts.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+      ],
+      "youtube.liveBroadcasts.transition": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveBroadcasts.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveChatBans.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveChatBans.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveChatMessages.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveChatMessages.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveChatMessages.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+      ],
+      "youtube.liveChatModerators.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveChatModerators.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveChatModerators.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+      ],
+      "youtube.liveStreams.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveStreams.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.liveStreams.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+      ],
+      "youtube.liveStreams.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+      ],
+      "youtube.members.list": [
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/youtube.channel-memberships.creator",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/youtube.channel-memberships.creator",
+          ],
+        },
+      ],
+      "youtube.membershipsLevels.list": [
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/youtube.channel-memberships.creator",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/youtube.channel-memberships.creator",
+          ],
+        },
+      ],
+      "youtube.playlistImages.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlistImages.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlistImages.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlistImages.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlistItems.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlistItems.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlistItems.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlistItems.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlists.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlists.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlists.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.playlists.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.search.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.subscriptions.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.subscriptions.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.subscriptions.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.superChatEvents.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+      ],
+      "youtube.tests.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+      ],
+      "youtube.thumbnails.set": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.upload"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.upload"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.videoAbuseReportReasons.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+      ],
+      "youtube.videoCategories.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.videos.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.videos.getRating": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.videos.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.upload"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.upload"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.videos.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.videos.rate": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.videos.reportAbuse": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.videos.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.watermarks.set": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.upload"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.upload"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+      "youtube.watermarks.unset": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtube.force-ssl"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/youtubepartner"],
+          Oauth2c: ["https://www.googleapis.com/auth/youtubepartner"],
+        },
+      ],
+    },
+    leastScopes: [
+      "https://www.googleapis.com/auth/youtube.channel-memberships.creator",
+      "https://www.googleapis.com/auth/youtube.force-ssl",
+      "https://www.googleapis.com/auth/youtube.readonly",
+    ],
+  },
 };
