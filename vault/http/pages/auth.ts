@@ -3,9 +3,9 @@
 import { resultPage, type PageFrame } from "./layout.js";
 
 export function signedInPage(frame: PageFrame, who: string, again = false): string {
-  return resultPage(frame, "signed-in", again ? "Already signed in" : "Signed in", `Signed in to ${frame.appName} as ${who}.`, {
+  return resultPage(frame, "signed-in", again ? "Already signed in" : "Signed in", `Signed in as ${who}.`, {
     tone: "good",
-    next: "You can close this window and go back to the app.",
+    next: `You can close this window and go back to ${frame.appName}.`,
   });
 }
 
