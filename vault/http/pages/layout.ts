@@ -13,7 +13,7 @@ export interface PageFrame {
 
 // Rewrites each <time data-local> to the reader's local time with its zone named; nothing else.
 const LOCAL_TIME_SCRIPT =
-  'for(const t of document.querySelectorAll("time[data-local]")){const d=new Date(t.dateTime);if(!isNaN(d))t.textContent=d.toLocaleString(undefined,{dateStyle:"medium",timeStyle:"short",timeZoneName:"long"})}';
+  'for(const t of document.querySelectorAll("time[data-local]")){const d=new Date(t.dateTime);if(!isNaN(d))t.textContent=d.toLocaleString(undefined,{year:"numeric",month:"short",day:"numeric",hour:"2-digit",minute:"2-digit",timeZoneName:"long"})}';
 
 /** The CSP source that allows exactly that script (respond.ts adds it to every page's policy). */
 export const PAGE_SCRIPT_CSP = `'sha256-${createHash("sha256").update(LOCAL_TIME_SCRIPT, "utf8").digest("base64")}'`;

@@ -65,7 +65,8 @@ function factsOf(doc: unknown): DocFacts {
     const lists = [s?.scopes, ...Object.values(s?.flows ?? {}).map((f) => f?.scopes)];
     for (const list of lists) for (const [name, text] of Object.entries(list ?? {})) {
       const words = oneLine(text, 200);
-      if (words && !scopes.has(name)) scopes.set(name, words);
+      // Slack's document "describes" most scopes by repeating their name: no words for a person.
+      if (words && words !== name && !scopes.has(name)) scopes.set(name, words);
     }
   }
   return { summaries, scopes };
