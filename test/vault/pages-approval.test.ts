@@ -75,7 +75,8 @@ async function askSlack(grantId: string): Promise<string> {
 
 /** Presses a button on the approver's page and waits for the page the decision answers with. */
 async function press(page: Page, button: "#approve" | "#deny", approver = "Dana Reviewer") {
-  await page.fill("#approver", approver);
+  // (Pages before issue 15 had no name field; the helper works on both, so this test can fail there.)
+  if ((await page.locator("#approver").count()) > 0) await page.fill("#approver", approver);
   const answer = page.waitForResponse((r) => r.url().endsWith("/decision"));
   await page.click(button);
   const res = await answer;
