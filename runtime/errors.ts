@@ -1,7 +1,7 @@
 // The error hierarchy of alter-gen/runtime. Every error has a stable `code` and a `retryable`
 // flag; none ever carries a secret (messages are built from codes, ids and field names only).
 import type { ProviderErrorOf } from "./operation.js";
-import type { GrantInfo } from "./grants.js";
+import type { GrantInfo } from "./grant-info.js";
 import { redactHeaders } from "./redact.js";
 
 export interface AlterErrorOptions {
