@@ -185,6 +185,7 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
       const page = await (await getBrowser()).newPage();
       try {
         await page.goto(await approverLink({ dataDir, approvalId }));
+        await page.fill("#approver", "e2e approver");
         await page.click(`button#${decision}`);
         await page.waitForSelector("p.status");
       } finally {
