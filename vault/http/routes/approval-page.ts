@@ -8,7 +8,7 @@
 // Without a token the page shows the status only.
 import { timingSafeEqual } from "node:crypto";
 import type { RouteContext, RouteDef, RouteResult } from "../context.js";
-import { approvalTokens, expireIfDue, getApproval, openApprovalResult, tokenMatches, type ApprovalRecord } from "../../approvals/store.js";
+import { approverTokenHash, expireIfDue, getApproval, openApprovalResult, tokenMatches, type ApprovalRecord } from "../../approvals/store.js";
 import { approveAndRun, blockedCode, currentReview, denyApproval, loadReview, ReviewMismatchError } from "../../approvals/execute.js";
 import { approvalOutcome } from "../../approvals/outcome.js";
 import { visible } from "../../approvals/review.js";
@@ -36,8 +36,8 @@ function authorize(ctx: RouteContext, token: string | null | undefined) {
   const id = ctx.params.id!;
   expireIfDue(ctx.db, id, ctx.now());
   const a = getApproval(ctx.db, id);
-  const t = approvalTokens(ctx.db, id);
-  if (!a || !t || !token || !tokenMatches(token, t.page)) return undefined;
+  const hash = approverTokenHash(ctx.db, id);
+  if (!a || !hash || !token || !tokenMatches(token, hash)) return undefined;
   const app = getApp(ctx.db, a.appId);
   return app ? { a, app } : undefined;
 }
