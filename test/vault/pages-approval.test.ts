@@ -9,7 +9,8 @@ import { request } from "undici";
 import type { Page } from "playwright-core";
 import { addManagedSecret, approverLink, issueGrant, readAudit, revokeGrant, setProviderConfig, showApproval } from "../../vault/index.js";
 import { startProviderStandin, type Standin } from "../support/standin/index.js";
-import { launchBrowser, type TestBrowser } from "../support/browser.js";
+import { completeIdpLogin, launchBrowser, type TestBrowser } from "../support/browser.js";
+import { startPeers, type Peers } from "./identity/harness.js";
 import { call, startTestVault, type TestVault } from "./helpers.js";
 
 const GH_TOKEN = "ghp_PAGES_CANARY_0a1b2c3d4e5f";
@@ -207,5 +208,69 @@ describe("the page after approving says what happened", () => {
     const rows = await readAudit({ dataDir: v.dataDir, action: "approval.deny" });
     const mine = rows.find((r) => (r.details as { approvalId?: string } | null)?.approvalId === id);
     expect((mine?.details as { by?: string } | undefined)?.by).toBe("Pat Operator (name given on the approval page)");
+  });
+});
+
+describe("with an IDP, the approver signs in and the decision names them", () => {
+  let peers: Peers;
+  let slackIdp: Standin;
+  beforeAll(async () => {
+    [peers, slackIdp] = await Promise.all([startPeers({ appName: "Acme Support" }), startProviderStandin("slack", { credential: SLACK_TOKEN })]);
+    await setProviderConfig({ dataDir: peers.dataDir, provider: "slack", baseUrl: slackIdp.url });
+  });
+  afterAll(async () => {
+    await peers?.close();
+    await slackIdp?.close();
+  });
+
+  it("shows Sign in instead of the buttons, then who is deciding; the audit row records the IDP identity", async () => {
+    const s = await addManagedSecret({ dataDir: peers.dataDir, provider: "slack", value: SLACK_TOKEN });
+    const grantId = (await issueGrant({ dataDir: peers.dataDir, secretId: s.id, principal: "system", policy: { requireApproval: true } })).grantId;
+    const asked = await peers.transport
+      .request("POST", "/v1/proxy", {
+        body: {
+          grant: { grantId },
+          provider: "slack",
+          request: { operationId: "chat_postMessage", method: "POST", url: `${slackIdp.url}/chat.postMessage`, headers: { "content-type": "application/x-www-form-urlencoded" }, body: Buffer.from("channel=C1&text=hi").toString("base64") },
+        },
+      })
+      .then(
+        () => null,
+        (e: { code: string; approvalId?: string }) => e,
+      );
+    expect(asked?.code).toBe("approval_required");
+    const id = asked!.approvalId!;
+    const link = await approverLink({ dataDir: peers.dataDir, approvalId: id });
+
+    // Without signing in, a decision is refused, whatever the form says.
+    const html = await (await request(link)).body.text();
+    const field = (n: string) => new RegExp(`name="${n}" value="([^"]+)"`).exec(html)![1]!;
+    const blind = await request(`${peers.vault.url}/approvals/${id}/decision`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: field("token"), csrf: field("csrf"), shown: field("shown"), decision: "approve", approver: "Mallory" }).toString(),
+    });
+    expect(blind.statusCode).toBe(400);
+    await blind.body.dump();
+
+    await browser.context.clearCookies();
+    const page = await browser.newPage();
+    try {
+      await page.goto(link);
+      expect(await page.locator("#approve").count()).toBe(0);
+      expect(await page.locator("#approver").count()).toBe(0);
+      await page.click("#sign-in");
+      await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "alice" });
+      await page.waitForURL((u) => u.pathname === `/approvals/${id}`);
+      expect(await page.locator("#approver-identity").textContent()).toBe("Signed in as alice@example.test; your decision is recorded under this name.");
+      expect(await press(page, "#approve")).toBe(200);
+      expect(await outcomeOf(page)).toBe("succeeded");
+      expect(await page.locator("#decided").textContent()).toMatch(/^Approved by alice@example\.test \(signed in at the IDP as alice\)/);
+    } finally {
+      await page.close();
+    }
+    const rows = await readAudit({ dataDir: peers.dataDir, action: "approval.approve" });
+    const row = rows.find((r) => (r.details as { approvalId?: string } | null)?.approvalId === id);
+    expect((row?.details as { by?: string } | undefined)?.by).toBe("alice@example.test (signed in at the IDP as alice)");
   });
 });

@@ -51,6 +51,8 @@ describe("every page escapes what it shows", () => {
     ["signed in", signedInPage(frame, EVIL)],
     ["auth error", authErrorPage(frame, EVIL, { details: EVIL })],
     ["approval", approvalPage(frame, review, labels, { hash: EVIL, pageToken: EVIL, csrf: EVIL, blocked: null })],
+    ["approval, approver signed in", approvalPage(frame, review, labels, { hash: EVIL, pageToken: EVIL, csrf: EVIL, blocked: null, approver: { signedIn: EVIL } })],
+    ["approval, approver to sign in", approvalPage(frame, review, labels, { hash: EVIL, pageToken: EVIL, csrf: EVIL, blocked: null, approver: { signedIn: null } })],
     ["approval, blocked", approvalPage(frame, review, labels, { hash: EVIL, pageToken: EVIL, csrf: EVIL, blocked: "grant_revoked" })],
     ["approval status", approvalStatusPage(frame, approval, { kind: "refused", status: 422, error: EVIL }, review, labels, EVIL)],
     ["approval waiting", approvalWaitingPage(frame, approval, { kind: "pending" }, labels)],

@@ -98,11 +98,14 @@ export function authSessionForPage(db: Db, id: string, pageToken: string, now: n
   return toSession(row, now);
 }
 
-/** The IDP's authorize URL for this session (fresh state, nonce and PKCE). */
-export function loginRedirect(ctx: Ctx, session: AuthSession, base: string): string {
+/**
+ * The IDP's authorize URL for this session (fresh state, nonce and PKCE). `returnTo`: where the
+ * callback sends the person afterwards (an approver signing in), kept sealed with the attempt.
+ */
+export function loginRedirect(ctx: Ctx, session: AuthSession, base: string, returnTo?: string): string {
   const idp = getIdpOrConfigError(ctx);
   const redirectUri = base + AUTH_CALLBACK_PATH;
-  const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri }, ctx.now());
+  const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri, ...(returnTo ? { pageToken: returnTo } : {}) }, ctx.now());
   const scopes = ["openid", "email", "profile"];
   if (idp.discovery.scopesSupported.includes(idp.groupsClaim)) scopes.push(idp.groupsClaim);
   const url = new URL(idp.discovery.authorizationEndpoint!);
@@ -118,7 +121,7 @@ export function loginRedirect(ctx: Ctx, session: AuthSession, base: string): str
 }
 
 export type AuthCallbackOutcome =
-  | { kind: "signed-in"; subject: string; label: string }
+  | { kind: "signed-in"; sessionId: string; subject: string; label: string; returnTo: string | null }
   /** The sign-in had already finished (the callback page reloaded): how it ended. */
   | { kind: "finished"; session: AuthSession }
   | { kind: "failed"; message: string };
@@ -189,7 +192,7 @@ export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Prom
   ctx.db
     .prepare("UPDATE auth_sessions SET status = 'completed', id_token_sealed = ?, user_label = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
     .run(ctx.crypto.seal(TOKEN_PURPOSE, session.id, idToken), label, new Date(ctx.now()).toISOString(), session.id);
-  return { kind: "signed-in", subject, label };
+  return { kind: "signed-in", sessionId: session.id, subject, label, returnTo: attempt.pageToken };
 }
 
 /** The ID token once: it is deleted from the vault as it is handed over. */

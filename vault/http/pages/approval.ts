@@ -84,10 +84,30 @@ export interface DecisionForm {
   csrf: string;
   /** Why the call could not run if approved now (a grant revoked): only Deny is offered. */
   blocked: string | null;
+  /** With an IDP: who signed in to decide (null: not yet). Without one (null): a name field. */
+  approver?: { signedIn: string | null } | null;
+}
+
+/** Who is deciding: a name field, the signed-in person, or a link to sign in first. */
+function approverPart(r: ApprovalReview, f: DecisionForm): { field: Html; canDecide: boolean } {
+  if (!f.approver) {
+    return {
+      field: html`<label for="approver">Your name <span class="muted">(recorded in the audit log with your decision)</span></label>
+<input type="text" id="approver" name="approver" required maxlength="100" autocomplete="name">`,
+      canDecide: true,
+    };
+  }
+  if (f.approver.signedIn) return { field: html`<p id="approver-identity">Signed in as <strong>${f.approver.signedIn}</strong>; your decision is recorded under this name.</p>`, canDecide: true };
+  const href = `/approvals/${encodeURIComponent(r.approvalId)}/sign-in?token=${encodeURIComponent(f.pageToken)}`;
+  return {
+    field: html`<p id="approver-identity">Sign in first, so your decision is recorded under your name.</p><p><a class="button primary" id="sign-in" href="${href}">Sign in to decide</a></p>`,
+    canDecide: false,
+  };
 }
 
 export function approvalPage(frame: PageFrame, r: ApprovalReview, l: ReviewLabels, f: DecisionForm): string {
   const what = l.summary ?? r.operationId ?? `${r.method} request`;
+  const who = approverPart(r, f);
   const buttons = f.blocked
     ? html`<button class="danger" id="deny" type="submit" name="decision" value="deny">Deny</button>`
     : html`<button class="primary" id="approve" type="submit" name="decision" value="approve">Approve and run</button>
@@ -104,9 +124,8 @@ ${blocked}${reviewSection(r, l)}
 <p class="muted">Review SHA-256: <code id="review-sha256">${f.hash}</code></p>
 <form method="post" action="${`/approvals/${encodeURIComponent(r.approvalId)}/decision`}">
 <input type="hidden" name="token" value="${f.pageToken}"><input type="hidden" name="csrf" value="${f.csrf}"><input type="hidden" name="shown" value="${f.hash}">
-<label for="approver">Your name <span class="muted">(recorded in the audit log with your decision)</span></label>
-<input type="text" id="approver" name="approver" required maxlength="100" autocomplete="name">
-<div class="actions">${buttons}</div></form>`,
+${who.field}
+${who.canDecide ? html`<div class="actions">${buttons}</div>` : html``}</form>`,
   );
 }
 

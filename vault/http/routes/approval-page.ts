@@ -16,7 +16,13 @@ import { approvalErrorPage, approvalPage, approvalStatusPage, approvalWaitingPag
 import { pageFrame } from "../pages/layout.js";
 import { operationSummary } from "../pages/provider-docs.js";
 import { getApp } from "../../storage/apps.js";
-import { VaultUsageError } from "../../errors.js";
+import { getIdpConfig } from "../../identity/idp-config.js";
+import { APPROVER_COOKIE, APPROVER_SESSION_MS, approverName, mintApproverCookie, readApproverCookie, type Approver } from "../../approvals/approver-session.js";
+import { cookieValue } from "../../oauth/connect-confirmations.js";
+import { createAuthSession, loginRedirect, takeAuthToken } from "../../oauth/auth-sessions.js";
+import { randomToken } from "../../oauth/pkce.js";
+import { publicBase } from "../../oauth/public-base.js";
+import { VaultError, VaultUsageError } from "../../errors.js";
 
 const forbidden = (ctx: RouteContext): RouteResult => ({
   status: 403,
@@ -62,7 +68,8 @@ function show(ctx: RouteContext): RouteResult {
   const { a, app } = found;
   if (a.status !== "pending") return finished(ctx, a, 200);
   const { review, hash } = loadReview(ctx.vault, app, a.id);
-  const form = { hash, pageToken: token, csrf: csrfFor(ctx, a.id, token), blocked: blockedCode(ctx, a) };
+  const approver = idpSignIn(ctx) ? { signedIn: signedInApprover(ctx, a.id)?.label ?? null } : null;
+  const form = { hash, pageToken: token, csrf: csrfFor(ctx, a.id, token), blocked: blockedCode(ctx, a), approver };
   return { status: 200, html: approvalPage(pageFrame(ctx), review, labels(ctx, a), form) };
 }
 
@@ -78,6 +85,48 @@ function statusOnly(ctx: RouteContext): RouteResult {
 }
 
 const MAX_APPROVER_CHARS = 100;
+
+/** The return marker an approver's sign-in carries: "approval:<id>:<link token>". */
+export const APPROVER_RETURN = "approval:";
+
+/** True when approvers sign in at the app's IDP (it has a login client), not type a name. */
+const idpSignIn = (ctx: RouteContext) => Boolean(getIdpConfig(ctx.db, ctx.app.id)?.clientId);
+
+function signedInApprover(ctx: RouteContext, id: string): Approver | null {
+  return readApproverCookie(ctx.crypto, cookieValue(ctx.req.headers.cookie, APPROVER_COOKIE), id, ctx.now());
+}
+
+/** GET /approvals/:id/sign-in?token=…: off to the app's IDP, back to this approval. */
+function signIn(ctx: RouteContext): RouteResult {
+  const token = ctx.url.searchParams.get("token");
+  const found = authorize(ctx, token);
+  if (!found || !token) return forbidden(ctx);
+  try {
+    const session = createAuthSession({ ...ctx, apiKey: null }, randomToken(24));
+    return { status: 303, location: loginRedirect(ctx, session, publicBase(ctx), `${APPROVER_RETURN}${found.a.id}:${token}`) };
+  } catch (e) {
+    if (e instanceof VaultError) return { status: 400, html: approvalErrorPage(pageFrame(ctx), "Signing in is not set up", e.message) };
+    throw e;
+  }
+}
+
+/** The IDP sent the approver back (routes/auth.ts): remember who they are for this approval. */
+export function approverSignedIn(ctx: RouteContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): RouteResult {
+  // The sign-in's ID token is nobody's to collect: drop it now.
+  takeAuthToken(ctx, o.sessionId);
+  const rest = (o.returnTo ?? "").slice(APPROVER_RETURN.length);
+  const i = rest.indexOf(":");
+  const id = rest.slice(0, i);
+  const token = rest.slice(i + 1);
+  const cookie = mintApproverCookie(ctx.crypto, { approvalId: id, label: o.label, subject: o.subject, expiresAt: ctx.now() + APPROVER_SESSION_MS });
+  const secure = publicBase(ctx).startsWith("https:") ? "; Secure" : "";
+  return {
+    status: 303,
+    location: `/approvals/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
+    // Lax: the way back from the IDP is a cross-site redirect chain, on which Strict is not sent.
+    headers: { "set-cookie": `${APPROVER_COOKIE}=${cookie}; Path=/approvals/${encodeURIComponent(id)}; HttpOnly; SameSite=Lax; Max-Age=${APPROVER_SESSION_MS / 1000}${secure}` },
+  };
+}
 
 async function decideRoute(ctx: RouteContext): Promise<RouteResult> {
   const form = ctx.form;
@@ -96,9 +145,16 @@ async function decideRoute(ctx: RouteContext): Promise<RouteResult> {
   if (decision !== "approve" && decision !== "deny") return bad("Choose Approve or Deny.");
   const shown = form.get("shown");
   if (decision === "approve" && !shown) return bad("The decision does not say which review it approves.");
-  const approver = visible((form.get("approver") ?? "").trim(), false);
-  if (approver === "" || approver.length > MAX_APPROVER_CHARS) return bad(`Give your name (1 to ${MAX_APPROVER_CHARS} characters): it is recorded with your decision.`);
-  const by = `${approver} (name given on the approval page)`;
+  let by: string;
+  if (idpSignIn(ctx)) {
+    const who = signedInApprover(ctx, a.id);
+    if (!who) return bad(`Sign in at ${ctx.app.name}'s identity provider first: your decision is recorded under your name.`);
+    by = approverName(who);
+  } else {
+    const given = visible((form.get("approver") ?? "").trim(), false);
+    if (given === "" || given.length > MAX_APPROVER_CHARS) return bad(`Give your name (1 to ${MAX_APPROVER_CHARS} characters): it is recorded with your decision.`);
+    by = approverName({ given });
+  }
   try {
     const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, by, shown!) : denyApproval(ctx.vault, app, a.id, by);
     return finished(ctx, after, 200);
@@ -114,4 +170,5 @@ async function decideRoute(ctx: RouteContext): Promise<RouteResult> {
 export const approvalPageRoutes: RouteDef[] = [
   { method: "GET", path: "/approvals/:id", auth: "browser", handler: show },
   { method: "POST", path: "/approvals/:id/decision", auth: "browser", handler: decideRoute },
+  { method: "GET", path: "/approvals/:id/sign-in", auth: "browser", handler: signIn },
 ];

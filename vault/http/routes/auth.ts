@@ -7,6 +7,7 @@ import { randomToken } from "../../oauth/pkce.js";
 import { publicBase } from "../../oauth/public-base.js";
 import { authErrorPage, signedInPage } from "../pages/auth.js";
 import { pageFrame } from "../pages/layout.js";
+import { APPROVER_RETURN, approverSignedIn } from "./approval-page.js";
 
 function createSession(ctx: RouteContext): RouteResult {
   const pageToken = randomToken(24);
@@ -53,7 +54,11 @@ function finishedPage(ctx: RouteContext, session: AuthSession): RouteResult {
 
 async function callback(ctx: RouteContext): Promise<RouteResult> {
   const outcome = await handleAuthCallback(ctx, ctx.url.searchParams);
-  if (outcome.kind === "signed-in") return { status: 200, html: signedInPage(pageFrame(ctx), outcome.label) };
+  if (outcome.kind === "signed-in") {
+    // An approver who signed in to decide goes back to the approval page (approval-page.ts).
+    if (outcome.returnTo?.startsWith(APPROVER_RETURN)) return approverSignedIn(ctx, outcome);
+    return { status: 200, html: signedInPage(pageFrame(ctx), outcome.label) };
+  }
   if (outcome.kind === "finished") return finishedPage(ctx, outcome.session);
   return { status: 400, html: authErrorPage(pageFrame(ctx), "The sign-in did not finish.", { details: outcome.message }) };
 }
