@@ -9,6 +9,10 @@ import { send } from "../../vault/http/respond.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { pageSamples } from "../support/page-samples.js";
 
+// Browser globals used inside page.evaluate (the tests' tsconfig has no DOM lib).
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number }; activeElement: { id: string } | null };
+declare function getComputedStyle(e: unknown): { listStyleType: string; outlineStyle: string; outlineWidth: string };
+
 const samples = pageSamples();
 let server: Server;
 let base: string;
