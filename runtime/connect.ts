@@ -11,7 +11,7 @@ import type { IdentitySource } from "./identity.js";
 import type { GrantInfo } from "./grants.js";
 import { sleep } from "./retry.js";
 import { connectTargets, type ConnectProvider } from "./connect-scopes.js";
-import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError } from "./errors.js";
+import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError, type ConnectProviderStatus } from "./errors.js";
 
 /** `true` (default): the platform's opener; `false`: print the URL; a function: call it (tests drive Chromium). */
 export type BrowserOpener = boolean | ((url: string) => void | Promise<void>);
@@ -124,8 +124,24 @@ export async function createConnectSession(transport: VaultTransport, identity: 
 
 interface ConnectStatus {
   status: "pending" | "completed" | "denied" | "expired" | "failed";
+  /** Every grant the session created (also when it ended denied or failed). */
   grants: GrantInfo[];
+  providers?: ConnectProviderStatus[];
   error: { code: string; message: string } | null;
+}
+
+/** The session's partial result on the error, so the app learns of grants it now holds. */
+function withOutcome<E extends ConnectFlowError>(error: E, data: ConnectStatus): E {
+  error.grants = Array.isArray(data.grants) ? data.grants : [];
+  error.providers = Array.isArray(data.providers) ? data.providers : [];
+  return error;
+}
+
+/** The denial, naming the providers that did connect (their grants are on the error). */
+function deniedMessage(data: ConnectStatus): string {
+  const base = data.error?.message ?? "the user denied the connection at the provider";
+  const connected = (data.providers ?? []).filter((p) => p.status === "connected").map((p) => p.provider);
+  return connected.length > 0 ? `${base} (connected before that: ${connected.join(", ")}; see error.grants)` : base;
 }
 
 /** @internal */
@@ -142,12 +158,12 @@ export async function runConnect(transport: VaultTransport, identity: IdentitySo
         case "completed":
           return data.grants;
         case "denied":
-          throw new ConnectDeniedError(data.error?.message ?? "the user denied the connection at the provider");
+          throw withOutcome(new ConnectDeniedError(deniedMessage(data)), data);
         case "expired":
-          throw new ConnectTimeoutError("the connect session expired before the user finished");
+          throw withOutcome(new ConnectTimeoutError("the connect session expired before the user finished"), data);
         case "failed":
-          if (data.error?.code === "connect_config") throw new ConnectConfigError(data.error.message);
-          throw new ConnectFlowError(data.error?.code ?? "connect_failed", data.error?.message ?? "the connect flow failed", false);
+          if (data.error?.code === "connect_config") throw withOutcome(new ConnectConfigError(data.error.message), data);
+          throw withOutcome(new ConnectFlowError(data.error?.code ?? "connect_failed", data.error?.message ?? "the connect flow failed", false), data);
         default:
           throw new ConnectFlowError("connect_failed", `the vault reported an unknown connect status`, false);
       }

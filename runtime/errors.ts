@@ -1,6 +1,7 @@
 // The error hierarchy of alter-gen/runtime. Every error has a stable `code` and a `retryable`
 // flag; none ever carries a secret (messages are built from codes, ids and field names only).
 import type { ProviderErrorOf } from "./operation.js";
+import type { GrantInfo } from "./grant-info.js";
 import { redactHeaders } from "./redact.js";
 
 export interface AlterErrorOptions {
@@ -167,8 +168,22 @@ export class IdentityError extends BackendError {
 // ---------------------------------------------------------------------------------------------
 // Connect flow
 
+/** Where one provider of a connect session stands (GET /v1/connect/sessions/{id}, `providers`). */
+export interface ConnectProviderStatus {
+  provider: string;
+  status: "connected" | "pending" | "denied" | "failed" | "not_connected";
+  grantId: string | null;
+}
+
 export class ConnectFlowError extends AlterSDKError {
   override name = "ConnectFlowError";
+  /**
+   * The grants the session created before it ended: a person may connect one provider and decline
+   * the next, and the app then holds the first one (use it, or revoke it). Empty when none.
+   */
+  grants: GrantInfo[] = [];
+  /** Each provider of the session and how it ended. Empty when the vault did not say. */
+  providers: ConnectProviderStatus[] = [];
 }
 export class ConnectDeniedError extends ConnectFlowError {
   override name = "ConnectDeniedError";

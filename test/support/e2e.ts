@@ -185,6 +185,10 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
       const page = await (await getBrowser()).newPage();
       try {
         await page.goto(await approverLink({ dataDir, approvalId }));
+        // The app has an IDP: the approver signs in there first (as alice).
+        await page.click("#sign-in");
+        await completeIdpLogin(page, { issuer: idp.issuer, username: "alice" });
+        await page.waitForSelector("#approver-identity");
         await page.click(`button#${decision}`);
         await page.waitForSelector("p.status");
       } finally {

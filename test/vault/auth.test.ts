@@ -35,7 +35,8 @@ describe("authenticate", () => {
 
     const done = await runInBrowser(browser, peers, login.loginUrl, "alice");
     expect(done.outcome).toBe("signed-in");
-    expect(done.message).toMatch(/Signed in as alice/);
+    // The person as their IDP names them to themselves (the email claim), not the internal subject.
+    expect(done.message).toMatch(/^Signed in as alice@example\.test\b/);
 
     const first = await peers.transport.request<AuthStatus>("GET", `/v1/auth/sessions/${login.sessionId}`);
     expect(first.data.status).toBe("completed");

@@ -5,7 +5,8 @@
 import { VaultError, VaultUsageError } from "../errors.js";
 import { vaultContext, type VaultState } from "../context.js";
 import type { AppRecord } from "../storage/apps.js";
-import { getGrant } from "../storage/grants.js";
+import { effectiveStatus, getGrant } from "../storage/grants.js";
+import type { GrantRecord } from "../grant-types.js";
 import { authorizeCall } from "../grants/authorize.js";
 import { proxyThroughGrant } from "../proxy/call.js";
 import { callAuditColumns, type CallOrigin } from "../audit/call-context.js";
@@ -80,6 +81,22 @@ export async function approveAndRun(state: State, app: AppRecord, id: string, by
 }
 
 class MismatchAtRun extends Error {}
+
+/** Why a grant cannot be used for an approved call now, or null when it can. */
+function grantProblem(grant: GrantRecord | undefined, nowMs: number): VaultError | null {
+  if (!grant) return new VaultError("grant_not_found", "The grant behind this approval no longer exists.");
+  const st = effectiveStatus(grant, nowMs);
+  if (st === "revoked") return new VaultError("grant_revoked", "The grant was revoked after the approval was requested.");
+  if (st === "expired") return new VaultError("grant_expired", "The grant expired after the approval was requested.");
+  if (st === "reauth_required") return new VaultError("reauth_required", "The grant needs re-authorization.");
+  return null;
+}
+
+/** The error code that would stop a pending approval's call from running if approved now
+ *  (the grant revoked, expired, gone), or null: the approval page then offers only Deny. */
+export function blockedCode(state: Pick<VaultState, "db" | "now">, a: ApprovalRecord): string | null {
+  return grantProblem(getGrant(state.db, a.appId, a.grantId), state.now())?.code ?? null;
+}
 
 /** Runs an approved request if nobody else has claimed it yet. */
 export async function runApproved(state: State, app: AppRecord, id: string): Promise<void> {

@@ -161,15 +161,11 @@ export function getApproval(db: Db, id: string): ApprovalRecord | undefined {
   return row && toRecord(row);
 }
 
-export function approvalTokens(db: Db, id: string): { page: string; csrf: string | null } | undefined {
-  const row = stmt(db, "SELECT page_token_hash, csrf_token_hash FROM approvals WHERE id = ?").get(id) as
-    | { page_token_hash: string; csrf_token_hash: string | null }
-    | undefined;
-  return row && { page: row.page_token_hash, csrf: row.csrf_token_hash };
-}
-
-export function setCsrfHash(db: Db, id: string, hash: string): void {
-  stmt(db, "UPDATE approvals SET csrf_token_hash = ? WHERE id = ? AND status = 'pending'").run(hash, id);
+/** The hash of an approval's approver-link token. (Its page's CSRF token is derived from the
+ *  link token, not stored: see http/routes/approval-page.ts. The csrf_token_hash column is unused.) */
+export function approverTokenHash(db: Db, id: string): string | undefined {
+  const row = stmt(db, "SELECT page_token_hash FROM approvals WHERE id = ?").get(id) as { page_token_hash: string } | undefined;
+  return row?.page_token_hash;
 }
 
 export function listApprovalRows(db: Db, appId: string, status?: ApprovalStatus): ApprovalRecord[] {

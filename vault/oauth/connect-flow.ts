@@ -9,7 +9,7 @@ import { accountFor } from "./account.js";
 import { finishConnectSession, getConnectSession, recordConnectedGrant, type ConnectSession } from "./connect-sessions.js";
 import { connectRedirectUri, mixupProblem } from "./mixup.js";
 import { clientSecretFor, resolveOAuthProvider, type OAuthProviderConfig } from "./provider-config.js";
-import { consumeAttempt, createAttempt } from "./states.js";
+import { consumeAttempt, createAttempt, usedAttempt } from "./states.js";
 import { OAuthEndpointError, requestToken, TokenAnswerError, type TokenResponse } from "./token-endpoint.js";
 import { expiryFrom, sealTokens, tokensFrom } from "./tokens.js";
 
@@ -41,7 +41,9 @@ export function authorizeUrlFor(ctx: CallerContext, session: ConnectSession, pro
 export type CallbackOutcome =
   | { kind: "connected"; session: ConnectSession; provider: string; account: string | null; remaining: string[]; pageToken: string | null }
   | { kind: "denied"; session: ConnectSession; provider: string }
-  | { kind: "failed"; session: ConnectSession | null; message: string };
+  | { kind: "failed"; session: ConnectSession | null; message: string; provider?: string }
+  /** The session had already ended (a reload of the callback page, a late second tab). */
+  | { kind: "finished"; session: ConnectSession; provider: string; pageToken: string | null };
 
 type Audit = (outcome: "success" | "denied" | "error", extra: { grantId?: string; errorCode?: string; account?: string | null; details?: Record<string, unknown> }) => void;
 
@@ -51,14 +53,18 @@ export async function handleConnectCallback(ctx: CallerContext, query: URLSearch
   const state = query.get("state");
   const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "connect", state, now) : undefined;
   if (!attempt || !attempt.provider) {
-    return { kind: "failed", session: null, message: "This authorization link is unknown, expired, or was already used. Start again from your application." };
+    // Used already: a reload of the page this callback showed. Say how the session stands.
+    const used = state ? usedAttempt(ctx.db, ctx.crypto, "connect", state) : undefined;
+    const earlier = used && getConnectSession(ctx.db, used.sessionId, now);
+    if (earlier && earlier.appId === ctx.app.id && used.provider && (earlier.status !== "pending" || earlier.grantIds[used.provider])) {
+      return { kind: "finished", session: earlier, provider: used.provider, pageToken: used.pageToken };
+    }
+    return { kind: "failed", session: null, message: "This authorization link is unknown, expired, or was already used." };
   }
   const provider = attempt.provider;
   const session = getConnectSession(ctx.db, attempt.sessionId, now);
   if (!session || session.appId !== ctx.app.id) return { kind: "failed", session: null, message: "This connect session does not exist." };
-  if (session.status !== "pending") {
-    return { kind: "failed", session, message: `This connect session is ${session.status}. Start again from your application.` };
-  }
+  if (session.status !== "pending") return { kind: "finished", session, provider, pageToken: attempt.pageToken };
   const audit: Audit = (outcome, extra) =>
     ctx.audit.write({
       action: "connect",
@@ -74,9 +80,9 @@ export async function handleConnectCallback(ctx: CallerContext, query: URLSearch
       details: { sessionId: session.id, ...(extra.account ? { account: extra.account } : {}), ...extra.details },
     });
   const fail = (code: string, message: string, auditCode = code): CallbackOutcome => {
-    finishConnectSession(ctx.db, session.id, "failed", { code, message }, ctx.now());
+    finishConnectSession(ctx.db, session.id, "failed", { code, message }, ctx.now(), provider);
     audit("error", { errorCode: auditCode });
-    return { kind: "failed", session, message };
+    return { kind: "failed", session: getConnectSession(ctx.db, session.id, ctx.now()) ?? session, message, provider };
   };
 
   let config: OAuthProviderConfig;
@@ -94,7 +100,7 @@ export async function handleConnectCallback(ctx: CallerContext, query: URLSearch
   if (error) {
     if (error === "access_denied") {
       const message = `The user denied access at ${provider}.`;
-      finishConnectSession(ctx.db, session.id, "denied", { code: "connect_denied", message }, now);
+      finishConnectSession(ctx.db, session.id, "denied", { code: "connect_denied", message }, now, provider);
       audit("denied", { errorCode: "connect_denied" });
       return { kind: "denied", session: getConnectSession(ctx.db, session.id, now)!, provider };
     }
@@ -105,9 +111,9 @@ export async function handleConnectCallback(ctx: CallerContext, query: URLSearch
   const owner = session.userId ? getUser(ctx.db, session.userId) : undefined;
   if (owner?.removedAt) {
     const message = "The user this connection was for has been removed from the vault.";
-    finishConnectSession(ctx.db, session.id, "failed", { code: "connect_failed", message }, now);
+    finishConnectSession(ctx.db, session.id, "failed", { code: "connect_failed", message }, now, provider);
     audit("denied", { errorCode: "user_removed" });
-    return { kind: "failed", session, message };
+    return { kind: "failed", session: getConnectSession(ctx.db, session.id, now) ?? session, message, provider };
   }
 
   let res: TokenResponse;

@@ -71,7 +71,7 @@ describe("connect: a bad code exchange answer fails the session, stores nothing"
     const message = run.status.error!.message;
     expect(message).toContain(`asana's token endpoint sent ${field}`);
     expect(message).toMatch(problem);
-    expect(run.message).toContain(`asana's token endpoint sent ${field}`);
+    expect(run.details).toContain(`asana's token endpoint sent ${field}`);
     // A token is never quoted back, not even a malformed one.
     if (field.endsWith("_token") && typeof fields[field] === "string" && fields[field] !== "") expect(message).not.toContain(fields[field]);
     expect(s.sql("SELECT id FROM grants")).toHaveLength(before);

@@ -5,7 +5,7 @@ import { VaultError } from "../../errors.js";
 import { bodyObject } from "../request-fields.js";
 import { getGrant, grantInfo } from "../../storage/grants.js";
 import type { GrantInfo } from "../../grant-types.js";
-import { createConnectSession, getConnectSession, type ConnectSession } from "../../oauth/connect-sessions.js";
+import { createConnectSession, getConnectSession, personLabel, providerStatuses, verifiedClaims, type ConnectSession } from "../../oauth/connect-sessions.js";
 import { resolveOAuthProvider } from "../../oauth/provider-config.js";
 import { randomToken } from "../../oauth/pkce.js";
 import { publicBase } from "../public-base.js";
@@ -50,7 +50,15 @@ async function createSession(ctx: SignedContext): Promise<RouteResult> {
   const pageToken = randomToken(24);
   const session = createConnectSession(
     ctx.db,
-    { appId: ctx.app.id, keyId: ctx.caller.keyId, providers, scopes, userId: ctx.caller.user?.userId ?? null, pageToken },
+    {
+      appId: ctx.app.id,
+      keyId: ctx.caller.keyId,
+      providers,
+      scopes,
+      userId: ctx.caller.user?.userId ?? null,
+      ownerLabel: ctx.caller.user ? personLabel(verifiedClaims(ctx.userToken)) : null,
+      pageToken,
+    },
     ctx.now(),
   );
   const connectUrl = `${publicBase(ctx)}/connect/${session.id}?state=${pageToken}`;
@@ -72,9 +80,11 @@ function sessionStatus(ctx: SignedContext): RouteResult {
   if (!session || session.appId !== ctx.app.id) throw new VaultError("not_found", "No connect session with this id.");
   // Acting for an end user, only that user's sessions exist.
   if (ctx.caller.user && session.userId !== ctx.caller.user.userId) throw new VaultError("not_found", "No connect session with this id.");
+  // Every grant the session created, whatever its status: a person who connected one provider
+  // and declined the next left the app holding the first one, and the app must know.
   return {
     status: 200,
-    json: { status: session.status, grants: session.status === "completed" ? sessionGrants(ctx, session) : [], error: session.error },
+    json: { status: session.status, grants: sessionGrants(ctx, session), providers: providerStatuses(session), error: session.error },
   };
 }
 

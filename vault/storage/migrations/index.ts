@@ -15,6 +15,7 @@ import { m051OAuthMixup } from "./051-oauth-mixup.js";
 import { m052RefreshCoordination } from "./052-refresh-coordination.js";
 import { m055IdentityIssuer } from "./055-identity-issuer.js";
 import { m060SecretFields } from "./060-secret-fields.js";
+import { m061ConnectOutcomes } from "./061-connect-outcomes.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   m052RefreshCoordination,
   m055IdentityIssuer,
   m060SecretFields,
+  m061ConnectOutcomes,
 ];
