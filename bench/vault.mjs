@@ -55,7 +55,7 @@ const dist = (p) => {
 const vaultApi = await dist("vault/index.js");
 const { setIdp } = await dist("vault/identity/admin.js");
 const { VaultTransport } = await dist("runtime/transport.js");
-const { unseal } = await dist("runtime/seal.js");
+const { unseal } = await dist("protocol/seal.js");
 const { ApiKey } = await dist("runtime/keys.js");
 const { request, Agent } = await import("undici");
 const jose = await import("jose");

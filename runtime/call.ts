@@ -6,18 +6,18 @@ import { platformSignal } from "./abort.js";
 import type { Dispatcher } from "undici";
 import type { ApiResponse, CallOptions, ClientDefaults, GrantRef, HttpMethod, OperationSpec, ProviderSpec } from "./operation.js";
 import type { TransportResponse, VaultTransport } from "./transport.js";
-import type { SealedValue } from "./seal.js";
+import type { SealedValue } from "../protocol/seal.js";
 import { buildTarget } from "./url.js";
 import { addHeaders, isAllowedScheme, planCall, type CallPlan } from "./call-plan.js";
 import { encodeBody, bodyBytes, type EncodedBody } from "./body.js";
-import { injectCredential, type Injection, type OutgoingRequest } from "./credentials.js";
+import { injectCredential, type Injection, type OutgoingRequest } from "../protocol/injection.js";
 import { decideRetry, retryDelay, sleep, type AttemptOutcome, type RetryPolicy } from "./retry.js";
 import { buildAuditContext, type AuditContext, type AuditContextStore, type CallerType } from "./audit.js";
 import { decodeBody, decodeErrorBody, flattenHeaders, readsAsText, requestIdOf, undiciHeaders, type RawBody } from "./response.js";
-import { redactUrl } from "./redact.js";
-import { credentialScrubber, type Scrubber } from "./scrub.js";
-import { rawPathOf } from "./request-safety.js";
-import { credentialFingerprint } from "./fingerprint.js";
+import { redactUrl } from "../protocol/redact.js";
+import { credentialScrubber, type Scrubber } from "../protocol/scrub.js";
+import { rawPathOf } from "../protocol/request-safety.js";
+import { credentialFingerprint } from "../protocol/fingerprint.js";
 import type { IdentitySource } from "./identity.js";
 import type { PageCursor } from "./paginate.js";
 import {
@@ -30,6 +30,7 @@ import {
   TimeoutError,
 } from "./errors.js";
 import { serverDelay } from "./retry.js";
+import { sdkError } from "./protocol-errors.js";
 
 /** The logger AlterVault accepts (`console` fits). Messages and fields never hold secrets. */
 import type { Logger } from "./logger.js";
@@ -427,7 +428,11 @@ async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Pro
   {
     const credential = env.transport.unseal(res.data.credential, res.nonce) as Record<string, unknown>;
     if (typeof credential?.token === "string") token = credential.token;
-    outgoing = injectCredential(injection, credential, outgoing, env.now());
+    try {
+      outgoing = injectCredential(injection, credential, outgoing, env.now());
+    } catch (error) {
+      throw sdkError(error);
+    }
     // Every form of what was injected, to take out of whatever the provider answers.
     scrubber = credentialScrubber(injection, credential, outgoing.headers);
   }

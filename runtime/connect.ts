@@ -5,7 +5,7 @@ import { platformSignal } from "./abort.js";
 import type { AbortSignalLike } from "./operation.js";
 import { spawn } from "node:child_process";
 import type { VaultTransport } from "./transport.js";
-import type { SealedValue } from "./seal.js";
+import type { SealedValue } from "../protocol/seal.js";
 import type { Logger } from "./logger.js";
 import type { IdentitySource } from "./identity.js";
 import type { GrantInfo } from "./grants.js";

@@ -36,7 +36,6 @@ const VAULT_LAYERS: [layer: string, members: string[]][] = [
   ["shared", ["errors.ts", "version.ts", "quote.ts", "README.md"]],
 ];
 
-const S1 = "issue 11 §1: protocol/ holds what the runtime and the vault both run";
 const S2_CONTEXT = "issue 11 §2: the domain gets its own context type instead of vault/http/context.ts";
 const S2_FIELDS = "issue 11 §2: domain code never sees a request (request-fields is HTTP)";
 const S2_OPEN = "issue 11 §2: the domain opens no admin state";
@@ -44,27 +43,8 @@ const S2_TYPES = "issue 11 §2: grant types move below policy and storage";
 
 /** Imports that break the rule today: [importer, imported, what removes it]. */
 const KNOWN: [from: string, to: string, removedBy: string][] = [
-  ["vault/admin/init.ts", "runtime/keys.ts", S1],
-  ["vault/oauth/tokens.ts", "runtime/fingerprint.ts", S1],
-  ["vault/proxy/send.ts", "runtime/scrub.ts", S1],
-  ["vault/proxy/send.ts", "runtime/request-safety.ts", S1],
-  ["vault/proxy/target-url.ts", "runtime/request-safety.ts", S1],
   ["vault/oauth/admin.ts", "vault/admin/server-lock.ts", S2_OPEN],
   ["vault/audit/startup.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/admin/keys.ts", "runtime/keys.ts", S1],
-  ["vault/audit/redact.ts", "runtime/redact.ts", S1],
-  ["vault/http/context.ts", "runtime/seal.ts", S1],
-  ["vault/http/respond.ts", "runtime/digest.ts", S1],
-  ["vault/http/respond.ts", "runtime/signing.ts", S1],
-  ["vault/http/server.ts", "runtime/seal.ts", S1],
-  ["vault/http/verify.ts", "runtime/digest.ts", S1],
-  ["vault/http/verify.ts", "runtime/errors.ts", S1],
-  ["vault/http/verify.ts", "runtime/signing.ts", S1],
-  ["vault/http/verify.ts", "runtime/protocol.ts", S1],
-  ["vault/http/body.ts", "runtime/digest.ts", S1],
-  ["vault/http/respond.ts", "runtime/protocol.ts", S1],
-  ["vault/http/routes/health.ts", "runtime/protocol.ts", S1],
-  ["vault/proxy/send.ts", "runtime/credentials.ts", S1],
   ["vault/approvals/execute.ts", "vault/http/context.ts", S2_CONTEXT],
   ["vault/grants/credential.ts", "vault/http/context.ts", S2_CONTEXT],
   ["vault/grants/issue.ts", "vault/http/context.ts", S2_CONTEXT],

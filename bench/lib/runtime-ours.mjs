@@ -62,11 +62,11 @@ export async function startLocalVault({ importDist, providerOrigin, token, log }
  */
 export async function cpuPerCall({ importDist, iterations, providerOrigin, targetPath, token, log }) {
   const exchange = await importDist("runtime/signed-exchange.js");
-  const protocol = await importDist("runtime/protocol.js");
-  const signing = await importDist("runtime/signing.js");
-  const digest = await importDist("runtime/digest.js");
-  const seal = await importDist("runtime/seal.js");
-  const creds = await importDist("runtime/credentials.js");
+  const protocol = await importDist("protocol/rules.js");
+  const signing = await importDist("protocol/signing.js");
+  const digest = await importDist("protocol/digest.js");
+  const seal = await importDist("protocol/seal.js");
+  const creds = await importDist("protocol/injection.js");
   const keys = await importDist("runtime/keys.js");
 
   const key = keys.generateApiKey();

@@ -3,10 +3,10 @@
 // the same code. Each answer below is checked by both paths.
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generateApiKey } from "../../runtime/keys.js";
-import { createContentDigest } from "../../runtime/digest.js";
-import { signMessage, type MessageView } from "../../runtime/signing.js";
-import { REQUEST_TAG, RESPONSE_TAG, protocolHeaderNames, requestComponents, responseComponents } from "../../runtime/protocol.js";
+import { generateApiKey } from "../../protocol/keys.js";
+import { createContentDigest } from "../../protocol/digest.js";
+import { signMessage, type MessageView } from "../../protocol/signing.js";
+import { REQUEST_TAG, RESPONSE_TAG, protocolHeaderNames, requestComponents, responseComponents } from "../../protocol/rules.js";
 import {
   signVaultRequest,
   verifyVaultAnswer,

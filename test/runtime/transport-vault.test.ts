@@ -16,7 +16,7 @@ import {
   type RunningVault,
 } from "../../vault/index.js";
 import { VaultTransport } from "../../runtime/transport.js";
-import { generateApiKey } from "../../runtime/keys.js";
+import { generateApiKey } from "../../protocol/keys.js";
 import { GrantNotFoundError, SignatureError } from "../../runtime/errors.js";
 
 const CANARY = "ghp_CANARYrealVault0123456789abcdefXYZ";

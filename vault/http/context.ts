@@ -68,8 +68,8 @@ export interface RouteContext {
   sealForCaller(value: unknown): SealedValue;
 }
 
-export type { SealedValue } from "../../runtime/seal.js";
-import type { SealedValue } from "../../runtime/seal.js";
+export type { SealedValue } from "../../protocol/seal.js";
+import type { SealedValue } from "../../protocol/seal.js";
 
 export interface RouteResult {
   status: number;

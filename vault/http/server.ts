@@ -15,7 +15,7 @@ import { errorResult, send, type SigningInfo } from "./respond.js";
 import { refusalError, type Refusal } from "./refusal.js";
 import { capConnectionsPerSource, resolveLimits, type ConnectionLimits } from "./limits.js";
 import { Router } from "./router.js";
-import { seal } from "../../runtime/seal.js";
+import { seal } from "../../protocol/seal.js";
 import type { AppRecord } from "../storage/apps.js";
 import { getApp } from "../storage/apps.js";
 import { tlsServerOptions } from "./tls.js";

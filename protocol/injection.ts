@@ -1,8 +1,8 @@
 // Puts a credential into one outgoing provider request. Callers keep the credential in local
 // variables only; nothing here stores it, logs it or puts it into an error message.
 import { createHash, createHmac } from "node:crypto";
-import { encodeStrict } from "./url.js";
-import { AlterSDKError } from "./errors.js";
+import { encodeStrict } from "./percent-encode.js";
+import { ProtocolError } from "./errors.js";
 
 /** How the vault says the credential goes into the request (docs/protocol.md, `Injection`). */
 export type Injection =
@@ -27,7 +27,7 @@ function field(credential: unknown, name: string, injection: string): string {
   const v = (credential as Record<string, unknown> | null)?.[name];
   if (typeof v !== "string" || v === "") {
     // Names the missing field only; never the credential's content.
-    throw new AlterSDKError("invalid_credential", `the vault returned a credential without "${name}" for ${injection} injection`);
+    throw new ProtocolError("invalid_credential", `the vault returned a credential without "${name}" for ${injection} injection`);
   }
   return v;
 }
