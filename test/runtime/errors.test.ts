@@ -2,11 +2,13 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as E from "../../runtime/errors.js";
 import { errorFromEnvelope } from "../../runtime/error-envelope.js";
+import { ERROR_TABLE, type ErrorCode } from "../../protocol/errors.js";
 
 const CANARY = "CANARY_s3cr3t_7f6e5d4c";
 
 type Row = [code: string, status: number, cls: new (...args: never[]) => E.AlterSDKError, retryable: boolean, details?: Record<string, unknown>];
-// The table of docs/protocol.md, "Error codes".
+// The table of docs/protocol.md, "Error codes", written out again by hand (every row: the last
+// test of this block checks none is missing against protocol/errors.ts's ERROR_TABLE).
 const table: Row[] = [
   ["invalid_request", 400, E.AlterValueError, false],
   ["signature_missing", 401, E.SignatureError, false],
@@ -34,6 +36,11 @@ const table: Row[] = [
   ["token_refresh_in_progress", 503, E.TokenRefreshInProgressError, true, { retryAfter: 1.5 }],
   ["provider_unreachable", 502, E.NetworkError, true],
   ["internal_error", 500, E.BackendError, true],
+  ["not_found", 404, E.BackendError, false],
+  ["method_not_allowed", 405, E.BackendError, false],
+  ["payload_too_large", 413, E.AlterValueError, false],
+  ["unsupported_media_type", 415, E.AlterValueError, false],
+  ["too_many_connections", 503, E.NetworkError, true],
 ];
 
 describe("errorFromEnvelope", () => {
@@ -42,11 +49,19 @@ describe("errorFromEnvelope", () => {
     expect(error).toBeInstanceOf(cls);
     expect(error).toBeInstanceOf(E.AlterSDKError);
     expect(error).toBeInstanceOf(Error);
-    expect(error.code).toBe(code);
+    expect(error.code).toBe(code === "too_many_connections" ? "vault_unavailable" : code);
     expect(error.retryable).toBe(retryable);
     expect(error.message).toBe(`vault says ${code}`);
     // Unknown detail fields (here a canary "token") are never kept.
     expect(`${inspect(error, { depth: 10, showHidden: true })}${JSON.stringify(error)}${error.stack}`).not.toContain(CANARY);
+  });
+
+  it("has a row for every code of ERROR_TABLE, each building the class the table names", () => {
+    expect(table.map(([code]) => code).sort()).toEqual(Object.keys(ERROR_TABLE).sort());
+    for (const [code, status, cls] of table) {
+      expect(cls.name, code).toBe(ERROR_TABLE[code as ErrorCode].sdkClass);
+      expect(status, code).toBe(ERROR_TABLE[code as ErrorCode].status);
+    }
   });
 
   it("carries the details the protocol names", () => {
