@@ -1,10 +1,10 @@
 // Assembles the two published packages from the build and packs them (`npm run pack`):
 //
-//   .pack/alter-gen-<version>.tgz      alter-gen: what an app runs. dist/runtime (JS + .d.ts), the
+//   .pack/alter-gen-<version>.tgz      alter-gen: what an app runs. dist/runtime and dist/protocol (JS + .d.ts), the
 //                                      generated/ clients, and the `alter-gen` launcher. undici only.
 //   .pack/alter-gen-cli-<version>.tgz  @alter-gen/cli: the alter-gen program (cli/), the generator,
 //                                      the catalog, the local vault (with its own copy of the
-//                                      runtime modules it shares) and the pinned specs/.
+//                                      runtime and protocol modules) and the pinned specs/.
 //
 // The manifests are packages/alter-gen/package.json and packages/cli/package.json. This script
 // refuses to pack when their version or a dependency range differs from the workspace's
@@ -29,6 +29,8 @@ const PACKAGES = [
     copy: [
       ["packages/alter-gen/bin", "bin"],
       ["dist/runtime", "dist/runtime", compiled],
+      // Seam 2 in code: what the runtime and the vault both run (signing, sealing, the error table).
+      ["dist/protocol", "dist/protocol", compiled],
       ["generated", "generated"],
     ],
   },
@@ -42,6 +44,7 @@ const PACKAGES = [
       ["dist/catalog", "dist/catalog", programOnly],
       ["dist/vault", "dist/vault", programOnly],
       ["dist/runtime", "dist/runtime", programOnly],
+      ["dist/protocol", "dist/protocol", programOnly],
       ["specs", "specs"],
     ],
   },

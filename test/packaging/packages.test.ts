@@ -42,8 +42,8 @@ const pkg = (name: string) => packed.get(name)!;
 
 describe("what each tarball ships", () => {
   it.each([
-    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts"]],
-    ["@alter-gen/cli", ["dist/cli/main.js", "dist/cli/main.d.ts", "dist/generator/commands/io.d.ts", "dist/catalog/index.js", "dist/vault/cli/index.js", "dist/vault/storage/sqlite.js", "specs/providers.yaml", "specs/slack/openapi.json"]],
+    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "dist/protocol/errors.js", "dist/protocol/injection.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts"]],
+    ["@alter-gen/cli", ["dist/cli/main.js", "dist/cli/main.d.ts", "dist/protocol/signing.js", "dist/generator/commands/io.d.ts", "dist/catalog/index.js", "dist/vault/cli/index.js", "dist/vault/storage/sqlite.js", "specs/providers.yaml", "specs/slack/openapi.json"]],
   ])("%s: compiled JS, LICENSE and README, no sources, source maps or build info", (name, expected) => {
     const { files, dir } = pkg(name);
     for (const f of ["package.json", "LICENSE", "README.md", ...expected]) expect(files).toContain(f);
