@@ -1,8 +1,8 @@
 // Grant management calls: list (a page, or every grant by async iteration), revoke, and issuing
 // managed-secret grants to a principal.
-import { platformSignal } from "./abort.js";
+import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
-import type { VaultTransport } from "./transport.js";
+import type { VaultTransport } from "./internal/transport.js";
 import type { IdentitySource } from "./identity.js";
 import { AlterValueError } from "./errors.js";
 

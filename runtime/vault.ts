@@ -2,17 +2,18 @@
 // vault transport and the providers' Agent in private fields, and offers the management calls.
 // Generated clients reach its internals through `internalsOf`, which index.ts does not export.
 import "./disposable.js";
-import { platformSignal } from "./abort.js";
+import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
 import type { KeyObject } from "node:crypto";
-import { inspectCustom } from "./inspect-symbol.js";
+import { inspectCustom } from "./internal/inspect-symbol.js";
 import { Agent } from "undici";
-import { VaultTransport } from "./transport.js";
-import { parseApiKey } from "./keys.js";
+import { VaultTransport } from "./internal/transport.js";
+import { parseApiKey } from "./internal/keys.js";
 import { IdentitySource, type UserTokenGetter } from "./identity.js";
 import { AuditContextStore, type AuditScope, type CallerType } from "./audit.js";
 import { resolveRetryPolicy, sleep, type RetryPolicy } from "./retry.js";
-import { decodeProxyResult, type CallEnv } from "./call.js";
+import type { CallEnv } from "./internal/call.js";
+import { decodeProxyResult } from "./internal/proxy.js";
 import type { Logger } from "./logger.js";
 import { runAuthenticate, runConnect, createConnectSession, type AuthenticateResult, type ConnectOptions, type ConnectSession, type ConnectSessionOptions, type FlowOptions } from "./connect.js";
 import { GrantList, createManagedSecretGrant, revokeGrant, type CreateManagedSecretGrantOptions, type GrantInfo, type ListGrantsOptions } from "./grants.js";

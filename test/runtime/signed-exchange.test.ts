@@ -13,7 +13,7 @@ import {
   verifyVaultAnswerGeneral,
   type SignedVaultRequest,
   type VaultAnswer,
-} from "../../runtime/signed-exchange.js";
+} from "../../runtime/internal/signed-exchange.js";
 
 const key = generateApiKey();
 const NOW_MS = 1_760_000_000_500;

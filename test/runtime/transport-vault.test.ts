@@ -15,7 +15,7 @@ import {
   startVault,
   type RunningVault,
 } from "../../vault/index.js";
-import { VaultTransport } from "../../runtime/transport.js";
+import { VaultTransport } from "../../runtime/internal/transport.js";
 import { generateApiKey } from "../../protocol/keys.js";
 import { GrantNotFoundError, SignatureError } from "../../runtime/errors.js";
 

@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { request, type Dispatcher } from "undici";
 import { initVault, startVault, type RunningVault, type StartOptions } from "../../vault/index.js";
-import { ApiKey } from "../../runtime/keys.js";
+import { ApiKey } from "../../runtime/internal/keys.js";
 import { signMessage, type SignatureAlgorithm } from "../../protocol/signing.js";
 import { createContentDigest } from "../../protocol/digest.js";
 import { unseal } from "../../protocol/seal.js";
 import { REQUEST_TAG } from "../../protocol/rules.js";
-import { verifyVaultAnswer } from "../../runtime/signed-exchange.js";
+import { verifyVaultAnswer } from "../../runtime/internal/signed-exchange.js";
 
 export interface TestVault {
   dataDir: string;

@@ -2,10 +2,10 @@
 // ApiKey whose derived keys only ever live in private fields:
 // inspect, JSON and String() of an ApiKey show the key id alone.
 import { createPrivateKey, type KeyObject } from "node:crypto";
-import { readApiKey, type DerivedKeys } from "../protocol/keys.js";
-import { ProtocolError } from "../protocol/errors.js";
+import { readApiKey, type DerivedKeys } from "../../protocol/keys.js";
+import { ProtocolError } from "../../protocol/errors.js";
 import { inspect } from "node:util";
-import { AlterValueError } from "./errors.js";
+import { AlterValueError } from "../errors.js";
 
 /** A parsed API key. Holds the secret privately; only `keyId` is public. */
 export class ApiKey {

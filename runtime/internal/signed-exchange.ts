@@ -5,8 +5,8 @@
 // signing.ts, whose verdicts are the reference: test/runtime/signed-exchange.test.ts checks that
 // both paths agree on every case.
 import { createHmac, hash, randomBytes, timingSafeEqual } from "node:crypto";
-import { verifyContentDigest } from "../protocol/digest.js";
-import { SignatureError } from "./errors.js";
+import { verifyContentDigest } from "../../protocol/digest.js";
+import { SignatureError } from "../errors.js";
 import { sdkError } from "./protocol-errors.js";
 import {
   REQUEST_LIFETIME_SECONDS,
@@ -18,9 +18,9 @@ import {
   protocolHeaderNames,
   requestComponents,
   responseComponents,
-} from "../protocol/rules.js";
-import { serializeInnerList } from "../protocol/structured-fields.js";
-import { signBase, signMessage, toComponentId, verifyMessage, type MessageView, type SignatureKey } from "../protocol/signing.js";
+} from "../../protocol/rules.js";
+import { serializeInnerList } from "../../protocol/structured-fields.js";
+import { signBase, signMessage, toComponentId, verifyMessage, type MessageView, type SignatureKey } from "../../protocol/signing.js";
 
 /** What the SDK sends: the transport has checked the method (upper-case) and the user token (one line). */
 export interface VaultRequest {

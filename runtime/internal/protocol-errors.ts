@@ -2,8 +2,8 @@
 // classes. Every place the runtime calls into protocol code that can throw passes the error
 // through here: signature, digest and seal codes become SignatureError, a bad API key
 // AlterValueError, a credential missing a field AlterSDKError("invalid_credential").
-import { ProtocolError } from "../protocol/errors.js";
-import { AlterSDKError, AlterValueError, SignatureError } from "./errors.js";
+import { ProtocolError } from "../../protocol/errors.js";
+import { AlterSDKError, AlterValueError, SignatureError } from "../errors.js";
 
 /** The runtime's error for a ProtocolError (same code and message); any other value as it is. */
 export function sdkError(error: unknown): unknown {

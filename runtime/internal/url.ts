@@ -1,9 +1,9 @@
 // Builds a provider request URL and parameter headers from an operation table entry and the
 // caller's params, following OpenAPI 3 parameter serialisation (styles, explode, allowReserved).
-import type { OperationSpec, ParamLocation, ParamSpec } from "./operation.js";
-import { AlterValueError } from "./errors.js";
-import { headerValueProblem, pathStructureProblem, segmentText, sharedSegments, type SegmentBounds } from "../protocol/request-safety.js";
-import { encodeStrict } from "../protocol/percent-encode.js";
+import type { OperationSpec, ParamLocation, ParamSpec } from "../operation.js";
+import { AlterValueError } from "../errors.js";
+import { headerValueProblem, pathStructureProblem, segmentText, sharedSegments, type SegmentBounds } from "../../protocol/request-safety.js";
+import { encodeStrict } from "../../protocol/percent-encode.js";
 
 type Style = NonNullable<ParamSpec["style"]>;
 

@@ -13,13 +13,13 @@ import {
   SignatureError,
   TimeoutError,
   type SignatureErrorCode,
-} from "./errors.js";
-import { errorFromEnvelope } from "./error-envelope.js";
-import { SIGNATURE_CODES } from "../protocol/errors.js";
+} from "../errors.js";
+import { errorFromEnvelope } from "../error-envelope.js";
+import { SIGNATURE_CODES } from "../../protocol/errors.js";
 import { sdkError } from "./protocol-errors.js";
 import { ApiKey, parseSigningKey } from "./keys.js";
-import { redactUrl } from "../protocol/redact.js";
-import { unseal as openSealed, type SealedValue } from "../protocol/seal.js";
+import { redactUrl } from "../../protocol/redact.js";
+import { unseal as openSealed, type SealedValue } from "../../protocol/seal.js";
 import { signVaultRequest, verifyVaultAnswer, type RequestSigner, type SignedVaultRequest, type VaultAnswer } from "./signed-exchange.js";
 
 export interface TransportLogger {
