@@ -4,13 +4,8 @@ import { createHash, createHmac } from "node:crypto";
 import { encodeStrict } from "./percent-encode.js";
 import { ProtocolError } from "./errors.js";
 
-/** How the vault says the credential goes into the request (docs/protocol.md, `Injection`). */
-export type Injection =
-  | { type: "bearer" }
-  | { type: "header"; name: string; prefix?: string }
-  | { type: "query"; name: string }
-  | { type: "basic" }
-  | { type: "aws-sigv4"; region: string; service: string };
+import type { Injection } from "./wire.js";
+export type { Injection } from "./wire.js";
 
 export interface OutgoingRequest {
   method: string;

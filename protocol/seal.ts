@@ -4,15 +4,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { ProtocolError } from "./errors.js";
 
-export interface SealedValue {
-  alg: "A256GCM";
-  /** base64url, 12 bytes */
-  iv: string;
-  /** base64url ciphertext */
-  ct: string;
-  /** base64url, 16 bytes */
-  tag: string;
-}
+import type { SealedValue } from "./wire.js";
+export type { SealedValue } from "./wire.js";
 
 const AAD_PREFIX = "alter-seal/v1:";
 const B64URL = /^[A-Za-z0-9_-]*$/;

@@ -14,6 +14,7 @@ import { AuditContextStore, type AuditScope, type CallerType } from "./audit.js"
 import { resolveRetryPolicy, sleep, type RetryPolicy } from "./retry.js";
 import type { CallEnv } from "./internal/call.js";
 import { decodeProxyResult } from "./internal/proxy.js";
+import type { ApprovalAnswer } from "../protocol/wire.js";
 import type { Logger } from "./logger.js";
 import { runAuthenticate, runConnect, createConnectSession, type AuthenticateResult, type ConnectOptions, type ConnectSession, type ConnectSessionOptions, type FlowOptions } from "./connect.js";
 import { GrantList, createManagedSecretGrant, revokeGrant, type CreateManagedSecretGrantOptions, type GrantInfo, type ListGrantsOptions } from "./grants.js";
@@ -53,14 +54,6 @@ export interface AwaitApprovalOptions {
   signal?: AbortSignalLike;
 }
 
-interface ApprovalStatus {
-  id: string;
-  status: "pending" | "approved" | "denied" | "expired" | "executing" | "executed" | "failed";
-  expiresAt: string;
-  result: { status: number; headers: Record<string, string>; body: string | null } | null;
-  /** Why a failed approval has no result; `result_withheld` for an executed one (docs/protocol.md). */
-  error?: { code: string } | null;
-}
 
 const INTERNALS = new WeakMap<AlterVault, CallEnv>();
 
@@ -205,7 +198,7 @@ export class AlterVault {
     for (;;) {
       // An approval is visible only to the principal whose call asked: the same user token as that call.
       const userToken = env.identity.configured ? await env.identity.current() : undefined;
-      const { data } = await env.transport.request<ApprovalStatus>("GET", `/v1/approvals/${encodeURIComponent(approvalId)}`, {
+      const { data } = await env.transport.request<ApprovalAnswer>("GET", `/v1/approvals/${encodeURIComponent(approvalId)}`, {
         userToken,
         signal: platformSignal(options.signal),
       });

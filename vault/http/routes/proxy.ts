@@ -1,5 +1,6 @@
 // POST /v1/proxy: the vault makes the provider call itself (the token never leaves the vault).
 // An approval-gated grant stores the request and answers 403 approval_required.
+import type { ProxyAnswer } from "../../../protocol/wire.js";
 import { VaultError } from "../../errors.js";
 import type { RouteContext, RouteDef, RouteResult } from "../context.js";
 import { auditContext, auditFromContext, bodyObject, obj, str, type AuditContext } from "../request-fields.js";
@@ -81,7 +82,7 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
 
     const res = await proxyThroughGrant(ctx, grant, req);
     const auditId = audit({ action: "proxy.call", outcome: "success", status: res.status });
-    return { status: 200, json: { ...res, grantId: grant.id, auditId } };
+    return { status: 200, json: { ...res, grantId: grant.id, auditId } satisfies ProxyAnswer };
   } catch (e) {
     if (e instanceof VaultError) {
       audit({ action: "proxy.call", outcome: e.status >= 500 ? "error" : "denied", status: e.status, errorCode: e.code });
