@@ -1,5 +1,5 @@
 // API keys (`alter_sk_<keyId>_<secret>`) and the three keys both sides derive from the secret
-// (docs/protocol.md, "API keys and derived keys"), shared by the SDK (runtime/keys.ts wraps them in
+// (docs/protocol.md, "API keys and derived keys"), shared by the SDK (runtime/internal/keys.ts wraps them in
 // ApiKey) and the vault (key creation). Derived keys hide themselves from inspect and JSON.
 import { hkdfSync, randomBytes } from "node:crypto";
 import { inspect } from "node:util";

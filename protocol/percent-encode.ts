@@ -1,4 +1,4 @@
-// Strict percent-encoding of one URL component, shared by the SDK's URL building (runtime/url.ts)
+// Strict percent-encoding of one URL component, shared by the SDK's URL building (runtime/internal/url.ts)
 // and the credential injection both sides run (injection.ts: query parameters, SigV4's canonical
 // request).
 

@@ -4,7 +4,7 @@
 //                                      generated/ clients, and the `alter-gen` launcher. undici only.
 //   .pack/alter-gen-cli-<version>.tgz  @alter-gen/cli: the alter-gen program (cli/), the generator,
 //                                      the catalog, the local vault (with its own copy of the
-//                                      runtime and protocol modules) and the pinned specs/.
+//                                      protocol modules it shares with the runtime) and specs/.
 //
 // The manifests are packages/alter-gen/package.json and packages/cli/package.json. This script
 // refuses to pack when their version or a dependency range differs from the workspace's
@@ -43,7 +43,7 @@ const PACKAGES = [
       ["dist/generator", "dist/generator", cliProgram],
       ["dist/catalog", "dist/catalog", programOnly],
       ["dist/vault", "dist/vault", programOnly],
-      ["dist/runtime", "dist/runtime", programOnly],
+      // The vault runs protocol/ (shared with the runtime) and imports nothing of the runtime.
       ["dist/protocol", "dist/protocol", programOnly],
       ["specs", "specs"],
     ],

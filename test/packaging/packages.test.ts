@@ -57,6 +57,8 @@ describe("what each tarball ships", () => {
   it("the run-time package carries no generator, vault or catalog; the generator no generated clients", () => {
     expect(pkg("alter-gen").files.filter((f) => /^(specs|dist\/generator|dist\/vault)\//.test(f))).toEqual([]);
     expect(pkg("@alter-gen/cli").files.filter((f) => f.startsWith("generated/"))).toEqual([]);
+    // The vault imports protocol/, never the runtime: the program ships no copy of it.
+    expect(pkg("@alter-gen/cli").files.filter((f) => f.startsWith("dist/runtime/"))).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-// The SDK's signed exchange (runtime/signed-exchange.ts): its direct string path must produce
+// The SDK's signed exchange (runtime/internal/signed-exchange.ts): its direct string path must produce
 // and accept exactly what the general RFC 9421 code does, and refuse every tampered answer with
 // the same code. Each answer below is checked by both paths.
 import { generateKeyPairSync } from "node:crypto";

@@ -153,7 +153,7 @@ export async function send(
 }
 
 /**
- * Checks the vault's answer exactly as the SDK does (runtime/signed-exchange.ts): throws
+ * Checks the vault's answer exactly as the SDK does (runtime/internal/signed-exchange.ts): throws
  * SignatureError. `res.lines` may be edited to play a man in the middle.
  */
 export function verifyResponse(apiKey: string, req: SignedRequest, res: RawResponse, sentHeaders = req.headers): void {
