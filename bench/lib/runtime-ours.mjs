@@ -67,7 +67,7 @@ export async function cpuPerCall({ importDist, iterations, providerOrigin, targe
   const digest = await importDist("protocol/digest.js");
   const seal = await importDist("protocol/seal.js");
   const creds = await importDist("protocol/injection.js");
-  const keys = await importDist("runtime/internal/keys.js");
+  const keys = await importDist("protocol/keys.js");
 
   const key = keys.generateApiKey();
   const { requestSigning, responseSigning, credentialSealing } = key.keys;
