@@ -180,6 +180,10 @@ describe("the dependency rule", () => {
     ["the vault's domain importing its HTTP layer", { from: "vault/grants/x.ts", to: "vault/http/x.ts", typeOnly: true }, "domain layer imports its http layer"],
     ["the vault's HTTP layer importing its domain", { from: "vault/http/x.ts", to: "vault/grants/x.ts", typeOnly: false }, undefined],
     ["the CLI composing both", { from: "cli/main.ts", to: "vault/cli/index.ts", typeOnly: false }, undefined],
+    ["the vault importing the protocol", { from: "vault/http/verify.ts", to: "protocol/signing.ts", typeOnly: false }, undefined],
+    ["the runtime importing the protocol", { from: "runtime/internal/retrieve.ts", to: "protocol/injection.ts", typeOnly: false }, undefined],
+    ["the vault importing the runtime", { from: "vault/proxy/send.ts", to: "runtime/internal/keys.ts", typeOnly: false }, "vault/ may not import runtime/"],
+    ["the protocol importing upward", { from: "protocol/errors.ts", to: "runtime/errors.ts", typeOnly: true }, "protocol/ may not import runtime/"],
   ] as const)("judges %s", (_name, given, want) => {
     const why = violation({ ...given, line: 1 });
     if (want === undefined) expect(why).toBeUndefined();
