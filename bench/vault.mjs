@@ -54,9 +54,9 @@ const dist = (p) => {
 };
 const vaultApi = await dist("vault/index.js");
 const { setIdp } = await dist("vault/admin/identity.js");
-const { VaultTransport } = await dist("runtime/transport.js");
-const { unseal } = await dist("runtime/seal.js");
-const { ApiKey } = await dist("runtime/keys.js");
+const { VaultTransport } = await dist("runtime/internal/transport.js");
+const { unseal } = await dist("protocol/seal.js");
+const { ApiKey } = await dist("runtime/internal/keys.js");
 const { request, Agent } = await import("undici");
 const jose = await import("jose");
 

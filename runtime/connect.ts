@@ -1,11 +1,11 @@
 // Browser flows driven from the SDK: connect (OAuth at a provider, through the vault) and
 // authenticate (OIDC login at the app's IDP, through the vault). Both create a session, open a
 // browser on the vault's page (or print the URL), and poll the session until it ends.
-import { platformSignal } from "./abort.js";
+import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
 import { spawn } from "node:child_process";
-import type { VaultTransport } from "./transport.js";
-import type { SealedValue } from "./seal.js";
+import type { VaultTransport } from "./internal/transport.js";
+import type { SealedValue } from "../protocol/seal.js";
 import type { Logger } from "./logger.js";
 import type { IdentitySource } from "./identity.js";
 import type { GrantInfo } from "./grants.js";

@@ -1,20 +1,13 @@
 // Grant management calls: list (a page, or every grant by async iteration), revoke, and issuing
 // managed-secret grants to a principal.
-import { platformSignal } from "./abort.js";
+import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
-import type { VaultTransport } from "./transport.js";
+import type { VaultTransport } from "./internal/transport.js";
 import type { IdentitySource } from "./identity.js";
 import { AlterValueError } from "./errors.js";
-import type { GrantInfo, GrantPolicy } from "./grant-info.js";
 
-// GrantInfo and GrantPolicy live in a file of types only, so errors.ts can name them (a connect
-// error carries the grants a session made) without an import cycle.
-export type { GrantInfo, GrantPolicy } from "./grant-info.js";
-
-export interface GrantPage {
-  grants: GrantInfo[];
-  nextCursor: string | null;
-}
+import type { GrantInfo, GrantPage, GrantPolicy } from "../protocol/wire.js";
+export type { GrantInfo, GrantPage, GrantPolicy } from "../protocol/wire.js";
 
 export interface ListGrantsOptions {
   provider?: string;

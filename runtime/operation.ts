@@ -191,17 +191,71 @@ export type StreamLike = { getReader(): unknown } | { pipe(destination: never): 
 /** What a binary request body may be: bytes, text, a Blob or File, or a stream. */
 export type BinaryInput = Uint8Array | ArrayBuffer | string | BlobLike | StreamLike;
 
+/**
+ * Per-call options: the third argument of every generated method. Every field is optional; the
+ * audit fields (`reason`, `runId`, `threadId`, `toolCallId`, `toolName`) go into the vault's audit
+ * row of this call and never change what is sent to the provider.
+ */
 export interface CallOptions {
+  /**
+   * Why this call is made, in words a person reviewing the audit log (or an approval) reads.
+   * Overrides the client's default and any `vault.withContext` scope.
+   * @default undefined (no reason is recorded)
+   */
   reason?: string;
+  /**
+   * The agent framework's id of the run this call belongs to, for the audit row.
+   * @default the enclosing `vault.withContext({ runId })`, else none
+   */
   runId?: string;
+  /**
+   * The framework's id of the conversation (thread) this call belongs to, for the audit row.
+   * @default the enclosing `vault.withContext({ threadId })`, else none
+   */
   threadId?: string;
+  /**
+   * The framework's id of the one model tool call that made this call, for the audit row. Not a
+   * client default: it names one call.
+   * @default the enclosing `vault.withContext({ toolCallId })`, else none
+   */
   toolCallId?: string;
+  /**
+   * The name of the tool that made this call (an agent's tool, an MCP tool), for the audit row.
+   * @default the enclosing `vault.withContext({ toolName })`, else none
+   */
   toolName?: string;
+  /**
+   * Cancels the call: pending retries stop and the request in flight is aborted; the promise
+   * rejects with the signal's reason. Any standard `AbortSignal` fits.
+   * @default undefined (the call runs until it ends or times out)
+   */
   signal?: AbortSignalLike;
+  /**
+   * Time limit of each attempt, in milliseconds: for the answer's headers, and again for each gap
+   * while its body arrives (retries get a fresh limit each).
+   * @default the client's `timeoutMs`, else the AlterVault's `timeoutMs` (30000)
+   */
   timeoutMs?: number;
+  /**
+   * Extra request headers, added after the provider's default headers, header parameters and the
+   * client's headers (so they win); names are case-insensitive. Names must be header tokens and
+   * values characters a header can carry, else `AlterValueError`. The credential's header is
+   * always the injected one, whatever is set here.
+   * @default {} (none)
+   */
   headers?: Record<string, string>;
+  /**
+   * How the credential reaches the provider: `"retrieve"` (the runtime fetches it from the vault
+   * for this call, injects it and calls the provider itself) or `"proxy"` (the vault makes the
+   * call and the credential never leaves it; required for grants that need approval).
+   * @default the client's `mode`, else `"retrieve"`
+   */
   mode?: CallMode;
-  /** Makes an unsafe method (POST, PATCH) retryable; sent as the Idempotency-Key header. */
+  /**
+   * Sent as the `Idempotency-Key` header, and makes an unsafe method (POST, PATCH) retryable:
+   * the provider can tell a retry from a new request.
+   * @default undefined (unsafe methods are not retried after the request may have been sent)
+   */
   idempotencyKey?: string;
 }
 
@@ -230,7 +284,16 @@ export interface ApiResponse<R, H = Record<string, string>> {
 
 /** Methods whose params object has at least one required property. */
 export interface Method<P, R, E = unknown> {
+  /**
+   * Calls the operation and resolves with the provider's decoded answer.
+   * @param grant Whose credential to use: a grant id (`"3f1c…"`), or `asUser()` / `asUser({ account })`
+   *   for the signed-in end user's grant for this provider.
+   * @param params The operation's path, query, header and cookie parameters by name, and its
+   *   request body as `body`.
+   * @param options Per-call options: audit fields, `signal`, `timeoutMs`, `headers`, `mode`, `idempotencyKey`.
+   */
   (grant: GrantRef, params: P, options?: CallOptions): Promise<R>;
+  /** As the call itself, with the status, the headers and the provider's request id. */
   withResponse(grant: GrantRef, params: P, options?: CallOptions): Promise<ApiResponse<R>>;
   /** Narrows a caught error to this operation's provider error with its typed body. */
   isError(error: unknown): error is ProviderErrorOf<E>;
@@ -238,7 +301,15 @@ export interface Method<P, R, E = unknown> {
 
 /** Methods whose params are all optional. */
 export interface MethodOpt<P, R, E = unknown> {
+  /**
+   * Calls the operation and resolves with the provider's decoded answer.
+   * @param grant Whose credential to use: a grant id (`"3f1c…"`), or `asUser()` / `asUser({ account })`
+   *   for the signed-in end user's grant for this provider.
+   * @param params The operation's parameters by name and its request body as `body`; all optional.
+   * @param options Per-call options: audit fields, `signal`, `timeoutMs`, `headers`, `mode`, `idempotencyKey`.
+   */
   (grant: GrantRef, params?: P, options?: CallOptions): Promise<R>;
+  /** As the call itself, with the status, the headers and the provider's request id. */
   withResponse(grant: GrantRef, params?: P, options?: CallOptions): Promise<ApiResponse<R>>;
   isError(error: unknown): error is ProviderErrorOf<E>;
 }

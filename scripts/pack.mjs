@@ -1,12 +1,12 @@
 // Assembles the two published packages from the build and packs them (`npm run pack`):
 //
-//   .pack/alter-gen-<version>.tgz      alter-gen: what an app runs. dist/runtime (JS + .d.ts), the
+//   .pack/alter-gen-<version>.tgz      alter-gen: what an app runs. dist/runtime and dist/protocol (JS + .d.ts), the
 //                                      generated/ clients, and the `alter-gen` launcher. undici only;
-//                                      the web adapters (dist/integrations) take their framework
+//                                      the integrations (dist/integrations) take their framework
 //                                      as an optional peer.
 //   .pack/alter-gen-cli-<version>.tgz  @alter-gen/cli: the alter-gen program (cli/), the generator,
 //                                      the catalog, the local vault (with its own copy of the
-//                                      runtime modules it shares) and the pinned specs/.
+//                                      protocol modules it shares with the runtime) and specs/.
 //
 // The manifests are packages/alter-gen/package.json and packages/cli/package.json. This script
 // refuses to pack when their version or a dependency range differs from the workspace's
@@ -32,6 +32,8 @@ const PACKAGES = [
       ["packages/alter-gen/bin", "bin"],
       ["dist/runtime", "dist/runtime", compiled],
       ["dist/integrations", "dist/integrations", compiled],
+      // Seam 2 in code: what the runtime and the vault both run (signing, sealing, the error table).
+      ["dist/protocol", "dist/protocol", compiled],
       ["generated", "generated"],
     ],
   },
@@ -44,7 +46,8 @@ const PACKAGES = [
       ["dist/generator", "dist/generator", cliProgram],
       ["dist/catalog", "dist/catalog", programOnly],
       ["dist/vault", "dist/vault", programOnly],
-      ["dist/runtime", "dist/runtime", programOnly],
+      // The vault runs protocol/ (shared with the runtime) and imports nothing of the runtime.
+      ["dist/protocol", "dist/protocol", programOnly],
       ["specs", "specs"],
     ],
   },

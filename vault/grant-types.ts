@@ -1,19 +1,7 @@
-// Grant records as stored, the public GrantInfo shape of docs/protocol.md, and the credential and
-// injection shapes: one home below policy and storage, which both read them (types only).
-
-export type PrincipalType = "user" | "group" | "system";
-export type GrantStatus = "active" | "expired" | "revoked" | "reauth_required";
-export type GrantSource = "oauth" | "managed_secret";
-
-export interface GrantPolicy {
-  expiresAt?: string;
-  maxTtlSeconds?: number;
-  timeWindow?: { start: string; end: string; timeZone: string; days?: number[] };
-  ipAllowlist?: string[];
-  requireApproval?: boolean;
-  /** The call must carry the token of a user in one of these IDP groups. */
-  groups?: string[];
-}
+// Grant records as stored. The wire shapes (GrantInfo, GrantPolicy, Injection) are the
+// protocol's (protocol/wire.ts), written once for the vault and the SDK.
+import type { GrantInfo as WireGrantInfo, GrantPolicy, GrantSource, GrantStatus, PrincipalType } from "../protocol/wire.js";
+export type { GrantPolicy, GrantSource, GrantStatus, Injection, PrincipalType } from "../protocol/wire.js";
 
 export interface GrantRecord {
   id: string;
@@ -44,18 +32,8 @@ export interface GrantRecord {
   revokeReason: string | null;
 }
 
-export interface GrantInfo {
-  grantId: string;
-  provider: string;
-  account: string | null;
-  principal: { type: PrincipalType; id: string | null; label: string | null };
-  scopes: string[];
-  status: GrantStatus;
-  source: GrantSource;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  policy: GrantPolicy;
+/** The wire GrantInfo; this vault always sends the policy floor. */
+export interface GrantInfo extends WireGrantInfo {
   /** The managed secret's floor, enforced with `policy` (the stricter rule wins, per field). */
   policyFloor: GrantPolicy;
 }
@@ -69,20 +47,4 @@ export type Credential =
   | FieldsCredential;
 
 export type FieldsCredential = Readonly<Record<string, string>>;
-
-/** One field of a `fields` secret and where it goes (docs/protocol.md, `Injection`). */
-export interface InjectionPart {
-  in: "header" | "query" | "cookie";
-  name: string;
-  field: string;
-  prefix?: string;
-}
-
-export type Injection =
-  | { type: "bearer" }
-  | { type: "header"; name: string; prefix?: string }
-  | { type: "query"; name: string }
-  | { type: "basic" }
-  | { type: "aws-sigv4"; region: string; service: string }
-  | { type: "cookie"; name: string }
-  | { type: "multi"; parts: InjectionPart[] };
+export type { InjectionPart } from "../protocol/wire.js";

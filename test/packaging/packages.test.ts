@@ -44,8 +44,8 @@ const pkg = (name: string) => packed.get(name)!;
 
 describe("what each tarball ships", () => {
   it.each([
-    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts", "generated/slack/tools.js", "generated/slack/tools.d.ts", ...Object.keys(INTEGRATIONS).flatMap((e) => [`dist/integrations/${e}/index.js`, `dist/integrations/${e}/index.d.ts`])]],
-    ["@alter-gen/cli", ["dist/cli/main.js", "dist/cli/main.d.ts", "dist/generator/commands/io.d.ts", "dist/catalog/index.js", "dist/vault/cli/index.js", "dist/vault/storage/sqlite.js", "specs/providers.yaml", "specs/slack/openapi.json"]],
+    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "dist/protocol/errors.js", "dist/protocol/injection.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts", "generated/slack/tools.js", "generated/slack/tools.d.ts", ...Object.keys(INTEGRATIONS).flatMap((e) => [`dist/integrations/${e}/index.js`, `dist/integrations/${e}/index.d.ts`])]],
+    ["@alter-gen/cli", ["dist/cli/main.js", "dist/cli/main.d.ts", "dist/protocol/signing.js", "dist/generator/commands/io.d.ts", "dist/catalog/index.js", "dist/vault/cli/index.js", "dist/vault/storage/sqlite.js", "specs/providers.yaml", "specs/slack/openapi.json"]],
   ])("%s: compiled JS, LICENSE and README, no sources, source maps or build info", (name, expected) => {
     const { files, dir } = pkg(name);
     for (const f of ["package.json", "LICENSE", "README.md", ...expected]) expect(files).toContain(f);
@@ -59,6 +59,8 @@ describe("what each tarball ships", () => {
   it("the run-time package carries no generator, vault or catalog; the generator no generated clients", () => {
     expect(pkg("alter-gen").files.filter((f) => /^(specs|dist\/generator|dist\/vault)\//.test(f))).toEqual([]);
     expect(pkg("@alter-gen/cli").files.filter((f) => f.startsWith("generated/"))).toEqual([]);
+    // The vault imports protocol/, never the runtime: the program ships no copy of it.
+    expect(pkg("@alter-gen/cli").files.filter((f) => f.startsWith("dist/runtime/"))).toEqual([]);
   });
 });
 

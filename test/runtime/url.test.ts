@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OperationSpec, ParamSpec } from "../../runtime/operation.js";
-import { buildTarget, joinUrl } from "../../runtime/url.js";
+import { buildTarget, joinUrl } from "../../runtime/internal/url.js";
 import { AlterValueError } from "../../runtime/errors.js";
 import { DOT_SEGMENT_VALUES, SAFE_PATH_VALUES } from "../support/path-attacks.js";
 

@@ -1,5 +1,5 @@
 // Canary credentials and the ways a provider can echo them, for the scrubbing tests of both
-// modes. What counts as a leak is worked out here independently of runtime/scrub.ts: the plain
+// modes. What counts as a leak is worked out here independently of protocol/scrub.ts: the plain
 // forms are searched for as text, and every base64-looking or percent-encoded run of what was
 // captured is decoded and searched again, so a form the scrubber does not know is still found.
 import type { CatalogInjection } from "../../catalog/index.js";

@@ -42,8 +42,8 @@ export interface UnsignedContext extends RequestContext {
   form: URLSearchParams | null;
 }
 
-export type { SealedValue } from "../../runtime/seal.js";
-import type { SealedValue } from "../../runtime/seal.js";
+export type { SealedValue } from "../../protocol/seal.js";
+import type { SealedValue } from "../../protocol/seal.js";
 
 export interface RouteResult {
   status: number;

@@ -2,9 +2,9 @@
 // request's signature (`"signature";req;key="alter"`), errors included, and covers every
 // protocol (`alter-*`) header it carries, so none can be added or removed on the way.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { signMessage } from "../../runtime/signing.js";
-import { createContentDigest } from "../../runtime/digest.js";
-import { RESPONSE_ALG, RESPONSE_TAG, SIGNATURE_LABEL, protocolHeaderNames, responseComponents } from "../../runtime/protocol.js";
+import { signMessage } from "../../protocol/signing.js";
+import { createContentDigest } from "../../protocol/digest.js";
+import { RESPONSE_ALG, RESPONSE_TAG, SIGNATURE_LABEL, protocolHeaderNames, responseComponents } from "../../protocol/rules.js";
 import { VaultError } from "../errors.js";
 import type { RouteResult } from "./context.js";
 import type { KeyInfo } from "./verify.js";

@@ -3,7 +3,7 @@
 // open endpoint gets an UnsignedContext with no key and no user. Handlers pass the domain part
 // (vault/context.ts) on to domain functions.
 import type { IncomingMessage } from "node:http";
-import { seal } from "../../runtime/seal.js";
+import { seal } from "../../protocol/seal.js";
 import { VaultError } from "../errors.js";
 import type { OpenedVault } from "../context.js";
 import { vaultContext } from "../context.js";

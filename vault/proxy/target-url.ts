@@ -3,7 +3,7 @@
 // and drops tabs and line breaks, so `/repos/../user` would be audited as written and called as
 // `/user`. The runtime refuses such parameter values already; this is the vault's own check.
 import { VaultError } from "../errors.js";
-import { pathStructureProblem, rawPathOf } from "../../runtime/request-safety.js";
+import { pathStructureProblem, rawPathOf } from "../../protocol/request-safety.js";
 
 // Whitespace, control characters and backslashes: URL parsing drops or rewrites them.
 const REWRITTEN = /[\x00-\x20\x7f\\]/;

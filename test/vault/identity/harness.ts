@@ -10,7 +10,7 @@ import { initVault, setProviderConfig, startVault, type RunningVault } from "../
 import { setIdp } from "../../../vault/admin/identity.js";
 import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { DB_FILE } from "../../../vault/state.js";
-import { VaultTransport } from "../../../runtime/transport.js";
+import { VaultTransport } from "../../../runtime/internal/transport.js";
 import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "../../support/idp.js";
 
 export const APP_CLIENT = { clientId: "alter-app", clientSecret: "app-secret-CANARY-7f3a" };

@@ -16,7 +16,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { VaultTransport } from "../../../runtime/transport.js";
+import { VaultTransport } from "../../../runtime/internal/transport.js";
 import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
 import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { DB_FILE } from "../../../vault/state.js";

@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
 import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { DB_FILE } from "../../../vault/state.js";
-import { VaultTransport } from "../../../runtime/transport.js";
+import { VaultTransport } from "../../../runtime/internal/transport.js";
 import { startOAuthServer, type OAuthServer } from "../../support/oauth-server.js";
 import { pressConfirm } from "../identity/flows.js";
 

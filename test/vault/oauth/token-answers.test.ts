@@ -4,7 +4,7 @@
 // answer's rotated refresh token is stored before anything else in it is checked, and the
 // scopes a server actually grants (also when a refresh narrows them) become the grant's scopes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { credentialFingerprint } from "../../../runtime/fingerprint.js";
+import { credentialFingerprint } from "../../../protocol/fingerprint.js";
 import { TokenRefreshInProgressError } from "../../../runtime/errors.js";
 import { setProviderConfig } from "../../../vault/index.js";
 import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";

@@ -1,5 +1,6 @@
 // GET /v1/approvals/{id}: the SDK polls an approval; `result` is the provider's answer once executed.
 // Visible only to the principal that asked.
+import type { ApprovalAnswer } from "../../../protocol/wire.js";
 import { VaultError } from "../../errors.js";
 import type { SignedContext, RouteDef, RouteResult } from "../context.js";
 import { expireIfDue, getApproval, openApprovalResult } from "../../approvals/store.js";
@@ -23,7 +24,7 @@ function show(ctx: SignedContext): RouteResult {
       expiresAt: a.expiresAt,
       result: result && !withheld ? { ...result, grantId: a.grantId } : null,
       error: withheld ? { code: "result_withheld" } : a.errorCode ? { code: a.errorCode } : null,
-    },
+    } satisfies ApprovalAnswer,
   };
 }
 

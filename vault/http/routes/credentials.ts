@@ -1,4 +1,5 @@
 // POST /v1/credentials/retrieve: the sealed credential for one provider call (retrieve mode).
+import type { RetrieveAnswer } from "../../../protocol/wire.js";
 import { VaultError } from "../../errors.js";
 import type { SignedContext, RouteDef, RouteResult } from "../context.js";
 import { auditContext, bodyObject, obj, str } from "../request-fields.js";
@@ -59,7 +60,7 @@ async function retrieve(ctx: SignedContext): Promise<RouteResult> {
         hosts: config.hosts,
         expiresAt: grant.credentialExpiresAt ?? grant.expiresAt,
         auditId,
-      },
+      } satisfies RetrieveAnswer,
     };
   } catch (e) {
     if (e instanceof VaultError) {

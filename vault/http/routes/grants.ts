@@ -1,4 +1,5 @@
 // Grant management over the signed API: list, revoke, issue managed-secret grants.
+import type { GrantPage } from "../../../protocol/wire.js";
 import { VaultError, VaultUsageError } from "../../errors.js";
 import type { SignedContext, RouteDef, RouteResult } from "../context.js";
 import { bodyObject, obj, str } from "../request-fields.js";
@@ -54,7 +55,7 @@ function list(ctx: SignedContext): RouteResult {
     if (more || page.length <= limit) break;
   }
   const nextCursor = more && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString("base64url") : null;
-  return { status: 200, json: { grants: out, nextCursor } };
+  return { status: 200, json: { grants: out, nextCursor } satisfies GrantPage };
 }
 
 async function revoke(ctx: SignedContext): Promise<RouteResult> {

@@ -1,5 +1,6 @@
 // POST /v1/proxy: the vault makes the provider call itself (the token never leaves the vault).
 // An approval-gated grant stores the request and answers 403 approval_required.
+import type { ProxyAnswer } from "../../../protocol/wire.js";
 import { VaultError } from "../../errors.js";
 import type { SignedContext, RouteDef, RouteResult } from "../context.js";
 import { auditContext, bodyObject, obj, str } from "../request-fields.js";
@@ -80,7 +81,7 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
 
     const res = await proxyThroughGrant(ctx, grant, req);
     const auditId = audit({ action: "proxy.call", outcome: "success", status: res.status });
-    return { status: 200, json: { ...res, grantId: grant.id, auditId } };
+    return { status: 200, json: { ...res, grantId: grant.id, auditId } satisfies ProxyAnswer };
   } catch (e) {
     if (e instanceof VaultError) {
       audit({ action: "proxy.call", outcome: e.status >= 500 ? "error" : "denied", status: e.status, errorCode: e.code });

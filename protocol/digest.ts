@@ -1,6 +1,6 @@
 // RFC 9530 Content-Digest: `sha-256=:<base64>:` over the body bytes exactly as sent.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { SignatureError } from "./errors.js";
+import { ProtocolError } from "./errors.js";
 import { parseDictionary, isInnerList, StructuredFieldError } from "./structured-fields.js";
 
 export type DigestAlgorithm = "sha-256" | "sha-512";
@@ -27,19 +27,19 @@ export interface StatedDigest {
 
 /**
  * The digests a Content-Digest field states (members in algorithms this module does not know
- * are ignored); `required` must be among them. Throws `SignatureError("digest_mismatch")` for a
+ * are ignored); `required` must be among them. Throws `ProtocolError("digest_mismatch")` for a
  * missing or malformed field. Lets a receiver hash a body while it streams in.
  */
 export function parseContentDigest(field: string | undefined, required: DigestAlgorithm = "sha-256"): StatedDigest[] {
   if (field === undefined || field === "") {
-    throw new SignatureError("digest_mismatch", "the message has no Content-Digest field");
+    throw new ProtocolError("digest_mismatch", "the message has no Content-Digest field");
   }
   let dict;
   try {
     dict = parseDictionary(field);
   } catch (error) {
     if (error instanceof StructuredFieldError) {
-      throw new SignatureError("digest_mismatch", `the Content-Digest field is malformed: ${error.message}`);
+      throw new ProtocolError("digest_mismatch", `the Content-Digest field is malformed: ${error.message}`);
     }
     throw error;
   }
@@ -48,12 +48,12 @@ export function parseContentDigest(field: string | undefined, required: DigestAl
     const hash = NODE_HASH[alg as DigestAlgorithm];
     if (hash === undefined) continue;
     if (isInnerList(member) || !(member.value instanceof Uint8Array)) {
-      throw new SignatureError("digest_mismatch", `the Content-Digest member ${alg} is not a byte sequence`);
+      throw new ProtocolError("digest_mismatch", `the Content-Digest member ${alg} is not a byte sequence`);
     }
     stated.push({ alg: alg as DigestAlgorithm, hash, value: member.value });
   }
   if (!stated.some((d) => d.alg === required)) {
-    throw new SignatureError("digest_mismatch", `the Content-Digest field has no ${required} member`);
+    throw new ProtocolError("digest_mismatch", `the Content-Digest field has no ${required} member`);
   }
   return stated;
 }
@@ -66,7 +66,7 @@ export function digestEquals(stated: StatedDigest, computed: Uint8Array): boolea
 /**
  * Checks a Content-Digest field value against `body`. Every algorithm this module knows that the
  * field lists must match, and `required` (default sha-256) must be among them; anything else
- * throws `SignatureError("digest_mismatch")`.
+ * throws `ProtocolError("digest_mismatch")`.
  */
 export function verifyContentDigest(
   field: string | undefined,
@@ -75,7 +75,7 @@ export function verifyContentDigest(
 ): void {
   for (const stated of parseContentDigest(field, required)) {
     if (!digestEquals(stated, createHash(stated.hash).update(bytesOf(body)).digest())) {
-      throw new SignatureError("digest_mismatch", `the Content-Digest (${stated.alg}) does not match the body`);
+      throw new ProtocolError("digest_mismatch", `the Content-Digest (${stated.alg}) does not match the body`);
     }
   }
 }

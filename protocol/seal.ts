@@ -2,17 +2,10 @@
 // key, with the request's signature nonce in the additional data so that a sealed value cannot be
 // replayed into the answer to another request.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { SignatureError } from "./errors.js";
+import { ProtocolError } from "./errors.js";
 
-export interface SealedValue {
-  alg: "A256GCM";
-  /** base64url, 12 bytes */
-  iv: string;
-  /** base64url ciphertext */
-  ct: string;
-  /** base64url, 16 bytes */
-  tag: string;
-}
+import type { SealedValue } from "./wire.js";
+export type { SealedValue } from "./wire.js";
 
 const AAD_PREFIX = "alter-seal/v1:";
 const B64URL = /^[A-Za-z0-9_-]*$/;
@@ -34,24 +27,24 @@ export function seal(value: unknown, key: Uint8Array, nonce: string): SealedValu
 function field(sealed: Record<string, unknown>, name: string, length?: number): Buffer {
   const value = sealed[name];
   if (typeof value !== "string" || !B64URL.test(value)) {
-    throw new SignatureError("seal_invalid", `the sealed value's ${name} is not base64url`);
+    throw new ProtocolError("seal_invalid", `the sealed value's ${name} is not base64url`);
   }
   const bytes = Buffer.from(value, "base64url");
   if (length !== undefined && bytes.length !== length) {
-    throw new SignatureError("seal_invalid", `the sealed value's ${name} must be ${length} bytes`);
+    throw new ProtocolError("seal_invalid", `the sealed value's ${name} must be ${length} bytes`);
   }
   return bytes;
 }
 
 /**
  * Opens a sealed value for the request signed with `nonce` and parses its JSON. Throws
- * `SignatureError("seal_invalid")` when it is malformed, tampered with, or sealed for another
+ * `ProtocolError("seal_invalid")` when it is malformed, tampered with, or sealed for another
  * request or key; the error never contains any of the plaintext.
  */
 export function unseal<T = unknown>(sealed: unknown, key: Uint8Array, nonce: string): T {
   checkKey(key);
   if (sealed === null || typeof sealed !== "object" || (sealed as { alg?: unknown }).alg !== "A256GCM") {
-    throw new SignatureError("seal_invalid", "the sealed value is not an A256GCM object");
+    throw new ProtocolError("seal_invalid", "the sealed value is not an A256GCM object");
   }
   const record = sealed as Record<string, unknown>;
   const iv = field(record, "iv", 12);
@@ -66,12 +59,12 @@ export function unseal<T = unknown>(sealed: unknown, key: Uint8Array, nonce: str
     const tail = decipher.final(); // empty for GCM; kept for the tag check it performs
     plaintext = tail.length === 0 ? head : Buffer.concat([head, tail]);
   } catch {
-    throw new SignatureError("seal_invalid", "the sealed value does not authenticate (wrong key or request, or tampered)");
+    throw new ProtocolError("seal_invalid", "the sealed value does not authenticate (wrong key or request, or tampered)");
   }
   try {
     return JSON.parse(plaintext.toString("utf8")) as T;
   } catch {
-    throw new SignatureError("seal_invalid", "the sealed value's plaintext is not JSON");
+    throw new ProtocolError("seal_invalid", "the sealed value's plaintext is not JSON");
   } finally {
     plaintext.fill(0);
   }

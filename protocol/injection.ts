@@ -1,19 +1,12 @@
 // Puts a credential into one outgoing provider request. Callers keep the credential in local
 // variables only; nothing here stores it, logs it or puts it into an error message.
 import { createHash, createHmac } from "node:crypto";
-import { encodeStrict } from "./url.js";
-import { AlterSDKError } from "./errors.js";
-import { injectParts, type CookieInjection, type MultiInjection } from "./credential-parts.js";
+import { encodeStrict } from "./percent-encode.js";
+import { ProtocolError } from "./errors.js";
 
-/** How the vault says the credential goes into the request (docs/protocol.md, `Injection`). */
-export type Injection =
-  | { type: "bearer" }
-  | { type: "header"; name: string; prefix?: string }
-  | { type: "query"; name: string }
-  | { type: "basic" }
-  | { type: "aws-sigv4"; region: string; service: string }
-  | CookieInjection
-  | MultiInjection;
+import { injectParts } from "./credential-parts.js";
+import type { Injection } from "./wire.js";
+export type { Injection } from "./wire.js";
 
 export interface OutgoingRequest {
   method: string;
@@ -30,7 +23,7 @@ function field(credential: unknown, name: string, injection: string): string {
   const v = (credential as Record<string, unknown> | null)?.[name];
   if (typeof v !== "string" || v === "") {
     // Names the missing field only; never the credential's content.
-    throw new AlterSDKError("invalid_credential", `the vault returned a credential without "${name}" for ${injection} injection`);
+    throw new ProtocolError("invalid_credential", `the vault returned a credential without "${name}" for ${injection} injection`);
   }
   return v;
 }

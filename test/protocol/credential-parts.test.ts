@@ -1,10 +1,10 @@
-// Cookie and multi-field injection (runtime/credential-parts.ts, through injectCredential), the
+// Cookie and multi-field injection (protocol/credential-parts.ts, through injectCredential), the
 // vault's emptying of their places before a proxied request is stored or sent, and `fields`
 // secrets: tables of given/want.
 import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
-import { injectCredential, type Injection, type OutgoingRequest } from "../../runtime/credentials.js";
-import { withCookie } from "../../runtime/credential-parts.js";
+import { injectCredential, type Injection, type OutgoingRequest } from "../../protocol/injection.js";
+import { withCookie } from "../../protocol/credential-parts.js";
 import { withoutCredentialSlot } from "../../vault/proxy/credential-slot.js";
 import { checkFieldsFor, fieldsFromInput } from "../../vault/grants/fields.js";
 import { injectionFor } from "../../vault/grants/credential.js";

@@ -10,7 +10,7 @@ import {
   constants as cryptoConstants,
   type KeyObject,
 } from "node:crypto";
-import { SignatureError } from "./errors.js";
+import { ProtocolError } from "./errors.js";
 import {
   parseDictionary,
   parseItemField,
@@ -99,7 +99,7 @@ export interface VerifyOptions {
   /** The dictionary label to verify; other labels are ignored. */
   label: string;
   /**
-   * Returns the key for these parameters, or throws a SignatureError (`unknown_key`,
+   * Returns the key for these parameters, or throws a ProtocolError (`unknown_key`,
    * `key_revoked`). The `alg` parameter, when present, must equal the key's algorithm.
    */
   resolveKey(params: SignatureParams, label: string): SignatureKey;
@@ -182,8 +182,8 @@ function sameComponent(a: ComponentId, b: ComponentId): boolean {
   return serializeComponentId(a) === serializeComponentId(b);
 }
 
-function invalid(message: string): SignatureError {
-  return new SignatureError("signature_invalid", message);
+function invalid(message: string): ProtocolError {
+  return new ProtocolError("signature_invalid", message);
 }
 
 /** Every line of a header field, whatever the case of its name; undefined when absent. */
@@ -456,7 +456,7 @@ export function parseMessageSignature(view: MessageView, label: string): ParsedS
   const inputField = headerValue(view.headers, "signature-input");
   const sigField = headerValue(view.headers, "signature");
   if (inputField === undefined || sigField === undefined) {
-    throw new SignatureError("signature_missing", `the message has no Signature-Input/Signature for label ${label}`);
+    throw new ProtocolError("signature_missing", `the message has no Signature-Input/Signature for label ${label}`);
   }
   let inputs, sigs;
   const repeated = new Set<string>();
@@ -470,7 +470,7 @@ export function parseMessageSignature(view: MessageView, label: string): ParsedS
   const input = inputs.get(label);
   const sig = sigs.get(label);
   if (input === undefined || sig === undefined) {
-    throw new SignatureError("signature_missing", `the message has no signature with label ${label}`);
+    throw new ProtocolError("signature_missing", `the message has no signature with label ${label}`);
   }
   if (repeated.has(label)) throw invalid(`the signature label ${label} appears more than once`);
   if (!isInnerList(input)) throw invalid(`Signature-Input member ${label} is not an inner list`);
@@ -523,10 +523,10 @@ export function verifyParsedSignature(view: MessageView, parsed: ParsedSignature
 
 /**
  * Verifies the `label` signature of `view`. Returns what was verified, or throws a
- * `SignatureError` with a stable code: `signature_missing` (no such signature, or a required
+ * `ProtocolError` with a stable code: `signature_missing` (no such signature, or a required
  * component not covered), `signature_invalid` (malformed, wrong tag or algorithm, a covered field
  * repeated, or the signature does not verify), or whatever `resolveKey` throws.
- * Time windows and replay (nonce) checks are the caller's (runtime/protocol.ts has the
+ * Time windows and replay (nonce) checks are the caller's (protocol/rules.ts has the
  * protocol's): the parameters are in the result.
  */
 export function verifyMessage(view: MessageView, options: VerifyOptions): VerifiedSignature {
@@ -543,13 +543,13 @@ export function verifyMessage(view: MessageView, options: VerifyOptions): Verifi
   if (options.exactComponents !== undefined) {
     const expected = options.exactComponents.map(toComponentId);
     if (expected.length !== components.length || expected.some((id, i) => !sameComponent(id, components[i]!))) {
-      throw new SignatureError("signature_missing", "the signature does not cover the expected components");
+      throw new ProtocolError("signature_missing", "the signature does not cover the expected components");
     }
   }
   for (const input of options.requiredComponents ?? []) {
     const required = toComponentId(input);
     if (!components.some((id) => sameComponent(id, required))) {
-      throw new SignatureError("signature_missing", `the signature does not cover ${serializeComponentId(required)}`);
+      throw new ProtocolError("signature_missing", `the signature does not cover ${serializeComponentId(required)}`);
     }
   }
   for (const name of options.requiredParams ?? []) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSensitiveHeader, redactHeaders, redactUrl } from "../../runtime/redact.js";
+import { isSensitiveHeader, redactHeaders, redactUrl } from "../../protocol/redact.js";
 
 const CANARY = "CANARY9f8e7d6c5b4a";
 

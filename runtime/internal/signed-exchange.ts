@@ -5,8 +5,9 @@
 // signing.ts, whose verdicts are the reference: test/runtime/signed-exchange.test.ts checks that
 // both paths agree on every case.
 import { createHmac, hash, randomBytes, timingSafeEqual } from "node:crypto";
-import { verifyContentDigest } from "./digest.js";
-import { SignatureError } from "./errors.js";
+import { verifyContentDigest } from "../../protocol/digest.js";
+import { SignatureError } from "../errors.js";
+import { sdkError } from "./protocol-errors.js";
 import {
   REQUEST_LIFETIME_SECONDS,
   REQUEST_TAG,
@@ -17,9 +18,9 @@ import {
   protocolHeaderNames,
   requestComponents,
   responseComponents,
-} from "./protocol.js";
-import { serializeInnerList } from "./structured-fields.js";
-import { signBase, signMessage, toComponentId, verifyMessage, type MessageView, type SignatureKey } from "./signing.js";
+} from "../../protocol/rules.js";
+import { serializeInnerList } from "../../protocol/structured-fields.js";
+import { signBase, signMessage, toComponentId, verifyMessage, type MessageView, type SignatureKey } from "../../protocol/signing.js";
 
 /** What the SDK sends: the transport has checked the method (upper-case) and the user token (one line). */
 export interface VaultRequest {
@@ -112,6 +113,14 @@ export function verifyVaultAnswerGeneral(answer: VaultAnswer, request: SignedVau
 }
 
 function verifyAnswer(answer: VaultAnswer, request: SignedVaultRequest, keyId: string, key: Uint8Array, nowMs: number, direct: boolean): void {
+  try {
+    checkAnswer(answer, request, keyId, key, nowMs, direct);
+  } catch (error) {
+    throw sdkError(error);
+  }
+}
+
+function checkAnswer(answer: VaultAnswer, request: SignedVaultRequest, keyId: string, key: Uint8Array, nowMs: number, direct: boolean): void {
   const protocolHeaders = protocolHeaderNames(answer.headers);
   const created =
     (direct ? directVerify(answer, request, protocolHeaders, keyId, key) : undefined) ?? generalVerify(answer, request, protocolHeaders, keyId, key);

@@ -1,10 +1,10 @@
-// runtime/scrub.ts: every form of an injected credential, for every kind of injection, in text,
+// protocol/scrub.ts: every form of an injected credential, for every kind of injection, in text,
 // headers and bytes. Leaks are looked for with test/support/canary-forms.ts's own decoding, not
 // with the scrubber's list of forms.
 import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
-import { credentialScrubber, NO_SCRUBBER, SCRUBBED, Scrubber } from "../../runtime/scrub.js";
-import { injectCredential, type Injection } from "../../runtime/credentials.js";
+import { credentialScrubber, NO_SCRUBBER, SCRUBBED, Scrubber } from "../../protocol/scrub.js";
+import { injectCredential, type Injection } from "../../protocol/injection.js";
 
 const TOKEN = "ghp_CANARYscrub/tok+en=7f3a~9!c*Q2\"<&>'";
 const PLAIN_TOKEN = "xoxb-CANARY-1234567890-abcdefABCDEF";

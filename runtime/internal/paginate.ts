@@ -1,8 +1,8 @@
 // Pagination: pure step functions that, given a page, say how to ask for the next one; and the
 // async iterators that drive them. One step function per catalog style.
-import type { OperationSpec, PaginationStyle } from "./operation.js";
+import type { OperationSpec, PaginationStyle } from "../operation.js";
 import { resolveParams } from "./url.js";
-import { AlterSDKError } from "./errors.js";
+import { AlterSDKError } from "../errors.js";
 
 /** What changes between one page's request and the next one's. */
 export interface PageCursor {

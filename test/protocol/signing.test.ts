@@ -11,10 +11,10 @@ import {
   type SignatureKey,
   type SignatureParams,
   type VerifyOptions,
-} from "../../runtime/signing.js";
-import { createContentDigest, verifyContentDigest } from "../../runtime/digest.js";
-import { SignatureError } from "../../runtime/errors.js";
-import { parseDictionary, serializeDictionary } from "../../runtime/structured-fields.js";
+} from "../../protocol/signing.js";
+import { createContentDigest, verifyContentDigest } from "../../protocol/digest.js";
+import { ProtocolError } from "../../protocol/errors.js";
+import { parseDictionary, serializeDictionary } from "../../protocol/structured-fields.js";
 
 // ---- RFC 9421 Appendix B.1 keys ----------------------------------------------------------------
 
@@ -269,7 +269,7 @@ describe("RFC 9530 Content-Digest", () => {
     ["a wrong sha-512 next to a right sha-256", `sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:, ${busyDigest}`, '{"hello": "world"}'],
   ];
   it.each(bad)("rejects %s", (_name, field, body) => {
-    expect(() => verifyContentDigest(field, body)).toThrow(expect.objectContaining({ code: "digest_mismatch", name: "SignatureError" }));
+    expect(() => verifyContentDigest(field, body)).toThrow(expect.objectContaining({ code: "digest_mismatch", name: "ProtocolError" }));
   });
 });
 
@@ -427,7 +427,7 @@ describe("signing and verifying protocol messages", () => {
   ];
   it.each(malformed)("strictly rejects %s", (_name, input, sig) => {
     const view = withSignature(protocolRequest(), input, sig);
-    expect(() => parseMessageSignature(view, "alter")).toThrow(SignatureError);
+    expect(() => parseMessageSignature(view, "alter")).toThrow(ProtocolError);
   });
 
   it("ed25519 request signatures verify with the public key and fail with another", () => {
@@ -452,7 +452,7 @@ describe("signing and verifying protocol messages", () => {
       verifyMessage(signedRequest(), {
         label: "alter",
         resolveKey: (p) => {
-          throw new SignatureError("unknown_key", `no key ${p.keyid}`);
+          throw new ProtocolError("unknown_key", `no key ${p.keyid}`);
         },
       }),
     ).toThrow(expect.objectContaining({ code: "unknown_key" }));
@@ -554,7 +554,7 @@ describe("component values (RFC 9421 §2.1-2.2)", () => {
   });
 
   it("@status needs a response; ;req needs the request", () => {
-    expect(() => createSignatureBase(view, ["@status"], {})).toThrow(SignatureError);
+    expect(() => createSignatureBase(view, ["@status"], {})).toThrow(ProtocolError);
     expect(() => createSignatureBase(view, ['"@method";req'], {})).toThrow(expect.objectContaining({ message: expect.stringContaining("request") }));
   });
 
@@ -566,7 +566,7 @@ describe("component values (RFC 9421 §2.1-2.2)", () => {
     ["sf (not supported)", ['"x-list";sf']],
     ["key on a derived component", ['"@method";key="a"']],
   ])("refuses %s", (_name, components) => {
-    expect(() => createSignatureBase(view, components, {})).toThrow(SignatureError);
+    expect(() => createSignatureBase(view, components, {})).toThrow(ProtocolError);
   });
 
   it("refuses a value with a bare line break (signature base injection)", () => {

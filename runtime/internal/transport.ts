@@ -12,12 +12,14 @@ import {
   NetworkError,
   SignatureError,
   TimeoutError,
-  errorFromEnvelope,
   type SignatureErrorCode,
-} from "./errors.js";
+} from "../errors.js";
+import { errorFromEnvelope } from "../error-envelope.js";
+import { SIGNATURE_CODES } from "../../protocol/errors.js";
+import { sdkError } from "./protocol-errors.js";
 import { ApiKey, parseSigningKey } from "./keys.js";
-import { redactUrl } from "./redact.js";
-import { unseal as openSealed, type SealedValue } from "./seal.js";
+import { redactUrl } from "../../protocol/redact.js";
+import { unseal as openSealed, type SealedValue } from "../../protocol/seal.js";
 import { signVaultRequest, verifyVaultAnswer, type RequestSigner, type SignedVaultRequest, type VaultAnswer } from "./signed-exchange.js";
 
 export interface TransportLogger {
@@ -59,7 +61,6 @@ export interface TransportResponse<T> {
   nonce: string;
 }
 
-const SIGNATURE_CODES = new Set(["signature_missing", "signature_invalid", "signature_expired", "signature_future", "signature_replayed", "digest_mismatch", "unknown_key", "key_revoked"]);
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 function isLoopbackHost(hostname: string): boolean {
@@ -236,7 +237,11 @@ export class VaultTransport {
 
   /** Opens a sealed value from the answer to the request signed with `nonce`. */
   unseal<T = unknown>(sealed: SealedValue | unknown, nonce: string): T {
-    return openSealed<T>(sealed, this.#apiKey.derivedKeys.credentialSealing, nonce);
+    try {
+      return openSealed<T>(sealed, this.#apiKey.derivedKeys.credentialSealing, nonce);
+    } catch (error) {
+      throw sdkError(error);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,31 +1,12 @@
-// The injections a document's security schemes add to the classic ones (credentials.ts): an API
+// The injections a document's security schemes add to the classic ones (injection.ts): an API
 // key in a cookie, and `multi`, several fields of one JSON secret each in its own place (Trello's
-// `key` and `token` query parameters at once). Like credentials.ts, nothing here stores, logs or
+// `key` and `token` query parameters at once). Like injection.ts, nothing here stores, logs or
 // formats a credential; a missing field is named, never the values.
-import { encodeStrict } from "./url.js";
-import { AlterSDKError } from "./errors.js";
+import { encodeStrict } from "./percent-encode.js";
+import { ProtocolError } from "./errors.js";
+import type { CookieInjection, InjectionPart, MultiInjection } from "./wire.js";
+export type { CookieInjection, InjectionPart, MultiInjection } from "./wire.js";
 
-/** `Cookie: <name>=<token>` (docs/protocol.md, `Injection`). */
-export interface CookieInjection {
-  type: "cookie";
-  name: string;
-}
-
-/** One field of the secret and where it goes. */
-export interface InjectionPart {
-  in: "header" | "query" | "cookie";
-  name: string;
-  /** The field of the credential (a JSON object of strings) that goes there. */
-  field: string;
-  /** Written before the value (`Bearer `). */
-  prefix?: string;
-}
-
-/** Every part at once: the document requires several credentials together. */
-export interface MultiInjection {
-  type: "multi";
-  parts: InjectionPart[];
-}
 
 export interface PartsRequest {
   url: string;
@@ -36,7 +17,7 @@ export interface PartsRequest {
 function fieldOf(credential: unknown, name: string, injection: string): string {
   const v = (credential as Record<string, unknown> | null)?.[name];
   if (typeof v !== "string" || v === "") {
-    throw new AlterSDKError("invalid_credential", `the vault returned a credential without "${name}" for ${injection} injection`);
+    throw new ProtocolError("invalid_credential", `the vault returned a credential without "${name}" for ${injection} injection`);
   }
   return v;
 }

@@ -9,7 +9,7 @@ import {
   protocolHeaderNames,
   responseComponents,
   RESPONSE_FIXED_COMPONENTS,
-} from "../../runtime/protocol.js";
+} from "../../protocol/rules.js";
 
 const C = 1_760_000_000; // created, unix seconds
 const ms = (s: number) => s * 1000;

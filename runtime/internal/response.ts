@@ -1,6 +1,6 @@
 // Turning a provider's answer into what the caller sees: flat lower-case headers, the request
 // id, and the body decoded per the operation's response kind.
-import type { ProviderSpec, ResponseKind } from "./operation.js";
+import type { ProviderSpec, ResponseKind } from "../operation.js";
 
 const DEFAULT_REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id"];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalQuery, injectCredential, signSigV4, type OutgoingRequest } from "../../runtime/credentials.js";
+import { canonicalQuery, injectCredential, signSigV4, type OutgoingRequest } from "../../protocol/injection.js";
 
 // AWS Signature Version 4 test suite (docs.aws.amazon.com/general/latest/gr/signature-v4-test-suite.html):
 // service "service", region us-east-1, the documented example keys, 2015-08-30T12:36:00Z.

@@ -1,8 +1,9 @@
 // Builds a provider request URL and parameter headers from an operation table entry and the
 // caller's params, following OpenAPI 3 parameter serialisation (styles, explode, allowReserved).
-import type { OperationSpec, ParamLocation, ParamSpec } from "./operation.js";
-import { AlterValueError } from "./errors.js";
-import { headerValueProblem, pathStructureProblem, segmentText, sharedSegments, type SegmentBounds } from "./request-safety.js";
+import type { OperationSpec, ParamLocation, ParamSpec } from "../operation.js";
+import { AlterValueError } from "../errors.js";
+import { headerValueProblem, pathStructureProblem, segmentText, sharedSegments, type SegmentBounds } from "../../protocol/request-safety.js";
+import { encodeStrict } from "../../protocol/percent-encode.js";
 
 type Style = NonNullable<ParamSpec["style"]>;
 
@@ -106,26 +107,6 @@ function checkPathSlot(parts: readonly string[], plan: Plan, slot: number, op: O
   }
 }
 
-// RFC 3986 unreserved characters stay as they are; encodeURIComponent leaves !'()* alone,
-// which some servers treat as reserved, so those are escaped too.
-export function encodeStrict(value: string): string {
-  if (isUnreserved(value)) return value;
-  const encoded = encodeURIComponent(value);
-  return NEEDS_EXTRA_ESCAPE.test(encoded) ? encoded.replace(EXTRA_ESCAPE, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase()) : encoded;
-}
-const NEEDS_EXTRA_ESCAPE = /[!'()*]/;
-
-// Most path and query values (ids, names, numbers) need no escaping at all; a character loop
-// says so faster than encodeURIComponent can build a copy.
-function isUnreserved(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e;
-    if (!ok) return false;
-  }
-  return true;
-}
-const EXTRA_ESCAPE = /[!'()*]/g;
 
 // allowReserved: keep reserved characters (:/?#[]@!$&'()*+,;=) and existing %XX escapes.
 function encodeReserved(value: string): string {

@@ -2,9 +2,9 @@
 // for it may go, and the headers that do not depend on the call. Worked out on a method's first
 // call and kept, because the provider leg's budget is a few microseconds: parsing the base URL,
 // validating static headers and merging them again on every call cost more than the rest.
-import type { ClientDefaults, OperationSpec, ProviderSpec } from "./operation.js";
-import { AlterValueError } from "./errors.js";
-import { headerValueProblem } from "./request-safety.js";
+import type { ClientDefaults, OperationSpec, ProviderSpec } from "../operation.js";
+import { AlterValueError } from "../errors.js";
+import { headerValueProblem } from "../../protocol/request-safety.js";
 
 /** RFC 9110 token: what a header name may be made of. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

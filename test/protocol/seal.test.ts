@@ -1,8 +1,8 @@
 import { createDecipheriv, randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { seal, unseal, type SealedValue } from "../../runtime/seal.js";
-import { SignatureError } from "../../runtime/errors.js";
+import { seal, unseal, type SealedValue } from "../../protocol/seal.js";
+import { ProtocolError } from "../../protocol/errors.js";
 
 const key = randomBytes(32);
 const nonce = randomBytes(16).toString("base64url");
@@ -58,8 +58,8 @@ describe("sealed values", () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(SignatureError);
-    expect((caught as SignatureError).code).toBe("seal_invalid");
+    expect(caught).toBeInstanceOf(ProtocolError);
+    expect((caught as ProtocolError).code).toBe("seal_invalid");
     expect(`${inspect(caught)} ${JSON.stringify(caught)} ${(caught as Error).stack}`).not.toContain(CANARY);
   });
 

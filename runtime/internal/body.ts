@@ -2,8 +2,8 @@
 // marked non-replayable (streams), so the retry loop never re-sends a consumed stream.
 import { Readable } from "node:stream";
 import { FormData, Response } from "undici";
-import type { BodyKind } from "./operation.js";
-import { AlterValueError } from "./errors.js";
+import type { BodyKind } from "../operation.js";
+import { AlterValueError } from "../errors.js";
 
 export interface EncodedBody {
   /** Bytes for everything replayable; a stream only for streamed binary uploads. */
