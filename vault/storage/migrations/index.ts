@@ -14,6 +14,7 @@ import { m050IdentityOAuth } from "./050-identity-oauth.js";
 import { m051OAuthMixup } from "./051-oauth-mixup.js";
 import { m052RefreshCoordination } from "./052-refresh-coordination.js";
 import { m055IdentityIssuer } from "./055-identity-issuer.js";
+import { m071IdpAudiences } from "./071-idp-audiences.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   m051OAuthMixup,
   m052RefreshCoordination,
   m055IdentityIssuer,
+  m071IdpAudiences,
 ];
