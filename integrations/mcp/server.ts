@@ -5,7 +5,7 @@
 // audit row.
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/server";
-import { AlterValueError, asUser, callTool, SDK_VERSION, type AlterVault, type CallMode, type GrantRef, type ToolsTable } from "../../runtime/index.js";
+import { AlterValueError, asUser, callTool, SDK_VERSION, type AlterVault, type CallMode, type ClientDefaults, type GrantRef, type ToolsTable } from "../../runtime/index.js";
 import { CALL_TOOL, DESCRIBE_LIMIT, DESCRIBE_TOOL, SEARCH_TOOL, describeTool, dynamicTools, indexTools, searchTools, type Indexed } from "./dynamic.js";
 import { chooseMode, type ModeChoice, type ToolMode } from "./mode.js";
 import { failureAnswer, type ToolAnswer } from "./outcome.js";
@@ -35,6 +35,8 @@ export interface CreateMcpServerOptions extends ToolSelection {
   grant?: GrantRef | Readonly<Record<string, GrantRef>>;
   /** Retrieve or proxy mode for provider calls; approval-gated grants need proxy. @default the client default (retrieve) */
   callMode?: CallMode;
+  /** Client options of every call, e.g. `baseUrl` for a provider served elsewhere (an enterprise host, a stand-in). */
+  clientDefaults?: ClientDefaults;
   /** Audit reason of every call. @default "mcp tool call" */
   reason?: string;
   /** The server's name in the MCP handshake. @default "alter-gen-<provider ids>" */
@@ -130,6 +132,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
         context: { toolCallId: ids.toolCallId, toolName: tool.name, ...(ids.runId ? { runId: ids.runId } : {}), ...(ids.threadId ? { threadId: ids.threadId } : {}) },
         reason: options.reason ?? "mcp tool call",
         ...(options.callMode ? { mode: options.callMode } : {}),
+        ...(options.clientDefaults ? { defaults: options.clientDefaults } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
       return success(result.data, { status: result.status, requestId: result.requestId, operationId: tool.definition.operation.id, toolCallId: ids.toolCallId });
