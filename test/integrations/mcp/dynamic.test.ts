@@ -9,7 +9,7 @@ import type { AlterVault } from "alter-gen/runtime";
 import { createMcpServer, serveMcpHttp, type AlterMcpServer, type RunningMcpHttp } from "../../../integrations/mcp/index.js";
 import { approve } from "../../../vault/index.js";
 import { auditDuring, callRows, startE2E, type E2E } from "../../support/e2e.js";
-import { slackTools } from "./slack-tools.js";
+import { tools as slackTools } from "./slack-tools.js";
 
 let world: E2E;
 let vault: AlterVault;

@@ -10,7 +10,7 @@ import type { AlterVault } from "alter-gen/runtime";
 import { createMcpServer, serveMcpHttp, type RunningMcpHttp } from "../../../integrations/mcp/index.js";
 import { setIdp } from "../../../vault/identity/admin.js";
 import { APP_CLIENT, auditDuring, callRows, startE2E, type E2E } from "../../support/e2e.js";
-import { slackTools } from "./slack-tools.js";
+import { tools as slackTools } from "./slack-tools.js";
 
 const SLACK = { alice: "xoxp-alice-CANARY-mcp-5521", bob: "xoxp-bob-CANARY-mcp-8830" };
 type User = keyof typeof SLACK;

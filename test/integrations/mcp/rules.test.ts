@@ -18,7 +18,7 @@ import { indexTools, searchTools, words } from "../../../integrations/mcp/dynami
 import { chooseMode } from "../../../integrations/mcp/mode.js";
 import { failureAnswer, type FailureContext } from "../../../integrations/mcp/outcome.js";
 import { selectTools, unmatchedPatterns } from "../../../integrations/mcp/selection.js";
-import { slackTools } from "./slack-tools.js";
+import { tools as slackTools } from "./slack-tools.js";
 
 function table(id: string, count: number, descriptionBytes = 10): ToolsTable {
   const definitions: ToolDefinition[] = Array.from({ length: count }, (_, i) => ({

@@ -50,4 +50,4 @@ const definitions: ToolDefinition[] = [
   },
 ];
 
-export const slackTools: ToolsTable = { provider, operations: { chat, conversations }, definitions };
+export const tools: ToolsTable = { provider, operations: { chat, conversations }, definitions };
