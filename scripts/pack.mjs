@@ -29,6 +29,8 @@ const PACKAGES = [
     copy: [
       ["packages/alter-gen/bin", "bin"],
       ["dist/runtime", "dist/runtime", compiled],
+      // alter-gen/mcp; its framework is an optional peer, loaded only by who imports it.
+      ["dist/integrations", "dist/integrations", compiled],
       ["generated", "generated"],
     ],
   },
@@ -42,6 +44,8 @@ const PACKAGES = [
       ["dist/catalog", "dist/catalog", programOnly],
       ["dist/vault", "dist/vault", programOnly],
       ["dist/runtime", "dist/runtime", programOnly],
+      // `alter-gen mcp`
+      ["dist/integrations", "dist/integrations", programOnly],
       ["specs", "specs"],
     ],
   },

@@ -80,7 +80,12 @@ describe("published manifests", () => {
     const cli = pkg("@alter-gen/cli").manifest;
     // The vault's SQLite store and `alter-gen diff`'s TypeScript checker are loaded on first use.
     expect(cli.peerDependencies).toMatchObject({ "alter-gen": cli.version, "better-sqlite3": expect.any(String), "ts-morph": expect.any(String) });
-    expect(cli.peerDependenciesMeta).toEqual({ "better-sqlite3": { optional: true }, "ts-morph": { optional: true } });
+    expect(cli.peerDependenciesMeta).toEqual({
+      "@modelcontextprotocol/node": { optional: true },
+      "@modelcontextprotocol/server": { optional: true },
+      "better-sqlite3": { optional: true },
+      "ts-morph": { optional: true },
+    });
   });
 
   // Bare specifiers of shipped JS: import/export … from, import "x", import("x"), and the
