@@ -19,6 +19,8 @@ export interface ToolAnswer {
   content: { type: "text"; text: string }[];
   isError?: boolean;
   structuredContent?: Record<string, unknown>;
+  /** `alter-gen/call` on success, `alter-gen/error` on failure: non-secret facts (status, code, ids, connectUrl). */
+  _meta?: Record<string, unknown>;
   [key: string]: unknown;
 }
 

@@ -4,7 +4,7 @@
 // the request's user token (HTTP) or the configured grant, with the MCP call's identifiers in the
 // audit row.
 import { randomUUID } from "node:crypto";
-import { Server } from "@modelcontextprotocol/server";
+import { CLIENT_CAPABILITIES_META_KEY, inputRequired, Server, type ClientCapabilities } from "@modelcontextprotocol/server";
 import { AlterValueError, asUser, callTool, SDK_VERSION, type AlterVault, type CallMode, type ClientDefaults, type GrantRef, type ToolsTable } from "../../runtime/index.js";
 import { CALL_TOOL, DESCRIBE_LIMIT, DESCRIBE_TOOL, SEARCH_TOOL, describeTool, dynamicTools, indexTools, searchTools, type Indexed } from "./dynamic.js";
 import { chooseMode, type ModeChoice, type ToolMode } from "./mode.js";
@@ -230,6 +230,15 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
           ...(ctx.mcpReq._meta ? { meta: ctx.mcpReq._meta as Record<string, unknown> } : {}),
           signal: ctx.mcpReq.signal,
         });
+        // A client that can open URLs for its user gets the connect link as a URL elicitation
+        // (multi-round-trip: the client shows it, then sends the call again). Once the user has
+        // answered it, a call that still finds no grant ends with the tool error.
+        const connectUrl = (answer._meta?.["alter-gen/error"] as { connectUrl?: string } | undefined)?.connectUrl;
+        const envelope = ctx.mcpReq.envelope as Record<string, ClientCapabilities | undefined> | undefined;
+        const caps = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? mcp.getClientCapabilities();
+        if (connectUrl && caps?.elicitation?.url && ctx.mcpReq.inputResponses?.connect === undefined) {
+          return inputRequired({ inputRequests: { connect: inputRequired.elicitUrl({ url: connectUrl, message: answer.content[0]?.text ?? "Connect the account" }) } });
+        }
         return answer;
       });
       return mcp;

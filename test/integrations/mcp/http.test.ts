@@ -43,9 +43,9 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function connect(bearer: string): Promise<Client> {
+async function connect(bearer: string, capabilities: ConstructorParameters<typeof Client>[1] = {}): Promise<Client> {
   const transport = new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } });
-  const client = new Client({ name: "alter-gen-mcp-test", version: "1.0.0" });
+  const client = new Client({ name: "alter-gen-mcp-test", version: "1.0.0" }, capabilities);
   await client.connect(transport);
   clients.push(client);
   return client;
@@ -150,6 +150,19 @@ describe("alter-gen/mcp over Streamable HTTP", () => {
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(new RegExp(`No Slack account is connected for this caller\\. Ask the user to open ${world.vault.url}/connect/\\S+ to connect Slack`));
     expect((result._meta as Record<string, { code: string; connectUrl: string }>)["alter-gen/error"]).toMatchObject({ code: "grant_not_found" });
+
+    // A client that can open a URL for its user gets the same link as a URL elicitation first;
+    // when the call still finds no grant after the user's answer, it ends with the tool error.
+    const eliciting = await connect(carol, { capabilities: { elicitation: { url: {} } }, versionNegotiation: { mode: "auto" } });
+    const shown: Record<string, unknown>[] = [];
+    eliciting.setRequestHandler("elicitation/create", async (request) => {
+      shown.push(request.params as Record<string, unknown>);
+      return { action: "accept" };
+    });
+    const after = await eliciting.callTool({ name: "conversations_list", arguments: {} });
+    expect(shown).toEqual([expect.objectContaining({ mode: "url", url: expect.stringMatching(new RegExp(`^${world.vault.url}/connect/`)), message: expect.stringMatching(/^No Slack account is connected/) })]);
+    expect(after.isError).toBe(true);
+    expect(text(after)).toMatch(/Ask the user to open http:\/\/127\.0\.0\.1:\d+\/connect\//);
   });
 
   it("lets the vault refuse a token whose signature does not verify, even with the right audience", async () => {

@@ -1,9 +1,13 @@
 // A small Slack tools table in the shape of runtime/tools.ts (ToolsTable) over the generated
 // client's real operation tables, so the MCP tests run against the checked-in Slack client.
-import type { ToolDefinition, ToolsTable } from "alter-gen/runtime";
+import type { OperationTable, ToolDefinition, ToolsTable } from "alter-gen/runtime";
 import { provider } from "alter-gen/generated/slack";
-import { operations as chat } from "../../../generated/slack/chat.js";
-import { operations as conversations } from "../../../generated/slack/conversations.js";
+import * as chatModule from "../../../generated/slack/chat.js";
+import * as conversationsModule from "../../../generated/slack/conversations.js";
+
+// The namespace modules' .d.ts declare types only; the .js files export the operation tables.
+const chat = (chatModule as unknown as { operations: OperationTable }).operations;
+const conversations = (conversationsModule as unknown as { operations: OperationTable }).operations;
 
 const read = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 const write = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
