@@ -105,6 +105,10 @@ describe("alter-gen/mcp over Streamable HTTP", () => {
       const i = Number(row.toolCallId!.slice("call-".length));
       expect(row).toMatchObject({ toolName: "chat_post_message", runId: "run-mcp", operationId: "chat_postMessage", grantId: grant[calls[i]!], principalType: "user", caller: "mcp-e2e" });
     }
+    // The users' bearer tokens are credentials too: in no audit row, log line or answer.
+    const everything = JSON.stringify([await world.audit(), world.logs, result]);
+    expect(everything).not.toContain(token.alice);
+    expect(everything).not.toContain(token.bob);
   });
 
   it("gives a call without a host-sent id a generated tool call id", async () => {
