@@ -3,7 +3,7 @@
 // loopback. Loaded only when `mcp` is run, so no other command loads the MCP SDK. Everything but
 // the protocol goes to stderr: over stdio, stdout belongs to the host.
 import { Command, Option } from "commander";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import { findProvider, InputError, loadCatalog } from "../catalog/index.js";
 import type { CommandIO } from "../generator/commands/io.js";
@@ -119,7 +119,7 @@ async function loadTools(flags: McpFlags, cwd: string): Promise<ToolsTable> {
     const catalog = await loadCatalog(flags.catalog ? path.resolve(cwd, flags.catalog) : undefined);
     const id = findProvider(catalog, flags.provider).id;
     // generated/ ships in the alter-gen package, beside this program's own package in a project.
-    file = new URL(`generated/${id}/tools.js`, new URL(".", import.meta.resolve("alter-gen/package.json"))).pathname;
+    file = fileURLToPath(new URL(`generated/${id}/tools.js`, new URL(".", import.meta.resolve("alter-gen/package.json"))));
   } else throw new InputError("which provider? pass --provider <id> (a catalog provider) or --tools <file>", { flag: "--provider" });
   let mod: { tools?: ToolsTable };
   try {
