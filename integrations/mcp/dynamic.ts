@@ -89,8 +89,10 @@ export function indexTools(tools: readonly OfferedTool[]): Indexed[] {
 }
 
 /**
- * Tools ranked by how many query words they contain (in the name 3 points, the title 2, the
- * description 1; a word matches a prefix, so "repo" finds "repos"), ties by name.
+ * Tools ranked by the query words they contain: each word found in the name counts 3, in the
+ * title 2, in the description 1 (added up). A word matches a word that starts with it or that it
+ * starts with, three letters at least, so "repo" finds "repos" and "repositories" finds "repos".
+ * Ties go to the shorter name (the general operation before its variants), then by name.
  */
 export function searchTools(index: readonly Indexed[], query: string, limit = SEARCH_DEFAULT): SearchHit[] {
   const terms = [...new Set(words(query))].filter((w) => !STOP_WORDS.has(w));
@@ -99,13 +101,13 @@ export function searchTools(index: readonly Indexed[], query: string, limit = SE
   for (const entry of index) {
     let score = 0;
     for (const term of terms) {
-      if (hasPrefix(entry.name, term)) score += 3;
-      else if (hasPrefix(entry.title, term)) score += 2;
-      else if (hasPrefix(entry.text, term)) score += 1;
+      if (matches(entry.name, term)) score += 3;
+      if (matches(entry.title, term)) score += 2;
+      if (matches(entry.text, term)) score += 1;
     }
     if (score > 0) scored.push([score, entry]);
   }
-  scored.sort((a, b) => b[0] - a[0] || (a[1].tool.name < b[1].tool.name ? -1 : a[1].tool.name > b[1].tool.name ? 1 : 0));
+  scored.sort((a, b) => b[0] - a[0] || a[1].tool.name.length - b[1].tool.name.length || (a[1].tool.name < b[1].tool.name ? -1 : a[1].tool.name > b[1].tool.name ? 1 : 0));
   return scored.slice(0, Math.min(Math.max(1, limit), SEARCH_MAX)).map(([, { tool }]) => ({
     name: tool.name,
     title: tool.definition.title,
@@ -134,10 +136,10 @@ export function words(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-function hasPrefix(set: Set<string>, term: string): boolean {
+function matches(set: Set<string>, term: string): boolean {
   if (set.has(term)) return true;
   if (term.length < 3) return false;
-  for (const w of set) if (w.startsWith(term)) return true;
+  for (const w of set) if (w.length >= 3 && (w.startsWith(term) || term.startsWith(w))) return true;
   return false;
 }
 
