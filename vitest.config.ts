@@ -1,14 +1,17 @@
 import { defineConfig } from "vitest/config";
 
 // "source" lets tests import alter-gen/runtime and alter-gen/generated/* from the TypeScript
-// sources instead of dist/, the same condition tsconfig.json uses.
+// sources instead of dist/, the same condition tsconfig.json uses. Vitest hands the SSR conditions
+// to the test process as Node --conditions, which apply to require() too: "import" there made
+// CommonJS packages (Express's router requiring is-promise) load a dependency's ESM build, so it
+// is left to Vite, which adds "import" or "require" by the kind of each import anyway.
 export default defineConfig({
   resolve: { conditions: ["source", "module", "node", "import", "default"] },
-  ssr: { resolve: { conditions: ["source", "node", "import", "default"], externalConditions: ["source"] } },
+  ssr: { resolve: { conditions: ["source", "node"], externalConditions: ["source"] } },
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
     // eventsource (a dependency of @modelcontextprotocol/client) exports its TypeScript sources

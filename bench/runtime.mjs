@@ -200,7 +200,7 @@ if (cpuRows.length) {
 } else lines.push(`Not measured: ${cpuFailure ?? "no runtime functions available"}.`);
 lines.push("");
 if (scrubRows.length) {
-  lines.push("Scrubbing the provider's answer of the injected credential (runtime/scrub.ts; part of the provider leg, (c) above, so not added to the total):");
+  lines.push("Scrubbing the provider's answer of the injected credential (protocol/scrub.ts; part of the provider leg, (c) above, so not added to the total):");
   lines.push("");
   lines.push(markdownTable(["step", "µs per call"], scrubRows.map((r) => [r.label, r.us.toFixed(2)]), ["l", "r"]));
   lines.push("");

@@ -53,10 +53,10 @@ const dist = (p) => {
   return import(pathToFileURL(file).href);
 };
 const vaultApi = await dist("vault/index.js");
-const { setIdp } = await dist("vault/identity/admin.js");
-const { VaultTransport } = await dist("runtime/transport.js");
-const { unseal } = await dist("runtime/seal.js");
-const { ApiKey } = await dist("runtime/keys.js");
+const { setIdp } = await dist("vault/admin/identity.js");
+const { VaultTransport } = await dist("runtime/internal/transport.js");
+const { unseal } = await dist("protocol/seal.js");
+const { ApiKey } = await dist("runtime/internal/keys.js");
 const { request, Agent } = await import("undici");
 const jose = await import("jose");
 

@@ -2,6 +2,7 @@
 // the vault (hosts, injection, OAuth endpoints) and the provider stand-ins (tests). Pagination and
 // rate-limit entries are seam 1's own types: the generator copies them into provider.js as is.
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
+import type { ToolsConfig } from "./tools.js";
 
 /**
  * How operations are grouped into modules (the generator's `namespaceBy` option, which catalog
@@ -28,7 +29,18 @@ export type CatalogInjection =
   | { type: "header"; name: string; prefix?: string }
   | { type: "query"; name: string }
   | { type: "basic" }
-  | { type: "aws-sigv4"; region: string; service: string };
+  | { type: "aws-sigv4"; region: string; service: string }
+  | { type: "cookie"; name: string }
+  | { type: "multi"; parts: CatalogInjectionPart[] };
+
+/** One credential field of a `multi` injection and where it goes (docs/protocol.md, `Injection`). */
+export interface CatalogInjectionPart {
+  in: "header" | "query" | "cookie";
+  name: string;
+  /** The field of the stored JSON secret that goes there. */
+  field: string;
+  prefix?: string;
+}
 
 export interface CatalogOAuth {
   authorizeUrl: string;
@@ -54,6 +66,21 @@ export interface CatalogSpecSource {
   path: string;
 }
 
+/**
+ * Where the catalog knowingly differs from the provider's document, and why: the document's
+ * legacy OAuth endpoint, an http server, a host no credential goes to. The catalog consistency
+ * test (test/catalog-documents.test.ts) accepts a difference only when a deviation names it.
+ */
+export interface CatalogDeviation {
+  /** The catalog field that differs: `baseUrl`, `hosts`, `oauth.authorizeUrl`, `oauth.tokenUrl`, `oauth.defaultScopes`. */
+  field: (typeof DEVIATION_FIELDS)[number];
+  /** The document's value (a URL, a host, a scope) the catalog does not follow. */
+  document: string;
+  reason: string;
+}
+
+export const DEVIATION_FIELDS = ["baseUrl", "hosts", "oauth.authorizeUrl", "oauth.tokenUrl", "oauth.defaultScopes"] as const;
+
 export interface CatalogProvider {
   id: string;
   name: string;
@@ -74,6 +101,14 @@ export interface CatalogProvider {
   methodNames?: MethodNames;
   /** Parameters that carry the credential and so are never method params (e.g. Slack's `token`). */
   credentialParams?: { in: "header" | "query"; name: string }[];
+  /**
+   * Keep only operations with these tags or operationIds (the document's own, not derived
+   * names): Microsoft Graph's 11,000+ operations are cut to the everyday ones. The others are
+   * never modelled or named; the client gets only the schemas its operations reach. A
+   * `--include` on the command line narrows further.
+   */
+  include?: string[];
+  deviations?: CatalogDeviation[];
   /** Spec fixes (relative to specs/), applied in order before parsing the model. */
   fixesFile?: string;
   /** Naming overrides (relative to specs/): operationId -> "namespace.method". */
@@ -90,6 +125,8 @@ export interface CatalogProvider {
   defaultHeaders?: Record<string, string>;
   /** A JSON body field that is `false` on errors answered with a 2xx status (Slack: `ok`). */
   okField?: string;
+  /** The generated tools table's curation (catalog/tools.ts); `tools: false` writes none. */
+  tools?: ToolsConfig;
 }
 
 export interface Catalog {

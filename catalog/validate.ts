@@ -3,7 +3,8 @@
 import { isAbsolute } from "node:path";
 import { CatalogError, joinPointer } from "./errors.js";
 import { closest } from "./did-you-mean.js";
-import { METHOD_NAMES, NAMESPACE_BY, type CatalogInjection, type CatalogOAuth, type CatalogProvider } from "./types.js";
+import { parseToolsConfig } from "./tools.js";
+import { DEVIATION_FIELDS, METHOD_NAMES, NAMESPACE_BY, type CatalogDeviation, type CatalogInjection, type CatalogOAuth, type CatalogProvider } from "./types.js";
 
 /** Validates parsed catalog data (the whole providers.yaml document). */
 export function validateCatalogData(data: unknown, file: string): CatalogProvider[] {
@@ -25,7 +26,7 @@ export function validateCatalogData(data: unknown, file: string): CatalogProvide
 const PROVIDER_KEYS = [
   "id", "name", "specFile", "source", "sha256", "baseUrl", "hosts", "injection", "oauth", "pagination", "rateLimit",
   "requestIdHeaders", "namespaceBy", "credentialParams", "fixesFile", "overridesFile", "docsUrl", "docsLinkBase", "defaultHeaders", "okField",
-  "methodNames",
+  "methodNames", "tools", "include", "deviations",
 ];
 
 function validateProvider(v: Validator, item: unknown, at: string): CatalogProvider {
@@ -73,11 +74,17 @@ function validateProvider(v: Validator, item: unknown, at: string): CatalogProvi
       return { in: v.oneOf(po, pat, "in", ["header", "query"] as const), name: v.string(po, pat, "name") };
     });
   }
+  if (o.include !== undefined) {
+    provider.include = v.stringList(o, at, "include");
+    if (provider.include.length === 0) v.fail(joinPointer(at, "include"), "must name at least one tag or operationId (leave it out to keep every operation)");
+  }
+  if (o.deviations !== undefined) provider.deviations = validateDeviations(v, o.deviations, joinPointer(at, "deviations"));
   if (o.fixesFile !== undefined) provider.fixesFile = v.relativePath(o, at, "fixesFile");
   if (o.overridesFile !== undefined) provider.overridesFile = v.relativePath(o, at, "overridesFile");
   if (o.docsUrl !== undefined) provider.docsUrl = v.url(o, at, "docsUrl");
   if (o.docsLinkBase !== undefined) provider.docsLinkBase = v.linkBase(o, at, "docsLinkBase");
   if (o.okField !== undefined) provider.okField = v.string(o, at, "okField");
+  if (o.tools !== undefined) provider.tools = parseToolsConfig(o.tools, (pointer, message) => v.fail(joinPointer(at, "tools") + pointer, message));
   if (o.methodNames !== undefined) provider.methodNames = v.oneOf(o, at, "methodNames", METHOD_NAMES);
   if (o.defaultHeaders !== undefined) {
     const hat = joinPointer(at, "defaultHeaders");
@@ -89,6 +96,16 @@ function validateProvider(v: Validator, item: unknown, at: string): CatalogProvi
     }
   }
   return provider;
+}
+
+function validateDeviations(v: Validator, value: unknown, at: string): CatalogDeviation[] {
+  if (!Array.isArray(value)) v.fail(at, "must be a list of {field, document, reason}");
+  return (value as unknown[]).map((item, i) => {
+    const dat = joinPointer(at, i);
+    const o = v.object(item, dat);
+    v.keys(o, dat, ["field", "document", "reason"]);
+    return { field: v.oneOf(o, dat, "field", DEVIATION_FIELDS), document: v.string(o, dat, "document"), reason: v.string(o, dat, "reason") };
+  });
 }
 
 function validateSource(v: Validator, value: unknown, at: string): CatalogProvider["source"] {

@@ -85,7 +85,16 @@ async function runVault(argv: string[], io: CliIO): Promise<number> {
 
 async function runMcpCommand(argv: string[], io: CliIO): Promise<number> {
   // Imported on demand so that no other command loads the MCP SDK (an optional dependency).
-  const { mcpCommand, runMcp } = await import("./mcp.js");
+  let mcp: typeof import("./mcp.js");
+  try {
+    mcp = await import("./mcp.js");
+  } catch (err) {
+    const missing = /Cannot find (?:package|module) '(@modelcontextprotocol\/[a-z]+|alter-gen)'/.exec(String((err as Error).message))?.[1];
+    if (!missing) throw err;
+    io.stderr(`alter-gen: alter-gen mcp needs ${missing}, which is not installed: npm install --save-dev @modelcontextprotocol/server @modelcontextprotocol/node\n`);
+    return 2;
+  }
+  const { mcpCommand, runMcp } = mcp;
   const program = new Command("alter-gen").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
   // The server runs until the process is told to stop or, over stdio, its host closes stdin.
   const stopped = (transport: "stdio" | "http") =>

@@ -7,9 +7,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import { findProvider, InputError, loadCatalog } from "../catalog/index.js";
 import type { CommandIO } from "../generator/commands/io.js";
-import { AlterValueError, AlterVault, type ToolsTable } from "../runtime/index.js";
-import { createMcpServer, serveMcpHttp, serveMcpStdio, type ToolMode } from "../integrations/mcp/index.js";
-import { unmatchedPatterns } from "../integrations/mcp/selection.js";
+// Through the alter-gen package (a peer of @alter-gen/cli), which ships the runtime and alter-gen/mcp.
+import { AlterValueError, AlterVault, type ToolsTable } from "alter-gen/runtime";
+import { createMcpServer, serveMcpHttp, serveMcpStdio, unmatchedPatterns, type ToolMode } from "alter-gen/mcp";
 
 interface McpFlags {
   provider?: string;

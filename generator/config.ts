@@ -5,12 +5,15 @@ import path from "node:path";
 import { parse } from "yaml";
 import { joinPointer, UsageError } from "./errors.js";
 import { isChoice, options, quotedChoices, type MethodNames, type NamespaceBy } from "./options.js";
+import { parseToolsConfig, type ToolsConfig } from "../catalog/index.js";
 
 export interface CatalogTarget {
   kind: "catalog";
   id: string;
   include: string[];
   exclude: string[];
+  /** The tools table's curation, over the catalog entry's own `tools`. */
+  tools?: ToolsConfig;
 }
 
 export interface SpecTarget {
@@ -25,6 +28,7 @@ export interface SpecTarget {
   docsLinkBase?: string;
   include: string[];
   exclude: string[];
+  tools?: ToolsConfig;
   /** Flag or config pointer the spec came from (for messages). */
   flag: string;
 }
@@ -93,18 +97,25 @@ export function parseConfig(data: unknown, file: string): ConfigFile {
     const at = joinPointer("/providers", i);
     if (typeof entry === "string") return { kind: "catalog", id: entry, include: [], exclude: [] };
     if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-      throw new UsageError("Each provider is a catalog id or a mapping {id, spec?, name?, namespaceBy?, methodNames?, baseUrl?, docsLinkBase?, include?, exclude?}.", { file, pointer: at });
+      throw new UsageError("Each provider is a catalog id or a mapping {id, spec?, name?, namespaceBy?, methodNames?, baseUrl?, docsLinkBase?, include?, exclude?, tools?}.", { file, pointer: at });
     }
     const e = entry as Record<string, unknown>;
     for (const key of Object.keys(e)) {
-      if (!["id", "spec", "name", "namespaceBy", "methodNames", "baseUrl", "docsLinkBase", "include", "exclude"].includes(key)) {
-        throw new UsageError(`Unknown key "${key}" (allowed: id, spec, name, namespaceBy, methodNames, baseUrl, docsLinkBase, include, exclude).`, { file, pointer: joinPointer(at, key) });
+      if (!["id", "spec", "name", "namespaceBy", "methodNames", "baseUrl", "docsLinkBase", "include", "exclude", "tools"].includes(key)) {
+        throw new UsageError(`Unknown key "${key}" (allowed: id, spec, name, namespaceBy, methodNames, baseUrl, docsLinkBase, include, exclude, tools).`, { file, pointer: joinPointer(at, key) });
       }
     }
     const id = str(e.id, file, joinPointer(at, "id"), true)!;
     const include = stringList(e.include, file, joinPointer(at, "include"));
     const exclude = stringList(e.exclude, file, joinPointer(at, "exclude"));
-    if (e.spec === undefined) return { kind: "catalog", id, include, exclude };
+    const toolsAt = joinPointer(at, "tools");
+    const tools =
+      e.tools === undefined
+        ? undefined
+        : parseToolsConfig(e.tools, (p, message) => {
+            throw new UsageError(`tools${p} ${message}.`, { file, pointer: toolsAt + p });
+          });
+    if (e.spec === undefined) return { kind: "catalog", id, include, exclude, ...(tools ? { tools } : {}) };
     if (!ID_PATTERN.test(id)) throw new UsageError(`"${id}" is not a valid client id (lower-case letters, digits and dashes).`, { file, pointer: joinPointer(at, "id") });
     const spec = str(e.spec, file, joinPointer(at, "spec"), true)!;
     const nsBy = e.namespaceBy ?? options.namespaceBy.default;
@@ -119,6 +130,7 @@ export function parseConfig(data: unknown, file: string): ConfigFile {
       namespaceBy: nsBy,
       include,
       exclude,
+      ...(tools ? { tools } : {}),
       flag: `${path.basename(file)} ${joinPointer(at, "spec")}`,
     };
     const baseUrl = str(e.baseUrl, file, joinPointer(at, "baseUrl"), false);

@@ -4,7 +4,7 @@
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
-import type { CatalogInjection } from "../catalog/index.js";
+import type { CatalogInjection, ToolsConfig } from "../catalog/index.js";
 import { options, type MethodNames, type NamespaceBy, type OutputFormatName } from "./options.js";
 import { GeneratorError, UsageError } from "./errors.js";
 import { makeOutputDir, OutputDirError } from "./output-dir.js";
@@ -22,6 +22,7 @@ import { buildModel } from "./model/build.js";
 import { printNamesLock } from "./emit/names-lock-json.js";
 import { NAMES_LOCK_FILE, parseNamesLock, today, updateNames, type NamesLock } from "./model/names-lock.js";
 import { loadSpec } from "./spec/index.js";
+import { clientSecurity } from "./model/security.js";
 
 /** Everything needed to generate one client. */
 export interface ClientJob {
@@ -47,6 +48,8 @@ export interface ClientJob {
   fix?: (doc: Record<string, any>) => Record<string, any> | void;
   overrides?: Record<string, string>;
   include?: string[];
+  /** The catalog entry's `include`: operations must match it as well as `include`. */
+  catalogInclude?: string[];
   exclude?: string[];
   /**
    * The origin relative links in the document's descriptions are written against (catalog
@@ -60,6 +63,11 @@ export interface ClientJob {
    * since are kept as deprecated aliases. Absent for a new client.
    */
   previousNames?: NamesLock;
+  /**
+   * The tools table beside the client (tools.js): which operations, overrides; `enabled: false`
+   * writes none. Default: every operation.
+   */
+  tools?: ToolsConfig;
   /** The day a rename is recorded on (YYYY-MM-DD); default today (or SOURCE_DATE_EPOCH's day). */
   today?: string;
 }
@@ -72,6 +80,8 @@ export interface PhaseTimes {
 
 export interface GeneratedClient {
   id: string;
+  /** The least OAuth scopes of the client's operations, when the document declares scopes. */
+  leastScopes?: readonly string[];
   /** File name (relative to the client folder) -> content, names.lock.json included. Sorted by name. */
   files: Map<string, string>;
   model: ApiModel;
@@ -106,6 +116,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
       ...(job.credentialParams ? { credentialParams: job.credentialParams } : {}),
       ...(job.overrides ? { overrides: job.overrides } : {}),
       ...(job.include ? { include: job.include } : {}),
+      ...(job.catalogInclude ? { catalogInclude: job.catalogInclude } : {}),
       ...(job.exclude ? { exclude: job.exclude } : {}),
       ...(job.defaultHeaders ? { defaultHeaders: job.defaultHeaders } : {}),
       methodNames: job.methodNames ?? options.methodNames.default,
@@ -115,6 +126,8 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
   const history = updateNames(job.previousNames, model.operationNames, spec.sha256, job.today ?? today());
   attachAliases(model, history.aliases);
   model.warnings.push(...history.warnings);
+  const { security, warnings: securityWarnings } = clientSecurity(spec.doc, model);
+  model.warnings.push(...securityWarnings);
   const t2 = performance.now();
   const total = model.namespaces.reduce((n, ns) => n + ns.operations.length, 0);
   onProgress?.(`emitting ${total} operations, ${model.schemas.size} schemas`);
@@ -127,12 +140,21 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     requestIdHeaders: job.requestIdHeaders,
     defaultHeaders: job.defaultHeaders,
     okField: job.okField,
+    servers: operationServers(model),
+    security: security as Data,
   };
-  const input = { model, header: header({ providerId: job.id, sha256: spec.sha256 }), format: FORMATS[job.format ?? options.format.default], displayName: job.name, provider };
+  const input = {
+    model,
+    header: header({ providerId: job.id, sha256: spec.sha256 }),
+    format: FORMATS[job.format ?? options.format.default],
+    displayName: job.name,
+    provider,
+    ...(job.tools?.enabled === false ? {} : { tools: job.tools ?? {} }),
+  };
   const emitted = emitClient(input, onProgress && ((operations) => onProgress(`emitted ${operations}/${total} operations`)));
   const files = new Map([...emitted, [NAMES_LOCK_FILE, printNamesLock(history.lock)] as const].sort(([a], [b]) => (a < b ? -1 : 1)));
   const t3 = performance.now();
-  return { id: job.id, files, model, operations: total, warnings: [...spec.warnings, ...model.warnings], ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
+  return { id: job.id, ...(security?.leastScopes ? { leastScopes: security.leastScopes } : {}), files, model, operations: total, warnings: [...spec.warnings, ...model.warnings], ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
 }
 
 /** The names.lock.json of the client in `dir`, if there is one. */
@@ -229,4 +251,11 @@ export async function syncFiles(dir: string, files: ReadonlyMap<string, string>,
     );
   }
   return result;
+}
+
+/** The distinct servers operations declare of their own, sorted (undefined when there are none). */
+function operationServers(model: { namespaces: readonly { operations: readonly { baseUrl?: string }[] }[] }): string[] | undefined {
+  const set = new Set<string>();
+  for (const ns of model.namespaces) for (const op of ns.operations) if (op.baseUrl) set.add(op.baseUrl);
+  return set.size ? [...set].sort() : undefined;
 }

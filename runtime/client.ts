@@ -1,13 +1,13 @@
 // Turns a generated operation table into callable methods. Method objects are built on first
 // property access and cached: a client for Microsoft Graph (11k operations) costs nothing until
 // an operation is used.
-import { platformSignal } from "./abort.js";
+import { platformSignal } from "./internal/abort.js";
 import type { CallOptions, ClientDefaults, GrantRef, OperationSpec, OperationTable, ProviderSpec } from "./operation.js";
 import type { AlterVault } from "./vault.js";
 import { internalsOf } from "./vault.js";
-import { executeCall, type CallEnv, type CallInput } from "./call.js";
-import { planCall, type CallPlan } from "./call-plan.js";
-import { iterateItems, iteratePages, type PageCursor } from "./paginate.js";
+import { executeCall, type CallEnv, type CallInput } from "./internal/call.js";
+import { planCall, type CallPlan } from "./internal/call-plan.js";
+import { iterateItems, iteratePages, type PageCursor } from "./internal/paginate.js";
 import { AlterValueError, ProviderAPIError } from "./errors.js";
 
 type AnyParams = Record<string, unknown> | undefined;

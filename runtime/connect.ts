@@ -1,16 +1,17 @@
 // Browser flows driven from the SDK: connect (OAuth at a provider, through the vault) and
 // authenticate (OIDC login at the app's IDP, through the vault). Both create a session, open a
 // browser on the vault's page (or print the URL), and poll the session until it ends.
-import { platformSignal } from "./abort.js";
+import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
 import { spawn } from "node:child_process";
-import type { VaultTransport } from "./transport.js";
-import type { SealedValue } from "./seal.js";
+import type { VaultTransport } from "./internal/transport.js";
+import type { SealedValue } from "../protocol/seal.js";
 import type { Logger } from "./logger.js";
 import type { IdentitySource } from "./identity.js";
 import type { GrantInfo } from "./grants.js";
 import { sleep } from "./retry.js";
-import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError } from "./errors.js";
+import { connectTargets, type ConnectProvider } from "./connect-scopes.js";
+import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError, type ConnectProviderStatus } from "./errors.js";
 
 /** `true` (default): the platform's opener; `false`: print the URL; a function: call it (tests drive Chromium). */
 export type BrowserOpener = boolean | ((url: string) => void | Promise<void>);
@@ -25,7 +26,11 @@ export interface FlowOptions {
 }
 
 export interface ConnectSessionOptions {
-  providers: string[];
+  /**
+   * Provider ids, or generated clients' `provider` data: a session for `provider` asks for that
+   * client's least OAuth scopes (`provider.security.leastScopes`) unless `scopes` names it.
+   */
+  providers: ConnectProvider[];
   scopes?: Record<string, string[]>;
   /**
    * Connect as the signed-in user (user grants; needs a user token source) or as the app
@@ -108,33 +113,42 @@ function checkFlowOptions(o: FlowOptions, where: string): { timeoutMs: number; p
 
 /** @internal */
 export async function createConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions): Promise<ConnectSession> {
-  if (!Array.isArray(options?.providers) || options.providers.length === 0 || !options.providers.every((p) => typeof p === "string" && p !== "")) {
-    throw new AlterValueError("connect: providers must be a non-empty array of provider ids, e.g. [\"github\"]");
-  }
-  if (options.scopes !== undefined) {
-    for (const [p, list] of Object.entries(options.scopes)) {
-      if (!Array.isArray(list) || !list.every((s) => typeof s === "string")) throw new AlterValueError(`connect: scopes.${p} must be an array of strings`);
-    }
-  }
+  const { ids, scopes } = connectTargets(options?.providers, options?.scopes);
   const asUser = options.asUser ?? identity.configured;
   const userToken = asUser ? await identity.require("connect") : undefined;
-  const body: Record<string, unknown> = { providers: options.providers };
-  if (options.scopes) body.scopes = options.scopes;
+  const body: Record<string, unknown> = { providers: ids };
+  if (scopes) body.scopes = scopes;
   const res = await transport.request<ConnectSession>("POST", "/v1/connect/sessions", { body, userToken });
   return { sessionId: res.data.sessionId, connectUrl: res.data.connectUrl, expiresAt: res.data.expiresAt };
 }
 
 interface ConnectStatus {
   status: "pending" | "completed" | "denied" | "expired" | "failed";
+  /** Every grant the session created (also when it ended denied or failed). */
   grants: GrantInfo[];
+  providers?: ConnectProviderStatus[];
   error: { code: string; message: string } | null;
+}
+
+/** The session's partial result on the error, so the app learns of grants it now holds. */
+function withOutcome<E extends ConnectFlowError>(error: E, data: ConnectStatus): E {
+  error.grants = Array.isArray(data.grants) ? data.grants : [];
+  error.providers = Array.isArray(data.providers) ? data.providers : [];
+  return error;
+}
+
+/** The denial, naming the providers that did connect (their grants are on the error). */
+function deniedMessage(data: ConnectStatus): string {
+  const base = data.error?.message ?? "the user denied the connection at the provider";
+  const connected = (data.providers ?? []).filter((p) => p.status === "connected").map((p) => p.provider);
+  return connected.length > 0 ? `${base} (connected before that: ${connected.join(", ")}; see error.grants)` : base;
 }
 
 /** @internal */
 export async function runConnect(transport: VaultTransport, identity: IdentitySource, options: ConnectOptions, logger: Logger | undefined): Promise<GrantInfo[]> {
   const flow = checkFlowOptions(options, "connect");
   const session = await createConnectSession(transport, identity, options);
-  await openForPerson(session.connectUrl, options.openBrowser, `Connect ${options.providers.join(", ")}`, logger);
+  await openForPerson(session.connectUrl, options.openBrowser, `Connect ${options.providers.map((p) => (typeof p === "string" ? p : p.id)).join(", ")}`, logger);
   return pollUntil(
     async () => {
       const { data } = await transport.request<ConnectStatus>("GET", `/v1/connect/sessions/${encodeURIComponent(session.sessionId)}`, { signal: platformSignal(options.signal) });
@@ -144,12 +158,12 @@ export async function runConnect(transport: VaultTransport, identity: IdentitySo
         case "completed":
           return data.grants;
         case "denied":
-          throw new ConnectDeniedError(data.error?.message ?? "the user denied the connection at the provider");
+          throw withOutcome(new ConnectDeniedError(deniedMessage(data)), data);
         case "expired":
-          throw new ConnectTimeoutError("the connect session expired before the user finished");
+          throw withOutcome(new ConnectTimeoutError("the connect session expired before the user finished"), data);
         case "failed":
-          if (data.error?.code === "connect_config") throw new ConnectConfigError(data.error.message);
-          throw new ConnectFlowError(data.error?.code ?? "connect_failed", data.error?.message ?? "the connect flow failed", false);
+          if (data.error?.code === "connect_config") throw withOutcome(new ConnectConfigError(data.error.message), data);
+          throw withOutcome(new ConnectFlowError(data.error?.code ?? "connect_failed", data.error?.message ?? "the connect flow failed", false), data);
         default:
           throw new ConnectFlowError("connect_failed", `the vault reported an unknown connect status`, false);
       }

@@ -1,7 +1,28 @@
 // The error hierarchy of alter-gen/runtime. Every error has a stable `code` and a `retryable`
 // flag; none ever carries a secret (messages are built from codes, ids and field names only).
+// Which class a vault error code becomes is protocol/errors.ts's table (error-envelope.ts).
+//
+// Every class is branded (as undici's errors are): its prototype carries a `Symbol.for` key with
+// the class's name, and `instanceof` looks for that brand along the value's prototype chain, so
+// `e instanceof GrantNotFoundError` holds even when `e` comes from another installed copy of
+// alter-gen (a generated client's own node_modules, say). Classes an application derives from
+// them carry no brand of their own and are checked the ordinary way.
 import type { ProviderErrorOf } from "./operation.js";
-import { redactHeaders } from "./redact.js";
+import type { GrantInfo } from "../protocol/wire.js";
+import type { SignatureCode } from "../protocol/errors.js";
+import { redactHeaders } from "../protocol/redact.js";
+
+/** The registry key of the brands; the same symbol in every copy of the package. */
+const BRAND: unique symbol = Symbol.for("alter-gen.error") as never;
+
+/** Whether `value`'s prototype chain holds a prototype branded `brand`. */
+function hasBrand(value: unknown, brand: string): boolean {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  for (let p: object | null = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+    if (Object.hasOwn(p, BRAND) && (p as Record<symbol, unknown>)[BRAND] === brand) return true;
+  }
+  return false;
+}
 
 export interface AlterErrorOptions {
   cause?: unknown;
@@ -9,6 +30,15 @@ export interface AlterErrorOptions {
 
 /** Root of every error the runtime throws. */
 export class AlterSDKError extends Error {
+  /**
+   * `instanceof` by brand, so it holds across two copies of alter-gen; a class without a brand
+   * of its own (an application's subclass) is checked the ordinary way.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const brand = Object.hasOwn(this, BRAND) ? (this as unknown as Record<symbol, unknown>)[BRAND] : undefined;
+    return typeof brand === "string" ? hasBrand(value, brand) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
   override name = "AlterSDKError";
   readonly code: string;
   readonly retryable: boolean;
@@ -33,18 +63,12 @@ export class AlterValueError extends AlterSDKError {
   }
 }
 
-/** The codes a signature or digest check can fail with; the same strings the vault answers. */
-export type SignatureErrorCode =
-  | "signature_missing"
-  | "signature_invalid"
-  | "signature_expired"
-  | "signature_future"
-  | "signature_replayed"
-  | "digest_mismatch"
-  | "unknown_key"
-  | "key_revoked"
-  /** A sealed value (credential, user token) failed AES-GCM authentication or is malformed. */
-  | "seal_invalid";
+/**
+ * The codes a signature or digest check can fail with (the same strings the vault answers), and
+ * `seal_invalid`: a sealed value (credential, user token) failed AES-GCM authentication or is
+ * malformed.
+ */
+export type SignatureErrorCode = SignatureCode | "seal_invalid";
 
 /**
  * A request or response failed signature checks. Never retry blindly. `unverified` is true when
@@ -167,8 +191,22 @@ export class IdentityError extends BackendError {
 // ---------------------------------------------------------------------------------------------
 // Connect flow
 
+/** Where one provider of a connect session stands (GET /v1/connect/sessions/{id}, `providers`). */
+export interface ConnectProviderStatus {
+  provider: string;
+  status: "connected" | "pending" | "denied" | "failed" | "not_connected";
+  grantId: string | null;
+}
+
 export class ConnectFlowError extends AlterSDKError {
   override name = "ConnectFlowError";
+  /**
+   * The grants the session created before it ended: a person may connect one provider and decline
+   * the next, and the app then holds the first one (use it, or revoke it). Empty when none.
+   */
+  grants: GrantInfo[] = [];
+  /** Each provider of the session and how it ended. Empty when the vault did not say. */
+  providers: ConnectProviderStatus[] = [];
 }
 export class ConnectDeniedError extends ConnectFlowError {
   override name = "ConnectDeniedError";
@@ -308,108 +346,40 @@ export class TimeoutError extends NetworkError {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Vault error envelopes
-
-export interface ErrorEnvelope {
-  error: { code: string; message: string; details?: Record<string, unknown> };
-}
-
-const SIGNATURE_CODES = new Set<string>([
-  "signature_missing",
-  "signature_invalid",
-  "signature_expired",
-  "signature_future",
-  "signature_replayed",
-  "digest_mismatch",
-  "unknown_key",
-  "key_revoked",
-]);
-
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-/** A retryAfter from the vault: seconds, finite and not negative (a day at most), else undefined. */
-function seconds(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= 86_400 ? value : undefined;
-}
-
-/** Vault messages are shown to people; keep them one printable line of sane length. */
-function cleanMessage(value: unknown, fallback: string): string {
-  if (typeof value !== "string" || value.trim() === "") return fallback;
-  const text = value.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  return text.length > 500 ? `${text.slice(0, 497)}...` : text;
-}
-
-/**
- * The error class for a vault error answer (docs/protocol.md, "Error codes"). Unknown codes
- * become a BackendError, retryable for 5xx; a body that is not an envelope becomes
- * `BackendError("invalid_response")`.
- */
-export function errorFromEnvelope(httpStatus: number, envelope: unknown, options?: { unverified?: boolean }): AlterSDKError {
-  const error = (envelope as ErrorEnvelope | undefined)?.error;
-  if (error === null || typeof error !== "object" || typeof error.code !== "string") {
-    return new BackendError("invalid_response", `the vault answered ${httpStatus} without an error envelope`, {
-      status: httpStatus,
-      retryable: httpStatus >= 500,
-    });
-  }
-  const code = error.code;
-  const message = cleanMessage(error.message, `the vault answered ${httpStatus} ${code}`);
-  const details = error.details !== null && typeof error.details === "object" ? error.details : {};
-  const status = httpStatus;
-
-  if (SIGNATURE_CODES.has(code)) {
-    return new SignatureError(code as SignatureErrorCode, options?.unverified ? `${message} (unverified: the answer was not signed)` : message, {
-      unverified: options?.unverified ?? false,
-    });
-  }
-  switch (code) {
-    case "invalid_request":
-    case "provider_host_not_allowed":
-      return new AlterValueError(message, code);
-    case "user_token_invalid":
-      return new IdentityError(message, { status });
-    case "insufficient_scope":
-      return new InsufficientScopeError(message, { status });
-    case "policy_violation": {
-      return new PolicyViolationError(message, { status, policy: str(details.policy), retryAfter: seconds(details.retryAfter) });
-    }
-    case "approval_required": {
-      const approvalId = str(details.approvalId);
-      const approvalUrl = str(details.approvalUrl);
-      if (approvalId === undefined || approvalUrl === undefined) {
-        return new BackendError("invalid_response", "the vault asked for approval without an approval id and URL", { status });
-      }
-      return new ApprovalRequiredError({ approvalId, approvalUrl, expiresAt: str(details.expiresAt), message });
-    }
-    case "approval_denied":
-      return new ApprovalDeniedError(str(details.approvalId), message);
-    case "approval_expired":
-      return new ApprovalExpiredError(str(details.approvalId), message);
-    case "grant_not_found":
-      return new GrantNotFoundError(message, { status });
-    case "ambiguous_grant": {
-      const accounts = Array.isArray(details.accounts) ? details.accounts.filter((a): a is string => typeof a === "string") : [];
-      return new AmbiguousGrantError(accounts, message, { status });
-    }
-    case "grant_expired":
-      return new GrantExpiredError(message, { status });
-    case "grant_revoked":
-      return new GrantRevokedError(message, { status });
-    case "credential_revoked":
-    case "reauth_required":
-      return new CredentialRevokedError(message, { status, code });
-    case "connect_config":
-      return new ConnectConfigError(message);
-    case "token_refresh_in_progress":
-      return new TokenRefreshInProgressError(message, { status, retryAfter: seconds(details.retryAfter) });
-    case "provider_unreachable":
-      return new NetworkError(message, { code });
-    case "internal_error":
-      return new BackendError(code, message, { status, retryable: true });
-    default:
-      return new BackendError(code, message, { status, retryable: status >= 500 });
-  }
+// The brands: each class's prototype (and the class, for `instanceof`'s lookup) carries
+// `alter-gen.error.<Name>` under the registry symbol. Names are written out, not read from
+// `cls.name`, which a minifying bundler may change.
+const BRANDED: [cls: abstract new (...args: never[]) => AlterSDKError, name: string][] = [
+  [AlterSDKError, "AlterSDKError"],
+  [AlterValueError, "AlterValueError"],
+  [SignatureError, "SignatureError"],
+  [BackendError, "BackendError"],
+  [ReAuthRequiredError, "ReAuthRequiredError"],
+  [GrantExpiredError, "GrantExpiredError"],
+  [GrantRevokedError, "GrantRevokedError"],
+  [CredentialRevokedError, "CredentialRevokedError"],
+  [GrantNotFoundError, "GrantNotFoundError"],
+  [AmbiguousGrantError, "AmbiguousGrantError"],
+  [PolicyViolationError, "PolicyViolationError"],
+  [InsufficientScopeError, "InsufficientScopeError"],
+  [TokenRefreshInProgressError, "TokenRefreshInProgressError"],
+  [IdentityError, "IdentityError"],
+  [ConnectFlowError, "ConnectFlowError"],
+  [ConnectDeniedError, "ConnectDeniedError"],
+  [ConnectTimeoutError, "ConnectTimeoutError"],
+  [ConnectConfigError, "ConnectConfigError"],
+  [ProviderAPIError, "ProviderAPIError"],
+  [RateLimitError, "RateLimitError"],
+  [ScopeReauthRequiredError, "ScopeReauthRequiredError"],
+  [ApprovalError, "ApprovalError"],
+  [ApprovalRequiredError, "ApprovalRequiredError"],
+  [ApprovalDeniedError, "ApprovalDeniedError"],
+  [ApprovalExpiredError, "ApprovalExpiredError"],
+  [ApprovalTimeoutError, "ApprovalTimeoutError"],
+  [NetworkError, "NetworkError"],
+  [TimeoutError, "TimeoutError"],
+];
+for (const [cls, name] of BRANDED) {
+  Object.defineProperty(cls, BRAND, { value: `alter-gen.error.${name}` });
+  Object.defineProperty(cls.prototype, BRAND, { value: `alter-gen.error.${name}` });
 }

@@ -1,42 +1,13 @@
 // Grant management calls: list (a page, or every grant by async iteration), revoke, and issuing
 // managed-secret grants to a principal.
-import { platformSignal } from "./abort.js";
+import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
-import type { VaultTransport } from "./transport.js";
+import type { VaultTransport } from "./internal/transport.js";
 import type { IdentitySource } from "./identity.js";
 import { AlterValueError } from "./errors.js";
 
-export interface GrantPolicy {
-  expiresAt?: string;
-  maxTtlSeconds?: number;
-  timeWindow?: { start: string; end: string; timeZone: string; days?: number[] };
-  ipAllowlist?: string[];
-  requireApproval?: boolean;
-  /** The call must carry the token of a user in one of these IDP groups. */
-  groups?: string[];
-}
-
-export interface GrantInfo {
-  grantId: string;
-  provider: string;
-  account: string | null;
-  principal: { type: "user" | "group" | "system"; id: string | null; label: string | null };
-  scopes: string[];
-  status: "active" | "expired" | "revoked" | "reauth_required";
-  source: "oauth" | "managed_secret";
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  policy: GrantPolicy;
-  /** The operator's floor on the managed secret behind the grant, enforced together with `policy`
-   *  (the stricter rule wins, per field); `{}` when there is none. Absent from older vaults. */
-  policyFloor?: GrantPolicy;
-}
-
-export interface GrantPage {
-  grants: GrantInfo[];
-  nextCursor: string | null;
-}
+import type { GrantInfo, GrantPage, GrantPolicy } from "../protocol/wire.js";
+export type { GrantInfo, GrantPage, GrantPolicy } from "../protocol/wire.js";
 
 export interface ListGrantsOptions {
   provider?: string;

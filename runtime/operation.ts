@@ -17,6 +17,12 @@ export interface ParamSpec {
   explode?: boolean;
   /** Already-encoded values (OpenAPI `allowReserved`). */
   allowReserved?: boolean;
+  /**
+   * The empty string is a value (GitHub's `path` of repos/get-content: "" is the repository's
+   * root). Honoured only for a parameter that is the template's whole last segment, so the
+   * request goes to `…/contents/`; anywhere else an empty path value is refused as missing.
+   */
+  allowEmpty?: boolean;
 }
 
 /** How the request body is encoded. */
@@ -35,6 +41,11 @@ export interface OperationSpec {
   body?: { kind: BodyKind; mediaType: string; required?: boolean };
   /** Default "json". */
   response?: ResponseKind;
+  /**
+   * The Accept header to send when it is not the response kind's default (`application/json` for
+   * json): the media type the generator typed the response from, so the answer fits its type.
+   */
+  accept?: string;
   /** Present when the operation pages with the provider's pagination style. */
   paginate?: { items?: string };
   /** Overrides the method's idempotency for retries (e.g. PUT that is not idempotent). */
@@ -84,6 +95,61 @@ export interface ProviderSpec {
    * a 2xx JSON object whose `okField` is `false` is thrown as a ProviderAPIError.
    */
   okField?: string;
+  /**
+   * Other servers the document gives some operations (OpenAPI `servers` on a path or operation),
+   * e.g. GitHub's `https://uploads.github.com`: the keys `ClientDefaults.servers` may move.
+   */
+  servers?: readonly string[];
+  /** What the document says about credentials (its security schemes and requirements). */
+  security?: ProviderSecurity;
+}
+
+/**
+ * A security scheme of the document (OpenAPI `components.securitySchemes`, Swagger 2.0
+ * `securityDefinitions`), kept as the document states it: the vault decides how a credential is
+ * injected; generated clients carry this so tools and the runtime know what each operation needs.
+ */
+export type SecuritySchemeSpec =
+  | { type: "apiKey"; in: "header" | "query" | "cookie"; name: string }
+  /** `scheme`: `bearer`, `basic`, or another RFC 7235 scheme the runtime cannot inject. */
+  | { type: "http"; scheme: string; bearerFormat?: string }
+  | { type: "oauth2"; flows: OAuthFlowsSpec }
+  | { type: "openIdConnect"; openIdConnectUrl: string }
+  | { type: "mutualTLS" };
+
+export interface OAuthFlowSpec {
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  refreshUrl?: string;
+  /** The scope names the flow declares (their descriptions are left in the document). */
+  scopes: readonly string[];
+}
+
+export interface OAuthFlowsSpec {
+  authorizationCode?: OAuthFlowSpec;
+  clientCredentials?: OAuthFlowSpec;
+  implicit?: OAuthFlowSpec;
+  password?: OAuthFlowSpec;
+}
+
+/**
+ * One way to satisfy an operation: every named scheme at once (two entries: two credentials,
+ * e.g. Trello's `key` and `token`), each with the OAuth scopes it needs. An operation lists
+ * alternatives; `[]`, or only empty alternatives, means it needs no credential.
+ */
+export type SecurityRequirementSpec = Readonly<Record<string, readonly string[]>>;
+
+export interface ProviderSecurity {
+  schemes: Readonly<Record<string, SecuritySchemeSpec>>;
+  /** The requirements of operations that state none of their own (the document's `security`). */
+  default?: readonly SecurityRequirementSpec[];
+  /** Operations whose requirements differ from `default`, by operation id. */
+  operations?: Readonly<Record<string, readonly SecurityRequirementSpec[]>>;
+  /**
+   * The least OAuth scopes the operations of this client need together (catalog/least-scopes.ts):
+   * what a connect flow for this client should ask for.
+   */
+  leastScopes?: readonly string[];
 }
 
 /** A grant id, or "the signed-in end user's grant for this provider". */
@@ -125,17 +191,71 @@ export type StreamLike = { getReader(): unknown } | { pipe(destination: never): 
 /** What a binary request body may be: bytes, text, a Blob or File, or a stream. */
 export type BinaryInput = Uint8Array | ArrayBuffer | string | BlobLike | StreamLike;
 
+/**
+ * Per-call options: the third argument of every generated method. Every field is optional; the
+ * audit fields (`reason`, `runId`, `threadId`, `toolCallId`, `toolName`) go into the vault's audit
+ * row of this call and never change what is sent to the provider.
+ */
 export interface CallOptions {
+  /**
+   * Why this call is made, in words a person reviewing the audit log (or an approval) reads.
+   * Overrides the client's default and any `vault.withContext` scope.
+   * @default undefined (no reason is recorded)
+   */
   reason?: string;
+  /**
+   * The agent framework's id of the run this call belongs to, for the audit row.
+   * @default the enclosing `vault.withContext({ runId })`, else none
+   */
   runId?: string;
+  /**
+   * The framework's id of the conversation (thread) this call belongs to, for the audit row.
+   * @default the enclosing `vault.withContext({ threadId })`, else none
+   */
   threadId?: string;
+  /**
+   * The framework's id of the one model tool call that made this call, for the audit row. Not a
+   * client default: it names one call.
+   * @default the enclosing `vault.withContext({ toolCallId })`, else none
+   */
   toolCallId?: string;
+  /**
+   * The name of the tool that made this call (an agent's tool, an MCP tool), for the audit row.
+   * @default the enclosing `vault.withContext({ toolName })`, else none
+   */
   toolName?: string;
+  /**
+   * Cancels the call: pending retries stop and the request in flight is aborted; the promise
+   * rejects with the signal's reason. Any standard `AbortSignal` fits.
+   * @default undefined (the call runs until it ends or times out)
+   */
   signal?: AbortSignalLike;
+  /**
+   * Time limit of each attempt, in milliseconds: for the answer's headers, and again for each gap
+   * while its body arrives (retries get a fresh limit each).
+   * @default the client's `timeoutMs`, else the AlterVault's `timeoutMs` (30000)
+   */
   timeoutMs?: number;
+  /**
+   * Extra request headers, added after the provider's default headers, header parameters and the
+   * client's headers (so they win); names are case-insensitive. Names must be header tokens and
+   * values characters a header can carry, else `AlterValueError`. The credential's header is
+   * always the injected one, whatever is set here.
+   * @default {} (none)
+   */
   headers?: Record<string, string>;
+  /**
+   * How the credential reaches the provider: `"retrieve"` (the runtime fetches it from the vault
+   * for this call, injects it and calls the provider itself) or `"proxy"` (the vault makes the
+   * call and the credential never leaves it; required for grants that need approval).
+   * @default the client's `mode`, else `"retrieve"`
+   */
   mode?: CallMode;
-  /** Makes an unsafe method (POST, PATCH) retryable; sent as the Idempotency-Key header. */
+  /**
+   * Sent as the `Idempotency-Key` header, and makes an unsafe method (POST, PATCH) retryable:
+   * the provider can tell a retry from a new request.
+   * @default undefined (unsafe methods are not retried after the request may have been sent)
+   */
   idempotencyKey?: string;
 }
 
@@ -146,6 +266,13 @@ export interface ClientDefaults extends Omit<CallOptions, "signal" | "toolCallId
    * keeps the provider's, so `{ baseUrl: process.env.X }` type-checks under exactOptionalPropertyTypes.
    */
   baseUrl?: string | undefined;
+  /**
+   * Moves the servers the document gives some operations of their own (`ProviderSpec.servers`),
+   * which `baseUrl` does not touch: a key is such a server's URL or host (`uploads.github.com`),
+   * its value the base URL to use instead (a GitHub Enterprise Server's `https://ghe.example/api/uploads`,
+   * a local stand-in). A key that names no server of the provider is an AlterValueError on the first call.
+   */
+  servers?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface ApiResponse<R, H = Record<string, string>> {
@@ -157,7 +284,16 @@ export interface ApiResponse<R, H = Record<string, string>> {
 
 /** Methods whose params object has at least one required property. */
 export interface Method<P, R, E = unknown> {
+  /**
+   * Calls the operation and resolves with the provider's decoded answer.
+   * @param grant Whose credential to use: a grant id (`"3f1c…"`), or `asUser()` / `asUser({ account })`
+   *   for the signed-in end user's grant for this provider.
+   * @param params The operation's path, query, header and cookie parameters by name, and its
+   *   request body as `body`.
+   * @param options Per-call options: audit fields, `signal`, `timeoutMs`, `headers`, `mode`, `idempotencyKey`.
+   */
   (grant: GrantRef, params: P, options?: CallOptions): Promise<R>;
+  /** As the call itself, with the status, the headers and the provider's request id. */
   withResponse(grant: GrantRef, params: P, options?: CallOptions): Promise<ApiResponse<R>>;
   /** Narrows a caught error to this operation's provider error with its typed body. */
   isError(error: unknown): error is ProviderErrorOf<E>;
@@ -165,7 +301,15 @@ export interface Method<P, R, E = unknown> {
 
 /** Methods whose params are all optional. */
 export interface MethodOpt<P, R, E = unknown> {
+  /**
+   * Calls the operation and resolves with the provider's decoded answer.
+   * @param grant Whose credential to use: a grant id (`"3f1c…"`), or `asUser()` / `asUser({ account })`
+   *   for the signed-in end user's grant for this provider.
+   * @param params The operation's parameters by name and its request body as `body`; all optional.
+   * @param options Per-call options: audit fields, `signal`, `timeoutMs`, `headers`, `mode`, `idempotencyKey`.
+   */
   (grant: GrantRef, params?: P, options?: CallOptions): Promise<R>;
+  /** As the call itself, with the status, the headers and the provider's request id. */
   withResponse(grant: GrantRef, params?: P, options?: CallOptions): Promise<ApiResponse<R>>;
   isError(error: unknown): error is ProviderErrorOf<E>;
 }

@@ -2,17 +2,19 @@
 // vault transport and the providers' Agent in private fields, and offers the management calls.
 // Generated clients reach its internals through `internalsOf`, which index.ts does not export.
 import "./disposable.js";
-import { platformSignal } from "./abort.js";
+import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
 import type { KeyObject } from "node:crypto";
-import { inspectCustom } from "./inspect-symbol.js";
+import { inspectCustom } from "./internal/inspect-symbol.js";
 import { Agent } from "undici";
-import { VaultTransport } from "./transport.js";
-import { parseApiKey } from "./keys.js";
+import { VaultTransport } from "./internal/transport.js";
+import { parseApiKey } from "./internal/keys.js";
 import { IdentitySource, type UserTokenGetter } from "./identity.js";
 import { AuditContextStore, type AuditScope, type CallerType } from "./audit.js";
 import { resolveRetryPolicy, sleep, type RetryPolicy } from "./retry.js";
-import { decodeProxyResult, type CallEnv } from "./call.js";
+import type { CallEnv } from "./internal/call.js";
+import { decodeProxyResult } from "./internal/proxy.js";
+import type { ApprovalAnswer } from "../protocol/wire.js";
 import type { Logger } from "./logger.js";
 import { runAuthenticate, runConnect, createConnectSession, type AuthenticateResult, type ConnectOptions, type ConnectSession, type ConnectSessionOptions, type FlowOptions } from "./connect.js";
 import { GrantList, createManagedSecretGrant, revokeGrant, type CreateManagedSecretGrantOptions, type GrantInfo, type ListGrantsOptions } from "./grants.js";
@@ -52,14 +54,6 @@ export interface AwaitApprovalOptions {
   signal?: AbortSignalLike;
 }
 
-interface ApprovalStatus {
-  id: string;
-  status: "pending" | "approved" | "denied" | "expired" | "executing" | "executed" | "failed";
-  expiresAt: string;
-  result: { status: number; headers: Record<string, string>; body: string | null } | null;
-  /** Why a failed approval has no result; `result_withheld` for an executed one (docs/protocol.md). */
-  error?: { code: string } | null;
-}
 
 const INTERNALS = new WeakMap<AlterVault, CallEnv>();
 
@@ -204,7 +198,7 @@ export class AlterVault {
     for (;;) {
       // An approval is visible only to the principal whose call asked: the same user token as that call.
       const userToken = env.identity.configured ? await env.identity.current() : undefined;
-      const { data } = await env.transport.request<ApprovalStatus>("GET", `/v1/approvals/${encodeURIComponent(approvalId)}`, {
+      const { data } = await env.transport.request<ApprovalAnswer>("GET", `/v1/approvals/${encodeURIComponent(approvalId)}`, {
         userToken,
         signal: platformSignal(options.signal),
       });

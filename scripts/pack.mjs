@@ -1,10 +1,12 @@
 // Assembles the two published packages from the build and packs them (`npm run pack`):
 //
-//   .pack/alter-gen-<version>.tgz      alter-gen: what an app runs. dist/runtime (JS + .d.ts), the
-//                                      generated/ clients, and the `alter-gen` launcher. undici only.
+//   .pack/alter-gen-<version>.tgz      alter-gen: what an app runs. dist/runtime and dist/protocol (JS + .d.ts), the
+//                                      generated/ clients, and the `alter-gen` launcher. undici only;
+//                                      the integrations (dist/integrations) take their framework
+//                                      as an optional peer.
 //   .pack/alter-gen-cli-<version>.tgz  @alter-gen/cli: the alter-gen program (cli/), the generator,
 //                                      the catalog, the local vault (with its own copy of the
-//                                      runtime modules it shares) and the pinned specs/.
+//                                      protocol modules it shares with the runtime) and specs/.
 //
 // The manifests are packages/alter-gen/package.json and packages/cli/package.json. This script
 // refuses to pack when their version or a dependency range differs from the workspace's
@@ -29,8 +31,9 @@ const PACKAGES = [
     copy: [
       ["packages/alter-gen/bin", "bin"],
       ["dist/runtime", "dist/runtime", compiled],
-      // alter-gen/mcp; its framework is an optional peer, loaded only by who imports it.
       ["dist/integrations", "dist/integrations", compiled],
+      // Seam 2 in code: what the runtime and the vault both run (signing, sealing, the error table).
+      ["dist/protocol", "dist/protocol", compiled],
       ["generated", "generated"],
     ],
   },
@@ -43,9 +46,8 @@ const PACKAGES = [
       ["dist/generator", "dist/generator", cliProgram],
       ["dist/catalog", "dist/catalog", programOnly],
       ["dist/vault", "dist/vault", programOnly],
-      ["dist/runtime", "dist/runtime", programOnly],
-      // `alter-gen mcp`
-      ["dist/integrations", "dist/integrations", programOnly],
+      // The vault runs protocol/ (shared with the runtime) and imports nothing of the runtime.
+      ["dist/protocol", "dist/protocol", programOnly],
       ["specs", "specs"],
     ],
   },

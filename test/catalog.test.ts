@@ -9,7 +9,12 @@ import { closest, defaultSpecsDir, findAlterGenPackage, findProvider, levenshtei
 import { GeneratorError, SpecError, UsageError } from "../generator/errors.js";
 import { applyFixes, loadFixes, loadOverrides, validateFixes, validateOverrides } from "../generator/spec-fixes.js";
 
-const REQUIRED_IDS = ["github", "slack", "stripe", "google-calendar", "notion", "jira", "asana", "zoom"];
+const REQUIRED_IDS = [
+  "github", "slack", "stripe", "google-calendar", "notion", "jira", "asana", "zoom",
+  "microsoft-graph", "google-drive", "gmail", "google-sheets", "google-docs", "google-tasks", "google-people", "youtube",
+  "bitbucket", "box", "twilio", "hubspot-files", "digitalocean", "spotify", "xero", "square", "sendgrid", "vercel", "netlify",
+  "openai", "x", "launchdarkly", "mux",
+];
 
 describe("the shipped catalog", async () => {
   const catalog = await loadCatalog();
@@ -219,6 +224,24 @@ describe("catalog validation", () => {
     [
       "bad namespaceBy",
       { given: () => edited((p) => (p.namespaceBy = "path")), want: { pointer: "/providers/1/namespaceBy", message: /one of tag/ } },
+    ],
+    [
+      "an empty include filter",
+      { given: () => edited((p) => (p.include = [])), want: { pointer: "/providers/1/include", message: /at least one tag or operationId/ } },
+    ],
+    [
+      "a deviation of a field the check does not know",
+      {
+        given: () => edited((p) => (p.deviations = [{ field: "docsUrl", document: "https://x", reason: "because" }])),
+        want: { pointer: "/providers/1/deviations/0/field", message: /one of baseUrl, hosts, oauth\.authorizeUrl/ },
+      },
+    ],
+    [
+      "a deviation without a reason",
+      {
+        given: () => edited((p) => (p.deviations = [{ field: "hosts", document: "a.example" }])),
+        want: { pointer: "/providers/1/deviations/0/reason", message: /is required/ },
+      },
     ],
     [
       "credential param in a body",

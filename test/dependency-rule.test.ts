@@ -32,60 +32,18 @@ const VAULT_LAYERS: [layer: string, members: string[]][] = [
   ["commands", ["cli", "admin"]],
   // state.ts opens a data folder into the running vault the server and admin functions share.
   ["http", ["http", "state.ts"]],
-  ["domain", ["grants", "oauth", "identity", "proxy", "approvals", "audit"]],
+  // context.ts: the running vault, the app and the caller every domain function is given.
+  ["domain", ["context.ts", "grants", "oauth", "identity", "proxy", "approvals", "audit"]],
   ["foundation", ["policy", "storage", "crypto", "keys", "outbound", "process-identity.ts"]],
-  ["shared", ["errors.ts", "version.ts", "quote.ts", "README.md"]],
+  // grant-types.ts: the grant, credential and injection shapes policy and storage read (types only).
+  ["shared", ["errors.ts", "version.ts", "quote.ts", "grant-types.ts", "README.md"]],
 ];
 
-const S1 = "issue 11 §1: protocol/ holds what the runtime and the vault both run";
-const S2_CONTEXT = "issue 11 §2: the domain gets its own context type instead of vault/http/context.ts";
-const S2_FIELDS = "issue 11 §2: domain code never sees a request (request-fields is HTTP)";
-const S2_OPEN = "issue 11 §2: the domain opens no admin state";
-const S2_TYPES = "issue 11 §2: grant types move below policy and storage";
-
-/** Imports that break the rule today: [importer, imported, what removes it]. */
+/**
+ * Imports that break the rule today: [importer, imported, what removes it]. Empty since issue 11
+ * §1 and §2 landed; a new entry needs the part of an issue that removes it.
+ */
 const KNOWN: [from: string, to: string, removedBy: string][] = [
-  ["vault/admin/init.ts", "runtime/keys.ts", S1],
-  ["vault/oauth/tokens.ts", "runtime/fingerprint.ts", S1],
-  ["vault/proxy/send.ts", "runtime/scrub.ts", S1],
-  ["vault/proxy/send.ts", "runtime/request-safety.ts", S1],
-  ["vault/proxy/target-url.ts", "runtime/request-safety.ts", S1],
-  ["vault/oauth/admin.ts", "vault/admin/server-lock.ts", S2_OPEN],
-  ["vault/audit/startup.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/admin/keys.ts", "runtime/keys.ts", S1],
-  ["vault/audit/redact.ts", "runtime/redact.ts", S1],
-  ["vault/http/context.ts", "runtime/seal.ts", S1],
-  ["vault/http/respond.ts", "runtime/digest.ts", S1],
-  ["vault/http/respond.ts", "runtime/signing.ts", S1],
-  ["vault/http/server.ts", "runtime/seal.ts", S1],
-  ["vault/http/verify.ts", "runtime/digest.ts", S1],
-  ["vault/http/verify.ts", "runtime/errors.ts", S1],
-  ["vault/http/verify.ts", "runtime/signing.ts", S1],
-  ["vault/http/verify.ts", "runtime/protocol.ts", S1],
-  ["vault/http/body.ts", "runtime/digest.ts", S1],
-  ["vault/http/respond.ts", "runtime/protocol.ts", S1],
-  ["vault/http/routes/health.ts", "runtime/protocol.ts", S1],
-  ["vault/proxy/send.ts", "runtime/credentials.ts", S1],
-  ["vault/approvals/execute.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/grants/credential.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/grants/issue.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/grants/provider-config.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/grants/resolve.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/identity/verify.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/oauth/auth-sessions.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/oauth/connect-flow.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/oauth/provider-config.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/oauth/public-base.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/proxy/call.ts", "vault/http/context.ts", S2_CONTEXT],
-  ["vault/approvals/execute.ts", "vault/http/request-fields.ts", S2_FIELDS],
-  ["vault/approvals/store.ts", "vault/http/request-fields.ts", S2_FIELDS],
-  ["vault/identity/admin.ts", "vault/admin/open.ts", S2_OPEN],
-  ["vault/oauth/admin.ts", "vault/admin/open.ts", S2_OPEN],
-  ["vault/policy/evaluate.ts", "vault/grants/types.ts", S2_TYPES],
-  ["vault/policy/validate.ts", "vault/grants/types.ts", S2_TYPES],
-  ["vault/storage/grants.ts", "vault/grants/types.ts", S2_TYPES],
-  ["vault/storage/providers.ts", "vault/grants/types.ts", S2_TYPES],
-  ["vault/storage/secrets.ts", "vault/grants/types.ts", S2_TYPES],
 ];
 
 interface Import {
@@ -193,6 +151,11 @@ describe("the dependency rule", () => {
     expect(KNOWN.filter(([from, to]) => !seen.has(key(from, to))).map(([from, to, by]) => `${key(from, to)} (${by})`)).toEqual([]);
   });
 
+  it("has no upward import inside the vault, known or not (issue 11 §2)", () => {
+    expect(KNOWN.filter(([from, to]) => moduleOf(from) === "vault" && moduleOf(to) === "vault")).toEqual([]);
+    expect(imports.filter((imp) => moduleOf(imp.from) === "vault" && moduleOf(imp.to) === "vault" && violation(imp))).toEqual([]);
+  });
+
   it.each([
     ["a module another may not import", { from: "generator/emit/x.ts", to: "vault/state.ts", typeOnly: false }, "generator/ may not import vault/"],
     ["a value from a types-only file", { from: "generator/x.ts", to: "runtime/operation.ts", typeOnly: false }, "for its types only"],
@@ -201,6 +164,10 @@ describe("the dependency rule", () => {
     ["the vault's domain importing its HTTP layer", { from: "vault/grants/x.ts", to: "vault/http/x.ts", typeOnly: true }, "domain layer imports its http layer"],
     ["the vault's HTTP layer importing its domain", { from: "vault/http/x.ts", to: "vault/grants/x.ts", typeOnly: false }, undefined],
     ["the CLI composing both", { from: "cli/main.ts", to: "vault/cli/index.ts", typeOnly: false }, undefined],
+    ["the vault importing the protocol", { from: "vault/http/verify.ts", to: "protocol/signing.ts", typeOnly: false }, undefined],
+    ["the runtime importing the protocol", { from: "runtime/internal/retrieve.ts", to: "protocol/injection.ts", typeOnly: false }, undefined],
+    ["the vault importing the runtime", { from: "vault/proxy/send.ts", to: "runtime/internal/keys.ts", typeOnly: false }, "vault/ may not import runtime/"],
+    ["the protocol importing upward", { from: "protocol/errors.ts", to: "runtime/errors.ts", typeOnly: true }, "protocol/ may not import runtime/"],
   ] as const)("judges %s", (_name, given, want) => {
     const why = violation({ ...given, line: 1 });
     if (want === undefined) expect(why).toBeUndefined();

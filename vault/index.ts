@@ -9,10 +9,10 @@ export { KEY_SCOPES, KEY_KINDS, DEFAULT_SCOPES, type KeyScope, type KeyKind } fr
 export { readAudit, streamAudit, verifyAudit, type AuditQuery, type AuditReport } from "./admin/audit.js";
 export { rotateMasterKey, type RotateOptions, type RotateResult } from "./admin/rotate.js";
 export { DEFAULT_DATA_DIR, type AdminOptions } from "./admin/open.js";
-export { setIdp, getIdp, removeIdp, listUsers, removeUser, revokeOrphanedGrants, IdpSwitchNeedsConfirmation, type SetIdpOptions, type RemovedUser, type RemovedIdp } from "./identity/admin.js";
-export { setOAuthEndpoints, getOAuthEndpoints, type OAuthEndpointOptions } from "./oauth/admin.js";
+export { setIdp, getIdp, removeIdp, listUsers, removeUser, revokeOrphanedGrants, IdpSwitchNeedsConfirmation, type SetIdpOptions, type RemovedUser, type RemovedIdp } from "./admin/identity.js";
+export { setOAuthEndpoints, getOAuthEndpoints, type OAuthEndpointOptions } from "./admin/oauth.js";
 export { VaultError, VaultUsageError } from "./errors.js";
-export type { GrantInfo, GrantPolicy, Credential, Injection } from "./grants/types.js";
+export type { GrantInfo, GrantPolicy, Credential, Injection } from "./grant-types.js";
 export type { AuditRow } from "./audit/writer.js";
 export { listApprovals, approve, deny, approverLink, showApproval } from "./admin/approvals.js";
 export type { ApprovalReview } from "./approvals/review.js";

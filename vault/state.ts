@@ -8,7 +8,7 @@ import { settleMasterKey } from "./crypto/rotation-files.js";
 import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditWriter } from "./audit/open.js";
 import { VaultUsageError } from "./errors.js";
-import type { VaultState } from "./http/context.js";
+import type { OpenedVault } from "./context.js";
 import { defaultApp, type AppRecord } from "./storage/apps.js";
 import { maskSecrets } from "./quote.js";
 
@@ -39,7 +39,7 @@ export function assertVaultFolder(dataDir: string): string {
   return dir;
 }
 
-export async function openVaultState(dataDir: string, opts: OpenOptions = {}): Promise<VaultState & { app: AppRecord }> {
+export async function openVaultState(dataDir: string, opts: OpenOptions = {}): Promise<OpenedVault> {
   const dir = assertVaultFolder(dataDir);
   const db = openDatabase(join(dir, DB_FILE));
   let crypto: AtRest;

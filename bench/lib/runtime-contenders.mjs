@@ -111,7 +111,7 @@ export const contenders = {
     async setup({ providerOrigin, targetPath, token }) {
       const runtime = await importFrom("dist/runtime/index.js");
       const { internalsOf } = await importFrom("dist/runtime/vault.js");
-      const keys = await importFrom("dist/runtime/keys.js");
+      const keys = await importFrom("dist/protocol/keys.js");
       const { createGithubClient } = await importFrom("generated/github/index.js");
       // Nothing listens at this vault address: the vault round trip is replaced below.
       const vault = new runtime.AlterVault({ apiKey: keys.generateApiKey().apiKey, baseUrl: "http://127.0.0.1:9", caller: "bench", retry: false });

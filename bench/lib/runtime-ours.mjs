@@ -55,19 +55,19 @@ export async function startLocalVault({ importDist, providerOrigin, token, log }
 
 /**
  * CPU per call of what the runtime adds around a provider call in retrieve mode, step by step,
- * through the functions the transport itself calls (dist/runtime/signed-exchange.js): sign the
+ * through the functions the transport itself calls (dist/runtime/internal/signed-exchange.js): sign the
  * vault request (Content-Digest + RFC 9421 HMAC signature with its tag), verify the vault's
  * signed response (tag, components incl. alter-* headers, window, digest, then JSON), open the
  * sealed credential, and inject it into the provider request after the host check.
  */
 export async function cpuPerCall({ importDist, iterations, providerOrigin, targetPath, token, log }) {
-  const exchange = await importDist("runtime/signed-exchange.js");
-  const protocol = await importDist("runtime/protocol.js");
-  const signing = await importDist("runtime/signing.js");
-  const digest = await importDist("runtime/digest.js");
-  const seal = await importDist("runtime/seal.js");
-  const creds = await importDist("runtime/credentials.js");
-  const keys = await importDist("runtime/keys.js");
+  const exchange = await importDist("runtime/internal/signed-exchange.js");
+  const protocol = await importDist("protocol/rules.js");
+  const signing = await importDist("protocol/signing.js");
+  const digest = await importDist("protocol/digest.js");
+  const seal = await importDist("protocol/seal.js");
+  const creds = await importDist("protocol/injection.js");
+  const keys = await importDist("protocol/keys.js");
 
   const key = keys.generateApiKey();
   const { requestSigning, responseSigning, credentialSealing } = key.keys;
@@ -146,6 +146,6 @@ export async function cpuPerCall({ importDist, iterations, providerOrigin, targe
     log(`cpu: ${label}: ${rows.at(-1).us.toFixed(1)} µs`);
   }
   rows.push({ label: "**total added per call**", us: rows.reduce((s, r) => s + r.us, 0), total: true });
-  notes.push("- CPU steps call the transport's own functions (dist/runtime/signed-exchange, seal, credentials), with a response signed as the vault signs it.");
+  notes.push("- CPU steps call the transport's own functions (dist/runtime/internal/signed-exchange, dist/protocol/seal, injection), with a response signed as the vault signs it.");
   return rows;
 }

@@ -1,4 +1,4 @@
-// CPU per call of scrubbing a provider's answer of the injected credential (runtime/scrub.ts),
+// CPU per call of scrubbing a provider's answer of the injected credential (protocol/scrub.ts),
 // which the runtime does on every retrieve-mode call and the vault on every proxied one: working
 // out the credential's forms, then one pass over the answer's headers and body. The answer is a
 // GitHub-like 200 (the response headers api.github.com sends for `repos/get`, a Link header
@@ -46,9 +46,9 @@ const BODY = JSON.stringify({
 export async function scrubCpu({ importDist, iterations, token, log }) {
   let scrub;
   try {
-    scrub = await importDist("runtime/scrub.js");
+    scrub = await importDist("protocol/scrub.js");
   } catch {
-    return []; // a build without runtime/scrub.ts (before it existed)
+    return []; // a build without protocol/scrub.ts (before it existed)
   }
   const injection = { type: "bearer" };
   const credential = { token };

@@ -4,7 +4,7 @@
 // Every provider is a loopback stand-in; the OAuth server is a local OpenID provider.
 import { AlterVault, bindOperations, type Method, type MethodOpt, type OperationTable, type ProviderSpec } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
-import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
+import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
 import { setProviderConfig } from "../../vault/index.js";
 import { startStandin } from "../../test/support/standin/index.js";
 import { startIdp } from "../../test/support/idp.js";

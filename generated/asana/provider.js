@@ -11,4 +11,31 @@ export const provider = {
     param: "offset",
     next: "next_page.offset",
   },
+  security: {
+    schemes: {
+      oauth2: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://app.asana.com/-/oauth_authorize",
+            tokenUrl: "https://app.asana.com/-/oauth_token",
+            refreshUrl: "https://app.asana.com/-/oauth_token",
+            scopes: ["default", "email", "openid", "profile"],
+          },
+        },
+      },
+      personalAccessToken: {
+        type: "http",
+        scheme: "bearer",
+      },
+    },
+    default: [
+      {
+        personalAccessToken: [],
+      },
+      {
+        oauth2: [],
+      },
+    ],
+  },
 };

@@ -111,7 +111,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      ref: "path",
+      ref: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
   },
   getTag: {
@@ -142,7 +145,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      ref: "path",
+      ref: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
   },
   updateRef: {

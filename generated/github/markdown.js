@@ -13,6 +13,7 @@ export const operations = {
       required: true,
     },
     response: "text",
+    accept: "text/html",
   },
   renderRaw: {
     id: "markdown/render-raw",
@@ -23,5 +24,6 @@ export const operations = {
       mediaType: "text/plain",
     },
     response: "text",
+    accept: "text/html",
   },
 };

@@ -21,6 +21,7 @@ export const operations = {
       s: "query",
     },
     response: "text",
+    accept: "application/octocat-stream",
   },
   getZen: {
     id: "meta/get-zen",

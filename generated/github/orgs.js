@@ -307,7 +307,10 @@ export const operations = {
     path: "/orgs/{org}/attestations/digest/{subject_digest}",
     params: {
       org: "path",
-      subject_digest: "path",
+      subject_digest: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
     response: "empty",
   },
@@ -552,7 +555,10 @@ export const operations = {
       before: "query",
       after: "query",
       org: "path",
-      subject_digest: "path",
+      subject_digest: {
+        in: "path",
+        allowEmpty: true,
+      },
       predicate_type: "query",
     },
   },

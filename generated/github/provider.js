@@ -16,4 +16,5 @@ export const provider = {
     resetUnit: "epoch-seconds",
   },
   requestIdHeaders: ["x-github-request-id"],
+  servers: ["https://uploads.github.com"],
 };

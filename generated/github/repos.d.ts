@@ -1209,7 +1209,17 @@ export type ReposGetCommunityProfileMetricsError = unknown;
 
 export interface ReposGetContentParams
   extends P.Owner, P.Repo, P.Path, P.Ref3 {}
-export type ReposGetContentResponse = Schemas.ContentTree;
+export type ReposGetContentResponse =
+  | Schemas.ContentDirectory
+  | (Schemas.ContentFile & {
+      type: "file";
+    })
+  | (Schemas.ContentSymlink & {
+      type: "symlink";
+    })
+  | (Schemas.ContentSubmodule & {
+      type: "submodule";
+    });
 export type ReposGetContentError = Schemas.BasicError;
 
 export interface ReposGetContributorsStatsParams extends P.Owner, P.Repo {}

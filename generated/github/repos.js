@@ -175,7 +175,10 @@ export const operations = {
       repo: "path",
       page: "query",
       per_page: "query",
-      basehead: "path",
+      basehead: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
   },
   createAttestation: {
@@ -238,7 +241,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      sha: "path",
+      sha: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
     body: {
       kind: "json",
@@ -391,7 +397,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      path: "path",
+      path: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
     body: {
       kind: "json",
@@ -656,7 +665,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      path: "path",
+      path: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
     body: {
       kind: "json",
@@ -809,7 +821,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      ref: "path",
+      ref: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
     response: "empty",
   },
@@ -820,7 +835,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      ref: "path",
+      ref: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
     response: "empty",
   },
@@ -1002,7 +1020,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      branch: "path",
+      branch: {
+        in: "path",
+        allowEmpty: true,
+      },
       per_page: "query",
       page: "query",
     },
@@ -1109,7 +1130,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      path: "path",
+      path: {
+        in: "path",
+        allowEmpty: true,
+      },
       ref: "query",
     },
   },
@@ -1373,7 +1397,10 @@ export const operations = {
     params: {
       owner: "path",
       repo: "path",
-      tag: "path",
+      tag: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
   },
   getRepoRuleSuite: {

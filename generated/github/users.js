@@ -119,7 +119,10 @@ export const operations = {
     path: "/users/{username}/attestations/digest/{subject_digest}",
     params: {
       username: "path",
-      subject_digest: "path",
+      subject_digest: {
+        in: "path",
+        allowEmpty: true,
+      },
     },
     response: "empty",
   },
@@ -253,7 +256,10 @@ export const operations = {
       before: "query",
       after: "query",
       username: "path",
-      subject_digest: "path",
+      subject_digest: {
+        in: "path",
+        allowEmpty: true,
+      },
       predicate_type: "query",
     },
   },

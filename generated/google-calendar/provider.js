@@ -11,4 +11,424 @@ export const provider = {
     param: "pageToken",
     next: "nextPageToken",
   },
+  security: {
+    schemes: {
+      Oauth2: {
+        type: "oauth2",
+        flows: {
+          implicit: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            scopes: [
+              "https://www.googleapis.com/auth/calendar",
+              "https://www.googleapis.com/auth/calendar.events",
+              "https://www.googleapis.com/auth/calendar.events.readonly",
+              "https://www.googleapis.com/auth/calendar.readonly",
+              "https://www.googleapis.com/auth/calendar.settings.readonly",
+            ],
+          },
+        },
+      },
+      Oauth2c: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://accounts.google.com/o/oauth2/auth",
+            tokenUrl: "https://accounts.google.com/o/oauth2/token",
+            scopes: [
+              "https://www.googleapis.com/auth/calendar",
+              "https://www.googleapis.com/auth/calendar.events",
+              "https://www.googleapis.com/auth/calendar.events.readonly",
+              "https://www.googleapis.com/auth/calendar.readonly",
+              "https://www.googleapis.com/auth/calendar.settings.readonly",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      "calendar.acl.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.acl.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.acl.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.acl.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.acl.patch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.acl.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.acl.watch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.calendarList.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.calendarList.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.calendarList.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.calendarList.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.calendarList.patch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.calendarList.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.calendarList.watch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.calendars.clear": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.calendars.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.calendars.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.calendars.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.calendars.patch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.calendars.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+      ],
+      "calendar.channels.stop": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/calendar.settings.readonly",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/calendar.settings.readonly",
+          ],
+        },
+      ],
+      "calendar.colors.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.events.delete": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+      ],
+      "calendar.events.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.events.import": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+      ],
+      "calendar.events.insert": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+      ],
+      "calendar.events.instances": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.events.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.events.move": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+      ],
+      "calendar.events.patch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+      ],
+      "calendar.events.quickAdd": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+      ],
+      "calendar.events.update": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+      ],
+      "calendar.events.watch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.events.readonly"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.freebusy.query": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+      ],
+      "calendar.settings.get": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/calendar.settings.readonly",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/calendar.settings.readonly",
+          ],
+        },
+      ],
+      "calendar.settings.list": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/calendar.settings.readonly",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/calendar.settings.readonly",
+          ],
+        },
+      ],
+      "calendar.settings.watch": [
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar"],
+        },
+        {
+          Oauth2: ["https://www.googleapis.com/auth/calendar.readonly"],
+          Oauth2c: ["https://www.googleapis.com/auth/calendar.readonly"],
+        },
+        {
+          Oauth2: [
+            "https://www.googleapis.com/auth/calendar.settings.readonly",
+          ],
+          Oauth2c: [
+            "https://www.googleapis.com/auth/calendar.settings.readonly",
+          ],
+        },
+      ],
+    },
+    leastScopes: ["https://www.googleapis.com/auth/calendar"],
+  },
 };

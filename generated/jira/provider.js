@@ -17,4 +17,4316 @@ export const provider = {
     remaining: "x-ratelimit-remaining",
   },
   requestIdHeaders: ["x-arequestid"],
+  security: {
+    schemes: {
+      OAuth2: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://auth.atlassian.com/authorize",
+            tokenUrl: "https://auth.atlassian.com/oauth/token",
+            scopes: [
+              "delete:async-task:jira",
+              "delete:attachment:jira",
+              "delete:avatar:jira",
+              "delete:comment.property:jira",
+              "delete:comment:jira",
+              "delete:dashboard.property:jira",
+              "delete:dashboard:jira",
+              "delete:field-configuration-scheme:jira",
+              "delete:field-configuration:jira",
+              "delete:field.option:jira",
+              "delete:field:jira",
+              "delete:filter.column:jira",
+              "delete:filter:jira",
+              "delete:group:jira",
+              "delete:issue-link-type:jira",
+              "delete:issue-link:jira",
+              "delete:issue-type-scheme:jira",
+              "delete:issue-type-screen-scheme:jira",
+              "delete:issue-type.property:jira",
+              "delete:issue-type:jira",
+              "delete:issue-worklog.property:jira",
+              "delete:issue-worklog:jira",
+              "delete:issue.property:jira",
+              "delete:issue.remote-link:jira",
+              "delete:issue:jira",
+              "delete:permission-scheme:jira",
+              "delete:permission:jira",
+              "delete:project-category:jira",
+              "delete:project-role:jira",
+              "delete:project-version:jira",
+              "delete:project.avatar:jira",
+              "delete:project.component:jira",
+              "delete:project.property:jira",
+              "delete:project:jira",
+              "delete:screen-scheme:jira",
+              "delete:screen-tab:jira",
+              "delete:screen:jira",
+              "delete:screenable-field:jira",
+              "delete:user-configuration:jira",
+              "delete:user.property:jira",
+              "delete:webhook:jira",
+              "delete:workflow-scheme:jira",
+              "delete:workflow.property:jira",
+              "delete:workflow:jira",
+              "manage:jira-configuration",
+              "manage:jira-project",
+              "manage:jira-webhook",
+              "read:application-role:jira",
+              "read:attachment:jira",
+              "read:audit-log:jira",
+              "read:avatar:jira",
+              "read:comment.property:jira",
+              "read:comment:jira",
+              "read:custom-field-contextual-configuration:jira",
+              "read:dashboard.property:jira",
+              "read:dashboard:jira",
+              "read:field-configuration-scheme:jira",
+              "read:field-configuration:jira",
+              "read:field.default-value:jira",
+              "read:field.option:jira",
+              "read:field.options:jira",
+              "read:field:jira",
+              "read:filter.column:jira",
+              "read:filter.default-share-scope:jira",
+              "read:filter:jira",
+              "read:group:jira",
+              "read:instance-configuration:jira",
+              "read:issue-details:jira",
+              "read:issue-event:jira",
+              "read:issue-field-values:jira",
+              "read:issue-link-type:jira",
+              "read:issue-link:jira",
+              "read:issue-meta:jira",
+              "read:issue-security-level:jira",
+              "read:issue-security-scheme:jira",
+              "read:issue-status:jira",
+              "read:issue-type-hierarchy:jira",
+              "read:issue-type-scheme:jira",
+              "read:issue-type-screen-scheme:jira",
+              "read:issue-type.property:jira",
+              "read:issue-type:jira",
+              "read:issue-worklog.property:jira",
+              "read:issue-worklog:jira",
+              "read:issue.changelog:jira",
+              "read:issue.property:jira",
+              "read:issue.remote-link:jira",
+              "read:issue.time-tracking:jira",
+              "read:issue.transition:jira",
+              "read:issue.vote:jira",
+              "read:issue.votes:jira",
+              "read:issue.watcher:jira",
+              "read:issue:jira",
+              "read:jira-expressions:jira",
+              "read:jira-user",
+              "read:jira-work",
+              "read:jql:jira",
+              "read:label:jira",
+              "read:license:jira",
+              "read:notification-scheme:jira",
+              "read:permission-scheme:jira",
+              "read:permission:jira",
+              "read:priority:jira",
+              "read:project-category:jira",
+              "read:project-role:jira",
+              "read:project-type:jira",
+              "read:project-version:jira",
+              "read:project.avatar:jira",
+              "read:project.component:jira",
+              "read:project.email:jira",
+              "read:project.feature:jira",
+              "read:project.property:jira",
+              "read:project:jira",
+              "read:resolution:jira",
+              "read:role:jira",
+              "read:screen-field:jira",
+              "read:screen-scheme:jira",
+              "read:screen-tab:jira",
+              "read:screen:jira",
+              "read:screenable-field:jira",
+              "read:status:jira",
+              "read:user-configuration:jira",
+              "read:user.columns:jira",
+              "read:user.property:jira",
+              "read:user:jira",
+              "read:webhook:jira",
+              "read:workflow-scheme:jira",
+              "read:workflow.property:jira",
+              "read:workflow:jira",
+              "send:notification:jira",
+              "validate:jql:jira",
+              "write:attachment:jira",
+              "write:avatar:jira",
+              "write:comment.property:jira",
+              "write:comment:jira",
+              "write:custom-field-contextual-configuration:jira",
+              "write:dashboard.property:jira",
+              "write:dashboard:jira",
+              "write:field-configuration-scheme:jira",
+              "write:field-configuration:jira",
+              "write:field.default-value:jira",
+              "write:field.option:jira",
+              "write:field:jira",
+              "write:filter.column:jira",
+              "write:filter.default-share-scope:jira",
+              "write:filter:jira",
+              "write:group:jira",
+              "write:instance-configuration:jira",
+              "write:issue-link-type:jira",
+              "write:issue-link:jira",
+              "write:issue-type-scheme:jira",
+              "write:issue-type-screen-scheme:jira",
+              "write:issue-type.property:jira",
+              "write:issue-type:jira",
+              "write:issue-worklog.property:jira",
+              "write:issue-worklog:jira",
+              "write:issue.property:jira",
+              "write:issue.remote-link:jira",
+              "write:issue.time-tracking:jira",
+              "write:issue.vote:jira",
+              "write:issue.watcher:jira",
+              "write:issue:jira",
+              "write:jira-work",
+              "write:permission-scheme:jira",
+              "write:permission:jira",
+              "write:project-category:jira",
+              "write:project-role:jira",
+              "write:project-version:jira",
+              "write:project.avatar:jira",
+              "write:project.component:jira",
+              "write:project.email:jira",
+              "write:project.feature:jira",
+              "write:project.property:jira",
+              "write:project:jira",
+              "write:screen-scheme:jira",
+              "write:screen-tab:jira",
+              "write:screen:jira",
+              "write:screenable-field:jira",
+              "write:user-configuration:jira",
+              "write:user.property:jira",
+              "write:webhook:jira",
+              "write:workflow-scheme:jira",
+              "write:workflow.property:jira",
+              "write:workflow:jira",
+            ],
+          },
+        },
+      },
+      basicAuth: {
+        type: "http",
+        scheme: "basic",
+      },
+    },
+    operations: {
+      "AddonPropertiesResource.getAddonProperties_get": [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+      ],
+      "AddonPropertiesResource.getAddonProperty_get": [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+      ],
+      addActorUsers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      addAttachment: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      addComment: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      addFieldToDefaultScreen: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      addGadget: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work", "read:jira-work"],
+        },
+      ],
+      addIssueTypesToContext: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      addIssueTypesToIssueTypeScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      addNotifications: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      addProjectRoleActorsToRole: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      addScreenTab: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      addScreenTabField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      addSecurityLevel: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      addSecurityLevelMembers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      addSharePermission: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      addUserToGroup: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      addVote: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      addWatcher: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      addWorklog: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      analyseExpression: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work", "read:jira-user"],
+        },
+        {},
+      ],
+      appendMappingsForIssueTypeScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      archiveProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      assignFieldConfigurationSchemeToProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      assignIssue: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      assignIssueTypeSchemeToProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      assignIssueTypeScreenSchemeToProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      assignPermissionScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      assignProjectsToCustomFieldContext: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      assignSchemeToProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      bulkDeleteIssueProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+      ],
+      bulkGetGroups: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      bulkGetUsers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      bulkGetUsersMigration: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      bulkSetIssuePropertiesByIssue: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+      ],
+      bulkSetIssueProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+      ],
+      bulkSetIssuesPropertiesList: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+      ],
+      cancelTask: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+      ],
+      changeFilterOwner: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      copyDashboard: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      createComponent: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      createCustomField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      createCustomFieldContext: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createCustomFieldOption: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createDashboard: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      createFieldConfiguration: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createFieldConfigurationScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createFilter: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      createGroup: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createIssue: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      createIssueFieldOption: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createIssueLinkType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      createIssueSecurityScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      createIssueTypeAvatar: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      createIssueTypeScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createIssueTypeScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createIssues: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      createNotificationScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createOrUpdateRemoteIssueLink: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      createPermissionGrant: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createPermissionScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createPriority: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      createProjectAvatar: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      createProjectCategory: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      createProjectRole: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createResolution: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createScreen: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      createScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createStatuses: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createUiModification: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      createUser: [
+        {
+          basicAuth: [],
+        },
+        {},
+      ],
+      createVersion: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      createWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createWorkflowScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createWorkflowSchemeDraftFromParent: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      createWorkflowTransitionProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteActor: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      deleteAndReplaceVersion: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      deleteAvatar: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      deleteComment: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteCommentProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteComponent: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      deleteCustomField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteCustomFieldContext: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteCustomFieldOption: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteDashboard: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteDashboardItemProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteDefaultWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteDraftDefaultWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteDraftWorkflowMapping: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteFavouriteForFilter: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteFieldConfiguration: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteFieldConfigurationScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteFilter: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteInactiveWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteIssue: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteIssueFieldOption: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteIssueLink: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteIssueLinkType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      deleteIssueProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      deleteIssueTypeProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      deleteIssueTypeScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteIssueTypeScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteLocale: [
+        {
+          basicAuth: [],
+        },
+      ],
+      deleteNotificationScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deletePermissionScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deletePermissionSchemeEntity: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deletePriority: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      deleteProjectAsynchronously: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      deleteProjectAvatar: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      deleteProjectProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      deleteProjectRole: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteProjectRoleActorsFromRole: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteRemoteIssueLinkByGlobalId: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteRemoteIssueLinkById: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteResolution: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteScreen: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      deleteScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      deleteScreenTab: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      deleteSecurityScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteSharePermission: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteStatusesById: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteUiModification: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+      ],
+      deleteUserProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+      ],
+      deleteVersion: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      deleteWebhookById: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work", "manage:jira-webhook"],
+        },
+      ],
+      deleteWorkflowMapping: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteWorkflowScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteWorkflowSchemeDraft: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteWorkflowSchemeDraftIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteWorkflowSchemeIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteWorkflowTransitionProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      deleteWorkflowTransitionRuleConfigurations: [
+        {
+          basicAuth: [],
+        },
+      ],
+      deleteWorklog: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      deleteWorklogProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      doTransition: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      editIssue: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      evaluateJiraExpression: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work", "read:jira-user"],
+        },
+        {},
+      ],
+      expandAttachmentForHumans: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      expandAttachmentForMachines: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      findAssignableUsers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      findBulkAssignableUsers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      findGroups: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      findUserKeysByQuery: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      findUsers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      findUsersAndGroups: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      findUsersByQuery: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      findUsersForPicker: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      findUsersWithAllPermissions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      findUsersWithBrowsePermission: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      fullyUpdateProjectRole: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAccessibleProjectTypeByKey: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAdvancedSettings: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAllAccessibleProjectTypes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAllApplicationRoles: [
+        {
+          basicAuth: [],
+        },
+      ],
+      getAllAvailableDashboardGadgets: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getAllDashboards: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAllFieldConfigurationSchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAllFieldConfigurations: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAllGadgets: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAllIssueFieldOptions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAllIssueTypeSchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAllLabels: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getAllPermissionSchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getAllPermissions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAllProjectAvatars: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAllProjectCategories: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getAllProjectRoles: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAllProjectTypes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAllProjects: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAllScreenTabFields: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      getAllScreenTabs: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      getAllStatuses: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAllSystemAvatars: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      getAllUsers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      getAllUsersDefault: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      getAllWorkflowSchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAllWorkflows: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAlternativeIssueTypes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getApplicationProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getApplicationRole: [
+        {
+          basicAuth: [],
+        },
+      ],
+      getApproximateApplicationLicenseCount: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getApproximateLicenseCount: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAssignedPermissionScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getAttachment: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAttachmentContent: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAttachmentMeta: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAttachmentThumbnail: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAuditRecords: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAutoComplete: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAutoCompletePost: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAvailableScreenFields: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      getAvailableTimeTrackingImplementations: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getAvatarImageByID: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAvatarImageByOwner: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAvatarImageByType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getAvatars: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      getBanner: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getBulkPermissions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+        {},
+      ],
+      getChangeLogs: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getChangeLogsByIds: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getColumns: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getComment: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getCommentProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getCommentPropertyKeys: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getComments: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getCommentsByIds: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getComponent: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getComponentRelatedIssues: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getConfiguration: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      getContextsForField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getContextsForFieldDeprecated: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      getCreateIssueMeta: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getCurrentUser: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      getCustomFieldConfiguration: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getCustomFieldContextsForProjectsAndIssueTypes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getCustomFieldOption: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getDashboard: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getDashboardItemProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getDashboardItemPropertyKeys: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getDashboardsPaginated: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getDefaultShareScope: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getDefaultValues: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getDefaultWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getDraftDefaultWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getDraftWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getDynamicWebhooksForApp: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work", "manage:jira-webhook"],
+        },
+      ],
+      getEditIssueMeta: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getEvents: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getFailedWebhooks: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work", "manage:jira-webhook"],
+        },
+      ],
+      getFavouriteFilters: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getFeaturesForProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getFieldAutoCompleteForQueryString: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getFieldConfigurationItems: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getFieldConfigurationSchemeMappings: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getFieldConfigurationSchemeProjectMapping: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getFields: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getFieldsPaginated: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getFilter: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getFiltersPaginated: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getGroup: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      getHierarchy: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getIdsOfWorklogsDeletedSince: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getIdsOfWorklogsModifiedSince: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getIsWatchingIssueBulk: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssue: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueAllTypes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueFieldOption: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getIssueLink: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueLinkType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueLinkTypes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueNavigatorDefaultColumns: [
+        {
+          basicAuth: [],
+        },
+      ],
+      getIssuePickerResource: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssuePropertyKeys: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueSecurityLevel: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      getIssueSecurityLevelMembers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getIssueSecurityScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      getIssueSecuritySchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      getIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueTypeMappingsForContexts: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getIssueTypeProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueTypePropertyKeys: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueTypeSchemeForProjects: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getIssueTypeSchemesMapping: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getIssueTypeScreenSchemeMappings: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getIssueTypeScreenSchemeProjectAssociations: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getIssueTypeScreenSchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getIssueTypesForProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueWatchers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getIssueWorklog: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getLicense: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getLocale: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      getMyFilters: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getMyPermissions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+        {},
+      ],
+      getNotificationScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getNotificationSchemeForProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getNotificationSchemeToProjectMappings: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getNotificationSchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getOptionsForContext: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getPermissionScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getPermissionSchemeGrant: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getPermissionSchemeGrants: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getPermittedProjects: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+        {},
+      ],
+      getPrecomputations: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+      ],
+      getPreference: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getPriorities: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getPriority: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectCategoryById: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getProjectComponents: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectComponentsPaginated: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectContextMapping: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getProjectEmail: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      getProjectIssueSecurityScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getProjectProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectPropertyKeys: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectRole: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectRoleActorsForRole: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getProjectRoleById: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getProjectRoleDetails: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectRoles: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectTypeByKey: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectVersions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectVersionsPaginated: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getProjectsForIssueTypeScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getRecent: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getRemoteIssueLinkById: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getRemoteIssueLinks: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getResolution: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getResolutions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getScreenSchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      getScreens: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      getScreensForField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      getSecurityLevelMembers: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getSecurityLevels: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getSecurityLevelsForProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getSelectableIssueFieldOptions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getSelectedTimeTrackingImplementation: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getServerInfo: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+        {},
+      ],
+      getSharePermission: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getSharePermissions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getSharedTimeTrackingConfiguration: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getStatus: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getStatusCategories: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getStatusCategory: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getStatuses: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getStatusesById: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getTask: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+      ],
+      getTransitions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getTrashedFieldsPaginated: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getUiModifications: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getUser: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      getUserDefaultColumns: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      getUserEmail: [
+        {
+          basicAuth: [],
+        },
+      ],
+      getUserEmailBulk: [
+        {
+          basicAuth: [],
+        },
+      ],
+      getUserGroups: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+        {},
+      ],
+      getUserProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      getUserPropertyKeys: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      getUsersFromGroup: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getValidProjectKey: [
+        {
+          basicAuth: [],
+        },
+      ],
+      getValidProjectName: [
+        {
+          basicAuth: [],
+        },
+      ],
+      getVersion: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getVersionRelatedIssues: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getVersionUnresolvedIssues: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getVisibleIssueFieldOptions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      getVotes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getWorkflowScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getWorkflowSchemeDraft: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getWorkflowSchemeDraftIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getWorkflowSchemeIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getWorkflowSchemeProjectAssociations: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getWorkflowTransitionProperties: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getWorkflowTransitionRuleConfigurations: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      getWorkflowsPaginated: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      getWorklog: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getWorklogProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getWorklogPropertyKeys: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      getWorklogsForIds: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      linkIssues: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      matchIssues: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      mergeVersions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      migrateQueries: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-user"],
+        },
+      ],
+      movePriorities: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      moveResolutions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      moveScreenTab: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      moveScreenTabField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      moveVersion: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      notify: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      parseJqlQueries: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      partialUpdateProjectRole: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      publishDraftWorkflowScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      refreshWebhooks: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work", "manage:jira-webhook"],
+        },
+      ],
+      registerDynamicWebhooks: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work", "manage:jira-webhook"],
+        },
+      ],
+      removeAttachment: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      removeCustomFieldContextFromProjects: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeGadget: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+      ],
+      removeGroup: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeIssueTypeFromIssueTypeScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeIssueTypesFromContext: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeIssueTypesFromGlobalFieldConfigurationScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeLevel: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeMappingsFromIssueTypeScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeMemberFromSecurityLevel: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeNotificationFromNotificationScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removePreference: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeProjectCategory: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      removeScreenTabField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      removeUser: [
+        {
+          basicAuth: [],
+        },
+        {},
+      ],
+      removeUserFromGroup: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      removeVote: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      removeWatcher: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      renameScreenTab: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      reorderCustomFieldOptions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      reorderIssueTypesInIssueTypeScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      replaceIssueFieldOption: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      resetColumns: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      resetUserColumns: [
+        {
+          basicAuth: [],
+        },
+        {},
+      ],
+      restore: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      restoreCustomField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      sanitiseJqlQueries: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      search: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      searchForIssuesUsingJql: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      searchForIssuesUsingJqlPost: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      searchPriorities: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      searchProjects: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+        {},
+      ],
+      searchProjectsUsingSecuritySchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      searchResolutions: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      searchSecuritySchemes: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      selectTimeTrackingImplementation: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setActors: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      setApplicationProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setBanner: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setColumns: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      setCommentProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      setDashboardItemProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      setDefaultLevels: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setDefaultPriority: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setDefaultResolution: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setDefaultShareScope: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      setDefaultValues: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setFavouriteForFilter: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      setFieldConfigurationSchemeMapping: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setIssueNavigatorDefaultColumns: [
+        {
+          basicAuth: [],
+        },
+      ],
+      setIssueProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      setIssueTypeProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      setLocale: [
+        {
+          basicAuth: [],
+        },
+      ],
+      setPreference: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setProjectProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      setSharedTimeTrackingConfiguration: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setUserColumns: [
+        {
+          basicAuth: [],
+        },
+        {},
+      ],
+      setUserProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+      ],
+      setWorkflowSchemeDraftIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setWorkflowSchemeIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      setWorklogProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      storeAvatar: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      toggleFeatureForProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      trashCustomField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateComment: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      updateComponent: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      updateCustomField: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateCustomFieldConfiguration: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateCustomFieldContext: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateCustomFieldOption: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateCustomFieldValue: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+      ],
+      updateDashboard: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      updateDefaultScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateDefaultWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateDraftDefaultWorkflow: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateDraftWorkflowMapping: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateFieldConfiguration: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateFieldConfigurationItems: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateFieldConfigurationScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateFilter: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      updateGadget: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+      ],
+      updateIssueFieldOption: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateIssueLinkType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      updateIssueSecurityScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateIssueType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+        {},
+      ],
+      updateIssueTypeScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateIssueTypeScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateMultipleCustomFieldValues: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+      ],
+      updateNotificationScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updatePermissionScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updatePrecomputations: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: [],
+        },
+      ],
+      updatePriority: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateProject: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      updateProjectAvatar: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      updateProjectCategory: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      updateProjectEmail: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      updateProjectType: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      updateRemoteIssueLink: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      updateResolution: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateScreen: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+      ],
+      updateScreenScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateSecurityLevel: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateStatuses: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateUiModification: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+      updateVersion: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-project"],
+        },
+        {},
+      ],
+      updateWorkflowMapping: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateWorkflowScheme: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateWorkflowSchemeDraft: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateWorkflowTransitionProperty: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["manage:jira-configuration"],
+        },
+      ],
+      updateWorkflowTransitionRuleConfigurations: [
+        {
+          basicAuth: [],
+        },
+      ],
+      updateWorklog: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["write:jira-work"],
+        },
+        {},
+      ],
+      validateProjectKey: [
+        {
+          basicAuth: [],
+        },
+        {
+          OAuth2: ["read:jira-work"],
+        },
+      ],
+    },
+    leastScopes: [
+      "manage:jira-configuration",
+      "manage:jira-project",
+      "manage:jira-webhook",
+      "read:jira-user",
+      "read:jira-work",
+      "write:jira-work",
+    ],
+  },
 };

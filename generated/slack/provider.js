@@ -13,4 +13,1091 @@ export const provider = {
   },
   requestIdHeaders: ["x-slack-req-id"],
   okField: "ok",
+  security: {
+    schemes: {
+      slackAuth: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://slack.com/oauth/authorize",
+            tokenUrl: "https://slack.com/api/oauth.access",
+            scopes: [
+              "admin",
+              "admin.apps:read",
+              "admin.apps:write",
+              "admin.conversations:read",
+              "admin.conversations:write",
+              "admin.invites:read",
+              "admin.invites:write",
+              "admin.teams:read",
+              "admin.teams:write",
+              "admin.usergroups:read",
+              "admin.usergroups:write",
+              "admin.users:read",
+              "admin.users:write",
+              "authorizations:read",
+              "bot",
+              "calls:read",
+              "calls:write",
+              "channels:history",
+              "channels:manage",
+              "channels:read",
+              "channels:write",
+              "chat:write",
+              "chat:write:bot",
+              "chat:write:user",
+              "conversations:history",
+              "conversations:read",
+              "conversations:write",
+              "dnd:read",
+              "dnd:write",
+              "emoji:read",
+              "files:read",
+              "files:write:user",
+              "groups:history",
+              "groups:read",
+              "groups:write",
+              "identity.basic",
+              "im:history",
+              "im:read",
+              "im:write",
+              "links:write",
+              "mpim:history",
+              "mpim:read",
+              "mpim:write",
+              "none",
+              "pins:read",
+              "pins:write",
+              "reactions:read",
+              "reactions:write",
+              "reminders:read",
+              "reminders:write",
+              "remote_files:read",
+              "remote_files:share",
+              "remote_files:write",
+              "rtm:stream",
+              "search:read",
+              "stars:read",
+              "stars:write",
+              "team:read",
+              "tokens.basic",
+              "usergroups:read",
+              "usergroups:write",
+              "users.profile:read",
+              "users.profile:write",
+              "users:read",
+              "users:read.email",
+              "users:write",
+              "workflow.steps:execute",
+            ],
+          },
+        },
+      },
+    },
+    operations: {
+      admin_apps_approve: [
+        {
+          slackAuth: ["admin.apps:write"],
+        },
+      ],
+      admin_apps_approved_list: [
+        {
+          slackAuth: ["admin.apps:read"],
+        },
+      ],
+      admin_apps_requests_list: [
+        {
+          slackAuth: ["admin.apps:read"],
+        },
+      ],
+      admin_apps_restrict: [
+        {
+          slackAuth: ["admin.apps:write"],
+        },
+      ],
+      admin_apps_restricted_list: [
+        {
+          slackAuth: ["admin.apps:read"],
+        },
+      ],
+      admin_conversations_archive: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_convertToPrivate: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_create: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_delete: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_disconnectShared: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_ekm_listOriginalConnectedChannelInfo: [
+        {
+          slackAuth: ["admin.conversations:read"],
+        },
+      ],
+      admin_conversations_getConversationPrefs: [
+        {
+          slackAuth: ["admin.conversations:read"],
+        },
+      ],
+      admin_conversations_getTeams: [
+        {
+          slackAuth: ["admin.conversations:read"],
+        },
+      ],
+      admin_conversations_invite: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_rename: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_restrictAccess_addGroup: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_restrictAccess_listGroups: [
+        {
+          slackAuth: ["admin.conversations:read"],
+        },
+      ],
+      admin_conversations_restrictAccess_removeGroup: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_search: [
+        {
+          slackAuth: ["admin.conversations:read"],
+        },
+      ],
+      admin_conversations_setConversationPrefs: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_setTeams: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_conversations_unarchive: [
+        {
+          slackAuth: ["admin.conversations:write"],
+        },
+      ],
+      admin_emoji_add: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_emoji_addAlias: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_emoji_list: [
+        {
+          slackAuth: ["admin.teams:read"],
+        },
+      ],
+      admin_emoji_remove: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_emoji_rename: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_inviteRequests_approve: [
+        {
+          slackAuth: ["admin.invites:write"],
+        },
+      ],
+      admin_inviteRequests_approved_list: [
+        {
+          slackAuth: ["admin.invites:read"],
+        },
+      ],
+      admin_inviteRequests_denied_list: [
+        {
+          slackAuth: ["admin.invites:read"],
+        },
+      ],
+      admin_inviteRequests_deny: [
+        {
+          slackAuth: ["admin.invites:write"],
+        },
+      ],
+      admin_inviteRequests_list: [
+        {
+          slackAuth: ["admin.invites:read"],
+        },
+      ],
+      admin_teams_admins_list: [
+        {
+          slackAuth: ["admin.teams:read"],
+        },
+      ],
+      admin_teams_create: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_teams_list: [
+        {
+          slackAuth: ["admin.teams:read"],
+        },
+      ],
+      admin_teams_owners_list: [
+        {
+          slackAuth: ["admin.teams:read"],
+        },
+      ],
+      admin_teams_settings_info: [
+        {
+          slackAuth: ["admin.teams:read"],
+        },
+      ],
+      admin_teams_settings_setDefaultChannels: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_teams_settings_setDescription: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_teams_settings_setDiscoverability: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_teams_settings_setIcon: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_teams_settings_setName: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_usergroups_addChannels: [
+        {
+          slackAuth: ["admin.usergroups:write"],
+        },
+      ],
+      admin_usergroups_addTeams: [
+        {
+          slackAuth: ["admin.teams:write"],
+        },
+      ],
+      admin_usergroups_listChannels: [
+        {
+          slackAuth: ["admin.usergroups:read"],
+        },
+      ],
+      admin_usergroups_removeChannels: [
+        {
+          slackAuth: ["admin.usergroups:write"],
+        },
+      ],
+      admin_users_assign: [
+        {
+          slackAuth: ["admin.users:write"],
+        },
+      ],
+      admin_users_invite: [
+        {
+          slackAuth: ["admin.users:write"],
+        },
+      ],
+      admin_users_list: [
+        {
+          slackAuth: ["admin.users:read"],
+        },
+      ],
+      admin_users_remove: [
+        {
+          slackAuth: ["admin.users:write"],
+        },
+      ],
+      admin_users_session_invalidate: [
+        {
+          slackAuth: ["admin.users:write"],
+        },
+      ],
+      admin_users_session_reset: [
+        {
+          slackAuth: ["admin.users:write"],
+        },
+      ],
+      admin_users_setAdmin: [
+        {
+          slackAuth: ["admin.users:write"],
+        },
+      ],
+      admin_users_setExpiration: [
+        {
+          slackAuth: ["admin.users:write"],
+        },
+      ],
+      admin_users_setOwner: [
+        {
+          slackAuth: ["admin.users:write"],
+        },
+      ],
+      admin_users_setRegular: [
+        {
+          slackAuth: ["admin.users:write"],
+        },
+      ],
+      api_test: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      apps_event_authorizations_list: [
+        {
+          slackAuth: ["authorizations:read"],
+        },
+      ],
+      apps_permissions_info: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      apps_permissions_request: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      apps_permissions_resources_list: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      apps_permissions_scopes_list: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      apps_permissions_users_list: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      apps_permissions_users_request: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      apps_uninstall: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      auth_revoke: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      auth_test: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      bots_info: [
+        {
+          slackAuth: ["users:read"],
+        },
+      ],
+      calls_add: [
+        {
+          slackAuth: ["calls:write"],
+        },
+      ],
+      calls_end: [
+        {
+          slackAuth: ["calls:write"],
+        },
+      ],
+      calls_info: [
+        {
+          slackAuth: ["calls:read"],
+        },
+      ],
+      calls_participants_add: [
+        {
+          slackAuth: ["calls:write"],
+        },
+      ],
+      calls_participants_remove: [
+        {
+          slackAuth: ["calls:write"],
+        },
+      ],
+      calls_update: [
+        {
+          slackAuth: ["calls:write"],
+        },
+      ],
+      chat_delete: [
+        {
+          slackAuth: ["chat:write:user", "chat:write:bot"],
+        },
+      ],
+      chat_deleteScheduledMessage: [
+        {
+          slackAuth: ["chat:write:user", "chat:write:bot"],
+        },
+      ],
+      chat_getPermalink: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      chat_meMessage: [
+        {
+          slackAuth: ["chat:write:user", "chat:write:bot"],
+        },
+      ],
+      chat_postEphemeral: [
+        {
+          slackAuth: ["chat:write:user", "chat:write:bot"],
+        },
+      ],
+      chat_postMessage: [
+        {
+          slackAuth: ["chat:write:user", "chat:write:bot"],
+        },
+      ],
+      chat_scheduleMessage: [
+        {
+          slackAuth: ["chat:write:user", "chat:write:bot"],
+        },
+      ],
+      chat_scheduledMessages_list: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      chat_unfurl: [
+        {
+          slackAuth: ["links:write"],
+        },
+      ],
+      chat_update: [
+        {
+          slackAuth: ["chat:write:user", "chat:write:bot"],
+        },
+      ],
+      conversations_archive: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_close: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_create: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_history: [
+        {
+          slackAuth: [
+            "channels:history",
+            "groups:history",
+            "im:history",
+            "mpim:history",
+          ],
+        },
+      ],
+      conversations_info: [
+        {
+          slackAuth: ["channels:read", "groups:read", "im:read", "mpim:read"],
+        },
+      ],
+      conversations_invite: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_join: [
+        {
+          slackAuth: ["channels:write"],
+        },
+      ],
+      conversations_kick: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_leave: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_list: [
+        {
+          slackAuth: ["channels:read", "groups:read", "im:read", "mpim:read"],
+        },
+      ],
+      conversations_mark: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_members: [
+        {
+          slackAuth: ["channels:read", "groups:read", "im:read", "mpim:read"],
+        },
+      ],
+      conversations_open: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_rename: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_replies: [
+        {
+          slackAuth: [
+            "channels:history",
+            "groups:history",
+            "im:history",
+            "mpim:history",
+          ],
+        },
+      ],
+      conversations_setPurpose: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_setTopic: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      conversations_unarchive: [
+        {
+          slackAuth: [
+            "channels:write",
+            "groups:write",
+            "im:write",
+            "mpim:write",
+          ],
+        },
+      ],
+      dialog_open: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      dnd_endDnd: [
+        {
+          slackAuth: ["dnd:write"],
+        },
+      ],
+      dnd_endSnooze: [
+        {
+          slackAuth: ["dnd:write"],
+        },
+      ],
+      dnd_info: [
+        {
+          slackAuth: ["dnd:read"],
+        },
+      ],
+      dnd_setSnooze: [
+        {
+          slackAuth: ["dnd:write"],
+        },
+      ],
+      dnd_teamInfo: [
+        {
+          slackAuth: ["dnd:read"],
+        },
+      ],
+      emoji_list: [
+        {
+          slackAuth: ["emoji:read"],
+        },
+      ],
+      files_comments_delete: [
+        {
+          slackAuth: ["files:write:user"],
+        },
+      ],
+      files_delete: [
+        {
+          slackAuth: ["files:write:user"],
+        },
+      ],
+      files_info: [
+        {
+          slackAuth: ["files:read"],
+        },
+      ],
+      files_list: [
+        {
+          slackAuth: ["files:read"],
+        },
+      ],
+      files_remote_add: [
+        {
+          slackAuth: ["remote_files:write"],
+        },
+      ],
+      files_remote_info: [
+        {
+          slackAuth: ["remote_files:read"],
+        },
+      ],
+      files_remote_list: [
+        {
+          slackAuth: ["remote_files:read"],
+        },
+      ],
+      files_remote_remove: [
+        {
+          slackAuth: ["remote_files:write"],
+        },
+      ],
+      files_remote_share: [
+        {
+          slackAuth: ["remote_files:share"],
+        },
+      ],
+      files_remote_update: [
+        {
+          slackAuth: ["remote_files:write"],
+        },
+      ],
+      files_revokePublicURL: [
+        {
+          slackAuth: ["files:write:user"],
+        },
+      ],
+      files_sharedPublicURL: [
+        {
+          slackAuth: ["files:write:user"],
+        },
+      ],
+      files_upload: [
+        {
+          slackAuth: ["files:write:user"],
+        },
+      ],
+      migration_exchange: [
+        {
+          slackAuth: ["tokens.basic"],
+        },
+      ],
+      oauth_access: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      oauth_token: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      oauth_v2_access: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      pins_add: [
+        {
+          slackAuth: ["pins:write"],
+        },
+      ],
+      pins_list: [
+        {
+          slackAuth: ["pins:read"],
+        },
+      ],
+      pins_remove: [
+        {
+          slackAuth: ["pins:write"],
+        },
+      ],
+      reactions_add: [
+        {
+          slackAuth: ["reactions:write"],
+        },
+      ],
+      reactions_get: [
+        {
+          slackAuth: ["reactions:read"],
+        },
+      ],
+      reactions_list: [
+        {
+          slackAuth: ["reactions:read"],
+        },
+      ],
+      reactions_remove: [
+        {
+          slackAuth: ["reactions:write"],
+        },
+      ],
+      reminders_add: [
+        {
+          slackAuth: ["reminders:write"],
+        },
+      ],
+      reminders_complete: [
+        {
+          slackAuth: ["reminders:write"],
+        },
+      ],
+      reminders_delete: [
+        {
+          slackAuth: ["reminders:write"],
+        },
+      ],
+      reminders_info: [
+        {
+          slackAuth: ["reminders:read"],
+        },
+      ],
+      reminders_list: [
+        {
+          slackAuth: ["reminders:read"],
+        },
+      ],
+      rtm_connect: [
+        {
+          slackAuth: ["rtm:stream"],
+        },
+      ],
+      search_messages: [
+        {
+          slackAuth: ["search:read"],
+        },
+      ],
+      stars_add: [
+        {
+          slackAuth: ["stars:write"],
+        },
+      ],
+      stars_list: [
+        {
+          slackAuth: ["stars:read"],
+        },
+      ],
+      stars_remove: [
+        {
+          slackAuth: ["stars:write"],
+        },
+      ],
+      team_accessLogs: [
+        {
+          slackAuth: ["admin"],
+        },
+      ],
+      team_billableInfo: [
+        {
+          slackAuth: ["admin"],
+        },
+      ],
+      team_info: [
+        {
+          slackAuth: ["team:read"],
+        },
+      ],
+      team_integrationLogs: [
+        {
+          slackAuth: ["admin"],
+        },
+      ],
+      team_profile_get: [
+        {
+          slackAuth: ["users.profile:read"],
+        },
+      ],
+      usergroups_create: [
+        {
+          slackAuth: ["usergroups:write"],
+        },
+      ],
+      usergroups_disable: [
+        {
+          slackAuth: ["usergroups:write"],
+        },
+      ],
+      usergroups_enable: [
+        {
+          slackAuth: ["usergroups:write"],
+        },
+      ],
+      usergroups_list: [
+        {
+          slackAuth: ["usergroups:read"],
+        },
+      ],
+      usergroups_update: [
+        {
+          slackAuth: ["usergroups:write"],
+        },
+      ],
+      usergroups_users_list: [
+        {
+          slackAuth: ["usergroups:read"],
+        },
+      ],
+      usergroups_users_update: [
+        {
+          slackAuth: ["usergroups:write"],
+        },
+      ],
+      users_conversations: [
+        {
+          slackAuth: ["channels:read", "groups:read", "im:read", "mpim:read"],
+        },
+      ],
+      users_deletePhoto: [
+        {
+          slackAuth: ["users.profile:write"],
+        },
+      ],
+      users_getPresence: [
+        {
+          slackAuth: ["users:read"],
+        },
+      ],
+      users_identity: [
+        {
+          slackAuth: ["identity.basic"],
+        },
+      ],
+      users_info: [
+        {
+          slackAuth: ["users:read"],
+        },
+      ],
+      users_list: [
+        {
+          slackAuth: ["users:read"],
+        },
+      ],
+      users_lookupByEmail: [
+        {
+          slackAuth: ["users:read.email"],
+        },
+      ],
+      users_profile_get: [
+        {
+          slackAuth: ["users.profile:read"],
+        },
+      ],
+      users_profile_set: [
+        {
+          slackAuth: ["users.profile:write"],
+        },
+      ],
+      users_setActive: [
+        {
+          slackAuth: ["users:write"],
+        },
+      ],
+      users_setPhoto: [
+        {
+          slackAuth: ["users.profile:write"],
+        },
+      ],
+      users_setPresence: [
+        {
+          slackAuth: ["users:write"],
+        },
+      ],
+      views_open: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      views_publish: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      views_push: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      views_update: [
+        {
+          slackAuth: ["none"],
+        },
+      ],
+      workflows_stepCompleted: [
+        {
+          slackAuth: ["workflow.steps:execute"],
+        },
+      ],
+      workflows_stepFailed: [
+        {
+          slackAuth: ["workflow.steps:execute"],
+        },
+      ],
+      workflows_updateStep: [
+        {
+          slackAuth: ["workflow.steps:execute"],
+        },
+      ],
+    },
+    leastScopes: [
+      "admin",
+      "admin.apps:read",
+      "admin.apps:write",
+      "admin.conversations:read",
+      "admin.conversations:write",
+      "admin.invites:read",
+      "admin.invites:write",
+      "admin.teams:read",
+      "admin.teams:write",
+      "admin.usergroups:read",
+      "admin.usergroups:write",
+      "admin.users:read",
+      "admin.users:write",
+      "authorizations:read",
+      "calls:read",
+      "calls:write",
+      "channels:history",
+      "channels:read",
+      "channels:write",
+      "chat:write:bot",
+      "chat:write:user",
+      "dnd:read",
+      "dnd:write",
+      "emoji:read",
+      "files:read",
+      "files:write:user",
+      "groups:history",
+      "groups:read",
+      "groups:write",
+      "identity.basic",
+      "im:history",
+      "im:read",
+      "im:write",
+      "links:write",
+      "mpim:history",
+      "mpim:read",
+      "mpim:write",
+      "none",
+      "pins:read",
+      "pins:write",
+      "reactions:read",
+      "reactions:write",
+      "reminders:read",
+      "reminders:write",
+      "remote_files:read",
+      "remote_files:share",
+      "remote_files:write",
+      "rtm:stream",
+      "search:read",
+      "stars:read",
+      "stars:write",
+      "team:read",
+      "tokens.basic",
+      "usergroups:read",
+      "usergroups:write",
+      "users.profile:read",
+      "users.profile:write",
+      "users:read",
+      "users:read.email",
+      "users:write",
+      "workflow.steps:execute",
+    ],
+  },
 };

@@ -13,4 +13,26 @@ export const provider = {
     idField: "id",
   },
   requestIdHeaders: ["request-id"],
+  servers: ["https://files.stripe.com"],
+  security: {
+    schemes: {
+      basicAuth: {
+        type: "http",
+        scheme: "basic",
+      },
+      bearerAuth: {
+        type: "http",
+        scheme: "bearer",
+        bearerFormat: "auth-scheme",
+      },
+    },
+    default: [
+      {
+        basicAuth: [],
+      },
+      {
+        bearerAuth: [],
+      },
+    ],
+  },
 };

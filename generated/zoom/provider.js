@@ -16,4 +16,62 @@ export const provider = {
     remaining: "x-ratelimit-remaining",
   },
   requestIdHeaders: ["x-zm-trackingid"],
+  security: {
+    schemes: {
+      Bearer: {
+        type: "apiKey",
+        in: "header",
+        name: "Authorization",
+      },
+      Client_Credentials: {
+        type: "oauth2",
+        flows: {
+          clientCredentials: {
+            tokenUrl: "https://api.zoom.us/oauth/token",
+            scopes: [],
+          },
+        },
+      },
+      OAuth: {
+        type: "oauth2",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "https://zoom.us/oauth/authorize",
+            tokenUrl: "https://zoom.us/oauth/token",
+            scopes: [],
+          },
+        },
+      },
+    },
+    default: [
+      {
+        OAuth: [],
+      },
+    ],
+    operations: {
+      addBatchWebinarRegistrants: [
+        {
+          OAuth: [],
+        },
+        {
+          Bearer: [],
+        },
+      ],
+      deleteAChatbotMessage: [
+        {
+          Client_Credentials: [],
+        },
+      ],
+      editChatbotMessage: [
+        {
+          Client_Credentials: [],
+        },
+      ],
+      sendchatbot: [
+        {
+          Client_Credentials: [],
+        },
+      ],
+    },
+  },
 };

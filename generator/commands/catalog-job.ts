@@ -1,13 +1,13 @@
 // A catalog provider as a ClientJob, and the check that the document it generated from is the
 // one the catalog pins (catalog/lock.ts, the same check the catalog's own tests run).
 import { existsSync } from "node:fs";
-import { catalogPath, checkPinnedSha256, loadLock, type Catalog, type CatalogProvider, type LockEntry } from "../../catalog/index.js";
+import { catalogPath, checkPinnedSha256, loadLock, mergeToolsConfig, type Catalog, type CatalogProvider, type LockEntry, type ToolsConfig } from "../../catalog/index.js";
 import { UsageError } from "../errors.js";
 import { options } from "../options.js";
 import type { ClientJob } from "../generate.js";
 import { applyFixes, loadFixes, loadOverrides } from "../spec-fixes.js";
 
-export async function catalogJob(catalog: Catalog, entry: CatalogProvider, target: { include: string[]; exclude: string[] }): Promise<ClientJob> {
+export async function catalogJob(catalog: Catalog, entry: CatalogProvider, target: { include: string[]; exclude: string[]; tools?: ToolsConfig }): Promise<ClientJob> {
   const spec = catalogPath(catalog, entry.specFile);
   if (!existsSync(spec)) {
     throw new UsageError(`The pinned document of "${entry.id}" is missing; run npm run specs:update to fetch it.`, { file: spec, flag: "--provider" });
@@ -22,11 +22,14 @@ export async function catalogJob(catalog: Catalog, entry: CatalogProvider, targe
     include: target.include,
     exclude: target.exclude,
   };
+  // The entry's own filter (Microsoft Graph); a --include on the command line narrows it further.
+  if (entry.include) job.catalogInclude = entry.include;
   if (entry.pagination) job.pagination = entry.pagination;
   if (entry.rateLimit) job.rateLimit = entry.rateLimit;
   if (entry.requestIdHeaders) job.requestIdHeaders = entry.requestIdHeaders;
   if (entry.defaultHeaders) job.defaultHeaders = entry.defaultHeaders;
   if (entry.okField) job.okField = entry.okField;
+  if (entry.tools || target.tools) job.tools = mergeToolsConfig(entry.tools, target.tools);
   if (entry.docsLinkBase) job.docsLinkBase = entry.docsLinkBase;
   job.methodNames = entry.methodNames ?? options.methodNames.catalogDefault;
   if (entry.credentialParams) job.credentialParams = entry.credentialParams;

@@ -10,7 +10,7 @@ import { checkOutputDir, OutputDirError } from "../output-dir.js";
 import { formatWithProjectPrettier, loadProjectPrettier } from "../project-prettier.js";
 import { catalogJob, RunCatalog } from "./catalog-job.js";
 import type { CommandIO } from "./io.js";
-import { resolveTargets, type GenerateFlags } from "./targets.js";
+import { resolveTargets, withToolsFlags, type GenerateFlags } from "./targets.js";
 
 /** What one run found, summed over its clients. */
 interface RunTotals {
@@ -38,6 +38,7 @@ export async function runTargets(flags: GenerateFlags, io: CommandIO): Promise<R
     const [include, exclude] = [listOption(flags.include), listOption(flags.exclude)];
     targets = (await catalog.get()).providers.map((p) => ({ kind: "catalog", id: p.id, include, exclude }));
   } else targets = resolved.targets;
+  targets = targets.map((t) => withToolsFlags(t, flags));
   const ids = new Set<string>();
   for (const t of targets) {
     if (ids.has(t.id)) throw new UsageError(`The client id "${t.id}" is listed twice.`, { flag: resolved.outFlag });
@@ -105,6 +106,8 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
         `${flags.check ? "checked" : `(${result.written.length} written)`} -> ${rel} ` +
         `[load ${ms.load.toFixed(0)} ms, model ${ms.model.toFixed(0)} ms, emit ${ms.emit.toFixed(0)} ms]\n`,
     );
+    // What a connect flow for this client should ask for (provider.js security.leastScopes).
+    if (client.leastScopes) say(`${progress}${target.id}: least OAuth scopes (${client.leastScopes.length}): ${client.leastScopes.join(" ") || "(none)"}\n`);
   }
 }
 
@@ -117,6 +120,7 @@ export async function generateTarget(target: Target, dir: string, flags: Generat
   if (target.kind === "catalog") job = await catalogJob(await catalog.get(), findProvider(await catalog.get(), target.id), target);
   else {
     job = { id: target.id, name: target.name, spec: target.spec, specFlag: target.flag, namespaceBy: target.namespaceBy, include: target.include, exclude: target.exclude };
+    if (target.tools) job.tools = target.tools;
     if (target.baseUrl) job.baseUrl = target.baseUrl;
     if (target.methodNames) job.methodNames = target.methodNames;
     if (target.docsLinkBase) job.docsLinkBase = target.docsLinkBase;

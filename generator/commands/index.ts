@@ -33,6 +33,10 @@ function addTargetOptions(command: Command): Command {
         "for --spec: `auto` (default): the operationId unless it only echoes the path; `operationId`: always the operationId; `resource`: from HTTP method and path (customers.list, charges.capture)",
       ).choices(options.methodNames.values),
     )
+    .addOption(new Option("--tools-include <patterns>", "tools table: only operations matching these patterns (`*` wildcard; ids, namespaces, namespace.method, tags, tool names); comma list, repeatable").argParser(collect))
+    .addOption(new Option("--tools-exclude <patterns>", "tools table: leave out operations matching these patterns; comma list, repeatable").argParser(collect))
+    .option("--tools-read-only", "tools table: only read-only operations (GET, HEAD, or marked so by x-alter-tool / the catalog)")
+    .option("--no-tools", "write no tools.js beside the client")
     .option("-q, --quiet", "print only errors and findings (for CI)")
     .addOption(new Option("--catalog <dir>", "use another specs/ folder as the catalog").hideHelp());
 }

@@ -1,6 +1,7 @@
 // Which clients a generate run writes and where: from --all, --provider, --spec or a config file.
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { mergeToolsConfig, type ToolsConfig } from "../../catalog/index.js";
 import { ID_PATTERN, listOption, loadConfigFile, type Target } from "../config.js";
 import { UsageError } from "../errors.js";
 import { options, type MethodNames, type OutputFormatName } from "../options.js";
@@ -22,6 +23,29 @@ export interface GenerateFlags {
   format?: OutputFormatName;
   methodNames?: MethodNames;
   prettier?: boolean;
+  toolsInclude?: string[];
+  toolsExclude?: string[];
+  toolsReadOnly?: boolean;
+  /** commander's `--no-tools`: false when given. */
+  tools?: boolean;
+}
+
+/** The tools flags as a ToolsConfig, or undefined when none was given. */
+export function toolsFlags(flags: GenerateFlags): ToolsConfig | undefined {
+  const out: ToolsConfig = {};
+  const include = listOption(flags.toolsInclude);
+  const exclude = listOption(flags.toolsExclude);
+  if (include.length) out.include = include;
+  if (exclude.length) out.exclude = exclude;
+  if (flags.toolsReadOnly) out.readOnly = true;
+  if (flags.tools === false) out.enabled = false;
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The flags' tools curation layered over a target's (catalog entry or config file). */
+export function withToolsFlags(target: Target, flags: GenerateFlags): Target {
+  const fromFlags = toolsFlags(flags);
+  return fromFlags ? { ...target, tools: mergeToolsConfig(target.tools, fromFlags) } : target;
 }
 
 export interface ResolvedTargets {

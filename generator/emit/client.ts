@@ -6,6 +6,8 @@ import type { Data } from "./js-data.js";
 import { namespaceModule, paramsMembers, type NamespaceModule } from "./namespace.js";
 import { schemaModule } from "./schema-module.js";
 import { planSharedParams } from "./shared-params.js";
+import type { ToolsConfig } from "../../catalog/index.js";
+import { buildToolsModule } from "./tools/table.js";
 
 export interface ClientInput {
   model: ApiModel;
@@ -15,6 +17,8 @@ export interface ClientInput {
   displayName: string;
   /** The `ProviderSpec` data of provider.js. */
   provider: Record<string, Data>;
+  /** The tools table's curation; absent: no tools module. */
+  tools?: ToolsConfig;
 }
 
 /**
@@ -44,5 +48,6 @@ export function emitClient(input: ClientInput, onNamespace?: (operations: number
   }
   add(format.provider(header, input.provider));
   add(format.index(header, { providerId: model.providerId, displayName: input.displayName, namespaces: model.namespaces }, modules));
+  if (input.tools) add(format.tools(header, buildToolsModule(model, input.tools)));
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -8,6 +8,7 @@ import { exportConst } from "./js-data.js";
 import { group, hardline, ifBreak, indent, join, line, printLayout, softline, type Layout } from "./layout.js";
 import { operationTableJs } from "./operation-table.js";
 import { propertyKey, stringLiteral } from "./types/literals.js";
+import { toolsDts, toolsJs } from "./tools/module.js";
 
 export const jsFormat: OutputFormat = {
   schemas(header, schemas) {
@@ -31,6 +32,10 @@ export const jsFormat: OutputFormat = {
   index: (header, info) => [
     ["index.js", indexJs(header, info)],
     ["index.d.ts", indexDts(header, info)],
+  ],
+  tools: (header, tools) => [
+    ["tools.js", toolsJs(header, tools)],
+    ["tools.d.ts", toolsDts(header, tools)],
   ],
 };
 

@@ -9,6 +9,7 @@ import { group, hardline, ifBreak, indent, join, line, printLayout, softline, ty
 import type { NamespaceModule } from "./namespace.js";
 import { operationTableTs } from "./operation-table.js";
 import { propertyKey } from "./types/literals.js";
+import { toolsTs } from "./tools/module.js";
 
 export const tsFormat: OutputFormat = {
   schemas(header, schemas) {
@@ -27,6 +28,7 @@ export const tsFormat: OutputFormat = {
   },
   provider: (header, provider) => [["provider.ts", header + '\nimport type { ProviderSpec } from "alter-gen/runtime";\n\n' + exportConst("provider: ProviderSpec", provider)]],
   index: (header, info, modules) => [["index.ts", indexTs(header, info, modules)]],
+  tools: (header, tools) => [["tools.ts", toolsTs(header, tools)]],
 };
 
 function indexTs(header: string, info: ClientInfo, modules: readonly NamespaceModule[]): string {

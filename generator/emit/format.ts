@@ -9,6 +9,7 @@ import type { ModuleText } from "./imports.js";
 import type { Data } from "./js-data.js";
 import type { NamespaceModule } from "./namespace.js";
 import type { SchemaModule } from "./schema-module.js";
+import type { ToolsModule } from "./tools/table.js";
 
 export const OUTPUT_FORMATS = ["js", "ts"] as const;
 export type OutputFormatName = (typeof OUTPUT_FORMATS)[number];
@@ -34,6 +35,8 @@ export interface OutputFormat {
   provider(header: string, provider: Record<string, Data>): ClientFile[];
   /** The client factory, its interface and the re-exports. */
   index(header: string, info: ClientInfo, modules: readonly NamespaceModule[]): ClientFile[];
+  /** The tools table (emit/tools/), which the index does not import. */
+  tools(header: string, tools: ToolsModule): ClientFile[];
 }
 
 /** The client interface's name (`GithubClient`). */

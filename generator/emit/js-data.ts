@@ -1,6 +1,7 @@
 // Prints plain data (objects, arrays, strings, numbers, booleans) as JavaScript in prettier's
 // style. Objects are always expanded (prettier keeps an object expanded when its first key
 // starts a new line), so only arrays need the fits-in-80-columns decision.
+import { stringWidth } from "./layout.js";
 import { numberLiteral, propertyKey, stringLiteral } from "./types/literals.js";
 
 export type Data = string | number | boolean | null | undefined | readonly Data[] | { readonly [key: string]: Data };
@@ -33,7 +34,12 @@ export function printData(value: Data, indent: number, prefixWidth: number, suff
   for (const [k, v] of Object.entries(value as Record<string, Data>)) {
     if (v === undefined) continue;
     const key = propertyKey(k);
-    lines.push(`${pad}${key}: ${printData(v, indent + 2, indent + 2 + key.length + 2, ",")},`);
+    const keyWidth = stringWidth(key);
+    const printed = printData(v, indent + 2, indent + 2 + keyWidth + 2, ",");
+    // prettier's assignment layout: a string that does not fit moves to its own line after the
+    // colon, unless the key is shorter than tabWidth + 3 (too little overlap to be worth it).
+    const breakAfterColon = typeof v === "string" && keyWidth >= 5 && indent + 2 + keyWidth + 2 + stringWidth(printed) + 1 > WIDTH;
+    lines.push(breakAfterColon ? `${pad}${key}:\n${pad}  ${printed},` : `${pad}${key}: ${printed},`);
   }
   return `{\n${lines.join("\n")}\n${" ".repeat(indent)}}`;
 }
@@ -41,5 +47,13 @@ export function printData(value: Data, indent: number, prefixWidth: number, suff
 /** `export const name = value;` */
 export function exportConst(name: string, value: Data, typeComment?: string): string {
   const prefix = `export const ${name} = `;
-  return `${typeComment ? `/** @type {${typeComment}} */\n` : ""}${prefix}${printData(value, 0, prefix.length, ";")};\n`;
+  const comment = typeComment ? `/** @type {${typeComment}} */\n` : "";
+  const printed = printData(value, 0, prefix.length, ";");
+  // Prettier's "fluid" assignment layout: when `export const Name = {` (up to the object's first
+  // line break) does not fit in 80 columns, it breaks after `=` and indents the object
+  // (Microsoft Graph's long enum names, e.g. …FilterByCurrentUserOptions).
+  if (printed.startsWith("{\n") && prefix.length + 1 > WIDTH) {
+    return `${comment}export const ${name} =\n  ${printData(value, 2, 2, ";")};\n`;
+  }
+  return `${comment}${prefix}${printed};\n`;
 }

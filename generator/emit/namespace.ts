@@ -20,7 +20,7 @@ export interface NamespaceModule extends ModuleText {
 
 const ref = (name: string, args?: TsType[]): TsType => (args ? { t: "ref", name, args } : { t: "ref", name });
 
-/** What a binary request body accepts (runtime/body.ts encodes each of these). */
+/** What a binary request body accepts (runtime/internal/body.ts encodes each of these). */
 const binaryBody: TsType = importedRef(RUNTIME, "BinaryInput");
 
 /** Field name -> file or text, for multipart bodies without an object schema. */

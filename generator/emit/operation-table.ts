@@ -4,7 +4,7 @@ import type { OperationModel, ParamModel } from "../model/api.js";
 import { exportConst, type Data } from "./js-data.js";
 
 function paramData(p: ParamModel): Data {
-  const extra = p.property !== p.wireName || p.style !== undefined || p.explode !== undefined || p.allowReserved;
+  const extra = p.property !== p.wireName || p.style !== undefined || p.explode !== undefined || p.allowReserved || p.allowEmpty;
   if (!extra) return p.in;
   return {
     in: p.in,
@@ -12,6 +12,7 @@ function paramData(p: ParamModel): Data {
     style: p.style,
     explode: p.explode,
     allowReserved: p.allowReserved || undefined,
+    allowEmpty: p.allowEmpty || undefined,
   };
 }
 
@@ -25,6 +26,7 @@ export function operationData(op: OperationModel): Data {
     params: op.params.length ? params : undefined,
     body: op.body ? { kind: op.body.kind, mediaType: op.body.mediaType, required: op.body.required || undefined } : undefined,
     response: op.responseKind === "json" ? undefined : op.responseKind,
+    accept: op.accept,
     paginate: op.paginate ? { items: op.paginate.items } : undefined,
     baseUrl: op.baseUrl,
   };

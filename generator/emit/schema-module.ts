@@ -29,6 +29,6 @@ export function schemaModule(schemas: ReadonlyMap<string, SchemaNode>, requestNo
     types: decl.types,
     enums: decl.enums,
     imports: decl.imports,
-    toType: (node, direction) => toTs(node, { direction, refName: decl.refName, refModule: SCHEMAS }),
+    toType: (node, direction) => toTs(node, { direction, refName: decl.refName, refModule: SCHEMAS, holdsProperties: decl.holdsProperties }),
   };
 }

@@ -1,6 +1,7 @@
 // The intermediate model the emitters read. Built from a validated OpenAPI 3.x document by
 // build.ts; nothing here refers to raw OpenAPI objects.
 import type { BodyKind, HttpMethod, ParamLocation, ParamSpec, ResponseKind } from "../../runtime/operation.js";
+import type { ToolOverride } from "../../catalog/index.js";
 import type { NamedOperation } from "./names-lock.js";
 import type { SchemaNode } from "./schema.js";
 
@@ -16,6 +17,8 @@ export interface ParamModel {
   style?: ParamSpec["style"];
   explode?: boolean;
   allowReserved?: boolean;
+  /** A path parameter whose empty value is a request of its own (see emptyPathValue in build.ts). */
+  allowEmpty?: boolean;
 }
 
 export interface BodyModel {
@@ -62,8 +65,12 @@ export interface OperationModel {
   success: ResponseVariant[];
   errors: ResponseVariant[];
   responseKind: ResponseKind;
+  /** The Accept header the runtime sends instead of the kind's default (the media type the response is typed from). */
+  accept?: string;
   paginate?: PaginationModel;
   baseUrl?: string;
+  /** The document's `x-alter-tool` extension: what this operation's tool says instead of the derived (emit/tools/). */
+  tool?: ToolOverride;
   /** JSON pointer of the operation object, for messages. */
   pointer: string;
 }

@@ -1,15 +1,16 @@
 // Builds the ApiModel from a validated OpenAPI 3.x document: operations with their params,
 // bodies, responses and pagination, named and grouped into namespaces.
 import type { HttpMethod, PaginationStyle, ParamLocation, ParamSpec } from "../../runtime/operation.js";
-import type { CatalogInjection, MethodNames, NamespaceBy } from "../../catalog/index.js";
+import { parseToolOverride, type CatalogInjection, type MethodNames, type NamespaceBy } from "../../catalog/index.js";
 import { joinPointer, SpecError } from "../errors.js";
 import { getPointer } from "../spec/pointer.js";
 import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
-import { pickBodyMedia, pickResponseMedia } from "./media.js";
+import { acceptFor, pickBodyMedia, pickResponseMedia } from "./media.js";
 import { fallbackOperationName, isIdentifier, namespaceFile, pascalCase, RESERVED_FILES } from "./names.js";
 import { namedOperations } from "./names-lock.js";
 import { METHOD_ORDER, nameOperations } from "./operation-names.js";
 import { normalizeSchema } from "./normalize-schema.js";
+import { reachableComponentSchemas } from "./prune.js";
 import { answersList, detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
 import type { SchemaNode } from "./schema.js";
 
@@ -30,6 +31,8 @@ export interface ModelOptions {
   methodNames?: MethodNames;
   /** Tags, operation ids, namespaces or `namespace.method` names to keep (all when empty). */
   include?: string[];
+  /** The catalog entry's own `include`: operationIds and tags; operations outside it are left out before anything else. */
+  catalogInclude?: string[];
   exclude?: string[];
   /** Headers the runtime sends on every call (catalog `defaultHeaders`): such params become optional. */
   defaultHeaders?: Record<string, string>;
@@ -76,6 +79,7 @@ class ModelBuilder {
       for (const method of methods) {
         const op = pathItem[method.toLowerCase()];
         if (!op || typeof op !== "object") continue;
+        if (!this.inCatalogScope(op)) continue;
         ops.push(this.operation(path, method, pathItem, op, joinPointer(itemPointer, method.toLowerCase())));
       }
     }
@@ -88,10 +92,12 @@ class ModelBuilder {
       }),
     );
     const kept = ops.filter((op) => this.selected(op));
-    const schemas = new Map<string, SchemaNode>();
-    for (const [name, raw] of Object.entries<Json>(this.doc.components?.schemas ?? {})) {
-      schemas.set(name, this.schema(raw, this.spec.origins?.get(name) ?? joinPointer("/components/schemas", name)));
-    }
+    const raw = this.doc.components?.schemas ?? {};
+    const component = (name: string) => this.schema(raw[name], this.spec.origins?.get(name) ?? joinPointer("/components/schemas", name));
+    // A catalog entry's own filter defines the client: it gets only the schemas it uses.
+    const schemas = this.options.catalogInclude?.length
+      ? reachableComponentSchemas(kept, Object.keys(raw), component)
+      : new Map<string, SchemaNode>(Object.keys(raw).map((name) => [name, component(name)]));
     return {
       providerId: this.options.providerId,
       title: String(this.doc.info?.title ?? this.options.providerId),
@@ -133,7 +139,8 @@ class ModelBuilder {
   private credentialParams(): { in: string; name: string }[] {
     const out = [...(this.options.credentialParams ?? [])];
     for (const scheme of Object.values<Json>(this.doc.components?.securitySchemes ?? {})) {
-      if (scheme?.type === "apiKey" && (scheme.in === "header" || scheme.in === "query") && typeof scheme.name === "string") {
+      // The credential's own parameter is the vault's to fill, never a method param.
+      if (scheme?.type === "apiKey" && (scheme.in === "header" || scheme.in === "query" || scheme.in === "cookie") && typeof scheme.name === "string") {
         out.push({ in: scheme.in, name: scheme.name });
       }
     }
@@ -153,13 +160,14 @@ class ModelBuilder {
   }
 
   private operation(path: string, method: HttpMethod, pathItem: Json, op: Json, pointer: string): OperationModel {
-    const params = this.params(pathItem, op, pointer);
+    const params = this.params(pathItem, op, pointer, path);
     const body = this.body(op, pointer);
     if (body && params.some((p) => p.property === "body")) {
       for (const p of params) if (p.property === "body") p.property = `body_${p.in}`;
     }
     const { success, errors, successRaw } = this.responses(op, pointer);
-    const responseKind = success.find((v) => v.kind !== "empty")?.kind ?? "empty";
+    const answered = success.find((v) => v.kind !== "empty");
+    const responseKind = answered?.kind ?? "empty";
     const bodyProps = body?.kind === "json" && op.requestBody ? this.bodyProperties(op, pointer) : [];
     const detected = detectPagination(this.options.pagination, {
       queryParams: params.filter((p) => p.in === "query").map((p) => p.wireName),
@@ -188,6 +196,14 @@ class ModelBuilder {
     if (typeof op.description === "string" && op.description.trim()) model.description = op.description.trim();
     if (typeof op.externalDocs?.url === "string") model.docsUrl = op.externalDocs.url;
     if (body) model.body = body;
+    const accept = answered && acceptFor(answered.kind, answered.mediaType);
+    if (accept) model.accept = accept;
+    if (op["x-alter-tool"] !== undefined) {
+      const at = joinPointer(pointer, "x-alter-tool");
+      model.tool = parseToolOverride(op["x-alter-tool"], (p, message) => {
+        throw new SpecError(`x-alter-tool${p} ${message}.`, { file: this.spec.source, pointer: at + p });
+      });
+    }
     if (method === "GET" && (detected || answersList(successRaw, this.resolveSchema))) this.lists.add(model);
     if (detected) model.paginate = { ...(detected.items ? { items: detected.items } : {}), item: this.schema(detected.item.schema, detected.item.pointer) };
     const baseUrl = this.operationServer(op.servers ?? pathItem.servers);
@@ -205,7 +221,26 @@ class ModelBuilder {
     return url;
   }
 
-  private params(pathItem: Json, op: Json, pointer: string): ParamModel[] {
+  /**
+   * Whether "" is a value of path parameter `p` of `path` (issue: GitHub's repos/get-content lists
+   * the repository's root with `path: ""`). Only where the document says so (a multi-segment path
+   * parameter, `minLength: 0`, an enum or default of ""), the parameter is the template's whole
+   * last segment, and no other path of the document sits at the template without it: otherwise
+   * `branches/{branch}` with "" would reach the branch listing.
+   */
+  private emptyPathValue(path: string, p: Json, rawSchema: unknown): boolean {
+    const schema = (rawSchema && typeof rawSchema === "object" ? rawSchema : {}) as Json;
+    const says = p["x-multi-segment"] === true || schema.minLength === 0 || schema.default === "" || (Array.isArray(schema.enum) && schema.enum.includes(""));
+    if (!says || (schema.type !== undefined && schema.type !== "string") || (typeof schema.minLength === "number" && schema.minLength > 0)) return false;
+    if (Array.isArray(schema.enum) && !schema.enum.includes("")) return false;
+    const tail = `/{${p.name}}`;
+    if (!path.endsWith(tail) || path.split(`{${p.name}}`).length !== 2) return false;
+    const parent = path.slice(0, -tail.length);
+    const paths = (this.doc.paths ?? {}) as Json;
+    return !(parent in paths || `${parent}/` in paths || parent === "");
+  }
+
+  private params(pathItem: Json, op: Json, pointer: string, path: string): ParamModel[] {
     const byKey = new Map<string, { p: Json; pointer: string }>();
     const itemPointer = pointer.slice(0, pointer.lastIndexOf("/"));
     const add = (list: unknown, base: string) => {
@@ -256,6 +291,7 @@ class ModelBuilder {
       const style = p.style ?? defaultStyle;
       if (typeof p.explode === "boolean" && p.explode !== (style === "form")) param.explode = p.explode;
       if (p.allowReserved === true) param.allowReserved = true;
+      if (p.in === "path" && this.emptyPathValue(path, p, rawSchema && typeof rawSchema === "object" ? this.resolveSchema({ schema: rawSchema as Json, pointer: schemaPointer }).schema : undefined)) param.allowEmpty = true;
       out.push(param);
     }
     // Property order follows the document (path item first), not the claim order.
@@ -316,6 +352,18 @@ class ModelBuilder {
       else if (/^[45]/.test(status) || status === "default") errors.push(variant);
     }
     return { success, errors, ...(successRaw ? { successRaw } : {}) };
+  }
+
+  /**
+   * A catalog entry's `include` matches the document's own operationIds and tags, not derived
+   * names: it defines which operations the client has at all, so the others are never modelled
+   * or named (Graph: 447 of 11,422, and naming all of them took most of the model time).
+   */
+  private inCatalogScope(op: Json): boolean {
+    const scope = this.options.catalogInclude ?? [];
+    if (!scope.length) return true;
+    const tags: unknown[] = Array.isArray(op.tags) ? op.tags : [];
+    return scope.includes(op.operationId) || tags.some((t) => typeof t === "string" && scope.includes(t));
   }
 
   private selected(op: OperationModel): boolean {

@@ -38,15 +38,38 @@ export function responseKind(mediaType: string, schema: Record<string, any> | un
 const bodyPreference: BodyKind[] = ["json", "form", "multipart", "text", "binary"];
 const responsePreference: ResponseKind[] = ["json", "text", "binary"];
 
-/** Picks the media type a client sends when several are offered: JSON first. */
+/** 0 for plain `application/json`, 1 for any other media type: the tie-break inside one kind. */
+function plainJsonFirst(mediaType: string): number {
+  return mediaType.split(";")[0]!.trim().toLowerCase() === "application/json" ? 0 : 1;
+}
+
+/** Picks the media type a client sends when several are offered: JSON first, plain `application/json` before vendor JSON. */
 export function pickBodyMedia(content: Record<string, any>): { mediaType: string; kind: BodyKind } | undefined {
   const options = Object.keys(content).map((m) => ({ mediaType: m, kind: bodyKind(m, content[m]?.schema) }));
-  options.sort((a, b) => bodyPreference.indexOf(a.kind) - bodyPreference.indexOf(b.kind));
+  options.sort((a, b) => bodyPreference.indexOf(a.kind) - bodyPreference.indexOf(b.kind) || plainJsonFirst(a.mediaType) - plainJsonFirst(b.mediaType));
   return options[0];
 }
 
+/**
+ * Picks the representation a response is typed from, and so the one the runtime asks for (the
+ * operation table's `accept` when it is not the kind's default): JSON first, plain
+ * `application/json` before vendor JSON (GitHub lists `application/vnd.github.object` first for
+ * repos/get-content, whose `application/json` answer is a different shape).
+ */
 export function pickResponseMedia(content: Record<string, any>): { mediaType: string; kind: ResponseKind } | undefined {
   const options = Object.keys(content).map((m) => ({ mediaType: m, kind: responseKind(m, content[m]?.schema) }));
-  options.sort((a, b) => responsePreference.indexOf(a.kind) - responsePreference.indexOf(b.kind));
+  options.sort((a, b) => responsePreference.indexOf(a.kind) - responsePreference.indexOf(b.kind) || plainJsonFirst(a.mediaType) - plainJsonFirst(b.mediaType));
   return options[0];
+}
+
+/**
+ * The Accept header an operation must send so that the answer is the representation its type was
+ * built from, when the runtime's default for the kind would not ask for it; undefined otherwise.
+ */
+export function acceptFor(kind: ResponseKind, mediaType: string | undefined): string | undefined {
+  if (!mediaType) return undefined;
+  const base = mediaType.split(";")[0]!.trim().toLowerCase();
+  if (kind === "json") return base === "application/json" ? undefined : base;
+  if (kind === "text") return base === "text/plain" || base.includes("*") ? undefined : base;
+  return undefined;
 }

@@ -44,7 +44,7 @@ export function kebabCase(text: string): string {
 }
 
 /** Module stems a namespace module may not take. */
-export const RESERVED_FILES = ["index", "provider", "schemas", "params"];
+export const RESERVED_FILES = ["index", "provider", "schemas", "params", "tools"];
 
 /** A namespace's module stem, unique among `files` (which it joins). */
 export function namespaceFile(name: string, files: Set<string>): string {

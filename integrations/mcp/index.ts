@@ -5,5 +5,5 @@ export { createMcpFetchHandler, serveMcpHttp, type McpFetchHandler, type McpFetc
 export { serveMcpStdio } from "./stdio.js";
 export { chooseMode, AUTO_MAX_BYTES, AUTO_MAX_TOOLS, type ModeChoice, type ToolMode } from "./mode.js";
 export { CALL_TOOL, DESCRIBE_TOOL, SEARCH_TOOL } from "./dynamic.js";
-export type { ToolSelection, OfferedTool } from "./selection.js";
+export { unmatchedPatterns, type ToolSelection, type OfferedTool } from "./selection.js";
 export type { ToolAnswer } from "./outcome.js";

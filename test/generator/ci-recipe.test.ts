@@ -153,7 +153,7 @@ describe("examples/ci/alter-gen-refresh.yml", () => {
     expect(errors.length).toBeGreaterThan(0);
     const reported = new Set([...body.matchAll(/`(src\/app\.ts:\d+)`/g)].map((m) => m[1]));
     for (const line of errors) expect(reported, `tsc fails at ${line}`).toContain(line);
-  });
+  }, 180_000);
 
   it("reports no breaking change when the document did not change", () => {
     const { results, outputs } = runSteps(steps, dir, { refresh: () => {} });

@@ -62,9 +62,18 @@ describe("bodies and responses", () => {
     ["binary response", { given: { responses: { "200": { description: "x", content: { "application/zip": {} } } } }, want: { responseKind: "binary" } }],
     ["vendor JSON response", { given: { responses: { "200": { description: "x", content: { "application/vnd.github+json": { schema: { type: "object" } } } } } }, want: { responseKind: "json" } }],
     ["operation server", { given: { servers: [{ url: "https://uploads.example.com/{v}", variables: { v: { default: "v2" } } }] }, want: { baseUrl: "https://uploads.example.com/v2" } }],
+    // The response is typed from, and the runtime asks for, one and the same representation.
+    ["plain JSON is preferred over vendor JSON listed first", { given: { responses: { "200": { description: "x", content: { "application/vnd.x.object": { schema: { type: "object" } }, "application/json": { schema: { type: "array" } } } } } }, want: { success: [{ mediaType: "application/json" }], accept: undefined } }],
+    ["vendor JSON alone is asked for by name", { given: { responses: { "200": { description: "x", content: { "application/vnd.github.v3.star+json": { schema: { type: "object" } } } } } }, want: { accept: "application/vnd.github.v3.star+json" } }],
+    ["an HTML answer is asked for as HTML", { given: { responses: { "200": { description: "x", content: { "text/html": { schema: { type: "string" } } } } } }, want: { responseKind: "text", accept: "text/html" } }],
+    ["a text/plain answer keeps the default Accept", { given: { responses: { "200": { description: "x", content: { "text/plain": { schema: { type: "string" } } } } } }, want: { responseKind: "text", accept: undefined } }],
+    ["JSON body: plain JSON preferred over vendor JSON", { given: { requestBody: { content: { "application/vnd.x+json": {}, "application/json": {} } } }, want: { body: { kind: "json", mediaType: "application/json" } } }],
   ];
   it.each(cases)("%s", (_name, { given, want }) => {
-    expect(op({ parameters: [idParam], responses: { "200": { description: "ok" } }, ...given })).toMatchObject(want);
+    const { accept, ...rest } = want as Record<string, unknown>;
+    const got = op({ parameters: [idParam], responses: { "200": { description: "ok" } }, ...given });
+    expect(got).toMatchObject(rest);
+    if ("accept" in want) expect(got.accept).toBe(accept);
   });
 
   it("error responses are 4xx, 5xx and default", () => {
@@ -209,5 +218,53 @@ describe("default headers", () => {
     const o = op({ parameters: [idParam, { name: "notion-version", in: "header", required: true, schema: { type: "string" } }] }, { defaultHeaders: { "Notion-Version": "2022-06-28" } });
     expect(o.params[1]).toMatchObject({ property: "notion-version", required: false });
     expect(op({ parameters: [idParam, { name: "notion-version", in: "header", required: true, schema: { type: "string" } }] }).params[1]!.required).toBe(true);
+  });
+});
+
+describe("path parameters whose empty value is a request of its own", () => {
+  const doc = (paths: Record<string, unknown>) => ({ openapi: "3.0.3", info: { title: "t", version: "1" }, paths });
+  const get = (name: string, schema: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ get: { operationId: `t/${name}`, parameters: [{ name, in: "path", required: true, schema, ...extra }], responses: { "200": { description: "ok" } } } });
+  const cases: [string, { paths: Record<string, unknown>; want: boolean }][] = [
+    ["multi-segment, last, nothing at the parent", { paths: { "/contents/{path}": get("path", { type: "string" }, { "x-multi-segment": true }) }, want: true }],
+    ["minLength 0 said", { paths: { "/files/{name}": get("name", { type: "string", minLength: 0 }) }, want: true }],
+    ["enum holding \"\"", { paths: { "/files/{name}": get("name", { type: "string", enum: ["", "a"] }) }, want: true }],
+    ["a plain string: the document does not say", { paths: { "/repos/{repo}": get("repo", { type: "string" }) }, want: false }],
+    ["minLength 1", { paths: { "/contents/{path}": get("path", { type: "string", minLength: 1 }, { "x-multi-segment": true }) }, want: false }],
+    ["another path sits at the parent (the branch listing)", { paths: { "/branches": { get: { operationId: "t/list", responses: { "200": { description: "ok" } } } }, "/branches/{branch}": get("branch", { type: "string" }, { "x-multi-segment": true }) }, want: false }],
+    ["not the last segment", { paths: { "/contents/{path}/meta": get("path", { type: "string" }, { "x-multi-segment": true }) }, want: false }],
+    ["a number", { paths: { "/items/{id}": get("id", { type: "integer", minLength: 0 }) }, want: false }],
+  ];
+  it.each(cases)("%s", (_name, { paths, want }) => {
+    const model = buildModel({ doc: doc(paths), source: "inline.yaml", sha256: "0", version: "3.0" }, { providerId: "t", namespaceBy: "operationId-prefix" });
+    const ops = model.namespaces.flatMap((n) => n.operations).filter((o) => o.params.length);
+    expect(ops.map((o) => o.params[0]!.allowEmpty === true)).toEqual([want]);
+  });
+});
+
+// A catalog entry's own `include` (Microsoft Graph's) defines the client: only the schemas its
+// operations reach are modelled, and only its operations are named in names.lock.json.
+describe("catalogInclude", () => {
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const doc = {
+    openapi: "3.0.3",
+    info: { title: "t", version: "1" },
+    paths: {
+      "/users": { get: { operationId: "users/list", tags: ["users"], responses: { 200: json({ type: "array", items: ref("User") }) } } },
+      "/groups": { get: { operationId: "groups/list", tags: ["groups"], responses: { 200: json(ref("Group")) } } },
+    },
+    components: { schemas: { User: { type: "object", properties: { address: ref("Address") } }, Address: { type: "object" }, Group: { type: "object" }, Unused: { type: "object" } } },
+  };
+  const build = (options: Partial<ModelOptions>) => buildModel({ doc, source: "inline.yaml", sha256: "0", version: "3.0" }, { providerId: "t", namespaceBy: "tag", ...options });
+
+  it.each<[string, Partial<ModelOptions>, { ops: string[]; schemas: string[]; names: string[] }]>([
+    ["no filter: everything", {}, { ops: ["groups.list", "users.list"], schemas: ["User", "Address", "Group", "Unused"], names: ["groups/list", "users/list"] }],
+    ["--include alone keeps every schema and name", { include: ["users"] }, { ops: ["users.list"], schemas: ["User", "Address", "Group", "Unused"], names: ["groups/list", "users/list"] }],
+    ["the catalog filter keeps what its operations reach", { catalogInclude: ["users"] }, { ops: ["users.list"], schemas: ["User", "Address"], names: ["users/list"] }],
+    ["--include narrows the catalog filter", { catalogInclude: ["users", "groups"], include: ["groups"] }, { ops: ["groups.list"], schemas: ["Group"], names: ["groups/list", "users/list"] }],
+  ])("%s", (_what, options, want) => {
+    const model = build(options);
+    expect(model.namespaces.flatMap((ns) => ns.operations.map((o) => `${ns.name}.${o.name}`)).sort()).toEqual(want.ops);
+    expect([...model.schemas.keys()]).toEqual(want.schemas);
+    expect(model.operationNames.map((n) => n.key).sort()).toEqual(want.names);
   });
 });

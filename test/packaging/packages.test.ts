@@ -22,6 +22,14 @@ interface Packed {
 
 const ROOT = join(import.meta.dirname, "../..");
 const ATTW = join(ROOT, "node_modules/.bin/attw");
+/** Every integration entry (alter-gen/<entry>) and the optional peer only it may load. */
+const INTEGRATIONS: Record<string, string | string[]> = {
+  express: "express",
+  hono: "hono",
+  fastify: "fastify",
+  langchain: "@langchain/core",
+  mcp: ["@modelcontextprotocol/server", "@modelcontextprotocol/node"],
+};
 const CLIENT_IDS = readdirSync(join(ROOT, "generated")).filter((f) => statSync(join(ROOT, "generated", f)).isDirectory());
 let out: string;
 const packed = new Map<string, Packed>();
@@ -42,8 +50,8 @@ const pkg = (name: string) => packed.get(name)!;
 
 describe("what each tarball ships", () => {
   it.each([
-    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts"]],
-    ["@alter-gen/cli", ["dist/cli/main.js", "dist/cli/main.d.ts", "dist/generator/commands/io.d.ts", "dist/catalog/index.js", "dist/vault/cli/index.js", "dist/vault/storage/sqlite.js", "specs/providers.yaml", "specs/slack/openapi.json"]],
+    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "dist/protocol/errors.js", "dist/protocol/injection.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts", "generated/slack/tools.js", "generated/slack/tools.d.ts", ...Object.keys(INTEGRATIONS).flatMap((e) => [`dist/integrations/${e}/index.js`, `dist/integrations/${e}/index.d.ts`])]],
+    ["@alter-gen/cli", ["dist/cli/main.js", "dist/cli/main.d.ts", "dist/protocol/signing.js", "dist/generator/commands/io.d.ts", "dist/catalog/index.js", "dist/vault/cli/index.js", "dist/vault/storage/sqlite.js", "specs/providers.yaml", "specs/slack/openapi.json"]],
   ])("%s: compiled JS, LICENSE and README, no sources, source maps or build info", (name, expected) => {
     const { files, dir } = pkg(name);
     for (const f of ["package.json", "LICENSE", "README.md", ...expected]) expect(files).toContain(f);
@@ -57,6 +65,8 @@ describe("what each tarball ships", () => {
   it("the run-time package carries no generator, vault or catalog; the generator no generated clients", () => {
     expect(pkg("alter-gen").files.filter((f) => /^(specs|dist\/generator|dist\/vault)\//.test(f))).toEqual([]);
     expect(pkg("@alter-gen/cli").files.filter((f) => f.startsWith("generated/"))).toEqual([]);
+    // The vault imports protocol/, never the runtime: the program ships no copy of it.
+    expect(pkg("@alter-gen/cli").files.filter((f) => f.startsWith("dist/runtime/"))).toEqual([]);
   });
 });
 
@@ -75,17 +85,23 @@ describe("published manifests", () => {
     for (const field of ["repository", "homepage", "bugs"]) expect(m).not.toHaveProperty(field);
   });
 
-  it("alter-gen depends on undici alone; @alter-gen/cli takes better-sqlite3 as an optional peer", () => {
-    expect(pkg("alter-gen").manifest.dependencies).toEqual({ undici: expect.any(String) });
+  it("alter-gen depends on undici alone, each integration's framework an optional peer; @alter-gen/cli takes better-sqlite3 as an optional peer", () => {
+    const alterGen = pkg("alter-gen").manifest;
+    expect(alterGen.dependencies).toEqual({ undici: expect.any(String) });
+    const peers = [...new Set(Object.values(INTEGRATIONS))].sort();
+    expect(Object.keys(alterGen.peerDependencies).sort()).toEqual(peers);
+    expect(alterGen.peerDependenciesMeta).toEqual(Object.fromEntries(peers.map((p) => [p, { optional: true }])));
+    for (const e of Object.keys(INTEGRATIONS)) expect(alterGen.exports[`./${e}`]).toEqual({ types: `./dist/integrations/${e}/index.d.ts`, default: `./dist/integrations/${e}/index.js` });
     const cli = pkg("@alter-gen/cli").manifest;
     // The vault's SQLite store and `alter-gen diff`'s TypeScript checker are loaded on first use.
     expect(cli.peerDependencies).toMatchObject({ "alter-gen": cli.version, "better-sqlite3": expect.any(String), "ts-morph": expect.any(String) });
-    expect(cli.peerDependenciesMeta).toEqual({
-      "@modelcontextprotocol/node": { optional: true },
-      "@modelcontextprotocol/server": { optional: true },
-      "better-sqlite3": { optional: true },
-      "ts-morph": { optional: true },
-    });
+    expect(cli.peerDependenciesMeta).toEqual({ "better-sqlite3": { optional: true }, "ts-morph": { optional: true } });
+  });
+
+  it("alter-gen: @langchain/core is loaded only by alter-gen/langchain", () => {
+    const { files, dir } = pkg("alter-gen");
+    const importers = files.filter((f) => f.endsWith(".js") && readFileSync(join(dir, f), "utf8").includes("@langchain/core"));
+    expect(importers).toEqual(["dist/integrations/langchain/index.js"]);
   });
 
   // Bare specifiers of shipped JS: import/export … from, import "x", import("x"), and the
@@ -111,6 +127,24 @@ describe("published manifests", () => {
     expect([...imported].filter(([p]) => !declared.has(p)).map(([p, f]) => `${p} (in ${f})`)).toEqual([]);
     expect(Object.keys(manifest.dependencies ?? {}).filter((d) => !imported.has(d))).toEqual([]);
   });
+
+  // A user who never imports alter-gen/hono never needs hono: no shipped file loads an optional
+  // peer, except the one adapter that serves it (and that only at its own entry).
+  it("alter-gen: only an adapter's own entry may load its optional peer", () => {
+    const { files, dir, manifest } = pkg("alter-gen");
+    const optional = Object.keys(manifest.peerDependenciesMeta ?? {}).filter((p) => manifest.peerDependenciesMeta[p].optional);
+    expect(optional.length).toBeGreaterThan(0);
+    const loads: string[] = [];
+    for (const f of files.filter((f) => f.endsWith(".js"))) {
+      for (const m of readFileSync(join(dir, f), "utf8").matchAll(SPECIFIER)) {
+        const p = packageOf(m.slice(1).find(Boolean)!);
+        // An adapter made of several modules (alter-gen/mcp) loads its framework from its own folder.
+        const own = Object.keys(INTEGRATIONS).filter((e) => [INTEGRATIONS[e]].flat().includes(p)).map((e) => `dist/integrations/${e}/`);
+        if (optional.includes(p) && !own.some((folder) => f.startsWith(folder))) loads.push(`${f} loads ${p}`);
+      }
+    }
+    expect(loads).toEqual([]);
+  });
 });
 
 describe("the ecosystem's checkers", () => {
@@ -122,7 +156,7 @@ describe("the ecosystem's checkers", () => {
   // ESM-only by design: a CommonJS app uses import(), or require() on Node >= 20.19 (README),
   // so attw's "ESM (dynamic import only)" for node16-cjs is the one finding accepted.
   it.each([
-    ["alter-gen", ["runtime", ...CLIENT_IDS.map((id) => `generated/${id}`)], ["node16-cjs"]],
+    ["alter-gen", ["runtime", ...Object.keys(INTEGRATIONS), ...CLIENT_IDS.flatMap((id) => [`generated/${id}`, `generated/${id}/tools`])], ["node16-cjs"]],
     ["@alter-gen/cli", ["."], ["node16-cjs", "node10"]],
   ] as const)("arethetypeswrong resolves every entry point of %s", (name, entrypoints, accepted) => {
     // Into a file: attw exits right after writing, which cuts a large report short on a pipe.

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AuditContextStore, buildAuditContext } from "../../runtime/audit.js";
-import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf, undiciHeaders } from "../../runtime/response.js";
+import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf, undiciHeaders } from "../../runtime/internal/response.js";
 import { SDK_VERSION } from "../../runtime/version.js";
 
 describe("audit context", () => {

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { bodyBytes, encodeBody, encodeForm } from "../../runtime/body.js";
+import { bodyBytes, encodeBody, encodeForm } from "../../runtime/internal/body.js";
 
 const text = (b: { payload: Uint8Array | Readable }) => new TextDecoder().decode(b.payload as Uint8Array);
 

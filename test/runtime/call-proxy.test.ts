@@ -85,7 +85,8 @@ async function decide(approvalId: string, decision: "approve" | "deny"): Promise
   const page = await browser.newPage();
   try {
     await page.goto(await approverLink({ dataDir: peers.dataDir, approvalId }));
-    await page.click(`button.${decision}`);
+    await page.fill("#approver", "Runtime Test Approver");
+    await page.click(`button#${decision}`);
     await page.waitForSelector("p.status");
   } finally {
     await page.close();

@@ -162,7 +162,7 @@ describe.each(CANARY_CREDENTIALS)("a provider echoing a $name credential", (cred
 
   beforeAll(async () => {
     p = await startPeers("github", { catalog: { injection: cred.injection } });
-    grant = await p.grant(cred.secret.value, cred.secret.type === "basic" ? { type: "basic" } : {});
+    grant = await p.grant(cred.secret.value, cred.secret.type === "token" ? {} : { type: cred.secret.type });
     vault = new AlterVault({ apiKey: p.apiKey, baseUrl: p.vault.url, retry: false, logger: { debug: log, info: log, warn: log, error: log } });
   });
   afterAll(async () => {

@@ -1,11 +1,14 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as E from "../../runtime/errors.js";
+import { errorFromEnvelope } from "../../runtime/error-envelope.js";
+import { ERROR_TABLE, type ErrorCode } from "../../protocol/errors.js";
 
 const CANARY = "CANARY_s3cr3t_7f6e5d4c";
 
 type Row = [code: string, status: number, cls: new (...args: never[]) => E.AlterSDKError, retryable: boolean, details?: Record<string, unknown>];
-// The table of docs/protocol.md, "Error codes".
+// The table of docs/protocol.md, "Error codes", written out again by hand (every row: the last
+// test of this block checks none is missing against protocol/errors.ts's ERROR_TABLE).
 const table: Row[] = [
   ["invalid_request", 400, E.AlterValueError, false],
   ["signature_missing", 401, E.SignatureError, false],
@@ -33,38 +36,51 @@ const table: Row[] = [
   ["token_refresh_in_progress", 503, E.TokenRefreshInProgressError, true, { retryAfter: 1.5 }],
   ["provider_unreachable", 502, E.NetworkError, true],
   ["internal_error", 500, E.BackendError, true],
+  ["not_found", 404, E.BackendError, false],
+  ["method_not_allowed", 405, E.BackendError, false],
+  ["payload_too_large", 413, E.AlterValueError, false],
+  ["unsupported_media_type", 415, E.AlterValueError, false],
+  ["too_many_connections", 503, E.NetworkError, true],
 ];
 
 describe("errorFromEnvelope", () => {
   it.each(table)("%s (%i) → %o", (code, status, cls, retryable, details) => {
-    const error = E.errorFromEnvelope(status, { error: { code, message: `vault says ${code}`, details: { ...details, token: CANARY } } });
+    const error = errorFromEnvelope(status, { error: { code, message: `vault says ${code}`, details: { ...details, token: CANARY } } });
     expect(error).toBeInstanceOf(cls);
     expect(error).toBeInstanceOf(E.AlterSDKError);
     expect(error).toBeInstanceOf(Error);
-    expect(error.code).toBe(code);
+    expect(error.code).toBe(code === "too_many_connections" ? "vault_unavailable" : code);
     expect(error.retryable).toBe(retryable);
     expect(error.message).toBe(`vault says ${code}`);
     // Unknown detail fields (here a canary "token") are never kept.
     expect(`${inspect(error, { depth: 10, showHidden: true })}${JSON.stringify(error)}${error.stack}`).not.toContain(CANARY);
   });
 
+  it("has a row for every code of ERROR_TABLE, each building the class the table names", () => {
+    expect(table.map(([code]) => code).sort()).toEqual(Object.keys(ERROR_TABLE).sort());
+    for (const [code, status, cls] of table) {
+      expect(cls.name, code).toBe(ERROR_TABLE[code as ErrorCode].sdkClass);
+      expect(status, code).toBe(ERROR_TABLE[code as ErrorCode].status);
+    }
+  });
+
   it("carries the details the protocol names", () => {
-    const policy = E.errorFromEnvelope(403, { error: { code: "policy_violation", message: "m", details: { policy: "timeWindow", retryAfter: 120 } } });
+    const policy = errorFromEnvelope(403, { error: { code: "policy_violation", message: "m", details: { policy: "timeWindow", retryAfter: 120 } } });
     expect(policy).toMatchObject({ policy: "timeWindow", retryAfter: 120, status: 403 });
-    const refresh = E.errorFromEnvelope(503, { error: { code: "token_refresh_in_progress", message: "m", details: { retryAfter: 1.5 } } });
+    const refresh = errorFromEnvelope(503, { error: { code: "token_refresh_in_progress", message: "m", details: { retryAfter: 1.5 } } });
     expect(refresh).toMatchObject({ retryAfter: 1.5, retryable: true, status: 503 });
     for (const bad of [-1, "2", Number.NaN, 1e9]) {
-      const e = E.errorFromEnvelope(503, { error: { code: "token_refresh_in_progress", message: "m", details: { retryAfter: bad } } });
+      const e = errorFromEnvelope(503, { error: { code: "token_refresh_in_progress", message: "m", details: { retryAfter: bad } } });
       expect((e as E.TokenRefreshInProgressError).retryAfter).toBeUndefined();
     }
-    const approval = E.errorFromEnvelope(403, { error: { code: "approval_required", message: "m", details: { approvalId: "apr_1", approvalUrl: "http://x/a", expiresAt: "t" } } });
+    const approval = errorFromEnvelope(403, { error: { code: "approval_required", message: "m", details: { approvalId: "apr_1", approvalUrl: "http://x/a", expiresAt: "t" } } });
     expect(approval).toMatchObject({ approvalId: "apr_1", approvalUrl: "http://x/a", expiresAt: "t" });
-    const ambiguous = E.errorFromEnvelope(409, { error: { code: "ambiguous_grant", message: "m", details: { accounts: ["a", 3, "b"] } } });
+    const ambiguous = errorFromEnvelope(409, { error: { code: "ambiguous_grant", message: "m", details: { accounts: ["a", 3, "b"] } } });
     expect((ambiguous as E.AmbiguousGrantError).accounts).toEqual(["a", "b"]);
   });
 
   it("marks signature errors from unsigned answers as unverified", () => {
-    const error = E.errorFromEnvelope(401, { error: { code: "unknown_key", message: "no such key" } }, { unverified: true }) as E.SignatureError;
+    const error = errorFromEnvelope(401, { error: { code: "unknown_key", message: "no such key" } }, { unverified: true }) as E.SignatureError;
     expect(error).toBeInstanceOf(E.SignatureError);
     expect(error.unverified).toBe(true);
     expect(error.message).toContain("unverified");
@@ -76,19 +92,19 @@ describe("errorFromEnvelope", () => {
     [400, { error: "nope" }, false],
     [404, { error: { message: "no code" } }, false],
   ])("a %i answer without an envelope is invalid_response", (status, body, retryable) => {
-    const error = E.errorFromEnvelope(status, body);
+    const error = errorFromEnvelope(status, body);
     expect(error).toBeInstanceOf(E.BackendError);
     expect(error.code).toBe("invalid_response");
     expect(error.retryable).toBe(retryable);
   });
 
   it("an unknown code keeps its code; 5xx is retryable", () => {
-    expect(E.errorFromEnvelope(418, { error: { code: "teapot", message: "m" } })).toMatchObject({ code: "teapot", retryable: false });
-    expect(E.errorFromEnvelope(503, { error: { code: "overloaded", message: "m" } })).toMatchObject({ code: "overloaded", retryable: true });
+    expect(errorFromEnvelope(418, { error: { code: "teapot", message: "m" } })).toMatchObject({ code: "teapot", retryable: false });
+    expect(errorFromEnvelope(503, { error: { code: "overloaded", message: "m" } })).toMatchObject({ code: "overloaded", retryable: true });
   });
 
   it("keeps vault messages to one printable line", () => {
-    const error = E.errorFromEnvelope(400, { error: { code: "invalid_request", message: `line1\n\u001b[31mline2${"x".repeat(600)}` } });
+    const error = errorFromEnvelope(400, { error: { code: "invalid_request", message: `line1\n\u001b[31mline2${"x".repeat(600)}` } });
     expect(error.message).not.toMatch(/[\n\u001b]/);
     expect(error.message.length).toBeLessThanOrEqual(500);
   });

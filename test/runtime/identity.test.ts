@@ -11,7 +11,7 @@ import {
   bindOperations,
 } from "../../runtime/index.js";
 import type { OperationTable } from "../../runtime/index.js";
-import { setIdp } from "../../vault/identity/admin.js";
+import { setIdp } from "../../vault/admin/identity.js";
 import { startIdp, type TestIdp } from "../support/idp.js";
 import { startPeers, type Peers } from "./support/peers.js";
 

@@ -1,7 +1,8 @@
 import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ApiKey, API_KEY_PATTERN, deriveKeys, generateApiKey, parseApiKey, parseSigningKey } from "../../runtime/keys.js";
+import { ApiKey, parseApiKey, parseSigningKey } from "../../runtime/internal/keys.js";
+import { API_KEY_PATTERN, deriveKeys, generateApiKey } from "../../protocol/keys.js";
 import { AlterValueError } from "../../runtime/errors.js";
 
 // RFC 5869 written out with plain HMAC, to check deriveKeys against an independent computation.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OperationSpec, PaginationStyle } from "../../runtime/operation.js";
-import { getPath, iterateItems, iteratePages, nextCursor, pageItems, parseLinkNext, type PageCursor } from "../../runtime/paginate.js";
+import { getPath, iterateItems, iteratePages, nextCursor, pageItems, parseLinkNext, type PageCursor } from "../../runtime/internal/paginate.js";
 
 const op = (items?: string, params: OperationSpec["params"] = {}): OperationSpec => ({ id: "list", method: "GET", path: "/l", params, paginate: items ? { items } : {} });
 const page = (data: unknown, headers: Record<string, string> = {}, cursor?: PageCursor, params: Record<string, unknown> = {}) => ({

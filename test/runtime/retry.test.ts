@@ -11,7 +11,8 @@ import {
   type AttemptContext,
   type AttemptOutcome,
 } from "../../runtime/retry.js";
-import { AlterSDKError, AlterValueError, errorFromEnvelope, TokenRefreshInProgressError } from "../../runtime/errors.js";
+import { AlterSDKError, AlterValueError, TokenRefreshInProgressError } from "../../runtime/errors.js";
+import { errorFromEnvelope } from "../../runtime/error-envelope.js";
 
 const ctx = (over: Partial<AttemptContext> = {}): AttemptContext => ({
   method: "GET",

@@ -1,19 +1,19 @@
-// The SDK's signed exchange (runtime/signed-exchange.ts): its direct string path must produce
+// The SDK's signed exchange (runtime/internal/signed-exchange.ts): its direct string path must produce
 // and accept exactly what the general RFC 9421 code does, and refuse every tampered answer with
 // the same code. Each answer below is checked by both paths.
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generateApiKey } from "../../runtime/keys.js";
-import { createContentDigest } from "../../runtime/digest.js";
-import { signMessage, type MessageView } from "../../runtime/signing.js";
-import { REQUEST_TAG, RESPONSE_TAG, protocolHeaderNames, requestComponents, responseComponents } from "../../runtime/protocol.js";
+import { generateApiKey } from "../../protocol/keys.js";
+import { createContentDigest } from "../../protocol/digest.js";
+import { signMessage, type MessageView } from "../../protocol/signing.js";
+import { REQUEST_TAG, RESPONSE_TAG, protocolHeaderNames, requestComponents, responseComponents } from "../../protocol/rules.js";
 import {
   signVaultRequest,
   verifyVaultAnswer,
   verifyVaultAnswerGeneral,
   type SignedVaultRequest,
   type VaultAnswer,
-} from "../../runtime/signed-exchange.js";
+} from "../../runtime/internal/signed-exchange.js";
 
 const key = generateApiKey();
 const NOW_MS = 1_760_000_000_500;

@@ -15,8 +15,8 @@ import {
   startVault,
   type RunningVault,
 } from "../../vault/index.js";
-import { VaultTransport } from "../../runtime/transport.js";
-import { generateApiKey } from "../../runtime/keys.js";
+import { VaultTransport } from "../../runtime/internal/transport.js";
+import { generateApiKey } from "../../protocol/keys.js";
 import { GrantNotFoundError, SignatureError } from "../../runtime/errors.js";
 
 const CANARY = "ghp_CANARYrealVault0123456789abcdefXYZ";

@@ -6,12 +6,13 @@ import type { AddressInfo } from "node:net";
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { VaultTransport } from "../../runtime/transport.js";
-import { generateApiKey, parseApiKey, type DerivedKeys } from "../../runtime/keys.js";
-import { signMessage, verifyMessage, parseMessageSignature, type MessageView, type SignatureKey } from "../../runtime/signing.js";
-import { createContentDigest, verifyContentDigest } from "../../runtime/digest.js";
-import { seal } from "../../runtime/seal.js";
-import { REQUEST_TAG, RESPONSE_TAG, checkRequestWindow, protocolHeaderNames, responseComponents } from "../../runtime/protocol.js";
+import { VaultTransport } from "../../runtime/internal/transport.js";
+import { generateApiKey, type DerivedKeys } from "../../protocol/keys.js";
+import { parseApiKey } from "../../runtime/internal/keys.js";
+import { signMessage, verifyMessage, parseMessageSignature, type MessageView, type SignatureKey } from "../../protocol/signing.js";
+import { createContentDigest, verifyContentDigest } from "../../protocol/digest.js";
+import { seal } from "../../protocol/seal.js";
+import { REQUEST_TAG, RESPONSE_TAG, checkRequestWindow, protocolHeaderNames, responseComponents } from "../../protocol/rules.js";
 import {
   AlterValueError,
   ApprovalRequiredError,

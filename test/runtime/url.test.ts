@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OperationSpec, ParamSpec } from "../../runtime/operation.js";
-import { buildTarget, joinUrl } from "../../runtime/url.js";
+import { buildTarget, joinUrl } from "../../runtime/internal/url.js";
 import { AlterValueError } from "../../runtime/errors.js";
 import { DOT_SEGMENT_VALUES, SAFE_PATH_VALUES } from "../support/path-attacks.js";
 
@@ -166,4 +166,20 @@ describe("joinUrl", () => {
     ["https://h/v1/", "/a", "https://h/v1/a"],
     ["https://h", "a", "https://h/a"],
   ])("%s + %s", (base, path, want) => expect(joinUrl(base, path)).toBe(want));
+});
+
+describe("an empty path value (ParamSpec.allowEmpty)", () => {
+  const cases: [string, { path: string; spec: ParamSpec; value: string; want: string | RegExp }][] = [
+    ["allowed, the template's last segment", { path: "/repos/{o}/contents/{p}", spec: { in: "path", allowEmpty: true }, value: "", want: "https://api.example.com/repos/o/contents/" }],
+    ["allowed, a value as usual", { path: "/repos/{o}/contents/{p}", spec: { in: "path", allowEmpty: true }, value: "a b", want: "https://api.example.com/repos/o/contents/a%20b" }],
+    ["not marked", { path: "/repos/{o}/contents/{p}", spec: { in: "path" }, value: "", want: /parameter "p" \(in path\) is required/ }],
+    ["marked but in the middle (would leave //)", { path: "/repos/{o}/{p}/x", spec: { in: "path", allowEmpty: true }, value: "", want: /parameter "p" \(in path\) is required/ }],
+    ["marked but sharing its segment", { path: "/files/{p}.json", spec: { in: "path", allowEmpty: true }, value: "", want: /parameter "p" \(in path\) is required/ }],
+    ["marked, still no dot segment", { path: "/repos/{o}/contents/{p}", spec: { in: "path", allowEmpty: true }, value: "..", want: /would change the endpoint/ }],
+  ];
+  it.each(cases)("%s", (_name, { path, spec, value, want }) => {
+    const build = () => buildTarget("https://api.example.com", op({ o: "path", p: spec }, path), { o: "o", p: value });
+    if (typeof want === "string") expect(build().url).toBe(want);
+    else expect(build).toThrow(want);
+  });
 });

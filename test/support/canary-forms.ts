@@ -1,5 +1,5 @@
 // Canary credentials and the ways a provider can echo them, for the scrubbing tests of both
-// modes. What counts as a leak is worked out here independently of runtime/scrub.ts: the plain
+// modes. What counts as a leak is worked out here independently of protocol/scrub.ts: the plain
 // forms are searched for as text, and every base64-looking or percent-encoded run of what was
 // captured is decoded and searched again, so a form the scrubber does not know is still found.
 import type { CatalogInjection } from "../../catalog/index.js";
@@ -10,7 +10,7 @@ export interface CanaryCredential {
   name: string;
   injection: CatalogInjection;
   /** The managed secret as `vault secrets add` takes it. */
-  secret: { type: "token" | "basic"; value: string };
+  secret: { type: "token" | "basic" | "fields"; value: string };
   /** What the stand-in accepts (a token, or a basic pair). */
   accepts: string | { username: string; password: string };
   /** Every value that must never reach application code (each part on its own). */
@@ -22,6 +22,9 @@ export interface CanaryCredential {
 const TOKEN = "ghp_CANARYecho/tok+en=7f3a~9!c*Q2";
 const USER = "canary-user-5d1e";
 const PASS = "CANARY/pass+word=8b2c!x";
+// A cookie value cannot hold ";", "," or spaces; these characters still change under every encoding.
+const COOKIE = "CANARYcookie/se+ss=ion!4c7e";
+const BOARD_KEY = "CANARYboard/key+0a9f=e~1";
 
 export const CANARY_CREDENTIALS: CanaryCredential[] = [
   { name: "bearer", injection: { type: "bearer" }, secret: { type: "token", value: TOKEN }, accepts: TOKEN, parts: [TOKEN] },
@@ -40,6 +43,15 @@ export const CANARY_CREDENTIALS: CanaryCredential[] = [
     accepts: { username: USER, password: PASS },
     parts: [USER, PASS, `${USER}:${PASS}`],
   },
+  { name: "cookie", injection: { type: "cookie", name: "session" }, secret: { type: "token", value: COOKIE }, accepts: COOKIE, parts: [COOKIE] },
+  {
+    name: "two fields at once (a query key and a header token)",
+    injection: { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "header", name: "X-Api-Token", field: "token", prefix: "Token " }] },
+    // In part order: the stand-in compares the fields it received as this JSON text.
+    secret: { type: "fields", value: JSON.stringify({ key: BOARD_KEY, token: TOKEN }) },
+    accepts: JSON.stringify({ key: BOARD_KEY, token: TOKEN }),
+    parts: [BOARD_KEY, TOKEN],
+  },
 ];
 
 /** The credential as the stand-in received it: the header value that carried it, or the query value. */
@@ -49,7 +61,8 @@ export function carried(c: CanaryCredential, req: RecordedRequest): { headerValu
     const v = Array.isArray(q) ? q[0]! : (q ?? "");
     return { headerValue: v, secret: v };
   }
-  const name = c.injection.type === "header" ? c.injection.name.toLowerCase() : "authorization";
+  if (c.injection.type === "cookie") return { headerValue: req.headers.cookie ?? "", secret: c.parts[0]! };
+  const name = c.injection.type === "header" ? c.injection.name.toLowerCase() : c.injection.type === "multi" ? "x-api-token" : "authorization";
   const headerValue = req.headers[name] ?? "";
   return { headerValue, secret: c.parts[c.parts.length - 1]! };
 }

@@ -20,8 +20,8 @@ import {
   type GrantPolicy,
   type RunningVault,
 } from "../../vault/index.js";
-import { setIdp } from "../../vault/identity/admin.js";
-import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
+import { setIdp } from "../../vault/admin/identity.js";
+import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "./browser.js";
 import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "./idp.js";
 import { startProviderStandin, type Standin } from "./standin/index.js";
@@ -185,6 +185,10 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
       const page = await (await getBrowser()).newPage();
       try {
         await page.goto(await approverLink({ dataDir, approvalId }));
+        // The app has an IDP: the approver signs in there first (as alice).
+        await page.click("#sign-in");
+        await completeIdpLogin(page, { issuer: idp.issuer, username: "alice" });
+        await page.waitForSelector("#approver-identity");
         await page.click(`button#${decision}`);
         await page.waitForSelector("p.status");
       } finally {

@@ -12,7 +12,7 @@ import { runApproved } from "../../vault/approvals/execute.js";
 import { indentJson } from "../../vault/approvals/json-indent.js";
 import { buildReview, MAX_SHOWN_BODY_CHARS, visible } from "../../vault/approvals/review.js";
 import { withoutCredentialSlot } from "../../vault/proxy/credential-slot.js";
-import type { Injection } from "../../vault/grants/types.js";
+import type { Injection } from "../../vault/grant-types.js";
 import type { ApprovalRecord } from "../../vault/approvals/store.js";
 import { startProviderStandin, type Standin } from "../support/standin/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
@@ -113,7 +113,9 @@ describe("the approver's page (Chromium)", () => {
       expect(await reason.textContent()).toMatch(/^refund \$5 — stated by the caller$/);
       expect(await page.locator("h2", { hasText: "Stated by the caller" }).textContent()).toContain("not verified");
       expect(await page.locator("#request-line").textContent()).toBe(`POST ${standin.url}/repos/acme/billing/issues?access_token=looks-secret&page=1`);
-      expect(await page.locator("#operation").textContent()).toBe("issues/create");
+      // The operation's summary from GitHub's document, its id beside it.
+      expect(await page.locator("#operation").textContent()).toBe("Create an issue (issues/create)");
+      await page.fill("#approver", "Dana Reviewer");
       expect(await page.locator("#asked-by").textContent()).toContain("the grant's own policy");
       const headers = await page.locator("#headers").textContent();
       expect(headers).toContain("x-request-note");
@@ -154,7 +156,7 @@ describe("the approver's page (Chromium)", () => {
     const link = await approverLink({ dataDir: v.dataDir, approvalId });
     const html = await (await request(link)).body.text();
     const field = (n: string) => new RegExp(`name="${n}" value="([^"]+)"`).exec(html)![1]!;
-    const form = { token: field("token"), csrf: field("csrf"), shown: field("shown"), decision: "approve" };
+    const form = { token: field("token"), csrf: field("csrf"), shown: field("shown"), decision: "approve", approver: "Dana" };
     const post = (f: Record<string, string>) =>
       request(`${v.url}/approvals/${approvalId}/decision`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(f).toString() });
 

@@ -3,7 +3,7 @@
 // handed to the SDK sealed, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
-import { listUsers } from "../../vault/identity/admin.js";
+import { listUsers } from "../../vault/admin/identity.js";
 import { APP_CLIENT, startPeers, type Peers } from "./identity/harness.js";
 import { runInBrowser } from "./identity/flows.js";
 
@@ -35,7 +35,8 @@ describe("authenticate", () => {
 
     const done = await runInBrowser(browser, peers, login.loginUrl, "alice");
     expect(done.outcome).toBe("signed-in");
-    expect(done.message).toMatch(/Signed in as alice/);
+    // The person as their IDP names them to themselves (the email claim), not the internal subject.
+    expect(done.message).toMatch(/^Signed in as alice@example\.test\b/);
 
     const first = await peers.transport.request<AuthStatus>("GET", `/v1/auth/sessions/${login.sessionId}`);
     expect(first.data.status).toBe("completed");

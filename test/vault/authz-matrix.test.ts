@@ -5,7 +5,7 @@
 // checks that table against the code.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, createApiKey, issueGrant } from "../../vault/index.js";
-import { VaultTransport } from "../../runtime/transport.js";
+import { VaultTransport } from "../../runtime/internal/transport.js";
 import {
   ApprovalRequiredError,
   BackendError,

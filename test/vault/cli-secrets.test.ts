@@ -177,3 +177,52 @@ describe("secrets on standard input (a separate process)", () => {
     for (const piece of pieces(secret)) expect(r.stdout + r.stderr).not.toContain(piece);
   }, 60_000);
 });
+
+// Once secrets are stored where they belong, nothing that reads the vault back prints them: every
+// listing and show command, as text and as --json (the form scripts pipe into logs).
+describe("stored secrets never come back out of a listing, as text or --json", () => {
+  const secret = CANARIES[1]!;
+  const clientSecret = CANARIES[2]!;
+  const idpSecret = CANARIES[6]!;
+  let store: string;
+  let secretId = "";
+  let grantId = "";
+  const ds = () => ["--data", store];
+
+  beforeAll(async () => {
+    store = join(tmp.dir, "listings");
+    await initVault({ dataDir: store, env: {} });
+    const added = await vault(["secrets", "add", ...ds(), "--provider", "slack", "--from-env", HELD, "--label", "bot"], { [HELD]: secret });
+    secretId = /secret (\S+) for/.exec(added.output)?.[1] ?? "";
+    const issued = await vault(["grants", "issue", ...ds(), "--secret", secretId, "--principal", "system", "--json"]);
+    grantId = (JSON.parse(issued.output) as { grantId: string }).grantId;
+    for (const piece of pieces(secret)) expect(issued.output).not.toContain(piece);
+    await vault(["providers", "set", "github", ...ds(), "--client-id", "cid", "--client-secret-from-env", HELD], { [HELD]: clientSecret });
+    await vault(["idp", "set", ...ds(), "--issuer", idp.issuer, "--client-id", "app", "--client-secret-from-env", HELD], { [HELD]: idpSecret });
+  }, 60_000);
+
+  const reads: string[][] = [
+    ["secrets", "list"],
+    ["grants", "list"],
+    ["keys", "list"],
+    ["users", "list"],
+    ["approvals", "list"],
+    ["audit"],
+    ["audit", "verify"],
+  ];
+  // Text only: providers list has no --json; idp show and oauth show print JSON already.
+  const shows: string[][] = [["providers", "list"], ["idp", "show"], ["oauth", "show", "github"]];
+
+  it.each([...reads.flatMap((r) => [r, [...r, "--json"]]), ...shows])("vault %s", async (...args: string[]) => {
+    const r = await vault([...args, ...ds()]);
+    expect(r.code, r.output).toBe(0);
+    for (const s of [secret, clientSecret, idpSecret]) for (const piece of pieces(s)) expect(r.output).not.toContain(piece);
+  });
+
+  it("the listings did list what was stored (the rows above are not empty answers)", async () => {
+    expect(secretId).not.toBe("");
+    expect((await vault(["secrets", "list", "--json", ...ds()])).output).toContain(secretId);
+    expect((await vault(["grants", "list", "--json", ...ds()])).output).toContain(grantId);
+    expect((await vault(["providers", "list", ...ds()])).output).toContain("github");
+  });
+});

@@ -39,11 +39,19 @@ describe("the connect confirmation page", () => {
       expect(authorizations()).toBe(before);
 
       expect(await page.locator("#app").textContent()).toBe(APP_NAME);
-      expect(await page.title()).toBe(`Connect GitHub to ${APP_NAME}?`);
+      expect(await page.title()).toBe(`Connect GitHub to ${APP_NAME}? · ${APP_NAME}`);
+      expect(await page.locator("#app-name").textContent()).toBe(APP_NAME);
       expect(await page.locator("#provider").textContent()).toBe("GitHub");
       expect(await page.locator("#owner").getAttribute("data-principal")).toBe("user");
       expect(await page.locator("#owner").textContent()).toContain("bob");
-      expect(await page.locator("#scopes").textContent()).toBe("openid email repo");
+      expect(await page.locator("#scopes").getAttribute("data-scopes")).toBe("openid email repo");
+      // Each scope in plain words, the scope itself beside it.
+      const scopes = await page.locator("#scopes li").allTextContents();
+      expect(scopes).toEqual([
+        expect.stringMatching(/^Confirm who you are \(openid\)$/),
+        expect.stringMatching(/^See your email address \(email\)$/),
+        expect.stringMatching(/^Full control of your repositories.*\(repo\)$/),
+      ]);
       // Escaped once, in one place: the raw markup has entities, never doubled ones.
       const raw = await page.content();
       expect(raw).toContain("Acme &lt;Support&gt; &amp; \"Co\"");
@@ -72,7 +80,7 @@ describe("the connect confirmation page", () => {
     }
   });
 
-  it("refuses a forged POST: without the token, without the cookie, from another site, or a second time", async () => {
+  it("refuses a forged POST: without the token, without the cookie, from another site", async () => {
     const session = await createConnect(peers, { providers: ["github"], scopes: SCOPES });
     const view = await fetch(session.connectUrl);
     expect(view.status).toBe(200);
@@ -110,8 +118,9 @@ describe("the connect confirmation page", () => {
     const ok = await post({ ...base, csrf }, { cookie, origin: "null" });
     expect(ok.status).toBe(303);
     expect(ok.headers.get("location")).toMatch(new RegExp(`^${peers.idp.endpoints.authorize}\\?`));
+    // The page's token stays good while the session is pending (a second tab, a reload).
     const again = await post({ ...base, csrf }, { cookie });
-    expect(again.status).toBe(403);
+    expect(again.status).toBe(303);
   });
 
   it("the Cancel button ends the session as denied", async () => {

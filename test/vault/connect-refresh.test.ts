@@ -5,7 +5,7 @@
 // waiting: a 20 s token is refreshed once less than half its life is left. (The SDK
 // accepts vault signatures at most 30 s in its future, which bounds the offset.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { credentialFingerprint } from "../../runtime/fingerprint.js";
+import { credentialFingerprint } from "../../protocol/fingerprint.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, retrieveToken, runInBrowser } from "./identity/flows.js";

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { completeIdpLogin, confirmConnect } from "../support/browser.js";
 import { setProviderConfig } from "../../vault/index.js";
-import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
-import { removeUser } from "../../vault/identity/admin.js";
+import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
+import { removeUser } from "../../vault/admin/identity.js";
 import { GITHUB_CLIENT, startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, pressConfirm, retrieveToken, runInBrowser } from "./identity/flows.js";
 
@@ -60,10 +60,13 @@ describe("connect flow", () => {
     const exchange = peers.idp.tokenRequests("authorization_code").at(-1);
     expect(exchange).toMatchObject({ status: 200, outcome: "success" });
 
-    // The state is single-use: replaying the callback is refused.
+    // The state is single-use: replaying the callback (a reload of the page) redeems nothing and
+    // says how the session ended.
+    const exchanges = peers.idp.tokenRequests("authorization_code").length;
     const replay = await fetch(done.url);
-    expect(replay.status).toBe(400);
-    expect(await replay.text()).toMatch(/already used/);
+    expect(replay.status).toBe(200);
+    expect(await replay.text()).toMatch(/data-outcome="completed"/);
+    expect(peers.idp.tokenRequests("authorization_code").length).toBe(exchanges);
   });
 
   it("with a user token makes a grant owned by that user", async () => {
@@ -209,7 +212,7 @@ describe("connect flow", () => {
 
     const late = await runInBrowser(browser, peers, pending.connectUrl, "frank");
     expect(late.outcome).toBe("error");
-    expect(late.message).toMatch(/removed/);
+    expect(late.details).toMatch(/removed/);
     expect((await connectStatus(peers, pending.sessionId)).status).toBe("failed");
   });
 
@@ -220,10 +223,10 @@ describe("connect flow", () => {
       const session = await createConnect(peers, { providers: ["github"], scopes: SCOPES });
       const done = await runInBrowser(browser, peers, session.connectUrl, "alice");
       expect(done.outcome).toBe("error");
-      expect(done.message).toMatch(/code exchange with github failed: .*invalid_client/);
+      expect(done.details).toMatch(/code exchange with github failed: .*invalid_client/);
       const status = await connectStatus(peers, session.sessionId);
       expect(status).toMatchObject({ status: "failed", error: { code: "connect_failed" } });
-      const everything = [done.message, JSON.stringify(status), JSON.stringify(peers.sql("SELECT * FROM audit")), JSON.stringify(peers.sql("SELECT * FROM connect_sessions"))].join("\n");
+      const everything = [done.message, done.details, JSON.stringify(status), JSON.stringify(peers.sql("SELECT * FROM audit")), JSON.stringify(peers.sql("SELECT * FROM connect_sessions"))].join("\n");
       expect(everything).not.toContain(canary);
     } finally {
       await setProviderConfig({ dataDir: peers.dataDir, provider: "github", clientSecret: GITHUB_CLIENT.clientSecret });

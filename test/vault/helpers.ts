@@ -1,17 +1,17 @@
 // Test support for the vault suites: a fresh data folder and a running vault on loopback, and a
-// hand-rolled signer (runtime/signing.ts + keys.ts) whose output tests can tamper with.
+// hand-rolled signer (protocol/signing.ts + keys.ts) whose output tests can tamper with.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { request, type Dispatcher } from "undici";
 import { initVault, startVault, type RunningVault, type StartOptions } from "../../vault/index.js";
-import { ApiKey } from "../../runtime/keys.js";
-import { signMessage, type SignatureAlgorithm } from "../../runtime/signing.js";
-import { createContentDigest } from "../../runtime/digest.js";
-import { unseal } from "../../runtime/seal.js";
-import { REQUEST_TAG } from "../../runtime/protocol.js";
-import { verifyVaultAnswer } from "../../runtime/signed-exchange.js";
+import { ApiKey } from "../../runtime/internal/keys.js";
+import { signMessage, type SignatureAlgorithm } from "../../protocol/signing.js";
+import { createContentDigest } from "../../protocol/digest.js";
+import { unseal } from "../../protocol/seal.js";
+import { REQUEST_TAG } from "../../protocol/rules.js";
+import { verifyVaultAnswer } from "../../runtime/internal/signed-exchange.js";
 
 export interface TestVault {
   dataDir: string;
@@ -153,7 +153,7 @@ export async function send(
 }
 
 /**
- * Checks the vault's answer exactly as the SDK does (runtime/signed-exchange.ts): throws
+ * Checks the vault's answer exactly as the SDK does (runtime/internal/signed-exchange.ts): throws
  * SignatureError. `res.lines` may be edited to play a man in the middle.
  */
 export function verifyResponse(apiKey: string, req: SignedRequest, res: RawResponse, sentHeaders = req.headers): void {

@@ -3,10 +3,11 @@
 // escaped twice.
 import { describe, expect, it } from "vitest";
 import { html } from "../../vault/http/pages/html.js";
-import { confirmPage, connectedPage, connectErrorPage, deniedPage, pickerPage, cancelledPage } from "../../vault/http/pages/connect.js";
+import { confirmPage, connectedPage, connectErrorPage, expiredLinkPage, finishedSessionPage, notConnectedPage, pickerPage, type ProviderState } from "../../vault/http/pages/connect.js";
 import { authErrorPage, signedInPage } from "../../vault/http/pages/auth.js";
 import { approvalErrorPage, approvalPage, approvalStatusPage, approvalWaitingPage } from "../../vault/http/pages/approval.js";
 import { buildReview } from "../../vault/approvals/review.js";
+import type { PageFrame } from "../../vault/http/pages/layout.js";
 import type { ApprovalRecord } from "../../vault/approvals/store.js";
 
 const EVIL = `<script>alert("x")</script>&'`;
@@ -30,25 +31,36 @@ describe("every page escapes what it shows", () => {
     errorCode: EVIL, hasResult: false, requester: { userId: "u", subject: EVIL, groups: [] }, askedBy: ["floor"], approvedHash: null,
   } as unknown as ApprovalRecord;
   const review = buildReview(approval, { method: "POST", url: `https://x.test/p?q=${encodeURIComponent(EVIL)}`, headers: { "x-evil": EVIL }, body: Buffer.from(JSON.stringify({ v: EVIL })) }, undefined);
+  const frame: PageFrame = { appName: EVIL, vaultHost: EVIL };
+  const labels = { providerName: EVIL, summary: EVIL };
+  const list: ProviderState[] = [
+    { id: EVIL, name: EVIL, state: "connected", account: EVIL },
+    { id: "b", name: EVIL, state: "denied" },
+  ];
   const pages: [string, string][] = [
-    ["picker", pickerPage(EVIL, EVIL, EVIL, [{ id: EVIL, name: EVIL, done: false }, { id: "b", name: EVIL, done: true }])],
-    ["confirm (user)", confirmPage({ sessionId: EVIL, pageToken: EVIL, csrf: EVIL, appName: EVIL, provider: { id: EVIL, name: EVIL }, scopes: [EVIL], owner: EVIL })],
-    ["confirm (system)", confirmPage({ sessionId: "s", pageToken: "t", csrf: "c", appName: EVIL, provider: { id: "p", name: EVIL }, scopes: [], owner: null })],
-    ["connected, with next", connectedPage(EVIL, EVIL, { href: EVIL, name: EVIL })],
-    ["connected", connectedPage(EVIL, null, null)],
-    ["denied", deniedPage(EVIL)],
-    ["cancelled", cancelledPage(EVIL)],
-    ["connect error", connectErrorPage(EVIL)],
-    ["signed in", signedInPage(EVIL)],
-    ["auth error", authErrorPage(EVIL)],
-    ["approval", approvalPage(review, EVIL, EVIL, EVIL)],
-    ["approval status", approvalStatusPage(approval, review, EVIL)],
-    ["approval waiting", approvalWaitingPage(approval)],
-    ["approval error", approvalErrorPage(EVIL, EVIL)],
+    ["picker", pickerPage(frame, EVIL, EVIL, list)],
+    ["confirm (user)", confirmPage(frame, { sessionId: EVIL, pageToken: EVIL, csrf: EVIL, provider: { id: EVIL, name: EVIL }, scopes: [{ scope: EVIL, words: EVIL }, { scope: EVIL, words: null }], owner: EVIL })],
+    ["confirm (system)", confirmPage(frame, { sessionId: "s", pageToken: "t", csrf: "c", provider: { id: "p", name: EVIL }, scopes: [], owner: null })],
+    ["connected, with next", connectedPage(frame, list[0]!, list, { href: EVIL, name: EVIL })],
+    ["connected", connectedPage(frame, list[0]!, list, null)],
+    ["partly connected", notConnectedPage(frame, "denied", list[1]!, list)],
+    ["cancelled", notConnectedPage(frame, "cancelled", list[1]!, list)],
+    ["finished", finishedSessionPage(frame, "denied", list)],
+    ["expired", expiredLinkPage(frame, "connect")],
+    ["connect error", connectErrorPage(frame, EVIL, { details: EVIL })],
+    ["signed in", signedInPage(frame, EVIL)],
+    ["auth error", authErrorPage(frame, EVIL, { details: EVIL })],
+    ["approval", approvalPage(frame, review, labels, { hash: EVIL, pageToken: EVIL, csrf: EVIL, blocked: null })],
+    ["approval, approver signed in", approvalPage(frame, review, labels, { hash: EVIL, pageToken: EVIL, csrf: EVIL, blocked: null, approver: { signedIn: EVIL } })],
+    ["approval, approver to sign in", approvalPage(frame, review, labels, { hash: EVIL, pageToken: EVIL, csrf: EVIL, blocked: null, approver: { signedIn: null } })],
+    ["approval, blocked", approvalPage(frame, review, labels, { hash: EVIL, pageToken: EVIL, csrf: EVIL, blocked: "grant_revoked" })],
+    ["approval status", approvalStatusPage(frame, approval, { kind: "refused", status: 422, error: EVIL }, review, labels, EVIL)],
+    ["approval waiting", approvalWaitingPage(frame, approval, { kind: "pending" }, labels)],
+    ["approval error", approvalErrorPage(frame, EVIL, EVIL)],
   ];
   for (const [name, page] of pages) {
     it(name, () => {
-      expect(page).not.toContain("<script>");
+      expect(page).not.toContain("<script>alert");
       expect(page).not.toMatch(/&amp;(lt|gt|quot|amp|#39);/);
       expect(page).toContain("&lt;script&gt;");
     });

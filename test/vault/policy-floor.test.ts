@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, issueGrant, setSecretPolicy } from "../../vault/index.js";
 import { evaluatePolicies, type AccessFacts, type PolicyLayer } from "../../vault/policy/evaluate.js";
-import type { GrantPolicy } from "../../vault/grants/types.js";
+import type { GrantPolicy } from "../../vault/grant-types.js";
 import { call, startTestVault, unsealFor, type TestVault } from "./helpers.js";
 
 const at = (iso: string) => Date.parse(iso);

@@ -5,7 +5,7 @@ import { evaluatePolicy, type AccessFacts } from "../../vault/policy/evaluate.js
 import { inTimeWindow, localTime, localTimeUncached, secondsUntilOpen } from "../../vault/policy/time-window.js";
 import { ipAllowed } from "../../vault/policy/ip-allowlist.js";
 import { validatePolicy } from "../../vault/policy/validate.js";
-import type { GrantPolicy } from "../../vault/grants/types.js";
+import type { GrantPolicy } from "../../vault/grant-types.js";
 
 const at = (iso: string) => Date.parse(iso);
 

@@ -29,7 +29,7 @@ describe.each(CANARY_CREDENTIALS)("the vault relaying a $name credential's echoe
   beforeAll(async () => {
     p = await startPeers("github", { catalog: { injection: cred.injection } });
     v = { apiKey: p.apiKey, url: p.vault.url } as TestVault;
-    const type = cred.secret.type === "basic" ? ({ type: "basic" } as const) : {};
+    const type = cred.secret.type === "token" ? {} : { type: cred.secret.type };
     grant = await p.grant(cred.secret.value, type);
     gated = await p.grant(cred.secret.value, { ...type, policy: { requireApproval: true } });
   });

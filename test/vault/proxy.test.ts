@@ -257,7 +257,7 @@ describe("approvals", () => {
     await crossSite.body.dump();
     expect((await call(v, "GET", `/v1/approvals/${approvalId}`)).json.status).toBe("pending");
 
-    const ok = await post({ token, csrf, shown, decision: "approve" }, { origin: v.url });
+    const ok = await post({ token, csrf, shown, decision: "approve", approver: "Operator" }, { origin: v.url });
     expect(ok.statusCode).toBe(200);
     expect(await ok.body.text()).toContain("executed");
     const after = await call(v, "GET", `/v1/approvals/${approvalId}`);

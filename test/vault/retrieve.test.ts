@@ -1,7 +1,7 @@
 // Retrieve mode: managed-secret grants resolved by id, sealed to the caller, audited.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, issueGrant, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
-import { VaultTransport } from "../../runtime/transport.js";
+import { VaultTransport } from "../../runtime/internal/transport.js";
 import { call, startTestVault, unsealFor, verifyResponse, type TestVault } from "./helpers.js";
 
 const CANARY = "ghp_CANARY_retrieve_7f3a9c0e1d2b4a5f";

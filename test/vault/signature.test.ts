@@ -2,7 +2,7 @@
 // response signature bound to the request.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, deprecateApiKey, revokeApiKey } from "../../vault/index.js";
-import { VaultTransport } from "../../runtime/transport.js";
+import { VaultTransport } from "../../runtime/internal/transport.js";
 import { SignatureError } from "../../runtime/errors.js";
 import { call, nowSec, send, sign, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
 

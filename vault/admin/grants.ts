@@ -1,7 +1,7 @@
 // Operator grant commands: issue (managed secrets), list, revoke.
 import { VaultError, VaultUsageError } from "../errors.js";
 import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../grants/issue.js";
-import type { GrantInfo, GrantPolicy, GrantStatus } from "../grants/types.js";
+import type { GrantInfo, GrantPolicy, GrantStatus } from "../grant-types.js";
 import { validatePolicy } from "../policy/validate.js";
 import { grantInfo, listGrants as listRows } from "../storage/grants.js";
 import { ensureUser } from "../storage/users.js";

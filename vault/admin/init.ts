@@ -1,7 +1,7 @@
 // `vault init`: data folder, master key, database, the app and its first API key.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { generateApiKey } from "../../runtime/keys.js";
+import { generateApiKey } from "../../protocol/keys.js";
 import { AtRest } from "../crypto/at-rest.js";
 import { decodeMasterKey, generateMasterKey, MASTER_KEY_ENV, masterKeyPath, writeMasterKeyFile } from "../crypto/master-key.js";
 import { writeMasterKeyCheck } from "../crypto/key-check.js";

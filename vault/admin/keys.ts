@@ -1,6 +1,6 @@
 // API key lifecycle: create (shown once), list, deprecate (with a sunset date), revoke.
 import { createPublicKey } from "node:crypto";
-import { generateApiKey } from "../../runtime/keys.js";
+import { generateApiKey } from "../../protocol/keys.js";
 import { VaultUsageError } from "../errors.js";
 import { deprecateApiKeyRow, getApiKey, insertApiKey, listApiKeys as listRows, revokeApiKeyRow, setApiKeyScopes, type ApiKeyRecord } from "../storage/api-keys.js";
 import { DEFAULT_SCOPES, isKeyKind, KEY_KINDS, parseScopes, type KeyKind, type KeyScope } from "../keys/scopes.js";

@@ -1,7 +1,6 @@
 // Opens a data folder for one admin operation and closes it afterwards.
 import { openVaultState, type OpenOptions } from "../state.js";
-import type { VaultState } from "../http/context.js";
-import type { AppRecord } from "../storage/apps.js";
+import type { OpenedVault } from "../context.js";
 
 export interface AdminOptions {
   /** The data folder (default `.alter`). */
@@ -14,7 +13,7 @@ export interface AdminOptions {
 
 export const DEFAULT_DATA_DIR = ".alter";
 
-export type AdminState = VaultState & { app: AppRecord };
+export type AdminState = OpenedVault;
 
 export async function withVault<T>(opts: AdminOptions, fn: (s: AdminState) => T | Promise<T>): Promise<T> {
   const o: OpenOptions = {};

@@ -1,7 +1,7 @@
 // `vault providers set`: OAuth client, base URL and host overrides for one provider.
 import { VaultUsageError } from "../errors.js";
 import { isProviderSlug } from "../grants/provider-config.js";
-import type { Injection } from "../grants/types.js";
+import type { Injection } from "../grant-types.js";
 import { listProviderSettings, setProviderSettings, type ProviderSettings } from "../storage/providers.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 import { flagValue, quoted } from "../quote.js";

@@ -1,13 +1,14 @@
 // Managed secrets: stored sealed, never printed or returned.
 import { VaultUsageError } from "../errors.js";
 import { isProviderSlug } from "../grants/provider-config.js";
-import type { Credential, GrantPolicy } from "../grants/types.js";
+import type { Credential, GrantPolicy } from "../grant-types.js";
 import { getSecret, insertSecret, listSecrets as listRows, setSecretPolicyFloor, type ManagedSecretRecord, type SecretType } from "../storage/secrets.js";
 import { listGrants } from "../storage/grants.js";
 import { validatePolicy } from "../policy/validate.js";
 import { windowsOverlap } from "../policy/time-window.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 import { flagValue, quoted } from "../quote.js";
+import { fieldsFromInput } from "../grants/fields.js";
 
 export interface AddSecretOptions extends AdminOptions {
   provider: string;
@@ -22,6 +23,7 @@ export interface AddSecretOptions extends AdminOptions {
 
 /** Turns raw input into a credential of `type`; errors never repeat the value. */
 export function credentialFromInput(type: SecretType, value: string | Credential): Credential {
+  if (type === "fields") return fieldsFromInput(typeof value === "string" ? value.replace(/\r?\n$/, "") : value);
   if (typeof value !== "string") {
     if (type === "token" && "token" in value && typeof value.token === "string" && value.token) return { token: value.token };
     if (type === "basic" && "username" in value && typeof value.username === "string" && typeof value.password === "string") {
@@ -67,7 +69,7 @@ export function credentialFromInput(type: SecretType, value: string | Credential
 export async function addManagedSecret(opts: AddSecretOptions): Promise<ManagedSecretRecord> {
   if (!isProviderSlug(opts.provider)) throw new VaultUsageError(`${flagValue("--provider", opts.provider)} is not a provider id such as github.`);
   const type = opts.type ?? "token";
-  if (!["token", "basic", "aws"].includes(type)) throw new VaultUsageError(`${flagValue("--type", type)} must be token, basic or aws.`);
+  if (!["token", "basic", "aws", "fields"].includes(type)) throw new VaultUsageError(`${flagValue("--type", type)} must be token, basic, aws or fields.`);
   const value = credentialFromInput(type, opts.value);
   const policyFloor = validatePolicy(opts.policyFloor ?? {}, "policy floor");
   return withVault(opts, (s) => {

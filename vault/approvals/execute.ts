@@ -3,20 +3,20 @@
 // that finally runs is checked against it once more. On approval the stored request runs exactly
 // once (the approved → executing update is the lock); its result is stored sealed for the SDK.
 import { VaultError, VaultUsageError } from "../errors.js";
-import type { VaultState } from "../http/context.js";
+import { vaultContext, type VaultState } from "../context.js";
 import type { AppRecord } from "../storage/apps.js";
 import { effectiveStatus, getGrant } from "../storage/grants.js";
-import { evaluatePolicies } from "../policy/evaluate.js";
-import { policyLayers } from "../grants/policies.js";
+import type { GrantRecord } from "../grant-types.js";
+import { authorizeCall } from "../grants/authorize.js";
 import { proxyThroughGrant } from "../proxy/call.js";
-import { auditFromContext } from "../http/request-fields.js";
+import { callAuditColumns, type CallOrigin } from "../audit/call-context.js";
 import { quoted } from "../quote.js";
 import { buildReview, reviewHash, type ApprovalReview } from "./review.js";
 import {
   claimExecution, decide, expireIfDue, finishExecution, getApproval, openApprovalRequest, type ApprovalRecord,
 } from "./store.js";
 
-type State = Pick<VaultState, "db" | "crypto" | "now" | "audit" | "catalogProvider" | "dataDir" | "startedAt" | "baseUrl">;
+type State = VaultState;
 
 /** What the approver is asked to approve differs from what they were shown. */
 export class ReviewMismatchError extends VaultUsageError {
@@ -34,7 +34,7 @@ function load(state: State, app: AppRecord, id: string): ApprovalRecord {
 }
 
 /** The review of an approval as it stands now (what an approver is shown, and what would run). */
-export function currentReview(state: Pick<VaultState, "db" | "crypto">, a: ApprovalRecord): ApprovalReview {
+export function currentReview(state: VaultState, a: ApprovalRecord): ApprovalReview {
   const req = openApprovalRequest(state.db, state.crypto, a.id);
   return buildReview(a, req, getGrant(state.db, a.appId, a.grantId));
 }
@@ -45,18 +45,13 @@ export function loadReview(state: State, app: AppRecord, id: string): { approval
   return { approval, review, hash: reviewHash(review) };
 }
 
+/** Who asked for the call an approval holds, as the request that asked named them. */
+function originOf(a: ApprovalRecord): CallOrigin {
+  return { appId: a.appId, keyId: a.keyId, remoteAddress: a.remoteAddress, context: a.context, operationId: a.operationId };
+}
+
 function auditBase(a: ApprovalRecord) {
-  return {
-    appId: a.appId,
-    keyId: a.keyId,
-    grantId: a.grantId,
-    provider: a.provider,
-    ...auditFromContext(a.context),
-    operationId: a.operationId ?? a.context.operationId,
-    method: a.method,
-    url: a.urlRedacted,
-    remoteAddress: a.remoteAddress,
-  };
+  return { ...callAuditColumns(originOf(a)), grantId: a.grantId, provider: a.provider, method: a.method, url: a.urlRedacted };
 }
 
 export function denyApproval(state: State, app: AppRecord, id: string, by: string): ApprovalRecord {
@@ -87,6 +82,22 @@ export async function approveAndRun(state: State, app: AppRecord, id: string, by
 
 class MismatchAtRun extends Error {}
 
+/** Why a grant cannot be used for an approved call now, or null when it can. */
+function grantProblem(grant: GrantRecord | undefined, nowMs: number): VaultError | null {
+  if (!grant) return new VaultError("grant_not_found", "The grant behind this approval no longer exists.");
+  const st = effectiveStatus(grant, nowMs);
+  if (st === "revoked") return new VaultError("grant_revoked", "The grant was revoked after the approval was requested.");
+  if (st === "expired") return new VaultError("grant_expired", "The grant expired after the approval was requested.");
+  if (st === "reauth_required") return new VaultError("reauth_required", "The grant needs re-authorization.");
+  return null;
+}
+
+/** The error code that would stop a pending approval's call from running if approved now
+ *  (the grant revoked, expired, gone), or null: the approval page then offers only Deny. */
+export function blockedCode(state: Pick<VaultState, "db" | "now">, a: ApprovalRecord): string | null {
+  return grantProblem(getGrant(state.db, a.appId, a.grantId), state.now())?.code ?? null;
+}
+
 /** Runs an approved request if nobody else has claimed it yet. */
 export async function runApproved(state: State, app: AppRecord, id: string): Promise<void> {
   if (!claimExecution(state.db, id)) return;
@@ -95,24 +106,20 @@ export async function runApproved(state: State, app: AppRecord, id: string): Pro
   let status: number | null = null;
   let errorCode: string | null = null;
   try {
-    const grant = getGrant(state.db, app.id, a.grantId);
-    if (!grant) throw new VaultError("grant_not_found", "The grant behind this approval no longer exists.");
-    const st = effectiveStatus(grant, state.now());
-    if (st === "revoked") throw new VaultError("grant_revoked", "The grant was revoked after the approval was requested.");
-    if (st === "expired") throw new VaultError("grant_expired", "The grant expired after the approval was requested.");
-    if (st === "reauth_required") throw new VaultError("reauth_required", "The grant needs re-authorization.");
-    const d = evaluatePolicies(policyLayers(grant), {
-      nowMs: state.now(),
-      remoteAddress: a.remoteAddress ?? "",
-      grantCreatedAt: grant.createdAt,
-      mode: "proxy",
-      userGroups: a.requester?.groups ?? null,
-    });
-    if (!d.allow) throw new VaultError(d.code, d.message, { details: { policy: d.policy } });
+    const ctx = vaultContext(state, app);
+    // The same authorization as the call that asked, now: the grant by the id the approval holds
+    // (the asking user's access to it was settled when they asked), the groups of that user.
+    const { grant } = authorizeCall(
+      ctx,
+      { user: null, remoteAddress: a.remoteAddress ?? "", groups: a.requester?.groups ?? null },
+      { grantId: a.grantId },
+      a.provider,
+      "proxy",
+    );
     const req = openApprovalRequest(state.db, state.crypto, id);
     // The request that runs must be the one approved, to the byte of what was shown.
     if (a.approvedHash === null || reviewHash(buildReview(a, req, grant)) !== a.approvedHash) throw new MismatchAtRun();
-    const res = await proxyThroughGrant({ ...(state as VaultState), vault: state as VaultState, app }, grant, req);
+    const res = await proxyThroughGrant(ctx, grant, req);
     status = res.status;
     finishExecution(state.db, state.crypto, id, res, null);
   } catch (e) {

@@ -5,7 +5,7 @@
 // kept apart from the facts the vault verified (API key, end user, policies).
 import { createHash } from "node:crypto";
 import type { ProxyRequest } from "../proxy/send.js";
-import type { GrantRecord } from "../grants/types.js";
+import type { GrantRecord } from "../grant-types.js";
 import type { PolicySource } from "../policy/evaluate.js";
 import type { ApprovalRecord } from "./store.js";
 import { indentJson } from "./json-indent.js";

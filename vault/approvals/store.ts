@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import { stmt, type Db } from "../storage/db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { ProxyRequest, ProxyResponse } from "../proxy/send.js";
-import type { AuditContext } from "../http/request-fields.js";
+import type { CallContext } from "../audit/call-context.js";
 import type { PolicySource } from "../policy/evaluate.js";
 
 export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "executing" | "executed" | "failed";
@@ -20,7 +20,7 @@ export interface ApprovalRecord {
   operationId: string | null;
   method: string;
   urlRedacted: string;
-  context: AuditContext;
+  context: CallContext;
   remoteAddress: string | null;
   createdAt: string;
   expiresAt: string;
@@ -81,7 +81,7 @@ const toRecord = (r: Row): ApprovalRecord => ({
   operationId: r.operation_id,
   method: r.method,
   urlRedacted: r.url_redacted,
-  context: JSON.parse(r.context) as AuditContext,
+  context: JSON.parse(r.context) as CallContext,
   remoteAddress: r.remote_address,
   createdAt: r.created_at,
   expiresAt: r.expires_at,
@@ -113,7 +113,7 @@ export interface NewApproval {
   operationId: string | null;
   request: ProxyRequest;
   urlRedacted: string;
-  context: AuditContext;
+  context: CallContext;
   remoteAddress: string;
   requester: Requester | null;
   askedBy: PolicySource[];
@@ -161,15 +161,11 @@ export function getApproval(db: Db, id: string): ApprovalRecord | undefined {
   return row && toRecord(row);
 }
 
-export function approvalTokens(db: Db, id: string): { page: string; csrf: string | null } | undefined {
-  const row = stmt(db, "SELECT page_token_hash, csrf_token_hash FROM approvals WHERE id = ?").get(id) as
-    | { page_token_hash: string; csrf_token_hash: string | null }
-    | undefined;
-  return row && { page: row.page_token_hash, csrf: row.csrf_token_hash };
-}
-
-export function setCsrfHash(db: Db, id: string, hash: string): void {
-  stmt(db, "UPDATE approvals SET csrf_token_hash = ? WHERE id = ? AND status = 'pending'").run(hash, id);
+/** The hash of an approval's approver-link token. (Its page's CSRF token is derived from the
+ *  link token, not stored: see http/routes/approval-page.ts. The csrf_token_hash column is unused.) */
+export function approverTokenHash(db: Db, id: string): string | undefined {
+  const row = stmt(db, "SELECT page_token_hash FROM approvals WHERE id = ?").get(id) as { page_token_hash: string } | undefined;
+  return row?.page_token_hash;
 }
 
 export function listApprovalRows(db: Db, appId: string, status?: ApprovalStatus): ApprovalRecord[] {

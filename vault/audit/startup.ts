@@ -1,7 +1,7 @@
 // The start-up check: a vault does not serve over a damaged audit log unless an operator says
 // so, and saying so is itself recorded (override.ts).
 import { VaultUsageError } from "../errors.js";
-import type { VaultState } from "../http/context.js";
+import type { OpenedVault } from "../context.js";
 import { CheckpointFile } from "./checkpoint.js";
 import { writeOverride } from "./override.js";
 import { verifyAuditChain, type AuditReport } from "./verify.js";
@@ -9,7 +9,7 @@ import { verifyAuditChain, type AuditReport } from "./verify.js";
 export const ACCEPT_FLAG = "--accept-audit-damage";
 
 export function checkAuditAtStart(
-  state: VaultState & { app: { id: string } },
+  state: OpenedVault,
   opts: { acceptDamage?: boolean; log: (line: string) => void },
 ): AuditReport {
   const report = verifyAuditChain(state.db, state.crypto, new CheckpointFile(state.dataDir, state.crypto).read());

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { issueGrant, listGrants, revokeGrant } from "../admin/grants.js";
-import type { GrantStatus } from "../grants/types.js";
+import type { GrantStatus } from "../grant-types.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
 import { policyFromFlags, withPolicyFlags, type PolicyFlags } from "./policy-flags.js";
-import { revokeOrphanedGrants } from "../identity/admin.js";
+import { revokeOrphanedGrants } from "../admin/identity.js";
 import { confirm } from "./confirm.js";
 import { flagValue } from "../quote.js";
 

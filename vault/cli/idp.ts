@@ -1,6 +1,6 @@
 // `alter-gen vault idp set|show|remove`.
 import type { Command } from "commander";
-import { getIdp, removeIdp, setIdp, type IdpSwitchNeedsConfirmation, type SetIdpOptions } from "../identity/admin.js";
+import { getIdp, removeIdp, setIdp, type IdpSwitchNeedsConfirmation, type SetIdpOptions } from "../admin/identity.js";
 import { action, out, readEnvSecret, usage, withData, type DataFlags } from "./common.js";
 import { confirm } from "./confirm.js";
 import { shown } from "../quote.js";

@@ -44,8 +44,9 @@ export function registerKeys(vault: Command): void {
         if (flags.json) return out(JSON.stringify(rows, null, 2));
         out(
           table(
-            ["KEY ID", "STATE", "KIND", "SCOPES", "LABEL", "CREATED", "SUNSET"],
-            rows.map((k) => [k.id, k.state, k.kind, k.scopes.join(",") || "(none)", k.label ?? "", k.createdAt, k.sunsetAt ?? ""]),
+            ["KEY ID", "STATE", "KIND", "SCOPES", "LABEL", "CREATED", "LAST USED", "SUNSET"],
+            // Last use is recorded at most once a minute (storage/api-keys.ts).
+            rows.map((k) => [k.id, k.state, k.kind, k.scopes.join(",") || "(none)", k.label ?? "", k.createdAt, k.lastUsedAt ?? "never", k.sunsetAt ?? ""]),
           ),
         );
       }),

@@ -2,7 +2,7 @@
 // (a self-hosted authorization server, or a local one in tests), name its issuer for RFC 9207
 // checks, switch its connect callback, and print the redirect URI to register.
 import type { Command } from "commander";
-import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions, type OAuthSettingsView } from "../oauth/admin.js";
+import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions, type OAuthSettingsView } from "../admin/oauth.js";
 import type { CallbackMode, TokenAuthMethod } from "../oauth/provider-config.js";
 import { action, out, withData, type DataFlags } from "./common.js";
 import { maskSecrets } from "../quote.js";

@@ -1,7 +1,7 @@
 // The policy flags shared by `grants issue` (a grant's own policy) and `secrets add` /
 // `secrets policy` (the secret's floor), so both read the same way.
 import type { Command } from "commander";
-import type { GrantPolicy } from "../grants/types.js";
+import type { GrantPolicy } from "../grant-types.js";
 import { parseDuration, usage } from "./common.js";
 import { flagValue, shown } from "../quote.js";
 

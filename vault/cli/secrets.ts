@@ -22,12 +22,12 @@ export function registerSecrets(vault: Command): void {
     .option("--from-env <VAR>", "read the secret from this environment variable")
     .option("--from-stdin", "read the secret from standard input")
     .option("--label <label>", "a label (also the grants' account identifier)")
-    .option("--type <type>", 'token, basic ("user:password") or aws ("id:secret[:session]" or JSON)', "token");
+    .option("--type <type>", 'token, basic ("user:password"), aws ("id:secret[:session]" or JSON) or fields (JSON object of strings, e.g. {"key":"…","token":"…"})', "token");
   withPolicyFlags(add, FLOOR).action(
     action(async (flags: AddFlags) => {
       if (!flags.provider) usage("secrets add needs --provider <id> (for example --provider github).");
       if (!!flags.fromEnv === !!flags.fromStdin) usage("secrets add needs exactly one of --from-env <VAR> and --from-stdin.");
-      if (!["token", "basic", "aws"].includes(flags.type)) usage(`${flagValue("--type", flags.type)} must be token, basic or aws.`);
+      if (!["token", "basic", "aws", "fields"].includes(flags.type)) usage(`${flagValue("--type", flags.type)} must be token, basic, aws or fields.`);
       // A label is shown in listings, audit rows and to SDK callers (it is the grants' account).
       if (flags.label !== undefined && looksSecret(flags.label)) usage("--label looks like a secret; labels are shown in listings and to callers. Pass the secret with --from-env or --from-stdin.");
       const policyFloor = policyFromFlags(flags);

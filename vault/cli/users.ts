@@ -1,6 +1,6 @@
 // `alter-gen vault users list|remove`.
 import type { Command } from "commander";
-import { listUsers, removeUser } from "../identity/admin.js";
+import { listUsers, removeUser } from "../admin/identity.js";
 import { action, out, table, withData, type DataFlags } from "./common.js";
 
 export function registerUsers(vault: Command): void {

@@ -1,14 +1,15 @@
 // Opens the credential behind a grant, for one request only.
 import { VaultError } from "../errors.js";
-import type { RouteContext } from "../http/context.js";
+import type { VaultContext } from "../context.js";
 import { openSecret } from "../storage/secrets.js";
 import { ensureFreshCredential } from "../oauth/refresh.js";
-import type { Credential, GrantRecord, Injection } from "./types.js";
+import type { Credential, GrantRecord, Injection } from "../grant-types.js";
+import { checkFieldsFor } from "./fields.js";
 
 /** `rejected`: fingerprint of a token the provider just refused (docs/protocol.md); an OAuth
  *  grant whose current token matches it is refreshed now rather than near expiry. */
 export async function credentialFor(
-  ctx: Pick<RouteContext, "db" | "crypto" | "now" | "vault" | "app">,
+  ctx: VaultContext,
   g: GrantRecord,
   rejected?: string,
 ): Promise<Credential> {
@@ -28,5 +29,6 @@ export function injectionFor(configured: Injection, credential: Credential): Inj
   if ("accessKeyId" in credential && configured.type !== "aws-sigv4") {
     throw new VaultError("invalid_request", "This grant holds AWS keys but the provider is not configured for aws-sigv4 injection.");
   }
+  checkFieldsFor(configured, credential);
   return configured;
 }

@@ -1,12 +1,12 @@
 // Issues managed-secret grants and revokes grants; used by the HTTP API, the CLI and tests.
 import { VaultError, VaultUsageError } from "../errors.js";
-import type { VaultState } from "../http/context.js";
+import { vaultContext, type VaultState } from "../context.js";
 import type { AppRecord } from "../storage/apps.js";
 import { getSecret } from "../storage/secrets.js";
 import { getGrant, insertGrant, markRevoked } from "../storage/grants.js";
 import { grantExpiry } from "../policy/validate.js";
 import { revokeAtProvider } from "../oauth/revoke.js";
-import type { GrantPolicy, GrantRecord, PrincipalType } from "./types.js";
+import type { GrantPolicy, GrantRecord, PrincipalType } from "../grant-types.js";
 import { checkAgainstFloor } from "./policies.js";
 
 export interface PrincipalInput {
@@ -19,7 +19,7 @@ export interface PrincipalInput {
 }
 
 export function issueManagedGrant(
-  state: Pick<VaultState, "db" | "now">,
+  state: VaultState,
   app: AppRecord,
   secretId: string,
   principal: PrincipalInput,
@@ -65,7 +65,7 @@ export async function revokeGrantRecord(
   if (!g || g.status === "revoked") throw new VaultError("grant_not_found", "No active grant with this id.");
   if (g.source === "oauth") {
     try {
-      await revokeAtProvider({ vault: state, db: state.db, crypto: state.crypto, now: state.now }, g);
+      await revokeAtProvider(vaultContext(state, app), g);
     } catch {
       // The local revocation below must happen whatever the provider says.
     }

@@ -3,7 +3,7 @@
 import { VaultError } from "../errors.js";
 import type { PolicyLayer } from "../policy/evaluate.js";
 import { windowsOverlap } from "../policy/time-window.js";
-import type { GrantPolicy, GrantRecord } from "./types.js";
+import type { GrantPolicy, GrantRecord } from "../grant-types.js";
 
 export function policyLayers(g: Pick<GrantRecord, "policy" | "policyFloor">): PolicyLayer[] {
   const layers: PolicyLayer[] = [];

@@ -1,8 +1,8 @@
 // A provider's effective settings for an app: the catalog entry overridden by `vault providers set`.
 import { VaultError } from "../errors.js";
-import type { VaultState } from "../http/context.js";
+import type { VaultState } from "../context.js";
 import { getProviderSettings } from "../storage/providers.js";
-import type { Injection } from "./types.js";
+import type { Injection } from "../grant-types.js";
 
 export interface EffectiveProvider {
   id: string;
@@ -21,7 +21,7 @@ export function isProviderSlug(id: unknown): id is string {
   return typeof id === "string" && SLUG.test(id);
 }
 
-export function effectiveProvider(state: Pick<VaultState, "db" | "catalogProvider">, appId: string, provider: string): EffectiveProvider {
+export function effectiveProvider(state: VaultState, appId: string, provider: string): EffectiveProvider {
   const cat = state.catalogProvider(provider);
   const settings = getProviderSettings(state.db, appId, provider);
   if (!cat && !settings) {

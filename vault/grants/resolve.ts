@@ -1,11 +1,9 @@
-// Finds the grant a request names (by id, or by the verified user's identity) and checks that it
-// can be used now: status, expiry, policy.
+// Finds the grant a call names (by id, or by the verified user's identity). Whether it may be
+// used now is authorize.ts's question.
 import { VaultError } from "../errors.js";
-import type { RouteContext, VerifiedUser } from "../http/context.js";
+import type { VaultContext, VerifiedUser } from "../context.js";
 import { effectiveStatus, getGrant, grantsForIdentity } from "../storage/grants.js";
-import { enforcePolicies, type PolicySource } from "../policy/evaluate.js";
-import { policyLayers } from "./policies.js";
-import type { GrantRecord } from "./types.js";
+import type { GrantRecord } from "../grant-types.js";
 
 export type GrantRefInput = { grantId: string } | { provider: string; account?: string };
 
@@ -21,14 +19,15 @@ export function parseGrantRef(v: unknown): GrantRefInput {
   throw new VaultError("invalid_request", "grant must be { grantId } or { provider, account? }.");
 }
 
-/** The grant to use, or a VaultError with the code the SDK maps to the caller's next move. */
-export function findGrant(ctx: RouteContext, ref: GrantRefInput, provider: string): GrantRecord {
+/** The grant to use, or a VaultError with the code the SDK maps to the caller's next move.
+ *  `user`: the verified end user the call acts for (null: none), who sees only their grants. */
+export function findGrant(ctx: VaultContext, user: VerifiedUser | null, ref: GrantRefInput, provider: string): GrantRecord {
   if ("grantId" in ref) {
     const g = getGrant(ctx.db, ctx.app.id, ref.grantId);
     if (!g) throw new VaultError("grant_not_found", "No grant with this id exists for this app.");
     // A caller acting for a signed-in user cannot borrow another user's (or another group's)
     // grant by id: to them it does not exist. System grants stay addressable by id.
-    if (ctx.user && !visibleTo(g, ctx.user)) {
+    if (user && !visibleTo(g, user)) {
       throw new VaultError("grant_not_found", "No grant with this id exists for this user.");
     }
     if (g.provider !== provider) {
@@ -36,11 +35,11 @@ export function findGrant(ctx: RouteContext, ref: GrantRefInput, provider: strin
     }
     return g;
   }
-  if (!ctx.user) {
+  if (!user) {
     throw new VaultError("user_token_invalid", "An identity-based grant reference needs the end user's token (Alter-User-Token).");
   }
   if (ref.provider !== provider) throw new VaultError("invalid_request", `grant.provider "${ref.provider}" differs from provider "${provider}".`);
-  let candidates = grantsForIdentity(ctx.db, ctx.app.id, provider, ctx.user);
+  let candidates = grantsForIdentity(ctx.db, ctx.app.id, provider, user);
   if (ref.account !== undefined) candidates = candidates.filter((g) => g.account === ref.account);
   if (candidates.length === 0) {
     throw new VaultError("grant_not_found", `This user has no ${provider} grant${ref.account !== undefined ? ` for account "${ref.account}"` : ""}; connect first.`);
@@ -55,24 +54,6 @@ export function findGrant(ctx: RouteContext, ref: GrantRefInput, provider: strin
   }
   // With nothing usable, report the newest grant's status so the caller knows to reconnect.
   return usable[0] ?? candidates[candidates.length - 1]!;
-}
-
-/** Throws unless the grant is usable now; returns whether each call needs approval, and which
- *  policies (the secret's floor, the grant's own) ask for it. */
-export function checkUsable(ctx: RouteContext, g: GrantRecord, mode: "retrieve" | "proxy"): { requireApproval: boolean; approvalBy: PolicySource[] } {
-  const status = effectiveStatus(g, ctx.now());
-  if (status === "revoked") throw new VaultError("grant_revoked", "The grant was revoked; connect again or issue a new grant.");
-  if (status === "reauth_required") throw new VaultError("reauth_required", "The grant's credential no longer works; the user must connect again.");
-  // Policies first, so an expiry names the policy (and whether the floor or the grant set it).
-  const allowed = enforcePolicies(policyLayers(g), {
-    nowMs: ctx.now(),
-    remoteAddress: ctx.remoteAddress,
-    grantCreatedAt: g.createdAt,
-    mode,
-    userGroups: ctx.user?.groups ?? null,
-  });
-  if (status === "expired") throw new VaultError("grant_expired", "The grant expired; connect again or issue a new grant.");
-  return allowed;
 }
 
 // A group id names a group only at its issuer: "eng" at another IDP is another group.

@@ -3,7 +3,7 @@
 // refused as soon as it passes the limit, and when it ends with another digest.
 import { createHash, type Hash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { digestEquals, type StatedDigest } from "../../runtime/digest.js";
+import { digestEquals, type StatedDigest } from "../../protocol/digest.js";
 import { VaultError } from "../errors.js";
 import { refusal, type Checked } from "./refusal.js";
 

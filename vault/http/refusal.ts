@@ -1,19 +1,11 @@
 // Why the vault refused a signed request. Every verification step (verify.ts, body.ts) returns
 // a Refusal instead of throwing, so refused requests all pass through one function of the
 // server (`refuse` in server.ts) on their way to becoming an error answer.
+import type { SignatureCode } from "../../protocol/errors.js";
 import { VaultError } from "../errors.js";
 
 /** The stable codes of docs/protocol.md a verification step can refuse with. */
-export type RefusalCode =
-  | "signature_missing"
-  | "signature_invalid"
-  | "signature_expired"
-  | "signature_future"
-  | "signature_replayed"
-  | "digest_mismatch"
-  | "unknown_key"
-  | "key_revoked"
-  | "payload_too_large";
+export type RefusalCode = SignatureCode | "payload_too_large";
 
 export interface Refusal {
   code: RefusalCode;
@@ -50,4 +42,9 @@ const MESSAGES: Record<RefusalCode, string> = {
 /** The error answer of a refusal: the code's sentence, and the exact reason in details. */
 export function refusalError(r: Refusal): VaultError {
   return new VaultError(r.code, MESSAGES[r.code], { details: { reason: r.reason } });
+}
+
+/** Whether a protocol error's code is one a request can be refused with (not `seal_invalid`, …). */
+export function isRefusalCode(code: string): code is RefusalCode {
+  return Object.hasOwn(MESSAGES, code);
 }

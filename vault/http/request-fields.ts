@@ -1,6 +1,6 @@
 // Reads and checks JSON body fields; errors name the JSON pointer of the bad field.
 import { VaultError } from "../errors.js";
-import type { AuditEntry } from "../audit/writer.js";
+import { CALL_CONTEXT_FIELDS, type CallContext } from "../audit/call-context.js";
 
 export function bodyObject(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new VaultError("invalid_request", "The request body must be a JSON object.");
@@ -27,14 +27,12 @@ export function obj(o: Record<string, unknown>, key: string, pointer: string, re
   return v as Record<string, unknown>;
 }
 
-const CONTEXT_FIELDS = ["caller", "callerType", "operationId", "reason", "runId", "threadId", "toolCallId", "toolName", "sdkVersion"] as const;
-export type AuditContext = Partial<Record<(typeof CONTEXT_FIELDS)[number], string>>;
-
-export function auditContext(v: unknown): AuditContext {
+/** The request's `/context` object, checked field by field. */
+export function auditContext(v: unknown): CallContext {
   if (v === undefined || v === null) return {};
   if (typeof v !== "object" || Array.isArray(v)) throw new VaultError("invalid_request", "/context must be an object.");
-  const out: AuditContext = {};
-  for (const k of CONTEXT_FIELDS) {
+  const out: CallContext = {};
+  for (const k of CALL_CONTEXT_FIELDS) {
     const x = (v as Record<string, unknown>)[k];
     if (x === undefined || x === null) continue;
     if (typeof x !== "string") throw new VaultError("invalid_request", `/context/${k} must be a string.`, { details: { pointer: `/context/${k}` } });
@@ -44,19 +42,4 @@ export function auditContext(v: unknown): AuditContext {
     throw new VaultError("invalid_request", '/context/callerType must be "service" or "agent".');
   }
   return out;
-}
-
-/** Audit columns from an AuditContext. */
-export function auditFromContext(c: AuditContext): Partial<AuditEntry> {
-  return {
-    caller: c.caller,
-    callerType: c.callerType,
-    operationId: c.operationId,
-    reason: c.reason,
-    runId: c.runId,
-    threadId: c.threadId,
-    toolCallId: c.toolCallId,
-    toolName: c.toolName,
-    sdkVersion: c.sdkVersion,
-  };
 }

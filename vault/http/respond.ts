@@ -2,12 +2,13 @@
 // request's signature (`"signature";req;key="alter"`), errors included, and covers every
 // protocol (`alter-*`) header it carries, so none can be added or removed on the way.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { signMessage } from "../../runtime/signing.js";
-import { createContentDigest } from "../../runtime/digest.js";
-import { RESPONSE_ALG, RESPONSE_TAG, SIGNATURE_LABEL, protocolHeaderNames, responseComponents } from "../../runtime/protocol.js";
+import { signMessage } from "../../protocol/signing.js";
+import { createContentDigest } from "../../protocol/digest.js";
+import { RESPONSE_ALG, RESPONSE_TAG, SIGNATURE_LABEL, protocolHeaderNames, responseComponents } from "../../protocol/rules.js";
 import { VaultError } from "../errors.js";
 import type { RouteResult } from "./context.js";
 import type { KeyInfo } from "./verify.js";
+import { PAGE_SCRIPT_CSP } from "./pages/layout.js";
 
 export interface SigningInfo {
   key: KeyInfo;
@@ -24,7 +25,7 @@ export function send(req: IncomingMessage, res: ServerResponse, result: RouteRes
   } else if (result.html !== undefined) {
     headers["content-type"] = "text/html; charset=utf-8";
     const formAction = result.formActions === "any" ? "" : ` form-action ${["'self'", ...(result.formActions ?? [])].join(" ")};`;
-    headers["content-security-policy"] = `default-src 'none'; style-src 'unsafe-inline';${formAction} frame-ancestors 'none'`;
+    headers["content-security-policy"] = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${PAGE_SCRIPT_CSP};${formAction} frame-ancestors 'none'`;
     headers["x-frame-options"] = "DENY";
     headers["referrer-policy"] = "no-referrer";
     body = Buffer.from(result.html, "utf8");

@@ -1,23 +1,22 @@
 // The vault's HTTP(S) server: routing, request verification (headers first, then the body
 // streamed into its digest), response signing, error envelopes, and the limits that keep one
 // client from holding the server (connection timeouts, connections per source address).
-// Handlers get a RouteContext and return a RouteResult.
+// Handlers get a context typed by their route's auth (route-context.ts) and return a RouteResult.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import { VaultError } from "../errors.js";
-import { verifyUserToken } from "../identity/verify.js";
-import type { RouteContext, RouteDef, RouteResult, VaultState } from "./context.js";
-import { readBody, readSignedBody, mediaType } from "./body.js";
+import type { RouteDef, RouteResult } from "./context.js";
+import type { OpenedVault } from "../context.js";
+import { readBody, readSignedBody } from "./body.js";
+import { signedContext, unsignedContext, type IncomingRequest } from "./route-context.js";
 import { KeyCache, targetUri, verifyRequestHeaders, type Verifier, type VerifiedRequest } from "./verify.js";
 import { NonceCache } from "./nonce-cache.js";
 import { errorResult, send, type SigningInfo } from "./respond.js";
 import { refusalError, type Refusal } from "./refusal.js";
 import { capConnectionsPerSource, resolveLimits, type ConnectionLimits } from "./limits.js";
 import { Router } from "./router.js";
-import { seal } from "../../runtime/seal.js";
-import type { AppRecord } from "../storage/apps.js";
-import { getApp } from "../storage/apps.js";
+import { touchApiKey } from "../storage/api-keys.js";
 import { tlsServerOptions } from "./tls.js";
 import { clientAddress } from "./client-address.js";
 import { RequestAudit } from "../audit/request-audit.js";
@@ -40,7 +39,7 @@ export interface ServerOptions {
   refusalLimits?: Partial<RefusalLimits>;
 }
 
-export function createVaultServer(state: VaultState & { app: AppRecord }, opts: ServerOptions): Server {
+export function createVaultServer(state: OpenedVault, opts: ServerOptions): Server {
   const router = new Router(opts.routes);
   const verifier: Verifier = { state, keys: new KeyCache(), nonces: new NonceCache() };
   const limits = resolveLimits(opts.limits);
@@ -73,6 +72,15 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
     return { signing, outcome: { ok: true as const, value: { verified, rawBody: body.value } } };
   };
 
+  /** A verified key's last use (`vault keys list`); never a reason to fail the request. */
+  const noteKeyUse = (keyId: string): void => {
+    try {
+      touchApiKey(state.db, keyId, state.now());
+    } catch (e) {
+      log(`alter vault: could not record the last use of key ${keyId}: ${describe(e)}`);
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = targetUri(req, scheme, opts.publicUrl);
     let signing: SigningInfo | undefined;
@@ -91,9 +99,7 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       if (match === undefined) throw new VaultError("not_found", `No route for ${parsed.pathname}.`);
       if (match === "method") throw new VaultError("method_not_allowed", `${req.method} is not allowed on ${parsed.pathname}.`);
       const { route, params } = match;
-
-      let rawBody: Buffer;
-      let verified: VerifiedRequest | undefined;
+      const incoming = (rawBody: Buffer): IncomingRequest => ({ req, url: parsed, params, rawBody, remoteAddress: clientAddress(req, trusted), audit: audited });
       if (route.auth === "signed") {
         const signed = await readSigned(req, url);
         signing = signed.signing;
@@ -101,15 +107,12 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
           refusedBySignature = true;
           throw refuse(signed.outcome.refusal, req, signing);
         }
-        ({ verified, rawBody } = signed.outcome.value);
+        const { verified, rawBody } = signed.outcome.value;
+        noteKeyUse(verified.apiKey.id);
+        result = await route.handler(await signedContext(state, incoming(rawBody), verified));
       } else {
-        rawBody = await readBody(req, bodyLimit);
+        result = await route.handler(unsignedContext(state, incoming(await readBody(req, bodyLimit))));
       }
-      const ctx = baseContext(state, req, parsed, params, rawBody, clientAddress(req, trusted));
-      ctx.audit = audited;
-      if (verified) await bindCaller(state, ctx, verified, req);
-      parseBody(ctx, req, route.auth !== "signed");
-      result = await route.handler(ctx);
     } catch (e) {
       if (e instanceof VaultError) result = errorResult(e);
       else {
@@ -150,57 +153,6 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
   return server;
 }
 
-/** Makes the verified key's app, key, sealing keys and end user the request's context. */
-async function bindCaller(state: VaultState & { app: AppRecord }, ctx: RouteContext, v: VerifiedRequest, req: IncomingMessage): Promise<void> {
-  const app = v.apiKey.appId === state.app.id ? state.app : getApp(state.db, v.apiKey.appId);
-  if (!app) throw new VaultError("unknown_key", "The key id is not a key of this vault.");
-  ctx.app = app;
-  ctx.apiKey = v.apiKey;
-  ctx.keys = v.keys;
-  ctx.requestNonce = v.nonce;
-  const token = req.headers["alter-user-token"];
-  if (typeof token === "string") {
-    ctx.userToken = token;
-    ctx.user = await verifyUserToken(ctx, token);
-  }
-}
-
-function baseContext(
-  state: VaultState & { app: AppRecord },
-  req: IncomingMessage,
-  url: URL,
-  params: Record<string, string>,
-  rawBody: Buffer,
-  remoteAddress: string,
-): RouteContext {
-  const ctx: RouteContext = {
-    vault: state,
-    db: state.db,
-    crypto: state.crypto,
-    audit: state.audit,
-    now: state.now,
-    app: state.app,
-    apiKey: null,
-    keys: null,
-    user: null,
-    userToken: null,
-    requestNonce: null,
-    remoteAddress,
-    req,
-    method: req.method ?? "GET",
-    url,
-    params,
-    body: undefined,
-    form: null,
-    rawBody,
-    sealForCaller: (value: unknown) => {
-      if (!ctx.keys || ctx.requestNonce === null) throw new Error("sealForCaller needs a signed request");
-      return seal(value, ctx.keys.credentialSealing, ctx.requestNonce);
-    },
-  };
-  return ctx;
-}
-
 /**
  * The audit row of a refused request. `claimed` is the key id the request named, kept apart from
  * the key id column, and only when the key is no key of this vault.
@@ -217,23 +169,6 @@ function refusalRow(req: IncomingMessage, status: number, reason: string, signin
     method: req.method ?? "GET",
     path: safePath(req.url),
   };
-}
-
-/** Signed API routes take JSON only; browser routes may also take HTML form posts. */
-function parseBody(ctx: RouteContext, req: IncomingMessage, formsAllowed: boolean): void {
-  if (ctx.rawBody.length === 0) return;
-  const type = mediaType(req);
-  if (type === "application/json") {
-    try {
-      ctx.body = JSON.parse(ctx.rawBody.toString("utf8"));
-    } catch {
-      throw new VaultError("invalid_request", "The request body is not valid JSON.");
-    }
-  } else if (formsAllowed && type === "application/x-www-form-urlencoded") {
-    ctx.form = new URLSearchParams(ctx.rawBody.toString("utf8"));
-  } else {
-    throw new VaultError("unsupported_media_type", "Send the body as application/json.");
-  }
 }
 
 function safePath(url: string | undefined): string {

@@ -1,5 +1,5 @@
 // Verifies a signed request's headers per docs/protocol.md, before any byte of its body is read:
-// the signature (runtime/signing.ts, checked against the RFC 9421 test vectors), the key and its
+// the signature (protocol/signing.ts, checked against the RFC 9421 test vectors), the key and its
 // pinned algorithm, the time window, the nonce, and the Content-Digest the body must then match
 // (body.ts). Each step returns a Checked value with a typed Refusal, never throws.
 import { createPublicKey, type KeyObject } from "node:crypto";
@@ -13,15 +13,15 @@ import {
   type ParsedSignature,
   type SignatureKey,
   type SignatureParams,
-} from "../../runtime/signing.js";
-import { parseContentDigest, type StatedDigest } from "../../runtime/digest.js";
-import { SignatureError } from "../../runtime/errors.js";
-import { REQUEST_TAG, SIGNATURE_LABEL, checkRequestWindow, protocolHeaderNames } from "../../runtime/protocol.js";
+} from "../../protocol/signing.js";
+import { parseContentDigest, type StatedDigest } from "../../protocol/digest.js";
+import { ProtocolError } from "../../protocol/errors.js";
+import { REQUEST_TAG, SIGNATURE_LABEL, checkRequestWindow, protocolHeaderNames } from "../../protocol/rules.js";
 import { getApiKey, openDerivedKeys, type ApiKeyRecord, type DerivedKeys } from "../storage/api-keys.js";
 import type { VaultState } from "./context.js";
 import type { NonceCache } from "./nonce-cache.js";
 import { mayHaveBody } from "./body.js";
-import { refusal, type Checked, type RefusalCode } from "./refusal.js";
+import { isRefusalCode, refusal, type Checked } from "./refusal.js";
 
 /** What is known about the caller's key once it is found (answers are then signed, errors too). */
 export interface KeyInfo {
@@ -120,8 +120,8 @@ function firstRefusal(...steps: (() => Checked<unknown>)[]): Checked<never> | un
   return undefined;
 }
 
-function fromSignatureError(e: unknown, keyId: string | undefined): Checked<never> {
-  if (e instanceof SignatureError && e.code !== "seal_invalid") return refusal(e.code as RefusalCode, e.message, keyId);
+function fromProtocolError(e: unknown, keyId: string | undefined): Checked<never> {
+  if (e instanceof ProtocolError && isRefusalCode(e.code)) return refusal(e.code, e.message, keyId);
   return refusal("signature_invalid", "the signature could not be checked", keyId);
 }
 
@@ -131,7 +131,7 @@ function parseStep(view: MessageView): Checked<ParsedSignature> {
     if (!parsed.params.keyid) return refusal("signature_invalid", "the signature has no keyid parameter", undefined);
     return { ok: true, value: parsed };
   } catch (e) {
-    return fromSignatureError(e, undefined);
+    return fromProtocolError(e, undefined);
   }
 }
 
@@ -187,7 +187,7 @@ function formStep(parsed: ParsedSignature, req: IncomingMessage, view: MessageVi
   try {
     assertSingleLineFields(view, components);
   } catch (e) {
-    return fromSignatureError(e, keyId);
+    return fromProtocolError(e, keyId);
   }
   return { ok: true, value: undefined };
 }
@@ -212,7 +212,7 @@ function signatureStep(view: MessageView, parsed: ParsedSignature, key: Signatur
     verifyParsedSignature(view, parsed, key);
     return { ok: true, value: undefined };
   } catch (e) {
-    return fromSignatureError(e, keyId);
+    return fromProtocolError(e, keyId);
   }
 }
 
@@ -240,6 +240,6 @@ function digestStep(req: IncomingMessage, key: KeyInfo, params: SignatureParams)
     const digests = parseContentDigest(lines?.[0]);
     return { ok: true, value: { ...key, nonce: params.nonce!, params, digests } };
   } catch (e) {
-    return fromSignatureError(e, key.apiKey.id);
+    return fromProtocolError(e, key.apiKey.id);
   }
 }

@@ -4,7 +4,7 @@
 // to the old identities, until an operator revokes them or sets the old issuer again.
 import type { Db } from "../storage/db.js";
 import { listGrants } from "../storage/grants.js";
-import type { GrantRecord } from "../grants/types.js";
+import type { GrantRecord } from "../grant-types.js";
 
 export interface OrphanedIssuer {
   /** The issuer the grants' principals belong to; null when the vault never knew it. */

@@ -4,7 +4,7 @@
 // user (created on first sight) and the groups claim to memberships at that issuer.
 import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { VaultError } from "../errors.js";
-import type { RouteContext, VerifiedUser } from "../http/context.js";
+import type { VaultContext, VerifiedUser } from "../context.js";
 import { getIdpConfig, type IdpConfig } from "./idp-config.js";
 import { remoteJwks } from "./jwks.js";
 import { OutboundError } from "../outbound/bounded.js";
@@ -12,7 +12,7 @@ import { observeUser } from "./users.js";
 
 export const CLOCK_TOLERANCE_SECONDS = 10;
 
-type IdentityContext = Pick<RouteContext, "db" | "now" | "app">;
+type IdentityContext = VaultContext;
 
 export async function verifyUserToken(ctx: IdentityContext, token: string): Promise<VerifiedUser> {
   const idp = requireIdp(ctx);
@@ -20,7 +20,7 @@ export async function verifyUserToken(ctx: IdentityContext, token: string): Prom
   return provisionUser(ctx, idp, payload);
 }
 
-export function requireIdp(ctx: Pick<RouteContext, "db" | "app">): IdpConfig {
+export function requireIdp(ctx: IdentityContext): IdpConfig {
   const idp = getIdpConfig(ctx.db, ctx.app.id);
   if (!idp) {
     throw new VaultError("user_token_invalid", "This vault has no identity provider configured; run `alter-gen vault idp set --issuer <url>` first.");

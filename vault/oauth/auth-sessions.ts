@@ -3,14 +3,14 @@
 // until the SDK collects it, once.
 import { randomUUID } from "node:crypto";
 import { VaultError } from "../errors.js";
-import type { RouteContext } from "../http/context.js";
+import type { CallerContext, VaultContext } from "../context.js";
 import type { Db } from "../storage/db.js";
 import { openIdpClientSecret } from "../identity/idp-config.js";
 import { provisionUser, requireIdp, verifyIdpJwt } from "../identity/verify.js";
 import { hashToken } from "./pkce.js";
 import { constantTimeEqualHex } from "./compare.js";
-import { pruneFinishedFlows } from "./connect-sessions.js";
-import { consumeAttempt, createAttempt } from "./states.js";
+import { personLabel, pruneFinishedFlows } from "./connect-sessions.js";
+import { consumeAttempt, createAttempt, usedAttempt } from "./states.js";
 import { OAuthEndpointError, requestToken, TokenAnswerError } from "./token-endpoint.js";
 
 export const AUTH_SESSION_TTL_MS = 10 * 60_000;
@@ -26,6 +26,7 @@ interface Row {
   page_token_hash: string;
   status: AuthStatus;
   id_token_sealed: string | null;
+  user_label: string | null;
   error_code: string | null;
   error_message: string | null;
   created_at: string;
@@ -38,6 +39,8 @@ export interface AuthSession {
   keyId: string | null;
   status: AuthStatus;
   hasToken: boolean;
+  /** Who signed in, as pages name them (name or email claim), once completed. */
+  userLabel: string | null;
   error: { code: string; message: string } | null;
   expiresAt: string;
 }
@@ -48,14 +51,13 @@ const toSession = (r: Row, now: number): AuthSession => ({
   keyId: r.key_id,
   status: r.status === "pending" && Date.parse(r.expires_at) <= now ? "expired" : r.status,
   hasToken: r.id_token_sealed !== null,
+  userLabel: r.user_label ?? null,
   error: r.error_code ? { code: r.error_code, message: r.error_message ?? "" } : null,
   expiresAt: r.expires_at,
 });
 
-type Ctx = Pick<RouteContext, "db" | "crypto" | "now" | "app" | "audit" | "remoteAddress" | "vault">;
-
 /** Checks the app can run a login at its IDP (issuer, client id) before creating a session. */
-export function createAuthSession(ctx: Ctx & Pick<RouteContext, "apiKey">, pageToken: string): AuthSession {
+export function createAuthSession(ctx: CallerContext, pageToken: string): AuthSession {
   const idp = getIdpOrConfigError(ctx);
   if (!idp.clientId || !idp.discovery.authorizationEndpoint || !idp.discovery.tokenEndpoint) {
     throw new VaultError(
@@ -71,11 +73,11 @@ export function createAuthSession(ctx: Ctx & Pick<RouteContext, "apiKey">, pageT
       `INSERT INTO auth_sessions (id, app_id, key_id, page_token_hash, status, created_at, expires_at)
        VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
     )
-    .run(id, ctx.app.id, ctx.apiKey?.id ?? null, hashToken(pageToken), new Date(now).toISOString(), new Date(now + AUTH_SESSION_TTL_MS).toISOString());
+    .run(id, ctx.app.id, ctx.caller.keyId, hashToken(pageToken), new Date(now).toISOString(), new Date(now + AUTH_SESSION_TTL_MS).toISOString());
   return getAuthSession(ctx.db, id, now)!;
 }
 
-function getIdpOrConfigError(ctx: Ctx) {
+function getIdpOrConfigError(ctx: VaultContext) {
   try {
     return requireIdp(ctx);
   } catch {
@@ -94,11 +96,14 @@ export function authSessionForPage(db: Db, id: string, pageToken: string, now: n
   return toSession(row, now);
 }
 
-/** The IDP's authorize URL for this session (fresh state, nonce and PKCE). */
-export function loginRedirect(ctx: Ctx, session: AuthSession, base: string): string {
+/**
+ * The IDP's authorize URL for this session (fresh state, nonce and PKCE). `returnTo`: where the
+ * callback sends the person afterwards (an approver signing in), kept sealed with the attempt.
+ */
+export function loginRedirect(ctx: VaultContext, session: AuthSession, base: string, returnTo?: string): string {
   const idp = getIdpOrConfigError(ctx);
   const redirectUri = base + AUTH_CALLBACK_PATH;
-  const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri }, ctx.now());
+  const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri, ...(returnTo ? { pageToken: returnTo } : {}) }, ctx.now());
   const scopes = ["openid", "email", "profile"];
   if (idp.discovery.scopesSupported.includes(idp.groupsClaim)) scopes.push(idp.groupsClaim);
   const url = new URL(idp.discovery.authorizationEndpoint!);
@@ -113,21 +118,30 @@ export function loginRedirect(ctx: Ctx, session: AuthSession, base: string): str
   return url.toString();
 }
 
-export type AuthCallbackOutcome = { kind: "signed-in"; subject: string } | { kind: "failed"; message: string };
+export type AuthCallbackOutcome =
+  | { kind: "signed-in"; sessionId: string; subject: string; label: string; returnTo: string | null }
+  /** The sign-in had already finished (the callback page reloaded): how it ended. */
+  | { kind: "finished"; session: AuthSession }
+  | { kind: "failed"; message: string };
 
-export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Promise<AuthCallbackOutcome> {
+export async function handleAuthCallback(ctx: CallerContext, query: URLSearchParams): Promise<AuthCallbackOutcome> {
   const now = ctx.now();
   const state = query.get("state");
   const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "auth", state, now) : undefined;
-  if (!attempt) return { kind: "failed", message: "This sign-in link is unknown, expired, or was already used. Start again from your application." };
+  if (!attempt) {
+    const used = state ? usedAttempt(ctx.db, ctx.crypto, "auth", state) : undefined;
+    const earlier = used && getAuthSession(ctx.db, used.sessionId, now);
+    if (earlier && earlier.appId === ctx.app.id && earlier.status !== "pending") return { kind: "finished", session: earlier };
+    return { kind: "failed", message: "This sign-in link is unknown, expired, or was already used." };
+  }
   const session = getAuthSession(ctx.db, attempt.sessionId, now);
   if (!session || session.appId !== ctx.app.id) return { kind: "failed", message: "This sign-in session does not exist." };
-  if (session.status !== "pending") return { kind: "failed", message: `This sign-in session is ${session.status}.` };
+  if (session.status !== "pending") return { kind: "finished", session };
   const fail = (code: string, message: string): AuthCallbackOutcome => {
     ctx.db
       .prepare("UPDATE auth_sessions SET status = 'failed', error_code = ?, error_message = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
       .run(code, message, new Date(ctx.now()).toISOString(), session.id);
-    ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.remoteAddress, errorCode: code, details: { sessionId: session.id } });
+    ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.caller.remoteAddress, errorCode: code, details: { sessionId: session.id } });
     return { kind: "failed", message };
   };
   const idp = getIdpOrConfigError(ctx);
@@ -153,10 +167,12 @@ export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Prom
     throw e;
   }
   let subject: string;
+  let label: string;
   try {
     const payload = await verifyIdpJwt(idp, idToken, ctx.now(), attempt.nonce ?? undefined);
     const user = provisionUser(ctx, idp, payload);
     subject = user.subject;
+    label = personLabel(payload as Record<string, unknown>) ?? subject;
     ctx.audit.write({
       action: "authenticate",
       outcome: "success",
@@ -164,7 +180,7 @@ export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Prom
       keyId: session.keyId,
       principalType: "user",
       principalId: user.userId,
-      remoteAddress: ctx.remoteAddress,
+      remoteAddress: ctx.caller.remoteAddress,
       details: { sessionId: session.id },
     });
   } catch (e) {
@@ -172,13 +188,13 @@ export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Prom
     throw e;
   }
   ctx.db
-    .prepare("UPDATE auth_sessions SET status = 'completed', id_token_sealed = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
-    .run(ctx.crypto.seal(TOKEN_PURPOSE, session.id, idToken), new Date(ctx.now()).toISOString(), session.id);
-  return { kind: "signed-in", subject };
+    .prepare("UPDATE auth_sessions SET status = 'completed', id_token_sealed = ?, user_label = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
+    .run(ctx.crypto.seal(TOKEN_PURPOSE, session.id, idToken), label, new Date(ctx.now()).toISOString(), session.id);
+  return { kind: "signed-in", sessionId: session.id, subject, label, returnTo: attempt.pageToken };
 }
 
 /** The ID token once: it is deleted from the vault as it is handed over. */
-export function takeAuthToken(ctx: Pick<RouteContext, "db" | "crypto" | "now">, id: string): string | null {
+export function takeAuthToken(ctx: VaultContext, id: string): string | null {
   return ctx.db.transaction(() => {
     const row = ctx.db.prepare("SELECT id_token_sealed FROM auth_sessions WHERE id = ? AND status = 'completed'").get(id) as
       | { id_token_sealed: string | null }

@@ -1,33 +1,26 @@
-// The CSRF token of a connect confirmation page view. The page sets it in a SameSite=Strict cookie
-// and in its form; the POST that leaves for the provider must carry both, equal, and matching the
-// hash stored here for the latest view of that session and provider. A link forged with someone
-// else's session therefore cannot skip the page: another site can neither read the token nor
-// make the browser send the cookie with its POST. Each token works once.
-import { stmt, type Db } from "../storage/db.js";
+// The CSRF token of a connect confirmation page. The page sets it in a SameSite=Strict cookie and
+// in its form; the POST that leaves for the provider must carry both, equal, and equal to the
+// token derived for that session, provider and page token (an HMAC under the master key). A link
+// forged with someone else's session therefore cannot skip the page: another site can neither
+// read the token nor make the browser send the cookie with its POST. Every view of the same page
+// gets the same token, so a page opened in a second tab (or reloaded) leaves the first one working;
+// the token stops mattering when the session ends (the POST then finds no pending session).
+import type { AtRest } from "../crypto/at-rest.js";
 import { constantTimeEqualHex } from "./compare.js";
-import { hashToken, randomToken } from "./pkce.js";
 
-export const CONNECT_CSRF_COOKIE = "alter_connect_csrf";
+const COOKIE_PREFIX = "alter_connect_csrf_";
 
-/** A fresh token for one page view (replacing any earlier view's). */
-export function mintConfirmation(db: Db, sessionId: string, provider: string, now: number): string {
-  const csrf = randomToken(24);
-  stmt(db, "INSERT OR REPLACE INTO connect_confirmations (session_id, provider, csrf_token_hash, created_at) VALUES (?, ?, ?, ?)").run(
-    sessionId,
-    provider,
-    hashToken(csrf),
-    new Date(now).toISOString(),
-  );
-  return csrf;
+/** The cookie of one provider's confirmation in a session (provider ids are [a-z0-9-]). */
+export const connectCsrfCookie = (provider: string) => `${COOKIE_PREFIX}${provider}`;
+
+export function confirmationToken(crypto: Pick<AtRest, "mac">, sessionId: string, provider: string, pageToken: string): string {
+  return crypto.mac("connect-confirm-csrf", `${sessionId}\n${provider}\n${pageToken}`);
 }
 
-/** True once for the token of the latest view of this session and provider (then it is spent). */
-export function consumeConfirmation(db: Db, sessionId: string, provider: string, csrf: string): boolean {
-  const row = stmt(db, "SELECT provider, csrf_token_hash FROM connect_confirmations WHERE session_id = ?").get(sessionId) as
-    | { provider: string; csrf_token_hash: string }
-    | undefined;
-  if (!row || row.provider !== provider || !constantTimeEqualHex(row.csrf_token_hash, hashToken(csrf))) return false;
-  return stmt(db, "DELETE FROM connect_confirmations WHERE session_id = ? AND csrf_token_hash = ?").run(sessionId, row.csrf_token_hash).changes === 1;
+/** True when the form's token and the cookie are both the token of this page. */
+export function confirmationMatches(crypto: Pick<AtRest, "mac">, f: { sessionId: string; provider: string; pageToken: string; csrf: string; cookie: string | undefined }): boolean {
+  const want = confirmationToken(crypto, f.sessionId, f.provider, f.pageToken);
+  return /^[0-9a-f]{64}$/.test(f.csrf) && f.cookie === f.csrf && constantTimeEqualHex(f.csrf, want);
 }
 
 /** The value of one cookie from a Cookie header, or undefined. */

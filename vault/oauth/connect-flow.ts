@@ -2,25 +2,24 @@
 // callback (state check, code exchange, sealed token storage, the new grant).
 import { randomUUID } from "node:crypto";
 import { VaultError } from "../errors.js";
-import type { RouteContext } from "../http/context.js";
+import type { CallerContext } from "../context.js";
 import { insertGrant } from "../storage/grants.js";
 import { getUser } from "../storage/users.js";
 import { accountFor } from "./account.js";
 import { finishConnectSession, getConnectSession, recordConnectedGrant, type ConnectSession } from "./connect-sessions.js";
 import { connectRedirectUri, mixupProblem } from "./mixup.js";
 import { clientSecretFor, resolveOAuthProvider, type OAuthProviderConfig } from "./provider-config.js";
-import { consumeAttempt, createAttempt } from "./states.js";
+import { consumeAttempt, createAttempt, usedAttempt } from "./states.js";
 import { OAuthEndpointError, requestToken, TokenAnswerError, type TokenResponse } from "./token-endpoint.js";
 import { expiryFrom, sealTokens, tokensFrom } from "./tokens.js";
 
-export type FlowContext = Pick<RouteContext, "db" | "crypto" | "now" | "vault" | "audit" | "app" | "remoteAddress">;
 
 export function scopesFor(session: ConnectSession, provider: string, defaults: string[]): string[] {
   return session.scopes[provider] ?? defaults;
 }
 
 /** The provider's authorize URL for one provider of the session (a fresh single-use state). */
-export function authorizeUrlFor(ctx: FlowContext, session: ConnectSession, provider: string, base: string, pageToken: string): string {
+export function authorizeUrlFor(ctx: CallerContext, session: ConnectSession, provider: string, base: string, pageToken: string): string {
   const config = resolveOAuthProvider(ctx, session.appId, provider);
   const redirectUri = connectRedirectUri(base, provider, config.callback);
   const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "connect", sessionId: session.id, provider, redirectUri, pageToken }, ctx.now());
@@ -42,24 +41,30 @@ export function authorizeUrlFor(ctx: FlowContext, session: ConnectSession, provi
 export type CallbackOutcome =
   | { kind: "connected"; session: ConnectSession; provider: string; account: string | null; remaining: string[]; pageToken: string | null }
   | { kind: "denied"; session: ConnectSession; provider: string }
-  | { kind: "failed"; session: ConnectSession | null; message: string };
+  | { kind: "failed"; session: ConnectSession | null; message: string; provider?: string }
+  /** The session had already ended (a reload of the callback page, a late second tab). */
+  | { kind: "finished"; session: ConnectSession; provider: string; pageToken: string | null };
 
 type Audit = (outcome: "success" | "denied" | "error", extra: { grantId?: string; errorCode?: string; account?: string | null; details?: Record<string, unknown> }) => void;
 
 /** `arrivedOn`: the path of the callback the browser came back to (the mix-up check needs it). */
-export async function handleConnectCallback(ctx: FlowContext, query: URLSearchParams, arrivedOn: string): Promise<CallbackOutcome> {
+export async function handleConnectCallback(ctx: CallerContext, query: URLSearchParams, arrivedOn: string): Promise<CallbackOutcome> {
   const now = ctx.now();
   const state = query.get("state");
   const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "connect", state, now) : undefined;
   if (!attempt || !attempt.provider) {
-    return { kind: "failed", session: null, message: "This authorization link is unknown, expired, or was already used. Start again from your application." };
+    // Used already: a reload of the page this callback showed. Say how the session stands.
+    const used = state ? usedAttempt(ctx.db, ctx.crypto, "connect", state) : undefined;
+    const earlier = used && getConnectSession(ctx.db, used.sessionId, now);
+    if (earlier && earlier.appId === ctx.app.id && used.provider && (earlier.status !== "pending" || earlier.grantIds[used.provider])) {
+      return { kind: "finished", session: earlier, provider: used.provider, pageToken: used.pageToken };
+    }
+    return { kind: "failed", session: null, message: "This authorization link is unknown, expired, or was already used." };
   }
   const provider = attempt.provider;
   const session = getConnectSession(ctx.db, attempt.sessionId, now);
   if (!session || session.appId !== ctx.app.id) return { kind: "failed", session: null, message: "This connect session does not exist." };
-  if (session.status !== "pending") {
-    return { kind: "failed", session, message: `This connect session is ${session.status}. Start again from your application.` };
-  }
+  if (session.status !== "pending") return { kind: "finished", session, provider, pageToken: attempt.pageToken };
   const audit: Audit = (outcome, extra) =>
     ctx.audit.write({
       action: "connect",
@@ -70,14 +75,14 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
       principalId: session.userId,
       grantId: extra.grantId ?? null,
       provider,
-      remoteAddress: ctx.remoteAddress,
+      remoteAddress: ctx.caller.remoteAddress,
       errorCode: extra.errorCode ?? null,
       details: { sessionId: session.id, ...(extra.account ? { account: extra.account } : {}), ...extra.details },
     });
   const fail = (code: string, message: string, auditCode = code): CallbackOutcome => {
-    finishConnectSession(ctx.db, session.id, "failed", { code, message }, ctx.now());
+    finishConnectSession(ctx.db, session.id, "failed", { code, message }, ctx.now(), provider);
     audit("error", { errorCode: auditCode });
-    return { kind: "failed", session, message };
+    return { kind: "failed", session: getConnectSession(ctx.db, session.id, ctx.now()) ?? session, message, provider };
   };
 
   let config: OAuthProviderConfig;
@@ -95,7 +100,7 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
   if (error) {
     if (error === "access_denied") {
       const message = `The user denied access at ${provider}.`;
-      finishConnectSession(ctx.db, session.id, "denied", { code: "connect_denied", message }, now);
+      finishConnectSession(ctx.db, session.id, "denied", { code: "connect_denied", message }, now, provider);
       audit("denied", { errorCode: "connect_denied" });
       return { kind: "denied", session: getConnectSession(ctx.db, session.id, now)!, provider };
     }
@@ -106,9 +111,9 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
   const owner = session.userId ? getUser(ctx.db, session.userId) : undefined;
   if (owner?.removedAt) {
     const message = "The user this connection was for has been removed from the vault.";
-    finishConnectSession(ctx.db, session.id, "failed", { code: "connect_failed", message }, now);
+    finishConnectSession(ctx.db, session.id, "failed", { code: "connect_failed", message }, now, provider);
     audit("denied", { errorCode: "user_removed" });
-    return { kind: "failed", session, message };
+    return { kind: "failed", session: getConnectSession(ctx.db, session.id, now) ?? session, message, provider };
   }
 
   let res: TokenResponse;
@@ -131,7 +136,7 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
 }
 
 async function storeConnectedGrant(
-  ctx: FlowContext,
+  ctx: CallerContext,
   session: ConnectSession,
   pageToken: string | null,
   config: OAuthProviderConfig,

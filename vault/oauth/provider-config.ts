@@ -2,10 +2,11 @@
 // id/secret (`vault providers set`), and per-app endpoint overrides (`vault oauth set`), which let
 // tests or self-hosted installs point a catalog provider at another authorization server.
 import type { Db } from "../storage/db.js";
-import type { RouteContext } from "../http/context.js";
+import type { VaultContext } from "../context.js";
 import { VaultError, VaultUsageError } from "../errors.js";
 import { getProviderSettings, openClientSecret } from "../storage/providers.js";
 import { assertSafeOAuthUrl } from "./urls.js";
+import { specOAuth } from "./spec-provider.js";
 
 export type TokenAuthMethod = "client_secret_post" | "client_secret_basic";
 
@@ -47,7 +48,8 @@ export interface OAuthProviderConfig {
   callback: CallbackMode;
 }
 
-export type OAuthContext = Pick<RouteContext, "db" | "crypto" | "now" | "vault">;
+/** What OAuth use cases run in (connect, refresh, revocation): the domain context. */
+export type OAuthContext = VaultContext;
 
 interface OverrideRow {
   authorize_url: string | null;
@@ -133,8 +135,13 @@ export function assertIssuer(issuer: string): URL {
 /** Everything needed to run OAuth for `provider`, or a `connect_config` error naming what is missing. */
 export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider: string): OAuthProviderConfig {
   const entry = ctx.vault.catalogProvider(provider);
-  if (!entry) throw new VaultError("connect_config", `Unknown provider "${provider}": it is not in the catalog (specs/providers.yaml).`);
-  if (!entry.oauth) {
+  const o = getOAuthOverrides(ctx.db, appId, provider) ?? {};
+  // Outside the catalog, the endpoints `vault providers set --from-spec` took from the document.
+  const oauth = entry ? entry.oauth : specOAuth(o);
+  if (!entry && !oauth) {
+    throw new VaultError("connect_config", `Unknown provider "${provider}": it is not in the catalog (specs/providers.yaml) and has no OAuth endpoints (\`vault providers set ${provider} --from-spec <document>\`).`);
+  }
+  if (!oauth) {
     throw new VaultError("connect_config", `Provider "${provider}" has no OAuth flow in the catalog; use a managed secret (\`vault secrets add\`).`);
   }
   const settings = getProviderSettings(ctx.db, appId, provider);
@@ -144,20 +151,19 @@ export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider:
       `Provider "${provider}" has no OAuth client configured; run \`alter-gen vault providers set ${provider} --client-id … --client-secret …\`.`,
     );
   }
-  const o = getOAuthOverrides(ctx.db, appId, provider) ?? {};
   return {
     provider,
-    authorizeUrl: o.authorizeUrl ?? entry.oauth.authorizeUrl,
-    tokenUrl: o.tokenUrl ?? entry.oauth.tokenUrl,
-    revokeUrl: o.revokeUrl ?? entry.oauth.revokeUrl ?? null,
+    authorizeUrl: o.authorizeUrl ?? oauth.authorizeUrl,
+    tokenUrl: o.tokenUrl ?? oauth.tokenUrl,
+    revokeUrl: o.revokeUrl ?? oauth.revokeUrl ?? null,
     userinfoUrl: o.userinfoUrl ?? null,
-    pkce: entry.oauth.pkce,
-    scopeSeparator: entry.oauth.scopeSeparator,
-    defaultScopes: entry.oauth.defaultScopes,
-    authorizeParams: entry.oauth.authorizeParams ?? {},
+    pkce: oauth.pkce,
+    scopeSeparator: oauth.scopeSeparator,
+    defaultScopes: oauth.defaultScopes,
+    authorizeParams: oauth.authorizeParams ?? {},
     clientId: settings.clientId,
     authMethod: o.authMethod ?? "client_secret_post",
-    tokenTypes: entry.oauth.tokenTypes ?? [],
+    tokenTypes: oauth.tokenTypes ?? [],
     issuer: o.issuer ?? null,
     issRequired: o.issParameterSupported === true,
     callback: o.callback ?? "per-provider",

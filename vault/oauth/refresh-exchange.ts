@@ -4,7 +4,7 @@
 // is validated. A server that rotates and then sends a bad expires_in has still moved the grant
 // on to the new refresh token, and the next attempt sends that one, never the spent one.
 import { VaultError } from "../errors.js";
-import type { Credential, GrantRecord } from "../grants/types.js";
+import type { Credential, GrantRecord } from "../grant-types.js";
 import { setGrantStatus } from "../storage/grants.js";
 import { clientSecretFor, resolveOAuthProvider, type OAuthContext } from "./provider-config.js";
 import { refreshTokenOf, validateTokenAnswer, type TokenResponse } from "./token-answer.js";

@@ -8,7 +8,7 @@
 // `retryAfter`, or the current token while it is still valid.
 import { setTimeout as sleep } from "node:timers/promises";
 import { VaultError } from "../errors.js";
-import type { Credential, GrantRecord } from "../grants/types.js";
+import type { Credential, GrantRecord } from "../grant-types.js";
 import { getGrant } from "../storage/grants.js";
 import type { OAuthContext } from "./provider-config.js";
 import { cooldownMs, dropLease, LEASE_MS, recordFailure, takeLease } from "./refresh-lease.js";

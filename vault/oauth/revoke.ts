@@ -1,6 +1,6 @@
 // Revocation: tell the provider (RFC 7009) where it has a revocation endpoint, then delete the
 // grant's tokens and mark it revoked. Only a new connect restores access.
-import type { GrantRecord } from "../grants/types.js";
+import type { GrantRecord } from "../grant-types.js";
 import { getGrant, markRevoked } from "../storage/grants.js";
 import { clientSecretFor, resolveOAuthProvider, type OAuthContext } from "./provider-config.js";
 import { requestRevocation } from "./token-endpoint.js";

@@ -76,3 +76,17 @@ export function consumeAttempt(db: Db, crypto: AtRest, kind: "connect" | "auth",
     redirectUri: row.redirect_uri,
   };
 }
+
+/**
+ * The session and provider of a `state` that was already used (a reloaded callback page), so the
+ * page can say how that session ended instead of calling a finished flow a failure. It gives
+ * nothing that could redeem the attempt again.
+ */
+export function usedAttempt(db: Db, crypto: AtRest, kind: "connect" | "auth", state: string): { sessionId: string; provider: string | null; pageToken: string | null } | undefined {
+  const row = db.prepare("SELECT id, session_id, provider, verifier_sealed FROM oauth_states WHERE state_hash = ? AND kind = ? AND used_at IS NOT NULL").get(hashToken(state), kind) as
+    | { id: string; session_id: string; provider: string | null; verifier_sealed: string }
+    | undefined;
+  if (!row) return undefined;
+  const { pageToken } = crypto.openJson<{ pageToken: string | null }>(PKCE_PURPOSE, row.id, row.verifier_sealed);
+  return { sessionId: row.session_id, provider: row.provider, pageToken };
+}

@@ -1,9 +1,9 @@
 // OAuth tokens of a grant as stored: sealed in grants.credential_sealed (purpose
 // "grant-credential", the grant id as associated data). `token` is the access token, so the
 // shape is also a bearer Credential.
-import { credentialFingerprint } from "../../runtime/fingerprint.js";
+import { credentialFingerprint } from "../../protocol/fingerprint.js";
 import type { AtRest } from "../crypto/at-rest.js";
-import type { GrantRecord } from "../grants/types.js";
+import type { GrantRecord } from "../grant-types.js";
 import type { TokenResponse } from "./token-answer.js";
 
 export const GRANT_CREDENTIAL_PURPOSE = "grant-credential";

@@ -8,7 +8,7 @@
 //   requireApproval            either asks: true wins
 // Any error while checking denies access (fail closed).
 import { VaultError } from "../errors.js";
-import type { GrantPolicy } from "../grants/types.js";
+import type { GrantPolicy } from "../grant-types.js";
 import { inTimeWindow, secondsUntilAllOpen, type TimeWindow } from "./time-window.js";
 import { ipAllowed } from "./ip-allowlist.js";
 
@@ -119,7 +119,7 @@ function evaluate(layers: readonly PolicyLayer[], f: AccessFacts): PolicyDecisio
       if (d) return d;
     }
   }
-  const approvalBy = layers.filter((l) => l.policy.requireApproval === true).map((l) => l.source);
+  const approvalBy = approvalAskedBy(layers);
   if (approvalBy.length > 0 && f.mode === "retrieve") {
     return deny(
       layers.find((l) => l.source === approvalBy[0])!,
@@ -129,6 +129,11 @@ function evaluate(layers: readonly PolicyLayer[], f: AccessFacts): PolicyDecisio
     );
   }
   return { allow: true, requireApproval: approvalBy.length > 0, approvalBy };
+}
+
+/** The layers whose policy asks a person to approve each call ("either asks"). */
+export function approvalAskedBy(layers: readonly PolicyLayer[]): PolicySource[] {
+  return layers.filter((l) => l.policy.requireApproval === true).map((l) => l.source);
 }
 
 /** Throws the VaultError for a denial; otherwise says whether (and which policies) ask for approval. */

@@ -1,6 +1,6 @@
 // Validates a GrantPolicy given by an operator or an API caller; errors name the field.
 import { VaultUsageError } from "../errors.js";
-import type { GrantPolicy } from "../grants/types.js";
+import type { GrantPolicy } from "../grant-types.js";
 import { validateTimeWindow } from "./time-window.js";
 import { parseCidr } from "./ip-allowlist.js";
 

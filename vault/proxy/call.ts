@@ -1,15 +1,13 @@
 // One proxied provider call through a grant: credential, injection, send. Used by the proxy
 // route and by approval execution.
-import type { RouteContext } from "../http/context.js";
-import type { GrantRecord } from "../grants/types.js";
+import type { VaultContext } from "../context.js";
+import type { GrantRecord } from "../grant-types.js";
 import { credentialFor, injectionFor } from "../grants/credential.js";
 import { effectiveProvider } from "../grants/provider-config.js";
 import { touchGrant } from "../storage/grants.js";
 import { sendProxied, type ProxyRequest, type ProxyResponse } from "./send.js";
 
-export type ExecContext = Pick<RouteContext, "db" | "crypto" | "now" | "vault" | "app">;
-
-export async function proxyThroughGrant(ctx: ExecContext, grant: GrantRecord, req: ProxyRequest): Promise<ProxyResponse> {
+export async function proxyThroughGrant(ctx: VaultContext, grant: GrantRecord, req: ProxyRequest): Promise<ProxyResponse> {
   const config = effectiveProvider(ctx.vault, ctx.app.id, grant.provider);
   const credential = await credentialFor(ctx, grant);
   const res = await sendProxied(config, injectionFor(config.injection, credential), credential, req, ctx.now());

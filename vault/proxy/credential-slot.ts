@@ -3,7 +3,7 @@
 // parameter, Authorization, AWS signing headers) and every header the vault never forwards is
 // removed. So what an approver is shown is exactly what runs, minus only the credential the
 // vault adds, and a stored request never holds a credential.
-import type { Injection } from "../grants/types.js";
+import type { Injection } from "../grant-types.js";
 import { DROP_REQUEST, type ProxyRequest } from "./send.js";
 
 const AWS_HEADERS = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
@@ -12,12 +12,16 @@ export function withoutCredentialSlot(req: ProxyRequest, injection: Injection): 
   const slotHeaders = new Set<string>(["authorization"]);
   if (injection.type === "header") slotHeaders.add(injection.name.toLowerCase());
   if (injection.type === "aws-sigv4") for (const h of AWS_HEADERS) slotHeaders.add(h);
+  // Cookie and multi injections: every place a part goes (a cookie is never forwarded anyway).
+  const parts = injection.type === "multi" ? injection.parts : injection.type === "cookie" ? [{ in: "cookie" as const, name: injection.name }] : [];
+  for (const p of parts) if (p.in === "header") slotHeaders.add(p.name.toLowerCase());
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     const name = k.toLowerCase();
     if (!slotHeaders.has(name) && !DROP_REQUEST.has(name)) headers[name] = v;
   }
-  const url = injection.type === "query" ? withoutQueryParam(req.url, injection.name) : req.url;
+  let url = injection.type === "query" ? withoutQueryParam(req.url, injection.name) : req.url;
+  for (const p of parts) if (p.in === "query") url = withoutQueryParam(url, p.name);
   return { method: req.method, url, headers, body: req.body };
 }
 

@@ -3,15 +3,15 @@
 // provider's configured base URL is itself loopback.
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { Agent, request } from "undici";
-import { injectCredential, type OutgoingRequest } from "../../runtime/credentials.js";
-import { credentialScrubber } from "../../runtime/scrub.js";
+import { injectCredential, type OutgoingRequest } from "../../protocol/injection.js";
+import { credentialScrubber } from "../../protocol/scrub.js";
 import { VaultError } from "../errors.js";
 import type { EffectiveProvider } from "../grants/provider-config.js";
-import type { Credential, Injection } from "../grants/types.js";
+import type { Credential, Injection } from "../grant-types.js";
 import { formatBytes, readBounded } from "../outbound/bounded.js";
 import { isLoopbackAddress, isPrivateAddress } from "./address.js";
-import { checkTargetAsWritten } from "./target-url.js";
-import { headerValueProblem } from "../../runtime/request-safety.js";
+import { checkTargetAsWritten, onProviderHosts } from "./target-url.js";
+import { headerValueProblem } from "../../protocol/request-safety.js";
 
 export interface ProxyRequest {
   method: string;
@@ -25,7 +25,7 @@ declare const scrubbedBrand: unique symbol;
 
 /**
  * A provider's answer as the vault relays it: every form of the injected credential taken out
- * of its headers and body (runtime/scrub.ts). Only `sendProxied` makes one, so whatever returns
+ * of its headers and body (protocol/scrub.ts). Only `sendProxied` makes one, so whatever returns
  * or stores a ProxyResponse (the proxy route, approval results) holds scrubbed data.
  */
 export interface ProxyResponse {
@@ -55,11 +55,7 @@ export function checkProxyTarget(rawUrl: string, provider: EffectiveProvider): U
     throw new VaultError("invalid_request", "/request/url is not an absolute URL.");
   }
   if (url.username || url.password) throw new VaultError("invalid_request", "/request/url must not contain credentials.");
-  if (!provider.hosts.includes(url.host)) {
-    throw new VaultError("provider_host_not_allowed", `${url.host} is not one of the provider's hosts (${provider.hosts.join(", ")}).`, {
-      details: { host: url.host, hosts: provider.hosts },
-    });
-  }
+  onProviderHosts(rawUrl, provider.hosts);
   const literal = url.hostname.replace(/^\[|\]$/g, "");
   const inward = literal === "localhost" || isLoopbackAddress(literal) || (isIPLiteral(literal) && isPrivateAddress(literal));
   if (inward && !provider.loopbackAllowed) {

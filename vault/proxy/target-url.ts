@@ -3,7 +3,7 @@
 // and drops tabs and line breaks, so `/repos/../user` would be audited as written and called as
 // `/user`. The runtime refuses such parameter values already; this is the vault's own check.
 import { VaultError } from "../errors.js";
-import { pathStructureProblem, rawPathOf } from "../../runtime/request-safety.js";
+import { pathStructureProblem, rawPathOf } from "../../protocol/request-safety.js";
 
 // Whitespace, control characters and backslashes: URL parsing drops or rewrites them.
 const REWRITTEN = /[\x00-\x20\x7f\\]/;
@@ -24,4 +24,23 @@ export function checkTargetAsWritten(url: string, pointer: string): void {
     const problem = pathStructureProblem(segment);
     if (problem) throw new VaultError("invalid_request", `${pointer}: the path segment ${JSON.stringify(segment)} ${problem}; it would change the endpoint.`);
   }
+}
+
+/**
+ * The one check that a URL a caller names is on the provider's hosts (`URL.host`, port included):
+ * a retrieval's credential and a proxied call go nowhere else. Returns the parsed URL.
+ */
+export function onProviderHosts(url: string, hosts: readonly string[]): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new VaultError("invalid_request", "/request/url is not an absolute URL.");
+  }
+  if (!hosts.includes(parsed.host)) {
+    throw new VaultError("provider_host_not_allowed", `${parsed.host} is not one of the provider's hosts (${hosts.join(", ")}).`, {
+      details: { host: parsed.host, hosts },
+    });
+  }
+  return parsed;
 }

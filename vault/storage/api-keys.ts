@@ -141,6 +141,13 @@ export function setApiKeyScopes(db: Db, id: string, scopes: readonly KeyScope[])
   return stmt(db, "UPDATE api_keys SET scopes = ? WHERE id = ?").run(JSON.stringify(scopes), id).changes === 1;
 }
 
-export function touchApiKey(db: Db, id: string, now: number): void {
-  stmt(db, "UPDATE api_keys SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
+/** How often a key's last use is written: at most once a minute, so a busy key costs no write per request. */
+export const KEY_LAST_USE_INTERVAL_MS = 60_000;
+
+/** Records that the key signed a request now, unless it was recorded less than a minute ago
+ *  (decided in the UPDATE itself, so concurrent requests write once). */
+export function touchApiKey(db: Db, id: string, now: number): boolean {
+  const at = new Date(now).toISOString();
+  const before = new Date(now - KEY_LAST_USE_INTERVAL_MS).toISOString();
+  return stmt(db, "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)").run(at, id, before).changes === 1;
 }

@@ -1,7 +1,7 @@
 // Grant rows. Credentials stay sealed here; only vault/grants/credential.ts opens them.
 import { randomUUID } from "node:crypto";
 import { stmt, type Db } from "./db.js";
-import type { GrantInfo, GrantPolicy, GrantRecord, GrantSource, GrantStatus, PrincipalType } from "../grants/types.js";
+import type { GrantInfo, GrantPolicy, GrantRecord, GrantSource, GrantStatus, PrincipalType } from "../grant-types.js";
 import { getUser } from "./users.js";
 
 interface Row {

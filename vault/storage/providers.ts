@@ -1,7 +1,7 @@
 // Per-app provider settings: OAuth client, base URL and host overrides over the catalog.
 import { stmt, type Db } from "./db.js";
 import type { AtRest } from "../crypto/at-rest.js";
-import type { Injection } from "../grants/types.js";
+import type { Injection } from "../grant-types.js";
 
 export interface ProviderSettings {
   appId: string;

@@ -2,9 +2,9 @@
 import { randomUUID } from "node:crypto";
 import { stmt, type Db } from "./db.js";
 import type { AtRest } from "../crypto/at-rest.js";
-import type { Credential, GrantPolicy } from "../grants/types.js";
+import type { Credential, GrantPolicy } from "../grant-types.js";
 
-export type SecretType = "token" | "basic" | "aws";
+export type SecretType = "token" | "basic" | "aws" | "fields";
 
 export interface ManagedSecretRecord {
   id: string;

@@ -52,6 +52,8 @@ export interface ComponentDeclarations {
    * narrowed a second time (`Cat & { petType: "cat" }` when `Cat` already says so).
    */
   pinnedValues(schemaName: string, property: string): readonly string[] | undefined;
+  /** ToTsContext.holdsProperties over these components. */
+  holdsProperties(schemaName: string): boolean;
 }
 
 export function byCodeUnits(a: string, b: string): number {
@@ -116,6 +118,7 @@ export function printComponentDeclarations(
     if (narrowed && narrowed.property === property) return narrowed.values;
     return ownLiteralValues(schemas.get(schemaName), property);
   };
+  const holdsProperties = (schemaName: string): boolean => !SCALAR_OR_ARRAY.has(schemas.get(schemaName)?.kind ?? "unknown");
   const cycles = aliasCycles(schemas);
 
   const imports = new Imports();
@@ -130,6 +133,7 @@ export function printComponentDeclarations(
         direction,
         refName,
         pinnedValues,
+        holdsProperties,
         replaceTopLevelRef: (target) => cycles.replacement(schemaName, target),
       };
       let type = toTs(node, ctx, true);
@@ -150,8 +154,12 @@ export function printComponentDeclarations(
     refName,
     names,
     pinnedValues,
+    holdsProperties,
   };
 }
+
+/** Schema kinds that hold no properties a discriminator could read. */
+const SCALAR_OR_ARRAY = new Set<string>(["array", "enum", "primitive", "const"]);
 
 /** The value objects of every component enum, each as printed for one kind of file. */
 export interface EnumConsts {

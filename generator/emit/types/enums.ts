@@ -4,7 +4,7 @@
 
 import type { EnumValue } from "../../model/schema.js";
 import { pascalCase } from "../../model/type-names.js";
-import { group, indent, join, line, stringWidth, type Layout } from "../layout.js";
+import { group, hardline, indent, join, line, stringWidth, type Layout } from "../layout.js";
 import { numberLiteral, stringLiteral } from "./literals.js";
 
 /** Member names for enum values: PascalCase, valid identifiers, unique (`Active`, `_1`, `Plus1`). */
@@ -57,9 +57,14 @@ export function enumConstLayouts(constName: string, values: readonly EnumValue[]
   const body = (members: Layout[], separator: string): Layout =>
     group(["{", indent([line, join([separator, line], members)]), separator, line, "}"], { shouldBreak: true });
   const jsBody = body(jsMembers, ",");
+  // Prettier's "fluid" assignment layout: when `export const Name = {` does not fit in 80
+  // columns, it breaks after `=` and indents the object (Microsoft Graph's
+  // `…AssignmentRequestFilterByCurrentUserOptions`).
+  const assign = (rest: string): Layout =>
+    stringWidth(`export const ${constName} = {`) > 80 ? ["export const ", constName, " =", indent([hardline, jsBody]), rest] : ["export const ", constName, " = ", jsBody, rest];
   return {
     dts: ["export declare const ", constName, ": ", body(dtsMembers, ";"), ";"],
-    js: ["export const ", constName, " = ", jsBody, ";"],
-    ts: ["export const ", constName, " = ", jsBody, " as const;"],
+    js: assign(";"),
+    ts: assign(" as const;"),
   };
 }

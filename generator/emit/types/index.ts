@@ -55,6 +55,8 @@ export interface TypePrintOptions {
   trailing?: string;
   /** `ComponentDeclarations.pinnedValues`, to avoid re-narrowing pinned discriminated variants. */
   pinnedValues?(schemaName: string, property: string): readonly string[] | undefined;
+  /** `ComponentDeclarations.holdsProperties`: no discriminator narrowing on array or scalar variants. */
+  holdsProperties?(schemaName: string): boolean;
 }
 
 /**
@@ -65,6 +67,7 @@ export interface TypePrintOptions {
 export function printType(node: SchemaNode, opts: TypePrintOptions): string {
   const ctx: ToTsContext = { direction: opts.direction, refName: opts.refName };
   if (opts.pinnedValues) ctx.pinnedValues = opts.pinnedValues;
+  if (opts.holdsProperties) ctx.holdsProperties = opts.holdsProperties;
   const type = toTs(node, ctx);
   const indent = opts.indent ?? "";
   const start = opts.startColumn ?? indent.length;

@@ -27,6 +27,11 @@ export interface ToTsContext {
    */
   pinnedValues?(schemaName: string, property: string): readonly string[] | undefined;
   /**
+   * Whether component `schemaName` can hold properties at all: false for arrays and scalars, which a
+   * discriminator cannot select by a property (GitHub maps `"array"` to its directory listing).
+   */
+  holdsProperties?(schemaName: string): boolean;
+  /**
    * Cycle breaking for type aliases: a replacement for a ref in a top-level (union /
    * intersection) position, `null` to drop it, undefined to keep the ref.
    */
@@ -125,6 +130,7 @@ function discriminated(variant: SchemaNode, owner: SchemaNode, ctx: ToTsContext,
   const type = toTs(variant, ctx, topLevel);
   const d = owner.discriminator;
   if (!d || variant.kind !== "ref") return type;
+  if (ctx.holdsProperties?.(variant.name) === false) return type;
   const values = discriminatorValues(d.mapping, variant.name);
   const pinned = ctx.pinnedValues?.(variant.name, d.propertyName);
   if (pinned && pinned.length > 0 && pinned.every((v) => values.includes(v))) return type;

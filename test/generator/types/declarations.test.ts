@@ -1,3 +1,4 @@
+import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
 import { SpecError } from "../../../generator/errors.js";
 import { printComponentDeclarations, printEnumConst, printEnumConsts, printType } from "../../../generator/emit/types/index.js";
@@ -58,6 +59,18 @@ describe("printComponentDeclarations", () => {
     expect(out.code).toContain('export declare const Status: {\n  readonly InProgress: "in-progress";\n  readonly Done: "done";\n};\n');
   });
 
+  // Prettier breaks after `=` once `export const Name = {` passes 80 columns (Microsoft Graph's
+  // long enum names); the .js and .ts texts must be what prettier prints, either side of the edge.
+  it.each([
+    ["a name that fits", "S".repeat(62)],
+    ["a name one column too long", "S".repeat(63)],
+    ["Graph's name", "MicrosoftGraphAccessPackageAssignmentRequestFilterByCurrentUserOptions"],
+  ])("prints an enum object as prettier does: %s", async (_what, name) => {
+    const out = printComponentDeclarations(schemas({ [name]: { enum: ["target", "createdBy", "unknownFutureValue"] } }));
+    expect(await prettier.format(out.enums.js, { parser: "babel" })).toBe(out.enums.js);
+    expect(out.enums.js.startsWith(`export const ${name} =${`export const ${name} = {`.length > 80 ? "\n  {" : " {"}`)).toBe(true);
+  });
+
   it("does not depend on the order of the input map", () => {
     const raw = { B: { type: "object", properties: { a: ref("A") } }, A: user, C: { oneOf: [ref("A"), ref("B")] } };
     const forward = printComponentDeclarations(schemas(raw));
@@ -113,6 +126,18 @@ describe("printComponentDeclarations", () => {
     expect(printed).toBe('\n  | One\n  | (Two & {\n      t: "Two";\n    })');
     expect(out.pinnedValues("One", "t")).toEqual(["One"]);
     expect(out.pinnedValues("Two", "t")).toBeUndefined();
+  });
+
+  it("does not narrow an array variant by the discriminator's property (GitHub maps \"array\" to its directory listing)", () => {
+    const raw = {
+      Listing: { type: "array", items: { type: "object", properties: { name: { type: "string" } } } },
+      File: { type: "object", required: ["type"], properties: { type: { type: "string" } } },
+    };
+    const out = printComponentDeclarations(schemas(raw));
+    const inline = normalizeSchema({ oneOf: [ref("Listing"), ref("File")], discriminator: { propertyName: "type", mapping: { array: "#/components/schemas/Listing", file: "#/components/schemas/File" } } }, { version: "3.1", file: "doc.yaml", pointer: "/x" });
+    const printed = printType(inline, { direction: "response", refName: out.refName, holdsProperties: out.holdsProperties });
+    expect(printed).toBe('\n  | Listing\n  | (FileSchema & {\n      type: "file";\n    })');
+    expect([out.holdsProperties("Listing"), out.holdsProperties("File")]).toEqual([false, true]);
   });
 
   it("prints one enum's value object, and all of a document's", () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
 const env = () => ({ ...(process.env as Record<string, string>), ALTER_API_KEY: world.apiKey, ALTER_BASE_URL: world.vault.url });
 
 function runMcp(args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "mcp", ...args], { cwd: ROOT, env: env(), stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(ROOT, "cli/entry.ts"), "mcp", ...args], { cwd: ROOT, env: env(), stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -35,10 +35,10 @@ function runMcp(args: string[]): Promise<CliRun> {
 }
 
 describe("alter-gen mcp over stdio", () => {
-  it("serves the tools to the SDK's client and calls them with the system grant", async () => {
+  it("serves the generated Slack tools to the SDK's client and calls them with the system grant", async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ["--import", "tsx", join(ROOT, "cli/entry.ts"), "mcp", "--tools", TOOLS, "--grant", grant, "--base-url", world.standins.slack!.url, "--exclude", "chat_delete"],
+      args: ["--conditions=source", "--import", "tsx", join(ROOT, "cli/entry.ts"), "mcp", "--provider", "slack", "--grant", grant, "--base-url", world.standins.slack!.url, "--include", "chat_post_message,conversations.list"],
       env: env(),
       cwd: ROOT,
       stderr: "pipe",

@@ -8,7 +8,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlterVault } from "alter-gen/runtime";
 import { createMcpServer, serveMcpHttp, type RunningMcpHttp } from "../../../integrations/mcp/index.js";
-import { setIdp } from "../../../vault/identity/admin.js";
+import { setIdp } from "../../../vault/admin/identity.js";
 import { APP_CLIENT, auditDuring, callRows, startE2E, type E2E } from "../../support/e2e.js";
 import { tools as slackTools } from "./slack-tools.js";
 

@@ -18,7 +18,7 @@ export interface Peers {
   /** The provider's catalog entry as the generator would copy it, pointed at the stand-in. */
   provider: ProviderSpec;
   /** Issues a managed-secret grant for `token` (system principal unless told) and returns its id. */
-  grant(token: string, options?: { principal?: string; label?: string; account?: string; policy?: GrantPolicy; type?: "token" | "basic" }): Promise<string>;
+  grant(token: string, options?: { principal?: string; label?: string; account?: string; policy?: GrantPolicy; type?: "token" | "basic" | "fields" }): Promise<string>;
   /** Stores a managed secret (and makes the stand-in accept it); returns the secret's id. */
   secret(token: string, label?: string): Promise<string>;
   close(): Promise<void>;

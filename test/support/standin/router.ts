@@ -47,13 +47,16 @@ export class Router {
       if (!isObject(item)) continue;
       const names: string[] = [];
       let literalLength = 0;
-      const pattern = template
-        .split(/(\{[^}]+\})/)
-        .map((part) => {
+      const parts = template.split(/(\{[^}]+\})/);
+      // A parameter that ends the template may be empty where no other path sits at the template
+      // without it, as a real server routes `/repos/o/r/contents/` (GitHub: the repository's root).
+      const lastMayBeEmpty = parts.at(-1) === "" && parts.at(-3)?.endsWith("/") === true && !(parts.slice(0, -3).join("") + parts.at(-3)!.slice(0, -1) in paths);
+      const pattern = parts
+        .map((part, i) => {
           const m = /^\{([^}]+)\}$/.exec(part);
           if (m) {
             names.push(m[1]!);
-            return "([^/]+)";
+            return lastMayBeEmpty && i === parts.length - 2 ? "([^/]*)" : "([^/]+)";
           }
           literalLength += part.length;
           return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -192,6 +192,7 @@ export async function startStandin(options: StartStandinOptions): Promise<Standi
     // The query credential (if any) is not a parameter of the operation.
     const params = new URLSearchParams(url.searchParams);
     if (provider.injection.type === "query") params.delete(provider.injection.name);
+    if (provider.injection.type === "multi") for (const p of provider.injection.parts) if (p.in === "query") params.delete(p.name);
     const { problems, body } = await validator.validateRequest(operation, {
       pathParams,
       query: params,

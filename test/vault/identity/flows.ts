@@ -7,6 +7,8 @@ export interface BrowserOutcome {
   /** data-outcome of the vault's result page: completed, connected, denied, signed-in, error. */
   outcome: string | null;
   message: string | null;
+  /** The technical details under the page's disclosure (a provider's error), if any. */
+  details: string | null;
   /** The URL the browser ended on (the vault's callback with code and state). */
   url: string;
 }
@@ -21,7 +23,13 @@ export async function runInBrowser(browser: TestBrowser, peers: Peers, url: stri
     await confirmConnect(page);
     await completeIdpLogin(page, { issuer: peers.idp.issuer, username, consent });
     const message = page.locator("#message");
-    return { outcome: await message.getAttribute("data-outcome"), message: await message.textContent(), url: page.url() };
+    const details = page.locator("#details");
+    return {
+      outcome: await message.getAttribute("data-outcome"),
+      message: await message.textContent(),
+      details: (await details.count()) > 0 ? await details.textContent() : null,
+      url: page.url(),
+    };
   } finally {
     await page.close();
   }

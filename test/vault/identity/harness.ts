@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
-import { setIdp } from "../../../vault/identity/admin.js";
-import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { setIdp } from "../../../vault/admin/identity.js";
+import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { DB_FILE } from "../../../vault/state.js";
-import { VaultTransport } from "../../../runtime/transport.js";
+import { VaultTransport } from "../../../runtime/internal/transport.js";
 import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "../../support/idp.js";
 
 export const APP_CLIENT = { clientId: "alter-app", clientSecret: "app-secret-CANARY-7f3a" };

@@ -5,7 +5,7 @@
 // them or sets the first issuer again.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, issueGrant, listGrants, listUsers, removeIdp, removeUser, revokeOrphanedGrants, setIdp } from "../../../vault/index.js";
-import { IdpSwitchNeedsConfirmation } from "../../../vault/identity/admin.js";
+import { IdpSwitchNeedsConfirmation } from "../../../vault/admin/identity.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 import { APP_CLIENT, startPeers, type Peers } from "./harness.js";
 

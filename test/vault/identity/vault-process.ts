@@ -6,6 +6,7 @@
 // and answers with a JSON array of the tokens. SIGTERM closes it.
 import { createInterface } from "node:readline";
 import { openVaultState } from "../../../vault/state.js";
+import { vaultContext } from "../../../vault/context.js";
 import { getGrant } from "../../../vault/storage/grants.js";
 import { credentialFor } from "../../../vault/grants/credential.js";
 
@@ -13,7 +14,7 @@ const [dataDir] = process.argv.slice(2);
 if (!dataDir) throw new Error("usage: vault-process.ts <dataDir>");
 let offset = 0;
 const state = await openVaultState(dataDir, { now: () => Date.now() + offset });
-const ctx = { vault: state, db: state.db, crypto: state.crypto, now: state.now, app: state.app };
+const ctx = vaultContext(state, state.app);
 process.stdout.write("ready\n");
 createInterface({ input: process.stdin }).on("line", (line) => {
   const m = /^retrieve (\S+) (-?\d+) (\d+)$/.exec(line.trim());

@@ -3,7 +3,7 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, issueGrant } from "../../../vault/index.js";
-import { getIdp, listUsers, removeIdp, removeUser, setIdp } from "../../../vault/identity/admin.js";
+import { getIdp, listUsers, removeIdp, removeUser, setIdp } from "../../../vault/admin/identity.js";
 import { APP_CLIENT, GITHUB_CLIENT, startPeers, type Peers } from "./harness.js";
 
 // Follow a rotation at the first unknown kid instead of after jose's 30 s cooldown.

@@ -6,7 +6,7 @@
 // rules and the per-provider callback binding without a browser.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setProviderConfig } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../../support/browser.js";
 import { pressConfirm } from "../identity/flows.js";
 import { startOAuthServer, tokenJson, type OAuthServer } from "../../support/oauth-server.js";
@@ -47,7 +47,7 @@ describe("a hostile authorization server bouncing the user to an honest one", ()
   let redirectTo = "";
 
   /** The victim connects asana; returns the vault's page outcome and message. */
-  async function victimConnectsAsana(): Promise<{ outcome: string | null; message: string; sessionId: string }> {
+  async function victimConnectsAsana(): Promise<{ outcome: string | null; message: string; details: string; sessionId: string }> {
     const session = (await peers.transport.request<{ sessionId: string; connectUrl: string }>("POST", "/v1/connect/sessions", { body: { providers: ["asana"] } })).data;
     await browser.context.clearCookies();
     const page = await browser.newPage();
@@ -56,7 +56,9 @@ describe("a hostile authorization server bouncing the user to an honest one", ()
       await confirmConnect(page);
       await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "alice" });
       const message = page.locator("#message");
-      return { outcome: await message.getAttribute("data-outcome"), message: (await message.textContent()) ?? "", sessionId: session.sessionId };
+      // The refusal's reason is technical: the page shows it under its details disclosure.
+      const details = (await page.locator("#details").count()) > 0 ? ((await page.locator("#details").textContent()) ?? "") : "";
+      return { outcome: await message.getAttribute("data-outcome"), message: (await message.textContent()) ?? "", details, sessionId: session.sessionId };
     } finally {
       await page.close();
     }
@@ -73,7 +75,7 @@ describe("a hostile authorization server bouncing the user to an honest one", ()
     const before = { hostile: hostile.requests("/token").length, honest: peers.idp.tokenRequests().length };
     const result = await victimConnectsAsana();
     expect(result.outcome).toBe("error");
-    expect(result.message).toMatch(/The answer for asana came back on \/connect\/callback\/github, which is not asana's callback/);
+    expect(result.details).toMatch(/The answer for asana came back on \/connect\/callback\/github, which is not asana's callback/);
     expectNothingRedeemed(before);
     const status = (await peers.transport.request<{ status: string; error: { code: string } }>("GET", `/v1/connect/sessions/${result.sessionId}`)).data;
     expect(status).toMatchObject({ status: "failed", error: { code: "connect_failed" } });
@@ -89,7 +91,7 @@ describe("a hostile authorization server bouncing the user to an honest one", ()
       const before = { hostile: hostile.requests("/token").length, honest: peers.idp.tokenRequests().length };
       const result = await victimConnectsAsana();
       expect(result.outcome).toBe("error");
-      expect(result.message).toContain(`The answer for asana was issued by github's authorization server "${peers.idp.issuer}" (RFC 9207)`);
+      expect(result.details).toContain(`The answer for asana was issued by github's authorization server "${peers.idp.issuer}" (RFC 9207)`);
       expectNothingRedeemed(before);
     } finally {
       await setOAuthEndpoints({ dataDir: peers.dataDir, provider: "github", callback: "per-provider" });

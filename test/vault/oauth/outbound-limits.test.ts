@@ -5,9 +5,9 @@
 // reading early, and that its memory did not grow by anything like the answer's size.
 import { SignJWT, generateKeyPair } from "jose";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { credentialFingerprint } from "../../../runtime/fingerprint.js";
-import { setIdp } from "../../../vault/identity/admin.js";
-import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { credentialFingerprint } from "../../../protocol/fingerprint.js";
+import { setIdp } from "../../../vault/admin/identity.js";
+import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { tokenJson, type Answer } from "../../support/oauth-server.js";
 import { startScripted, type Scripted } from "./scripted.js";
 

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { DB_FILE } from "../../../vault/state.js";
-import { VaultTransport } from "../../../runtime/transport.js";
+import { VaultTransport } from "../../../runtime/internal/transport.js";
 import { startOAuthServer, type OAuthServer } from "../../support/oauth-server.js";
 import { pressConfirm } from "../identity/flows.js";
 
@@ -36,6 +36,8 @@ export interface ConnectRun {
   /** data-outcome of the vault's page (connected, completed, error, denied). */
   outcome: string | null;
   message: string;
+  /** The page's technical details (the provider's error), "" when none. */
+  details: string;
   status: { status: string; grants: { grantId: string; scopes: string[]; account: string | null }[]; error: { code: string; message: string } | null };
 }
 
@@ -100,8 +102,10 @@ async function headlessConnect(s: Scripted, provider: string): Promise<ConnectRu
   }
   const html = await res!.text();
   const outcome = /data-outcome="([^"]*)"/.exec(html)?.[1] ?? null;
-  const raw = /id="message"[^>]*>([\s\S]*?)<\/[a-z]+>/.exec(html)?.[1]?.replace(/<[^>]+>/g, "").trim() ?? html.slice(0, 300);
-  const message = raw.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const text = (s: string) => s.replace(/<[^>]+>/g, "").trim().replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const message = text(/id="message"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? html.slice(0, 300));
+  // The technical reason (a provider's error) sits under the page's details disclosure.
+  const details = text(/id="details"[^>]*>([\s\S]*?)<\/details>/.exec(html)?.[1] ?? "").replace(/^Technical details/, "").trim();
   const status = (await s.transport.request<ConnectRun["status"]>("GET", `/v1/connect/sessions/${session.sessionId}`)).data;
-  return { sessionId: session.sessionId, outcome, message, status };
+  return { sessionId: session.sessionId, outcome, message, details, status };
 }

@@ -4,10 +4,10 @@
 // answer's rotated refresh token is stored before anything else in it is checked, and the
 // scopes a server actually grants (also when a refresh narrows them) become the grant's scopes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { credentialFingerprint } from "../../../runtime/fingerprint.js";
+import { credentialFingerprint } from "../../../protocol/fingerprint.js";
 import { TokenRefreshInProgressError } from "../../../runtime/errors.js";
 import { setProviderConfig } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { tokenJson } from "../../support/oauth-server.js";
 import { CLIENT, startScripted, type Scripted } from "./scripted.js";
 
@@ -71,7 +71,7 @@ describe("connect: a bad code exchange answer fails the session, stores nothing"
     const message = run.status.error!.message;
     expect(message).toContain(`asana's token endpoint sent ${field}`);
     expect(message).toMatch(problem);
-    expect(run.message).toContain(`asana's token endpoint sent ${field}`);
+    expect(run.details).toContain(`asana's token endpoint sent ${field}`);
     // A token is never quoted back, not even a malformed one.
     if (field.endsWith("_token") && typeof fields[field] === "string" && fields[field] !== "") expect(message).not.toContain(fields[field]);
     expect(s.sql("SELECT id FROM grants")).toHaveLength(before);

@@ -1,73 +1,168 @@
 // The browser page where a person approves or denies a pending call. Deciding needs the token of
 // the approver link (valid until the decision), which only operators can print; the form also
-// carries a CSRF token minted for that page view and the SHA-256 of the review it showed, and the
-// decision is refused when what would run no longer matches it. Without a token the page shows
-// the status only.
-import { randomBytes } from "node:crypto";
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
-import { approvalTokens, expireIfDue, getApproval, hashToken, setCsrfHash, tokenMatches } from "../../approvals/store.js";
-import { approveAndRun, currentReview, denyApproval, loadReview, ReviewMismatchError } from "../../approvals/execute.js";
-import { approvalErrorPage, approvalPage, approvalStatusPage, approvalWaitingPage } from "../pages/approval.js";
+// carries a CSRF token derived from that link token (an HMAC under the master key), so every view
+// of the link carries the same valid token: a second tab or a chat app's link preview never
+// invalidates the page a person is about to press. The form carries the SHA-256 of the review it
+// showed too, and the decision is refused when what would run no longer matches it. Once decided,
+// the link shows what became of the call; a second decision answers 409 saying what was decided.
+// Without a token the page shows the status only.
+import { timingSafeEqual } from "node:crypto";
+import type { UnsignedContext, RouteDef, RouteResult } from "../context.js";
+import { approverTokenHash, expireIfDue, getApproval, openApprovalResult, tokenMatches, type ApprovalRecord } from "../../approvals/store.js";
+import { approveAndRun, blockedCode, currentReview, denyApproval, loadReview, ReviewMismatchError } from "../../approvals/execute.js";
+import { approvalOutcome } from "../../approvals/outcome.js";
+import { visible } from "../../approvals/review.js";
+import { approvalErrorPage, approvalPage, approvalStatusPage, approvalWaitingPage, type ReviewLabels } from "../pages/approval.js";
+import { pageFrame } from "../pages/layout.js";
+import { operationSummary } from "../pages/provider-docs.js";
 import { getApp } from "../../storage/apps.js";
-import { VaultUsageError } from "../../errors.js";
+import { getIdpConfig } from "../../identity/idp-config.js";
+import { APPROVER_COOKIE, APPROVER_SESSION_MS, approverName, mintApproverCookie, readApproverCookie, type Approver } from "../../approvals/approver-session.js";
+import { cookieValue } from "../../oauth/connect-confirmations.js";
+import { createAuthSession, loginRedirect, takeAuthToken } from "../../oauth/auth-sessions.js";
+import { randomToken } from "../../oauth/pkce.js";
+import { publicBase } from "../public-base.js";
+import { VaultError, VaultUsageError } from "../../errors.js";
 
-const forbidden = (): RouteResult => ({ status: 403, html: approvalErrorPage("Link not valid", "This approval link is not valid. Ask for a new link.") });
+const forbidden = (ctx: UnsignedContext): RouteResult => ({
+  status: 403,
+  html: approvalErrorPage(pageFrame(ctx), "This link does not work", "This approval link is not valid, or the form did not come from it."),
+});
 
-function authorize(ctx: RouteContext, token: string | null | undefined) {
+/** The CSRF token of every view of one approver link (stable until the decision). */
+const csrfFor = (ctx: UnsignedContext, id: string, pageToken: string) => ctx.crypto.mac("approval-page-csrf", `${id}\n${pageToken}`);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function authorize(ctx: UnsignedContext, token: string | null | undefined) {
   const id = ctx.params.id!;
   expireIfDue(ctx.db, id, ctx.now());
   const a = getApproval(ctx.db, id);
-  const t = approvalTokens(ctx.db, id);
-  if (!a || !t || !token || !tokenMatches(token, t.page)) return undefined;
+  const hash = approverTokenHash(ctx.db, id);
+  if (!a || !hash || !token || !tokenMatches(token, hash)) return undefined;
   const app = getApp(ctx.db, a.appId);
-  return app ? { a, t, app } : undefined;
+  return app ? { a, app } : undefined;
 }
 
-function show(ctx: RouteContext): RouteResult {
+function labels(ctx: UnsignedContext, a: ApprovalRecord): ReviewLabels {
+  const provider = ctx.vault.catalogProvider(a.provider);
+  const operationId = a.operationId ?? a.context.operationId ?? null;
+  return { providerName: provider?.name ?? a.provider, summary: provider && operationId ? operationSummary(provider, operationId) : null };
+}
+
+function finished(ctx: UnsignedContext, a: ApprovalRecord, status: number, note?: string): RouteResult {
+  const result = a.status === "executed" ? openApprovalResult(ctx.db, ctx.crypto, a.id) : null;
+  const outcome = approvalOutcome(a, result, ctx.vault.catalogProvider(a.provider)?.okField);
+  return { status, html: approvalStatusPage(pageFrame(ctx), a, outcome, currentReview(ctx.vault, a), labels(ctx, a), note) };
+}
+
+function show(ctx: UnsignedContext): RouteResult {
   const token = ctx.url.searchParams.get("token");
   if (token === null) return statusOnly(ctx);
   const found = authorize(ctx, token);
-  if (!found) return forbidden();
+  if (!found) return forbidden(ctx);
   const { a, app } = found;
-  if (a.status !== "pending") return { status: 200, html: approvalStatusPage(a, currentReview(ctx, a)) };
+  if (a.status !== "pending") return finished(ctx, a, 200);
   const { review, hash } = loadReview(ctx.vault, app, a.id);
-  const csrf = randomBytes(24).toString("base64url");
-  setCsrfHash(ctx.db, a.id, hashToken(csrf));
-  return { status: 200, html: approvalPage(review, hash, token, csrf) };
+  const approver = idpSignIn(ctx) ? { signedIn: signedInApprover(ctx, a.id)?.label ?? null } : null;
+  const form = { hash, pageToken: token, csrf: csrfFor(ctx, a.id, token), blocked: blockedCode(ctx, a), approver };
+  return { status: 200, html: approvalPage(pageFrame(ctx), review, labels(ctx, a), form) };
 }
 
 /** What the SDK's approvalUrl shows: the status, and how an operator decides. */
-function statusOnly(ctx: RouteContext): RouteResult {
+function statusOnly(ctx: UnsignedContext): RouteResult {
   const id = ctx.params.id!;
   expireIfDue(ctx.db, id, ctx.now());
   const a = getApproval(ctx.db, id);
-  if (!a) return { status: 404, html: approvalErrorPage("Not found", "There is no approval with this id.") };
-  return { status: 200, html: approvalWaitingPage(a) };
+  if (!a) return { status: 404, html: approvalErrorPage(pageFrame(ctx), "No such approval", "There is no approval with this id.", "Check the link, or ask the app for it again.") };
+  const result = a.status === "executed" ? openApprovalResult(ctx.db, ctx.crypto, a.id) : null;
+  const outcome = approvalOutcome(a, result, ctx.vault.catalogProvider(a.provider)?.okField);
+  return { status: 200, html: approvalWaitingPage(pageFrame(ctx), a, outcome, labels(ctx, a)) };
 }
 
-async function decideRoute(ctx: RouteContext): Promise<RouteResult> {
+const MAX_APPROVER_CHARS = 100;
+
+/** The return marker an approver's sign-in carries: "approval:<id>:<link token>". */
+export const APPROVER_RETURN = "approval:";
+
+/** True when approvers sign in at the app's IDP (it has a login client), not type a name. */
+const idpSignIn = (ctx: UnsignedContext) => Boolean(getIdpConfig(ctx.db, ctx.app.id)?.clientId);
+
+function signedInApprover(ctx: UnsignedContext, id: string): Approver | null {
+  return readApproverCookie(ctx.crypto, cookieValue(ctx.req.headers.cookie, APPROVER_COOKIE), id, ctx.now());
+}
+
+/** GET /approvals/:id/sign-in?token=…: off to the app's IDP, back to this approval. */
+function signIn(ctx: UnsignedContext): RouteResult {
+  const token = ctx.url.searchParams.get("token");
+  const found = authorize(ctx, token);
+  if (!found || !token) return forbidden(ctx);
+  try {
+    const session = createAuthSession(ctx, randomToken(24));
+    return { status: 303, location: loginRedirect(ctx, session, publicBase(ctx), `${APPROVER_RETURN}${found.a.id}:${token}`) };
+  } catch (e) {
+    if (e instanceof VaultError) return { status: 400, html: approvalErrorPage(pageFrame(ctx), "Signing in is not set up", e.message) };
+    throw e;
+  }
+}
+
+/** The IDP sent the approver back (routes/auth.ts): remember who they are for this approval. */
+export function approverSignedIn(ctx: UnsignedContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): RouteResult {
+  // The sign-in's ID token is nobody's to collect: drop it now.
+  takeAuthToken(ctx, o.sessionId);
+  const rest = (o.returnTo ?? "").slice(APPROVER_RETURN.length);
+  const i = rest.indexOf(":");
+  const id = rest.slice(0, i);
+  const token = rest.slice(i + 1);
+  const cookie = mintApproverCookie(ctx.crypto, { approvalId: id, label: o.label, subject: o.subject, expiresAt: ctx.now() + APPROVER_SESSION_MS });
+  const secure = publicBase(ctx).startsWith("https:") ? "; Secure" : "";
+  return {
+    status: 303,
+    location: `/approvals/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
+    // Lax: the way back from the IDP is a cross-site redirect chain, on which Strict is not sent.
+    headers: { "set-cookie": `${APPROVER_COOKIE}=${cookie}; Path=/approvals/${encodeURIComponent(id)}; HttpOnly; SameSite=Lax; Max-Age=${APPROVER_SESSION_MS / 1000}${secure}` },
+  };
+}
+
+async function decideRoute(ctx: UnsignedContext): Promise<RouteResult> {
   const form = ctx.form;
-  const found = authorize(ctx, form?.get("token"));
-  if (!found || !form) return forbidden();
-  const { a, t, app } = found;
+  const token = form?.get("token");
+  const found = authorize(ctx, token);
+  if (!found || !form || !token) return forbidden(ctx);
+  const { a, app } = found;
   // A form posted from another site would carry a foreign Origin; browsers always send it on POST.
   const origin = ctx.req.headers.origin;
-  if (origin !== undefined && origin !== "null" && origin !== ctx.url.origin) return forbidden();
+  if (origin !== undefined && origin !== "null" && origin !== ctx.url.origin) return forbidden(ctx);
   const csrf = form.get("csrf");
-  if (!csrf || !tokenMatches(csrf, t.csrf)) return forbidden();
+  if (!csrf || !sameToken(csrf, csrfFor(ctx, a.id, token))) return forbidden(ctx);
+  if (a.status !== "pending") return finished(ctx, a, 409, "This call was already decided; nothing was changed.");
   const decision = form.get("decision");
-  if (decision !== "approve" && decision !== "deny") return { status: 400, html: approvalErrorPage("Bad request", "Choose approve or deny.") };
+  const bad = (message: string) => ({ status: 400, html: approvalErrorPage(pageFrame(ctx), "Nothing was decided", message, "Go back, reload the page and try again.") });
+  if (decision !== "approve" && decision !== "deny") return bad("Choose Approve or Deny.");
   const shown = form.get("shown");
-  if (decision === "approve" && !shown) return { status: 400, html: approvalErrorPage("Bad request", "The decision does not say which review it approves; reload the page.") };
+  if (decision === "approve" && !shown) return bad("The decision does not say which review it approves.");
+  let by: string;
+  if (idpSignIn(ctx)) {
+    const who = signedInApprover(ctx, a.id);
+    if (!who) return bad(`Sign in at ${ctx.app.name}'s identity provider first: your decision is recorded under your name.`);
+    by = approverName(who);
+  } else {
+    const given = visible((form.get("approver") ?? "").trim(), false);
+    if (given === "" || given.length > MAX_APPROVER_CHARS) return bad(`Give your name (1 to ${MAX_APPROVER_CHARS} characters): it is recorded with your decision.`);
+    by = approverName({ given });
+  }
   try {
-    const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, "approval page", shown!) : denyApproval(ctx.vault, app, a.id, "approval page");
-    const note = decision === "approve" ? "Approved; the call ran once." : "Denied; the call will not run.";
-    return { status: 200, html: approvalStatusPage(after, currentReview(ctx, after), note) };
+    const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, by, shown!) : denyApproval(ctx.vault, app, a.id, by);
+    return finished(ctx, after, 200);
   } catch (e) {
     if (e instanceof ReviewMismatchError) {
-      return { status: 409, html: approvalStatusPage(getApproval(ctx.db, a.id)!, null, "Nothing was decided: the request that would run differs from the one this page showed. Reload the page and review it again.") };
+      return finished(ctx, getApproval(ctx.db, a.id)!, 409, "Nothing was decided: the request that would run differs from the one this page showed. Reload the page and review it again.");
     }
-    if (e instanceof VaultUsageError) return { status: 409, html: approvalStatusPage(getApproval(ctx.db, a.id)!, null, "This approval was already decided.") };
+    if (e instanceof VaultUsageError) return finished(ctx, getApproval(ctx.db, a.id)!, 409, "This call was already decided; nothing was changed.");
     throw e;
   }
 }
@@ -75,4 +170,5 @@ async function decideRoute(ctx: RouteContext): Promise<RouteResult> {
 export const approvalPageRoutes: RouteDef[] = [
   { method: "GET", path: "/approvals/:id", auth: "browser", handler: show },
   { method: "POST", path: "/approvals/:id/decision", auth: "browser", handler: decideRoute },
+  { method: "GET", path: "/approvals/:id/sign-in", auth: "browser", handler: signIn },
 ];

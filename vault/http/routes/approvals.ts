@@ -1,16 +1,17 @@
 // GET /v1/approvals/{id}: the SDK polls an approval; `result` is the provider's answer once executed.
 // Visible only to the principal that asked.
+import type { ApprovalAnswer } from "../../../protocol/wire.js";
 import { VaultError } from "../../errors.js";
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import type { SignedContext, RouteDef, RouteResult } from "../context.js";
 import { expireIfDue, getApproval, openApprovalResult } from "../../approvals/store.js";
 
-function show(ctx: RouteContext): RouteResult {
+function show(ctx: SignedContext): RouteResult {
   const id = ctx.params.id!;
   expireIfDue(ctx.db, id, ctx.now());
   const a = getApproval(ctx.db, id);
   // Only the principal whose call asked sees it: the same end user (Alter-User-Token), or, for a
   // call made without one, a request without one. Anyone else gets the answer for a missing id.
-  if (!a || a.appId !== ctx.app.id || (a.requester?.userId ?? null) !== (ctx.user?.userId ?? null)) {
+  if (!a || a.appId !== ctx.app.id || (a.requester?.userId ?? null) !== (ctx.caller.user?.userId ?? null)) {
     throw new VaultError("not_found", "No approval with this id.");
   }
   const result = a.status === "executed" ? openApprovalResult(ctx.db, ctx.crypto, id) : null;
@@ -23,7 +24,7 @@ function show(ctx: RouteContext): RouteResult {
       expiresAt: a.expiresAt,
       result: result && !withheld ? { ...result, grantId: a.grantId } : null,
       error: withheld ? { code: "result_withheld" } : a.errorCode ? { code: a.errorCode } : null,
-    },
+    } satisfies ApprovalAnswer,
   };
 }
 

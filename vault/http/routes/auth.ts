@@ -1,49 +1,66 @@
 // Authenticate flow (docs/protocol.md): the SDK creates a session and polls it; the browser
 // logs in at the app's IDP through the vault's /auth pages.
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import type { RouteDef, RouteResult, SignedContext, UnsignedContext } from "../context.js";
 import { VaultError } from "../../errors.js";
-import { authSessionForPage, createAuthSession, getAuthSession, handleAuthCallback, loginRedirect, takeAuthToken } from "../../oauth/auth-sessions.js";
+import { authSessionForPage, createAuthSession, getAuthSession, handleAuthCallback, loginRedirect, takeAuthToken, type AuthSession } from "../../oauth/auth-sessions.js";
 import { randomToken } from "../../oauth/pkce.js";
-import { publicBase } from "../../oauth/public-base.js";
+import { publicBase } from "../public-base.js";
 import { authErrorPage, signedInPage } from "../pages/auth.js";
+import { pageFrame } from "../pages/layout.js";
+import { APPROVER_RETURN, approverSignedIn } from "./approval-page.js";
 
-function createSession(ctx: RouteContext): RouteResult {
+function createSession(ctx: SignedContext): RouteResult {
   const pageToken = randomToken(24);
   const session = createAuthSession(ctx, pageToken);
   const loginUrl = `${publicBase(ctx)}/auth/${session.id}?state=${pageToken}`;
   return { status: 201, json: { sessionId: session.id, loginUrl, expiresAt: session.expiresAt } };
 }
 
-function sessionStatus(ctx: RouteContext): RouteResult {
+function sessionStatus(ctx: SignedContext): RouteResult {
   const id = ctx.params.id ?? "";
   const session = getAuthSession(ctx.db, id, ctx.now());
   if (!session || session.appId !== ctx.app.id) throw new VaultError("not_found", "No sign-in session with this id.");
   // Only the key that created the session may collect its token.
-  const token = session.status === "completed" && session.keyId === (ctx.apiKey?.id ?? null) ? takeAuthToken(ctx, id) : null;
+  const token = session.status === "completed" && session.keyId === ctx.caller.keyId ? takeAuthToken(ctx, id) : null;
   return {
     status: 200,
     json: { status: session.status, userToken: token === null ? null : ctx.sealForCaller(token), expiresAt: session.expiresAt },
   };
 }
 
-function loginPage(ctx: RouteContext): RouteResult {
+function loginPage(ctx: UnsignedContext): RouteResult {
+  const frame = pageFrame(ctx);
   const pageToken = ctx.url.searchParams.get("state") ?? "";
   const session = pageToken ? authSessionForPage(ctx.db, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
-  if (!session || session.appId !== ctx.app.id) return { status: 404, html: authErrorPage("This sign-in link is not valid. Start again from your application.") };
-  if (session.status === "expired") return { status: 410, html: authErrorPage("This sign-in link has expired. Start again from your application.") };
-  if (session.status !== "pending") return { status: 409, html: authErrorPage(`This sign-in session is already ${session.status}. You can close this window.`) };
+  if (!session || session.appId !== ctx.app.id) {
+    return { status: 404, html: authErrorPage(frame, "This sign-in link is not valid: it may be incomplete or mistyped.", { title: "This link does not work" }) };
+  }
+  if (session.status === "expired") return { status: 410, html: authErrorPage(frame, "This sign-in link was not used in time.", { title: "This link has expired", outcome: "expired" }) };
+  if (session.status !== "pending") return finishedPage(ctx, session);
   try {
     return { status: 303, location: loginRedirect(ctx, session, publicBase(ctx)) };
   } catch (e) {
-    if (e instanceof VaultError) return { status: 400, html: authErrorPage(e.message) };
+    if (e instanceof VaultError) return { status: 400, html: authErrorPage(frame, `${ctx.app.name} is not set up for signing in yet.`, { details: e.message }) };
     throw e;
   }
 }
 
-async function callback(ctx: RouteContext): Promise<RouteResult> {
+/** A sign-in that already ended, opened again: how it ended, not an error. */
+function finishedPage(ctx: UnsignedContext, session: AuthSession): RouteResult {
+  const frame = pageFrame(ctx);
+  if (session.status === "completed") return { status: 200, html: signedInPage(frame, session.userLabel ?? "the person who used this link", true) };
+  return { status: 200, html: authErrorPage(frame, "This sign-in link was already used, and that sign-in did not finish.", { outcome: `finished-${session.status}`, details: session.error?.message ?? null }) };
+}
+
+async function callback(ctx: UnsignedContext): Promise<RouteResult> {
   const outcome = await handleAuthCallback(ctx, ctx.url.searchParams);
-  if (outcome.kind === "signed-in") return { status: 200, html: signedInPage(outcome.subject) };
-  return { status: 400, html: authErrorPage(outcome.message) };
+  if (outcome.kind === "signed-in") {
+    // An approver who signed in to decide goes back to the approval page (approval-page.ts).
+    if (outcome.returnTo?.startsWith(APPROVER_RETURN)) return approverSignedIn(ctx, outcome);
+    return { status: 200, html: signedInPage(pageFrame(ctx), outcome.label) };
+  }
+  if (outcome.kind === "finished") return finishedPage(ctx, outcome.session);
+  return { status: 400, html: authErrorPage(pageFrame(ctx), "The sign-in did not finish.", { details: outcome.message }) };
 }
 
 export const authRoutes: RouteDef[] = [

@@ -1,70 +1,97 @@
 // The browser half of connect: the page behind connectUrl (a picker when several providers are
-// left, else a confirmation naming the app, the provider and whose grant it will be), the POST
-// of its button that leaves for the provider, and the provider's callback.
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+// left, else a confirmation naming the app, the provider, what it will be able to do and whose
+// grant it will be), the POST of its button that leaves for the provider, and the provider's
+// callback. A link or callback page opened again after the session ended says how it ended.
+import type { UnsignedContext, RouteDef, RouteResult } from "../context.js";
 import { VaultError } from "../../errors.js";
-import { connectSessionForPage, finishConnectSession, type ConnectSession } from "../../oauth/connect-sessions.js";
-import { CONNECT_CSRF_COOKIE, consumeConfirmation, cookieValue, mintConfirmation } from "../../oauth/connect-confirmations.js";
+import { connectSessionForPage, finishConnectSession, getConnectSession, providerStatuses, type ConnectSession } from "../../oauth/connect-sessions.js";
+import { confirmationMatches, confirmationToken, connectCsrfCookie, cookieValue } from "../../oauth/connect-confirmations.js";
 import { authorizeUrlFor, handleConnectCallback, scopesFor } from "../../oauth/connect-flow.js";
 import { resolveOAuthProvider } from "../../oauth/provider-config.js";
-import { publicBase } from "../../oauth/public-base.js";
+import { publicBase } from "../public-base.js";
+import { getGrant } from "../../storage/grants.js";
 import { getUser } from "../../storage/users.js";
-import { cancelledPage, confirmPage, connectErrorPage, connectedPage, connectHref, deniedPage, pickerPage } from "../pages/connect.js";
+import {
+  confirmPage, connectErrorPage, connectedPage, connectHref, expiredLinkPage, finishedSessionPage, notConnectedPage, pickerPage, type ProviderState,
+} from "../pages/connect.js";
+import { pageFrame } from "../pages/layout.js";
+import { scopeDescription } from "../pages/provider-docs.js";
 
-const refused = (): RouteResult => ({
+const refused = (ctx: UnsignedContext): RouteResult => ({
   status: 403,
-  html: connectErrorPage("This confirmation was not sent from the vault's own page for this browser. Open the connect link again and press the button there."),
+  html: connectErrorPage(pageFrame(ctx), "This confirmation did not come from the vault's own page in this browser.", {
+    next: "Open the connect link again and press the button there.",
+  }),
 });
 
-function providerName(ctx: RouteContext, id: string): string {
+function providerName(ctx: UnsignedContext, id: string): string {
   return ctx.vault.catalogProvider(id)?.name ?? id;
 }
 
-/** The pending session a page token opens, or the error page to show instead. */
-function openSession(ctx: RouteContext, pageToken: string): ConnectSession | RouteResult {
+/** Every provider of the session as the pages show it: connected (as which account) or not. */
+function providerStates(ctx: UnsignedContext, s: ConnectSession): ProviderState[] {
+  return providerStatuses(s).map(({ provider, status, grantId }) => ({
+    id: provider,
+    name: providerName(ctx, provider),
+    state: status === "connected" ? "connected" : status === "denied" ? "denied" : status === "failed" ? "failed" : "waiting",
+    account: grantId ? (getGrant(ctx.db, s.appId, grantId)?.account ?? null) : null,
+  }));
+}
+
+/** The pending session a page token opens, or the page to show instead. */
+function openSession(ctx: UnsignedContext, pageToken: string): ConnectSession | RouteResult {
   const session = pageToken ? connectSessionForPage(ctx.db, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
+  const frame = pageFrame(ctx);
   if (!session || session.appId !== ctx.app.id) {
-    return { status: 404, html: connectErrorPage("This connect link is not valid. Start again from your application.") };
+    return { status: 404, html: connectErrorPage(frame, "This connect link is not valid: it may be incomplete or mistyped.", { next: `Ask ${ctx.app.name} for a new link.` }) };
   }
-  if (session.status === "expired") return { status: 410, html: connectErrorPage("This connect link has expired. Start again from your application.") };
-  if (session.status !== "pending") {
-    return { status: 409, html: connectErrorPage(`This connect session is already ${session.status}. You can close this window.`) };
-  }
+  if (session.status === "expired" && Object.keys(session.grantIds).length === 0) return { status: 410, html: expiredLinkPage(frame, "connect") };
+  if (session.status !== "pending") return { status: 200, html: finishedSessionPage(frame, session.status, providerStates(ctx, session)) };
   return session;
 }
 
 const remainingOf = (s: ConnectSession) => s.providers.filter((p) => s.grantIds[p] === undefined);
 
-function connectPage(ctx: RouteContext): RouteResult {
+function ownerLabel(ctx: UnsignedContext, s: ConnectSession): string | null {
+  if (!s.userId) return null;
+  return s.ownerLabel ?? getUser(ctx.db, s.userId)?.subject ?? "an unknown user";
+}
+
+function connectPage(ctx: UnsignedContext): RouteResult {
   const pageToken = ctx.url.searchParams.get("state") ?? "";
   const session = openSession(ctx, pageToken);
   if (!("id" in session)) return session;
+  const frame = pageFrame(ctx);
   const remaining = remainingOf(session);
   const chosen = ctx.url.searchParams.get("provider");
   if (chosen !== null && !remaining.includes(chosen)) {
-    return { status: 400, html: connectErrorPage(`"${chosen}" is not a provider left to connect in this session.`) };
+    return { status: 400, html: connectErrorPage(frame, `"${chosen}" is not a provider left to connect with this link.`, { next: "Go back to the list and pick another." }) };
   }
   const provider = chosen ?? (remaining.length === 1 ? remaining[0]! : null);
-  if (provider === null) {
-    const list = session.providers.map((p) => ({ id: p, name: providerName(ctx, p), done: session.grantIds[p] !== undefined }));
-    return { status: 200, html: pickerPage(session.id, pageToken, ctx.app.name, list) };
-  }
+  if (provider === null) return { status: 200, html: pickerPage(frame, session.id, pageToken, providerStates(ctx, session)) };
   let scopes: string[];
   try {
     const config = resolveOAuthProvider(ctx, session.appId, provider);
     scopes = scopesFor(session, provider, config.defaultScopes);
   } catch (e) {
-    if (e instanceof VaultError) return { status: 400, html: connectErrorPage(e.message) };
+    if (e instanceof VaultError) return { status: 400, html: connectErrorPage(frame, `${ctx.app.name} is not set up to connect ${providerName(ctx, provider)} yet.`, { details: e.message }) };
     throw e;
   }
-  const csrf = mintConfirmation(ctx.db, session.id, provider, ctx.now());
-  const owner = session.userId ? (getUser(ctx.db, session.userId)?.subject ?? "an unknown user") : null;
+  const csrf = confirmationToken(ctx.crypto, session.id, provider, pageToken);
   const secure = publicBase(ctx).startsWith("https:") ? "; Secure" : "";
+  const catalog = ctx.vault.catalogProvider(provider);
   return {
     status: 200,
-    html: confirmPage({ sessionId: session.id, pageToken, csrf, appName: ctx.app.name, provider: { id: provider, name: providerName(ctx, provider) }, scopes, owner }),
+    html: confirmPage(frame, {
+      sessionId: session.id,
+      pageToken,
+      csrf,
+      provider: { id: provider, name: providerName(ctx, provider) },
+      scopes: scopes.map((scope) => ({ scope, words: scopeDescription(catalog, scope) })),
+      owner: ownerLabel(ctx, session),
+    }),
     headers: {
-      "set-cookie": `${CONNECT_CSRF_COOKIE}=${csrf}; Path=/connect/${encodeURIComponent(session.id)}; HttpOnly; SameSite=Strict; Max-Age=600${secure}`,
+      "set-cookie": `${connectCsrfCookie(provider)}=${csrf}; Path=/connect/${encodeURIComponent(session.id)}; HttpOnly; SameSite=Strict; Max-Age=600${secure}`,
     },
     // The button's POST answers with a redirect to the provider, whose authorization server may
     // send the person on to other origins; browsers check every hop against form-action.
@@ -72,24 +99,28 @@ function connectPage(ctx: RouteContext): RouteResult {
   };
 }
 
-async function start(ctx: RouteContext): Promise<RouteResult> {
+async function start(ctx: UnsignedContext): Promise<RouteResult> {
   const form = ctx.form;
-  if (!form) return refused();
-  const session = openSession(ctx, form.get("state") ?? "");
+  if (!form) return refused(ctx);
+  const pageToken = form.get("state") ?? "";
+  const session = openSession(ctx, pageToken);
   if (!("id" in session)) return session;
   // Browsers send Origin on a form POST: another site's is refused outright. Our own pages send
   // "null" (their referrer policy is no-referrer), so the token and cookie decide.
   const origin = ctx.req.headers.origin;
-  if (origin !== undefined && origin !== "null" && origin !== publicBase(ctx) && origin !== ctx.url.origin) return refused();
+  if (origin !== undefined && origin !== "null" && origin !== publicBase(ctx) && origin !== ctx.url.origin) return refused(ctx);
   const provider = form.get("provider") ?? "";
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(provider)) return refused(ctx);
   const csrf = form.get("csrf") ?? "";
-  const cookie = cookieValue(ctx.req.headers.cookie, CONNECT_CSRF_COOKIE);
-  if (!csrf || cookie !== csrf || !consumeConfirmation(ctx.db, session.id, provider, csrf)) return refused();
-  if (!remainingOf(session).includes(provider)) return { status: 400, html: connectErrorPage(`"${provider}" is not a provider left to connect in this session.`) };
-  const clear = { "set-cookie": `${CONNECT_CSRF_COOKIE}=; Path=/connect/${encodeURIComponent(session.id)}; HttpOnly; SameSite=Strict; Max-Age=0` };
+  const cookie = cookieValue(ctx.req.headers.cookie, connectCsrfCookie(provider));
+  if (!confirmationMatches(ctx.crypto, { sessionId: session.id, provider, pageToken, csrf, cookie })) return refused(ctx);
+  const frame = pageFrame(ctx);
+  if (!remainingOf(session).includes(provider)) {
+    return { status: 200, html: finishedSessionPage(frame, "completed", providerStates(ctx, session)) };
+  }
   if (form.get("action") === "cancel") {
     const message = "The person declined on the vault's confirmation page.";
-    finishConnectSession(ctx.db, session.id, "denied", { code: "connect_denied", message }, ctx.now());
+    finishConnectSession(ctx.db, session.id, "denied", { code: "connect_denied", message }, ctx.now(), provider);
     ctx.audit.write({
       action: "connect",
       outcome: "denied",
@@ -98,35 +129,53 @@ async function start(ctx: RouteContext): Promise<RouteResult> {
       principalType: session.principalType,
       principalId: session.userId,
       provider,
-      remoteAddress: ctx.remoteAddress,
+      remoteAddress: ctx.caller.remoteAddress,
       errorCode: "connect_denied",
       details: { sessionId: session.id, step: "confirmation" },
     });
-    return { status: 200, html: cancelledPage(providerName(ctx, provider)), headers: clear };
+    const after = getConnectSession(ctx.db, session.id, ctx.now()) ?? session;
+    const list = providerStates(ctx, after);
+    return { status: 200, html: notConnectedPage(frame, "cancelled", list.find((p) => p.id === provider)!, list) };
   }
   try {
-    return { status: 303, location: authorizeUrlFor(ctx, session, provider, publicBase(ctx), form.get("state")!), headers: clear };
+    return { status: 303, location: authorizeUrlFor(ctx, session, provider, publicBase(ctx), pageToken) };
   } catch (e) {
-    if (e instanceof VaultError) return { status: 400, html: connectErrorPage(e.message) };
+    if (e instanceof VaultError) return { status: 400, html: connectErrorPage(frame, `${ctx.app.name} is not set up to connect ${providerName(ctx, provider)} yet.`, { details: e.message }) };
     throw e;
   }
 }
 
-async function callback(ctx: RouteContext): Promise<RouteResult> {
+async function callback(ctx: UnsignedContext): Promise<RouteResult> {
   const outcome = await handleConnectCallback(ctx, ctx.url.searchParams, ctx.url.pathname);
+  const frame = pageFrame(ctx);
+  const nextOf = (s: ConnectSession, pageToken: string | null) => {
+    const nextProvider = remainingOf(s)[0];
+    return s.status === "pending" && nextProvider && pageToken ? { href: connectHref(s.id, pageToken, nextProvider), name: providerName(ctx, nextProvider) } : null;
+  };
   switch (outcome.kind) {
     case "connected": {
-      const nextProvider = outcome.remaining[0];
-      const next =
-        nextProvider && outcome.pageToken
-          ? { href: connectHref(outcome.session.id, outcome.pageToken, nextProvider), name: providerName(ctx, nextProvider) }
-          : null;
-      return { status: 200, html: connectedPage(providerName(ctx, outcome.provider), outcome.account, next) };
+      const list = providerStates(ctx, outcome.session);
+      const me = list.find((p) => p.id === outcome.provider)!;
+      return { status: 200, html: connectedPage(frame, me, list, nextOf(outcome.session, outcome.pageToken)) };
     }
-    case "denied":
-      return { status: 200, html: deniedPage(providerName(ctx, outcome.provider)) };
-    case "failed":
-      return { status: 400, html: connectErrorPage(outcome.message) };
+    case "finished": {
+      const list = providerStates(ctx, outcome.session);
+      const me = list.find((p) => p.id === outcome.provider);
+      if (outcome.session.status === "pending" && me?.state === "connected") {
+        return { status: 200, html: connectedPage(frame, me, list, nextOf(outcome.session, outcome.pageToken)) };
+      }
+      return { status: 200, html: finishedSessionPage(frame, outcome.session.status, list) };
+    }
+    case "denied": {
+      const list = providerStates(ctx, outcome.session);
+      return { status: 200, html: notConnectedPage(frame, "denied", list.find((p) => p.id === outcome.provider)!, list) };
+    }
+    case "failed": {
+      const list = outcome.session ? providerStates(ctx, outcome.session) : [];
+      const kept = list.filter((p) => p.state === "connected").map((p) => p.name);
+      const message = kept.length > 0 ? `${kept.join(" and ")} stayed connected, but the rest could not be connected.` : "The account could not be connected.";
+      return { status: 400, html: connectErrorPage(frame, message, { details: outcome.message }) };
+    }
   }
 }
 

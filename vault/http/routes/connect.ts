@@ -1,14 +1,14 @@
 // Connect flow (docs/protocol.md): the signed session endpoints the SDK uses. The browser pages
 // that run OAuth 2 authorization code + PKCE at the provider are in connect-pages.ts.
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import type { SignedContext, RouteDef, RouteResult } from "../context.js";
 import { VaultError } from "../../errors.js";
 import { bodyObject } from "../request-fields.js";
 import { getGrant, grantInfo } from "../../storage/grants.js";
-import type { GrantInfo } from "../../grants/types.js";
-import { createConnectSession, getConnectSession, type ConnectSession } from "../../oauth/connect-sessions.js";
+import type { GrantInfo } from "../../grant-types.js";
+import { createConnectSession, getConnectSession, personLabel, providerStatuses, verifiedClaims, type ConnectSession } from "../../oauth/connect-sessions.js";
 import { resolveOAuthProvider } from "../../oauth/provider-config.js";
 import { randomToken } from "../../oauth/pkce.js";
-import { publicBase } from "../../oauth/public-base.js";
+import { publicBase } from "../public-base.js";
 
 const MAX_PROVIDERS = 20;
 
@@ -43,21 +43,29 @@ function parseCreate(body: unknown): { providers: string[]; scopes: Record<strin
   return { providers: providers as string[], scopes };
 }
 
-async function createSession(ctx: RouteContext): Promise<RouteResult> {
+async function createSession(ctx: SignedContext): Promise<RouteResult> {
   const { providers, scopes } = parseCreate(ctx.body);
   // Configuration problems surface now, to the developer, not later in the user's browser.
   for (const p of providers) resolveOAuthProvider(ctx, ctx.app.id, p);
   const pageToken = randomToken(24);
   const session = createConnectSession(
     ctx.db,
-    { appId: ctx.app.id, keyId: ctx.apiKey?.id ?? null, providers, scopes, userId: ctx.user?.userId ?? null, pageToken },
+    {
+      appId: ctx.app.id,
+      keyId: ctx.caller.keyId,
+      providers,
+      scopes,
+      userId: ctx.caller.user?.userId ?? null,
+      ownerLabel: ctx.caller.user ? personLabel(verifiedClaims(ctx.userToken)) : null,
+      pageToken,
+    },
     ctx.now(),
   );
   const connectUrl = `${publicBase(ctx)}/connect/${session.id}?state=${pageToken}`;
   return { status: 201, json: { sessionId: session.id, connectUrl, expiresAt: session.expiresAt } };
 }
 
-function sessionGrants(ctx: RouteContext, session: ConnectSession): GrantInfo[] {
+function sessionGrants(ctx: SignedContext, session: ConnectSession): GrantInfo[] {
   const now = ctx.now();
   return session.providers
     .map((p) => session.grantIds[p])
@@ -67,14 +75,16 @@ function sessionGrants(ctx: RouteContext, session: ConnectSession): GrantInfo[] 
     .map((g) => grantInfo(g, now));
 }
 
-function sessionStatus(ctx: RouteContext): RouteResult {
+function sessionStatus(ctx: SignedContext): RouteResult {
   const session = getConnectSession(ctx.db, ctx.params.id ?? "", ctx.now());
   if (!session || session.appId !== ctx.app.id) throw new VaultError("not_found", "No connect session with this id.");
   // Acting for an end user, only that user's sessions exist.
-  if (ctx.user && session.userId !== ctx.user.userId) throw new VaultError("not_found", "No connect session with this id.");
+  if (ctx.caller.user && session.userId !== ctx.caller.user.userId) throw new VaultError("not_found", "No connect session with this id.");
+  // Every grant the session created, whatever its status: a person who connected one provider
+  // and declined the next left the app holding the first one, and the app must know.
   return {
     status: 200,
-    json: { status: session.status, grants: session.status === "completed" ? sessionGrants(ctx, session) : [], error: session.error },
+    json: { status: session.status, grants: sessionGrants(ctx, session), providers: providerStatuses(session), error: session.error },
   };
 }
 

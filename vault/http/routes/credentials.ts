@@ -1,18 +1,21 @@
 // POST /v1/credentials/retrieve: the sealed credential for one provider call (retrieve mode).
+import type { RetrieveAnswer } from "../../../protocol/wire.js";
 import { VaultError } from "../../errors.js";
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
-import { auditContext, auditFromContext, bodyObject, obj, str, type AuditContext } from "../request-fields.js";
-import { checkUsable, findGrant, parseGrantRef } from "../../grants/resolve.js";
+import type { SignedContext, RouteDef, RouteResult } from "../context.js";
+import { auditContext, bodyObject, obj, str } from "../request-fields.js";
+import { parseGrantRef } from "../../grants/resolve.js";
+import { authorizeCall } from "../../grants/authorize.js";
+import { callAuditColumns, type CallContext } from "../../audit/call-context.js";
 import { credentialFor, injectionFor } from "../../grants/credential.js";
 import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.js";
 import { touchGrant } from "../../storage/grants.js";
-import type { GrantRecord } from "../../grants/types.js";
-import { checkTargetAsWritten } from "../../proxy/target-url.js";
+import type { GrantRecord } from "../../grant-types.js";
+import { checkTargetAsWritten, onProviderHosts } from "../../proxy/target-url.js";
 
-async function retrieve(ctx: RouteContext): Promise<RouteResult> {
+async function retrieve(ctx: SignedContext): Promise<RouteResult> {
   const started = performance.now();
   const body = bodyObject(ctx.body);
-  let context: AuditContext = {};
+  let context: CallContext = {};
   let provider: string | undefined;
   let method: string | undefined;
   let url: string | undefined;
@@ -27,13 +30,12 @@ async function retrieve(ctx: RouteContext): Promise<RouteResult> {
     url = str(request, "url", "/request/url", false);
     operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
     const ref = parseGrantRef(body.grant);
-    grant = findGrant(ctx, ref, provider);
-    checkUsable(ctx, grant, "retrieve");
+    ({ grant } = authorizeCall(ctx, ctx.caller, ref, provider, "retrieve", (g) => (grant = g)));
     const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
     if (url !== undefined) {
       // The audit row names this URL: it must be the one the SDK can call (no dot segments).
       checkTargetAsWritten(url, "/request/url");
-      checkTargetHost(url, config.hosts);
+      onProviderHosts(url, config.hosts);
     }
     const rejected = str(request, "rejectedCredential", "/request/rejectedCredential", false);
     const credential = await credentialFor(ctx, grant, rejected);
@@ -58,7 +60,7 @@ async function retrieve(ctx: RouteContext): Promise<RouteResult> {
         hosts: config.hosts,
         expiresAt: grant.credentialExpiresAt ?? grant.expiresAt,
         auditId,
-      },
+      } satisfies RetrieveAnswer,
     };
   } catch (e) {
     if (e instanceof VaultError) {
@@ -75,24 +77,9 @@ async function retrieve(ctx: RouteContext): Promise<RouteResult> {
   }
 }
 
-/** A URL the SDK says it will call must be on the provider's hosts, or no credential is sent. */
-export function checkTargetHost(url: string, hosts: string[]): void {
-  let host: string;
-  try {
-    host = new URL(url).host;
-  } catch {
-    throw new VaultError("invalid_request", "/request/url is not an absolute URL.");
-  }
-  if (!hosts.includes(host)) {
-    throw new VaultError("provider_host_not_allowed", `${host} is not one of the provider's hosts (${hosts.join(", ")}).`, {
-      details: { host, hosts },
-    });
-  }
-}
-
 function common(
-  ctx: RouteContext,
-  context: AuditContext,
+  ctx: SignedContext,
+  context: CallContext,
   grant: GrantRecord | undefined,
   provider: string | undefined,
   method: string | undefined,
@@ -101,17 +88,13 @@ function common(
 ) {
   return {
     action: "credential.retrieve",
-    appId: ctx.app.id,
-    keyId: ctx.apiKey?.id ?? null,
-    ...auditFromContext(context),
-    operationId,
-    principalType: grant?.principalType ?? (ctx.user ? "user" : null),
-    principalId: grant?.principalId ?? ctx.user?.userId ?? null,
+    ...callAuditColumns({ appId: ctx.app.id, keyId: ctx.caller.keyId, remoteAddress: ctx.caller.remoteAddress, context, operationId }),
+    principalType: grant?.principalType ?? (ctx.caller.user ? "user" : null),
+    principalId: grant?.principalId ?? ctx.caller.user?.userId ?? null,
     grantId: grant?.id ?? null,
     provider,
     method,
     url,
-    remoteAddress: ctx.remoteAddress,
   };
 }
 

@@ -1,17 +1,18 @@
 // Grant management over the signed API: list, revoke, issue managed-secret grants.
+import type { GrantPage } from "../../../protocol/wire.js";
 import { VaultError, VaultUsageError } from "../../errors.js";
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import type { SignedContext, RouteDef, RouteResult } from "../context.js";
 import { bodyObject, obj, str } from "../request-fields.js";
 import { getGrant, grantInfo, listGrants } from "../../storage/grants.js";
 import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../../grants/issue.js";
 import { validatePolicy } from "../../policy/validate.js";
 import { verifyUserToken } from "../../identity/verify.js";
 import { getIdpConfig } from "../../identity/idp-config.js";
-import type { GrantRecord, GrantStatus } from "../../grants/types.js";
+import type { GrantRecord, GrantStatus } from "../../grant-types.js";
 
 const STATUSES = new Set(["active", "expired", "revoked", "reauth_required"]);
 
-function list(ctx: RouteContext): RouteResult {
+function list(ctx: SignedContext): RouteResult {
   const q = ctx.url.searchParams;
   const provider = q.get("provider") ?? undefined;
   const status = q.get("status") ?? undefined;
@@ -38,7 +39,7 @@ function list(ctx: RouteContext): RouteResult {
   for (;;) {
     const page = listGrants(ctx.db, ctx.app.id, {
       provider,
-      identity: ctx.user ?? undefined,
+      identity: ctx.caller.user ?? undefined,
       after: last,
       limit: limit + 1,
     });
@@ -54,10 +55,10 @@ function list(ctx: RouteContext): RouteResult {
     if (more || page.length <= limit) break;
   }
   const nextCursor = more && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString("base64url") : null;
-  return { status: 200, json: { grants: out, nextCursor } };
+  return { status: 200, json: { grants: out, nextCursor } satisfies GrantPage };
 }
 
-async function revoke(ctx: RouteContext): Promise<RouteResult> {
+async function revoke(ctx: SignedContext): Promise<RouteResult> {
   const started = performance.now();
   const grantId = ctx.params.id!;
   const body = ctx.body === undefined ? {} : bodyObject(ctx.body);
@@ -66,17 +67,17 @@ async function revoke(ctx: RouteContext): Promise<RouteResult> {
   const base = {
     action: "grant.revoke",
     appId: ctx.app.id,
-    keyId: ctx.apiKey?.id,
+    keyId: ctx.caller.keyId,
     grantId,
     provider: existing?.provider,
     principalType: existing?.principalType,
     principalId: existing?.principalId,
     reason,
-    remoteAddress: ctx.remoteAddress,
+    remoteAddress: ctx.caller.remoteAddress,
   };
   try {
     // With a user token, anything that is not the user's own grant looks missing.
-    if (ctx.user && (!existing || existing.principalType !== "user" || existing.principalId !== ctx.user.userId)) {
+    if (ctx.caller.user && (!existing || existing.principalType !== "user" || existing.principalId !== ctx.caller.user.userId)) {
       throw new VaultError("grant_not_found", "No active grant with this id.");
     }
     const g = await revokeGrantRecord(ctx.vault, ctx.app, grantId, reason);
@@ -88,7 +89,7 @@ async function revoke(ctx: RouteContext): Promise<RouteResult> {
   }
 }
 
-async function issue(ctx: RouteContext): Promise<RouteResult> {
+async function issue(ctx: SignedContext): Promise<RouteResult> {
   const body = bodyObject(ctx.body);
   const secretId = str(body, "managedSecretId", "/managedSecretId")!;
   const principal = await principalFor(ctx, obj(body, "principal", "/principal")!);
@@ -120,11 +121,11 @@ async function issue(ctx: RouteContext): Promise<RouteResult> {
  * then be left out). Group and system grants, and grants for anyone else, need a request made
  * without a user token.
  */
-async function principalFor(ctx: RouteContext, p: Record<string, unknown>): Promise<PrincipalInput> {
+async function principalFor(ctx: SignedContext, p: Record<string, unknown>): Promise<PrincipalInput> {
   const type = str(p, "type", "/principal/type")!;
   const label = str(p, "label", "/principal/label", false) ?? null;
   if (type !== "user" && type !== "group" && type !== "system") throw new VaultError("invalid_request", '/principal/type must be "user", "group" or "system".');
-  if (ctx.user && type !== "user") {
+  if (ctx.caller.user && type !== "user") {
     throw new VaultError(
       "insufficient_scope",
       `With a user token (Alter-User-Token), POST /v1/grants only issues a grant to that user; a ${type} grant needs a request without a user token.`,
@@ -139,9 +140,9 @@ async function principalFor(ctx: RouteContext, p: Record<string, unknown>): Prom
     if (!idp) throw new VaultError("invalid_request", "/principal/groupId names a group at the app's IDP, and none is set (`alter-gen vault idp set`).");
     return { type: "group", id: groupId, label, issuer: idp.issuer };
   }
-  const token = str(p, "userToken", "/principal/userToken", ctx.user === null);
-  const user = token === undefined ? ctx.user! : await verifyUserToken(ctx, token);
-  if (ctx.user && user.userId !== ctx.user.userId) {
+  const token = str(p, "userToken", "/principal/userToken", ctx.caller.user === null);
+  const user = token === undefined ? ctx.caller.user! : await verifyUserToken(ctx, token);
+  if (ctx.caller.user && user.userId !== ctx.caller.user.userId) {
     throw new VaultError(
       "insufficient_scope",
       "With a user token (Alter-User-Token), POST /v1/grants only issues a grant to that same user; /principal/userToken belongs to someone else.",
@@ -151,18 +152,18 @@ async function principalFor(ctx: RouteContext, p: Record<string, unknown>): Prom
   return { type: "user", id: user.userId, label: label ?? user.subject };
 }
 
-function writeIssueAudit(ctx: RouteContext, grant: GrantRecord): void {
+function writeIssueAudit(ctx: SignedContext, grant: GrantRecord): void {
   ctx.audit.write({
     action: "grant.issue",
     outcome: "success",
     status: 201,
     appId: ctx.app.id,
-    keyId: ctx.apiKey?.id,
+    keyId: ctx.caller.keyId,
     grantId: grant.id,
     provider: grant.provider,
     principalType: grant.principalType,
     principalId: grant.principalId,
-    remoteAddress: ctx.remoteAddress,
+    remoteAddress: ctx.caller.remoteAddress,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { RouteDef } from "../context.js";
 import { VAULT_VERSION } from "../../version.js";
-import { PROTOCOL_VERSION } from "../../../runtime/protocol.js";
+import { PROTOCOL_VERSION } from "../../../protocol/rules.js";
 
 export const healthRoutes: RouteDef[] = [
   {

@@ -1,5 +1,5 @@
 // Every route module of the vault's HTTP API. Add one line per module.
-import type { RouteDef } from "../context.js";
+import type { RouteDef, SignedContext } from "../context.js";
 import { requireScope } from "../../keys/scopes.js";
 import { healthRoutes } from "./health.js";
 import { credentialRoutes } from "./credentials.js";
@@ -34,9 +34,8 @@ function withScopeCheck(route: RouteDef): RouteDef {
   const label = `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`;
   return {
     ...route,
-    handler: (ctx) => {
-      // Signed routes always have a verified key here; a missing one is refused, not skipped.
-      requireScope(ctx.apiKey ?? { id: "(none)", scopes: [] }, scope, label);
+    handler: (ctx: SignedContext) => {
+      requireScope(ctx.apiKey, scope, label);
       return handler(ctx);
     },
   };

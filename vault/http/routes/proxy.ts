@@ -1,38 +1,37 @@
 // POST /v1/proxy: the vault makes the provider call itself (the token never leaves the vault).
 // An approval-gated grant stores the request and answers 403 approval_required.
+import type { ProxyAnswer } from "../../../protocol/wire.js";
 import { VaultError } from "../../errors.js";
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
-import { auditContext, auditFromContext, bodyObject, obj, str, type AuditContext } from "../request-fields.js";
-import { checkUsable, findGrant, parseGrantRef } from "../../grants/resolve.js";
+import type { SignedContext, RouteDef, RouteResult } from "../context.js";
+import { auditContext, bodyObject, obj, str } from "../request-fields.js";
+import { parseGrantRef } from "../../grants/resolve.js";
+import { authorizeCall } from "../../grants/authorize.js";
+import { callAuditColumns, type CallContext } from "../../audit/call-context.js";
 import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.js";
 import { checkProxyTarget, parseProxyRequest, type ProxyRequest } from "../../proxy/send.js";
 import { withoutCredentialSlot } from "../../proxy/credential-slot.js";
 import { proxyThroughGrant } from "../../proxy/call.js";
 import { createApproval } from "../../approvals/store.js";
 import { redactUrl } from "../../audit/redact.js";
-import type { GrantRecord } from "../../grants/types.js";
+import type { GrantRecord } from "../../grant-types.js";
 
-async function proxy(ctx: RouteContext): Promise<RouteResult> {
+async function proxy(ctx: SignedContext): Promise<RouteResult> {
   const started = performance.now();
   const body = bodyObject(ctx.body);
-  let context: AuditContext = {};
+  let context: CallContext = {};
   let provider: string | undefined;
   let req: ProxyRequest | undefined;
   let operationId: string | undefined;
   let grant: GrantRecord | undefined;
-  const audit = (extra: Parameters<RouteContext["audit"]["write"]>[0]) =>
+  const audit = (extra: Parameters<SignedContext["audit"]["write"]>[0]) =>
     ctx.audit.write({
-      appId: ctx.app.id,
-      keyId: ctx.apiKey?.id ?? null,
-      ...auditFromContext(context),
-      operationId,
-      principalType: grant?.principalType ?? (ctx.user ? "user" : null),
-      principalId: grant?.principalId ?? ctx.user?.userId ?? null,
+      ...callAuditColumns({ appId: ctx.app.id, keyId: ctx.caller.keyId, remoteAddress: ctx.caller.remoteAddress, context, operationId }),
+      principalType: grant?.principalType ?? (ctx.caller.user ? "user" : null),
+      principalId: grant?.principalId ?? ctx.caller.user?.userId ?? null,
       grantId: grant?.id ?? null,
       provider,
       method: req?.method,
       url: req?.url,
-      remoteAddress: ctx.remoteAddress,
       latencyMs: performance.now() - started,
       ...extra,
     });
@@ -43,8 +42,9 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
     const request = obj(body, "request", "/request")!;
     operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
     req = parseProxyRequest(request);
-    grant = findGrant(ctx, parseGrantRef(body.grant), provider);
-    const { requireApproval, approvalBy } = checkUsable(ctx, grant, "proxy");
+    const authorized = authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "proxy", (g) => (grant = g));
+    const { requireApproval, approvalBy } = authorized;
+    grant = authorized.grant;
     const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
     checkProxyTarget(req.url, config);
     // The credential's place belongs to the vault: what is stored, shown and sent holds no caller value there.
@@ -57,14 +57,14 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
         {
           appId: ctx.app.id,
           grantId: grant.id,
-          keyId: ctx.apiKey?.id ?? null,
+          keyId: ctx.caller.keyId,
           provider,
           operationId: operationId ?? null,
           request: req,
           urlRedacted: redactUrl(req.url),
           context,
-          remoteAddress: ctx.remoteAddress,
-          requester: ctx.user ? { userId: ctx.user.userId, subject: ctx.user.subject, groups: ctx.user.groups } : null,
+          remoteAddress: ctx.caller.remoteAddress,
+          requester: ctx.caller.user ? { userId: ctx.caller.user.userId, subject: ctx.caller.user.subject, groups: ctx.caller.user.groups } : null,
           askedBy: approvalBy,
         },
         ctx.now(),
@@ -81,7 +81,7 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
 
     const res = await proxyThroughGrant(ctx, grant, req);
     const auditId = audit({ action: "proxy.call", outcome: "success", status: res.status });
-    return { status: 200, json: { ...res, grantId: grant.id, auditId } };
+    return { status: 200, json: { ...res, grantId: grant.id, auditId } satisfies ProxyAnswer };
   } catch (e) {
     if (e instanceof VaultError) {
       audit({ action: "proxy.call", outcome: e.status >= 500 ? "error" : "denied", status: e.status, errorCode: e.code });

@@ -14,6 +14,8 @@ import { m050IdentityOAuth } from "./050-identity-oauth.js";
 import { m051OAuthMixup } from "./051-oauth-mixup.js";
 import { m052RefreshCoordination } from "./052-refresh-coordination.js";
 import { m055IdentityIssuer } from "./055-identity-issuer.js";
+import { m060SecretFields } from "./060-secret-fields.js";
+import { m061ConnectOutcomes } from "./061-connect-outcomes.js";
 import { m071IdpAudiences } from "./071-idp-audiences.js";
 
 export const migrations: Migration[] = [
@@ -31,5 +33,7 @@ export const migrations: Migration[] = [
   m051OAuthMixup,
   m052RefreshCoordination,
   m055IdentityIssuer,
+  m060SecretFields,
+  m061ConnectOutcomes,
   m071IdpAudiences,
 ];

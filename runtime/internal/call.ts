@@ -1,0 +1,94 @@
+// One provider call: prepare it, make attempts in retrieve or proxy mode, decode a success, and
+// on failure ask the retry rules (retry.ts, RETRY_RULES) whether and when to try again. A 401 in
+// retrieve mode first gets one fresh credential (the vault refreshes the token it was refused).
+import { AlterValueError } from "../errors.js";
+import { decideRetry, retryDelay, sleep, type AttemptOutcome } from "../retry.js";
+import { decodeBody, decodeErrorBody, requestIdOf } from "./response.js";
+import { encodePreparedBody, prepare } from "./prepare.js";
+import { attemptRetrieve } from "./retrieve.js";
+import { attemptProxy } from "./proxy.js";
+import { sendToProvider } from "./send.js";
+import { needsCredential } from "../security.js";
+import { NO_SCRUBBER } from "../../protocol/scrub.js";
+import type { OutgoingRequest } from "../../protocol/injection.js";
+import { failedByFlag, providerError, SENT } from "./provider-errors.js";
+import type { CallEnv, CallInput, CallResult, Prepared, ProviderAnswer } from "./call-types.js";
+
+export type { CallEnv, CallInput, CallResult, PendingApproval } from "./call-types.js";
+
+/** Runs one operation with retries; returns the decoded success or throws the mapped error. */
+export async function executeCall(env: CallEnv, input: CallInput): Promise<CallResult> {
+  if (env.closed) throw new AlterValueError(`${input.op.id}: this AlterVault was closed`);
+  const prepared = prepare(env, input);
+  if (prepared.bodyValue !== undefined) await encodePreparedBody(input.op, prepared);
+  const mode = input.options?.mode ?? input.defaults?.mode ?? "retrieve";
+  const { op, provider } = input;
+  let retriesDone = 0;
+  let refreshedAfter401 = false;
+  for (;;) {
+    let failure: AttemptOutcome | undefined;
+    let answer: ProviderAnswer | undefined;
+    try {
+      answer = !needsCredential(provider, op)
+        ? await sendToProvider(env, input, withoutCredential(prepared), prepared, NO_SCRUBBER)
+        : mode === "proxy"
+          ? await attemptProxy(env, input, prepared)
+          : await attemptRetrieve(env, input, prepared);
+    } catch (error) {
+      if (prepared.signal?.aborted) throw prepared.signal.reason;
+      const sent = (error as { [SENT]?: boolean })[SENT] === true;
+      failure = { kind: "error", error, sent };
+    }
+
+    if (answer && answer.status >= 200 && answer.status < 300) {
+      const data = decodeBody(op.response ?? "json", answer.status, answer.headers, answer.body);
+      if (failedByFlag(provider, data)) throw providerError(op, provider, answer.status, answer.headers, data, env.now());
+      return {
+        data,
+        status: answer.status,
+        headers: answer.headers,
+        requestId: requestIdOf(answer.headers, provider),
+        url: prepared.url,
+      };
+    }
+
+    // A 401 in retrieve mode: the token may have expired between retrieve and use. One fresh
+    // retrieve (the vault refreshes) and one more try, whatever the method: the provider refused
+    // the request, so nothing happened.
+    if (answer && answer.status === 401 && mode === "retrieve" && !refreshedAfter401 && (prepared.body?.replayable ?? true)) {
+      refreshedAfter401 = true;
+      prepared.rejectedCredential = answer.credentialFingerprint;
+      prepared.retrieved = undefined;
+      env.logger?.debug?.("provider answered 401; retrying once with a fresh credential", { operationId: op.id });
+      continue;
+    }
+
+    const outcome: AttemptOutcome = failure ?? { kind: "status", status: answer!.status, headers: answer!.headers };
+    const decision = decideRetry(
+      {
+        method: prepared.method,
+        idempotent: op.idempotent,
+        idempotencyKey: prepared.idempotencyKey,
+        replayable: prepared.body?.replayable ?? true,
+        retriesDone,
+        policy: env.retry,
+        aborted: prepared.signal?.aborted ?? false,
+      },
+      outcome,
+    );
+    const delay = decision.retry ? retryDelay(env.retry, retriesDone, outcome, provider.rateLimit, env.now(), env.random) : undefined;
+    if (delay === undefined) {
+      if (answer) throw providerError(op, provider, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.body), env.now());
+      throw (outcome as { error: unknown }).error;
+    }
+    env.logger?.debug?.("retrying", { operationId: op.id, attempt: retriesDone + 1, delayMs: delay, rule: decision.rule, status: answer?.status });
+    await sleep(delay, prepared.signal);
+    retriesDone++;
+  }
+}
+
+/** The request of an operation the document says needs no credential: it skips the vault. */
+function withoutCredential(p: Prepared): OutgoingRequest {
+  const body = p.body?.payload;
+  return { method: p.method, url: p.url, headers: p.headers, body: body instanceof Uint8Array ? body : null };
+}

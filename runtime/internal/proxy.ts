@@ -1,0 +1,57 @@
+// Proxy mode: hand the whole request to the vault, which injects the credential and calls the
+// provider; decode what it relays (also the result of an executed approval).
+import type { ProxyAnswer, ProxyRequest, ProxyResponse } from "../../protocol/wire.js";
+import type { ApiResponse, OperationSpec, ProviderSpec } from "../operation.js";
+import { bodyBytes } from "./body.js";
+import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf } from "./response.js";
+import { callVault, userTokenFor } from "./envelope.js";
+import { approvalRequired, markSent, providerError } from "./provider-errors.js";
+import type { CallEnv, CallInput, PendingApproval, Prepared, ProviderAnswer } from "./call-types.js";
+
+export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
+  const pendingToken = userTokenFor(env, input.op.id, p);
+  const userToken = pendingToken && (await pendingToken);
+  const bytes = p.body ? await bodyBytes(p.body) : undefined;
+  if (p.body && !p.body.replayable) p.body = { ...p.body, payload: bytes!, replayable: true };
+  try {
+    const request: ProxyRequest = {
+      operationId: input.op.id,
+      method: p.method,
+      url: p.url,
+      headers: p.headers,
+      body: bytes ? Buffer.from(bytes).toString("base64") : null,
+    };
+    const res = await callVault<ProxyAnswer, ProxyRequest>(env, "/v1/proxy", input, p, request, userToken);
+    return proxyAnswer(res.data);
+  } catch (error) {
+    const approval = approvalRequired(error);
+    if (approval) env.approvals.set(approval, { provider: input.provider, op: input.op });
+    // The vault may have reached the provider before failing (provider_unreachable after a
+    // partial send is indistinguishable), so vault errors in proxy mode count as sent.
+    throw markSent(error);
+  }
+}
+
+function proxyAnswer(data: ProxyResponse): ProviderAnswer {
+  return {
+    status: data.status,
+    headers: flattenHeaders(data.headers ?? {}),
+    body: data.body ? new Uint8Array(Buffer.from(data.body, "base64")) : new Uint8Array(0),
+  };
+}
+
+/** Decodes a proxy result (from a call or an executed approval) into the caller's result. */
+export function decodeProxyResult(pending: PendingApproval | undefined, data: ProxyResponse, now: number): ApiResponse<unknown> {
+  const answer = proxyAnswer(data);
+  const op = pending?.op;
+  const providerLike = pending?.provider ?? ({ id: "unknown", name: "unknown", baseUrl: "" } as ProviderSpec);
+  if (answer.status < 200 || answer.status >= 300) {
+    throw providerError(op ?? ({ id: "approval", method: "GET", path: "" } as OperationSpec), providerLike, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.body), now);
+  }
+  return {
+    data: decodeBody(op?.response ?? "json", answer.status, answer.headers, answer.body),
+    status: answer.status,
+    headers: answer.headers,
+    requestId: requestIdOf(answer.headers, providerLike),
+  };
+}

@@ -1,0 +1,46 @@
+// Who is approving. When the app has an IDP, the approver signs in there (through the vault's
+// /auth flow) before deciding, and the vault keeps who they are in a cookie for that one
+// approval: its value is the approval id, the person's name (or email) and IDP subject, and an
+// expiry, MACed under the master key so it cannot be made or edited outside the vault. The
+// decision and its audit row name that person. Without an IDP the approver gives a name, recorded
+// as given on the page.
+import type { AtRest } from "../crypto/at-rest.js";
+import { constantTimeEqualHex } from "../oauth/compare.js";
+
+export const APPROVER_COOKIE = "alter_approver";
+export const APPROVER_SESSION_MS = 30 * 60_000;
+
+export interface Approver {
+  approvalId: string;
+  /** Name or email claim (what pages show). */
+  label: string;
+  /** The IDP's subject (what the audit row adds). */
+  subject: string;
+  expiresAt: number;
+}
+
+const PURPOSE = "approver-session";
+
+export function mintApproverCookie(crypto: Pick<AtRest, "mac">, a: Approver): string {
+  const body = Buffer.from(JSON.stringify([a.approvalId, a.label, a.subject, a.expiresAt]), "utf8").toString("base64url");
+  return `${body}.${crypto.mac(PURPOSE, body)}`;
+}
+
+/** The approver of this approval the cookie names, or null (absent, forged, expired, another approval). */
+export function readApproverCookie(crypto: Pick<AtRest, "mac">, value: string | undefined, approvalId: string, nowMs: number): Approver | null {
+  if (!value) return null;
+  const [body, mac] = value.split(".");
+  if (!body || !mac || !constantTimeEqualHex(mac, crypto.mac(PURPOSE, body))) return null;
+  try {
+    const [id, label, subject, expiresAt] = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as [string, string, string, number];
+    if (id !== approvalId || typeof expiresAt !== "number" || expiresAt <= nowMs) return null;
+    return { approvalId: id, label, subject, expiresAt };
+  } catch {
+    return null;
+  }
+}
+
+/** How a decision names its maker in `decided_by` and the audit row. */
+export function approverName(a: Approver | { given: string }): string {
+  return "given" in a ? `${a.given} (name given on the approval page)` : `${a.label} (signed in at the IDP as ${a.subject})`;
+}
