@@ -92,7 +92,7 @@ export function indexTools(tools: readonly OfferedTool[]): Indexed[] {
  * Tools ranked by the query words they contain: each word found in the name counts 3, in the
  * title 2, in the description 1 (added up). A word matches a word that starts with it or that it
  * starts with, three letters at least, so "repo" finds "repos" and "repositories" finds "repos".
- * Ties go to the shorter name (the general operation before its variants), then by name.
+ * Each word of the name that no query word matches costs 2. Ties go to the shorter name (the general operation before its variants), then by name.
  */
 export function searchTools(index: readonly Indexed[], query: string, limit = SEARCH_DEFAULT): SearchHit[] {
   const terms = [...new Set(words(query))].filter((w) => !STOP_WORDS.has(w));
@@ -105,7 +105,10 @@ export function searchTools(index: readonly Indexed[], query: string, limit = SE
       if (matches(entry.title, term)) score += 2;
       if (matches(entry.text, term)) score += 1;
     }
-    if (score > 0) scored.push([score, entry]);
+    if (score === 0) continue;
+    // A name word no query word asked for means a more specific operation than the one sought.
+    for (const word of entry.name) if (!terms.some((t) => matches(new Set([word]), t))) score -= 2;
+    scored.push([score, entry]);
   }
   scored.sort((a, b) => b[0] - a[0] || a[1].tool.name.length - b[1].tool.name.length || (a[1].tool.name < b[1].tool.name ? -1 : a[1].tool.name > b[1].tool.name ? 1 : 0));
   return scored.slice(0, Math.min(Math.max(1, limit), SEARCH_MAX)).map(([, { tool }]) => ({

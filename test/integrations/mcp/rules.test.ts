@@ -80,13 +80,26 @@ describe("search", () => {
     ["post message", ["chat_post_message", "chat_delete"]],
     ["postMessage", ["chat_post_message", "chat_delete"]],
     ["conversations", ["conversations_list"]],
-    // A prefix of three letters or more matches; ties go by name.
-    ["chan", ["chat_post_message", "conversations_list"]],
+    // A prefix of three letters or more matches; the name with fewer unasked-for words first.
+    ["chan", ["conversations_list", "chat_post_message"]],
     ["delete", ["chat_delete"]],
     ["the of a", []],
   ];
   it.each(rows)("%s", (query, want) => {
     expect(searchTools(index, query).map((h) => h.name)).toEqual(want);
+  });
+
+  it("finds the general operation first in the generated GitHub table (1,223 tools)", async () => {
+    const { tools: github } = await import("alter-gen/generated/github/tools");
+    const big = indexTools(selectTools([github]));
+    const rows: [query: string, want: string, within: number][] = [
+      ["list repositories for an organization", "repos_list_for_org", 1],
+      ["create an issue", "issues_create", 1],
+      // pull_request_stacks_get names all three words too: the model sees both in the top 3.
+      ["get a pull request", "pulls_get", 3],
+    ];
+    for (const [query, want, within] of rows) expect(searchTools(big, query).slice(0, within).map((h) => h.name), query).toContain(want);
+    expect(chooseMode(selectTools([github])).mode).toBe("dynamic");
   });
 
   it("splits identifiers and prose into words", () => {
