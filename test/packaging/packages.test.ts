@@ -88,7 +88,7 @@ describe("published manifests", () => {
   it("alter-gen depends on undici alone, each integration's framework an optional peer; @alter-gen/cli takes better-sqlite3 as an optional peer", () => {
     const alterGen = pkg("alter-gen").manifest;
     expect(alterGen.dependencies).toEqual({ undici: expect.any(String) });
-    const peers = [...new Set(Object.values(INTEGRATIONS))].sort();
+    const peers = [...new Set(Object.values(INTEGRATIONS).flat())].sort();
     expect(Object.keys(alterGen.peerDependencies).sort()).toEqual(peers);
     expect(alterGen.peerDependenciesMeta).toEqual(Object.fromEntries(peers.map((p) => [p, { optional: true }])));
     for (const e of Object.keys(INTEGRATIONS)) expect(alterGen.exports[`./${e}`]).toEqual({ types: `./dist/integrations/${e}/index.d.ts`, default: `./dist/integrations/${e}/index.js` });
