@@ -22,7 +22,7 @@ export interface ModeChoice {
 
 export function chooseMode(tools: readonly OfferedTool[], requested: ToolMode = "auto"): ModeChoice {
   const bytes = tools.reduce((n, t) => n + definitionBytes(t), 0);
-  const size = `${tools.length} tools, ${Math.round(bytes / 1024)} KB of definitions`;
+  const size = `${tools.length} tool${tools.length === 1 ? "" : "s"}, ${Math.round(bytes / 1024)} KB of definitions`;
   if (requested === "static") return { mode: "static", reason: `static mode as asked (${size})`, tools: tools.length, bytes };
   if (requested === "dynamic") return { mode: "dynamic", reason: `dynamic mode as asked (${size} behind search, describe and call)`, tools: tools.length, bytes };
   if (tools.length > AUTO_MAX_TOOLS || bytes > AUTO_MAX_BYTES) {
