@@ -14,6 +14,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // eventsource (a dependency of @modelcontextprotocol/client) exports its TypeScript sources
+    // under the "source" condition too: with the client inlined, Vite resolves and compiles them
+    // instead of Node failing on .ts.
+    server: { deps: { inline: ["eventsource", "@modelcontextprotocol/client"] } },
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });

@@ -32,9 +32,11 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   registerGeneratorCommands(program, io, (code) => (exitCode = code));
   // Listed in --help here; the real commands are registered only when `vault` is run.
   program.command("vault").description("run and administer the local alter-gen vault (alter-gen vault --help)");
+  program.command("mcp").description("serve a provider's tools to an MCP host, every call through the vault (alter-gen mcp --help)");
 
   try {
     if (argv[0] === "vault") return await runVault(argv, io);
+    if (argv[0] === "mcp") return await runMcpCommand(argv, io);
     checkCommand(argv[0], program);
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -79,6 +81,35 @@ async function runVault(argv: string[], io: CliIO): Promise<number> {
     return reportError(err, errIO, "alter-gen vault");
   }
   return typeof process.exitCode === "number" ? process.exitCode : 0;
+}
+
+async function runMcpCommand(argv: string[], io: CliIO): Promise<number> {
+  // Imported on demand so that no other command loads the MCP SDK (an optional dependency).
+  let mcp: typeof import("./mcp.js");
+  try {
+    mcp = await import("./mcp.js");
+  } catch (err) {
+    const missing = /Cannot find (?:package|module) '(@modelcontextprotocol\/[a-z]+|alter-gen)'/.exec(String((err as Error).message))?.[1];
+    if (!missing) throw err;
+    io.stderr(`alter-gen: alter-gen mcp needs ${missing}, which is not installed: npm install --save-dev @modelcontextprotocol/server @modelcontextprotocol/node\n`);
+    return 2;
+  }
+  const { mcpCommand, runMcp } = mcp;
+  const program = new Command("alter-gen").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
+  // The server runs until the process is told to stop or, over stdio, its host closes stdin.
+  const stopped = (transport: "stdio" | "http") =>
+    new Promise<void>((resolve) => {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+      if (transport === "stdio") process.stdin.once("close", () => resolve()).once("end", () => resolve());
+    });
+  const command = mcpCommand().exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
+  program.addCommand(command.action(async (flags) => runMcp(flags, io, stopped)));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    return reportError(err, io, "alter-gen mcp");
+  }
 }
 
 /** `helpFor`: the command whose --help a usage error points at. */

@@ -11,7 +11,8 @@ const root = path.resolve(".");
 
 /** The top-level modules and what each may import besides itself (docs/architecture.md). */
 const RULES: [module: string, rule: { may: string[]; typesFrom?: string[] }][] = [
-  ["cli", { may: ["generator", "vault", "catalog"] }],
+  // `alter-gen mcp` serves a tools table through integrations/mcp with an AlterVault.
+  ["cli", { may: ["generator", "vault", "catalog", "integrations", "runtime"] }],
   // Seam 1: generated code is typed by runtime/operation.ts, a file of types only.
   ["generator", { may: ["catalog"], typesFrom: ["runtime/operation.ts"] }],
   ["vault", { may: ["catalog", "protocol"] }],

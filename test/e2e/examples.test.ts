@@ -62,6 +62,16 @@ describe("examples", () => {
     noSecrets(out);
   }, 60_000);
 
+  it("example:mcp serves Slack's tools over MCP and the SDK's client calls one, audited with the tool name and call id", async () => {
+    const out = await run("example:mcp");
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/MCP server at http:\/\/127\.0\.0\.1:\d+\/mcp: static mode: 2 tools/);
+    expect(out.stdout).toContain("tools: chat_post_message, conversations_list, await_approval");
+    expect(out.stdout).toMatch(/tool result: \{"ok":true/);
+    expect(out.stdout).toContain("audit: credential.retrieve success op=chat_postMessage tool=chat_post_message tool_call=call_example_1 caller=slack-mcp (agent)");
+    noSecrets(out);
+  }, 60_000);
+
   it("example:langchain runs a LangChain agent's tool call through the vault, audited with its ids", async () => {
     const out = await run("example:langchain");
     expect(out.code, out.stderr).toBe(0);

@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
 import { restoreConsoleWarn } from "./quiet-oidc.js"; // before oidc-provider: see the file
-import Provider from "oidc-provider";
+import Provider, { errors } from "oidc-provider";
 
 restoreConsoleWarn();
 
@@ -53,7 +53,16 @@ export interface StartIdpOptions {
   rotateRefreshToken?: boolean;
   /** Extra scope values beyond openid, offline_access, email, profile, groups (e.g. "repo"). */
   extraScopes?: string[];
+  /**
+   * Resource servers (RFC 8707 resource indicators, e.g. an MCP server's URL): a login that names
+   * one with `resource` gets a JWT access token (RFC 9068) whose `aud` is that URL, carrying the
+   * user's groups, with the scope `RESOURCE_SCOPE`.
+   */
+  resources?: string[];
 }
+
+/** The scope every resource server of `resources` is granted. */
+export const RESOURCE_SCOPE = "mcp";
 
 /** One HTTP request the IDP served; token requests also carry their grant type and outcome. */
 export interface IdpRequest {
@@ -82,9 +91,11 @@ export interface LoginOptions {
   clientSecret?: string;
   /** Must be one of the client's redirect URIs; it is never contacted. Default the client's first. */
   redirectUri?: string;
-  /** Default "openid email profile groups". */
+  /** Default "openid email profile groups" (plus RESOURCE_SCOPE with `resource`). */
   scope?: string;
   password?: string;
+  /** RFC 8707 resource indicator, one of the IDP's `resources`: the access token is then a JWT for it. */
+  resource?: string;
 }
 
 export interface MintOptions {
@@ -250,8 +261,22 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<TestIdp> 
           enabled: true,
           allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId: string }) => token.clientId === client.clientId,
         },
-        // Plain loopback http in tests; DPoP and resource indicators are not what we test.
+        // Plain loopback http in tests; DPoP is not what we test.
         dPoP: { enabled: false },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string) => oneOf,
+          useGrantedResource: async () => true,
+          getResourceServerInfo: async (_ctx: unknown, resource: string) => {
+            if (!(options.resources ?? []).includes(resource)) throw new errors.InvalidTarget();
+            return { scope: RESOURCE_SCOPE, audience: resource, accessTokenFormat: "jwt", accessTokenTTL: options.accessTokenTtl ?? 3600, jwt: { sign: { alg: "RS256" } } };
+          },
+        },
+      },
+      // Like IDPs with a groups mapper: JWT access tokens carry the user's groups, as ID tokens do.
+      extraTokenClaims: async (_ctx: unknown, token: { kind: string; accountId?: string }) => {
+        if (token.kind !== "AccessToken" || !token.accountId) return undefined;
+        return { groups: users.get(token.accountId)?.groups ?? [] };
       },
       interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
       // Like GitHub or Google with access_type=offline: a refresh token whenever the client may refresh.
@@ -528,7 +553,7 @@ async function httpLogin(
   const verifier = randomBytes(32).toString("base64url");
   const state = randomBytes(16).toString("base64url");
   const authorize = new URL(endpoints.authorize);
-  const scope = options.scope ?? "openid email profile groups";
+  const scope = options.scope ?? `openid email profile groups${options.resource ? ` ${RESOURCE_SCOPE}` : ""}`;
   const query = new URLSearchParams({
     client_id: options.clientId,
     redirect_uri: redirectUri,
@@ -539,6 +564,7 @@ async function httpLogin(
     code_challenge_method: "S256",
   });
   if (scope.split(" ").includes("openid")) query.set("nonce", randomBytes(16).toString("base64url"));
+  if (options.resource) query.set("resource", options.resource);
   authorize.search = query.toString();
 
   const jar = new Map<string, { value: string; path: string }>();
@@ -611,6 +637,7 @@ async function httpLogin(
     client_id: options.clientId,
   });
   if (options.clientSecret) body.set("client_secret", options.clientSecret);
+  if (options.resource) body.set("resource", options.resource);
   const res = await fetch(endpoints.token, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },

@@ -46,5 +46,7 @@ declare module "oidc-provider" {
     proxy: boolean;
   }
 
+  export const errors: { InvalidTarget: new (description?: string) => Error };
+
   export default Provider;
 }

@@ -15,8 +15,12 @@ import { flagValue, maskSecrets, quoted } from "../quote.js";
 
 export interface SetIdpOptions extends AdminOptions {
   issuer: string;
-  /** Expected `aud` of end-user tokens; defaults to clientId. */
-  audience?: string;
+  /**
+   * Accepted `aud` values of end-user tokens, any one suffices; the client id is always accepted.
+   * Several when tokens bound to an MCP server's URL (RFC 8707) must resolve users too.
+   * @default [clientId]
+   */
+  audience?: string | readonly string[];
   /** The OIDC client the vault uses for authenticate sessions. */
   clientId?: string;
   /** In clear only on its way in; stored sealed. */
@@ -49,7 +53,8 @@ export class IdpSwitchNeedsConfirmation extends VaultUsageError {
 }
 
 export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
-  if (!opts.audience && !opts.clientId) {
+  const audiences = normalizeAudiences(opts.audience);
+  if (audiences.length === 0 && !opts.clientId) {
     throw new VaultUsageError("idp set needs --audience or --client-id: end-user tokens are checked against an expected audience.");
   }
   if (opts.clientSecret && !opts.clientId) throw new VaultUsageError("--client-secret needs --client-id.");
@@ -75,7 +80,8 @@ export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
       s.app.id,
       {
         issuer: opts.issuer,
-        audience: opts.audience ?? null,
+        audience: audiences[0] ?? null,
+        extraAudiences: audiences.slice(1),
         clientId: opts.clientId ?? null,
         clientSecret: opts.clientSecret ?? null,
         groupsClaim,
@@ -83,9 +89,21 @@ export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
       },
       s.now(),
     );
-    auditAdmin(s, "idp set", { details: { issuer: opts.issuer, audience: saved.audience, clientId: saved.clientId, orphanedGrants: orphans.grants } });
+    auditAdmin(s, "idp set", { details: { issuer: opts.issuer, audience: saved.audience, audiences: saved.audiences, clientId: saved.clientId, orphanedGrants: orphans.grants } });
     return saved;
   });
+}
+
+// Each audience is a string an IDP puts into `aud` verbatim: a client id or a URL. Blank values
+// and whitespace are typing mistakes, refused rather than stored as a value no token carries.
+function normalizeAudiences(given: string | readonly string[] | undefined): string[] {
+  const list = given === undefined ? [] : typeof given === "string" ? [given] : [...given];
+  for (const a of list) {
+    if (typeof a !== "string" || a === "" || /[\s\x00-\x1f\x7f]/.test(a)) {
+      throw new VaultUsageError(`${flagValue("--audience", String(a))} is not an audience (a client id or URL, without spaces).`);
+    }
+  }
+  return [...new Set(list)];
 }
 
 export async function getIdp(opts: AdminOptions = {}): Promise<IdpConfig | undefined> {

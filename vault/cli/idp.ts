@@ -7,18 +7,25 @@ import { shown } from "../quote.js";
 
 interface SetFlags extends DataFlags {
   issuer: string;
-  audience?: string;
+  audience?: string[];
   clientId?: string;
   clientSecretFromEnv?: string;
   groupsClaim?: string;
   yes?: boolean;
 }
 
+// Repeatable, never split: an audience is whatever string the IDP writes into `aud`.
+const repeat = (v: string, prev: string[] = []) => [...prev, v];
+
 export function registerIdp(vault: Command): void {
   const idp = vault.command("idp").description("the app's identity provider (OIDC): verifies end-user JWTs, runs authenticate logins");
   withData(idp.command("set").description("discover an OIDC issuer and use it as the app's IDP (one per app)"))
     .requiredOption("--issuer <url>", "the issuer URL exactly as in its tokens' iss")
-    .option("--audience <aud>", "expected aud of end-user tokens (default: --client-id)")
+    .option(
+      "--audience <aud>",
+      "an accepted aud of end-user tokens, besides --client-id (repeatable; e.g. an MCP server's URL, whose tokens are bound to it by RFC 8707)",
+      repeat,
+    )
     .option("--client-id <id>", "OIDC client the vault uses for authenticate logins")
     .option("--client-secret-from-env <VAR>", "read that client's secret from this environment variable")
     .option("--groups-claim <name>", "claim holding the user's groups", "groups")
@@ -42,7 +49,7 @@ export function registerIdp(vault: Command): void {
         };
         const c = await setIdp(opts);
         // The issuer answered discovery; the other values are only what was typed.
-        out(`IDP set: issuer ${c.issuer}, audience ${shown(c.audience)}, client id ${c.clientId ? shown(c.clientId) : "(none)"}, groups claim ${shown(c.groupsClaim)}, keys ${c.discovery.jwksUri}.`);
+        out(`IDP set: issuer ${c.issuer}, audience${c.audiences.length === 1 ? "" : "s"} ${c.audiences.map(shown).join(", ")}, client id ${c.clientId ? shown(c.clientId) : "(none)"}, groups claim ${shown(c.groupsClaim)}, keys ${c.discovery.jwksUri}.`);
       }),
     );
   withData(idp.command("show").description("show the app's IDP (never the client secret)")).action(
@@ -52,7 +59,7 @@ export function registerIdp(vault: Command): void {
       out(
         [
           `issuer        ${c.issuer}`,
-          `audience      ${c.audience}`,
+          `audiences     ${c.audiences.join(", ")}`,
           `client id     ${c.clientId ?? "(none)"}`,
           `client secret ${c.hasClientSecret ? "set" : "not set"}`,
           `groups claim  ${c.groupsClaim}`,

@@ -9,8 +9,14 @@ export const IDP_SECRET_PURPOSE = "idp-client-secret";
 export interface IdpConfig {
   appId: string;
   issuer: string;
-  /** The aud every end-user token must carry (the client id when not set explicitly). */
+  /** The first configured audience (the client id when none was set explicitly). */
   audience: string;
+  /**
+   * Every `aud` value an end-user token may carry, any one of them suffices: the configured
+   * audiences and the client id (the audience of the vault's own authenticate logins). More than
+   * one when an MCP server's tokens are bound to its URL (RFC 8707).
+   */
+  audiences: string[];
   clientId: string | null;
   hasClientSecret: boolean;
   groupsClaim: string;
@@ -27,6 +33,7 @@ interface Row {
   client_secret_sealed: string | null;
   groups_claim: string;
   discovery: string;
+  extra_audiences: string;
   created_at: string;
   updated_at: string;
 }
@@ -35,6 +42,7 @@ const toConfig = (r: Row): IdpConfig => ({
   appId: r.app_id,
   issuer: r.issuer,
   audience: r.audience ?? r.client_id ?? "",
+  audiences: acceptedAudiences(r),
   clientId: r.client_id,
   hasClientSecret: r.client_secret_sealed !== null,
   groupsClaim: r.groups_claim,
@@ -42,6 +50,12 @@ const toConfig = (r: Row): IdpConfig => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+function acceptedAudiences(r: Row): string[] {
+  const extra = JSON.parse(r.extra_audiences) as string[];
+  const all = [r.audience, r.client_id, ...extra].filter((a): a is string => typeof a === "string" && a !== "");
+  return [...new Set(all)];
+}
 
 export function getIdpConfig(db: Db, appId: string): IdpConfig | undefined {
   const row = db.prepare("SELECT * FROM idp_configs WHERE app_id = ?").get(appId) as Row | undefined;
@@ -51,6 +65,8 @@ export function getIdpConfig(db: Db, appId: string): IdpConfig | undefined {
 export interface NewIdpConfig {
   issuer: string;
   audience: string | null;
+  /** Further accepted audiences beyond `audience` and the client id. */
+  extraAudiences: string[];
   clientId: string | null;
   clientSecret: string | null;
   groupsClaim: string;
@@ -62,12 +78,12 @@ export function saveIdpConfig(db: Db, crypto: AtRest, appId: string, c: NewIdpCo
   const at = new Date(now).toISOString();
   const sealed = c.clientSecret === null ? null : crypto.seal(IDP_SECRET_PURPOSE, appId, c.clientSecret);
   db.prepare(
-    `INSERT INTO idp_configs (app_id, issuer, audience, client_id, client_secret_sealed, groups_claim, discovery, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (app_id) DO UPDATE SET issuer = excluded.issuer, audience = excluded.audience,
+    `INSERT INTO idp_configs (app_id, issuer, audience, extra_audiences, client_id, client_secret_sealed, groups_claim, discovery, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (app_id) DO UPDATE SET issuer = excluded.issuer, audience = excluded.audience, extra_audiences = excluded.extra_audiences,
        client_id = excluded.client_id, client_secret_sealed = excluded.client_secret_sealed,
        groups_claim = excluded.groups_claim, discovery = excluded.discovery, updated_at = excluded.updated_at`,
-  ).run(appId, c.issuer, c.audience, c.clientId, sealed, c.groupsClaim, JSON.stringify(c.discovery), at, at);
+  ).run(appId, c.issuer, c.audience, JSON.stringify(c.extraAudiences), c.clientId, sealed, c.groupsClaim, JSON.stringify(c.discovery), at, at);
   return getIdpConfig(db, appId)!;
 }
 

@@ -37,7 +37,7 @@ export async function verifyIdpJwt(idp: IdpConfig, token: string, now: number, n
   try {
     ({ payload } = await jwtVerify(token, remoteJwks(idp.discovery.jwksUri), {
       issuer: idp.issuer,
-      audience: idp.audience,
+      audience: idp.audiences,
       algorithms: idp.discovery.algorithms,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       currentDate: new Date(now),
@@ -77,7 +77,9 @@ function describe(e: unknown, idp: IdpConfig): string {
       case "iss":
         return `The user token was not issued by this vault's IDP (${idp.issuer}).`;
       case "aud":
-        return `The user token's audience is not ${idp.audience}.`;
+        return idp.audiences.length === 1
+          ? `The user token's audience is not ${idp.audiences[0]}.`
+          : `The user token's audience is none of ${idp.audiences.join(", ")}.`;
       case "nbf":
         return "The user token is not valid yet (nbf in the future).";
       default:

@@ -56,6 +56,15 @@ describe("vault idp / users / oauth commands", () => {
     expect(set.out + show.out).not.toContain(SECRET);
   });
 
+  it("idp set takes --audience repeatedly (an MCP server's URL beside the client id)", async () => {
+    const set = await run("idp", "set", "--issuer", idp.issuer, "--client-id", "alter-app", "--audience", "http://127.0.0.1:7/mcp", "--audience", "https://b.example.test/mcp");
+    expect(set.error).toBeNull();
+    expect(set.out).toContain("audiences http://127.0.0.1:7/mcp, alter-app, https://b.example.test/mcp,");
+    expect((await run("idp", "show")).out).toMatch(/audiences +http:\/\/127\.0\.0\.1:7\/mcp, alter-app, https:\/\/b\.example\.test\/mcp\n/);
+    await run("idp", "set", "--issuer", idp.issuer, "--client-id", "alter-app");
+    expect((await run("idp", "show")).out).toMatch(/audiences +alter-app\n/);
+  });
+
   it("refuses a second issuer with a message saying what to do", async () => {
     const r = await run("idp", "set", "--issuer", "http://127.0.0.1:9", "--client-id", "x");
     expect(r.error?.exitCode).toBe(2);

@@ -16,6 +16,7 @@ import { m052RefreshCoordination } from "./052-refresh-coordination.js";
 import { m055IdentityIssuer } from "./055-identity-issuer.js";
 import { m060SecretFields } from "./060-secret-fields.js";
 import { m061ConnectOutcomes } from "./061-connect-outcomes.js";
+import { m071IdpAudiences } from "./071-idp-audiences.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   m055IdentityIssuer,
   m060SecretFields,
   m061ConnectOutcomes,
+  m071IdpAudiences,
 ];
