@@ -289,11 +289,11 @@ export interface CreateAssetRequest {
   encoding_tier?: "smart" | "baseline" | (string & {});
   /** An array of objects that each describe an input file to be used to create the asset. As a shortcut, input can also be a string URL for a file when only one input file is used. See `input[].url` for requirements. */
   input?: InputSettings[];
-  /** Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](/guides/video/download-your-videos) for more information. */
+  /** Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](https://docs.mux.com/guides/video/download-your-videos) for more information. */
   master_access?: "none" | "temporary" | (string & {});
   /** Max resolution tier can be used to control the maximum `resolution_tier` your asset is encoded, stored, and streamed at. If not set, this defaults to `1080p`. */
   max_resolution_tier?: "1080p" | "1440p" | "2160p" | (string & {});
-  /** Specify what level (if any) of support for mp4 playback. In most cases you should use our default HLS-based streaming playback ({playback_id}.m3u8) which can automatically adjust to viewers' connection speeds, but an mp4 can be useful for some legacy devices or downloading for offline playback. See the [Download your videos guide](/guides/video/download-your-videos) for more information. */
+  /** Specify what level (if any) of support for mp4 playback. In most cases you should use our default HLS-based streaming playback ({playback_id}.m3u8) which can automatically adjust to viewers' connection speeds, but an mp4 can be useful for some legacy devices or downloading for offline playback. See the [Download your videos guide](https://docs.mux.com/guides/video/download-your-videos) for more information. */
   mp4_support?: "none" | "standard" | (string & {});
   /**
    * Normalize the audio track loudness level. This parameter is only applicable to on-demand (not live) assets.
@@ -322,11 +322,11 @@ export interface CreateAssetRequestInput {
   encoding_tier?: "smart" | "baseline";
   /** An array of objects that each describe an input file to be used to create the asset. As a shortcut, input can also be a string URL for a file when only one input file is used. See `input[].url` for requirements. */
   input?: InputSettingsInput[];
-  /** Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](/guides/video/download-your-videos) for more information. */
+  /** Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](https://docs.mux.com/guides/video/download-your-videos) for more information. */
   master_access?: "none" | "temporary";
   /** Max resolution tier can be used to control the maximum `resolution_tier` your asset is encoded, stored, and streamed at. If not set, this defaults to `1080p`. */
   max_resolution_tier?: "1080p" | "1440p" | "2160p";
-  /** Specify what level (if any) of support for mp4 playback. In most cases you should use our default HLS-based streaming playback ({playback_id}.m3u8) which can automatically adjust to viewers' connection speeds, but an mp4 can be useful for some legacy devices or downloading for offline playback. See the [Download your videos guide](/guides/video/download-your-videos) for more information. */
+  /** Specify what level (if any) of support for mp4 playback. In most cases you should use our default HLS-based streaming playback ({playback_id}.m3u8) which can automatically adjust to viewers' connection speeds, but an mp4 can be useful for some legacy devices or downloading for offline playback. See the [Download your videos guide](https://docs.mux.com/guides/video/download-your-videos) for more information. */
   mp4_support?: "none" | "standard";
   /**
    * Normalize the audio track loudness level. This parameter is only applicable to on-demand (not live) assets.

@@ -183,7 +183,7 @@ export const definitions = [
               type: "string",
               enum: ["none", "temporary"],
               description:
-                "Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](/guides/video/download-your-videos) for more information.",
+                "Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](https://docs.mux.com/guides/video/download-your-videos) for more information.",
             },
             max_resolution_tier: {
               type: "string",
@@ -1547,7 +1547,7 @@ export const definitions = [
                   type: "string",
                   enum: ["none", "temporary"],
                   description:
-                    "Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](/guides/video/download-your-videos) for more information.",
+                    "Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](https://docs.mux.com/guides/video/download-your-videos) for more information.",
                 },
                 max_resolution_tier: {
                   type: "string",
@@ -2972,7 +2972,7 @@ export const definitions = [
                   type: "string",
                   enum: ["none", "temporary"],
                   description:
-                    "Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](/guides/video/download-your-videos) for more information.",
+                    "Specify what level (if any) of support for master access. Master access can be enabled temporarily for your asset to be downloaded. See the [Download your videos guide](https://docs.mux.com/guides/video/download-your-videos) for more information.",
                 },
                 max_resolution_tier: {
                   type: "string",

@@ -193,7 +193,7 @@ export interface OpenAIMethods {
   /**
    * Answers the specified question using the provided documents and examples.
    *
-   * The endpoint first [searches](/docs/api-reference/searches) over provided documents or files to find relevant context. The relevant context is combined with the provided examples and question to create the prompt for [completion](/docs/api-reference/completions).
+   * The endpoint first [searches](https://platform.openai.com/docs/api-reference/searches) over provided documents or files to find relevant context. The relevant context is combined with the provided examples and question to create the prompt for [completion](https://platform.openai.com/docs/api-reference/completions).
    *
    * @deprecated
    */
@@ -211,10 +211,10 @@ export interface OpenAIMethods {
   /**
    * Classifies the specified `query` using provided examples.
    *
-   * The endpoint first [searches](/docs/api-reference/searches) over the labeled examples
+   * The endpoint first [searches](https://platform.openai.com/docs/api-reference/searches) over the labeled examples
    * to select the ones most relevant for the particular query. Then, the relevant examples
    * are combined with the query to construct a prompt to produce the final label via the
-   * [completions](/docs/api-reference/completions) endpoint.
+   * [completions](https://platform.openai.com/docs/api-reference/completions) endpoint.
    *
    * Labeled examples can be provided via an uploaded `file`, or explicitly listed in the
    * request using the `examples` parameter for quick tests and small scale use cases.
@@ -255,7 +255,7 @@ export interface OpenAIMethods {
    *
    * Response includes details of the enqueued job including job status and the name of the fine-tuned models once complete.
    *
-   * [Learn more about Fine-tuning](/docs/guides/fine-tuning)
+   * [Learn more about Fine-tuning](https://platform.openai.com/docs/guides/fine-tuning)
    */
   createFineTune: Method<
     OpenAICreateFineTuneParams,
@@ -383,7 +383,7 @@ export interface OpenAIMethods {
   /**
    * Gets info about the fine-tune job.
    *
-   * [Learn more about Fine-tuning](/docs/guides/fine-tuning)
+   * [Learn more about Fine-tuning](https://platform.openai.com/docs/guides/fine-tuning)
    */
   retrieveFineTune: Method<
     OpenAIRetrieveFineTuneParams,

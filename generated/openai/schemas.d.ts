@@ -45,7 +45,7 @@ export interface CreateAnswerRequest {
    */
   expand?: unknown[] | null;
   /**
-   * The ID of an uploaded file that contains documents to search over. See [upload file](/docs/api-reference/files/upload) for how to upload a file of the desired format and purpose.
+   * The ID of an uploaded file that contains documents to search over. See [upload file](https://platform.openai.com/docs/api-reference/files/upload) for how to upload a file of the desired format and purpose.
    *
    * You should specify either `documents` or a `file`, but not both.
    */
@@ -61,7 +61,7 @@ export interface CreateAnswerRequest {
    */
   logprobs?: number | null;
   /**
-   * The maximum number of documents to be ranked by [Search](/docs/api-reference/searches/create) when using `file`. Setting it to a higher value leads to improved accuracy but with increased latency and cost.
+   * The maximum number of documents to be ranked by [Search](https://platform.openai.com/docs/api-reference/searches/create) when using `file`. Setting it to a higher value leads to improved accuracy but with increased latency and cost.
    * @default 200
    */
   max_rerank?: number | null;
@@ -86,7 +86,7 @@ export interface CreateAnswerRequest {
    */
   return_prompt?: boolean | null;
   /**
-   * ID of the model to use for [Search](/docs/api-reference/searches/create). You can select one of `ada`, `babbage`, `curie`, or `davinci`.
+   * ID of the model to use for [Search](https://platform.openai.com/docs/api-reference/searches/create). You can select one of `ada`, `babbage`, `curie`, or `davinci`.
    * @default "ada"
    */
   search_model?: string | null;
@@ -126,7 +126,7 @@ export type CreateAnswerRequestLogprobs = number | null;
 export type CreateAnswerRequestReturnPrompt = boolean | null;
 
 /**
- * ID of the model to use for [Search](/docs/api-reference/searches/create). You can select one of `ada`, `babbage`, `curie`, or `davinci`.
+ * ID of the model to use for [Search](https://platform.openai.com/docs/api-reference/searches/create). You can select one of `ada`, `babbage`, `curie`, or `davinci`.
  * @default "ada"
  */
 export type CreateAnswerRequestSearchModel = string | null;
@@ -147,7 +147,7 @@ export interface CreateChatCompletionRequest {
   /**
    * Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.
    *
-   * [See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)
+   * [See more information about frequency and presence penalties.](https://platform.openai.com/docs/api-reference/parameter-details)
    * @default 0
    */
   frequency_penalty?: number | null;
@@ -163,7 +163,7 @@ export interface CreateChatCompletionRequest {
    * @default "inf"
    */
   max_tokens?: number;
-  /** The messages to generate chat completions for, in the [chat format](/docs/guides/chat/introduction). */
+  /** The messages to generate chat completions for, in the [chat format](https://platform.openai.com/docs/guides/chat/introduction). */
   messages: ChatCompletionRequestMessage[];
   /** ID of the model to use. Currently, only `gpt-3.5-turbo` and `gpt-3.5-turbo-0301` are supported. */
   model: string;
@@ -175,7 +175,7 @@ export interface CreateChatCompletionRequest {
   /**
    * Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.
    *
-   * [See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)
+   * [See more information about frequency and presence penalties.](https://platform.openai.com/docs/api-reference/parameter-details)
    * @default 0
    */
   presence_penalty?: number | null;
@@ -210,7 +210,7 @@ export interface CreateChatCompletionRequestInput {
   /**
    * Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.
    *
-   * [See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)
+   * [See more information about frequency and presence penalties.](https://platform.openai.com/docs/api-reference/parameter-details)
    * @default 0
    */
   frequency_penalty?: number | null;
@@ -226,7 +226,7 @@ export interface CreateChatCompletionRequestInput {
    * @default "inf"
    */
   max_tokens?: number;
-  /** The messages to generate chat completions for, in the [chat format](/docs/guides/chat/introduction). */
+  /** The messages to generate chat completions for, in the [chat format](https://platform.openai.com/docs/guides/chat/introduction). */
   messages: ChatCompletionRequestMessageInput[];
   /** ID of the model to use. Currently, only `gpt-3.5-turbo` and `gpt-3.5-turbo-0301` are supported. */
   model: string;
@@ -238,7 +238,7 @@ export interface CreateChatCompletionRequestInput {
   /**
    * Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.
    *
-   * [See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)
+   * [See more information about frequency and presence penalties.](https://platform.openai.com/docs/api-reference/parameter-details)
    * @default 0
    */
   presence_penalty?: number | null;
@@ -299,7 +299,7 @@ export interface CreateClassificationRequest {
   examples?: string[][] | null;
   expand?: CreateAnswerRequestExpand;
   /**
-   * The ID of the uploaded file that contains training examples. See [upload file](/docs/api-reference/files/upload) for how to upload a file of the desired format and purpose.
+   * The ID of the uploaded file that contains training examples. See [upload file](https://platform.openai.com/docs/api-reference/files/upload) for how to upload a file of the desired format and purpose.
    *
    * You should specify either `examples` or `file`, but not both.
    */
@@ -312,7 +312,7 @@ export interface CreateClassificationRequest {
   logit_bias?: CreateCompletionRequestLogitBias;
   logprobs?: CreateAnswerRequestLogprobs;
   /**
-   * The maximum number of examples to be ranked by [Search](/docs/api-reference/searches/create) when using `file`. Setting it to a higher value leads to improved accuracy but with increased latency and cost.
+   * The maximum number of examples to be ranked by [Search](https://platform.openai.com/docs/api-reference/searches/create) when using `file`. Setting it to a higher value leads to improved accuracy but with increased latency and cost.
    * @default 200
    */
   max_examples?: number | null;
@@ -361,14 +361,14 @@ export interface CreateCompletionRequest {
   /**
    * Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.
    *
-   * [See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)
+   * [See more information about frequency and presence penalties.](https://platform.openai.com/docs/api-reference/parameter-details)
    * @default 0
    */
   frequency_penalty?: number | null;
   /**
    * Modify the likelihood of specified tokens appearing in the completion.
    *
-   * Accepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](/tokenizer?view=bpe) (which works for both GPT-2 and GPT-3) to convert text to token IDs. Mathematically, the bias is added to the logits generated by the model prior to sampling. The exact effect will vary per model, but values between -1 and 1 should decrease or increase likelihood of selection; values like -100 or 100 should result in a ban or exclusive selection of the relevant token.
+   * Accepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](https://platform.openai.com/tokenizer?view=bpe) (which works for both GPT-2 and GPT-3) to convert text to token IDs. Mathematically, the bias is added to the logits generated by the model prior to sampling. The exact effect will vary per model, but values between -1 and 1 should decrease or increase likelihood of selection; values like -100 or 100 should result in a ban or exclusive selection of the relevant token.
    *
    * As an example, you can pass `{"50256": -100}` to prevent the <|endoftext|> token from being generated.
    * @default null
@@ -382,13 +382,13 @@ export interface CreateCompletionRequest {
    */
   logprobs?: number | null;
   /**
-   * The maximum number of [tokens](/tokenizer) to generate in the completion.
+   * The maximum number of [tokens](https://platform.openai.com/tokenizer) to generate in the completion.
    *
    * The token count of your prompt plus `max_tokens` cannot exceed the model's context length. Most models have a context length of 2048 tokens (except for the newest models, which support 4096).
    * @default 16
    */
   max_tokens?: number | null;
-  /** ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models/overview) for descriptions of them. */
+  /** ID of the model to use. You can use the [List models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](https://platform.openai.com/docs/models/overview) for descriptions of them. */
   model: string;
   /**
    * How many completions to generate for each prompt.
@@ -400,7 +400,7 @@ export interface CreateCompletionRequest {
   /**
    * Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.
    *
-   * [See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)
+   * [See more information about frequency and presence penalties.](https://platform.openai.com/docs/api-reference/parameter-details)
    * @default 0
    */
   presence_penalty?: number | null;
@@ -440,24 +440,24 @@ export interface CreateCompletionRequest {
    * @default 1
    */
   top_p?: number | null;
-  /** A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids). */
+  /** A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids). */
   user?: string;
 }
 
 /**
  * Modify the likelihood of specified tokens appearing in the completion.
  *
- * Accepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](/tokenizer?view=bpe) (which works for both GPT-2 and GPT-3) to convert text to token IDs. Mathematically, the bias is added to the logits generated by the model prior to sampling. The exact effect will vary per model, but values between -1 and 1 should decrease or increase likelihood of selection; values like -100 or 100 should result in a ban or exclusive selection of the relevant token.
+ * Accepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](https://platform.openai.com/tokenizer?view=bpe) (which works for both GPT-2 and GPT-3) to convert text to token IDs. Mathematically, the bias is added to the logits generated by the model prior to sampling. The exact effect will vary per model, but values between -1 and 1 should decrease or increase likelihood of selection; values like -100 or 100 should result in a ban or exclusive selection of the relevant token.
  *
  * As an example, you can pass `{"50256": -100}` to prevent the <|endoftext|> token from being generated.
  * @default null
  */
 export type CreateCompletionRequestLogitBias = Record<string, unknown> | null;
 
-/** ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models/overview) for descriptions of them. */
+/** ID of the model to use. You can use the [List models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](https://platform.openai.com/docs/models/overview) for descriptions of them. */
 export type CreateCompletionRequestModel = string;
 
-/** A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids). */
+/** A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids). */
 export type CreateCompletionRequestUser = string;
 
 export interface CreateCompletionResponse {
@@ -540,14 +540,14 @@ export interface CreateFileRequest {
   /**
    * Name of the [JSON Lines](https://jsonlines.readthedocs.io/en/latest/) file to be uploaded.
    *
-   * If the `purpose` is set to "fine-tune", each line is a JSON record with "prompt" and "completion" fields representing your [training examples](/docs/guides/fine-tuning/prepare-training-data).
+   * If the `purpose` is set to "fine-tune", each line is a JSON record with "prompt" and "completion" fields representing your [training examples](https://platform.openai.com/docs/guides/fine-tuning/prepare-training-data).
    * @format binary
    */
   file: Uint8Array;
   /**
    * The intended purpose of the uploaded documents.
    *
-   * Use "fine-tune" for [Fine-tuning](/docs/api-reference/fine-tunes). This allows us to validate the format of the uploaded file.
+   * Use "fine-tune" for [Fine-tuning](https://platform.openai.com/docs/api-reference/fine-tunes). This allows us to validate the format of the uploaded file.
    */
   purpose: string;
 }
@@ -556,14 +556,14 @@ export interface CreateFileRequestInput {
   /**
    * Name of the [JSON Lines](https://jsonlines.readthedocs.io/en/latest/) file to be uploaded.
    *
-   * If the `purpose` is set to "fine-tune", each line is a JSON record with "prompt" and "completion" fields representing your [training examples](/docs/guides/fine-tuning/prepare-training-data).
+   * If the `purpose` is set to "fine-tune", each line is a JSON record with "prompt" and "completion" fields representing your [training examples](https://platform.openai.com/docs/guides/fine-tuning/prepare-training-data).
    * @format binary
    */
   file: BlobLike | Uint8Array;
   /**
    * The intended purpose of the uploaded documents.
    *
-   * Use "fine-tune" for [Fine-tuning](/docs/api-reference/fine-tunes). This allows us to validate the format of the uploaded file.
+   * Use "fine-tune" for [Fine-tuning](https://platform.openai.com/docs/api-reference/fine-tunes). This allows us to validate the format of the uploaded file.
    */
   purpose: string;
 }
@@ -610,7 +610,7 @@ export interface CreateFineTuneRequest {
   /**
    * If set, we calculate classification-specific metrics such as accuracy
    * and F-1 score using the validation set at the end of every epoch.
-   * These metrics can be viewed in the [results file](/docs/guides/fine-tuning/analyzing-your-fine-tuned-model).
+   * These metrics can be viewed in the [results file](https://platform.openai.com/docs/guides/fine-tuning/analyzing-your-fine-tuned-model).
    *
    * In order to compute classification metrics, you must provide a
    * `validation_file`. Additionally, you must
@@ -668,13 +668,13 @@ export interface CreateFineTuneRequest {
   /**
    * The ID of an uploaded file that contains training data.
    *
-   * See [upload file](/docs/api-reference/files/upload) for how to upload a file.
+   * See [upload file](https://platform.openai.com/docs/api-reference/files/upload) for how to upload a file.
    *
    * Your dataset must be formatted as a JSONL file, where each training
    * example is a JSON object with the keys "prompt" and "completion".
    * Additionally, you must upload your file with the purpose `fine-tune`.
    *
-   * See the [fine-tuning guide](/docs/guides/fine-tuning/creating-training-data) for more details.
+   * See the [fine-tuning guide](https://platform.openai.com/docs/guides/fine-tuning/creating-training-data) for more details.
    */
   training_file: string;
   /**
@@ -682,14 +682,14 @@ export interface CreateFineTuneRequest {
    *
    * If you provide this file, the data is used to generate validation
    * metrics periodically during fine-tuning. These metrics can be viewed in
-   * the [fine-tuning results file](/docs/guides/fine-tuning/analyzing-your-fine-tuned-model).
+   * the [fine-tuning results file](https://platform.openai.com/docs/guides/fine-tuning/analyzing-your-fine-tuned-model).
    * Your train and validation data should be mutually exclusive.
    *
    * Your dataset must be formatted as a JSONL file, where each validation
    * example is a JSON object with the keys "prompt" and "completion".
    * Additionally, you must upload your file with the purpose `fine-tune`.
    *
-   * See the [fine-tuning guide](/docs/guides/fine-tuning/creating-training-data) for more details.
+   * See the [fine-tuning guide](https://platform.openai.com/docs/guides/fine-tuning/creating-training-data) for more details.
    */
   validation_file?: string | null;
 }
@@ -931,7 +931,7 @@ export interface CreateTranscriptionRequest {
   language?: string;
   /** ID of the model to use. Only `whisper-1` is currently available. */
   model: string;
-  /** An optional text to guide the model's style or continue a previous audio segment. The [prompt](/docs/guides/speech-to-text/prompting) should match the audio language. */
+  /** An optional text to guide the model's style or continue a previous audio segment. The [prompt](https://platform.openai.com/docs/guides/speech-to-text/prompting) should match the audio language. */
   prompt?: string;
   /**
    * The format of the transcript output, in one of these options: json, text, srt, verbose_json, or vtt.
@@ -955,7 +955,7 @@ export interface CreateTranscriptionRequestInput {
   language?: string;
   /** ID of the model to use. Only `whisper-1` is currently available. */
   model: string;
-  /** An optional text to guide the model's style or continue a previous audio segment. The [prompt](/docs/guides/speech-to-text/prompting) should match the audio language. */
+  /** An optional text to guide the model's style or continue a previous audio segment. The [prompt](https://platform.openai.com/docs/guides/speech-to-text/prompting) should match the audio language. */
   prompt?: string;
   /**
    * The format of the transcript output, in one of these options: json, text, srt, verbose_json, or vtt.
@@ -981,7 +981,7 @@ export interface CreateTranslationRequest {
   file: Uint8Array;
   /** ID of the model to use. Only `whisper-1` is currently available. */
   model: string;
-  /** An optional text to guide the model's style or continue a previous audio segment. The [prompt](/docs/guides/speech-to-text/prompting) should be in English. */
+  /** An optional text to guide the model's style or continue a previous audio segment. The [prompt](https://platform.openai.com/docs/guides/speech-to-text/prompting) should be in English. */
   prompt?: string;
   /**
    * The format of the transcript output, in one of these options: json, text, srt, verbose_json, or vtt.
@@ -1003,7 +1003,7 @@ export interface CreateTranslationRequestInput {
   file: BlobLike | Uint8Array;
   /** ID of the model to use. Only `whisper-1` is currently available. */
   model: string;
-  /** An optional text to guide the model's style or continue a previous audio segment. The [prompt](/docs/guides/speech-to-text/prompting) should be in English. */
+  /** An optional text to guide the model's style or continue a previous audio segment. The [prompt](https://platform.openai.com/docs/guides/speech-to-text/prompting) should be in English. */
   prompt?: string;
   /**
    * The format of the transcript output, in one of these options: json, text, srt, verbose_json, or vtt.

@@ -189,7 +189,7 @@ export const definitions = [
   {
     name: "open_ai_create_answer",
     description:
-      "Answers the specified question using the provided documents and examples.\n\nThe endpoint first [searches](/docs/api-reference/searches) over provided documents or files to find relevant context. The relevant context is combined with the provided examples and question to create the prompt for [completion](/docs/api-reference/completions).\n\nDeprecated.",
+      "Answers the specified question using the provided documents and examples.\n\nThe endpoint first [searches](https://platform.openai.com/docs/api-reference/searches) over provided documents or files to find relevant context. The relevant context is combined with the provided examples and question to create the prompt for [completion](https://platform.openai.com/docs/api-reference/completions).\n\nDeprecated.",
     annotations: {
       readOnlyHint: false,
       destructiveHint: false,
@@ -240,12 +240,12 @@ export const definitions = [
             file: {
               type: ["string", "null"],
               description:
-                "The ID of an uploaded file that contains documents to search over. See [upload file](/docs/api-reference/files/upload) for how to upload a file of the desired format and purpose.\n\nYou should specify either `documents` or a `file`, but not both.",
+                "The ID of an uploaded file that contains documents to search over. See [upload file](https://platform.openai.com/docs/api-reference/files/upload) for how to upload a file of the desired format and purpose.\n\nYou should specify either `documents` or a `file`, but not both.",
             },
             logit_bias: {
               type: ["object", "null"],
               description:
-                "Modify the likelihood of specified tokens appearing in the completion.\n\nAccepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](/tokenizer?view=bpe) (which works for both GPT-2 and…",
+                "Modify the likelihood of specified tokens appearing in the completion.\n\nAccepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](https://platform.openai.com/tokenizer?view=bpe) (which…",
             },
             logprobs: {
               type: ["integer", "null"],
@@ -255,7 +255,7 @@ export const definitions = [
             max_rerank: {
               type: ["integer", "null"],
               description:
-                "The maximum number of documents to be ranked by [Search](/docs/api-reference/searches/create) when using `file`. Setting it to a higher value leads to improved accuracy but with increased latency and cost.",
+                "The maximum number of documents to be ranked by [Search](https://platform.openai.com/docs/api-reference/searches/create) when using `file`. Setting it to a higher value leads to improved accuracy but with increased latency and cost.",
               default: 200,
             },
             max_tokens: {
@@ -293,7 +293,7 @@ export const definitions = [
             search_model: {
               type: ["string", "null"],
               description:
-                "ID of the model to use for [Search](/docs/api-reference/searches/create). You can select one of `ada`, `babbage`, `curie`, or `davinci`.",
+                "ID of the model to use for [Search](https://platform.openai.com/docs/api-reference/searches/create). You can select one of `ada`, `babbage`, `curie`, or `davinci`.",
               default: "ada",
             },
             stop: {
@@ -328,7 +328,7 @@ export const definitions = [
             user: {
               type: "string",
               description:
-                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids).",
+                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids).",
             },
           },
           required: ["examples", "examples_context", "model", "question"],
@@ -400,7 +400,7 @@ export const definitions = [
             frequency_penalty: {
               type: ["number", "null"],
               description:
-                "Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.\n\n[See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)",
+                "Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.\n\n[See more information about frequency and presence…",
               default: 0,
             },
             logit_bias: {
@@ -436,7 +436,7 @@ export const definitions = [
                 required: ["content", "role"],
               },
               description:
-                "The messages to generate chat completions for, in the [chat format](/docs/guides/chat/introduction).",
+                "The messages to generate chat completions for, in the [chat format](https://platform.openai.com/docs/guides/chat/introduction).",
             },
             model: {
               type: "string",
@@ -452,7 +452,7 @@ export const definitions = [
             presence_penalty: {
               type: ["number", "null"],
               description:
-                "Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.\n\n[See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)",
+                "Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.\n\n[See more information about frequency and presence…",
               default: 0,
             },
             stop: {
@@ -491,7 +491,7 @@ export const definitions = [
             user: {
               type: "string",
               description:
-                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids).",
+                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids).",
             },
           },
           required: ["messages", "model"],
@@ -563,7 +563,7 @@ export const definitions = [
   {
     name: "open_ai_create_classification",
     description:
-      "Classifies the specified `query` using provided examples.\n\nThe endpoint first [searches](/docs/api-reference/searches) over the labeled examples\nto select the ones most relevant for the particular query. Then, the relevant examples\nare combined with the query to construct a prompt to produce the final label via the\n[completions](/docs/api-reference/completions) endpoint.\n\nLabeled examples can be provided via an uploaded `file`, or explicitly listed in the\nrequest using the `examples` parameter for quick tests and small scale use cases.\n\nDeprecated.",
+      "Classifies the specified `query` using provided examples.\n\nThe endpoint first [searches](https://platform.openai.com/docs/api-reference/searches) over the labeled examples\nto select the ones most relevant for the particular query. Then, the relevant examples\nare combined with the query to construct a prompt to produce the final label via the\n[completions](https://platform.openai.com/docs/api-reference/completions) endpoint.\n\nLabeled examples can be provided via an uploaded `file`, or explicitly listed in the\nrequest using the `examples` parameter for quick tests and small scale use cases.\n\nDeprecated.",
     annotations: {
       readOnlyHint: false,
       destructiveHint: false,
@@ -601,7 +601,7 @@ export const definitions = [
             file: {
               type: ["string", "null"],
               description:
-                "The ID of the uploaded file that contains training examples. See [upload file](/docs/api-reference/files/upload) for how to upload a file of the desired format and purpose.\n\nYou should specify either `examples` or `file`, but not both.",
+                "The ID of the uploaded file that contains training examples. See [upload file](https://platform.openai.com/docs/api-reference/files/upload) for how to upload a file of the desired format and purpose.\n\nYou should specify either `examples` or `file`, but not both.",
             },
             labels: {
               type: ["array", "null"],
@@ -614,7 +614,7 @@ export const definitions = [
             logit_bias: {
               type: ["object", "null"],
               description:
-                "Modify the likelihood of specified tokens appearing in the completion.\n\nAccepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](/tokenizer?view=bpe) (which works for both GPT-2 and…",
+                "Modify the likelihood of specified tokens appearing in the completion.\n\nAccepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](https://platform.openai.com/tokenizer?view=bpe) (which…",
             },
             logprobs: {
               type: ["integer", "null"],
@@ -624,13 +624,13 @@ export const definitions = [
             max_examples: {
               type: ["integer", "null"],
               description:
-                "The maximum number of examples to be ranked by [Search](/docs/api-reference/searches/create) when using `file`. Setting it to a higher value leads to improved accuracy but with increased latency and cost.",
+                "The maximum number of examples to be ranked by [Search](https://platform.openai.com/docs/api-reference/searches/create) when using `file`. Setting it to a higher value leads to improved accuracy but with increased latency and cost.",
               default: 200,
             },
             model: {
               type: "string",
               description:
-                "ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models/overview) for descriptions of them.",
+                "ID of the model to use. You can use the [List models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](https://platform.openai.com/docs/models/overview) for descriptions of them.",
             },
             query: {
               type: "string",
@@ -651,7 +651,7 @@ export const definitions = [
             search_model: {
               type: ["string", "null"],
               description:
-                "ID of the model to use for [Search](/docs/api-reference/searches/create). You can select one of `ada`, `babbage`, `curie`, or `davinci`.",
+                "ID of the model to use for [Search](https://platform.openai.com/docs/api-reference/searches/create). You can select one of `ada`, `babbage`, `curie`, or `davinci`.",
               default: "ada",
             },
             temperature: {
@@ -663,7 +663,7 @@ export const definitions = [
             user: {
               type: "string",
               description:
-                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids).",
+                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids).",
             },
           },
           required: ["model", "query"],
@@ -746,13 +746,13 @@ export const definitions = [
             frequency_penalty: {
               type: ["number", "null"],
               description:
-                "Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.\n\n[See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)",
+                "Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.\n\n[See more information about frequency and presence…",
               default: 0,
             },
             logit_bias: {
               type: ["object", "null"],
               description:
-                "Modify the likelihood of specified tokens appearing in the completion.\n\nAccepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](/tokenizer?view=bpe) (which works for both GPT-2 and…",
+                "Modify the likelihood of specified tokens appearing in the completion.\n\nAccepts a json object that maps tokens (specified by their token ID in the GPT tokenizer) to an associated bias value from -100 to 100. You can use this [tokenizer tool](https://platform.openai.com/tokenizer?view=bpe) (which…",
             },
             logprobs: {
               type: ["integer", "null"],
@@ -762,13 +762,13 @@ export const definitions = [
             max_tokens: {
               type: ["integer", "null"],
               description:
-                "The maximum number of [tokens](/tokenizer) to generate in the completion.\n\nThe token count of your prompt plus `max_tokens` cannot exceed the model's context length. Most models have a context length of 2048 tokens (except for the newest models, which support 4096).",
+                "The maximum number of [tokens](https://platform.openai.com/tokenizer) to generate in the completion.\n\nThe token count of your prompt plus `max_tokens` cannot exceed the model's context length. Most models have a context length of 2048 tokens (except for the newest models, which support 4096).",
               default: 16,
             },
             model: {
               type: "string",
               description:
-                "ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models/overview) for descriptions of them.",
+                "ID of the model to use. You can use the [List models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](https://platform.openai.com/docs/models/overview) for descriptions of them.",
             },
             n: {
               type: ["integer", "null"],
@@ -779,7 +779,7 @@ export const definitions = [
             presence_penalty: {
               type: ["number", "null"],
               description:
-                "Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.\n\n[See more information about frequency and presence penalties.](/docs/api-reference/parameter-details)",
+                "Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.\n\n[See more information about frequency and presence…",
               default: 0,
             },
             prompt: {
@@ -871,7 +871,7 @@ export const definitions = [
             user: {
               type: "string",
               description:
-                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids).",
+                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids).",
             },
           },
           required: ["model"],
@@ -1150,12 +1150,12 @@ export const definitions = [
             model: {
               type: "string",
               description:
-                "ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models/overview) for descriptions of them.",
+                "ID of the model to use. You can use the [List models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](https://platform.openai.com/docs/models/overview) for descriptions of them.",
             },
             user: {
               type: "string",
               description:
-                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids).",
+                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids).",
             },
           },
           required: ["input", "model"],
@@ -1232,12 +1232,12 @@ export const definitions = [
             file: {
               type: "string",
               description:
-                'Name of the [JSON Lines](https://jsonlines.readthedocs.io/en/latest/) file to be uploaded.\n\nIf the `purpose` is set to "fine-tune", each line is a JSON record with "prompt" and "completion" fields representing your [training examples](/docs/guides/fine-tuning/prepare-training-data).',
+                'Name of the [JSON Lines](https://jsonlines.readthedocs.io/en/latest/) file to be uploaded.\n\nIf the `purpose` is set to "fine-tune", each line is a JSON record with "prompt" and "completion" fields representing your [training…',
             },
             purpose: {
               type: "string",
               description:
-                'The intended purpose of the uploaded documents.\n\nUse "fine-tune" for [Fine-tuning](/docs/api-reference/fine-tunes). This allows us to validate the format of the uploaded file.',
+                'The intended purpose of the uploaded documents.\n\nUse "fine-tune" for [Fine-tuning](https://platform.openai.com/docs/api-reference/fine-tunes). This allows us to validate the format of the uploaded file.',
             },
           },
           required: ["file", "purpose"],
@@ -1281,7 +1281,7 @@ export const definitions = [
   {
     name: "open_ai_create_fine_tune",
     description:
-      "Creates a job that fine-tunes a specified model from a given dataset.\n\nResponse includes details of the enqueued job including job status and the name of the fine-tuned models once complete.\n\n[Learn more about Fine-tuning](/docs/guides/fine-tuning)",
+      "Creates a job that fine-tunes a specified model from a given dataset.\n\nResponse includes details of the enqueued job including job status and the name of the fine-tuned models once complete.\n\n[Learn more about Fine-tuning](https://platform.openai.com/docs/guides/fine-tuning)",
     annotations: {
       readOnlyHint: false,
       destructiveHint: false,
@@ -1325,7 +1325,7 @@ export const definitions = [
             compute_classification_metrics: {
               type: ["boolean", "null"],
               description:
-                "If set, we calculate classification-specific metrics such as accuracy\nand F-1 score using the validation set at the end of every epoch.\nThese metrics can be viewed in the [results file](/docs/guides/fine-tuning/analyzing-your-fine-tuned-model).\n\nIn order to compute classification metrics, you must…",
+                "If set, we calculate classification-specific metrics such as accuracy\nand F-1 score using the validation set at the end of every epoch.\nThese metrics can be viewed in the [results file](https://platform.openai.com/docs/guides/fine-tuning/analyzing-your-fine-tuned-model).\n\nIn order to compute…",
               default: false,
             },
             learning_rate_multiplier: {
@@ -1359,12 +1359,12 @@ export const definitions = [
             training_file: {
               type: "string",
               description:
-                'The ID of an uploaded file that contains training data.\n\nSee [upload file](/docs/api-reference/files/upload) for how to upload a file.\n\nYour dataset must be formatted as a JSONL file, where each training\nexample is a JSON object with the keys "prompt" and "completion".\nAdditionally, you must upload…',
+                'The ID of an uploaded file that contains training data.\n\nSee [upload file](https://platform.openai.com/docs/api-reference/files/upload) for how to upload a file.\n\nYour dataset must be formatted as a JSONL file, where each training\nexample is a JSON object with the keys "prompt" and…',
             },
             validation_file: {
               type: ["string", "null"],
               description:
-                "The ID of an uploaded file that contains validation data.\n\nIf you provide this file, the data is used to generate validation\nmetrics periodically during fine-tuning. These metrics can be viewed in\nthe [fine-tuning results file](/docs/guides/fine-tuning/analyzing-your-fine-tuned-model).\nYour train…",
+                "The ID of an uploaded file that contains validation data.\n\nIf you provide this file, the data is used to generate validation\nmetrics periodically during fine-tuning. These metrics can be viewed in\nthe [fine-tuning results…",
             },
           },
           required: ["training_file"],
@@ -1576,7 +1576,7 @@ export const definitions = [
             user: {
               type: "string",
               description:
-                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids).",
+                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids).",
             },
           },
           required: ["prompt"],
@@ -1669,7 +1669,7 @@ export const definitions = [
             user: {
               type: "string",
               description:
-                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids).",
+                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids).",
             },
           },
           required: ["image", "prompt"],
@@ -1750,7 +1750,7 @@ export const definitions = [
             user: {
               type: "string",
               description:
-                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids).",
+                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids).",
             },
           },
           required: ["image"],
@@ -1965,7 +1965,7 @@ export const definitions = [
             user: {
               type: "string",
               description:
-                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices/end-user-ids).",
+                "A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices/end-user-ids).",
             },
           },
           required: ["query"],
@@ -2042,7 +2042,7 @@ export const definitions = [
             prompt: {
               type: "string",
               description:
-                "An optional text to guide the model's style or continue a previous audio segment. The [prompt](/docs/guides/speech-to-text/prompting) should match the audio language.",
+                "An optional text to guide the model's style or continue a previous audio segment. The [prompt](https://platform.openai.com/docs/guides/speech-to-text/prompting) should match the audio language.",
             },
             response_format: {
               type: "string",
@@ -2107,7 +2107,7 @@ export const definitions = [
             prompt: {
               type: "string",
               description:
-                "An optional text to guide the model's style or continue a previous audio segment. The [prompt](/docs/guides/speech-to-text/prompting) should be in English.",
+                "An optional text to guide the model's style or continue a previous audio segment. The [prompt](https://platform.openai.com/docs/guides/speech-to-text/prompting) should be in English.",
             },
             response_format: {
               type: "string",
@@ -2768,9 +2768,9 @@ export const definitions = [
   {
     name: "open_ai_retrieve_fine_tune",
     title:
-      "Gets info about the fine-tune job.\n\n[Learn more about Fine-tuning](/docs/guides/fine-tuning)",
+      "Gets info about the fine-tune job.\n\n[Learn more about Fine-tuning](https://platform.openai.com/docs/guides/fine-tuning)",
     description:
-      "Gets info about the fine-tune job.\n\n[Learn more about Fine-tuning](/docs/guides/fine-tuning)",
+      "Gets info about the fine-tune job.\n\n[Learn more about Fine-tuning](https://platform.openai.com/docs/guides/fine-tuning)",
     annotations: {
       readOnlyHint: true,
       destructiveHint: false,

@@ -75,7 +75,7 @@ export interface EpisodesRemoveEpisodesUserParams {
   ids: string;
   body?: {
     /**
-     * A JSON array of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids).
+     * A JSON array of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids).
      *
      * A maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in the body will be ignored._
      */
@@ -98,7 +98,7 @@ export interface EpisodesSaveEpisodesUserParams {
   ids: string;
   body: {
     /**
-     * A JSON array of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids).
+     * A JSON array of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids).
      *
      * A maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in the body will be ignored._
      */

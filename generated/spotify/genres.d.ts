@@ -23,7 +23,7 @@ export interface GenresMethods {
   /**
    * Get Available Genre Seeds
    *
-   * Retrieve a list of available genres seed parameter values for [recommendations](/documentation/web-api/reference/get-recommendations).
+   * Retrieve a list of available genres seed parameter values for [recommendations](https://developer.spotify.com/documentation/web-api/reference/get-recommendations).
    */
   getRecommendationGenres: MethodOpt<
     GenresGetRecommendationGenresParams,

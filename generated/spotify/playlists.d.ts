@@ -19,7 +19,7 @@ export interface PlaylistsAddTracksToPlaylistParams {
     /** The position to insert the items, a zero-based index. For example, to insert the items in the first position: `position=0` ; to insert the items in the third position: `position=2`. If omitted, the items will be appended to the playlist. Items are added in the order they appear in the uris array. For example: `{"uris": ["spotify:track:4iV5W9uYEdYUVa79Axb7Rh","spotify:track:1301WleyT98MSxVHPZCA6M"], "position": 3}` */
     position?: number;
     /**
-     * A JSON array of the [Spotify URIs](/documentation/web-api/concepts/spotify-uris-ids) to add. For example: `{"uris": ["spotify:track:4iV5W9uYEdYUVa79Axb7Rh","spotify:track:1301WleyT98MSxVHPZCA6M", "spotify:episode:512ojhOuo1ktJprKbVcKyQ"]}`
+     * A JSON array of the [Spotify URIs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) to add. For example: `{"uris": ["spotify:track:4iV5W9uYEdYUVa79Axb7Rh","spotify:track:1301WleyT98MSxVHPZCA6M", "spotify:episode:512ojhOuo1ktJprKbVcKyQ"]}`
      *
      * A maximum of 100 items can be added in one request. _**Note**: if the `uris` parameter is present in the query string, any URIs listed here in the body will be ignored._
      */
@@ -72,13 +72,13 @@ export type PlaylistsChangePlaylistDetailsError =
 export interface PlaylistsCreatePlaylistParams {
   user_id: string;
   body: {
-    /** Defaults to `false`. If `true` the playlist will be collaborative. _**Note**: to create a collaborative playlist you must also set `public` to `false`. To create collaborative playlists you must have granted `playlist-modify-private` and `playlist-modify-public` [scopes](/documentation/web-api/concepts/scopes/#list-of-scopes)._ */
+    /** Defaults to `false`. If `true` the playlist will be collaborative. _**Note**: to create a collaborative playlist you must also set `public` to `false`. To create collaborative playlists you must have granted `playlist-modify-private` and `playlist-modify-public` [scopes](https://developer.spotify.com/documentation/web-api/concepts/scopes/#list-of-scopes)._ */
     collaborative?: boolean;
     /** value for playlist description as displayed in Spotify Clients and in the Web API. */
     description?: string;
     /** The name for the new playlist, for example `"Your Coolest Playlist"`. This name does not need to be unique; a user may have several playlists with the same name. */
     name: string;
-    /** Defaults to `true`. If `true` the playlist will be public, if `false` it will be private. To be able to create private playlists, the user must have granted the `playlist-modify-private` [scope](/documentation/web-api/concepts/scopes/#list-of-scopes) */
+    /** Defaults to `true`. If `true` the playlist will be public, if `false` it will be private. To be able to create private playlists, the user must have granted the `playlist-modify-private` [scope](https://developer.spotify.com/documentation/web-api/concepts/scopes/#list-of-scopes) */
     public?: boolean;
   };
 }
@@ -229,7 +229,7 @@ export interface PlaylistsRemoveTracksPlaylistParams {
      */
     snapshot_id?: string;
     /**
-     * An array of objects containing [Spotify URIs](/documentation/web-api/concepts/spotify-uris-ids) of the tracks or episodes to remove.
+     * An array of objects containing [Spotify URIs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the tracks or episodes to remove.
      * For example: `{ "tracks": [{ "uri": "spotify:track:4iV5W9uYEdYUVa79Axb7Rh" },{ "uri": "spotify:track:1301WleyT98MSxVHPZCA6M" }] }`. A maximum of 100 objects can be sent at once.
      */
     tracks: {
@@ -341,7 +341,7 @@ export interface PlaylistsMethods {
    * Create Playlist
    *
    * Create a playlist for a Spotify user. (The playlist will be empty until
-   * you [add tracks](/documentation/web-api/reference/add-tracks-to-playlist).)
+   * you [add tracks](https://developer.spotify.com/documentation/web-api/reference/add-tracks-to-playlist).)
    */
   createPlaylist: Method<
     PlaylistsCreatePlaylistParams,

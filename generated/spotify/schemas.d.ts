@@ -16,7 +16,7 @@ export interface AlbumBase {
   genres?: string[];
   /** A link to the Web API endpoint providing full details of the album. */
   href: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the album. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the album. */
   id: string;
   /** The cover art for the album in various sizes, widest first. */
   images: ImageObject[];
@@ -36,7 +36,7 @@ export interface AlbumBase {
   total_tracks: number;
   /** The object type. */
   type: "album";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the album. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the album. */
   uri: string;
 }
 
@@ -64,7 +64,7 @@ export interface ArtistObject {
   genres?: string[];
   /** A link to the Web API endpoint providing full details of the artist. */
   href?: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the artist. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist. */
   id?: string;
   /** Images of the artist in various sizes, widest first. */
   images?: ImageObject[];
@@ -74,7 +74,7 @@ export interface ArtistObject {
   popularity?: number;
   /** The object type. */
   type?: "artist";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the artist. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist. */
   uri?: string;
 }
 
@@ -230,7 +230,7 @@ export interface AudiobookBase {
   href: string;
   /** A description of the audiobook. This field may contain HTML tags. */
   html_description: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the audiobook. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the audiobook. */
   id: string;
   /** The cover art for the audiobook in various sizes, widest first. */
   images: ImageObject[];
@@ -248,7 +248,7 @@ export interface AudiobookBase {
   total_chapters: number;
   /** The object type. */
   type: "audiobook";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the audiobook. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the audiobook. */
   uri: string;
 }
 
@@ -267,7 +267,7 @@ export interface CategoryObject {
   href: string;
   /** The category icon, in various sizes. */
   icons: ImageObject[];
-  /** The [Spotify category ID](/documentation/web-api/concepts/spotify-uris-ids) of the category. */
+  /** The [Spotify category ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the category. */
   id: string;
   /** The name of the category. */
   name: string;
@@ -292,7 +292,7 @@ export interface ChapterBase {
   href: string;
   /** A description of the episode. This field may contain HTML tags. */
   html_description: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the episode. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episode. */
   id: string;
   /** The cover art for the episode in various sizes, widest first. */
   images: ImageObject[];
@@ -312,7 +312,7 @@ export interface ChapterBase {
   resume_point: ResumePointObject;
   /** The object type. */
   type: "episode";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the episode. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episode. */
   uri: string;
 }
 
@@ -342,7 +342,7 @@ export interface ContextObject {
   href?: string;
   /** The object type, e.g. "artist", "playlist", "album", "show". */
   type?: string;
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the context. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the context. */
   uri?: string;
 }
 
@@ -491,7 +491,7 @@ export interface EpisodeBase {
   href: string;
   /** A description of the episode. This field may contain HTML tags. */
   html_description: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the episode. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episode. */
   id: string;
   /** The cover art for the episode in various sizes, widest first. */
   images: ImageObject[];
@@ -518,7 +518,7 @@ export interface EpisodeBase {
   resume_point: ResumePointObject;
   /** The object type. */
   type: "episode";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the episode. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episode. */
   uri: string;
 }
 
@@ -543,7 +543,7 @@ export interface EpisodeRestrictionObject {
 export interface ErrorObject {
   /** A short description of the cause of the error. */
   message: string;
-  /** The HTTP status code (also returned in the response header; see [Response Status Codes](/documentation/web-api/concepts/api-calls#response-status-codes) for more information). */
+  /** The HTTP status code (also returned in the response header; see [Response Status Codes](https://developer.spotify.com/documentation/web-api/concepts/api-calls#response-status-codes) for more information). */
   status: number;
 }
 
@@ -564,7 +564,7 @@ export interface ExternalIdObject {
 }
 
 export interface ExternalUrlObject {
-  /** The [Spotify URL](/documentation/web-api/concepts/spotify-uris-ids) for the object. */
+  /** The [Spotify URL](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the object. */
   spotify?: string;
 }
 
@@ -592,11 +592,11 @@ export interface LinkedTrackObject {
   external_urls?: ExternalUrlObject;
   /** A link to the Web API endpoint providing full details of the track. */
   href?: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the track. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the track. */
   id?: string;
   /** The object type: "track". */
   type?: string;
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the track. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the track. */
   uri?: string;
 }
 
@@ -766,15 +766,15 @@ export interface PlaylistObject {
   followers?: FollowersObject;
   /** A link to the Web API endpoint providing full details of the playlist. */
   href?: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the playlist. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the playlist. */
   id?: string;
-  /** Images for the playlist. The array may be empty or contain up to three images. The images are returned by size in descending order. See [Working with Playlists](/documentation/web-api/concepts/playlists). _**Note**: If returned, the source URL for the image (`url`) is temporary and will expire in less than a day._ */
+  /** Images for the playlist. The array may be empty or contain up to three images. The images are returned by size in descending order. See [Working with Playlists](https://developer.spotify.com/documentation/web-api/concepts/playlists). _**Note**: If returned, the source URL for the image (`url`) is temporary and will expire in less than a day._ */
   images?: ImageObject[];
   /** The name of the playlist. */
   name?: string;
   /** The user who owns the playlist */
   owner?: PlaylistOwnerObject;
-  /** The playlist's public/private status: `true` the playlist is public, `false` the playlist is private, `null` the playlist status is not relevant. For more about public/private status, see [Working with Playlists](/documentation/web-api/concepts/playlists) */
+  /** The playlist's public/private status: `true` the playlist is public, `false` the playlist is private, `null` the playlist status is not relevant. For more about public/private status, see [Working with Playlists](https://developer.spotify.com/documentation/web-api/concepts/playlists) */
   public?: boolean;
   /** The version identifier for the current playlist. Can be supplied in other requests to target a specific playlist version */
   snapshot_id?: string;
@@ -782,7 +782,7 @@ export interface PlaylistObject {
   tracks?: PagingPlaylistTrackObject;
   /** The object type: "playlist" */
   type?: string;
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the playlist. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the playlist. */
   uri?: string;
 }
 
@@ -799,7 +799,7 @@ export interface PlaylistTrackObject {
   added_at?: string;
   /** The Spotify user who added the track or episode. _**Note**: some very old playlists may return `null` in this field._ */
   added_by?: PlaylistUserObject;
-  /** Whether this track or episode is a [local file](/documentation/web-api/concepts/playlists/#local-files) or not. */
+  /** Whether this track or episode is a [local file](https://developer.spotify.com/documentation/web-api/concepts/playlists/#local-files) or not. */
   is_local?: boolean;
   /** Information about the track or episode. */
   track?:
@@ -825,22 +825,22 @@ export interface PlaylistUserObject {
   followers?: FollowersObject;
   /** A link to the Web API endpoint for this user. */
   href?: string;
-  /** The [Spotify user ID](/documentation/web-api/concepts/spotify-uris-ids) for this user. */
+  /** The [Spotify user ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for this user. */
   id?: string;
   /** The object type. */
   type?: "user";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for this user. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for this user. */
   uri?: string;
 }
 
 export interface PrivateUserObject {
-  /** The country of the user, as set in the user's account profile. An [ISO 3166-1 alpha-2 country code](http://en.wikipedia.org/wiki/ISO_3166-1_alpha-2). _This field is only available when the current user has granted access to the [user-read-private](/documentation/web-api/concepts/scopes/#list-of-scopes) scope._ */
+  /** The country of the user, as set in the user's account profile. An [ISO 3166-1 alpha-2 country code](http://en.wikipedia.org/wiki/ISO_3166-1_alpha-2). _This field is only available when the current user has granted access to the [user-read-private](https://developer.spotify.com/documentation/web-api/concepts/scopes/#list-of-scopes) scope._ */
   country?: string;
   /** The name displayed on the user's profile. `null` if not available. */
   display_name?: string;
-  /** The user's email address, as entered by the user when creating their account. _**Important!** This email address is unverified; there is no proof that it actually belongs to the user._ _This field is only available when the current user has granted access to the [user-read-email](/documentation/web-api/concepts/scopes/#list-of-scopes) scope._ */
+  /** The user's email address, as entered by the user when creating their account. _**Important!** This email address is unverified; there is no proof that it actually belongs to the user._ _This field is only available when the current user has granted access to the [user-read-email](https://developer.spotify.com/documentation/web-api/concepts/scopes/#list-of-scopes) scope._ */
   email?: string;
-  /** The user's explicit content settings. _This field is only available when the current user has granted access to the [user-read-private](/documentation/web-api/concepts/scopes/#list-of-scopes) scope._ */
+  /** The user's explicit content settings. _This field is only available when the current user has granted access to the [user-read-private](https://developer.spotify.com/documentation/web-api/concepts/scopes/#list-of-scopes) scope._ */
   explicit_content?: ExplicitContentSettingsObject;
   /** Known external URLs for this user. */
   external_urls?: ExternalUrlObject;
@@ -848,15 +848,15 @@ export interface PrivateUserObject {
   followers?: FollowersObject;
   /** A link to the Web API endpoint for this user. */
   href?: string;
-  /** The [Spotify user ID](/documentation/web-api/concepts/spotify-uris-ids) for the user. */
+  /** The [Spotify user ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the user. */
   id?: string;
   /** The user's profile image. */
   images?: ImageObject[];
-  /** The user's Spotify subscription level: "premium", "free", etc. (The subscription level "open" can be considered the same as "free".) _This field is only available when the current user has granted access to the [user-read-private](/documentation/web-api/concepts/scopes/#list-of-scopes) scope._ */
+  /** The user's Spotify subscription level: "premium", "free", etc. (The subscription level "open" can be considered the same as "free".) _This field is only available when the current user has granted access to the [user-read-private](https://developer.spotify.com/documentation/web-api/concepts/scopes/#list-of-scopes) scope._ */
   product?: string;
   /** The object type: "user" */
   type?: string;
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the user. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the user. */
   uri?: string;
 }
 
@@ -869,13 +869,13 @@ export interface PublicUserObject {
   followers?: FollowersObject;
   /** A link to the Web API endpoint for this user. */
   href?: string;
-  /** The [Spotify user ID](/documentation/web-api/concepts/spotify-uris-ids) for this user. */
+  /** The [Spotify user ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for this user. */
   id?: string;
   /** The user's profile image. */
   images?: ImageObject[];
   /** The object type. */
   type?: "user";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for this user. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for this user. */
   uri?: string;
 }
 
@@ -1050,7 +1050,7 @@ export interface ShowBase {
   href: string;
   /** A description of the show. This field may contain HTML tags. */
   html_description: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the show. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the show. */
   id: string;
   /** The cover art for the show in various sizes, widest first. */
   images: ImageObject[];
@@ -1068,7 +1068,7 @@ export interface ShowBase {
   total_episodes: number;
   /** The object type. */
   type: "show";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the show. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the show. */
   uri: string;
 }
 
@@ -1090,13 +1090,13 @@ export interface SimplifiedArtistObject {
   external_urls?: ExternalUrlObject;
   /** A link to the Web API endpoint providing full details of the artist. */
   href?: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the artist. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist. */
   id?: string;
   /** The name of the artist. */
   name?: string;
   /** The object type. */
   type?: "artist";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the artist. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist. */
   uri?: string;
 }
 
@@ -1115,15 +1115,15 @@ export interface SimplifiedPlaylistObject {
   external_urls?: ExternalUrlObject;
   /** A link to the Web API endpoint providing full details of the playlist. */
   href?: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the playlist. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the playlist. */
   id?: string;
-  /** Images for the playlist. The array may be empty or contain up to three images. The images are returned by size in descending order. See [Working with Playlists](/documentation/web-api/concepts/playlists). _**Note**: If returned, the source URL for the image (`url`) is temporary and will expire in less than a day._ */
+  /** Images for the playlist. The array may be empty or contain up to three images. The images are returned by size in descending order. See [Working with Playlists](https://developer.spotify.com/documentation/web-api/concepts/playlists). _**Note**: If returned, the source URL for the image (`url`) is temporary and will expire in less than a day._ */
   images?: ImageObject[];
   /** The name of the playlist. */
   name?: string;
   /** The user who owns the playlist */
   owner?: PlaylistOwnerObject;
-  /** The playlist's public/private status: `true` the playlist is public, `false` the playlist is private, `null` the playlist status is not relevant. For more about public/private status, see [Working with Playlists](/documentation/web-api/concepts/playlists) */
+  /** The playlist's public/private status: `true` the playlist is public, `false` the playlist is private, `null` the playlist status is not relevant. For more about public/private status, see [Working with Playlists](https://developer.spotify.com/documentation/web-api/concepts/playlists) */
   public?: boolean;
   /** The version identifier for the current playlist. Can be supplied in other requests to target a specific playlist version */
   snapshot_id?: string;
@@ -1131,7 +1131,7 @@ export interface SimplifiedPlaylistObject {
   tracks?: PlaylistTracksRefObject;
   /** The object type: "playlist" */
   type?: string;
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the playlist. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the playlist. */
   uri?: string;
 }
 
@@ -1152,13 +1152,13 @@ export interface SimplifiedTrackObject {
   external_urls?: ExternalUrlObject;
   /** A link to the Web API endpoint providing full details of the track. */
   href?: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the track. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the track. */
   id?: string;
   /** Whether or not the track is from a local file. */
   is_local?: boolean;
-  /** Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking/) is applied. If `true`, the track is playable in the given market. Otherwise `false`. */
+  /** Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/concepts/track-relinking/) is applied. If `true`, the track is playable in the given market. Otherwise `false`. */
   is_playable?: boolean;
-  /** Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking/) is applied and is only part of the response if the track linking, in fact, exists. The requested track has been replaced with a different track. The track in the `linked_from` object contains information about the originally requested track. */
+  /** Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/concepts/track-relinking/) is applied and is only part of the response if the track linking, in fact, exists. The requested track has been replaced with a different track. The track in the `linked_from` object contains information about the originally requested track. */
   linked_from?: LinkedTrackObject;
   /** The name of the track. */
   name?: string;
@@ -1170,7 +1170,7 @@ export interface SimplifiedTrackObject {
   track_number?: number;
   /** The object type: "track". */
   type?: string;
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the track. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the track. */
   uri?: string;
 }
 
@@ -1211,13 +1211,13 @@ export interface TrackObject {
   external_urls?: ExternalUrlObject;
   /** A link to the Web API endpoint providing full details of the track. */
   href?: string;
-  /** The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the track. */
+  /** The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the track. */
   id?: string;
   /** Whether or not the track is from a local file. */
   is_local?: boolean;
-  /** Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking) is applied. If `true`, the track is playable in the given market. Otherwise `false`. */
+  /** Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/concepts/track-relinking) is applied. If `true`, the track is playable in the given market. Otherwise `false`. */
   is_playable?: boolean;
-  /** Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking) is applied, and the requested track has been replaced with different track. The track in the `linked_from` object contains information about the originally requested track. */
+  /** Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/concepts/track-relinking) is applied, and the requested track has been replaced with different track. The track in the `linked_from` object contains information about the originally requested track. */
   linked_from?: Record<string, unknown>;
   /** The name of the track. */
   name?: string;
@@ -1237,7 +1237,7 @@ export interface TrackObject {
   track_number?: number;
   /** The object type: "track". */
   type?: "track";
-  /** The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the track. */
+  /** The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the track. */
   uri?: string;
 }
 
@@ -1286,7 +1286,7 @@ export interface TuneableTrackObject {
   loudness?: Loudness;
   mode?: Mode;
   /**
-   * The popularity of the track. The value will be between 0 and 100, with 100 being the most popular. The popularity is calculated by algorithm and is based, in the most part, on the total number of plays the track has had and how recent those plays are. _**Note**: When applying track relinking via the `market` parameter, it is expected to find relinked tracks with popularities that do not match `min_*`, `max_*`and `target_*` popularities. These relinked tracks are accurate replacements for unplayable tracks with the expected popularity scores. Original, non-relinked tracks are available via the `linked_from` attribute of the [relinked track response](/documentation/web-api/concepts/track-relinking)._
+   * The popularity of the track. The value will be between 0 and 100, with 100 being the most popular. The popularity is calculated by algorithm and is based, in the most part, on the total number of plays the track has had and how recent those plays are. _**Note**: When applying track relinking via the `market` parameter, it is expected to find relinked tracks with popularities that do not match `min_*`, `max_*`and `target_*` popularities. These relinked tracks are accurate replacements for unplayable tracks with the expected popularity scores. Original, non-relinked tracks are available via the `linked_from` attribute of the [relinked track response](https://developer.spotify.com/documentation/web-api/concepts/track-relinking)._
    * @format float
    */
   popularity?: number;

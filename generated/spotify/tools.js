@@ -41,7 +41,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the albums. Maximum: 20 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the albums. Maximum: 20 IDs.",
         },
       },
       required: ["ids"],
@@ -70,7 +70,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the album.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the album.",
         },
         market: {
           type: "string",
@@ -185,7 +185,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the album.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the album.",
         },
         market: {
           type: "string",
@@ -285,7 +285,7 @@ export const definitions = [
               id: {
                 type: "string",
                 description:
-                  "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the track.",
+                  "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for…",
               },
               is_local: {
                 type: "boolean",
@@ -294,12 +294,12 @@ export const definitions = [
               is_playable: {
                 type: "boolean",
                 description:
-                  "Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking/) is…",
+                  "Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/conc…",
               },
               linked_from: {
                 type: "object",
                 description:
-                  "Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking/) is…",
+                  "Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/conc…",
               },
               name: {
                 type: "string",
@@ -327,7 +327,7 @@ export const definitions = [
               uri: {
                 type: "string",
                 description:
-                  "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the track.",
+                  "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
               },
             },
           },
@@ -357,7 +357,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the albums. Maximum: 20 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the albums. Maximum: 20 IDs.",
         },
         market: {
           type: "string",
@@ -651,7 +651,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the albums. Maximum: 20 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the albums. Maximum: 20 IDs.",
         },
         body: {
           type: "object",
@@ -662,7 +662,7 @@ export const definitions = [
                 type: "string",
               },
               description:
-                'A JSON array of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `["4iV5W9uYEdYUVa79Axb7Rh", "1301WleyT98MSxVHPZCA6M"]`\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in…',
+                'A JSON array of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `["4iV5W9uYEdYUVa79Axb7Rh", "1301WleyT98MSxVHPZCA6M"]`\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query…',
             },
           },
         },
@@ -693,7 +693,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the albums. Maximum: 20 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the albums. Maximum: 20 IDs.",
         },
         body: {
           type: "object",
@@ -704,7 +704,7 @@ export const definitions = [
                 type: "string",
               },
               description:
-                'A JSON array of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `["4iV5W9uYEdYUVa79Axb7Rh", "1301WleyT98MSxVHPZCA6M"]`\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in…',
+                'A JSON array of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `["4iV5W9uYEdYUVa79Axb7Rh", "1301WleyT98MSxVHPZCA6M"]`\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query…',
             },
           },
         },
@@ -735,7 +735,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the artist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the artist.",
         },
       },
       required: ["id"],
@@ -750,7 +750,7 @@ export const definitions = [
             spotify: {
               type: "string",
               description:
-                "The [Spotify URL](/documentation/web-api/concepts/spotify-uris-ids) for the object.",
+                "The [Spotify URL](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the object.",
             },
           },
           description: "Known external URLs for this artist.",
@@ -786,7 +786,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
         },
         images: {
           type: "array",
@@ -826,7 +826,7 @@ export const definitions = [
         uri: {
           type: "string",
           description:
-            "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
+            "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
         },
       },
     },
@@ -853,7 +853,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the artist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the artist.",
         },
         include_groups: {
           type: "string",
@@ -965,7 +965,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the artist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the artist.",
         },
       },
       required: ["id"],
@@ -985,7 +985,7 @@ export const definitions = [
                   spotify: {
                     type: "string",
                     description:
-                      "The [Spotify URL](/documentation/web-api/concepts/spotify-uris-ids) for the object.",
+                      "The [Spotify URL](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the object.",
                   },
                 },
                 description: "Known external URLs for this artist.",
@@ -1021,7 +1021,7 @@ export const definitions = [
               id: {
                 type: "string",
                 description:
-                  "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
+                  "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
               },
               images: {
                 type: "array",
@@ -1062,7 +1062,7 @@ export const definitions = [
               uri: {
                 type: "string",
                 description:
-                  "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
+                  "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
               },
             },
           },
@@ -1092,7 +1092,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the artist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the artist.",
         },
         market: {
           type: "string",
@@ -1161,7 +1161,7 @@ export const definitions = [
               id: {
                 type: "string",
                 description:
-                  "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the track.",
+                  "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for…",
               },
               is_local: {
                 type: "boolean",
@@ -1170,12 +1170,12 @@ export const definitions = [
               is_playable: {
                 type: "boolean",
                 description:
-                  "Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking) is…",
+                  "Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/conc…",
               },
               linked_from: {
                 type: "object",
                 description:
-                  "Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking) is…",
+                  "Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/conc…",
               },
               name: {
                 type: "string",
@@ -1209,7 +1209,7 @@ export const definitions = [
               uri: {
                 type: "string",
                 description:
-                  "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the track.",
+                  "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
               },
             },
           },
@@ -1239,7 +1239,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the artists. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artists. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -1259,7 +1259,7 @@ export const definitions = [
                   spotify: {
                     type: "string",
                     description:
-                      "The [Spotify URL](/documentation/web-api/concepts/spotify-uris-ids) for the object.",
+                      "The [Spotify URL](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the object.",
                   },
                 },
                 description: "Known external URLs for this artist.",
@@ -1295,7 +1295,7 @@ export const definitions = [
               id: {
                 type: "string",
                 description:
-                  "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
+                  "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
               },
               images: {
                 type: "array",
@@ -1336,7 +1336,7 @@ export const definitions = [
               uri: {
                 type: "string",
                 description:
-                  "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
+                  "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
               },
             },
           },
@@ -1366,7 +1366,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=18yVqkdbdRvS24c0Ilj2ci,1HGw3J3NxZO1TP1BTtVhpZ`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=18yVqkdbdRvS24c0Ilj2ci,1HGw3J3NxZO1TP1BTtVhpZ`. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -1395,7 +1395,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids)\nfor the audiobook.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)\nfor the audiobook.",
         },
         market: {
           type: "string",
@@ -1467,7 +1467,7 @@ export const definitions = [
             spotify: {
               type: "string",
               description:
-                "The [Spotify URL](/documentation/web-api/concepts/spotify-ur…",
+                "The [Spotify URL](https://developer.spotify.com/documentatio…",
             },
           },
           description: "External URLs for this audiobook.",
@@ -1485,7 +1485,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uri…",
+            "The [Spotify ID](https://developer.spotify.com/documentation…",
         },
         images: {
           type: "array",
@@ -1554,7 +1554,7 @@ export const definitions = [
         uri: {
           type: "string",
           description:
-            "The [Spotify URI](/documentation/web-api/concepts/spotify-ur…",
+            "The [Spotify URI](https://developer.spotify.com/documentatio…",
         },
         chapters: {
           allOf: [
@@ -1597,7 +1597,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids)\nfor the audiobook.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)\nfor the audiobook.",
         },
         market: {
           type: "string",
@@ -1681,7 +1681,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=18yVqkdbdRvS24c0Ilj2ci,1HGw3J3NxZO1TP1BTtVhpZ`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=18yVqkdbdRvS24c0Ilj2ci,1HGw3J3NxZO1TP1BTtVhpZ`. Maximum: 50 IDs.",
         },
         market: {
           type: "string",
@@ -1755,7 +1755,7 @@ export const definitions = [
                   id: {
                     type: "string",
                     description:
-                      "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the audiobook.",
+                      "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the audiobook.",
                   },
                   images: {
                     type: "array",
@@ -1804,7 +1804,7 @@ export const definitions = [
                   uri: {
                     type: "string",
                     description:
-                      "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the audiobook.",
+                      "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the audiobook.",
                   },
                 },
               },
@@ -1930,7 +1930,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=18yVqkdbdRvS24c0Ilj2ci,1HGw3J3NxZO1TP1BTtVhpZ`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=18yVqkdbdRvS24c0Ilj2ci,1HGw3J3NxZO1TP1BTtVhpZ`. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -1959,7 +1959,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=18yVqkdbdRvS24c0Ilj2ci,1HGw3J3NxZO1TP1BTtVhpZ`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=18yVqkdbdRvS24c0Ilj2ci,1HGw3J3NxZO1TP1BTtVhpZ`. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -1988,7 +1988,7 @@ export const definitions = [
         category_id: {
           type: "string",
           description:
-            "The [Spotify category ID](/documentation/web-api/concepts/spotify-uris-ids) for the category.",
+            "The [Spotify category ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the category.",
         },
         country: {
           type: "string",
@@ -2036,7 +2036,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify category ID](/documentation/web-api/concepts/spotify-uris-ids) of the category.",
+            "The [Spotify category ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the category.",
         },
         name: {
           type: "string",
@@ -2150,7 +2150,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids)\nfor the chapter.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)\nfor the chapter.",
         },
         market: {
           type: "string",
@@ -2201,7 +2201,7 @@ export const definitions = [
             spotify: {
               type: "string",
               description:
-                "The [Spotify URL](/documentation/web-api/concepts/spotify-ur…",
+                "The [Spotify URL](https://developer.spotify.com/documentatio…",
             },
           },
           description: "External URLs for this episode.",
@@ -2219,7 +2219,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uri…",
+            "The [Spotify ID](https://developer.spotify.com/documentation…",
         },
         images: {
           type: "array",
@@ -2305,7 +2305,7 @@ export const definitions = [
         uri: {
           type: "string",
           description:
-            "The [Spotify URI](/documentation/web-api/concepts/spotify-ur…",
+            "The [Spotify URI](https://developer.spotify.com/documentatio…",
         },
         audiobook: {
           type: "object",
@@ -2336,7 +2336,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=0IsXVP0JmcB2adSE338GkK,3ZXb8FKZGU0EHALYX6uCzU`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=0IsXVP0JmcB2adSE338GkK,3ZXb8FKZGU0EHALYX6uCzU`. Maximum: 50 IDs.",
         },
         market: {
           type: "string",
@@ -2405,7 +2405,7 @@ export const definitions = [
                   id: {
                     type: "string",
                     description:
-                      "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
+                      "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
                   },
                   images: {
                     type: "array",
@@ -2461,7 +2461,7 @@ export const definitions = [
                   uri: {
                     type: "string",
                     description:
-                      "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
+                      "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
                   },
                 },
               },
@@ -2502,7 +2502,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the episodes. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episodes. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -2531,7 +2531,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
         },
         market: {
           type: "string",
@@ -2570,7 +2570,7 @@ export const definitions = [
             spotify: {
               type: "string",
               description:
-                "The [Spotify URL](/documentation/web-api/concepts/spotify-ur…",
+                "The [Spotify URL](https://developer.spotify.com/documentatio…",
             },
           },
           description: "External URLs for this episode.",
@@ -2588,7 +2588,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uri…",
+            "The [Spotify ID](https://developer.spotify.com/documentation…",
         },
         images: {
           type: "array",
@@ -2684,7 +2684,7 @@ export const definitions = [
         uri: {
           type: "string",
           description:
-            "The [Spotify URI](/documentation/web-api/concepts/spotify-ur…",
+            "The [Spotify URI](https://developer.spotify.com/documentatio…",
         },
         show: {
           type: "object",
@@ -2715,7 +2715,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the episodes. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episodes. Maximum: 50 IDs.",
         },
         market: {
           type: "string",
@@ -2772,7 +2772,7 @@ export const definitions = [
                   id: {
                     type: "string",
                     description:
-                      "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
+                      "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
                   },
                   images: {
                     type: "array",
@@ -2838,7 +2838,7 @@ export const definitions = [
                   uri: {
                     type: "string",
                     description:
-                      "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
+                      "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the episode.",
                   },
                 },
               },
@@ -2981,7 +2981,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
         },
         body: {
           type: "object",
@@ -2992,7 +2992,7 @@ export const definitions = [
                 type: "string",
               },
               description:
-                "A JSON array of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids).\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in the body will be ignored._",
+                "A JSON array of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids).\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in the body will be ignored._",
             },
           },
         },
@@ -3023,7 +3023,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). Maximum: 50 IDs.",
         },
         body: {
           type: "object",
@@ -3034,7 +3034,7 @@ export const definitions = [
                 type: "string",
               },
               description:
-                "A JSON array of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids).\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in the body will be ignored._",
+                "A JSON array of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids).\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in the body will be ignored._",
             },
           },
         },
@@ -3047,7 +3047,7 @@ export const definitions = [
     name: "genres_get_recommendation_genres",
     title: "Get Available Genre Seeds",
     description:
-      "Get Available Genre Seeds\n\nRetrieve a list of available genres seed parameter values for [recommendations](/documentation/web-api/reference/get-recommendations).",
+      "Get Available Genre Seeds\n\nRetrieve a list of available genres seed parameter values for [recommendations](https://developer.spotify.com/documentation/web-api/reference/get-recommendations).",
     annotations: {
       readOnlyHint: true,
       destructiveHint: false,
@@ -3356,7 +3356,7 @@ export const definitions = [
                 id: {
                   type: "string",
                   description:
-                    "The [Spotify ID](/documentation/web-api/concepts/spotify-uri…",
+                    "The [Spotify ID](https://developer.spotify.com/documentation…",
                 },
                 is_local: {
                   type: "boolean",
@@ -3365,12 +3365,12 @@ export const definitions = [
                 is_playable: {
                   type: "boolean",
                   description:
-                    "Part of the response when [Track Relinking](/documentation/w…",
+                    "Part of the response when [Track Relinking](https://develope…",
                 },
                 linked_from: {
                   type: "object",
                   description:
-                    "Part of the response when [Track Relinking](/documentation/w…",
+                    "Part of the response when [Track Relinking](https://develope…",
                 },
                 name: {
                   type: "string",
@@ -3404,7 +3404,7 @@ export const definitions = [
                 uri: {
                   type: "string",
                   description:
-                    "The [Spotify URI](/documentation/web-api/concepts/spotify-ur…",
+                    "The [Spotify URI](https://developer.spotify.com/documentatio…",
                 },
               },
             },
@@ -3946,7 +3946,7 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
         position: {
           type: "integer",
@@ -3956,7 +3956,7 @@ export const definitions = [
         uris: {
           type: "string",
           description:
-            "A comma-separated list of [Spotify URIs](/documentation/web-api/concepts/spotify-uris-ids) to add, can be track or episode URIs. For example:\n\n`uris=spotify:track:4iV5W9uYEdYUVa79Axb7Rh, spotify:track:1301WleyT98MSxVHPZCA6M, spotify:episode:512ojhOuo1ktJprKbVcKyQ`\n\nA maximum of 100 items can be…",
+            "A comma-separated list of [Spotify URIs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) to add, can be track or episode URIs. For example:\n\n`uris=spotify:track:4iV5W9uYEdYUVa79Axb7Rh, spotify:track:1301WleyT98MSxVHPZCA6M, spotify:episode:512ojhOuo1ktJprKbVcKyQ`\n\nA…",
         },
         body: {
           type: "object",
@@ -3972,7 +3972,7 @@ export const definitions = [
                 type: "string",
               },
               description:
-                'A JSON array of the [Spotify URIs](/documentation/web-api/concepts/spotify-uris-ids) to add. For example: `{"uris": ["spotify:track:4iV5W9uYEdYUVa79Axb7Rh","spotify:track:1301WleyT98MSxVHPZCA6M", "spotify:episode:512ojhOuo1ktJprKbVcKyQ"]}`\n\nA maximum of 100 items can be added in one request…',
+                'A JSON array of the [Spotify URIs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) to add. For example: `{"uris": ["spotify:track:4iV5W9uYEdYUVa79Axb7Rh","spotify:track:1301WleyT98MSxVHPZCA6M", "spotify:episode:512ojhOuo1ktJprKbVcKyQ"]}`\n\nA maximum of 100 items can be…',
             },
           },
         },
@@ -4011,7 +4011,7 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
         body: {
           type: "object",
@@ -4047,7 +4047,7 @@ export const definitions = [
     name: "playlists_create_playlist",
     title: "Create Playlist",
     description:
-      "Create Playlist\n\nCreate a playlist for a Spotify user. (The playlist will be empty until\nyou [add tracks](/documentation/web-api/reference/add-tracks-to-playlist).)",
+      "Create Playlist\n\nCreate a playlist for a Spotify user. (The playlist will be empty until\nyou [add tracks](https://developer.spotify.com/documentation/web-api/reference/add-tracks-to-playlist).)",
     annotations: {
       readOnlyHint: false,
       destructiveHint: false,
@@ -4065,7 +4065,7 @@ export const definitions = [
         user_id: {
           type: "string",
           description:
-            "The user's [Spotify user ID](/documentation/web-api/concepts/spotify-uris-ids).",
+            "The user's [Spotify user ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids).",
         },
         body: {
           type: "object",
@@ -4088,7 +4088,7 @@ export const definitions = [
             public: {
               type: "boolean",
               description:
-                "Defaults to `true`. If `true` the playlist will be public, if `false` it will be private. To be able to create private playlists, the user must have granted the `playlist-modify-private` [scope](/documentation/web-api/concepts/scopes/#list-of-scopes)",
+                "Defaults to `true`. If `true` the playlist will be public, if `false` it will be private. To be able to create private playlists, the user must have granted the `playlist-modify-private` [scope](https://developer.spotify.com/documentation/web-api/concepts/scopes/#list-of-scopes)",
             },
           },
           required: ["name"],
@@ -4116,7 +4116,7 @@ export const definitions = [
             spotify: {
               type: "string",
               description:
-                "The [Spotify URL](/documentation/web-api/concepts/spotify-uris-ids) for the object.",
+                "The [Spotify URL](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
             },
           },
           description: "Known external URLs for this playlist.",
@@ -4144,7 +4144,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for…",
         },
         images: {
           type: "array",
@@ -4226,7 +4226,7 @@ export const definitions = [
         uri: {
           type: "string",
           description:
-            "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+            "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
         },
       },
     },
@@ -4253,7 +4253,7 @@ export const definitions = [
         category_id: {
           type: "string",
           description:
-            "The [Spotify category ID](/documentation/web-api/concepts/spotify-uris-ids) for the category.",
+            "The [Spotify category ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the category.",
         },
         country: {
           type: "string",
@@ -4348,7 +4348,7 @@ export const definitions = [
                       id: {
                         type: "string",
                         description:
-                          "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+                          "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
                       },
                       images: {
                         type: "array",
@@ -4387,7 +4387,7 @@ export const definitions = [
                       uri: {
                         type: "string",
                         description:
-                          "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+                          "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
                       },
                     },
                   },
@@ -4490,7 +4490,7 @@ export const definitions = [
               id: {
                 type: "string",
                 description:
-                  "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+                  "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for…",
               },
               images: {
                 type: "array",
@@ -4529,7 +4529,7 @@ export const definitions = [
               uri: {
                 type: "string",
                 description:
-                  "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+                  "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
               },
             },
           },
@@ -4658,7 +4658,7 @@ export const definitions = [
                       id: {
                         type: "string",
                         description:
-                          "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+                          "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
                       },
                       images: {
                         type: "array",
@@ -4697,7 +4697,7 @@ export const definitions = [
                       uri: {
                         type: "string",
                         description:
-                          "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+                          "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
                       },
                     },
                   },
@@ -4731,7 +4731,7 @@ export const definitions = [
         user_id: {
           type: "string",
           description:
-            "The user's [Spotify user ID](/documentation/web-api/concepts/spotify-uris-ids).",
+            "The user's [Spotify user ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids).",
         },
         limit: {
           type: "integer",
@@ -4806,7 +4806,7 @@ export const definitions = [
               id: {
                 type: "string",
                 description:
-                  "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+                  "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for…",
               },
               images: {
                 type: "array",
@@ -4845,7 +4845,7 @@ export const definitions = [
               uri: {
                 type: "string",
                 description:
-                  "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+                  "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
               },
             },
           },
@@ -4874,7 +4874,7 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
         market: {
           type: "string",
@@ -4914,7 +4914,7 @@ export const definitions = [
             spotify: {
               type: "string",
               description:
-                "The [Spotify URL](/documentation/web-api/concepts/spotify-uris-ids) for the object.",
+                "The [Spotify URL](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
             },
           },
           description: "Known external URLs for this playlist.",
@@ -4942,7 +4942,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for…",
         },
         images: {
           type: "array",
@@ -5024,7 +5024,7 @@ export const definitions = [
         uri: {
           type: "string",
           description:
-            "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the playlist.",
+            "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
         },
       },
     },
@@ -5051,7 +5051,7 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
       },
       required: ["playlist_id"],
@@ -5080,7 +5080,7 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
         market: {
           type: "string",
@@ -5162,7 +5162,7 @@ export const definitions = [
               is_local: {
                 type: "boolean",
                 description:
-                  "Whether this track or episode is a [local file](/documentation/web-api/concepts/playlists/#local-fil…",
+                  "Whether this track or episode is a [local file](https://developer.spotify.com/documentation/web-api/…",
               },
               track: {
                 anyOf: [
@@ -5201,7 +5201,7 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
         body: {
           type: "object",
@@ -5223,7 +5223,7 @@ export const definitions = [
                 },
               },
               description:
-                'An array of objects containing [Spotify URIs](/documentation/web-api/concepts/spotify-uris-ids) of the tracks or episodes to remove.\nFor example: `{ "tracks": [{ "uri": "spotify:track:4iV5W9uYEdYUVa79Axb7Rh" },{ "uri": "spotify:track:1301WleyT98MSxVHPZCA6M" }] }`. A maximum of 100 objects can be…',
+                'An array of objects containing [Spotify URIs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the tracks or episodes to remove.\nFor example: `{ "tracks": [{ "uri": "spotify:track:4iV5W9uYEdYUVa79Axb7Rh" },{ "uri": "spotify:track:1301WleyT98MSxVHPZCA6M" }] }`. A…',
             },
           },
           required: ["tracks"],
@@ -5263,12 +5263,12 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
         uris: {
           type: "string",
           description:
-            "A comma-separated list of [Spotify URIs](/documentation/web-api/concepts/spotify-uris-ids) to set, can be track or episode URIs. For example: `uris=spotify:track:4iV5W9uYEdYUVa79Axb7Rh,spotify:track:1301WleyT98MSxVHPZCA6M,spotify:episode:512ojhOuo1ktJprKbVcKyQ`\n\nA maximum of 100 items can be set in…",
+            "A comma-separated list of [Spotify URIs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) to set, can be track or episode URIs. For example: `uris=spotify:track:4iV5W9uYEdYUVa79Axb7Rh,spotify:track:1301WleyT98MSxVHPZCA6M,spotify:episode:512ojhOuo1ktJprKbVcKyQ`\n\nA…",
         },
         body: {
           type: "object",
@@ -5335,7 +5335,7 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
         body: {
           type: "string",
@@ -5560,7 +5560,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the shows. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the shows. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -5594,7 +5594,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids)\nfor the show.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)\nfor the show.",
         },
       },
       required: ["id"],
@@ -5645,7 +5645,7 @@ export const definitions = [
             spotify: {
               type: "string",
               description:
-                "The [Spotify URL](/documentation/web-api/concepts/spotify-uris-ids) for the object.",
+                "The [Spotify URL](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
             },
           },
           description: "External URLs for this show.",
@@ -5663,7 +5663,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the show.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for…",
         },
         images: {
           type: "array",
@@ -5724,7 +5724,7 @@ export const definitions = [
         uri: {
           type: "string",
           description:
-            "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the show.",
+            "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
         },
         episodes: {
           allOf: [
@@ -5768,7 +5768,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids)\nfor the show.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)\nfor the show.",
         },
         market: {
           type: "string",
@@ -5857,7 +5857,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the shows. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the shows. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -5913,7 +5913,7 @@ export const definitions = [
               id: {
                 type: "string",
                 description:
-                  "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the show.",
+                  "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the show.",
               },
               images: {
                 type: "array",
@@ -5960,7 +5960,7 @@ export const definitions = [
               uri: {
                 type: "string",
                 description:
-                  "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the show.",
+                  "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the show.",
               },
             },
           },
@@ -6075,7 +6075,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the shows. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the shows. Maximum: 50 IDs.",
         },
         market: {
           type: "string",
@@ -6109,7 +6109,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for the shows. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the shows. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -6138,7 +6138,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -6167,7 +6167,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids)\nfor the track.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)\nfor the track.",
         },
       },
       required: ["id"],
@@ -6340,7 +6340,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the track.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the track.",
         },
       },
       required: ["id"],
@@ -6472,7 +6472,7 @@ export const definitions = [
         seed_artists: {
           type: "string",
           description:
-            "A comma separated list of [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for seed artists.  Up to 5 seed values may be provided in any combination of `seed_artists`, `seed_tracks` and `seed_genres`.",
+            "A comma separated list of [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for seed artists.  Up to 5 seed values may be provided in any combination of `seed_artists`, `seed_tracks` and `seed_genres`.",
         },
         seed_genres: {
           type: "string",
@@ -6482,7 +6482,7 @@ export const definitions = [
         seed_tracks: {
           type: "string",
           description:
-            "A comma separated list of [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) for a seed track.  Up to 5 seed values may be provided in any combination of `seed_artists`, `seed_tracks` and `seed_genres`.",
+            "A comma separated list of [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for a seed track.  Up to 5 seed values may be provided in any combination of `seed_artists`, `seed_tracks` and `seed_genres`.",
         },
         min_acousticness: {
           type: "number",
@@ -6787,7 +6787,7 @@ export const definitions = [
               id: {
                 type: "string",
                 description:
-                  "The [Spotify ID](/documentation/web-api/concepts/spotify-uri…",
+                  "The [Spotify ID](https://developer.spotify.com/documentation…",
               },
               is_local: {
                 type: "boolean",
@@ -6796,12 +6796,12 @@ export const definitions = [
               is_playable: {
                 type: "boolean",
                 description:
-                  "Part of the response when [Track Relinking](/documentation/w…",
+                  "Part of the response when [Track Relinking](https://develope…",
               },
               linked_from: {
                 type: "object",
                 description:
-                  "Part of the response when [Track Relinking](/documentation/w…",
+                  "Part of the response when [Track Relinking](https://develope…",
               },
               name: {
                 type: "string",
@@ -6835,7 +6835,7 @@ export const definitions = [
               uri: {
                 type: "string",
                 description:
-                  "The [Spotify URI](/documentation/web-api/concepts/spotify-ur…",
+                  "The [Spotify URI](https://developer.spotify.com/documentatio…",
               },
             },
           },
@@ -6867,7 +6867,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids)\nfor the tracks. Maximum: 100 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)\nfor the tracks. Maximum: 100 IDs.",
         },
       },
       required: ["ids"],
@@ -7001,7 +7001,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
         },
       },
       required: ["ids"],
@@ -7065,7 +7065,7 @@ export const definitions = [
               id: {
                 type: "string",
                 description:
-                  "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the track.",
+                  "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for…",
               },
               is_local: {
                 type: "boolean",
@@ -7074,12 +7074,12 @@ export const definitions = [
               is_playable: {
                 type: "boolean",
                 description:
-                  "Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking) is…",
+                  "Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/conc…",
               },
               linked_from: {
                 type: "object",
                 description:
-                  "Part of the response when [Track Relinking](/documentation/web-api/concepts/track-relinking) is…",
+                  "Part of the response when [Track Relinking](https://developer.spotify.com/documentation/web-api/conc…",
               },
               name: {
                 type: "string",
@@ -7113,7 +7113,7 @@ export const definitions = [
               uri: {
                 type: "string",
                 description:
-                  "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the track.",
+                  "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)…",
               },
             },
           },
@@ -7143,7 +7143,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids)\nfor the track.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids)\nfor the track.",
         },
         market: {
           type: "string",
@@ -7337,7 +7337,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
         },
         body: {
           type: "object",
@@ -7348,7 +7348,7 @@ export const definitions = [
                 type: "string",
               },
               description:
-                'A JSON array of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `["4iV5W9uYEdYUVa79Axb7Rh", "1301WleyT98MSxVHPZCA6M"]`\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in…',
+                'A JSON array of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `["4iV5W9uYEdYUVa79Axb7Rh", "1301WleyT98MSxVHPZCA6M"]`\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query…',
             },
           },
         },
@@ -7379,7 +7379,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
+            "A comma-separated list of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=4iV5W9uYEdYUVa79Axb7Rh,1301WleyT98MSxVHPZCA6M`. Maximum: 50 IDs.",
         },
         body: {
           type: "object",
@@ -7390,7 +7390,7 @@ export const definitions = [
                 type: "string",
               },
               description:
-                'A JSON array of the [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `["4iV5W9uYEdYUVa79Axb7Rh", "1301WleyT98MSxVHPZCA6M"]`\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs listed here in…',
+                'A JSON array of the [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `["4iV5W9uYEdYUVa79Axb7Rh", "1301WleyT98MSxVHPZCA6M"]`\n\nA maximum of 50 items can be specified in one request. _**Note**: if the `ids` parameter is present in the query…',
             },
           },
         },
@@ -7426,7 +7426,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the artist or the user [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids) to check. For example: `ids=74ASZWbe4lXaubB36ztrGX,08td7MxkoHQkXnWAYD8d6Q`. A maximum of 50 IDs can be sent in one request.",
+            "A comma-separated list of the artist or the user [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) to check. For example: `ids=74ASZWbe4lXaubB36ztrGX,08td7MxkoHQkXnWAYD8d6Q`. A maximum of 50 IDs can be sent in one request.",
         },
       },
       required: ["type", "ids"],
@@ -7455,12 +7455,12 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
         ids: {
           type: "string",
           description:
-            "A comma-separated list of [Spotify User IDs](/documentation/web-api/concepts/spotify-uris-ids) ; the ids of the users that you want to check to see if they follow the playlist. Maximum: 5 ids.",
+            "A comma-separated list of [Spotify User IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) ; the ids of the users that you want to check to see if they follow the playlist. Maximum: 5 ids.",
         },
       },
       required: ["playlist_id", "ids"],
@@ -7494,7 +7494,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the artist or the user [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids).\nA maximum of 50 IDs can be sent in one request.",
+            "A comma-separated list of the artist or the user [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids).\nA maximum of 50 IDs can be sent in one request.",
         },
         body: {
           type: "object",
@@ -7505,7 +7505,7 @@ export const definitions = [
                 type: "string",
               },
               description:
-                'A JSON array of the artist or user [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids).\nFor example: `{ids:["74ASZWbe4lXaubB36ztrGX", "08td7MxkoHQkXnWAYD8d6Q"]}`. A maximum of 50 IDs can be sent in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs…',
+                'A JSON array of the artist or user [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids).\nFor example: `{ids:["74ASZWbe4lXaubB36ztrGX", "08td7MxkoHQkXnWAYD8d6Q"]}`. A maximum of 50 IDs can be sent in one request. _**Note**: if the `ids` parameter is present in…',
             },
           },
           required: ["ids"],
@@ -7537,7 +7537,7 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
         body: {
           type: "object",
@@ -7616,7 +7616,7 @@ export const definitions = [
             spotify: {
               type: "string",
               description:
-                "The [Spotify URL](/documentation/web-api/concepts/spotify-uris-ids) for the object.",
+                "The [Spotify URL](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the object.",
             },
           },
           description: "Known external URLs for this user.",
@@ -7643,7 +7643,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify user ID](/documentation/web-api/concepts/spotify-uris-ids) for the user.",
+            "The [Spotify user ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the user.",
         },
         images: {
           type: "array",
@@ -7678,7 +7678,7 @@ export const definitions = [
         uri: {
           type: "string",
           description:
-            "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the user.",
+            "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the user.",
         },
       },
     },
@@ -7789,7 +7789,7 @@ export const definitions = [
                       id: {
                         type: "string",
                         description:
-                          "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
+                          "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
                       },
                       images: {
                         type: "array",
@@ -7816,7 +7816,7 @@ export const definitions = [
                       uri: {
                         type: "string",
                         description:
-                          "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
+                          "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the artist.",
                       },
                     },
                   },
@@ -7850,7 +7850,7 @@ export const definitions = [
         user_id: {
           type: "string",
           description:
-            "The user's [Spotify user ID](/documentation/web-api/concepts/spotify-uris-ids).",
+            "The user's [Spotify user ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids).",
         },
       },
       required: ["user_id"],
@@ -7870,7 +7870,7 @@ export const definitions = [
             spotify: {
               type: "string",
               description:
-                "The [Spotify URL](/documentation/web-api/concepts/spotify-uris-ids) for the object.",
+                "The [Spotify URL](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for the object.",
             },
           },
           description: "Known public external URLs for this user.",
@@ -7897,7 +7897,7 @@ export const definitions = [
         id: {
           type: "string",
           description:
-            "The [Spotify user ID](/documentation/web-api/concepts/spotify-uris-ids) for this user.",
+            "The [Spotify user ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for this user.",
         },
         images: {
           type: "array",
@@ -7928,7 +7928,7 @@ export const definitions = [
         uri: {
           type: "string",
           description:
-            "The [Spotify URI](/documentation/web-api/concepts/spotify-uris-ids) for this user.",
+            "The [Spotify URI](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) for this user.",
         },
       },
     },
@@ -8046,7 +8046,7 @@ export const definitions = [
         ids: {
           type: "string",
           description:
-            "A comma-separated list of the artist or the user [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=74ASZWbe4lXaubB36ztrGX,08td7MxkoHQkXnWAYD8d6Q`. A maximum of 50 IDs can be sent in one request.",
+            "A comma-separated list of the artist or the user [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `ids=74ASZWbe4lXaubB36ztrGX,08td7MxkoHQkXnWAYD8d6Q`. A maximum of 50 IDs can be sent in one request.",
         },
         body: {
           type: "object",
@@ -8057,7 +8057,7 @@ export const definitions = [
                 type: "string",
               },
               description:
-                'A JSON array of the artist or user [Spotify IDs](/documentation/web-api/concepts/spotify-uris-ids). For example: `{ids:["74ASZWbe4lXaubB36ztrGX", "08td7MxkoHQkXnWAYD8d6Q"]}`. A maximum of 50 IDs can be sent in one request. _**Note**: if the `ids` parameter is present in the query string, any IDs…',
+                'A JSON array of the artist or user [Spotify IDs](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids). For example: `{ids:["74ASZWbe4lXaubB36ztrGX", "08td7MxkoHQkXnWAYD8d6Q"]}`. A maximum of 50 IDs can be sent in one request. _**Note**: if the `ids` parameter is present in…',
             },
           },
         },
@@ -8088,7 +8088,7 @@ export const definitions = [
         playlist_id: {
           type: "string",
           description:
-            "The [Spotify ID](/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
+            "The [Spotify ID](https://developer.spotify.com/documentation/web-api/concepts/spotify-uris-ids) of the playlist.",
         },
       },
       required: ["playlist_id"],
