@@ -16,7 +16,7 @@ import {
   type Injection,
   type RunningVault,
 } from "../vault/index.js";
-import { startProviderStandin, type Standin } from "../test/support/standin/index.js";
+import { startProviderStandin, type Standin } from "../standins/index.js";
 
 export interface Sandbox {
   dataDir: string;

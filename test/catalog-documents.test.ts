@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findProvider, loadCatalog, loadLock, verifySha256, type CatalogProvider } from "../catalog/index.js";
 import { checkEntry, pagingParams } from "./support/catalog-consistency.js";
-import { loadStandinDocument } from "./support/standin/index.js";
+import { loadStandinDocument } from "../standins/index.js";
 
 /** Providers whose lists page in a way none of the runtime's pagination styles follows. */
 const UNPAGED: Record<string, string> = {

@@ -21,6 +21,9 @@ const RULES: [module: string, rule: { may: string[]; typesFrom?: string[] }][] =
   ["runtime", { may: ["protocol"] }],
   ["protocol", { may: [] }],
   ["integrations", { may: ["runtime"] }],
+  // Provider stand-ins for tests and examples (never shipped): documents read as the generator
+  // reads them (catalog, spec fixes), pagination styles from seam 1.
+  ["standins", { may: ["catalog", "generator"], typesFrom: ["runtime/operation.ts"] }],
 ];
 
 /**

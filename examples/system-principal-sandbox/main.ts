@@ -6,7 +6,7 @@ import { AlterVault, bindOperations, type Method, type MethodOpt, type Operation
 import { createGithubClient } from "alter-gen/generated/github";
 import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
 import { setProviderConfig } from "../../vault/index.js";
-import { startStandin } from "../../test/support/standin/index.js";
+import { startStandin } from "../../standins/index.js";
 import { startIdp } from "../../test/support/idp.js";
 import { completeIdpLogin, confirmConnect, launchBrowser } from "../../test/support/browser.js";
 import { startSandbox } from "../sandbox.js";

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, ProviderAPIError } from "alter-gen/runtime";
 import type { CatalogInjection, CatalogProvider } from "../../catalog/index.js";
 import { addManagedSecret, initVault, issueGrant, readAudit, startVault, type RunningVault } from "../../vault/index.js";
-import { startStandin, type Standin, type StandinCredential } from "../support/standin/index.js";
+import { startStandin, type Standin, type StandinCredential } from "../../standins/index.js";
 import { runVaultCli } from "../vault/cli-run.js";
 import { startIdp, type TestIdp } from "../support/idp.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../support/browser.js";

@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProviderStandin, type Standin } from "../support/standin/index.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 // @ts-expect-error: a plain .mjs script without declarations
 import { assemble } from "../../scripts/pack.mjs";
 

@@ -10,7 +10,7 @@ import {
   bindOperations,
 } from "../../runtime/index.js";
 import type { OperationTable } from "../../runtime/index.js";
-import { serverError } from "../support/standin/index.js";
+import { serverError } from "../../standins/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { approverLink } from "../../vault/index.js";
 import { startPeers, type Peers } from "./support/peers.js";

@@ -5,7 +5,7 @@ import { createServer, type Socket } from "node:net";
 import { AlterVault, bindOperations, ProviderAPIError, RateLimitError, GrantNotFoundError, AlterValueError, NetworkError, ScopeReauthRequiredError, TimeoutError } from "../../runtime/index.js";
 import { setProviderConfig } from "../../vault/index.js";
 import type { OperationTable } from "../../runtime/index.js";
-import { expiredToken, serverError, tooManyRequests } from "../support/standin/index.js";
+import { expiredToken, serverError, tooManyRequests } from "../../standins/index.js";
 import { startPeers, type Peers } from "./support/peers.js";
 
 const ops = {

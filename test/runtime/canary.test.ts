@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, bindOperations, asUser } from "../../runtime/index.js";
 import type { OperationTable } from "../../runtime/index.js";
 import { readAudit } from "../../vault/index.js";
-import { serverError, tooManyRequests } from "../support/standin/index.js";
+import { serverError, tooManyRequests } from "../../standins/index.js";
 import { CANARY_CREDENTIALS, ECHOES, carried, findLeak, type CanaryCredential } from "../support/canary-forms.js";
 import { startPeers, type Peers } from "./support/peers.js";
 

@@ -14,7 +14,7 @@ import { createNotionClient, provider as notionProvider } from "alter-gen/genera
 import { bindOperations, type OperationTable } from "alter-gen/runtime";
 import { Readable } from "node:stream";
 import { ProviderAPIError } from "alter-gen/runtime";
-import { serverError } from "../support/standin/index.js";
+import { serverError } from "../../standins/index.js";
 import { startPeers, type Peers } from "./support/peers.js";
 
 interface Setup {

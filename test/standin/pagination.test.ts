@@ -2,7 +2,7 @@
 // the Link header, the cursor field, starting_after/has_more, or startAt/total.
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { startProviderStandin, type Standin } from "../support/standin/index.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 
 const TOKEN = "pagination-canary-token";
 

@@ -3,7 +3,7 @@
 // conforming ones get a response that validates against the operation's response schema.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { startProviderStandin, type Standin } from "../support/standin/index.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 
 const TOKEN = "standin-canary-token-7f3a";
 
@@ -120,7 +120,7 @@ describe("credential placement from the catalog entry", () => {
     ["basic", { type: "basic" }, { authorization: `Basic ${Buffer.from(`me:${TOKEN}`).toString("base64")}` }, ""],
   ] as const)("%s: accepted where it belongs, refused elsewhere", async (_name, injection, headers, query) => {
     const { loadCatalog, findProvider } = await import("../../catalog/index.js");
-    const { loadStandinDocument, startStandin } = await import("../support/standin/index.js");
+    const { loadStandinDocument, startStandin } = await import("../../standins/index.js");
     const catalog = await loadCatalog();
     const github = findProvider(catalog, "github");
     const standin = await startStandin({

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FormData, request } from "undici";
 import type { CatalogProvider } from "../../catalog/index.js";
-import { startProviderStandin, startStandin, Validator, type Standin } from "../support/standin/index.js";
-import { sampleOf } from "../support/standin/sample.js";
-import type { Json } from "../support/standin/schema.js";
-import { parseBracketed } from "../support/standin/validate.js";
+import { startProviderStandin, startStandin, Validator, type Standin } from "../../standins/index.js";
+import { sampleOf } from "../../standins/sample.js";
+import type { Json } from "../../standins/schema.js";
+import { parseBracketed } from "../../standins/validate.js";
 
 const TOKEN = "rules-canary-token";
 

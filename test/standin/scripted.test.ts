@@ -2,7 +2,7 @@
 // headers every answer carries (request id, rate-limit quota) from the catalog entry.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { expiredToken, serverError, startProviderStandin, tooManyRequests, type Standin } from "../support/standin/index.js";
+import { expiredToken, serverError, startProviderStandin, tooManyRequests, type Standin } from "../../standins/index.js";
 
 const TOKEN = "scripted-canary-token";
 const auth = (token = TOKEN) => ({ authorization: `Bearer ${token}` });

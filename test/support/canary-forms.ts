@@ -3,7 +3,7 @@
 // forms are searched for as text, and every base64-looking or percent-encoded run of what was
 // captured is decoded and searched again, so a form the scrubber does not know is still found.
 import type { CatalogInjection } from "../../catalog/index.js";
-import type { RecordedRequest, ScriptedResponse } from "./standin/index.js";
+import type { RecordedRequest, ScriptedResponse } from "../../standins/index.js";
 
 /** One injected credential: how it goes in, what the vault stores, its secret parts. */
 export interface CanaryCredential {

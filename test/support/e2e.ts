@@ -24,7 +24,7 @@ import { setIdp } from "../../vault/admin/identity.js";
 import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "./browser.js";
 import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "./idp.js";
-import { startProviderStandin, type Standin } from "./standin/index.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 
 export const APP_CLIENT = { clientId: "e2e-app", clientSecret: "app-secret-CANARY-e2e-41d7" };
 export const USERS: IdpUser[] = [

@@ -14,7 +14,7 @@ import { buildReview, MAX_SHOWN_BODY_CHARS, visible } from "../../vault/approval
 import { withoutCredentialSlot } from "../../vault/proxy/credential-slot.js";
 import type { Injection } from "../../vault/grant-types.js";
 import type { ApprovalRecord } from "../../vault/approvals/store.js";
-import { startProviderStandin, type Standin } from "../support/standin/index.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { call, startTestVault, type TestVault } from "./helpers.js";
 

@@ -3,7 +3,7 @@
 // and the groups of the end user who asked (the call runs later with no user token).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, approve, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
-import { startProviderStandin, type Standin } from "../support/standin/index.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { startPeers, type Peers } from "./identity/harness.js";
 
 const CANARY = "ghp_APPROVED_CALL_CANARY_5d1e";

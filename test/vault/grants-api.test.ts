@@ -2,7 +2,7 @@
 // the API, concurrent approvals running once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, approve, issueGrant, revokeGrant, setProviderConfig } from "../../vault/index.js";
-import { startProviderStandin, type Standin } from "../support/standin/index.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { call, startTestVault, type TestVault } from "./helpers.js";
 
 let v: TestVault;

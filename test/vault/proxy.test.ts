@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { addManagedSecret, approve, approverLink, deny, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
-import { startProviderStandin, type Standin } from "../support/standin/index.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { call, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
 import { checkProxyTarget, guardedLookup } from "../../vault/proxy/send.js";
 import { isPrivateAddress } from "../../vault/proxy/address.js";

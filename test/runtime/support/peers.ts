@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
 import type { GrantPolicy } from "../../../vault/index.js";
-import { loadStandinDocument, startStandin, type Standin, type StandinCredential } from "../../support/standin/index.js";
+import { loadStandinDocument, startStandin, type Standin, type StandinCredential } from "../../../standins/index.js";
 import { findProvider, loadCatalog, type CatalogProvider } from "../../../catalog/index.js";
 import type { ProviderSpec } from "../../../runtime/operation.js";
 

@@ -7,7 +7,7 @@ import { AlterVault, TokenRefreshInProgressError } from "alter-gen/runtime";
 import { createAsanaClient } from "alter-gen/generated/asana";
 import { setProviderConfig } from "../../../vault/index.js";
 import { COOLDOWN_MAX_MS, cooldownMs } from "../../../vault/oauth/refresh-lease.js";
-import { startProviderStandin, type Standin } from "../../support/standin/index.js";
+import { startProviderStandin, type Standin } from "../../../standins/index.js";
 import { tokenJson } from "../../support/oauth-server.js";
 import { startScripted, type Scripted } from "./scripted.js";
 

@@ -1,6 +1,6 @@
 // Checks that the credential arrived exactly where the catalog entry says. Messages name the
 // expected place, never the value that was presented.
-import type { CatalogInjection } from "../../../catalog/index.js";
+import type { CatalogInjection } from "../catalog/index.js";
 
 /**
  * A token, or a username and password for basic injection, or a check of the presented value

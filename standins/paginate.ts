@@ -1,7 +1,7 @@
 // A paginated series of N pages in the provider's own style, built on the operation's response
 // schema: the items array gets `perPage` distinct items, and the cursor fields, Link header or
 // offsets say where the next page is, the way the real provider says it.
-import type { PaginationStyle } from "../../../runtime/operation.js";
+import type { PaginationStyle } from "../runtime/operation.js";
 import { sampleOf, uniqueValue } from "./sample.js";
 import { deref, isObject, type Json, type JsonObject } from "./schema.js";
 

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { CatalogProvider } from "../../../catalog/index.js";
+import type { CatalogProvider } from "../catalog/index.js";
 import { checkCredential, type StandinCredential } from "./credential.js";
 import { PageError, PageSeries, type SeriesOptions } from "./paginate.js";
 import { Router, type Operation } from "./router.js";

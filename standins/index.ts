@@ -1,9 +1,9 @@
-// Provider stand-ins for tests: see server.ts. `startProviderStandin("github")` is the usual
+// Provider stand-ins for tests and examples (README.md): `startProviderStandin("github")` is the usual
 // entry point; `startStandin` takes any entry and document.
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
-import { catalogPath, findProvider, loadCatalog, type Catalog, type CatalogProvider } from "../../../catalog/index.js";
-import { applyFixes, loadFixes } from "../../../generator/spec-fixes.js";
+import { catalogPath, findProvider, loadCatalog, type Catalog, type CatalogProvider } from "../catalog/index.js";
+import { applyFixes, loadFixes } from "../generator/spec-fixes.js";
 import { startStandin, type Standin, type StartStandinOptions } from "./server.js";
 import { Validator } from "./validate.js";
 
