@@ -339,7 +339,8 @@ if (gh) {
   const t = gh.results.ots;
   const h = gh.results.hey;
   if (o.runs.length && t.runs.length) {
-    verdicts.push(`- GitHub: full typed client in less time than openapi-typescript's types alone: ours ${fmtMs(o.wallMs)} vs ${fmtMs(t.wallMs)} (${fmtRatio(ratio(o.wallMs, t.wallMs))}) — ${yesNo(o.wallMs < t.wallMs)}.`);
+    // Issue 13: the full client (tools table included) in at most 0.35x of openapi-typescript's time for types alone.
+    verdicts.push(`- GitHub: full typed client in at most 0.35x of openapi-typescript's time for types alone: ours ${fmtMs(o.wallMs)} vs ${fmtMs(t.wallMs)} (${fmtRatio(ratio(o.wallMs, t.wallMs))}) — ${yesNo(o.wallMs <= 0.35 * t.wallMs)}.`);
   } else verdicts.push("- GitHub vs openapi-typescript: not measured (one side did not run).");
   if (o.runs.length && h.runs.length) {
     const speedup = ratio(h.wallMs, o.wallMs);
