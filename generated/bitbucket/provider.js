@@ -120,17 +120,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      deleteRepositoriesByWorkspaceByRepoSlugCommitByCommitCommentsByCommentId: [
-        {
-          oauth2: ["repository"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      deleteRepositoriesByWorkspaceByRepoSlugCommitByCommitCommentsByCommentId:
+        [
+          {
+            oauth2: ["repository"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       deleteRepositoriesByWorkspaceByRepoSlugDefaultReviewersByTargetUsername: [
         {
           oauth2: ["repository:admin"],
@@ -197,17 +198,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      deleteRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdCommentsByCommentId: [
-        {
-          oauth2: ["issue:write"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      deleteRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdCommentsByCommentId:
+        [
+          {
+            oauth2: ["issue:write"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       deleteRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdVote: [
         {
           oauth2: ["account:write", "issue:write"],
@@ -230,72 +232,78 @@ export const provider = {
           api_key: [],
         },
       ],
-      deleteRepositoriesByWorkspaceByRepoSlugPermissionsConfigGroupsByGroupSlug: [
-        {
-          oauth2: ["repository:admin"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
-      deleteRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsersBySelectedUserId: [
-        {
-          oauth2: ["repository:admin"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
-      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdApprove: [
-        {
-          oauth2: ["pullrequest:write"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
-      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentId: [
-        {
-          oauth2: ["pullrequest"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
-      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentIdResolve: [
-        {
-          oauth2: ["pullrequest"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
-      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdRequestChanges: [
-        {
-          oauth2: ["pullrequest:write"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      deleteRepositoriesByWorkspaceByRepoSlugPermissionsConfigGroupsByGroupSlug:
+        [
+          {
+            oauth2: ["repository:admin"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
+      deleteRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsersBySelectedUserId:
+        [
+          {
+            oauth2: ["repository:admin"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
+      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdApprove:
+        [
+          {
+            oauth2: ["pullrequest:write"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
+      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentId:
+        [
+          {
+            oauth2: ["pullrequest"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
+      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentIdResolve:
+        [
+          {
+            oauth2: ["pullrequest"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
+      deleteRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdRequestChanges:
+        [
+          {
+            oauth2: ["pullrequest:write"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       deleteRepositoriesByWorkspaceByRepoSlugRefsBranchesByName: [
         {
           oauth2: ["repository:write"],
@@ -395,17 +403,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      deleteWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewersBySelectedUser: [
-        {
-          oauth2: ["project:admin"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      deleteWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewersBySelectedUser:
+        [
+          {
+            oauth2: ["project:admin"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       deleteWorkspacesByWorkspaceProjectsByProjectKeyDeployKeysByKeyId: [
         {
           oauth2: ["project", "project:admin"],
@@ -1044,17 +1053,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      getRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsersBySelectedUserId: [
-        {
-          oauth2: ["repository:admin"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      getRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsersBySelectedUserId:
+        [
+          {
+            oauth2: ["repository:admin"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       getRepositoriesByWorkspaceByRepoSlugPullrequests: [
         {
           oauth2: ["pullrequest"],
@@ -1110,17 +1120,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentId: [
-        {
-          oauth2: ["pullrequest"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentId:
+        [
+          {
+            oauth2: ["pullrequest"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommits: [
         {
           oauth2: ["pullrequest"],
@@ -1154,17 +1165,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdMergeTaskStatusByTaskId: [
-        {
-          oauth2: ["pullrequest"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdMergeTaskStatusByTaskId:
+        [
+          {
+            oauth2: ["pullrequest"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdPatch: [
         {
           oauth2: ["pullrequest"],
@@ -1693,17 +1705,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      getWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewersBySelectedUser: [
-        {
-          oauth2: ["project:admin"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      getWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewersBySelectedUser:
+        [
+          {
+            oauth2: ["project:admin"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       getWorkspacesByWorkspaceProjectsByProjectKeyDeployKeys: [
         {
           oauth2: ["project", "project:admin"],
@@ -1946,28 +1959,30 @@ export const provider = {
           api_key: [],
         },
       ],
-      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdComments: [
-        {
-          oauth2: ["pullrequest"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
-      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentIdResolve: [
-        {
-          oauth2: ["pullrequest"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdComments:
+        [
+          {
+            oauth2: ["pullrequest"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentIdResolve:
+        [
+          {
+            oauth2: ["pullrequest"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdDecline: [
         {
           oauth2: ["pullrequest:write"],
@@ -1990,17 +2005,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdRequestChanges: [
-        {
-          oauth2: ["pullrequest:write"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      postRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdRequestChanges:
+        [
+          {
+            oauth2: ["pullrequest:write"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       postRepositoriesByWorkspaceByRepoSlugRefsBranches: [
         {
           oauth2: ["repository:write"],
@@ -2287,17 +2303,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      putRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsersBySelectedUserId: [
-        {
-          oauth2: ["repository:admin"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      putRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsersBySelectedUserId:
+        [
+          {
+            oauth2: ["repository:admin"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       putRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestId: [
         {
           oauth2: ["pullrequest:write"],
@@ -2309,17 +2326,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      putRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentId: [
-        {
-          oauth2: ["pullrequest"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      putRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdCommentsByCommentId:
+        [
+          {
+            oauth2: ["pullrequest"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
       putSnippetsByWorkspaceByEncodedId: [
         {
           oauth2: ["snippet:write"],
@@ -2408,17 +2426,18 @@ export const provider = {
           api_key: [],
         },
       ],
-      putWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewersBySelectedUser: [
-        {
-          oauth2: ["project:admin"],
-        },
-        {
-          basic: [],
-        },
-        {
-          api_key: [],
-        },
-      ],
+      putWorkspacesByWorkspaceProjectsByProjectKeyDefaultReviewersBySelectedUser:
+        [
+          {
+            oauth2: ["project:admin"],
+          },
+          {
+            basic: [],
+          },
+          {
+            api_key: [],
+          },
+        ],
     },
     leastScopes: [
       "account",

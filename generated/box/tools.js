@@ -28263,8 +28263,10 @@ export const tools = {
     sharedLinksFolders: sharedLinksFoldersOps,
     sharedLinksWebLinks: sharedLinksWebLinksOps,
     shieldInformationBarrierReports: shieldInformationBarrierReportsOps,
-    shieldInformationBarrierSegmentMembers: shieldInformationBarrierSegmentMembersOps,
-    shieldInformationBarrierSegmentRestrictions: shieldInformationBarrierSegmentRestrictionsOps,
+    shieldInformationBarrierSegmentMembers:
+      shieldInformationBarrierSegmentMembersOps,
+    shieldInformationBarrierSegmentRestrictions:
+      shieldInformationBarrierSegmentRestrictionsOps,
     shieldInformationBarrierSegments: shieldInformationBarrierSegmentsOps,
     shieldInformationBarriers: shieldInformationBarriersOps,
     skills: skillsOps,

@@ -62,20 +62,21 @@ export const provider = {
           oauth2_legacy: ["files"],
         },
       ],
-      "get-/files/v3/files/import-from-url/async/tasks/{taskId}/status_checkImport": [
-        {
-          private_apps_legacy: [],
-        },
-        {
-          oauth2_legacy: ["files.ui_hidden.read"],
-        },
-        {
-          private_apps_legacy: [],
-        },
-        {
-          oauth2_legacy: ["files"],
-        },
-      ],
+      "get-/files/v3/files/import-from-url/async/tasks/{taskId}/status_checkImport":
+        [
+          {
+            private_apps_legacy: [],
+          },
+          {
+            oauth2_legacy: ["files.ui_hidden.read"],
+          },
+          {
+            private_apps_legacy: [],
+          },
+          {
+            oauth2_legacy: ["files"],
+          },
+        ],
       "get-/files/v3/files/search_doSearch": [
         {
           private_apps_legacy: [],
@@ -146,14 +147,15 @@ export const provider = {
           oauth2_legacy: ["files"],
         },
       ],
-      "get-/files/v3/folders/update/async/tasks/{taskId}/status_checkUpdateStatus": [
-        {
-          private_apps_legacy: [],
-        },
-        {
-          oauth2_legacy: ["files"],
-        },
-      ],
+      "get-/files/v3/folders/update/async/tasks/{taskId}/status_checkUpdateStatus":
+        [
+          {
+            private_apps_legacy: [],
+          },
+          {
+            oauth2_legacy: ["files"],
+          },
+        ],
       "get-/files/v3/folders/{folderId}_getById": [
         {
           private_apps_legacy: [],

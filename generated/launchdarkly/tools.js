@@ -2304,7 +2304,7 @@ export const definitions = [
           items: {
             type: "object",
             properties: {
-              "0": {
+              0: {
                 type: "integer",
                 description: "A key corresponding to a time series data point.",
               },
@@ -2380,7 +2380,7 @@ export const definitions = [
           items: {
             type: "object",
             properties: {
-              "0": {
+              0: {
                 type: "integer",
                 description: "A key corresponding to a time series data point.",
               },
@@ -2490,7 +2490,7 @@ export const definitions = [
           items: {
             type: "object",
             properties: {
-              "0": {
+              0: {
                 type: "integer",
                 description: "A key corresponding to a time series data point.",
               },
@@ -2584,7 +2584,7 @@ export const definitions = [
           items: {
             type: "object",
             properties: {
-              "0": {
+              0: {
                 type: "integer",
                 description: "A key corresponding to a time series data point.",
               },
@@ -2814,7 +2814,7 @@ export const definitions = [
           items: {
             type: "object",
             properties: {
-              "0": {
+              0: {
                 type: "integer",
                 description: "A key corresponding to a time series data point.",
               },

@@ -26,7 +26,7 @@ export const tsFormat: OutputFormat = {
     module.imports.add(RUNTIME, "OperationTable");
     return [[`${module.ns.file}.ts`, header + "\n" + module.imports.print() + module.body + "\n" + operationTableTs(module.ns.operations)]];
   },
-  provider: (header, provider) => [["provider.ts", header + '\nimport type { ProviderSpec } from "alter-gen/runtime";\n\n' + exportConst("provider: ProviderSpec", provider)]],
+  provider: (header, provider) => [["provider.ts", header + '\nimport type { ProviderSpec } from "alter-gen/runtime";\n\n' + exportConst("provider: ProviderSpec", provider, undefined, "ts")]],
   index: (header, info, modules) => [["index.ts", indexTs(header, info, modules)]],
   tools: (header, tools) => [["tools.ts", toolsTs(header, tools)]],
 };

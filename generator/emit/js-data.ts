@@ -21,39 +21,54 @@ function flat(value: Data): string | undefined {
   return undefined;
 }
 
+/**
+ * A property key as prettier prints it in a .js file: an identifier bare, a simple number
+ * unquoted ("0" → 0, "1.5" → 1.5, not "01"), anything else quoted.
+ */
+function dataKey(k: string, language: Language): string {
+  return language === "js" && /^(?:\d+|\d+\.\d+)$/.test(k) && String(Number(k)) === k ? k : propertyKey(k);
+}
+
+/** prettier's typescript parser keeps numeric keys quoted; its babel parser (.js) unquotes them. */
+export type Language = "js" | "ts";
+
 /** `value` printed at `indent` (spaces) where the current line already holds `prefixWidth` characters; `suffix` follows it. */
-export function printData(value: Data, indent: number, prefixWidth: number, suffix: string): string {
+export function printData(value: Data, indent: number, prefixWidth: number, suffix: string, language: Language = "js"): string {
   const oneLine = flat(value);
   if (oneLine !== undefined && (!Array.isArray(value) || prefixWidth + oneLine.length + suffix.length <= WIDTH)) return oneLine;
   const pad = " ".repeat(indent + 2);
   if (Array.isArray(value)) {
-    const items = value.map((v) => pad + printData(v, indent + 2, indent + 2, ",") + ",");
+    const items = value.map((v) => pad + printData(v, indent + 2, indent + 2, ",", language) + ",");
     return `[\n${items.join("\n")}\n${" ".repeat(indent)}]`;
   }
   const lines: string[] = [];
   for (const [k, v] of Object.entries(value as Record<string, Data>)) {
     if (v === undefined) continue;
-    const key = propertyKey(k);
+    const key = dataKey(k, language);
     const keyWidth = stringWidth(key);
-    const printed = printData(v, indent + 2, indent + 2 + keyWidth + 2, ",");
+    const printed = printData(v, indent + 2, indent + 2 + keyWidth + 2, ",", language);
     // prettier's assignment layout: a string that does not fit moves to its own line after the
-    // colon, unless the key is shorter than tabWidth + 3 (too little overlap to be worth it).
-    const breakAfterColon = typeof v === "string" && keyWidth >= 5 && indent + 2 + keyWidth + 2 + stringWidth(printed) + 1 > WIDTH;
-    lines.push(breakAfterColon ? `${pad}${key}:\n${pad}  ${printed},` : `${pad}${key}: ${printed},`);
+    // colon, unless the key is shorter than tabWidth + 3 (too little overlap to be worth it); so
+    // does an array or object whose opening `key: [` alone passes 80 columns (Bitbucket's
+    // operation ids as keys of provider.js's security table).
+    const stringOver = typeof v === "string" && keyWidth >= 5 && indent + 2 + keyWidth + 2 + stringWidth(printed) + 1 > WIDTH;
+    const openerOver = printed.includes("\n") && keyWidth >= 5 && indent + 2 + keyWidth + 3 > WIDTH;
+    if (openerOver) lines.push(`${pad}${key}:\n${pad}  ${printData(v, indent + 4, indent + 4, ",", language)},`);
+    else lines.push(stringOver ? `${pad}${key}:\n${pad}  ${printed},` : `${pad}${key}: ${printed},`);
   }
   return `{\n${lines.join("\n")}\n${" ".repeat(indent)}}`;
 }
 
 /** `export const name = value;` */
-export function exportConst(name: string, value: Data, typeComment?: string): string {
+export function exportConst(name: string, value: Data, typeComment?: string, language: Language = "js"): string {
   const prefix = `export const ${name} = `;
   const comment = typeComment ? `/** @type {${typeComment}} */\n` : "";
-  const printed = printData(value, 0, prefix.length, ";");
+  const printed = printData(value, 0, prefix.length, ";", language);
   // Prettier's "fluid" assignment layout: when `export const Name = {` (up to the object's first
   // line break) does not fit in 80 columns, it breaks after `=` and indents the object
   // (Microsoft Graph's long enum names, e.g. …FilterByCurrentUserOptions).
   if (printed.startsWith("{\n") && prefix.length + 1 > WIDTH) {
-    return `${comment}export const ${name} =\n  ${printData(value, 2, 2, ";")};\n`;
+    return `${comment}export const ${name} =\n  ${printData(value, 2, 2, ";", language)};\n`;
   }
   return `${comment}${prefix}${printed};\n`;
 }

@@ -44,5 +44,5 @@ export function operationTableJs(ops: readonly OperationModel[]): string {
 
 /** The `--format ts` table: typed by annotation instead of a JSDoc comment. */
 export function operationTableTs(ops: readonly OperationModel[]): string {
-  return exportConst("operations: OperationTable", table(ops));
+  return exportConst("operations: OperationTable", table(ops), undefined, "ts");
 }

@@ -20,7 +20,13 @@ function imports(module: ToolsModule): string {
 }
 
 function table(module: ToolsModule, declaration: string): string {
-  const entries: Layout[] = module.namespaces.map((ns) => `${propertyKey(ns.name)}: ${opsAlias(ns.name)},`);
+  // Entries sit 4 columns in; prettier moves a value that overflows 80 columns to its own line
+  // after the colon (its assignment layout), unless the key is shorter than tabWidth + 3.
+  const entries: Layout[] = module.namespaces.map((ns) => {
+    const key = propertyKey(ns.name);
+    const alias = opsAlias(ns.name);
+    return key.length >= 5 && 4 + key.length + 2 + alias.length + 1 > 80 ? [`${key}:`, indent([hardline, `${alias},`])] : `${key}: ${alias},`;
+  });
   const operations: Layout = entries.length ? ["operations: {", indent([hardline, join(hardline, entries)]), hardline, "},"] : "operations: {},";
   return printLayout([`export const ${declaration} = {`, indent([hardline, "provider,", hardline, operations, hardline, "definitions,"]), hardline, "};", hardline]);
 }
@@ -50,7 +56,7 @@ export function toolsDts(header: string, module: ToolsModule): string {
 export function toolsTs(header: string, module: ToolsModule): string {
   return [
     header + '\nimport type { ToolDefinition, ToolsTable } from "alter-gen/runtime";\n' + imports(module),
-    exportConst("definitions: ToolDefinition[]", module.definitions),
+    exportConst("definitions: ToolDefinition[]", module.definitions, undefined, "ts"),
     `${TABLE_DOC}\n${table(module, "tools: ToolsTable")}`,
   ].join("\n");
 }
