@@ -5,6 +5,7 @@ import { request } from "undici";
 import { addManagedSecret, approve, approverLink, deny, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { call, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
+import { runVaultCli } from "./cli-run.js";
 import { checkProxyTarget, guardedLookup } from "../../vault/proxy/send.js";
 import { isPrivateAddress } from "../../vault/proxy/address.js";
 
@@ -193,6 +194,19 @@ describe("approvals", () => {
     await expect(approve({ dataDir: v.dataDir, approvalId })).rejects.toThrow(/not pending/);
     expect(standin.requests.length).toBe(before + 1);
   });
+
+  it.each([
+    ["the provider accepted it", undefined, /^Approval \S+: executed; the provider accepted the call \(200\)\.$/m],
+    ["the provider refused it with 422: never a plain 'executed'", { status: 422, body: { message: "Validation Failed" } }, /^Approval \S+: executed, but the provider refused the call \(422: Validation Failed\)\.$/m],
+  ] as const)("`vault approvals approve` says what became of the call: %s", async (_name, answer, line) => {
+    if (answer) standin.script("repos/get", answer);
+    const res = await call(v, "POST", "/v1/proxy", proxyBody(gatedGrantId));
+    const { approvalId } = res.json.error.details;
+    const r = await runVaultCli(["approvals", "approve", approvalId, "--data", v.dataDir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(line);
+    expect(r.stdout + r.stderr).not.toContain(CANARY);
+  }, 120_000);
 
   it("a denied approval never runs", async () => {
     const before = standin.requests.length;

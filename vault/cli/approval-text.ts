@@ -1,6 +1,7 @@
 // An approval's review as terminal text, for `vault approvals show`: the same facts as the
 // approver's page, in the same order, with the caller's own words marked as such.
 import type { ApprovalReview } from "../approvals/review.js";
+import type { ApprovalOutcome } from "../approvals/outcome.js";
 
 const ASKED_BY: Record<string, string> = { floor: "the managed secret's policy floor", grant: "the grant's policy" };
 
@@ -38,4 +39,25 @@ export function reviewText(r: ApprovalReview, hash: string): string {
   }
   lines.push("", `Review SHA-256: ${hash}`, `Approve exactly this with: alter-gen vault approvals approve ${r.approvalId} --expect-hash ${hash}`);
   return lines.join("\n");
+}
+
+/**
+ * One line on what became of an approved call, for `vault approvals approve`: a provider's refusal
+ * (422, Slack's `ok: false`) is never reported as a plain "executed".
+ */
+export function outcomeLine(id: string, o: ApprovalOutcome): string {
+  switch (o.kind) {
+    case "succeeded":
+      return `Approval ${id}: executed; the provider accepted the call (${o.status}).`;
+    case "refused":
+      return `Approval ${id}: executed, but the provider refused the call (${o.status}${o.error ? `: ${o.error}` : ""}).`;
+    case "not-run":
+      return `Approval ${id}: failed (${o.code}); the call did not run: ${o.reason}`;
+    case "ran-withheld":
+      return `Approval ${id}: executed; its answer is withheld.`;
+    case "running":
+      return `Approval ${id}: approved; the call is running.`;
+    default:
+      return `Approval ${id}: ${o.kind}.`;
+  }
 }

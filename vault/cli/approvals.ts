@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { approve, approverLink, deny, listApprovals, showApproval } from "../admin/approvals.js";
-import { reviewText } from "./approval-text.js";
+import { approvalOutcomeOf, approve, approverLink, deny, listApprovals, showApproval } from "../admin/approvals.js";
+import { outcomeLine, reviewText } from "./approval-text.js";
 import type { ApprovalStatus } from "../approvals/store.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
 import { flagValue } from "../quote.js";
@@ -42,7 +42,7 @@ export function registerApprovals(vault: Command): void {
     .action(
       action(async (id: string, flags: DataFlags & { expectHash?: string }) => {
         const a = await approve({ dataDir: flags.data, approvalId: id, ...(flags.expectHash ? { expectHash: flags.expectHash } : {}) });
-        out(`Approval ${a.id}: ${a.status}${a.errorCode ? ` (${a.errorCode})` : ""}.`);
+        out(outcomeLine(a.id, await approvalOutcomeOf({ dataDir: flags.data, approvalId: a.id })));
       }),
     );
   withData(approvals.command("link").description("print the approver link of a pending call (give it only to the person who decides)"))
