@@ -2679,7 +2679,7 @@ export const definitions = [
       "Removes a supporting goal relationship\n\nRemoves a goal relationship for a given parent goal.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -3811,7 +3811,7 @@ export const definitions = [
       "Remove a collaborator from a goal\n\nRemoves followers from a goal. Returns the goal the followers were removed from.\nEach goal can be associated with zero or more followers in the system.\nRequests to add/remove followers, if successful, will return the complete updated goal record, described above.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -5961,7 +5961,7 @@ export const definitions = [
       "Remove a custom field from a portfolio\n\nRemoves a custom field setting from a portfolio.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -6022,7 +6022,7 @@ export const definitions = [
       "Remove a portfolio item\n\nRemove an item from a portfolio.\nReturns an empty data block.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -6089,7 +6089,7 @@ export const definitions = [
       "Remove users from a portfolio\n\nRemoves the specified list of users from members of the portfolio.\nReturns the updated portfolio record.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -10669,7 +10669,7 @@ export const definitions = [
       "Remove a custom field from a project\n\nRemoves a custom field setting from a project.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -10730,7 +10730,7 @@ export const definitions = [
       "Remove followers from a project\n\nRemoves the specified list of users from following the project, this will not affect project membership status.\nReturns the updated project record.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -10897,7 +10897,7 @@ export const definitions = [
       "Remove users from a project\n\nRemoves the specified list of users from members of the project.\nReturns the updated project record.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -16316,7 +16316,7 @@ export const definitions = [
       "Unlink dependencies from a task\n\nUnlinks a set of dependencies from this task.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -16385,7 +16385,7 @@ export const definitions = [
       "Unlink dependents from a task\n\nUnlinks a set of dependents from this task.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -16456,7 +16456,7 @@ export const definitions = [
       "Remove followers from a task\n\nRemoves each of the specified followers from the task if they are following. Returns the complete, updated record for the affected task.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -16576,7 +16576,7 @@ export const definitions = [
       "Remove a project from a task\n\nRemoves the task from the specified project. The task will still exist in\nthe system, but it will not be in the project anymore.\n\nReturns an empty data block.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -16643,7 +16643,7 @@ export const definitions = [
       "Remove a tag from a task\n\nRemoves a tag from a task. Returns an empty data block.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -18608,7 +18608,7 @@ export const definitions = [
       "Remove a user from a team\n\nThe user making this call must be a member of the team in order to remove themselves or others.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -21298,7 +21298,7 @@ export const definitions = [
       "Remove a user from a workspace or organization\n\nRemove a user from a workspace or organization.\nThe user making this call must be an admin in the workspace. The user can be referenced by their globally unique user ID or their email address.\nReturns an empty data record.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },

@@ -39563,7 +39563,7 @@ export const definitions = [
       "Revoke a list of credentials\n\nSubmit a list of credentials to be revoked. This endpoint is intended to revoke credentials the caller does not own and may have found exposed on GitHub.com or elsewhere. It can also be used for credentials associated with an old user account that you no longer have access to. Credential owners will be notified of the revocation.\n\nThis endpoint currently accepts the following credential types:\n- Personal access tokens (classic) (`ghp_`)\n- Fine-grained personal access tokens (`github_pat_`)\n- OAuth app access tokens (`gho_`)\n- User-to-server tokens from GitHub Apps (`ghu_`)\n- Refresh tokens from GitHub Apps (`ghr_`)\n\n\nRevoked credentials may impact users on GitHub Free, Pro, & Team and…\n\nDocs: https://docs.github.com/rest/credentials/revoke#revoke-a-list-of-credentials",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -58753,7 +58753,7 @@ export const definitions = [
       "Delete attestations in bulk\n\nDelete artifact attestations in bulk by either subject digests or unique ID.\n\nDocs: https://docs.github.com/rest/orgs/attestations#delete-attestations-in-bulk",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -102469,7 +102469,7 @@ export const definitions = [
       "Delete attestations in bulk\n\nDelete artifact attestations in bulk by either subject digests or unique ID.\n\nDocs: https://docs.github.com/rest/users/attestations#delete-attestations-in-bulk",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },

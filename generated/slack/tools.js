@@ -4271,7 +4271,7 @@ export const definitions = [
       "Deletes a message.\n\nDocs: https://api.slack.com/methods/chat.delete",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -4330,7 +4330,7 @@ export const definitions = [
       "Deletes a pending scheduled message from the queue.\n\nDocs: https://api.slack.com/methods/chat.deleteScheduledMessage",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -5906,7 +5906,7 @@ export const definitions = [
       "Removes a user from a conversation.\n\nDocs: https://api.slack.com/methods/conversations.kick",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -7060,7 +7060,7 @@ export const definitions = [
       "Deletes a file.\n\nDocs: https://api.slack.com/methods/files.delete",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -7821,7 +7821,7 @@ export const definitions = [
       "Revokes public/external sharing access for a file\n\nDocs: https://api.slack.com/methods/files.revokePublicURL",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -9062,7 +9062,7 @@ export const definitions = [
       "Un-pins an item from a channel.\n\nDocs: https://api.slack.com/methods/pins.remove",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -9405,7 +9405,7 @@ export const definitions = [
       "Removes a reaction from an item.\n\nDocs: https://api.slack.com/methods/reactions.remove",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -9594,7 +9594,7 @@ export const definitions = [
       "Deletes a reminder.\n\nDocs: https://api.slack.com/methods/reminders.delete",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -10148,7 +10148,7 @@ export const definitions = [
       "Removes a star from an item.\n\nDocs: https://api.slack.com/methods/stars.remove",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },
@@ -11882,7 +11882,7 @@ export const definitions = [
       "Delete the user profile photo\n\nDocs: https://api.slack.com/methods/users.deletePhoto",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },

@@ -8103,7 +8103,7 @@ export const definitions = [
     description: "Deletes a secret from the secret store by name and scope.",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },

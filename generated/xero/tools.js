@@ -17991,7 +17991,7 @@ export const definitions = [
     description: "Updates a specific payment for invoices and credit notes",
     annotations: {
       readOnlyHint: false,
-      destructiveHint: false,
+      destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
     },

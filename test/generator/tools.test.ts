@@ -65,8 +65,8 @@ describe("tool names", () => {
   });
 });
 
-describe("annotations from the HTTP method", () => {
-  const rows: [string, { given: { method: HttpMethod; override?: Parameters<typeof toolAnnotations>[1] }; want: [boolean, boolean, boolean] }][] = [
+describe("annotations from the HTTP method and the method name's verb", () => {
+  const rows: [string, { given: { method: HttpMethod; name?: string; override?: Parameters<typeof toolAnnotations>[1] }; want: [boolean, boolean, boolean] }][] = [
     ["GET", { given: { method: "GET" }, want: [true, false, true] }],
     ["HEAD", { given: { method: "HEAD" }, want: [true, false, true] }],
     ["POST", { given: { method: "POST" }, want: [false, false, false] }],
@@ -75,9 +75,17 @@ describe("annotations from the HTTP method", () => {
     ["DELETE", { given: { method: "DELETE" }, want: [false, true, true] }],
     ["POST marked read-only (a search)", { given: { method: "POST", override: { readOnly: true } }, want: [true, false, true] }],
     ["PUT marked destructive", { given: { method: "PUT", override: { destructive: true } }, want: [false, true, true] }],
+    // RPC-style APIs (Slack) write with POST: the method name's verb says what it does.
+    ["POST named delete (Slack's chat.delete)", { given: { method: "POST", name: "delete" }, want: [false, true, false] }],
+    ["POST named deleteScheduledMessage", { given: { method: "POST", name: "deleteScheduledMessage" }, want: [false, true, false] }],
+    ["POST named kick", { given: { method: "POST", name: "kick" }, want: [false, true, false] }],
+    ["POST named deliver (not delete)", { given: { method: "POST", name: "deliver" }, want: [false, false, false] }],
+    ["POST named removeReaction", { given: { method: "POST", name: "removeReaction" }, want: [false, true, false] }],
+    ["GET named deleteHistory (read-only wins)", { given: { method: "GET", name: "deleteHistory" }, want: [true, false, true] }],
+    ["POST named delete, marked not destructive", { given: { method: "POST", name: "delete", override: { destructive: false } }, want: [false, false, false] }],
   ];
   it.each(rows)("%s", (_name, { given, want }) => {
-    const a = toolAnnotations({ method: given.method }, given.override);
+    const a = toolAnnotations({ method: given.method, ...(given.name ? { name: given.name } : {}) }, given.override);
     expect([a.readOnlyHint, a.destructiveHint, a.idempotentHint]).toEqual(want);
     expect(a.openWorldHint).toBe(true);
   });
