@@ -270,7 +270,8 @@ export interface ClientDefaults extends Omit<CallOptions, "signal" | "toolCallId
    * Moves the servers the document gives some operations of their own (`ProviderSpec.servers`),
    * which `baseUrl` does not touch: a key is such a server's URL or host (`uploads.github.com`),
    * its value the base URL to use instead (a GitHub Enterprise Server's `https://ghe.example/api/uploads`,
-   * a local stand-in). A key that names no server of the provider is an AlterValueError on the first call.
+   * a local stand-in). A key that names no server of the provider is an AlterValueError on the
+   * first call of an operation that has a server of its own.
    */
   servers?: Readonly<Record<string, string>> | undefined;
 }
