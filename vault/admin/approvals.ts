@@ -1,8 +1,8 @@
 // Approvals from the command line: list, approve (runs the stored request once), deny.
-import { approveAndRun, denyApproval, loadReview } from "../approvals/execute.js";
+import { approveAndRun, denyApproval, loadReview, outcomeOf } from "../approvals/execute.js";
 import type { ApprovalReview } from "../approvals/review.js";
-import { approverToken, expireIfDue, getApproval, listApprovalRows, openApprovalResult, type ApprovalRecord, type ApprovalStatus } from "../approvals/store.js";
-import { approvalOutcome, type ApprovalOutcome } from "../approvals/outcome.js";
+import { approverToken, expireIfDue, getApproval, listApprovalRows, type ApprovalRecord, type ApprovalStatus } from "../approvals/store.js";
+import type { ApprovalOutcome } from "../approvals/outcome.js";
 import { runningServer } from "./server-lock.js";
 import { VaultUsageError } from "../errors.js";
 import { withVault, type AdminOptions } from "./open.js";
@@ -19,20 +19,20 @@ export async function showApproval(opts: AdminOptions & { approvalId: string }):
   return withVault(opts, (s) => loadReview(s, s.app, opts.approvalId));
 }
 
+type ApproveOptions = AdminOptions & { approvalId: string; by?: string; expectHash?: string };
+
 /** Approves and runs once. With `expectHash` (from `showApproval`), refused unless the request
  *  that would run is still the one reviewed. */
-export async function approve(opts: AdminOptions & { approvalId: string; by?: string; expectHash?: string }): Promise<ApprovalRecord> {
+export async function approve(opts: ApproveOptions): Promise<ApprovalRecord> {
   return withVault(opts, (s) => approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash));
 }
 
-/** What became of an approval's call (the approver's page says the same): ran and accepted, ran and
- *  refused by the provider (non-2xx, or the catalog's okField false), or did not run and why. */
-export async function approvalOutcomeOf(opts: AdminOptions & { approvalId: string }): Promise<ApprovalOutcome> {
-  return withVault(opts, (s) => {
-    const a = getApproval(s.db, opts.approvalId);
-    if (!a || a.appId !== s.app.id) throw new VaultUsageError(`No approval ${opts.approvalId} in this vault.`);
-    const result = a.status === "executed" ? openApprovalResult(s.db, s.crypto, a.id) : null;
-    return approvalOutcome(a, result, s.catalogProvider(a.provider)?.okField);
+/** `approve`, and what became of the call (the approver's page says the same): ran and accepted,
+ *  ran and refused by the provider (non-2xx, or the catalog's okField false), or did not run and why. */
+export async function approveWithOutcome(opts: ApproveOptions): Promise<{ approval: ApprovalRecord; outcome: ApprovalOutcome }> {
+  return withVault(opts, async (s) => {
+    const approval = await approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash);
+    return { approval, outcome: outcomeOf(s, approval) };
   });
 }
 

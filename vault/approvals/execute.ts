@@ -6,15 +6,15 @@ import { VaultError, VaultUsageError } from "../errors.js";
 import { vaultContext, type VaultState } from "../context.js";
 import type { AppRecord } from "../storage/apps.js";
 import { effectiveStatus, getGrant } from "../storage/grants.js";
-import type { GrantRecord } from "../grant-types.js";
-import { authorizeCall } from "../grants/authorize.js";
+import { authorizeCall, decideUsability } from "../grants/authorize.js";
 import { proxyThroughGrant } from "../proxy/call.js";
 import { callAuditColumns, type CallOrigin } from "../audit/call-context.js";
 import { quoted } from "../quote.js";
 import { buildReview, reviewHash, type ApprovalReview } from "./review.js";
 import {
-  claimExecution, decide, expireIfDue, finishExecution, getApproval, openApprovalRequest, type ApprovalRecord,
+  claimExecution, decide, expireIfDue, finishExecution, getApproval, openApprovalRequest, openApprovalResult, type ApprovalRecord,
 } from "./store.js";
+import { approvalOutcome, type ApprovalOutcome } from "./outcome.js";
 
 type State = VaultState;
 
@@ -82,20 +82,23 @@ export async function approveAndRun(state: State, app: AppRecord, id: string, by
 
 class MismatchAtRun extends Error {}
 
-/** Why a grant cannot be used for an approved call now, or null when it can. */
-function grantProblem(grant: GrantRecord | undefined, nowMs: number): VaultError | null {
-  if (!grant) return new VaultError("grant_not_found", "The grant behind this approval no longer exists.");
-  const st = effectiveStatus(grant, nowMs);
-  if (st === "revoked") return new VaultError("grant_revoked", "The grant was revoked after the approval was requested.");
-  if (st === "expired") return new VaultError("grant_expired", "The grant expired after the approval was requested.");
-  if (st === "reauth_required") return new VaultError("reauth_required", "The grant needs re-authorization.");
-  return null;
+/** The error code that would stop a pending approval's call from running if approved now
+ *  (the grant revoked, expired, gone), or null: the approval page then offers only Deny. The
+ *  grant's status goes through authorizeCall's own rules, with no policy layer (a policy is
+ *  checked when the call runs, with that moment's facts). */
+export function blockedCode(state: Pick<VaultState, "db" | "now">, a: ApprovalRecord): string | null {
+  const grant = getGrant(state.db, a.appId, a.grantId);
+  if (!grant) return "grant_not_found";
+  const nowMs = state.now();
+  const d = decideUsability({ status: effectiveStatus(grant, nowMs), layers: [], access: { nowMs, remoteAddress: "", grantCreatedAt: grant.createdAt, mode: "proxy" } });
+  return d.ok ? null : d.error.code;
 }
 
-/** The error code that would stop a pending approval's call from running if approved now
- *  (the grant revoked, expired, gone), or null: the approval page then offers only Deny. */
-export function blockedCode(state: Pick<VaultState, "db" | "now">, a: ApprovalRecord): string | null {
-  return grantProblem(getGrant(state.db, a.appId, a.grantId), state.now())?.code ?? null;
+/** What became of an approval's call, from its stored (scrubbed) result and the provider's okField:
+ *  what the approver's page, the status page and `vault approvals approve` all say. */
+export function outcomeOf(state: Pick<VaultState, "db" | "crypto" | "catalogProvider">, a: ApprovalRecord): ApprovalOutcome {
+  const result = a.status === "executed" ? openApprovalResult(state.db, state.crypto, a.id) : null;
+  return approvalOutcome(a, result, state.catalogProvider(a.provider)?.okField);
 }
 
 /** Runs an approved request if nobody else has claimed it yet. */

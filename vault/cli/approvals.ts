@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { approvalOutcomeOf, approve, approverLink, deny, listApprovals, showApproval } from "../admin/approvals.js";
+import { approveWithOutcome, approverLink, deny, listApprovals, showApproval } from "../admin/approvals.js";
 import { outcomeLine, reviewText } from "./approval-text.js";
 import type { ApprovalStatus } from "../approvals/store.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
@@ -41,8 +41,8 @@ export function registerApprovals(vault: Command): void {
     .option("--expect-hash <sha256>", "refuse unless the call is still the one `approvals show` printed with this review hash")
     .action(
       action(async (id: string, flags: DataFlags & { expectHash?: string }) => {
-        const a = await approve({ dataDir: flags.data, approvalId: id, ...(flags.expectHash ? { expectHash: flags.expectHash } : {}) });
-        out(outcomeLine(a.id, await approvalOutcomeOf({ dataDir: flags.data, approvalId: a.id })));
+        const { approval, outcome } = await approveWithOutcome({ dataDir: flags.data, approvalId: id, ...(flags.expectHash ? { expectHash: flags.expectHash } : {}) });
+        out(outcomeLine(approval.id, outcome));
       }),
     );
   withData(approvals.command("link").description("print the approver link of a pending call (give it only to the person who decides)"))

@@ -8,9 +8,8 @@
 // Without a token the page shows the status only.
 import { timingSafeEqual } from "node:crypto";
 import type { UnsignedContext, RouteDef, RouteResult } from "../context.js";
-import { approverTokenHash, expireIfDue, getApproval, openApprovalResult, tokenMatches, type ApprovalRecord } from "../../approvals/store.js";
-import { approveAndRun, blockedCode, currentReview, denyApproval, loadReview, ReviewMismatchError } from "../../approvals/execute.js";
-import { approvalOutcome } from "../../approvals/outcome.js";
+import { approverTokenHash, expireIfDue, getApproval, tokenMatches, type ApprovalRecord } from "../../approvals/store.js";
+import { approveAndRun, blockedCode, currentReview, denyApproval, loadReview, outcomeOf, ReviewMismatchError } from "../../approvals/execute.js";
 import { visible } from "../../approvals/review.js";
 import { approvalErrorPage, approvalPage, approvalStatusPage, approvalWaitingPage, type ReviewLabels } from "../pages/approval.js";
 import { pageFrame } from "../pages/layout.js";
@@ -55,8 +54,7 @@ function labels(ctx: UnsignedContext, a: ApprovalRecord): ReviewLabels {
 }
 
 function finished(ctx: UnsignedContext, a: ApprovalRecord, status: number, note?: string): RouteResult {
-  const result = a.status === "executed" ? openApprovalResult(ctx.db, ctx.crypto, a.id) : null;
-  const outcome = approvalOutcome(a, result, ctx.vault.catalogProvider(a.provider)?.okField);
+  const outcome = outcomeOf(ctx.vault, a);
   return { status, html: approvalStatusPage(pageFrame(ctx), a, outcome, currentReview(ctx.vault, a), labels(ctx, a), note) };
 }
 
@@ -79,8 +77,7 @@ function statusOnly(ctx: UnsignedContext): RouteResult {
   expireIfDue(ctx.db, id, ctx.now());
   const a = getApproval(ctx.db, id);
   if (!a) return { status: 404, html: approvalErrorPage(pageFrame(ctx), "No such approval", "There is no approval with this id.", "Check the link, or ask the app for it again.") };
-  const result = a.status === "executed" ? openApprovalResult(ctx.db, ctx.crypto, a.id) : null;
-  const outcome = approvalOutcome(a, result, ctx.vault.catalogProvider(a.provider)?.okField);
+  const outcome = outcomeOf(ctx.vault, a);
   return { status: 200, html: approvalWaitingPage(pageFrame(ctx), a, outcome, labels(ctx, a)) };
 }
 
