@@ -32,6 +32,16 @@ function dataKey(k: string, language: Language): string {
 /** prettier's typescript parser keeps numeric keys quoted; its babel parser (.js) unquotes them. */
 export type Language = "js" | "ts";
 
+/**
+ * prettier's assignment layout for `key: value,` at `column`: a value that cannot break (a string,
+ * an identifier) and does not fit moves to its own line after the colon, unless the key is shorter
+ * than tabWidth + 3 (too little overlap to be worth it).
+ */
+export function valueOnOwnLine(column: number, key: string, value: string): boolean {
+  const keyWidth = stringWidth(key);
+  return keyWidth >= 5 && column + keyWidth + 2 + stringWidth(value) + 1 > WIDTH;
+}
+
 /** `value` printed at `indent` (spaces) where the current line already holds `prefixWidth` characters; `suffix` follows it. */
 export function printData(value: Data, indent: number, prefixWidth: number, suffix: string, language: Language = "js"): string {
   const oneLine = flat(value);
@@ -47,12 +57,11 @@ export function printData(value: Data, indent: number, prefixWidth: number, suff
     const key = dataKey(k, language);
     const keyWidth = stringWidth(key);
     const printed = printData(v, indent + 2, indent + 2 + keyWidth + 2, ",", language);
-    // prettier's assignment layout: a string that does not fit moves to its own line after the
-    // colon, unless the key is shorter than tabWidth + 3 (too little overlap to be worth it); so
-    // does an array or object whose opening `key: [` alone passes 80 columns (Bitbucket's
-    // operation ids as keys of provider.js's security table).
-    const stringOver = typeof v === "string" && keyWidth >= 5 && indent + 2 + keyWidth + 2 + stringWidth(printed) + 1 > WIDTH;
-    const openerOver = printed.includes("\n") && keyWidth >= 5 && indent + 2 + keyWidth + 3 > WIDTH;
+    // prettier's assignment layout (valueOnOwnLine); an array or object moves too when its
+    // opening `key: [` alone passes 80 columns (Bitbucket's operation ids as keys of provider.js's
+    // security table).
+    const stringOver = typeof v === "string" && valueOnOwnLine(indent + 2, key, printed);
+    const openerOver = keyWidth >= 5 && indent + 2 + keyWidth + 3 > WIDTH && printed.includes("\n");
     if (openerOver) lines.push(`${pad}${key}:\n${pad}  ${printData(v, indent + 4, indent + 4, ",", language)},`);
     else lines.push(stringOver ? `${pad}${key}:\n${pad}  ${printed},` : `${pad}${key}: ${printed},`);
   }

@@ -2,7 +2,7 @@
 // data and a `ToolsTable` that points at the operation tables and provider data the client already
 // has. The client's index does not import it, so only code that offers tools loads it.
 import { importLayout } from "../imports.js";
-import { exportConst } from "../js-data.js";
+import { exportConst, valueOnOwnLine } from "../js-data.js";
 import { hardline, indent, join, printLayout, type Layout } from "../layout.js";
 import { propertyKey } from "../types/literals.js";
 import type { ToolsModule } from "./table.js";
@@ -20,12 +20,11 @@ function imports(module: ToolsModule): string {
 }
 
 function table(module: ToolsModule, declaration: string): string {
-  // Entries sit 4 columns in; prettier moves a value that overflows 80 columns to its own line
-  // after the colon (its assignment layout), unless the key is shorter than tabWidth + 3.
+  // Entries sit 4 columns in, laid out as prettier lays out `key: value,` (js-data.ts).
   const entries: Layout[] = module.namespaces.map((ns) => {
     const key = propertyKey(ns.name);
     const alias = opsAlias(ns.name);
-    return key.length >= 5 && 4 + key.length + 2 + alias.length + 1 > 80 ? [`${key}:`, indent([hardline, `${alias},`])] : `${key}: ${alias},`;
+    return valueOnOwnLine(4, key, alias) ? [`${key}:`, indent([hardline, `${alias},`])] : `${key}: ${alias},`;
   });
   const operations: Layout = entries.length ? ["operations: {", indent([hardline, join(hardline, entries)]), hardline, "},"] : "operations: {},";
   return printLayout([`export const ${declaration} = {`, indent([hardline, "provider,", hardline, operations, hardline, "definitions,"]), hardline, "};", hardline]);
