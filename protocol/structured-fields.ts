@@ -149,7 +149,6 @@ class Cursor {
 }
 
 const isDigit = (c: string): boolean => c >= "0" && c <= "9";
-const isLcAlpha = (c: string): boolean => c >= "a" && c <= "z";
 const isAlpha = (c: string): boolean => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
 const TCHAR_EXTRA = "!#$%&'*+-.^_`|~:/";
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -44,6 +44,10 @@ export async function runDiff(flags: DiffFlags, io: CommandIO): Promise<number> 
   for (const target of targets) {
     const dir = path.join(out, target.id);
     const client = await generateTarget(target, dir, flags, catalog, io, (m) => say(`${target.id}: ${m}\n`));
+    for (const missing of consumer?.unresolvedImports(dir) ?? []) {
+      // A warning, not a failure: the method-level report is still right, only property uses are missed.
+      say(`${target.id}: warning: the project ${flags.project} cannot resolve "${missing}" from ${path.relative(io.cwd, dir) || "."}, so uses of changed parameters and response properties cannot be found (install alter-gen where the project compiles).\n`);
+    }
     clients.push(diff.diffClient(target.id, dir, await diff.readClientFiles(dir), client.files, { cwd: io.cwd, ...(consumer ? { consumer } : {}) }));
   }
   const report = diff.diffReport(clients, flags.project && path.relative(io.cwd, path.resolve(io.cwd, flags.project)).split(path.sep).join("/"));

@@ -64,6 +64,21 @@ export class ConsumerProject {
     return this.#references(property ?? member, clientDir, cwd);
   }
 
+  /**
+   * The modules the client in `clientDir` imports that this program cannot resolve (typically
+   * `alter-gen/runtime` when alter-gen is not installed where the consumer compiles): without
+   * them the method types are `any`, and no use of a changed property can be found.
+   */
+  unresolvedImports(clientDir: string): string[] {
+    const index = this.#file(path.join(clientDir, "index.d.ts")) ?? this.#file(path.join(clientDir, "index.ts"));
+    if (!index) return [];
+    const missing = new Set<string>();
+    for (const decl of index.getImportDeclarations()) {
+      if (!decl.getModuleSpecifierSourceFile()) missing.add(decl.getModuleSpecifierValue());
+    }
+    return [...missing].sort();
+  }
+
   #references(target: ReferenceFindableNode & Node, clientDir: string, cwd: string): CallSite[] {
     const inside = path.resolve(clientDir) + path.sep;
     const sites = new Map<string, CallSite>();

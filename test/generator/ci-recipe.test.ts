@@ -130,6 +130,31 @@ describe("examples/ci/alter-gen-check.yml", () => {
   });
 });
 
+describe("alter-gen diff --project where alter-gen is not installed", () => {
+  it("warns that property uses cannot be found, and still reports the method uses", () => {
+    // Outside `work`, nothing links alter-gen into node_modules: the client's import of the runtime is unresolved.
+    const bare = mkdtempSync(path.join(root, ".tmp", "ci-bare-"));
+    try {
+      cpSync(dir, bare, { recursive: true });
+      cpSync(refreshed, path.join(bare, "specs/petstore.yaml"));
+      const r = spawnSync(process.execPath, [bin, "diff", "--project", "tsconfig.json", "--json"], { cwd: bare, encoding: "utf8" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/petstore: warning: the project tsconfig\.json cannot resolve "alter-gen\/runtime" from clients\/petstore, so uses of changed parameters and response properties cannot be found/);
+      const removed = JSON.parse(r.stdout).clients[0].changes.find((c: { kind: string }) => c.kind === "method-removed");
+      expect(removed.callSites).toEqual([expect.objectContaining({ file: "src/app.ts", line: 12 })]);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
+  it("says nothing of the kind where the runtime resolves", () => {
+    cpSync(refreshed, path.join(dir, "specs/petstore.yaml"));
+    const r = spawnSync(process.execPath, [bin, "diff", "--project", "tsconfig.json", "--json"], { cwd: dir, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(/cannot resolve/);
+  });
+});
+
 describe("examples/ci/alter-gen-refresh.yml", () => {
   const steps = workflow("alter-gen-refresh.yml");
 
