@@ -56,7 +56,7 @@ export function createMcpFetchHandler(options: McpFetchOptions): McpFetchHandler
   const metadataUrl = getOAuthProtectedResourceMetadataUrl(url);
   const metadataPath = new URL(metadataUrl).pathname;
   const issuers = options.auth ? (typeof options.auth.issuer === "string" ? [options.auth.issuer] : [...options.auth.issuer]) : [];
-  const verifier = audienceVerifier(url);
+  const verifier = audienceVerifier(url, { issuers });
   const mcp = createMcpHandler(() => server.createServer());
 
   async function fetch(request: Request): Promise<Response> {

@@ -5,6 +5,7 @@
 // 401 with the RFC 9728 challenge, requests from other hosts or origins 403.
 import { request as httpRequest } from "node:http";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlterVault } from "alter-gen/runtime";
 import { createMcpServer, serveMcpHttp, type RunningMcpHttp } from "../../../integrations/mcp/index.js";
@@ -169,13 +170,15 @@ describe("alter-gen/mcp over Streamable HTTP", () => {
     expect(text(after)).toMatch(/Ask the user to open http:\/\/127\.0\.0\.1:\d+\/connect\//);
   });
 
-  it("lets the vault refuse a token whose signature does not verify, even with the right audience", async () => {
+  it("refuses at the door a token whose signature does not verify, even with the right audience", async () => {
     const [h, p] = token.alice.split(".");
-    const client = await connect(`${h}.${p}.${Buffer.from("not the signature").toString("base64url")}`);
+    const forged = `${h}.${p}.${Buffer.from("not the signature").toString("base64url")}`;
     const from = world.standins.slack!.requests.length;
-    const result = await client.callTool({ name: "conversations_list", arguments: {} });
-    expect(result.isError).toBe(true);
-    expect(text(result)).toMatch(/user_token_invalid/);
+    await expect(connect(forged)).rejects.toThrow(/401|invalid_token|Unauthorized/i);
+    const res = await raw("/mcp", { authorization: `Bearer ${forged}` });
+    expect(res.status).toBe(401);
+    expect(String(res.headers["www-authenticate"])).toMatch(/error="invalid_token"/);
+    expect(res.body).toMatch(/does not verify/);
     expect(world.standins.slack!.requests.length).toBe(from);
   });
 });
@@ -193,10 +196,25 @@ describe("the HTTP front door", () => {
     ["a token that is not a JWT", () => ({ authorization: "Bearer opaque-token" }), 401, /error="invalid_token"/],
     ["another Host (DNS rebinding)", () => ({ authorization: `Bearer ${token.alice}`, host: "attacker.example.test" }), 403, /Host not allowed/],
     ["a foreign Origin", () => ({ authorization: `Bearer ${token.alice}`, origin: "https://attacker.example.test" }), 403, /Origin not allowed/],
+    ["a token signed by a key the IDP never published", () => ({ authorization: `Bearer ${selfSigned}` }), 401, /error="invalid_token"/],
+    ["a token from another issuer", () => ({ authorization: `Bearer ${otherIssuer}` }), 401, /error="invalid_token"/],
   ];
   let idToken = "";
+  let selfSigned = "";
+  let otherIssuer = "";
   beforeAll(async () => {
     idToken = (await world.idp.login("alice", { clientId: APP_CLIENT.clientId })).idToken;
+    const { privateKey } = await generateKeyPair("RS256");
+    const now = Math.floor(Date.now() / 1000);
+    selfSigned = await new SignJWT({}).setProtectedHeader({ alg: "RS256", kid: "attacker" }).setIssuer(world.idp.issuer).setSubject("alice").setAudience(http.url).setIssuedAt(now).setExpirationTime(now + 600).sign(privateKey);
+    otherIssuer = await world.idp.mintIdToken("alice", { audience: http.url, issuer: "https://idp.attacker.example.test" });
+  });
+
+  it("accepts a token the IDP signed for this server's URL", async () => {
+    const minted = await world.idp.mintIdToken("alice", { audience: http.url });
+    const res = await raw("/mcp", { authorization: `Bearer ${minted}` });
+    expect(res.status).not.toBe(401);
+    expect(res.status).toBeLessThan(400);
   });
   it.each(refusals)("refuses %s", async (_name, headers, status, check) => {
     const res = await raw("/mcp", headers());
