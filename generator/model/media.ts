@@ -72,7 +72,10 @@ export function representationsOf(content: Record<string, any>): { mediaType: st
   for (const key of Object.keys(content)) {
     const mediaType = key.split(";")[0]!.trim().toLowerCase();
     if (mediaType.includes("*") || out.some((r) => r.mediaType === mediaType)) continue;
-    out.push({ mediaType, key, kind: responseKind(key, content[key]?.schema) });
+    // An XML answer is text to the runtime, whatever schema the document gives it (Zoom pairs
+    // each JSON answer with an XML one described by the same object schema).
+    const xml = !mediaType.startsWith("image/") && (mediaType.endsWith("/xml") || mediaType.endsWith("+xml"));
+    out.push({ mediaType, key, kind: xml ? "text" : responseKind(key, content[key]?.schema) });
   }
   return out;
 }

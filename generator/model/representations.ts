@@ -36,10 +36,15 @@ export function operationRepresentations(op: Json, pointer: string, success: rea
     }
   }
   if (found.size < 2) return undefined;
-  const chosen = success.find((v) => v.kind !== "empty")?.mediaType?.split(";")[0]!.trim().toLowerCase();
+  const answered = success.find((v) => v.kind !== "empty");
+  const chosen = answered?.mediaType?.split(";")[0]!.trim().toLowerCase();
   const first = chosen !== undefined ? found.get(chosen) : undefined;
-  // The default's type is the operation's Response: its schema is `success`'s, held once.
-  if (first) delete first.schema;
+  // The default is what the operation's Response is typed and decoded as: its kind, and its
+  // schema held once, in `success`.
+  if (first) {
+    first.kind = answered!.kind;
+    delete first.schema;
+  }
   const others = [...found.values()].filter((r) => r !== first).sort((a, b) => (a.mediaType < b.mediaType ? -1 : a.mediaType > b.mediaType ? 1 : 0));
   return first ? [first, ...others] : others;
 }
