@@ -358,12 +358,23 @@ export interface RepresentedOpt<P, A> {
   withResponse<M extends keyof A & string>(grant: GrantRef, params: P | undefined, options: RepresentationOptions<M>): Promise<ApiResponse<A[M]>>;
 }
 
+/** An item of a page in another representation: the element of an array page, else unknown. */
+export type RepresentedItem<T> = T extends readonly (infer I)[] ? I : unknown;
+
+/** `pages` and `paginate` of a paginated method with several representations. */
+export interface RepresentedPages<P, A> {
+  /** Every page, in the representation `options.accept`. */
+  pages<M extends keyof A & string>(grant: GrantRef, params: P, options: RepresentationOptions<M>): AsyncIterableIterator<A[M]>;
+  /** Every item across pages, in the representation `options.accept`. */
+  paginate<M extends keyof A & string>(grant: GrantRef, params: P, options: RepresentationOptions<M>): AsyncIterableIterator<RepresentedItem<A[M]>>;
+}
+
 // The representation overloads come first: a call whose options name `accept` resolves to them
 // (an options variable with `accept` and other fields too), every other call to the plain method's.
 export type RepresentedMethod<P, R, E, A> = Represented<P, A> & Method<P, R, E>;
 export type RepresentedMethodOpt<P, R, E, A> = RepresentedOpt<P, A> & MethodOpt<P, R, E>;
-export type RepresentedPaginatedMethod<P, R, E, I, A> = Represented<P, A> & PaginatedMethod<P, R, E, I>;
-export type RepresentedPaginatedMethodOpt<P, R, E, I, A> = RepresentedOpt<P, A> & PaginatedMethodOpt<P, R, E, I>;
+export type RepresentedPaginatedMethod<P, R, E, I, A> = Represented<P, A> & RepresentedPages<P, A> & PaginatedMethod<P, R, E, I>;
+export type RepresentedPaginatedMethodOpt<P, R, E, I, A> = RepresentedOpt<P, A> & RepresentedPages<P | undefined, A> & PaginatedMethodOpt<P, R, E, I>;
 
 export type PaginatedMethod<P, R, E, I> = Method<P, R, E> & Paginated<P, R, I>;
 export type PaginatedMethodOpt<P, R, E, I> = MethodOpt<P, R, E> & PaginatedOpt<P, R, I>;

@@ -58,6 +58,17 @@ describe("repos.getContent in each representation", () => {
   });
 });
 
+describe("a paginated method in another representation", () => {
+  it.each(MODES)("%s mode: every item of the starred list carries starred_at", async (mode) => {
+    const before = p.standin.requests.length;
+    const items = [];
+    for await (const item of client(mode).activity.listReposStarredByAuthenticatedUser.paginate(grant, { per_page: 10 }, { accept: "application/vnd.github.v3.star+json" })) items.push(item);
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(item).toMatchObject({ starred_at: expect.any(String), repo: expect.any(Object) });
+    expect(p.standin.requests.slice(before).map((r) => [r.operationId, r.headers.accept, r.problems])).toEqual([["activity/list-repos-starred-by-authenticated-user", "application/vnd.github.v3.star+json", []]]);
+  });
+});
+
 describe("an accept the operation does not declare", () => {
   const cases: [string, string, unknown, RegExp][] = [
     ["an undeclared media type", "getContent", "application/vnd.github.patch", /^repos\/get-content: options\.accept "application\/vnd\.github\.patch" is not a representation of this operation: it answers application\/json, application\/vnd\.github\.html, application\/vnd\.github\.object, application\/vnd\.github\.raw$/],

@@ -45,3 +45,12 @@ describe("repos.getCommit representations", () => {
     expectTypeOf(github.repos.getCommit(grant, ref)).resolves.toEqualTypeOf<ReposGetCommitResponse>();
   });
 });
+
+describe("a paginated method's representations", () => {
+  it("pages and items follow accept (GitHub's starred repositories with starred_at)", () => {
+    const starred = github.activity.listReposStarredByAuthenticatedUser;
+    expectTypeOf(starred.paginate(grant, {}, { accept: "application/vnd.github.v3.star+json" })).toEqualTypeOf<AsyncIterableIterator<Schemas.StarredRepository>>();
+    expectTypeOf(starred.pages(grant, undefined, { accept: "application/vnd.github.v3.star+json" })).toEqualTypeOf<AsyncIterableIterator<Schemas.StarredRepository[]>>();
+    expectTypeOf(starred.paginate(grant, { per_page: 50 })).toEqualTypeOf<AsyncIterableIterator<Schemas.Repository>>();
+  });
+});
