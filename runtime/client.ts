@@ -7,6 +7,7 @@ import type { AlterVault } from "./vault.js";
 import { internalsOf } from "./vault.js";
 import { executeCall, type CallEnv, type CallInput } from "./internal/call.js";
 import { planCall, type CallPlan } from "./internal/call-plan.js";
+import { representedOperation } from "./internal/representation.js";
 import { iterateItems, iteratePages, type PageCursor } from "./internal/paginate.js";
 import { AlterValueError, ProviderAPIError } from "./errors.js";
 
@@ -17,16 +18,22 @@ function makeMethod(env: CallEnv, provider: ProviderSpec, op: OperationSpec, def
   // `{variable}`, surfaces from that call and from every call until it is fixed).
   let plan: CallPlan | undefined;
   // Only ever called inside an async function, so a throw becomes that call's rejection.
-  const input = (grant: GrantRef, params: AnyParams, options: CallOptions | undefined, cursor?: PageCursor): CallInput => ({
-    provider,
-    op,
-    grant,
-    params,
-    options,
-    defaults,
-    cursor,
-    plan: (plan ??= planCall(provider, op, defaults)),
-  });
+  const input = (grant: GrantRef, params: AnyParams, options: CallOptions | undefined, cursor?: PageCursor): CallInput => {
+    // Another representation (`accept`): the operation with its Accept and response kind, and
+    // that operation's own cached plan.
+    const accept = (options as { accept?: unknown } | undefined)?.accept;
+    const chosen = accept === undefined ? op : representedOperation(op, accept);
+    return {
+      provider,
+      op: chosen,
+      grant,
+      params,
+      options,
+      defaults,
+      cursor,
+      plan: chosen === op ? (plan ??= planCall(provider, op, defaults)) : planCall(provider, chosen, defaults),
+    };
+  };
   const run = async (grant: GrantRef, params: AnyParams, options: CallOptions | undefined, cursor?: PageCursor) =>
     executeCall(env, input(grant, params, options, cursor));
 

@@ -46,6 +46,11 @@ export interface OperationSpec {
    * json): the media type the generator typed the response from, so the answer fits its type.
    */
   accept?: string;
+  /**
+   * The representations a caller may ask for with the `accept` option (lower-case media type →
+   * how that answer is decoded), the default among them; absent when the document declares one.
+   */
+  representations?: Readonly<Record<string, ResponseKind>>;
   /** Present when the operation pages with the provider's pagination style. */
   paginate?: { items?: string };
   /** Overrides the method's idempotency for retries (e.g. PUT that is not idempotent). */
@@ -326,6 +331,50 @@ export interface PaginatedOpt<P, R, I> {
   paginate(grant: GrantRef, params?: P, options?: CallOptions): AsyncIterableIterator<I>;
   pages(grant: GrantRef, params?: P, options?: CallOptions): AsyncIterableIterator<R>;
 }
+
+/** The options of a call that asks for another representation of the answer. */
+export interface RepresentationOptions<M extends string> extends CallOptions {
+  /**
+   * The media type of the representation to ask for, one the operation's document declares (the
+   * method's type lists them): it is sent as the Accept header, and the answer is decoded and
+   * typed as that representation (JSON parsed, text and diffs as a string, binary as bytes).
+   * An `accept` in `headers` still wins as a header but changes neither decoding nor type.
+   * @default the representation the method's return type is built from
+   */
+  accept: M;
+}
+
+/** The calls of a method whose answer has several representations, `A` mapping media type to type. */
+export interface Represented<P, A> {
+  /** Calls the operation asking for the representation `options.accept`; resolves with it decoded. */
+  <M extends keyof A & string>(grant: GrantRef, params: P, options: RepresentationOptions<M>): Promise<A[M]>;
+  withResponse<M extends keyof A & string>(grant: GrantRef, params: P, options: RepresentationOptions<M>): Promise<ApiResponse<A[M]>>;
+}
+
+/** `Represented` for methods whose params are all optional. */
+export interface RepresentedOpt<P, A> {
+  /** Calls the operation asking for the representation `options.accept`; resolves with it decoded. */
+  <M extends keyof A & string>(grant: GrantRef, params: P | undefined, options: RepresentationOptions<M>): Promise<A[M]>;
+  withResponse<M extends keyof A & string>(grant: GrantRef, params: P | undefined, options: RepresentationOptions<M>): Promise<ApiResponse<A[M]>>;
+}
+
+/** An item of a page in another representation: the element of an array page, else unknown. */
+export type RepresentedItem<T> = T extends readonly (infer I)[] ? I : unknown;
+
+/** `pages` and `paginate` of a paginated method with several representations. */
+export interface RepresentedPages<P, A> {
+  /** Every page, in the representation `options.accept`. */
+  pages<M extends keyof A & string>(grant: GrantRef, params: P, options: RepresentationOptions<M>): AsyncIterableIterator<A[M]>;
+  /** Every item across pages, in the representation `options.accept`. */
+  paginate<M extends keyof A & string>(grant: GrantRef, params: P, options: RepresentationOptions<M>): AsyncIterableIterator<RepresentedItem<A[M]>>;
+}
+
+// The representation overloads come first: a call whose options name `accept` resolves to them
+// (an options variable with `accept` and other fields too), every other call to the plain method's.
+export type RepresentedMethod<P, R, E, A> = Represented<P, A> & Method<P, R, E>;
+export type RepresentedMethodOpt<P, R, E, A> = RepresentedOpt<P, A> & MethodOpt<P, R, E>;
+export type RepresentedPaginatedMethod<P, R, E, I, A> = Represented<P, A> & RepresentedPages<P, A> & PaginatedMethod<P, R, E, I>;
+export type RepresentedPaginatedMethodOpt<P, R, E, I, A> = RepresentedOpt<P, A> & RepresentedPages<P | undefined, A> & PaginatedMethodOpt<P, R, E, I>;
 
 export type PaginatedMethod<P, R, E, I> = Method<P, R, E> & Paginated<P, R, I>;
 export type PaginatedMethodOpt<P, R, E, I> = MethodOpt<P, R, E> & PaginatedOpt<P, R, I>;

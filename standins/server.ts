@@ -235,7 +235,7 @@ export async function startStandin(options: StartStandinOptions): Promise<Standi
       let payload = r!.body;
       let mediaType: string | undefined;
       if (payload === undefined) {
-        const declared = validator.responseFor(operation, r!.status);
+        const declared = validator.responseFor(operation, r!.status, headers.accept);
         payload = declared.body ?? { message: `scripted ${r!.status}` };
         mediaType = declared.mediaType;
       }
@@ -243,7 +243,8 @@ export async function startStandin(options: StartStandinOptions): Promise<Standi
     }
 
     const pages = series.get(operation.id);
-    const answer = validator.responseFor(operation);
+    // The representation the request's Accept names, when the document declares it.
+    const answer = validator.responseFor(operation, undefined, headers.accept);
     if (pages) {
       try {
         const page = pages.page({ method, url, body: body.value }, (answer.body ?? {}) as Json);

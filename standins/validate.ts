@@ -286,7 +286,11 @@ export class Validator {
    * A body for the response `status` (or the first 2xx): the document's example when it matches
    * its schema, else a generated minimal instance. Undefined for responses without content.
    */
-  responseFor(operation: Operation, status?: number): { status: number; mediaType?: string; body?: unknown; schema?: Json } {
+  /**
+   * The declared answer for `status` (the first 2xx by default), in the representation `accept`
+   * (a request's Accept header) names when the response declares it, else JSON first.
+   */
+  responseFor(operation: Operation, status?: number, accept?: string): { status: number; mediaType?: string; body?: unknown; schema?: Json } {
     const responses = isObject(operation.op.responses) ? operation.op.responses : {};
     const codes = Object.keys(responses);
     const code =
@@ -297,7 +301,7 @@ export class Validator {
     const response = deref(this.doc, responses[code]);
     if (!isObject(response) || !isObject(response.content)) return { status: resolvedStatus };
     const entries = Object.entries(response.content);
-    const [mediaType, content] = entries.find(([m]) => isJsonMedia(m.toLowerCase())) ?? entries[0]!;
+    const [mediaType, content] = namedByAccept(entries, accept) ?? entries.find(([m]) => isJsonMedia(m.toLowerCase())) ?? entries[0]!;
     if (!isObject(content)) return { status: resolvedStatus, mediaType };
     const schema = content.schema;
     const candidates: unknown[] = [];
@@ -324,4 +328,16 @@ export class Validator {
     }
     return v;
   }
+}
+
+/** The first declared media type an Accept header names exactly (ranges like `*\/*` name none). */
+function namedByAccept<T>(entries: [string, T][], accept: string | undefined): [string, T] | undefined {
+  if (!accept) return undefined;
+  const base = (m: string) => m.split(";")[0]!.trim().toLowerCase();
+  for (const range of accept.split(",")) {
+    if (/;\s*q=0(\.0*)?\s*(;|$)/.test(range)) continue;
+    const hit = entries.find(([m]) => base(m) === base(range));
+    if (hit) return hit;
+  }
+  return undefined;
 }

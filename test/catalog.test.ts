@@ -45,9 +45,10 @@ describe("the shipped catalog", async () => {
       const file = join(catalog.dir, provider.fixesFile!);
       const fixes = await loadFixes(file);
       expect(fixes.length).toBeGreaterThan(0);
-      const before = JSON.stringify(doc).length;
+      // Every fix changes something (GitHub's add media types, the others remove).
+      const before = JSON.stringify(doc);
       applyFixes(doc, fixes, file);
-      expect(JSON.stringify(doc).length).toBeLessThan(before);
+      expect(JSON.stringify(doc)).not.toBe(before);
     },
   );
 

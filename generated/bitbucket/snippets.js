@@ -134,6 +134,11 @@ export const operations = {
       encoded_id: "path",
       workspace: "path",
     },
+    representations: {
+      "application/json": "json",
+      "multipart/form-data": "json",
+      "multipart/related": "json",
+    },
   },
   retrieveByNodeId: {
     id: "getSnippetsByWorkspaceByEncodedIdByNodeId",
@@ -143,6 +148,11 @@ export const operations = {
       encoded_id: "path",
       node_id: "path",
       workspace: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "multipart/form-data": "json",
+      "multipart/related": "json",
     },
   },
   retrieveComment: {
@@ -229,6 +239,11 @@ export const operations = {
       encoded_id: "path",
       workspace: "path",
     },
+    representations: {
+      "application/json": "json",
+      "multipart/form-data": "json",
+      "multipart/related": "json",
+    },
   },
   updateByNodeId: {
     id: "putSnippetsByWorkspaceByEncodedIdByNodeId",
@@ -238,6 +253,11 @@ export const operations = {
       encoded_id: "path",
       node_id: "path",
       workspace: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "multipart/form-data": "json",
+      "multipart/related": "json",
     },
   },
   updateComment: {

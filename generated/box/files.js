@@ -41,6 +41,10 @@ export const operations = {
       max_width: "query",
     },
     response: "binary",
+    representations: {
+      "image/jpg": "binary",
+      "image/png": "binary",
+    },
   },
   optionsFilesContent: {
     id: "options_files_content",

@@ -6,6 +6,7 @@ import type {
   MethodOpt,
   PaginatedMethod,
   PaginatedMethodOpt,
+  RepresentedPaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -181,6 +182,10 @@ export type ActivityListReposStarredByAuthenticatedUserError =
   Schemas.BasicError;
 export type ActivityListReposStarredByAuthenticatedUserItem =
   Schemas.Repository;
+export interface ActivityListReposStarredByAuthenticatedUserRepresentations {
+  "application/json": ActivityListReposStarredByAuthenticatedUserResponse;
+  "application/vnd.github.v3.star+json": Schemas.StarredRepository[];
+}
 
 export interface ActivityListReposStarredByUserParams
   extends P.Username, P.Direction, P.PerPage, P.Page {
@@ -582,11 +587,12 @@ export interface ActivityMethods {
    *
    * [API documentation](https://docs.github.com/rest/activity/starring#list-repositories-starred-by-the-authenticated-user)
    */
-  listReposStarredByAuthenticatedUser: PaginatedMethodOpt<
+  listReposStarredByAuthenticatedUser: RepresentedPaginatedMethodOpt<
     ActivityListReposStarredByAuthenticatedUserParams,
     ActivityListReposStarredByAuthenticatedUserResponse,
     ActivityListReposStarredByAuthenticatedUserError,
-    ActivityListReposStarredByAuthenticatedUserItem
+    ActivityListReposStarredByAuthenticatedUserItem,
+    ActivityListReposStarredByAuthenticatedUserRepresentations
   >;
   /**
    * List repositories starred by a user

@@ -212,6 +212,10 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/vnd.github.v3.star+json": "json",
+    },
     paginate: {},
   },
   listReposStarredByUser: {

@@ -82,6 +82,10 @@ export const operations = {
       repo: "path",
       analysis_id: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/sarif+json": "json",
+    },
   },
   getAutofix: {
     id: "code-scanning/get-autofix",

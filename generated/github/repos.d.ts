@@ -7,6 +7,7 @@ import type {
   MethodOpt,
   PaginatedMethod,
   PaginatedMethodOpt,
+  RepresentedMethod,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -135,6 +136,11 @@ export type ReposCompareCommitsWithBaseheadError =
       message?: string;
       documentation_url?: string;
     };
+export interface ReposCompareCommitsWithBaseheadRepresentations {
+  "application/json": ReposCompareCommitsWithBaseheadResponse;
+  "application/vnd.github.diff": string;
+  "application/vnd.github.patch": string;
+}
 
 export interface ReposCreateAttestationParams extends P.Owner, P.Repo {
   body: {
@@ -1185,6 +1191,12 @@ export type ReposGetCommitError =
       message?: string;
       documentation_url?: string;
     };
+export interface ReposGetCommitRepresentations {
+  "application/json": ReposGetCommitResponse;
+  "application/vnd.github.diff": string;
+  "application/vnd.github.patch": string;
+  "application/vnd.github.sha": string;
+}
 
 export interface ReposGetCommitActivityStatsParams extends P.Owner, P.Repo {}
 export type ReposGetCommitActivityStatsResponse =
@@ -1221,6 +1233,12 @@ export type ReposGetContentResponse =
       type: "submodule";
     });
 export type ReposGetContentError = Schemas.BasicError;
+export interface ReposGetContentRepresentations {
+  "application/json": ReposGetContentResponse;
+  "application/vnd.github.html": string;
+  "application/vnd.github.object": Schemas.ContentTree;
+  "application/vnd.github.raw": string;
+}
 
 export interface ReposGetContributorsStatsParams extends P.Owner, P.Repo {}
 export type ReposGetContributorsStatsResponse =
@@ -2910,10 +2928,11 @@ export interface ReposMethods {
    *
    * [API documentation](https://docs.github.com/rest/commits/commits#compare-two-commits)
    */
-  compareCommitsWithBasehead: Method<
+  compareCommitsWithBasehead: RepresentedMethod<
     ReposCompareCommitsWithBaseheadParams,
     ReposCompareCommitsWithBaseheadResponse,
-    ReposCompareCommitsWithBaseheadError
+    ReposCompareCommitsWithBaseheadError,
+    ReposCompareCommitsWithBaseheadRepresentations
   >;
   /**
    * Create an attestation
@@ -4054,10 +4073,11 @@ export interface ReposMethods {
    *
    * [API documentation](https://docs.github.com/rest/commits/commits#get-a-commit)
    */
-  getCommit: Method<
+  getCommit: RepresentedMethod<
     ReposGetCommitParams,
     ReposGetCommitResponse,
-    ReposGetCommitError
+    ReposGetCommitError,
+    ReposGetCommitRepresentations
   >;
   /**
    * Get the last year of commit activity
@@ -4160,10 +4180,11 @@ export interface ReposMethods {
    *
    * [API documentation](https://docs.github.com/rest/repos/contents#get-repository-content)
    */
-  getContent: Method<
+  getContent: RepresentedMethod<
     ReposGetContentParams,
     ReposGetContentResponse,
-    ReposGetContentError
+    ReposGetContentError,
+    ReposGetContentRepresentations
   >;
   /**
    * Get all contributor commit activity

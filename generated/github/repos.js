@@ -180,6 +180,11 @@ export const operations = {
         allowEmpty: true,
       },
     },
+    representations: {
+      "application/json": "json",
+      "application/vnd.github.diff": "text",
+      "application/vnd.github.patch": "text",
+    },
   },
   createAttestation: {
     id: "repos/create-attestation",
@@ -1084,6 +1089,12 @@ export const operations = {
       per_page: "query",
       ref: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/vnd.github.diff": "text",
+      "application/vnd.github.patch": "text",
+      "application/vnd.github.sha": "text",
+    },
   },
   getCommitActivityStats: {
     id: "repos/get-commit-activity-stats",
@@ -1135,6 +1146,12 @@ export const operations = {
         allowEmpty: true,
       },
       ref: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/vnd.github.html": "text",
+      "application/vnd.github.object": "json",
+      "application/vnd.github.raw": "text",
     },
   },
   getContributorsStats: {

@@ -32,6 +32,11 @@ export const operations = {
       size: "query",
       format: "query",
     },
+    representations: {
+      "application/json": "json",
+      "image/png": "binary",
+      "image/svg+xml": "binary",
+    },
   },
   getAvatarImageByOwner: {
     id: "getAvatarImageByOwner",
@@ -43,6 +48,11 @@ export const operations = {
       size: "query",
       format: "query",
     },
+    representations: {
+      "application/json": "json",
+      "image/png": "binary",
+      "image/svg+xml": "binary",
+    },
   },
   getAvatarImageByType: {
     id: "getAvatarImageByType",
@@ -52,6 +62,11 @@ export const operations = {
       type: "path",
       size: "query",
       format: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "image/png": "binary",
+      "image/svg+xml": "binary",
     },
   },
   getAvatars: {

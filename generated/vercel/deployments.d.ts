@@ -4,8 +4,8 @@
 import type {
   Method,
   MethodOpt,
-  PaginatedMethod,
   PaginatedMethodOpt,
+  RepresentedPaginatedMethod,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -911,6 +911,17 @@ export type DeploymentsGetDeploymentEventsItem =
   | Schemas.DeploymentsGetDeploymentEventsResponseItemVariant4
   | Schemas.DeploymentsGetDeploymentEventsResponseItemVariant5
   | Schemas.DeploymentsGetDeploymentEventsResponseItemVariant6;
+export interface DeploymentsGetDeploymentEventsRepresentations {
+  "application/json": DeploymentsGetDeploymentEventsResponse;
+  "application/stream+json":
+    | Schemas.DeploymentsGetDeploymentEventsResponseItemVariant1
+    | Schemas.DeploymentsGetDeploymentEventsResponseItemVariant2
+    | Schemas.DeploymentsGetDeploymentEventsResponseItemVariant3
+    | Schemas.DeploymentsGetDeploymentEventsResponseItemVariant4
+    | Schemas.DeploymentsGetDeploymentEventsResponseItemVariant5
+    | Schemas.DeploymentsGetDeploymentEventsResponseItemVariant6
+    | Record<string, unknown>;
+}
 
 export interface DeploymentsGetDeploymentFileContentsParams extends P.TeamId {
   /** The unique deployment identifier */
@@ -1100,11 +1111,12 @@ export interface DeploymentsMethods {
    *
    * Get the build logs of a deployment by deployment ID and build ID. It can work as an infinite stream of logs or as a JSON endpoint depending on the input parameters.
    */
-  getDeploymentEvents: PaginatedMethod<
+  getDeploymentEvents: RepresentedPaginatedMethod<
     DeploymentsGetDeploymentEventsParams,
     DeploymentsGetDeploymentEventsResponse,
     DeploymentsGetDeploymentEventsError,
-    DeploymentsGetDeploymentEventsItem
+    DeploymentsGetDeploymentEventsItem,
+    DeploymentsGetDeploymentEventsRepresentations
   >;
   /**
    * Get Deployment File Contents

@@ -64,6 +64,10 @@ export const operations = {
       builds: "query",
       teamId: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/stream+json": "json",
+    },
     paginate: {},
   },
   getDeploymentFileContents: {

@@ -10,6 +10,10 @@ export const operations = {
     params: {
       accountId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   accountCreate: {
     id: "accountCreate",
@@ -19,6 +23,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   accountDisassociate: {
@@ -36,6 +44,10 @@ export const operations = {
     path: "/accounts/{accountId}/managed_domains",
     params: {
       accountId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   accountOptionsUpdate: {
@@ -60,6 +72,10 @@ export const operations = {
       option: "query",
       custom_query_fields: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   accountSettingsUpdate: {
     id: "accountSettingsUpdate",
@@ -83,6 +99,10 @@ export const operations = {
     params: {
       accountId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   accounts: {
     id: "accounts",
@@ -92,6 +112,10 @@ export const operations = {
       page_size: "query",
       page_number: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "accounts",
@@ -116,6 +140,10 @@ export const operations = {
       option: "query",
       custom_query_fields: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updateAccountLockSettings: {
     id: "updateAccountLockSettings",
@@ -127,6 +155,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateAccountOwner: {
@@ -141,6 +173,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   uploadVB: {
     id: "uploadVB",
@@ -152,6 +188,10 @@ export const operations = {
     body: {
       kind: "multipart",
       mediaType: "multipart/form-data",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

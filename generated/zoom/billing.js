@@ -10,6 +10,10 @@ export const operations = {
     params: {
       accountId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   accountBillingInvoices: {
     id: "accountBillingInvoices",
@@ -19,6 +23,10 @@ export const operations = {
       accountId: "path",
       from: "query",
       to: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   accountBillingUpdate: {
@@ -45,6 +53,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   accountPlanAddonCreate: {
@@ -87,6 +99,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   accountPlanBaseUpdate: {
     id: "accountPlanBaseUpdate",
@@ -114,6 +130,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   accountPlans: {
     id: "accountPlans",
@@ -122,6 +142,10 @@ export const operations = {
     params: {
       accountId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   downloadInvoicePDF: {
     id: "downloadInvoicePDF",
@@ -129,6 +153,10 @@ export const operations = {
     path: "/api/download/billing/invoices/{invoiceId}",
     params: {
       invoiceId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   getAccountBillingInvoice: {
@@ -139,6 +167,10 @@ export const operations = {
       accountId: "path",
       invoiceId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getPlanUsage: {
     id: "getPlanUsage",
@@ -146,6 +178,10 @@ export const operations = {
     path: "/accounts/{accountId}/plans/usage",
     params: {
       accountId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -11,6 +11,10 @@ export const operations = {
       userId: "path",
       channelId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getChannel: {
     id: "getChannel",
@@ -19,6 +23,10 @@ export const operations = {
     params: {
       userId: "path",
       channelId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   inviteChannelMembers: {
@@ -33,6 +41,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listChannelMembers: {
     id: "listChannelMembers",
@@ -43,6 +55,10 @@ export const operations = {
       channelId: "path",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "members",
@@ -57,6 +73,10 @@ export const operations = {
       channelId: "path",
       memberId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updateChannel: {
     id: "updateChannel",
@@ -70,6 +90,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

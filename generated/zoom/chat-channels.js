@@ -14,6 +14,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteUserLevelChannel: {
     id: "deleteUserLevelChannel",
@@ -21,6 +25,10 @@ export const operations = {
     path: "/chat/channels/{channelId}",
     params: {
       channelId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   getChannels: {
@@ -31,6 +39,10 @@ export const operations = {
       userId: "path",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "channels",
@@ -43,6 +55,10 @@ export const operations = {
     params: {
       channelId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   joinChannel: {
     id: "joinChannel",
@@ -50,6 +66,10 @@ export const operations = {
     path: "/chat/channels/{channelId}/members/me",
     params: {
       channelId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   leaveChannel: {
@@ -59,6 +79,10 @@ export const operations = {
     params: {
       channelId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   removeAUserLevelChannelMember: {
     id: "removeAUserLevelChannelMember",
@@ -67,6 +91,10 @@ export const operations = {
     params: {
       channelId: "path",
       memberId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateUserLevelChannel: {
@@ -80,6 +108,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -42,6 +42,10 @@ export const operations = {
       next_page_token: "query",
       include_deleted_and_edited_message: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "messages",
     },
@@ -57,6 +61,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

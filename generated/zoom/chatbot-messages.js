@@ -15,6 +15,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   editChatbotMessage: {
     id: "editChatbotMessage",
@@ -27,6 +31,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   sendchatbot: {

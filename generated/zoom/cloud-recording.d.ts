@@ -3,8 +3,9 @@
 
 import type {
   Method,
-  PaginatedMethod,
-  PaginatedMethodOpt,
+  RepresentedMethod,
+  RepresentedPaginatedMethod,
+  RepresentedPaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -39,6 +40,10 @@ export type CloudRecordingGetAccountCloudRecordingResponse = {
 export type CloudRecordingGetAccountCloudRecordingError = unknown;
 export type CloudRecordingGetAccountCloudRecordingItem =
   Schemas.CloudRecordingGetAccountCloudRecordingResponseMeetingsItem;
+export interface CloudRecordingGetAccountCloudRecordingRepresentations {
+  "application/json": CloudRecordingGetAccountCloudRecordingResponse;
+  "application/xml": string;
+}
 
 export interface CloudRecordingListArchivedFilesParams
   extends P.PageSize, P.NextPageToken {
@@ -66,6 +71,10 @@ export type CloudRecordingListArchivedFilesResponse = {
 export type CloudRecordingListArchivedFilesError = unknown;
 export type CloudRecordingListArchivedFilesItem =
   Schemas.CloudRecordingListArchivedFilesResponseMeetingsItem;
+export interface CloudRecordingListArchivedFilesRepresentations {
+  "application/json": CloudRecordingListArchivedFilesResponse;
+  "application/xml": string;
+}
 
 export interface CloudRecordingMeetingRecordingRegistrantCreateParams
   extends P.MeetingId {
@@ -85,6 +94,10 @@ export type CloudRecordingMeetingRecordingRegistrantCreateResponse = {
   topic?: string;
 };
 export type CloudRecordingMeetingRecordingRegistrantCreateError = unknown;
+export interface CloudRecordingMeetingRecordingRegistrantCreateRepresentations {
+  "application/json": CloudRecordingMeetingRecordingRegistrantCreateResponse;
+  "application/xml": string;
+}
 
 export interface CloudRecordingMeetingRecordingRegistrantStatusParams
   extends P.MeetingId {
@@ -110,6 +123,10 @@ export type CloudRecordingMeetingRecordingRegistrantsResponse =
 export type CloudRecordingMeetingRecordingRegistrantsError = unknown;
 export type CloudRecordingMeetingRecordingRegistrantsItem =
   Schemas.MeetingRecordingRegistrantListRegistrantsItem;
+export interface CloudRecordingMeetingRecordingRegistrantsRepresentations {
+  "application/json": CloudRecordingMeetingRecordingRegistrantsResponse;
+  "application/xml": string;
+}
 
 export interface CloudRecordingRecordingDeleteParams extends P.MeetingId3 {
   /**
@@ -192,6 +209,10 @@ export type CloudRecordingRecordingGetResponse = {
   download_access_token?: string;
 };
 export type CloudRecordingRecordingGetError = unknown;
+export interface CloudRecordingRecordingGetRepresentations {
+  "application/json": CloudRecordingRecordingGetResponse;
+  "application/xml": string;
+}
 
 export interface CloudRecordingRecordingRegistrantQuestionUpdateParams
   extends P.MeetingId3 {
@@ -206,12 +227,20 @@ export interface CloudRecordingRecordingRegistrantsQuestionsGetParams
 export type CloudRecordingRecordingRegistrantsQuestionsGetResponse =
   Schemas.RecordingRegistrantQuestions;
 export type CloudRecordingRecordingRegistrantsQuestionsGetError = unknown;
+export interface CloudRecordingRecordingRegistrantsQuestionsGetRepresentations {
+  "application/json": CloudRecordingRecordingRegistrantsQuestionsGetResponse;
+  "application/xml": string;
+}
 
 export interface CloudRecordingRecordingSettingUpdateParams
   extends P.MeetingId3 {}
 export type CloudRecordingRecordingSettingUpdateResponse =
   Schemas.RecordingSettings;
 export type CloudRecordingRecordingSettingUpdateError = unknown;
+export interface CloudRecordingRecordingSettingUpdateRepresentations {
+  "application/json": CloudRecordingRecordingSettingUpdateResponse;
+  "application/xml": string;
+}
 
 export interface CloudRecordingRecordingSettingsUpdateParams
   extends P.MeetingId3 {
@@ -281,6 +310,10 @@ export interface CloudRecordingRecordingsListParams
 export type CloudRecordingRecordingsListResponse = Schemas.RecordingMeetingList;
 export type CloudRecordingRecordingsListError = unknown;
 export type CloudRecordingRecordingsListItem = Schemas.RecordingMeeting;
+export interface CloudRecordingRecordingsListRepresentations {
+  "application/json": CloudRecordingRecordingsListResponse;
+  "application/xml": string;
+}
 
 export interface CloudRecordingMethods {
   /**
@@ -302,11 +335,12 @@ export interface CloudRecordingMethods {
    *
    *   **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  getAccountCloudRecording: PaginatedMethod<
+  getAccountCloudRecording: RepresentedPaginatedMethod<
     CloudRecordingGetAccountCloudRecordingParams,
     CloudRecordingGetAccountCloudRecordingResponse,
     CloudRecordingGetAccountCloudRecordingError,
-    CloudRecordingGetAccountCloudRecordingItem
+    CloudRecordingGetAccountCloudRecordingItem,
+    CloudRecordingGetAccountCloudRecordingRepresentations
   >;
   /**
    * List archived files
@@ -324,11 +358,12 @@ export interface CloudRecordingMethods {
    * * Enable cloud recording.
    * * Follow the [enablement process](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data#h_01ENPBD3WR68D7FAKTBY92SG45) to access the archiving feature.
    */
-  listArchivedFiles: PaginatedMethodOpt<
+  listArchivedFiles: RepresentedPaginatedMethodOpt<
     CloudRecordingListArchivedFilesParams,
     CloudRecordingListArchivedFilesResponse,
     CloudRecordingListArchivedFilesError,
-    CloudRecordingListArchivedFilesItem
+    CloudRecordingListArchivedFilesItem,
+    CloudRecordingListArchivedFilesRepresentations
   >;
   /**
    * Create a recording registrant
@@ -341,10 +376,11 @@ export interface CloudRecordingMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  meetingRecordingRegistrantCreate: Method<
+  meetingRecordingRegistrantCreate: RepresentedMethod<
     CloudRecordingMeetingRecordingRegistrantCreateParams,
     CloudRecordingMeetingRecordingRegistrantCreateResponse,
-    CloudRecordingMeetingRecordingRegistrantCreateError
+    CloudRecordingMeetingRecordingRegistrantCreateError,
+    CloudRecordingMeetingRecordingRegistrantCreateRepresentations
   >;
   /**
    * Update registrant's status
@@ -372,11 +408,12 @@ export interface CloudRecordingMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  meetingRecordingRegistrants: PaginatedMethod<
+  meetingRecordingRegistrants: RepresentedPaginatedMethod<
     CloudRecordingMeetingRecordingRegistrantsParams,
     CloudRecordingMeetingRecordingRegistrantsResponse,
     CloudRecordingMeetingRecordingRegistrantsError,
-    CloudRecordingMeetingRecordingRegistrantsItem
+    CloudRecordingMeetingRecordingRegistrantsItem,
+    CloudRecordingMeetingRecordingRegistrantsRepresentations
   >;
   /**
    * Delete meeting recordings
@@ -422,10 +459,11 @@ export interface CloudRecordingMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  recordingGet: Method<
+  recordingGet: RepresentedMethod<
     CloudRecordingRecordingGetParams,
     CloudRecordingRecordingGetResponse,
-    CloudRecordingRecordingGetError
+    CloudRecordingRecordingGetError,
+    CloudRecordingRecordingGetRepresentations
   >;
   /**
    * Update registration questions
@@ -454,10 +492,11 @@ export interface CloudRecordingMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  recordingRegistrantsQuestionsGet: Method<
+  recordingRegistrantsQuestionsGet: RepresentedMethod<
     CloudRecordingRecordingRegistrantsQuestionsGetParams,
     CloudRecordingRecordingRegistrantsQuestionsGetResponse,
-    CloudRecordingRecordingRegistrantsQuestionsGetError
+    CloudRecordingRecordingRegistrantsQuestionsGetError,
+    CloudRecordingRecordingRegistrantsQuestionsGetRepresentations
   >;
   /**
    * Get meeting recording settings
@@ -468,10 +507,11 @@ export interface CloudRecordingMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  recordingSettingUpdate: Method<
+  recordingSettingUpdate: RepresentedMethod<
     CloudRecordingRecordingSettingUpdateParams,
     CloudRecordingRecordingSettingUpdateResponse,
-    CloudRecordingRecordingSettingUpdateError
+    CloudRecordingRecordingSettingUpdateError,
+    CloudRecordingRecordingSettingUpdateRepresentations
   >;
   /**
    * Update meeting recording settings
@@ -536,10 +576,11 @@ export interface CloudRecordingMethods {
    * * Pro or a higher plan.
    * * Cloud Recording must be enabled on the user's account.
    */
-  recordingsList: PaginatedMethod<
+  recordingsList: RepresentedPaginatedMethod<
     CloudRecordingRecordingsListParams,
     CloudRecordingRecordingsListResponse,
     CloudRecordingRecordingsListError,
-    CloudRecordingRecordingsListItem
+    CloudRecordingRecordingsListItem,
+    CloudRecordingRecordingsListRepresentations
   >;
 }

@@ -14,6 +14,10 @@ export const operations = {
       from: "query",
       to: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "meetings",
     },
@@ -28,6 +32,10 @@ export const operations = {
       from: "query",
       to: "query",
       query_data_type: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "meetings",
@@ -44,6 +52,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   meetingRecordingRegistrantStatus: {
@@ -70,6 +82,10 @@ export const operations = {
       page_size: "query",
       page_number: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "registrants",
@@ -105,6 +121,10 @@ export const operations = {
       include_fields: "query",
       ttl: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   recordingRegistrantQuestionUpdate: {
     id: "recordingRegistrantQuestionUpdate",
@@ -127,6 +147,10 @@ export const operations = {
     params: {
       meetingId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   recordingSettingUpdate: {
     id: "recordingSettingUpdate",
@@ -134,6 +158,10 @@ export const operations = {
     path: "/meetings/{meetingId}/recordings/settings",
     params: {
       meetingId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   recordingSettingsUpdate: {
@@ -192,6 +220,10 @@ export const operations = {
       from: "query",
       to: "query",
       trash_type: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "meetings",

@@ -12,6 +12,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteCommonAreaPhone: {
     id: "deleteCommonAreaPhone",
@@ -19,6 +23,10 @@ export const operations = {
     path: "/phone/common_area_phones/{commonAreaPhoneId}",
     params: {
       commonAreaPhoneId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   getACommonAreaPhone: {
@@ -28,6 +36,10 @@ export const operations = {
     params: {
       commonAreaPhoneId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listCommonAreaPhones: {
     id: "listCommonAreaPhones",
@@ -36,6 +48,10 @@ export const operations = {
     params: {
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "common_area_phones",
@@ -51,6 +67,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

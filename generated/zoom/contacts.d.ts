@@ -2,9 +2,9 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type {
-  Method,
-  PaginatedMethod,
-  PaginatedMethodOpt,
+  RepresentedMethod,
+  RepresentedPaginatedMethod,
+  RepresentedPaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -51,6 +51,10 @@ export type ContactsGetUserContactResponse = {
     "Do_Not_Disturb" | "Away" | "Available" | "Offline" | (string & {});
 };
 export type ContactsGetUserContactError = unknown;
+export interface ContactsGetUserContactRepresentations {
+  "application/json": ContactsGetUserContactResponse;
+  "application/xml": string;
+}
 
 export interface ContactsGetUserContactsParams extends P.NextPageToken {
   /**
@@ -103,6 +107,10 @@ export type ContactsGetUserContactsItem = {
   /** Contact's last name. */
   last_name?: string;
 };
+export interface ContactsGetUserContactsRepresentations {
+  "application/json": ContactsGetUserContactsResponse;
+  "application/xml": string;
+}
 
 export interface ContactsSearchCompanyContactsParams extends P.NextPageToken {
   /** Provide the keyword - either first name, last name or email of the contact whom you have to search for. */
@@ -125,6 +133,10 @@ export type ContactsSearchCompanyContactsResponse = {
 export type ContactsSearchCompanyContactsError = unknown;
 export type ContactsSearchCompanyContactsItem =
   Schemas.ContactsSearchCompanyContactsResponseContactsItem;
+export interface ContactsSearchCompanyContactsRepresentations {
+  "application/json": ContactsSearchCompanyContactsResponse;
+  "application/xml": string;
+}
 
 export interface ContactsMethods {
   /**
@@ -138,10 +150,11 @@ export interface ContactsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  getUserContact: Method<
+  getUserContact: RepresentedMethod<
     ContactsGetUserContactParams,
     ContactsGetUserContactResponse,
-    ContactsGetUserContactError
+    ContactsGetUserContactError,
+    ContactsGetUserContactRepresentations
   >;
   /**
    * List user's contacts
@@ -154,11 +167,12 @@ export interface ContactsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  getUserContacts: PaginatedMethodOpt<
+  getUserContacts: RepresentedPaginatedMethodOpt<
     ContactsGetUserContactsParams,
     ContactsGetUserContactsResponse,
     ContactsGetUserContactsError,
-    ContactsGetUserContactsItem
+    ContactsGetUserContactsItem,
+    ContactsGetUserContactsRepresentations
   >;
   /**
    * Search company contacts
@@ -169,10 +183,11 @@ export interface ContactsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  searchCompanyContacts: PaginatedMethod<
+  searchCompanyContacts: RepresentedPaginatedMethod<
     ContactsSearchCompanyContactsParams,
     ContactsSearchCompanyContactsResponse,
     ContactsSearchCompanyContactsError,
-    ContactsSearchCompanyContactsItem
+    ContactsSearchCompanyContactsItem,
+    ContactsSearchCompanyContactsRepresentations
   >;
 }

@@ -11,6 +11,10 @@ export const operations = {
       contactId: "path",
       query_presence_status: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getUserContacts: {
     id: "getUserContacts",
@@ -20,6 +24,10 @@ export const operations = {
       type: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "contacts",
@@ -34,6 +42,10 @@ export const operations = {
       query_presence_status: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "contacts",

@@ -2,10 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type {
-  Method,
-  MethodOpt,
-  PaginatedMethod,
-  PaginatedMethodOpt,
+  RepresentedMethod,
+  RepresentedMethodOpt,
+  RepresentedPaginatedMethod,
+  RepresentedPaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -39,6 +39,10 @@ export type DashboardsDashboardCRCResponse = {
   }[];
 };
 export type DashboardsDashboardCRCError = unknown;
+export interface DashboardsDashboardCRCRepresentations {
+  "application/json": DashboardsDashboardCRCResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardClientFeedbackParams extends P.From, P.To {}
 export type DashboardsDashboardClientFeedbackResponse = {
@@ -64,6 +68,10 @@ export type DashboardsDashboardClientFeedbackResponse = {
   total_records?: number;
 };
 export type DashboardsDashboardClientFeedbackError = unknown;
+export interface DashboardsDashboardClientFeedbackRepresentations {
+  "application/json": DashboardsDashboardClientFeedbackResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardClientFeedbackDetailParams {
   /** Feedback Detail Id */
@@ -120,6 +128,10 @@ export type DashboardsDashboardClientFeedbackDetailItem = {
    */
   time?: string;
 };
+export interface DashboardsDashboardClientFeedbackDetailRepresentations {
+  "application/json": DashboardsDashboardClientFeedbackDetailResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardIMParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {}
@@ -150,6 +162,10 @@ export type DashboardsDashboardIMResponse = {
 export type DashboardsDashboardIMError = unknown;
 export type DashboardsDashboardIMItem =
   Schemas.DashboardsDashboardIMResponseUsersItem;
+export interface DashboardsDashboardIMRepresentations {
+  "application/json": DashboardsDashboardIMResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardIssueDetailZoomRoomParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
@@ -256,6 +272,10 @@ export type DashboardsDashboardIssueDetailZoomRoomItem = {
    */
   time?: string;
 };
+export interface DashboardsDashboardIssueDetailZoomRoomRepresentations {
+  "application/json": DashboardsDashboardIssueDetailZoomRoomResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardIssueZoomRoomParams extends P.From, P.To {}
 export type DashboardsDashboardIssueZoomRoomResponse = {
@@ -281,6 +301,10 @@ export type DashboardsDashboardIssueZoomRoomResponse = {
   }[];
 };
 export type DashboardsDashboardIssueZoomRoomError = unknown;
+export interface DashboardsDashboardIssueZoomRoomRepresentations {
+  "application/json": DashboardsDashboardIssueZoomRoomResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardMeetingDetailParams extends P.MeetingId2 {
   /**
@@ -297,6 +321,10 @@ export interface DashboardsDashboardMeetingDetailParams extends P.MeetingId2 {
 }
 export type DashboardsDashboardMeetingDetailResponse = Schemas.MeetingMetric;
 export type DashboardsDashboardMeetingDetailError = unknown;
+export interface DashboardsDashboardMeetingDetailRepresentations {
+  "application/json": DashboardsDashboardMeetingDetailResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardMeetingParticipantQOSParams
   extends P.MeetingId2, P.Type3 {
@@ -306,6 +334,10 @@ export interface DashboardsDashboardMeetingParticipantQOSParams
 export type DashboardsDashboardMeetingParticipantQOSResponse =
   Schemas.QOSParticipant;
 export type DashboardsDashboardMeetingParticipantQOSError = unknown;
+export interface DashboardsDashboardMeetingParticipantQOSRepresentations {
+  "application/json": DashboardsDashboardMeetingParticipantQOSResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardMeetingParticipantShareParams
   extends P.MeetingId2, P.Type3, P.PageSize {
@@ -317,6 +349,10 @@ export type DashboardsDashboardMeetingParticipantShareResponse =
 export type DashboardsDashboardMeetingParticipantShareError = unknown;
 export type DashboardsDashboardMeetingParticipantShareItem =
   Schemas.DashboardsDashboardMeetingParticipantShareResponseParticipantsItem;
+export interface DashboardsDashboardMeetingParticipantShareRepresentations {
+  "application/json": DashboardsDashboardMeetingParticipantShareResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardMeetingParticipantsParams
   extends P.MeetingId2, P.PageSize, P.NextPageToken {
@@ -352,6 +388,10 @@ export type DashboardsDashboardMeetingParticipantsResponse = {
 export type DashboardsDashboardMeetingParticipantsError = unknown;
 export type DashboardsDashboardMeetingParticipantsItem =
   Schemas.DashboardsDashboardMeetingParticipantsResponseParticipantsItem;
+export interface DashboardsDashboardMeetingParticipantsRepresentations {
+  "application/json": DashboardsDashboardMeetingParticipantsResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardMeetingParticipantsQOSParams
   extends P.MeetingId2, P.Type3, P.NextPageToken {
@@ -366,6 +406,10 @@ export type DashboardsDashboardMeetingParticipantsQOSResponse =
 export type DashboardsDashboardMeetingParticipantsQOSError = unknown;
 export type DashboardsDashboardMeetingParticipantsQOSItem =
   Schemas.QOSParticipant;
+export interface DashboardsDashboardMeetingParticipantsQOSRepresentations {
+  "application/json": DashboardsDashboardMeetingParticipantsQOSResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardMeetingsParams
   extends P.Type2, P.From, P.To, P.PageSize, P.NextPageToken {
@@ -399,11 +443,19 @@ export type DashboardsDashboardMeetingsResponse = {
 };
 export type DashboardsDashboardMeetingsError = unknown;
 export type DashboardsDashboardMeetingsItem = Schemas.Listmeetingmetrics;
+export interface DashboardsDashboardMeetingsRepresentations {
+  "application/json": DashboardsDashboardMeetingsResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardWebinarDetailParams
   extends P.WebinarId2, P.Type {}
 export type DashboardsDashboardWebinarDetailResponse = Schemas.WebinarMetric;
 export type DashboardsDashboardWebinarDetailError = unknown;
+export interface DashboardsDashboardWebinarDetailRepresentations {
+  "application/json": DashboardsDashboardWebinarDetailResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardWebinarParticipantQOSParams
   extends P.WebinarId2, P.Type {
@@ -413,6 +465,10 @@ export interface DashboardsDashboardWebinarParticipantQOSParams
 export type DashboardsDashboardWebinarParticipantQOSResponse =
   Schemas.QOSParticipant;
 export type DashboardsDashboardWebinarParticipantQOSError = unknown;
+export interface DashboardsDashboardWebinarParticipantQOSRepresentations {
+  "application/json": DashboardsDashboardWebinarParticipantQOSResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardWebinarParticipantShareParams
   extends P.WebinarId2, P.Type, P.PageSize {
@@ -424,6 +480,10 @@ export type DashboardsDashboardWebinarParticipantShareResponse =
 export type DashboardsDashboardWebinarParticipantShareError = unknown;
 export type DashboardsDashboardWebinarParticipantShareItem =
   Schemas.DashboardsDashboardMeetingParticipantShareResponseParticipantsItem;
+export interface DashboardsDashboardWebinarParticipantShareRepresentations {
+  "application/json": DashboardsDashboardWebinarParticipantShareResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardWebinarParticipantsParams
   extends P.WebinarId2, P.Type, P.PageSize, P.NextPageToken {
@@ -448,6 +508,10 @@ export type DashboardsDashboardWebinarParticipantsResponse = {
 export type DashboardsDashboardWebinarParticipantsError = unknown;
 export type DashboardsDashboardWebinarParticipantsItem =
   Schemas.DashboardsDashboardWebinarParticipantsResponseParticipantsItem;
+export interface DashboardsDashboardWebinarParticipantsRepresentations {
+  "application/json": DashboardsDashboardWebinarParticipantsResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardWebinarParticipantsQOSParams
   extends P.WebinarId2, P.Type, P.NextPageToken {
@@ -462,6 +526,10 @@ export type DashboardsDashboardWebinarParticipantsQOSResponse =
 export type DashboardsDashboardWebinarParticipantsQOSError = unknown;
 export type DashboardsDashboardWebinarParticipantsQOSItem =
   Schemas.QOSParticipant;
+export interface DashboardsDashboardWebinarParticipantsQOSRepresentations {
+  "application/json": DashboardsDashboardWebinarParticipantsQOSResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardWebinarsParams
   extends P.Type, P.From, P.To, P.PageSize, P.NextPageToken {}
@@ -492,6 +560,10 @@ export type DashboardsDashboardWebinarsResponse = {
 };
 export type DashboardsDashboardWebinarsError = unknown;
 export type DashboardsDashboardWebinarsItem = Schemas.WebinarMetric;
+export interface DashboardsDashboardWebinarsRepresentations {
+  "application/json": DashboardsDashboardWebinarsResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardZoomRoomParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
@@ -557,6 +629,10 @@ export type DashboardsDashboardZoomRoomResponse = {
 };
 export type DashboardsDashboardZoomRoomError = unknown;
 export type DashboardsDashboardZoomRoomItem = string;
+export interface DashboardsDashboardZoomRoomRepresentations {
+  "application/json": DashboardsDashboardZoomRoomResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardZoomRoomIssueParams extends P.From, P.To {}
 export type DashboardsDashboardZoomRoomIssueResponse = {
@@ -609,6 +685,10 @@ export type DashboardsDashboardZoomRoomIssueResponse = {
   }[];
 };
 export type DashboardsDashboardZoomRoomIssueError = unknown;
+export interface DashboardsDashboardZoomRoomIssueRepresentations {
+  "application/json": DashboardsDashboardZoomRoomIssueResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsDashboardZoomRoomsParams
   extends P.PageSize, P.NextPageToken {
@@ -621,6 +701,10 @@ export interface DashboardsDashboardZoomRoomsParams
 export type DashboardsDashboardZoomRoomsResponse = Schemas.ZoomRoomList;
 export type DashboardsDashboardZoomRoomsError = unknown;
 export type DashboardsDashboardZoomRoomsItem = Schemas.ZoomRoom;
+export interface DashboardsDashboardZoomRoomsRepresentations {
+  "application/json": DashboardsDashboardZoomRoomsResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsGetCallLogMetricsDetailsParams {
   /** Unique identifier of the phone call. The value of this field can be retrieved from [List Call Logs]() API. */
@@ -629,6 +713,10 @@ export interface DashboardsGetCallLogMetricsDetailsParams {
 export type DashboardsGetCallLogMetricsDetailsResponse =
   Schemas.DashboardsGetCallLogMetricsDetailsResponse;
 export type DashboardsGetCallLogMetricsDetailsError = unknown;
+export interface DashboardsGetCallLogMetricsDetailsRepresentations {
+  "application/json": DashboardsGetCallLogMetricsDetailsResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsGetCallQoSParams {
   /** Unique identifier of the call. */
@@ -679,6 +767,10 @@ export type DashboardsGetCallQoSResponse = {
   };
 };
 export type DashboardsGetCallQoSError = unknown;
+export interface DashboardsGetCallQoSRepresentations {
+  "application/json": DashboardsGetCallQoSResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsListCallLogsMetricsParams extends P.NextPageToken {
   /** Start date for the report in `yyyy-mm-dd` format. Specify a 30 day range using the `from` and `to` parameters as the response provides a maximum of a month worth of data per API request. */
@@ -722,6 +814,10 @@ export type DashboardsListCallLogsMetricsResponse = {
 export type DashboardsListCallLogsMetricsError = unknown;
 export type DashboardsListCallLogsMetricsItem =
   Schemas.DashboardsGetCallLogMetricsDetailsResponse;
+export interface DashboardsListCallLogsMetricsRepresentations {
+  "application/json": DashboardsListCallLogsMetricsResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsListMeetingSatisfactionParams {
   /** The start date for the query in “yyyy-mm-dd” format. */
@@ -763,6 +859,10 @@ export type DashboardsListMeetingSatisfactionResponse = {
   total_records?: number;
 };
 export type DashboardsListMeetingSatisfactionError = unknown;
+export interface DashboardsListMeetingSatisfactionRepresentations {
+  "application/json": DashboardsListMeetingSatisfactionResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsParticipantFeedbackParams
   extends P.MeetingId2, P.Type2, P.NextPageToken, P.PageSize {}
@@ -790,6 +890,10 @@ export type DashboardsParticipantFeedbackItem = {
   /** User ID of the participant. */
   user_id?: string;
 };
+export interface DashboardsParticipantFeedbackRepresentations {
+  "application/json": DashboardsParticipantFeedbackResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsParticipantWebinarFeedbackParams
   extends P.Type2, P.PageSize, P.NextPageToken, P.WebinarId2 {}
@@ -817,6 +921,10 @@ export type DashboardsParticipantWebinarFeedbackItem = {
   /** User ID of the participant. */
   user_id?: string;
 };
+export interface DashboardsParticipantWebinarFeedbackRepresentations {
+  "application/json": DashboardsParticipantWebinarFeedbackResponse;
+  "application/xml": string;
+}
 
 export interface DashboardsMethods {
   /**
@@ -837,10 +945,11 @@ export interface DashboardsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
-  dashboardCRC: Method<
+  dashboardCRC: RepresentedMethod<
     DashboardsDashboardCRCParams,
     DashboardsDashboardCRCResponse,
-    DashboardsDashboardCRCError
+    DashboardsDashboardCRCError,
+    DashboardsDashboardCRCRepresentations
   >;
   /**
    * List Zoom meetings client feedback
@@ -857,10 +966,11 @@ export interface DashboardsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
-  dashboardClientFeedback: Method<
+  dashboardClientFeedback: RepresentedMethod<
     DashboardsDashboardClientFeedbackParams,
     DashboardsDashboardClientFeedbackResponse,
-    DashboardsDashboardClientFeedbackError
+    DashboardsDashboardClientFeedbackError,
+    DashboardsDashboardClientFeedbackRepresentations
   >;
   /**
    * Get zoom meetings client feedback
@@ -879,11 +989,12 @@ export interface DashboardsMethods {
    *
    * `
    */
-  dashboardClientFeedbackDetail: PaginatedMethod<
+  dashboardClientFeedbackDetail: RepresentedPaginatedMethod<
     DashboardsDashboardClientFeedbackDetailParams,
     DashboardsDashboardClientFeedbackDetailResponse,
     DashboardsDashboardClientFeedbackDetailError,
-    DashboardsDashboardClientFeedbackDetailItem
+    DashboardsDashboardClientFeedbackDetailItem,
+    DashboardsDashboardClientFeedbackDetailRepresentations
   >;
   /**
    * Get IM metrics
@@ -899,11 +1010,12 @@ export interface DashboardsMethods {
    *
    * * Business or a higher plan.
    */
-  dashboardIM: PaginatedMethod<
+  dashboardIM: RepresentedPaginatedMethod<
     DashboardsDashboardIMParams,
     DashboardsDashboardIMResponse,
     DashboardsDashboardIMError,
-    DashboardsDashboardIMItem
+    DashboardsDashboardIMItem,
+    DashboardsDashboardIMRepresentations
   >;
   /**
    * Get issues of Zoom Rooms
@@ -921,11 +1033,12 @@ export interface DashboardsMethods {
    * * Business or a higher plan.
    * * Zoom Room must be enabled in the account.
    */
-  dashboardIssueDetailZoomRoom: PaginatedMethod<
+  dashboardIssueDetailZoomRoom: RepresentedPaginatedMethod<
     DashboardsDashboardIssueDetailZoomRoomParams,
     DashboardsDashboardIssueDetailZoomRoomResponse,
     DashboardsDashboardIssueDetailZoomRoomError,
-    DashboardsDashboardIssueDetailZoomRoomItem
+    DashboardsDashboardIssueDetailZoomRoomItem,
+    DashboardsDashboardIssueDetailZoomRoomRepresentations
   >;
   /**
    * Get top 25 Zoom Rooms with issues
@@ -941,10 +1054,11 @@ export interface DashboardsMethods {
    * * Business or a higher plan.
    * * Zoom Room must be enabled in the account.
    */
-  dashboardIssueZoomRoom: Method<
+  dashboardIssueZoomRoom: RepresentedMethod<
     DashboardsDashboardIssueZoomRoomParams,
     DashboardsDashboardIssueZoomRoomResponse,
-    DashboardsDashboardIssueZoomRoomError
+    DashboardsDashboardIssueZoomRoomError,
+    DashboardsDashboardIssueZoomRoomRepresentations
   >;
   /**
    * Get meeting details
@@ -961,10 +1075,11 @@ export interface DashboardsMethods {
    *
    * * Business or a higher plan.
    */
-  dashboardMeetingDetail: Method<
+  dashboardMeetingDetail: RepresentedMethod<
     DashboardsDashboardMeetingDetailParams,
     DashboardsDashboardMeetingDetailResponse,
-    DashboardsDashboardMeetingDetailError
+    DashboardsDashboardMeetingDetailError,
+    DashboardsDashboardMeetingDetailRepresentations
   >;
   /**
    * Get meeting participant QoS
@@ -975,10 +1090,11 @@ export interface DashboardsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
-  dashboardMeetingParticipantQOS: Method<
+  dashboardMeetingParticipantQOS: RepresentedMethod<
     DashboardsDashboardMeetingParticipantQOSParams,
     DashboardsDashboardMeetingParticipantQOSResponse,
-    DashboardsDashboardMeetingParticipantQOSError
+    DashboardsDashboardMeetingParticipantQOSError,
+    DashboardsDashboardMeetingParticipantQOSRepresentations
   >;
   /**
    * Get sharing/recording details
@@ -993,11 +1109,12 @@ export interface DashboardsMethods {
    *
    * * Business or a higher plan.
    */
-  dashboardMeetingParticipantShare: PaginatedMethod<
+  dashboardMeetingParticipantShare: RepresentedPaginatedMethod<
     DashboardsDashboardMeetingParticipantShareParams,
     DashboardsDashboardMeetingParticipantShareResponse,
     DashboardsDashboardMeetingParticipantShareError,
-    DashboardsDashboardMeetingParticipantShareItem
+    DashboardsDashboardMeetingParticipantShareItem,
+    DashboardsDashboardMeetingParticipantShareRepresentations
   >;
   /**
    * List meeting participants
@@ -1014,11 +1131,12 @@ export interface DashboardsMethods {
    *
    * **Prerequisites:** Business or a higher plan.
    */
-  dashboardMeetingParticipants: PaginatedMethod<
+  dashboardMeetingParticipants: RepresentedPaginatedMethod<
     DashboardsDashboardMeetingParticipantsParams,
     DashboardsDashboardMeetingParticipantsResponse,
     DashboardsDashboardMeetingParticipantsError,
-    DashboardsDashboardMeetingParticipantsItem
+    DashboardsDashboardMeetingParticipantsItem,
+    DashboardsDashboardMeetingParticipantsRepresentations
   >;
   /**
    * List meeting participants QoS
@@ -1037,11 +1155,12 @@ export interface DashboardsMethods {
    *
    * * Business or a higher plan.
    */
-  dashboardMeetingParticipantsQOS: PaginatedMethod<
+  dashboardMeetingParticipantsQOS: RepresentedPaginatedMethod<
     DashboardsDashboardMeetingParticipantsQOSParams,
     DashboardsDashboardMeetingParticipantsQOSResponse,
     DashboardsDashboardMeetingParticipantsQOSError,
-    DashboardsDashboardMeetingParticipantsQOSItem
+    DashboardsDashboardMeetingParticipantsQOSItem,
+    DashboardsDashboardMeetingParticipantsQOSRepresentations
   >;
   /**
    * List meetings
@@ -1058,11 +1177,12 @@ export interface DashboardsMethods {
    *
    * * Business or a higher plan.
    */
-  dashboardMeetings: PaginatedMethod<
+  dashboardMeetings: RepresentedPaginatedMethod<
     DashboardsDashboardMeetingsParams,
     DashboardsDashboardMeetingsResponse,
     DashboardsDashboardMeetingsError,
-    DashboardsDashboardMeetingsItem
+    DashboardsDashboardMeetingsItem,
+    DashboardsDashboardMeetingsRepresentations
   >;
   /**
    * Get webinar details
@@ -1077,10 +1197,11 @@ export interface DashboardsMethods {
    *
    * * Business, Education or API Plan with Webinar add-on.
    */
-  dashboardWebinarDetail: Method<
+  dashboardWebinarDetail: RepresentedMethod<
     DashboardsDashboardWebinarDetailParams,
     DashboardsDashboardWebinarDetailResponse,
-    DashboardsDashboardWebinarDetailError
+    DashboardsDashboardWebinarDetailError,
+    DashboardsDashboardWebinarDetailRepresentations
   >;
   /**
    * Get webinar participant QoS
@@ -1097,10 +1218,11 @@ export interface DashboardsMethods {
    *
    * * Business, Education or API Plan with Zoom Rooms set up.
    */
-  dashboardWebinarParticipantQOS: Method<
+  dashboardWebinarParticipantQOS: RepresentedMethod<
     DashboardsDashboardWebinarParticipantQOSParams,
     DashboardsDashboardWebinarParticipantQOSResponse,
-    DashboardsDashboardWebinarParticipantQOSError
+    DashboardsDashboardWebinarParticipantQOSError,
+    DashboardsDashboardWebinarParticipantQOSRepresentations
   >;
   /**
    * Get sharing/recording details
@@ -1115,11 +1237,12 @@ export interface DashboardsMethods {
    *
    * * Business, Education or API Plan with Webinar add-on.
    */
-  dashboardWebinarParticipantShare: PaginatedMethod<
+  dashboardWebinarParticipantShare: RepresentedPaginatedMethod<
     DashboardsDashboardWebinarParticipantShareParams,
     DashboardsDashboardWebinarParticipantShareResponse,
     DashboardsDashboardWebinarParticipantShareError,
-    DashboardsDashboardWebinarParticipantShareItem
+    DashboardsDashboardWebinarParticipantShareItem,
+    DashboardsDashboardWebinarParticipantShareRepresentations
   >;
   /**
    * Get webinar participants
@@ -1134,11 +1257,12 @@ export interface DashboardsMethods {
    *
    * * Business, Education or API Plan with Webinar add-on.
    */
-  dashboardWebinarParticipants: PaginatedMethod<
+  dashboardWebinarParticipants: RepresentedPaginatedMethod<
     DashboardsDashboardWebinarParticipantsParams,
     DashboardsDashboardWebinarParticipantsResponse,
     DashboardsDashboardWebinarParticipantsError,
-    DashboardsDashboardWebinarParticipantsItem
+    DashboardsDashboardWebinarParticipantsItem,
+    DashboardsDashboardWebinarParticipantsRepresentations
   >;
   /**
    * List webinar participant QoS
@@ -1154,11 +1278,12 @@ export interface DashboardsMethods {
    * **Prerequisites:**
    * * Business, Education or API Plan with Webinar add-on.
    */
-  dashboardWebinarParticipantsQOS: PaginatedMethod<
+  dashboardWebinarParticipantsQOS: RepresentedPaginatedMethod<
     DashboardsDashboardWebinarParticipantsQOSParams,
     DashboardsDashboardWebinarParticipantsQOSResponse,
     DashboardsDashboardWebinarParticipantsQOSError,
-    DashboardsDashboardWebinarParticipantsQOSItem
+    DashboardsDashboardWebinarParticipantsQOSItem,
+    DashboardsDashboardWebinarParticipantsQOSRepresentations
   >;
   /**
    * List webinars
@@ -1173,11 +1298,12 @@ export interface DashboardsMethods {
    *
    * * Business, Education or API Plan with Webinar add-on.
    */
-  dashboardWebinars: PaginatedMethod<
+  dashboardWebinars: RepresentedPaginatedMethod<
     DashboardsDashboardWebinarsParams,
     DashboardsDashboardWebinarsResponse,
     DashboardsDashboardWebinarsError,
-    DashboardsDashboardWebinarsItem
+    DashboardsDashboardWebinarsItem,
+    DashboardsDashboardWebinarsRepresentations
   >;
   /**
    * Get Zoom Rooms details
@@ -1192,11 +1318,12 @@ export interface DashboardsMethods {
    *
    * * Business, Education or API Plan with Zoom Rooms set up.
    */
-  dashboardZoomRoom: PaginatedMethod<
+  dashboardZoomRoom: RepresentedPaginatedMethod<
     DashboardsDashboardZoomRoomParams,
     DashboardsDashboardZoomRoomResponse,
     DashboardsDashboardZoomRoomError,
-    DashboardsDashboardZoomRoomItem
+    DashboardsDashboardZoomRoomItem,
+    DashboardsDashboardZoomRoomRepresentations
   >;
   /**
    * Get top 25 issues of Zoom Rooms
@@ -1211,10 +1338,11 @@ export interface DashboardsMethods {
    *
    * * Business, Education or API Plan with Zoom Rooms set up.
    */
-  dashboardZoomRoomIssue: Method<
+  dashboardZoomRoomIssue: RepresentedMethod<
     DashboardsDashboardZoomRoomIssueParams,
     DashboardsDashboardZoomRoomIssueResponse,
-    DashboardsDashboardZoomRoomIssueError
+    DashboardsDashboardZoomRoomIssueError,
+    DashboardsDashboardZoomRoomIssueRepresentations
   >;
   /**
    * List Zoom Rooms
@@ -1229,11 +1357,12 @@ export interface DashboardsMethods {
    *
    * * Business, Education or API Plan with Zoom Rooms set up.
    */
-  dashboardZoomRooms: PaginatedMethodOpt<
+  dashboardZoomRooms: RepresentedPaginatedMethodOpt<
     DashboardsDashboardZoomRoomsParams,
     DashboardsDashboardZoomRoomsResponse,
     DashboardsDashboardZoomRoomsError,
-    DashboardsDashboardZoomRoomsItem
+    DashboardsDashboardZoomRoomsItem,
+    DashboardsDashboardZoomRoomsRepresentations
   >;
   /**
    * Get call details from call log
@@ -1250,10 +1379,11 @@ export interface DashboardsMethods {
    *
    * **Rate Limit Label:** `Light`
    */
-  getCallLogMetricsDetails: Method<
+  getCallLogMetricsDetails: RepresentedMethod<
     DashboardsGetCallLogMetricsDetailsParams,
     DashboardsGetCallLogMetricsDetailsResponse,
-    DashboardsGetCallLogMetricsDetailsError
+    DashboardsGetCallLogMetricsDetailsError,
+    DashboardsGetCallLogMetricsDetailsRepresentations
   >;
   /**
    * Get call QoS
@@ -1268,10 +1398,11 @@ export interface DashboardsMethods {
    *
    * **Rate Limit Label:** `Light`
    */
-  getCallQoS: Method<
+  getCallQoS: RepresentedMethod<
     DashboardsGetCallQoSParams,
     DashboardsGetCallQoSResponse,
-    DashboardsGetCallQoSError
+    DashboardsGetCallQoSError,
+    DashboardsGetCallQoSRepresentations
   >;
   /**
    * List call logs
@@ -1288,11 +1419,12 @@ export interface DashboardsMethods {
    *
    * **Rate Limit Label:** `Heavy`
    */
-  listCallLogsMetrics: PaginatedMethodOpt<
+  listCallLogsMetrics: RepresentedPaginatedMethodOpt<
     DashboardsListCallLogsMetricsParams,
     DashboardsListCallLogsMetricsResponse,
     DashboardsListCallLogsMetricsError,
-    DashboardsListCallLogsMetricsItem
+    DashboardsListCallLogsMetricsItem,
+    DashboardsListCallLogsMetricsRepresentations
   >;
   /**
    * List client meeting satisfaction
@@ -1305,10 +1437,11 @@ export interface DashboardsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
-  listMeetingSatisfaction: MethodOpt<
+  listMeetingSatisfaction: RepresentedMethodOpt<
     DashboardsListMeetingSatisfactionParams,
     DashboardsListMeetingSatisfactionResponse,
-    DashboardsListMeetingSatisfactionError
+    DashboardsListMeetingSatisfactionError,
+    DashboardsListMeetingSatisfactionRepresentations
   >;
   /**
    * Get post meeting feedback
@@ -1323,11 +1456,12 @@ export interface DashboardsMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
-  participantFeedback: PaginatedMethod<
+  participantFeedback: RepresentedPaginatedMethod<
     DashboardsParticipantFeedbackParams,
     DashboardsParticipantFeedbackResponse,
     DashboardsParticipantFeedbackError,
-    DashboardsParticipantFeedbackItem
+    DashboardsParticipantFeedbackItem,
+    DashboardsParticipantFeedbackRepresentations
   >;
   /**
    * Get post webinar feedback
@@ -1342,10 +1476,11 @@ export interface DashboardsMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
-  participantWebinarFeedback: PaginatedMethod<
+  participantWebinarFeedback: RepresentedPaginatedMethod<
     DashboardsParticipantWebinarFeedbackParams,
     DashboardsParticipantWebinarFeedbackResponse,
     DashboardsParticipantWebinarFeedbackError,
-    DashboardsParticipantWebinarFeedbackItem
+    DashboardsParticipantWebinarFeedbackItem,
+    DashboardsParticipantWebinarFeedbackRepresentations
   >;
 }

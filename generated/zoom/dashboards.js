@@ -11,6 +11,10 @@ export const operations = {
       from: "query",
       to: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   dashboardClientFeedback: {
     id: "dashboardClientFeedback",
@@ -19,6 +23,10 @@ export const operations = {
     params: {
       from: "query",
       to: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   dashboardClientFeedbackDetail: {
@@ -31,6 +39,10 @@ export const operations = {
       to: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "client_feedback_details",
@@ -45,6 +57,10 @@ export const operations = {
       to: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "users",
@@ -61,6 +77,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "issue_details",
     },
@@ -73,6 +93,10 @@ export const operations = {
       from: "query",
       to: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   dashboardMeetingDetail: {
     id: "dashboardMeetingDetail",
@@ -81,6 +105,10 @@ export const operations = {
     params: {
       meetingId: "path",
       type: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   dashboardMeetingParticipantQOS: {
@@ -92,6 +120,10 @@ export const operations = {
       participantId: "path",
       type: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   dashboardMeetingParticipantShare: {
     id: "dashboardMeetingParticipantShare",
@@ -102,6 +134,10 @@ export const operations = {
       type: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "participants",
@@ -118,6 +154,10 @@ export const operations = {
       next_page_token: "query",
       include_fields: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "participants",
     },
@@ -131,6 +171,10 @@ export const operations = {
       type: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "participants",
@@ -148,6 +192,10 @@ export const operations = {
       next_page_token: "query",
       include_fields: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "meetings",
     },
@@ -160,6 +208,10 @@ export const operations = {
       webinarId: "path",
       type: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   dashboardWebinarParticipantQOS: {
     id: "dashboardWebinarParticipantQOS",
@@ -169,6 +221,10 @@ export const operations = {
       webinarId: "path",
       participantId: "path",
       type: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   dashboardWebinarParticipantShare: {
@@ -180,6 +236,10 @@ export const operations = {
       type: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "participants",
@@ -196,6 +256,10 @@ export const operations = {
       next_page_token: "query",
       include_fields: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "participants",
     },
@@ -209,6 +273,10 @@ export const operations = {
       type: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "participants",
@@ -225,6 +293,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "webinars",
     },
@@ -240,6 +312,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "issues",
     },
@@ -252,6 +328,10 @@ export const operations = {
       from: "query",
       to: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   dashboardZoomRooms: {
     id: "dashboardZoomRooms",
@@ -261,6 +341,10 @@ export const operations = {
       page_size: "query",
       page_number: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "zoom_rooms",
@@ -273,6 +357,10 @@ export const operations = {
     params: {
       call_id: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getCallQoS: {
     id: "getCallQoS",
@@ -280,6 +368,10 @@ export const operations = {
     path: "/phone/metrics/call_logs/{callId}/qos",
     params: {
       callId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   listCallLogsMetrics: {
@@ -294,6 +386,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "call_logs",
     },
@@ -306,6 +402,10 @@ export const operations = {
       from: "query",
       to: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   participantFeedback: {
     id: "participantFeedback",
@@ -316,6 +416,10 @@ export const operations = {
       type: "query",
       next_page_token: "query",
       page_size: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "participants",
@@ -330,6 +434,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
       webinarId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "participants",

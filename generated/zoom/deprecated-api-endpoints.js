@@ -10,6 +10,10 @@ export const operations = {
     params: {
       meetingId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listPastWebinarFiles: {
     id: "listPastWebinarFiles",
@@ -17,6 +21,10 @@ export const operations = {
     path: "/past_webinars/{webinarId}/files",
     params: {
       webinarId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

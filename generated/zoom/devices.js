@@ -12,6 +12,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deviceDelete: {
     id: "deviceDelete",
@@ -30,6 +34,10 @@ export const operations = {
       page_size: "query",
       page_number: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "devices",

@@ -22,6 +22,10 @@ export const operations = {
       custom_query_fields: "query",
       option: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getGroupSettings: {
     id: "getGroupSettings",
@@ -32,6 +36,10 @@ export const operations = {
       custom_query_fields: "query",
       option: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   group: {
     id: "group",
@@ -39,6 +47,10 @@ export const operations = {
     path: "/groups/{groupId}",
     params: {
       groupId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   groupCreate: {
@@ -49,6 +61,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   groupDelete: {
@@ -73,6 +89,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   groupMembers: {
     id: "groupMembers",
@@ -83,6 +103,10 @@ export const operations = {
       page_size: "query",
       page_number: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "members",
@@ -99,6 +123,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   groupMembersDelete: {
@@ -129,6 +157,10 @@ export const operations = {
     id: "groups",
     method: "GET",
     path: "/groups",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updateAGroupMember: {
     id: "updateAGroupMember",
@@ -142,6 +174,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateGroupSettings: {
@@ -157,6 +193,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   uploadGroupVB: {
     id: "uploadGroupVB",
@@ -169,6 +209,10 @@ export const operations = {
     body: {
       kind: "multipart",
       mediaType: "multipart/form-data",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

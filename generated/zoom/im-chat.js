@@ -14,6 +14,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "messages",
     },
@@ -27,6 +31,10 @@ export const operations = {
       to: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "sessions",
@@ -44,6 +52,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "messages",
     },
@@ -58,6 +70,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -10,6 +10,10 @@ export const operations = {
     params: {
       groupId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   imGroupCreate: {
     id: "imGroupCreate",
@@ -19,6 +23,11 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+      new: "json",
     },
   },
   imGroupDelete: {
@@ -40,6 +49,10 @@ export const operations = {
       page_number: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "members",
     },
@@ -55,6 +68,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   imGroupMembersDelete: {
@@ -85,5 +102,9 @@ export const operations = {
     id: "imGroups",
     method: "GET",
     path: "/im/groups",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
 };

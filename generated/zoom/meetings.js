@@ -14,6 +14,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getLiveStreamDetails: {
     id: "getLiveStreamDetails",
@@ -21,6 +25,10 @@ export const operations = {
     path: "/meetings/{meetingId}/livestream",
     params: {
       meetingId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   inMeetingRecordingControl: {
@@ -34,6 +42,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listMeetingTemplates: {
     id: "listMeetingTemplates",
@@ -42,6 +54,10 @@ export const operations = {
     params: {
       userId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listPastMeetingPolls: {
     id: "listPastMeetingPolls",
@@ -49,6 +65,10 @@ export const operations = {
     path: "/past_meetings/{meetingId}/polls",
     params: {
       meetingId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   meeting: {
@@ -59,6 +79,10 @@ export const operations = {
       meetingId: "path",
       occurrence_id: "query",
       show_previous_occurrences: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   meetingCreate: {
@@ -72,6 +96,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   meetingDelete: {
@@ -92,6 +120,10 @@ export const operations = {
     path: "/meetings/{meetingId}/invitation",
     params: {
       meetingId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   meetingLiveStreamStatusUpdate: {
@@ -134,6 +166,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   meetingPollDelete: {
     id: "meetingPollDelete",
@@ -152,6 +188,10 @@ export const operations = {
     params: {
       meetingId: "path",
       pollId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   meetingPollUpdate: {
@@ -176,6 +216,10 @@ export const operations = {
     params: {
       meetingId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   meetingRegistrantCreate: {
     id: "meetingRegistrantCreate",
@@ -189,6 +233,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   meetingRegistrantQuestionUpdate: {
@@ -232,6 +280,10 @@ export const operations = {
       page_number: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "registrants",
     },
@@ -242,6 +294,10 @@ export const operations = {
     path: "/meetings/{meetingId}/registrants/questions",
     params: {
       meetingId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   meetingStatus: {
@@ -295,6 +351,10 @@ export const operations = {
       next_page_token: "query",
       page_number: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "meetings",
     },
@@ -306,6 +366,10 @@ export const operations = {
     params: {
       meetingUUID: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   pastMeetingParticipants: {
     id: "pastMeetingParticipants",
@@ -315,6 +379,10 @@ export const operations = {
       meetingUUID: "path",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "participants",
@@ -326,6 +394,10 @@ export const operations = {
     path: "/past_meetings/{meetingId}/instances",
     params: {
       meetingId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -10,5 +10,9 @@ export const operations = {
     params: {
       userId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
 };

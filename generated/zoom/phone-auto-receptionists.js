@@ -12,6 +12,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   assignPhoneNumbersAutoReceptionist: {
     id: "assignPhoneNumbersAutoReceptionist",
@@ -24,6 +28,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   unassignAPhoneNumAutoReceptionist: {
     id: "unassignAPhoneNumAutoReceptionist",
@@ -33,6 +41,10 @@ export const operations = {
       autoReceptionistId: "path",
       phoneNumberId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   unassignAllPhoneNumsAutoReceptionist: {
     id: "unassignAllPhoneNumsAutoReceptionist",
@@ -40,6 +52,10 @@ export const operations = {
     path: "/phone/auto_receptionists/{autoReceptionistId}/phone_numbers",
     params: {
       autoReceptionistId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateAutoReceptionist: {
@@ -52,6 +68,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -11,6 +11,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteABlockedList: {
     id: "deleteABlockedList",
@@ -18,6 +22,10 @@ export const operations = {
     path: "/phone/blocked_list/{blockedListId}",
     params: {
       blockedListId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   getABlockedList: {
@@ -27,6 +35,10 @@ export const operations = {
     params: {
       blockedListId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listBlockedList: {
     id: "listBlockedList",
@@ -35,6 +47,10 @@ export const operations = {
     params: {
       next_page_token: "query",
       page_size: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "blocked_list",
@@ -50,6 +66,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

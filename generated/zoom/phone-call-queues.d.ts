@@ -2,9 +2,9 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type {
-  Method,
-  PaginatedMethod,
-  PaginatedMethodOpt,
+  RepresentedMethod,
+  RepresentedPaginatedMethod,
+  RepresentedPaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -33,6 +33,10 @@ export type PhoneCallQueuesAddMembersToCallQueueResponse = Record<
   unknown
 >;
 export type PhoneCallQueuesAddMembersToCallQueueError = unknown;
+export interface PhoneCallQueuesAddMembersToCallQueueRepresentations {
+  "application/json": PhoneCallQueuesAddMembersToCallQueueResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesAssignPhoneToCallQueueParams
   extends P.CallQueueId {
@@ -51,6 +55,10 @@ export type PhoneCallQueuesAssignPhoneToCallQueueResponse = Record<
   unknown
 >;
 export type PhoneCallQueuesAssignPhoneToCallQueueError = unknown;
+export interface PhoneCallQueuesAssignPhoneToCallQueueRepresentations {
+  "application/json": PhoneCallQueuesAssignPhoneToCallQueueResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesChangeCallQueueManagerParams
   extends P.CallQueueId {
@@ -61,6 +69,10 @@ export interface PhoneCallQueuesChangeCallQueueManagerParams
 }
 export type PhoneCallQueuesChangeCallQueueManagerResponse = unknown;
 export type PhoneCallQueuesChangeCallQueueManagerError = unknown;
+export interface PhoneCallQueuesChangeCallQueueManagerRepresentations {
+  "application/json": PhoneCallQueuesChangeCallQueueManagerResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesCreateCallQueueParams {
   body: {
@@ -114,6 +126,10 @@ export type PhoneCallQueuesCreateCallQueueResponse = {
   status?: string;
 };
 export type PhoneCallQueuesCreateCallQueueError = unknown;
+export interface PhoneCallQueuesCreateCallQueueRepresentations {
+  "application/json": PhoneCallQueuesCreateCallQueueResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesDeleteACallQueueParams {
   /** Unique Identifier of the call queue. */
@@ -121,6 +137,10 @@ export interface PhoneCallQueuesDeleteACallQueueParams {
 }
 export type PhoneCallQueuesDeleteACallQueueResponse = unknown;
 export type PhoneCallQueuesDeleteACallQueueError = unknown;
+export interface PhoneCallQueuesDeleteACallQueueRepresentations {
+  "application/json": PhoneCallQueuesDeleteACallQueueResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesGetACallQueueParams {
   /** Unique Identifier of the Call Queue. This can be retrieved from [List Call Queues API](https://marketplace.zoom.us/docs/api-reference/zoom-api/phone-call-queues/listcallqueues). */
@@ -175,6 +195,10 @@ export type PhoneCallQueuesGetACallQueueResponse = {
   status?: "active" | "inactive" | (string & {});
 };
 export type PhoneCallQueuesGetACallQueueError = unknown;
+export interface PhoneCallQueuesGetACallQueueRepresentations {
+  "application/json": PhoneCallQueuesGetACallQueueResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesGetCallQueueRecordingsParams
   extends P.CallQueueId, P.PageSize, P.NextPageToken {
@@ -199,6 +223,10 @@ export type PhoneCallQueuesGetCallQueueRecordingsResponse = {
 export type PhoneCallQueuesGetCallQueueRecordingsError = unknown;
 export type PhoneCallQueuesGetCallQueueRecordingsItem =
   Schemas.PhoneCallQueuesGetCallQueueRecordingsResponseRecordingsItem;
+export interface PhoneCallQueuesGetCallQueueRecordingsRepresentations {
+  "application/json": PhoneCallQueuesGetCallQueueRecordingsResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesListCallQueuesParams extends P.NextPageToken {
   /**
@@ -219,6 +247,10 @@ export type PhoneCallQueuesListCallQueuesResponse = {
 export type PhoneCallQueuesListCallQueuesError = unknown;
 export type PhoneCallQueuesListCallQueuesItem =
   Schemas.PhoneCallQueuesListCallQueuesResponseCallQueuesItem;
+export interface PhoneCallQueuesListCallQueuesRepresentations {
+  "application/json": PhoneCallQueuesListCallQueuesResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesUnAssignPhoneNumCallQueueParams {
   /** Unique Identifier of the Call Queue. This can be retrieved from the List Call Queues API. */
@@ -231,6 +263,10 @@ export type PhoneCallQueuesUnAssignPhoneNumCallQueueResponse = Record<
   unknown
 >;
 export type PhoneCallQueuesUnAssignPhoneNumCallQueueError = unknown;
+export interface PhoneCallQueuesUnAssignPhoneNumCallQueueRepresentations {
+  "application/json": PhoneCallQueuesUnAssignPhoneNumCallQueueResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesUnassignAPhoneNumCallQueueParams {
   /** Unique Identifier of the Call Queue. This can be retrieved from List Call Queues API. */
@@ -241,12 +277,20 @@ export type PhoneCallQueuesUnassignAPhoneNumCallQueueResponse = Record<
   unknown
 >;
 export type PhoneCallQueuesUnassignAPhoneNumCallQueueError = unknown;
+export interface PhoneCallQueuesUnassignAPhoneNumCallQueueRepresentations {
+  "application/json": PhoneCallQueuesUnassignAPhoneNumCallQueueResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesUnassignAllMembersParams {
   callQueueId: string;
 }
 export type PhoneCallQueuesUnassignAllMembersResponse = unknown;
 export type PhoneCallQueuesUnassignAllMembersError = unknown;
+export interface PhoneCallQueuesUnassignAllMembersRepresentations {
+  "application/json": PhoneCallQueuesUnassignAllMembersResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesUnassignMemberFromCallQueueParams {
   /** Unique Identifier of the Call Queue from which the member needs to be unassigned. */
@@ -256,6 +300,10 @@ export interface PhoneCallQueuesUnassignMemberFromCallQueueParams {
 }
 export type PhoneCallQueuesUnassignMemberFromCallQueueResponse = unknown;
 export type PhoneCallQueuesUnassignMemberFromCallQueueError = unknown;
+export interface PhoneCallQueuesUnassignMemberFromCallQueueRepresentations {
+  "application/json": PhoneCallQueuesUnassignMemberFromCallQueueResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesUpdateCallQueueParams extends P.CallQueueId {
   body?: {
@@ -285,6 +333,10 @@ export interface PhoneCallQueuesUpdateCallQueueParams extends P.CallQueueId {
 }
 export type PhoneCallQueuesUpdateCallQueueResponse = unknown;
 export type PhoneCallQueuesUpdateCallQueueError = unknown;
+export interface PhoneCallQueuesUpdateCallQueueRepresentations {
+  "application/json": PhoneCallQueuesUpdateCallQueueResponse;
+  "application/xml": string;
+}
 
 export interface PhoneCallQueuesMethods {
   /**
@@ -301,10 +353,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  addMembersToCallQueue: Method<
+  addMembersToCallQueue: RepresentedMethod<
     PhoneCallQueuesAddMembersToCallQueueParams,
     PhoneCallQueuesAddMembersToCallQueueResponse,
-    PhoneCallQueuesAddMembersToCallQueueError
+    PhoneCallQueuesAddMembersToCallQueueError,
+    PhoneCallQueuesAddMembersToCallQueueRepresentations
   >;
   /**
    * Assign numbers to a call queue
@@ -321,10 +374,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  assignPhoneToCallQueue: Method<
+  assignPhoneToCallQueue: RepresentedMethod<
     PhoneCallQueuesAssignPhoneToCallQueueParams,
     PhoneCallQueuesAssignPhoneToCallQueueResponse,
-    PhoneCallQueuesAssignPhoneToCallQueueError
+    PhoneCallQueuesAssignPhoneToCallQueueError,
+    PhoneCallQueuesAssignPhoneToCallQueueRepresentations
   >;
   /**
    * Change call queue manager
@@ -342,10 +396,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  changeCallQueueManager: Method<
+  changeCallQueueManager: RepresentedMethod<
     PhoneCallQueuesChangeCallQueueManagerParams,
     PhoneCallQueuesChangeCallQueueManagerResponse,
-    PhoneCallQueuesChangeCallQueueManagerError
+    PhoneCallQueuesChangeCallQueueManagerError,
+    PhoneCallQueuesChangeCallQueueManagerRepresentations
   >;
   /**
    * Create a call queue
@@ -366,10 +421,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  createCallQueue: Method<
+  createCallQueue: RepresentedMethod<
     PhoneCallQueuesCreateCallQueueParams,
     PhoneCallQueuesCreateCallQueueResponse,
-    PhoneCallQueuesCreateCallQueueError
+    PhoneCallQueuesCreateCallQueueError,
+    PhoneCallQueuesCreateCallQueueRepresentations
   >;
   /**
    * Delete a call queue
@@ -388,10 +444,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  deleteACallQueue: Method<
+  deleteACallQueue: RepresentedMethod<
     PhoneCallQueuesDeleteACallQueueParams,
     PhoneCallQueuesDeleteACallQueueResponse,
-    PhoneCallQueuesDeleteACallQueueError
+    PhoneCallQueuesDeleteACallQueueError,
+    PhoneCallQueuesDeleteACallQueueRepresentations
   >;
   /**
    * Get call queue details
@@ -410,10 +467,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  getACallQueue: Method<
+  getACallQueue: RepresentedMethod<
     PhoneCallQueuesGetACallQueueParams,
     PhoneCallQueuesGetACallQueueResponse,
-    PhoneCallQueuesGetACallQueueError
+    PhoneCallQueuesGetACallQueueError,
+    PhoneCallQueuesGetACallQueueRepresentations
   >;
   /**
    * Get call queue recordings
@@ -429,11 +487,12 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  getCallQueueRecordings: PaginatedMethod<
+  getCallQueueRecordings: RepresentedPaginatedMethod<
     PhoneCallQueuesGetCallQueueRecordingsParams,
     PhoneCallQueuesGetCallQueueRecordingsResponse,
     PhoneCallQueuesGetCallQueueRecordingsError,
-    PhoneCallQueuesGetCallQueueRecordingsItem
+    PhoneCallQueuesGetCallQueueRecordingsItem,
+    PhoneCallQueuesGetCallQueueRecordingsRepresentations
   >;
   /**
    * List call queues
@@ -452,11 +511,12 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  listCallQueues: PaginatedMethodOpt<
+  listCallQueues: RepresentedPaginatedMethodOpt<
     PhoneCallQueuesListCallQueuesParams,
     PhoneCallQueuesListCallQueuesResponse,
     PhoneCallQueuesListCallQueuesError,
-    PhoneCallQueuesListCallQueuesItem
+    PhoneCallQueuesListCallQueuesItem,
+    PhoneCallQueuesListCallQueuesRepresentations
   >;
   /**
    * Unassign a phone number
@@ -472,10 +532,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  unAssignPhoneNumCallQueue: Method<
+  unAssignPhoneNumCallQueue: RepresentedMethod<
     PhoneCallQueuesUnAssignPhoneNumCallQueueParams,
     PhoneCallQueuesUnAssignPhoneNumCallQueueResponse,
-    PhoneCallQueuesUnAssignPhoneNumCallQueueError
+    PhoneCallQueuesUnAssignPhoneNumCallQueueError,
+    PhoneCallQueuesUnAssignPhoneNumCallQueueRepresentations
   >;
   /**
    * Unassign all phone numbers
@@ -493,10 +554,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  unassignAPhoneNumCallQueue: Method<
+  unassignAPhoneNumCallQueue: RepresentedMethod<
     PhoneCallQueuesUnassignAPhoneNumCallQueueParams,
     PhoneCallQueuesUnassignAPhoneNumCallQueueResponse,
-    PhoneCallQueuesUnassignAPhoneNumCallQueueError
+    PhoneCallQueuesUnassignAPhoneNumCallQueueError,
+    PhoneCallQueuesUnassignAPhoneNumCallQueueRepresentations
   >;
   /**
    * Unassign all members
@@ -511,10 +573,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  unassignAllMembers: Method<
+  unassignAllMembers: RepresentedMethod<
     PhoneCallQueuesUnassignAllMembersParams,
     PhoneCallQueuesUnassignAllMembersResponse,
-    PhoneCallQueuesUnassignAllMembersError
+    PhoneCallQueuesUnassignAllMembersError,
+    PhoneCallQueuesUnassignAllMembersRepresentations
   >;
   /**
    * Unassign a member
@@ -529,10 +592,11 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  unassignMemberFromCallQueue: Method<
+  unassignMemberFromCallQueue: RepresentedMethod<
     PhoneCallQueuesUnassignMemberFromCallQueueParams,
     PhoneCallQueuesUnassignMemberFromCallQueueResponse,
-    PhoneCallQueuesUnassignMemberFromCallQueueError
+    PhoneCallQueuesUnassignMemberFromCallQueueError,
+    PhoneCallQueuesUnassignMemberFromCallQueueRepresentations
   >;
   /**
    * Update call queue details
@@ -551,9 +615,10 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  updateCallQueue: Method<
+  updateCallQueue: RepresentedMethod<
     PhoneCallQueuesUpdateCallQueueParams,
     PhoneCallQueuesUpdateCallQueueResponse,
-    PhoneCallQueuesUpdateCallQueueError
+    PhoneCallQueuesUpdateCallQueueError,
+    PhoneCallQueuesUpdateCallQueueRepresentations
   >;
 }

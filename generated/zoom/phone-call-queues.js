@@ -14,6 +14,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   assignPhoneToCallQueue: {
     id: "assignPhoneToCallQueue",
@@ -25,6 +29,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   changeCallQueueManager: {
@@ -38,6 +46,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   createCallQueue: {
     id: "createCallQueue",
@@ -48,6 +60,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteACallQueue: {
     id: "deleteACallQueue",
@@ -56,6 +72,10 @@ export const operations = {
     params: {
       callQueueId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getACallQueue: {
     id: "getACallQueue",
@@ -63,6 +83,10 @@ export const operations = {
     path: "/phone/call_queues/{callQueueId}",
     params: {
       callQueueId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   getCallQueueRecordings: {
@@ -76,6 +100,10 @@ export const operations = {
       from: "query",
       to: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "recordings",
     },
@@ -87,6 +115,10 @@ export const operations = {
     params: {
       next_page_token: "query",
       page_size: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "call_queues",
@@ -100,6 +132,10 @@ export const operations = {
       callQueueId: "path",
       phoneNumberId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   unassignAPhoneNumCallQueue: {
     id: "unassignAPhoneNumCallQueue",
@@ -107,6 +143,10 @@ export const operations = {
     path: "/phone/call_queues/{callQueueId}/phone_numbers",
     params: {
       callQueueId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   unassignAllMembers: {
@@ -116,6 +156,10 @@ export const operations = {
     params: {
       callQueueId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   unassignMemberFromCallQueue: {
     id: "unassignMemberFromCallQueue",
@@ -124,6 +168,10 @@ export const operations = {
     params: {
       callQueueId: "path",
       memberId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateCallQueue: {
@@ -136,6 +184,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -12,6 +12,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteADevice: {
     id: "deleteADevice",
@@ -20,6 +24,10 @@ export const operations = {
     params: {
       deviceId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getADevice: {
     id: "getADevice",
@@ -27,6 +35,10 @@ export const operations = {
     path: "/phone/devices/{deviceId}",
     params: {
       deviceId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   listPhoneDevices: {
@@ -37,6 +49,10 @@ export const operations = {
       type: "query",
       next_page_token: "query",
       page_size: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "devices",
@@ -52,6 +68,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

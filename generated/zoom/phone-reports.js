@@ -14,6 +14,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "operation_logs",
     },

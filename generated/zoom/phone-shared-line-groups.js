@@ -14,6 +14,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   assignPhoneNumbersSLG: {
     id: "assignPhoneNumbersSLG",
@@ -36,6 +40,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   deleteAMemberSLG: {
@@ -65,6 +73,10 @@ export const operations = {
     params: {
       sharedLineGroupId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteMembersOfSLG: {
     id: "deleteMembersOfSLG",
@@ -72,6 +84,10 @@ export const operations = {
     path: "/phone/shared_line_groups/{sharedLineGroupId}/members",
     params: {
       sharedLineGroupId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   getASharedLineGroup: {
@@ -81,6 +97,10 @@ export const operations = {
     params: {
       sharedLineGroupId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listSharedLineGroups: {
     id: "listSharedLineGroups",
@@ -89,6 +109,10 @@ export const operations = {
     params: {
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "shared_line_groups",
@@ -104,6 +128,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

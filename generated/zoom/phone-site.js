@@ -12,6 +12,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deletePhoneSite: {
     id: "deletePhoneSite",
@@ -21,6 +25,10 @@ export const operations = {
       siteId: "path",
       transfer_site_id: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getASite: {
     id: "getASite",
@@ -28,6 +36,10 @@ export const operations = {
     path: "/phone/sites/{siteId}",
     params: {
       siteId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   listPhoneSites: {
@@ -37,6 +49,10 @@ export const operations = {
     params: {
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "sites",
@@ -52,6 +68,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -3,9 +3,10 @@
 
 import type {
   Method,
-  MethodOpt,
-  PaginatedMethod,
-  PaginatedMethodOpt,
+  RepresentedMethod,
+  RepresentedMethodOpt,
+  RepresentedPaginatedMethod,
+  RepresentedPaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -55,6 +56,10 @@ export type PhoneAccountCallLogsResponse = {
 export type PhoneAccountCallLogsError = unknown;
 export type PhoneAccountCallLogsItem =
   Schemas.PhoneAccountCallLogsResponseCallLogsItem;
+export interface PhoneAccountCallLogsRepresentations {
+  "application/json": PhoneAccountCallLogsResponse;
+  "application/xml": string;
+}
 
 export interface PhoneAddBYOCNumberParams {
   body: {
@@ -75,6 +80,10 @@ export type PhoneAddBYOCNumberResponse = {
   }[];
 };
 export type PhoneAddBYOCNumberError = unknown;
+export interface PhoneAddBYOCNumberRepresentations {
+  "application/json": PhoneAddBYOCNumberResponse;
+  "application/xml": string;
+}
 
 export interface PhoneAddSettingTemplateParams {
   body: {
@@ -99,6 +108,10 @@ export type PhoneAddSettingTemplateResponse = {
   type?: string;
 };
 export type PhoneAddSettingTemplateError = unknown;
+export interface PhoneAddSettingTemplateRepresentations {
+  "application/json": PhoneAddSettingTemplateResponse;
+  "application/xml": string;
+}
 
 export interface PhoneAddUserSettingParams extends P.UserId2 {
   /** Corresponds to the setting item you wish to modify. Allowed values: `voice_mail` */
@@ -128,6 +141,10 @@ export type PhoneAddUserSettingResponse = {
   };
 };
 export type PhoneAddUserSettingError = unknown;
+export interface PhoneAddUserSettingRepresentations {
+  "application/json": PhoneAddUserSettingResponse;
+  "application/xml": string;
+}
 
 export interface PhoneAssignCallingPlanParams {
   userId: string;
@@ -140,6 +157,10 @@ export interface PhoneAssignCallingPlanParams {
 }
 export type PhoneAssignCallingPlanResponse = unknown;
 export type PhoneAssignCallingPlanError = unknown;
+export interface PhoneAssignCallingPlanRepresentations {
+  "application/json": PhoneAssignCallingPlanResponse;
+  "application/xml": string;
+}
 
 export interface PhoneAssignPhoneNumberParams {
   userId: string;
@@ -163,6 +184,10 @@ export type PhoneAssignPhoneNumberResponse = {
   }[];
 };
 export type PhoneAssignPhoneNumberError = unknown;
+export interface PhoneAssignPhoneNumberRepresentations {
+  "application/json": PhoneAssignPhoneNumberResponse;
+  "application/xml": string;
+}
 
 export interface PhoneChangeMainCompanyNumberParams {
   body?: {
@@ -172,6 +197,10 @@ export interface PhoneChangeMainCompanyNumberParams {
 }
 export type PhoneChangeMainCompanyNumberResponse = unknown;
 export type PhoneChangeMainCompanyNumberError = unknown;
+export interface PhoneChangeMainCompanyNumberRepresentations {
+  "application/json": PhoneChangeMainCompanyNumberResponse;
+  "application/xml": string;
+}
 
 export interface PhoneDeleteCallLogParams {
   /** The user ID or email address of the user. */
@@ -181,6 +210,10 @@ export interface PhoneDeleteCallLogParams {
 }
 export type PhoneDeleteCallLogResponse = unknown;
 export type PhoneDeleteCallLogError = unknown;
+export interface PhoneDeleteCallLogRepresentations {
+  "application/json": PhoneDeleteCallLogResponse;
+  "application/xml": string;
+}
 
 export interface PhoneDeleteUserSettingParams extends P.UserId2 {
   /** Corresponds to the setting item you wish to remove. Allowed values: `voice_mail` */
@@ -190,6 +223,10 @@ export interface PhoneDeleteUserSettingParams extends P.UserId2 {
 }
 export type PhoneDeleteUserSettingResponse = unknown;
 export type PhoneDeleteUserSettingError = unknown;
+export interface PhoneDeleteUserSettingRepresentations {
+  "application/json": PhoneDeleteUserSettingResponse;
+  "application/xml": string;
+}
 
 export interface PhoneDeleteVoicemailParams {
   /** Unique identifier of the voicemail. Retrieve the value for this field by calling the [Get voicemails](https://marketplace.zoom.us/docs/api-reference/zoom-api/phone/phoneuservoicemails) API. */
@@ -197,6 +234,10 @@ export interface PhoneDeleteVoicemailParams {
 }
 export type PhoneDeleteVoicemailResponse = unknown;
 export type PhoneDeleteVoicemailError = unknown;
+export interface PhoneDeleteVoicemailRepresentations {
+  "application/json": PhoneDeleteVoicemailResponse;
+  "application/xml": string;
+}
 
 export interface PhoneGetPhoneNumberDetailsParams {
   /** Unique Identifier of the Phone Number. This can be retrieved from the List Phone Numbers API. */
@@ -256,6 +297,10 @@ export type PhoneGetPhoneNumberDetailsResponse = {
   status?: "pending" | "available" | (string & {});
 };
 export type PhoneGetPhoneNumberDetailsError = unknown;
+export interface PhoneGetPhoneNumberDetailsRepresentations {
+  "application/json": PhoneGetPhoneNumberDetailsResponse;
+  "application/xml": string;
+}
 
 export interface PhoneGetPhoneRecordingsParams {
   /** The number of records returned within a single API call. The default is **30**, and the maximum is **100**. */
@@ -291,6 +336,10 @@ export type PhoneGetPhoneRecordingsResponse = {
 export type PhoneGetPhoneRecordingsError = unknown;
 export type PhoneGetPhoneRecordingsItem =
   Schemas.PhoneGetPhoneRecordingsResponseRecordingsItem;
+export interface PhoneGetPhoneRecordingsRepresentations {
+  "application/json": PhoneGetPhoneRecordingsResponse;
+  "application/xml": string;
+}
 
 export interface PhoneGetSettingTemplateParams {
   /** Unique identifier of the template. */
@@ -554,6 +603,10 @@ export type PhoneGetSettingTemplateResponse = {
   };
 };
 export type PhoneGetSettingTemplateError = unknown;
+export interface PhoneGetSettingTemplateRepresentations {
+  "application/json": PhoneGetSettingTemplateResponse;
+  "application/xml": string;
+}
 
 export interface PhoneListAccountPhoneNumbersParams
   extends P.NextPageToken, P.PageSize {
@@ -601,6 +654,10 @@ export type PhoneListAccountPhoneNumbersResponse = {
 export type PhoneListAccountPhoneNumbersError = unknown;
 export type PhoneListAccountPhoneNumbersItem =
   Schemas.PhoneListAccountPhoneNumbersResponsePhoneNumbersItem;
+export interface PhoneListAccountPhoneNumbersRepresentations {
+  "application/json": PhoneListAccountPhoneNumbersResponse;
+  "application/xml": string;
+}
 
 export interface PhoneListBYOCSIPTrunkParams
   extends P.NextPageToken, P.PageSize {}
@@ -617,6 +674,10 @@ export type PhoneListBYOCSIPTrunkResponse = {
 export type PhoneListBYOCSIPTrunkError = unknown;
 export type PhoneListBYOCSIPTrunkItem =
   Schemas.PhoneListBYOCSIPTrunkResponseByocSipTrunkItem;
+export interface PhoneListBYOCSIPTrunkRepresentations {
+  "application/json": PhoneListBYOCSIPTrunkResponse;
+  "application/xml": string;
+}
 
 export interface PhoneListCallingPlansParams {}
 export type PhoneListCallingPlansResponse = {
@@ -634,6 +695,10 @@ export type PhoneListCallingPlansResponse = {
   }[];
 };
 export type PhoneListCallingPlansError = unknown;
+export interface PhoneListCallingPlansRepresentations {
+  "application/json": PhoneListCallingPlansResponse;
+  "application/xml": string;
+}
 
 export interface PhoneListPhoneUsersParams extends P.NextPageToken {
   /**
@@ -659,6 +724,10 @@ export type PhoneListPhoneUsersResponse = {
 export type PhoneListPhoneUsersError = unknown;
 export type PhoneListPhoneUsersItem =
   Schemas.PhoneListPhoneUsersResponseUsersItem;
+export interface PhoneListPhoneUsersRepresentations {
+  "application/json": PhoneListPhoneUsersResponse;
+  "application/xml": string;
+}
 
 export interface PhoneListSettingTemplatesParams extends P.NextPageToken {
   /**
@@ -744,6 +813,10 @@ export type PhoneListSettingTemplatesItem = {
     | "interop"
     | (string & {});
 };
+export interface PhoneListSettingTemplatesRepresentations {
+  "application/json": PhoneListSettingTemplatesResponse;
+  "application/xml": string;
+}
 
 export interface PhonePhoneUserParams extends P.UserId {}
 export type PhonePhoneUserResponse = {
@@ -780,6 +853,10 @@ export type PhonePhoneUserResponse = {
   status?: "activate" | "deactivate" | (string & {});
 };
 export type PhonePhoneUserError = unknown;
+export interface PhonePhoneUserRepresentations {
+  "application/json": PhonePhoneUserResponse;
+  "application/xml": string;
+}
 
 export interface PhonePhoneUserCallLogsParams
   extends P.UserId, P.PageSize, P.From, P.To, P.NextPageToken {
@@ -811,6 +888,10 @@ export type PhonePhoneUserCallLogsResponse = {
 export type PhonePhoneUserCallLogsError = unknown;
 export type PhonePhoneUserCallLogsItem =
   Schemas.PhonePhoneUserCallLogsResponseCallLogsItem;
+export interface PhonePhoneUserCallLogsRepresentations {
+  "application/json": PhonePhoneUserCallLogsResponse;
+  "application/xml": string;
+}
 
 export interface PhonePhoneUserRecordingsParams
   extends P.UserId, P.PageSize, P.NextPageToken, P.To {
@@ -842,6 +923,10 @@ export type PhonePhoneUserRecordingsResponse = {
 export type PhonePhoneUserRecordingsError = unknown;
 export type PhonePhoneUserRecordingsItem =
   Schemas.PhonePhoneUserRecordingsResponseRecordingsItem;
+export interface PhonePhoneUserRecordingsRepresentations {
+  "application/json": PhonePhoneUserRecordingsResponse;
+  "application/xml": string;
+}
 
 export interface PhonePhoneUserSettingsParams extends P.UserId {}
 export type PhonePhoneUserSettingsResponse = {
@@ -882,6 +967,10 @@ export type PhonePhoneUserSettingsResponse = {
   };
 };
 export type PhonePhoneUserSettingsError = unknown;
+export interface PhonePhoneUserSettingsRepresentations {
+  "application/json": PhonePhoneUserSettingsResponse;
+  "application/xml": string;
+}
 
 export interface PhonePhoneUserVoiceMailsParams
   extends P.UserId, P.PageSize, P.NextPageToken, P.To {
@@ -918,6 +1007,10 @@ export type PhonePhoneUserVoiceMailsResponse = {
 export type PhonePhoneUserVoiceMailsError = unknown;
 export type PhonePhoneUserVoiceMailsItem =
   Schemas.PhonePhoneUserVoiceMailsResponseVoiceMailsItem;
+export interface PhonePhoneUserVoiceMailsRepresentations {
+  "application/json": PhonePhoneUserVoiceMailsResponse;
+  "application/xml": string;
+}
 
 export interface PhonePostPhoneSIPTrunkParams extends P.AccountId2 {
   body?: {
@@ -946,6 +1039,10 @@ export type PhonePostPhoneSIPTrunkResponse = {
   }[];
 };
 export type PhonePostPhoneSIPTrunkError = unknown;
+export interface PhonePostPhoneSIPTrunkRepresentations {
+  "application/json": PhonePostPhoneSIPTrunkResponse;
+  "application/xml": string;
+}
 
 export interface PhoneSetUpAccountParams extends P.AccountId2 {
   body: {
@@ -981,6 +1078,10 @@ export interface PhoneUnassignCallingPlanParams {
 }
 export type PhoneUnassignCallingPlanResponse = unknown;
 export type PhoneUnassignCallingPlanError = unknown;
+export interface PhoneUnassignCallingPlanRepresentations {
+  "application/json": PhoneUnassignCallingPlanResponse;
+  "application/xml": string;
+}
 
 export interface PhoneUnassignPhoneNumberParams {
   /** Provide either userId or email address of the user. */
@@ -990,6 +1091,10 @@ export interface PhoneUnassignPhoneNumberParams {
 }
 export type PhoneUnassignPhoneNumberResponse = unknown;
 export type PhoneUnassignPhoneNumberError = unknown;
+export interface PhoneUnassignPhoneNumberRepresentations {
+  "application/json": PhoneUnassignPhoneNumberResponse;
+  "application/xml": string;
+}
 
 export interface PhoneUpdatePhoneNumberDetailsParams {
   /** Phone number ID. */
@@ -1003,6 +1108,10 @@ export interface PhoneUpdatePhoneNumberDetailsParams {
 }
 export type PhoneUpdatePhoneNumberDetailsResponse = unknown;
 export type PhoneUpdatePhoneNumberDetailsError = unknown;
+export interface PhoneUpdatePhoneNumberDetailsRepresentations {
+  "application/json": PhoneUpdatePhoneNumberDetailsResponse;
+  "application/xml": string;
+}
 
 export interface PhoneUpdatePhoneSIPTrunkParams extends P.AccountId4 {
   /** Unique identifier of the SIP trunk. */
@@ -1016,6 +1125,10 @@ export interface PhoneUpdatePhoneSIPTrunkParams extends P.AccountId4 {
 }
 export type PhoneUpdatePhoneSIPTrunkResponse = unknown;
 export type PhoneUpdatePhoneSIPTrunkError = unknown;
+export interface PhoneUpdatePhoneSIPTrunkRepresentations {
+  "application/json": PhoneUpdatePhoneSIPTrunkResponse;
+  "application/xml": string;
+}
 
 export interface PhoneUpdatePhoneSettingsParams extends P.AccountId4 {
   body?: {
@@ -1027,6 +1140,10 @@ export interface PhoneUpdatePhoneSettingsParams extends P.AccountId4 {
 }
 export type PhoneUpdatePhoneSettingsResponse = unknown;
 export type PhoneUpdatePhoneSettingsError = unknown;
+export interface PhoneUpdatePhoneSettingsRepresentations {
+  "application/json": PhoneUpdatePhoneSettingsResponse;
+  "application/xml": string;
+}
 
 export interface PhoneUpdateSettingTemplateParams {
   /** The Template ID. */
@@ -1276,6 +1393,10 @@ export interface PhoneUpdateSettingTemplateParams {
 }
 export type PhoneUpdateSettingTemplateResponse = unknown;
 export type PhoneUpdateSettingTemplateError = unknown;
+export interface PhoneUpdateSettingTemplateRepresentations {
+  "application/json": PhoneUpdateSettingTemplateResponse;
+  "application/xml": string;
+}
 
 export interface PhoneUpdateUserProfileParams {
   userId: string;
@@ -1288,6 +1409,10 @@ export interface PhoneUpdateUserProfileParams {
 }
 export type PhoneUpdateUserProfileResponse = unknown;
 export type PhoneUpdateUserProfileError = unknown;
+export interface PhoneUpdateUserProfileRepresentations {
+  "application/json": PhoneUpdateUserProfileResponse;
+  "application/xml": string;
+}
 
 export interface PhoneUpdateUserSettingParams extends P.UserId2 {
   /** Corresponds to the setting item you wish to modify. Allowed values: `voice_mail` */
@@ -1308,6 +1433,10 @@ export interface PhoneUpdateUserSettingParams extends P.UserId2 {
 }
 export type PhoneUpdateUserSettingResponse = unknown;
 export type PhoneUpdateUserSettingError = Record<string, unknown>;
+export interface PhoneUpdateUserSettingRepresentations {
+  "application/json": PhoneUpdateUserSettingResponse;
+  "application/xml": string;
+}
 
 export interface PhoneMethods {
   /**
@@ -1327,11 +1456,12 @@ export interface PhoneMethods {
    *
    * 3. Account Owner and a [role](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control) with Zoom Phone Management
    */
-  accountCallLogs: PaginatedMethodOpt<
+  accountCallLogs: RepresentedPaginatedMethodOpt<
     PhoneAccountCallLogsParams,
     PhoneAccountCallLogsResponse,
     PhoneAccountCallLogsError,
-    PhoneAccountCallLogsItem
+    PhoneAccountCallLogsItem,
+    PhoneAccountCallLogsRepresentations
   >;
   /**
    * Add BYOC phone numbers
@@ -1346,10 +1476,11 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  addBYOCNumber: Method<
+  addBYOCNumber: RepresentedMethod<
     PhoneAddBYOCNumberParams,
     PhoneAddBYOCNumberResponse,
-    PhoneAddBYOCNumberError
+    PhoneAddBYOCNumberError,
+    PhoneAddBYOCNumberRepresentations
   >;
   /**
    * Add a setting template
@@ -1365,10 +1496,11 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  addSettingTemplate: Method<
+  addSettingTemplate: RepresentedMethod<
     PhoneAddSettingTemplateParams,
     PhoneAddSettingTemplateResponse,
-    PhoneAddSettingTemplateError
+    PhoneAddSettingTemplateError,
+    PhoneAddSettingTemplateRepresentations
   >;
   /**
    * Set up shared access
@@ -1385,10 +1517,11 @@ export interface PhoneMethods {
    *
    * Business or Enterprise Account
    */
-  addUserSetting: Method<
+  addUserSetting: RepresentedMethod<
     PhoneAddUserSettingParams,
     PhoneAddUserSettingResponse,
-    PhoneAddUserSettingError
+    PhoneAddUserSettingError,
+    PhoneAddUserSettingRepresentations
   >;
   /**
    * Assign calling plan to a user
@@ -1403,10 +1536,11 @@ export interface PhoneMethods {
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
    */
-  assignCallingPlan: Method<
+  assignCallingPlan: RepresentedMethod<
     PhoneAssignCallingPlanParams,
     PhoneAssignCallingPlanResponse,
-    PhoneAssignCallingPlanError
+    PhoneAssignCallingPlanError,
+    PhoneAssignCallingPlanRepresentations
   >;
   /**
    * Assign phone number to user
@@ -1421,10 +1555,11 @@ export interface PhoneMethods {
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
    */
-  assignPhoneNumber: Method<
+  assignPhoneNumber: RepresentedMethod<
     PhoneAssignPhoneNumberParams,
     PhoneAssignPhoneNumberResponse,
-    PhoneAssignPhoneNumberError
+    PhoneAssignPhoneNumberError,
+    PhoneAssignPhoneNumberRepresentations
   >;
   /**
    * Change main company number
@@ -1442,10 +1577,11 @@ export interface PhoneMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  changeMainCompanyNumber: MethodOpt<
+  changeMainCompanyNumber: RepresentedMethodOpt<
     PhoneChangeMainCompanyNumberParams,
     PhoneChangeMainCompanyNumberResponse,
-    PhoneChangeMainCompanyNumberError
+    PhoneChangeMainCompanyNumberError,
+    PhoneChangeMainCompanyNumberRepresentations
   >;
   /**
    * Delete a user's call log
@@ -1460,10 +1596,11 @@ export interface PhoneMethods {
    * 1. User must belong to a Business or an Enterprise account.
    * 2. User must hold a Zoom Phone license.
    */
-  deleteCallLog: Method<
+  deleteCallLog: RepresentedMethod<
     PhoneDeleteCallLogParams,
     PhoneDeleteCallLogResponse,
-    PhoneDeleteCallLogError
+    PhoneDeleteCallLogError,
+    PhoneDeleteCallLogRepresentations
   >;
   /**
    * Remove shared access
@@ -1480,10 +1617,11 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  deleteUserSetting: Method<
+  deleteUserSetting: RepresentedMethod<
     PhoneDeleteUserSettingParams,
     PhoneDeleteUserSettingResponse,
-    PhoneDeleteUserSettingError
+    PhoneDeleteUserSettingError,
+    PhoneDeleteUserSettingRepresentations
   >;
   /**
    * Delete a voicemail
@@ -1497,10 +1635,11 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  deleteVoicemail: Method<
+  deleteVoicemail: RepresentedMethod<
     PhoneDeleteVoicemailParams,
     PhoneDeleteVoicemailResponse,
-    PhoneDeleteVoicemailError
+    PhoneDeleteVoicemailError,
+    PhoneDeleteVoicemailRepresentations
   >;
   /**
    * Get phone number details
@@ -1515,10 +1654,11 @@ export interface PhoneMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  getPhoneNumberDetails: Method<
+  getPhoneNumberDetails: RepresentedMethod<
     PhoneGetPhoneNumberDetailsParams,
     PhoneGetPhoneNumberDetailsResponse,
-    PhoneGetPhoneNumberDetailsError
+    PhoneGetPhoneNumberDetailsError,
+    PhoneGetPhoneNumberDetailsRepresentations
   >;
   /**
    * Get call recordings
@@ -1534,11 +1674,12 @@ export interface PhoneMethods {
    * * Pro or higher account with Zoom Phone license.
    * * Account owner or admin privileges.
    */
-  getPhoneRecordings: PaginatedMethodOpt<
+  getPhoneRecordings: RepresentedPaginatedMethodOpt<
     PhoneGetPhoneRecordingsParams,
     PhoneGetPhoneRecordingsResponse,
     PhoneGetPhoneRecordingsError,
-    PhoneGetPhoneRecordingsItem
+    PhoneGetPhoneRecordingsItem,
+    PhoneGetPhoneRecordingsRepresentations
   >;
   /**
    * Get setting template details
@@ -1556,10 +1697,11 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  getSettingTemplate: Method<
+  getSettingTemplate: RepresentedMethod<
     PhoneGetSettingTemplateParams,
     PhoneGetSettingTemplateResponse,
-    PhoneGetSettingTemplateError
+    PhoneGetSettingTemplateError,
+    PhoneGetSettingTemplateRepresentations
   >;
   /**
    * List phone numbers
@@ -1574,11 +1716,12 @@ export interface PhoneMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  listAccountPhoneNumbers: PaginatedMethodOpt<
+  listAccountPhoneNumbers: RepresentedPaginatedMethodOpt<
     PhoneListAccountPhoneNumbersParams,
     PhoneListAccountPhoneNumbersResponse,
     PhoneListAccountPhoneNumbersError,
-    PhoneListAccountPhoneNumbersItem
+    PhoneListAccountPhoneNumbersItem,
+    PhoneListAccountPhoneNumbersRepresentations
   >;
   /**
    * List BYOC SIP trunks
@@ -1595,11 +1738,12 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  listBYOCSIPTrunk: PaginatedMethodOpt<
+  listBYOCSIPTrunk: RepresentedPaginatedMethodOpt<
     PhoneListBYOCSIPTrunkParams,
     PhoneListBYOCSIPTrunkResponse,
     PhoneListBYOCSIPTrunkError,
-    PhoneListBYOCSIPTrunkItem
+    PhoneListBYOCSIPTrunkItem,
+    PhoneListBYOCSIPTrunkRepresentations
   >;
   /**
    * List calling plans
@@ -1614,10 +1758,11 @@ export interface PhoneMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  listCallingPlans: MethodOpt<
+  listCallingPlans: RepresentedMethodOpt<
     PhoneListCallingPlansParams,
     PhoneListCallingPlansResponse,
-    PhoneListCallingPlansError
+    PhoneListCallingPlansError,
+    PhoneListCallingPlansRepresentations
   >;
   /**
    * List phone users
@@ -1632,11 +1777,12 @@ export interface PhoneMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  listPhoneUsers: PaginatedMethodOpt<
+  listPhoneUsers: RepresentedPaginatedMethodOpt<
     PhoneListPhoneUsersParams,
     PhoneListPhoneUsersResponse,
     PhoneListPhoneUsersError,
-    PhoneListPhoneUsersItem
+    PhoneListPhoneUsersItem,
+    PhoneListPhoneUsersRepresentations
   >;
   /**
    * List setting templates
@@ -1654,11 +1800,12 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  listSettingTemplates: PaginatedMethodOpt<
+  listSettingTemplates: RepresentedPaginatedMethodOpt<
     PhoneListSettingTemplatesParams,
     PhoneListSettingTemplatesResponse,
     PhoneListSettingTemplatesError,
-    PhoneListSettingTemplatesItem
+    PhoneListSettingTemplatesItem,
+    PhoneListSettingTemplatesRepresentations
   >;
   /**
    * Get user's profile
@@ -1673,10 +1820,11 @@ export interface PhoneMethods {
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
    */
-  phoneUser: Method<
+  phoneUser: RepresentedMethod<
     PhonePhoneUserParams,
     PhonePhoneUserResponse,
-    PhonePhoneUserError
+    PhonePhoneUserError,
+    PhonePhoneUserRepresentations
   >;
   /**
    * Get user's call logs
@@ -1691,11 +1839,12 @@ export interface PhoneMethods {
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
    */
-  phoneUserCallLogs: PaginatedMethod<
+  phoneUserCallLogs: RepresentedPaginatedMethod<
     PhonePhoneUserCallLogsParams,
     PhonePhoneUserCallLogsResponse,
     PhonePhoneUserCallLogsError,
-    PhonePhoneUserCallLogsItem
+    PhonePhoneUserCallLogsItem,
+    PhonePhoneUserCallLogsRepresentations
   >;
   /**
    * Get user's recordings
@@ -1709,11 +1858,12 @@ export interface PhoneMethods {
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
    */
-  phoneUserRecordings: PaginatedMethod<
+  phoneUserRecordings: RepresentedPaginatedMethod<
     PhonePhoneUserRecordingsParams,
     PhonePhoneUserRecordingsResponse,
     PhonePhoneUserRecordingsError,
-    PhonePhoneUserRecordingsItem
+    PhonePhoneUserRecordingsItem,
+    PhonePhoneUserRecordingsRepresentations
   >;
   /**
    * Get user's settings
@@ -1728,10 +1878,11 @@ export interface PhoneMethods {
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
    */
-  phoneUserSettings: Method<
+  phoneUserSettings: RepresentedMethod<
     PhonePhoneUserSettingsParams,
     PhonePhoneUserSettingsResponse,
-    PhonePhoneUserSettingsError
+    PhonePhoneUserSettingsError,
+    PhonePhoneUserSettingsRepresentations
   >;
   /**
    * Get user's voicemails
@@ -1746,11 +1897,12 @@ export interface PhoneMethods {
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
    */
-  phoneUserVoiceMails: PaginatedMethod<
+  phoneUserVoiceMails: RepresentedPaginatedMethod<
     PhonePhoneUserVoiceMailsParams,
     PhonePhoneUserVoiceMailsResponse,
     PhonePhoneUserVoiceMailsError,
-    PhonePhoneUserVoiceMailsItem
+    PhonePhoneUserVoiceMailsItem,
+    PhonePhoneUserVoiceMailsRepresentations
   >;
   /**
    * Assign SIP trunks
@@ -1767,10 +1919,11 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  postPhoneSIPTrunk: Method<
+  postPhoneSIPTrunk: RepresentedMethod<
     PhonePostPhoneSIPTrunkParams,
     PhonePostPhoneSIPTrunkResponse,
-    PhonePostPhoneSIPTrunkError
+    PhonePostPhoneSIPTrunkError,
+    PhonePostPhoneSIPTrunkRepresentations
   >;
   /**
    * Set up a Zoom Phone account
@@ -1805,10 +1958,11 @@ export interface PhoneMethods {
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
    */
-  unassignCallingPlan: Method<
+  unassignCallingPlan: RepresentedMethod<
     PhoneUnassignCallingPlanParams,
     PhoneUnassignCallingPlanResponse,
-    PhoneUnassignCallingPlanError
+    PhoneUnassignCallingPlanError,
+    PhoneUnassignCallingPlanRepresentations
   >;
   /**
    * Unassign phone number
@@ -1826,10 +1980,11 @@ export interface PhoneMethods {
    * 2. A Zoom Phone license
    * 3. User must have been previously assigned a Zoom Phone number.
    */
-  unassignPhoneNumber: Method<
+  unassignPhoneNumber: RepresentedMethod<
     PhoneUnassignPhoneNumberParams,
     PhoneUnassignPhoneNumberResponse,
-    PhoneUnassignPhoneNumberError
+    PhoneUnassignPhoneNumberError,
+    PhoneUnassignPhoneNumberRepresentations
   >;
   /**
    * Update phone number details
@@ -1845,10 +2000,11 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  updatePhoneNumberDetails: Method<
+  updatePhoneNumberDetails: RepresentedMethod<
     PhoneUpdatePhoneNumberDetailsParams,
     PhoneUpdatePhoneNumberDetailsResponse,
-    PhoneUpdatePhoneNumberDetailsError
+    PhoneUpdatePhoneNumberDetailsError,
+    PhoneUpdatePhoneNumberDetailsRepresentations
   >;
   /**
    * Update SIP trunk details
@@ -1865,10 +2021,11 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  updatePhoneSIPTrunk: Method<
+  updatePhoneSIPTrunk: RepresentedMethod<
     PhoneUpdatePhoneSIPTrunkParams,
     PhoneUpdatePhoneSIPTrunkResponse,
-    PhoneUpdatePhoneSIPTrunkError
+    PhoneUpdatePhoneSIPTrunkError,
+    PhoneUpdatePhoneSIPTrunkRepresentations
   >;
   /**
    * Update BYOC settings
@@ -1883,10 +2040,11 @@ export interface PhoneMethods {
    *
    * * Business or enterprise Account.
    */
-  updatePhoneSettings: Method<
+  updatePhoneSettings: RepresentedMethod<
     PhoneUpdatePhoneSettingsParams,
     PhoneUpdatePhoneSettingsResponse,
-    PhoneUpdatePhoneSettingsError
+    PhoneUpdatePhoneSettingsError,
+    PhoneUpdatePhoneSettingsRepresentations
   >;
   /**
    * Update a setting template
@@ -1904,10 +2062,11 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  updateSettingTemplate: Method<
+  updateSettingTemplate: RepresentedMethod<
     PhoneUpdateSettingTemplateParams,
     PhoneUpdateSettingTemplateResponse,
-    PhoneUpdateSettingTemplateError
+    PhoneUpdateSettingTemplateError,
+    PhoneUpdateSettingTemplateRepresentations
   >;
   /**
    * Update user's profile
@@ -1922,10 +2081,11 @@ export interface PhoneMethods {
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
    */
-  updateUserProfile: Method<
+  updateUserProfile: RepresentedMethod<
     PhoneUpdateUserProfileParams,
     PhoneUpdateUserProfileResponse,
-    PhoneUpdateUserProfileError
+    PhoneUpdateUserProfileError,
+    PhoneUpdateUserProfileRepresentations
   >;
   /**
    * Update shared access
@@ -1944,9 +2104,10 @@ export interface PhoneMethods {
    *
    * Business or Enterprise Account
    */
-  updateUserSetting: Method<
+  updateUserSetting: RepresentedMethod<
     PhoneUpdateUserSettingParams,
     PhoneUpdateUserSettingResponse,
-    PhoneUpdateUserSettingError
+    PhoneUpdateUserSettingError,
+    PhoneUpdateUserSettingRepresentations
   >;
 }

@@ -17,6 +17,10 @@ export const operations = {
       time_type: "query",
       site_id: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "call_logs",
     },
@@ -30,6 +34,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   addSettingTemplate: {
     id: "addSettingTemplate",
@@ -39,6 +47,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   addUserSetting: {
@@ -53,6 +65,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   assignCallingPlan: {
     id: "assignCallingPlan",
@@ -64,6 +80,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   assignPhoneNumber: {
@@ -77,6 +97,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   changeMainCompanyNumber: {
     id: "changeMainCompanyNumber",
@@ -86,6 +110,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteCallLog: {
     id: "deleteCallLog",
@@ -94,6 +122,10 @@ export const operations = {
     params: {
       userId: "path",
       callLogId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   deleteUserSetting: {
@@ -105,6 +137,10 @@ export const operations = {
       settingType: "path",
       shared_id: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteVoicemail: {
     id: "deleteVoicemail",
@@ -113,6 +149,10 @@ export const operations = {
     params: {
       voicemailId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getPhoneNumberDetails: {
     id: "getPhoneNumberDetails",
@@ -120,6 +160,10 @@ export const operations = {
     path: "/phone/numbers/{numberId}",
     params: {
       numberId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   getPhoneRecordings: {
@@ -135,6 +179,10 @@ export const operations = {
       recording_type: "query",
       site_id: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "recordings",
     },
@@ -146,6 +194,10 @@ export const operations = {
     params: {
       templateId: "path",
       custom_query_fields: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   listAccountPhoneNumbers: {
@@ -161,6 +213,10 @@ export const operations = {
       pending_numbers: "query",
       site_id: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "phone_numbers",
     },
@@ -173,6 +229,10 @@ export const operations = {
       next_page_token: "query",
       page_size: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "byoc_sip_trunk",
     },
@@ -181,6 +241,10 @@ export const operations = {
     id: "listCallingPlans",
     method: "GET",
     path: "/phone/calling_plans",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listPhoneUsers: {
     id: "listPhoneUsers",
@@ -190,6 +254,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
       site_id: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "users",
@@ -204,6 +272,10 @@ export const operations = {
       next_page_token: "query",
       site_id: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "templates",
     },
@@ -214,6 +286,10 @@ export const operations = {
     path: "/phone/users/{userId}",
     params: {
       userId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   phoneUserCallLogs: {
@@ -230,6 +306,10 @@ export const operations = {
       phone_number: "query",
       time_type: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "call_logs",
     },
@@ -245,6 +325,10 @@ export const operations = {
       from: "query",
       to: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "recordings",
     },
@@ -255,6 +339,10 @@ export const operations = {
     path: "/phone/users/{userId}/settings",
     params: {
       userId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   phoneUserVoiceMails: {
@@ -268,6 +356,10 @@ export const operations = {
       next_page_token: "query",
       from: "query",
       to: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "voice_mails",
@@ -283,6 +375,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   setUpAccount: {
@@ -307,6 +403,10 @@ export const operations = {
       userId: "path",
       type: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   unassignPhoneNumber: {
     id: "UnassignPhoneNumber",
@@ -315,6 +415,10 @@ export const operations = {
     params: {
       userId: "path",
       phoneNumberId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updatePhoneNumberDetails: {
@@ -327,6 +431,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updatePhoneSIPTrunk: {
@@ -341,6 +449,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updatePhoneSettings: {
     id: "updatePhoneSettings",
@@ -352,6 +464,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateSettingTemplate: {
@@ -365,6 +481,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updateUserProfile: {
     id: "updateUserProfile",
@@ -376,6 +496,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateUserSetting: {
@@ -389,6 +513,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

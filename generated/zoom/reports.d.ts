@@ -2,10 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type {
-  Method,
-  MethodOpt,
-  PaginatedMethod,
-  PaginatedMethodOpt,
+  RepresentedMethod,
+  RepresentedMethodOpt,
+  RepresentedPaginatedMethod,
+  RepresentedPaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -38,6 +38,10 @@ export type ReportsReportCloudRecordingResponse = {
   }[];
 };
 export type ReportsReportCloudRecordingError = unknown;
+export interface ReportsReportCloudRecordingRepresentations {
+  "application/json": ReportsReportCloudRecordingResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportDailyParams {
   /** Year for this report */
@@ -68,6 +72,10 @@ export type ReportsReportDailyResponse = {
   year?: number;
 };
 export type ReportsReportDailyError = unknown;
+export interface ReportsReportDailyRepresentations {
+  "application/json": ReportsReportDailyResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportMeetingDetailsParams extends P.MeetingId2 {}
 export type ReportsReportMeetingDetailsResponse = {
@@ -127,6 +135,10 @@ export type ReportsReportMeetingDetailsResponse = {
   uuid?: string;
 };
 export type ReportsReportMeetingDetailsError = unknown;
+export interface ReportsReportMeetingDetailsRepresentations {
+  "application/json": ReportsReportMeetingDetailsResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportMeetingParticipantsParams
   extends P.MeetingId2, P.PageSize, P.NextPageToken {
@@ -151,6 +163,10 @@ export type ReportsReportMeetingParticipantsResponse = {
 export type ReportsReportMeetingParticipantsError = unknown;
 export type ReportsReportMeetingParticipantsItem =
   Schemas.ReportsReportMeetingParticipantsResponseParticipantsItem;
+export interface ReportsReportMeetingParticipantsRepresentations {
+  "application/json": ReportsReportMeetingParticipantsResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportMeetingPollsParams extends P.MeetingId2 {}
 export type ReportsReportMeetingPollsResponse = {
@@ -196,6 +212,10 @@ export type ReportsReportMeetingPollsResponse = {
   uuid?: string;
 };
 export type ReportsReportMeetingPollsError = unknown;
+export interface ReportsReportMeetingPollsRepresentations {
+  "application/json": ReportsReportMeetingPollsResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportMeetingsParams
   extends P.UserId, P.From, P.To, P.PageSize, P.NextPageToken {
@@ -244,6 +264,10 @@ export type ReportsReportMeetingsResponse = {
 export type ReportsReportMeetingsError = unknown;
 export type ReportsReportMeetingsItem =
   Schemas.ReportsReportMeetingsResponseMeetingsItem;
+export interface ReportsReportMeetingsRepresentations {
+  "application/json": ReportsReportMeetingsResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportOperationLogsParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
@@ -332,6 +356,10 @@ export type ReportsReportOperationLogsItem = {
    */
   time?: string;
 };
+export interface ReportsReportOperationLogsRepresentations {
+  "application/json": ReportsReportOperationLogsResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportSignInSignOutActivitiesParams {
   /** Start date for which you would like to view the activity logs report. Using the `from` and `to` parameters, specify a monthly date range for the report as the API only provides one month worth of data in one request. The specified date range should fall within the last six months. */
@@ -358,6 +386,10 @@ export type ReportsReportSignInSignOutActivitiesResponse = {
 export type ReportsReportSignInSignOutActivitiesError = unknown;
 export type ReportsReportSignInSignOutActivitiesItem =
   Schemas.ReportsReportSignInSignOutActivitiesResponseActivityLogsItem;
+export interface ReportsReportSignInSignOutActivitiesRepresentations {
+  "application/json": ReportsReportSignInSignOutActivitiesResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportTelephoneParams
   extends P.From, P.To, P.PageSize, P.PageNumber, P.NextPageToken {
@@ -404,6 +436,10 @@ export type ReportsReportTelephoneResponse = {
 export type ReportsReportTelephoneError = unknown;
 export type ReportsReportTelephoneItem =
   Schemas.ReportsReportTelephoneResponseTelephonyUsageItem;
+export interface ReportsReportTelephoneRepresentations {
+  "application/json": ReportsReportTelephoneResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportUsersParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
@@ -459,6 +495,10 @@ export type ReportsReportUsersResponse = {
 export type ReportsReportUsersError = unknown;
 export type ReportsReportUsersItem =
   Schemas.ReportsReportUsersResponseUsersItem;
+export interface ReportsReportUsersRepresentations {
+  "application/json": ReportsReportUsersResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportWebinarDetailsParams extends P.WebinarId2 {}
 export type ReportsReportWebinarDetailsResponse = {
@@ -518,6 +558,10 @@ export type ReportsReportWebinarDetailsResponse = {
   uuid?: string;
 };
 export type ReportsReportWebinarDetailsError = unknown;
+export interface ReportsReportWebinarDetailsRepresentations {
+  "application/json": ReportsReportWebinarDetailsResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportWebinarParticipantsParams
   extends P.WebinarId2, P.PageSize, P.NextPageToken {
@@ -542,6 +586,10 @@ export type ReportsReportWebinarParticipantsResponse = {
 export type ReportsReportWebinarParticipantsError = unknown;
 export type ReportsReportWebinarParticipantsItem =
   Schemas.ReportsReportWebinarParticipantsResponseParticipantsItem;
+export interface ReportsReportWebinarParticipantsRepresentations {
+  "application/json": ReportsReportWebinarParticipantsResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportWebinarPollsParams extends P.WebinarId2 {}
 export type ReportsReportWebinarPollsResponse = {
@@ -587,6 +635,10 @@ export type ReportsReportWebinarPollsResponse = {
   uuid?: string;
 };
 export type ReportsReportWebinarPollsError = unknown;
+export interface ReportsReportWebinarPollsRepresentations {
+  "application/json": ReportsReportWebinarPollsResponse;
+  "application/xml": string;
+}
 
 export interface ReportsReportWebinarQAParams extends P.WebinarId2 {}
 export type ReportsReportWebinarQAResponse = {
@@ -625,6 +677,10 @@ export type ReportsReportWebinarQAResponse = {
   uuid?: string;
 };
 export type ReportsReportWebinarQAError = unknown;
+export interface ReportsReportWebinarQARepresentations {
+  "application/json": ReportsReportWebinarQAResponse;
+  "application/xml": string;
+}
 
 export interface ReportsMethods {
   /**
@@ -640,10 +696,11 @@ export interface ReportsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
-  reportCloudRecording: Method<
+  reportCloudRecording: RepresentedMethod<
     ReportsReportCloudRecordingParams,
     ReportsReportCloudRecordingResponse,
-    ReportsReportCloudRecordingError
+    ReportsReportCloudRecordingError,
+    ReportsReportCloudRecordingRepresentations
   >;
   /**
    * Get daily usage report
@@ -658,10 +715,11 @@ export interface ReportsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
-  reportDaily: MethodOpt<
+  reportDaily: RepresentedMethodOpt<
     ReportsReportDailyParams,
     ReportsReportDailyResponse,
-    ReportsReportDailyError
+    ReportsReportDailyError,
+    ReportsReportDailyRepresentations
   >;
   /**
    * Get meeting detail reports
@@ -677,10 +735,11 @@ export interface ReportsMethods {
    *
    * * Pro or a higher plan.
    */
-  reportMeetingDetails: Method<
+  reportMeetingDetails: RepresentedMethod<
     ReportsReportMeetingDetailsParams,
     ReportsReportMeetingDetailsResponse,
-    ReportsReportMeetingDetailsError
+    ReportsReportMeetingDetailsError,
+    ReportsReportMeetingDetailsRepresentations
   >;
   /**
    * Get meeting participant reports
@@ -696,11 +755,12 @@ export interface ReportsMethods {
    *
    * * Pro or a higher plan.
    */
-  reportMeetingParticipants: PaginatedMethod<
+  reportMeetingParticipants: RepresentedPaginatedMethod<
     ReportsReportMeetingParticipantsParams,
     ReportsReportMeetingParticipantsResponse,
     ReportsReportMeetingParticipantsError,
-    ReportsReportMeetingParticipantsItem
+    ReportsReportMeetingParticipantsItem,
+    ReportsReportMeetingParticipantsRepresentations
   >;
   /**
    * Get meeting poll reports
@@ -716,10 +776,11 @@ export interface ReportsMethods {
    *
    * * Pro or a higher plan.
    */
-  reportMeetingPolls: Method<
+  reportMeetingPolls: RepresentedMethod<
     ReportsReportMeetingPollsParams,
     ReportsReportMeetingPollsResponse,
-    ReportsReportMeetingPollsError
+    ReportsReportMeetingPollsError,
+    ReportsReportMeetingPollsRepresentations
   >;
   /**
    * Get meeting reports
@@ -736,11 +797,12 @@ export interface ReportsMethods {
    *
    * * Pro or higher plan.
    */
-  reportMeetings: PaginatedMethod<
+  reportMeetings: RepresentedPaginatedMethod<
     ReportsReportMeetingsParams,
     ReportsReportMeetingsResponse,
     ReportsReportMeetingsError,
-    ReportsReportMeetingsItem
+    ReportsReportMeetingsItem,
+    ReportsReportMeetingsRepresentations
   >;
   /**
    * Get operation logs report
@@ -757,11 +819,12 @@ export interface ReportsMethods {
    *
    * * Pro or higher plan.
    */
-  reportOperationLogs: PaginatedMethod<
+  reportOperationLogs: RepresentedPaginatedMethod<
     ReportsReportOperationLogsParams,
     ReportsReportOperationLogsResponse,
     ReportsReportOperationLogsError,
-    ReportsReportOperationLogsItem
+    ReportsReportOperationLogsItem,
+    ReportsReportOperationLogsRepresentations
   >;
   /**
    * Get sign In / sign out activity report
@@ -776,11 +839,12 @@ export interface ReportsMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
-  reportSignInSignOutActivities: PaginatedMethodOpt<
+  reportSignInSignOutActivities: RepresentedPaginatedMethodOpt<
     ReportsReportSignInSignOutActivitiesParams,
     ReportsReportSignInSignOutActivitiesResponse,
     ReportsReportSignInSignOutActivitiesError,
-    ReportsReportSignInSignOutActivitiesItem
+    ReportsReportSignInSignOutActivitiesItem,
+    ReportsReportSignInSignOutActivitiesRepresentations
   >;
   /**
    * Get telephone reports
@@ -795,11 +859,12 @@ export interface ReportsMethods {
    *
    * * Pro or higher plan.
    */
-  reportTelephone: PaginatedMethod<
+  reportTelephone: RepresentedPaginatedMethod<
     ReportsReportTelephoneParams,
     ReportsReportTelephoneResponse,
     ReportsReportTelephoneError,
-    ReportsReportTelephoneItem
+    ReportsReportTelephoneItem,
+    ReportsReportTelephoneRepresentations
   >;
   /**
    * Get active/inactive host reports
@@ -821,11 +886,12 @@ export interface ReportsMethods {
    *
    * * Pro or higher plan.
    */
-  reportUsers: PaginatedMethod<
+  reportUsers: RepresentedPaginatedMethod<
     ReportsReportUsersParams,
     ReportsReportUsersResponse,
     ReportsReportUsersError,
-    ReportsReportUsersItem
+    ReportsReportUsersItem,
+    ReportsReportUsersRepresentations
   >;
   /**
    * Get webinar detail reports
@@ -840,10 +906,11 @@ export interface ReportsMethods {
    *
    * * Pro or higher plan with Webinar add-on.
    */
-  reportWebinarDetails: Method<
+  reportWebinarDetails: RepresentedMethod<
     ReportsReportWebinarDetailsParams,
     ReportsReportWebinarDetailsResponse,
-    ReportsReportWebinarDetailsError
+    ReportsReportWebinarDetailsError,
+    ReportsReportWebinarDetailsRepresentations
   >;
   /**
    * Get webinar participant reports
@@ -858,11 +925,12 @@ export interface ReportsMethods {
    *
    * * Pro or a higher plan with Webinar add-on enabled.
    */
-  reportWebinarParticipants: PaginatedMethod<
+  reportWebinarParticipants: RepresentedPaginatedMethod<
     ReportsReportWebinarParticipantsParams,
     ReportsReportWebinarParticipantsResponse,
     ReportsReportWebinarParticipantsError,
-    ReportsReportWebinarParticipantsItem
+    ReportsReportWebinarParticipantsItem,
+    ReportsReportWebinarParticipantsRepresentations
   >;
   /**
    * Get webinar poll reports
@@ -877,10 +945,11 @@ export interface ReportsMethods {
    *
    * * Pro or a higher plan with Webinar add-on enabled.
    */
-  reportWebinarPolls: Method<
+  reportWebinarPolls: RepresentedMethod<
     ReportsReportWebinarPollsParams,
     ReportsReportWebinarPollsResponse,
-    ReportsReportWebinarPollsError
+    ReportsReportWebinarPollsError,
+    ReportsReportWebinarPollsRepresentations
   >;
   /**
    * Get webinar Q&A report
@@ -897,9 +966,10 @@ export interface ReportsMethods {
    *
    * * Pro or a higher plan with Webinar add-on enabled.
    */
-  reportWebinarQA: Method<
+  reportWebinarQA: RepresentedMethod<
     ReportsReportWebinarQAParams,
     ReportsReportWebinarQAResponse,
-    ReportsReportWebinarQAError
+    ReportsReportWebinarQAError,
+    ReportsReportWebinarQARepresentations
   >;
 }

@@ -11,6 +11,10 @@ export const operations = {
       from: "query",
       to: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   reportDaily: {
     id: "reportDaily",
@@ -20,6 +24,10 @@ export const operations = {
       year: "query",
       month: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   reportMeetingDetails: {
     id: "reportMeetingDetails",
@@ -27,6 +35,10 @@ export const operations = {
     path: "/report/meetings/{meetingId}",
     params: {
       meetingId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   reportMeetingParticipants: {
@@ -39,6 +51,10 @@ export const operations = {
       next_page_token: "query",
       include_fields: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "participants",
     },
@@ -49,6 +65,10 @@ export const operations = {
     path: "/report/meetings/{meetingId}/polls",
     params: {
       meetingId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   reportMeetings: {
@@ -62,6 +82,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
       type: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "meetings",
@@ -78,6 +102,10 @@ export const operations = {
       next_page_token: "query",
       category_type: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "operation_logs",
     },
@@ -91,6 +119,10 @@ export const operations = {
       to: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "activity_logs",
@@ -108,6 +140,10 @@ export const operations = {
       page_number: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "telephony_usage",
     },
@@ -124,6 +160,10 @@ export const operations = {
       page_number: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "users",
     },
@@ -134,6 +174,10 @@ export const operations = {
     path: "/report/webinars/{webinarId}",
     params: {
       webinarId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   reportWebinarParticipants: {
@@ -146,6 +190,10 @@ export const operations = {
       next_page_token: "query",
       include_fields: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "participants",
     },
@@ -157,6 +205,10 @@ export const operations = {
     params: {
       webinarId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   reportWebinarQA: {
     id: "reportWebinarQA",
@@ -164,6 +216,10 @@ export const operations = {
     path: "/report/webinars/{webinarId}/qa",
     params: {
       webinarId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -15,6 +15,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   createRole: {
     id: "createRole",
@@ -24,6 +28,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteRole: {
     id: "deleteRole",
@@ -32,6 +40,10 @@ export const operations = {
     params: {
       roleId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getRoleInformation: {
     id: "getRoleInformation",
@@ -39,6 +51,10 @@ export const operations = {
     path: "/roles/{roleId}",
     params: {
       roleId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   roleMemberDelete: {
@@ -62,6 +78,10 @@ export const operations = {
       next_page_token: "query",
       page_size: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "members",
     },
@@ -70,6 +90,10 @@ export const operations = {
     id: "roles",
     method: "GET",
     path: "/roles",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updateRole: {
     id: "updateRole",
@@ -81,6 +105,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

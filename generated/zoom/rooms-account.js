@@ -7,6 +7,10 @@ export const operations = {
     id: "getZRAccountProfile",
     method: "GET",
     path: "/rooms/account_profile",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getZRAccountSettings: {
     id: "getZRAccountSettings",
@@ -14,6 +18,10 @@ export const operations = {
     path: "/rooms/account_settings",
     params: {
       setting_type: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateZRAccProfile: {
@@ -23,6 +31,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateZoomRoomAccSettings: {
@@ -35,6 +47,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

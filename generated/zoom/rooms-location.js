@@ -11,6 +11,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   changeParentLocation: {
     id: "changeParentLocation",
@@ -23,6 +27,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getZRLocationProfile: {
     id: "getZRLocationProfile",
@@ -30,6 +38,10 @@ export const operations = {
     path: "/rooms/locations/{locationId}",
     params: {
       locationId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   getZRLocationSettings: {
@@ -40,11 +52,19 @@ export const operations = {
       locationId: "path",
       setting_type: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getZRLocationStructure: {
     id: "getZRLocationStructure",
     method: "GET",
     path: "/rooms/locations/structure",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listZRLocations: {
     id: "listZRLocations",
@@ -55,6 +75,10 @@ export const operations = {
       type: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "locations",
@@ -71,6 +95,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updateZRLocationSettings: {
     id: "updateZRLocationSettings",
@@ -84,6 +112,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updateZoomRoomsLocationStructure: {
     id: "updateZoomRoomsLocationStructure",
@@ -92,6 +124,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -12,6 +12,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   changeZRLocation: {
     id: "changeZRLocation",
@@ -23,6 +27,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   checkInRooms: {
@@ -36,6 +44,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteAZoomRoom: {
     id: "deleteAZoomRoom",
@@ -43,6 +55,10 @@ export const operations = {
     path: "/rooms/{roomId}",
     params: {
       roomId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   getZRProfile: {
@@ -52,6 +68,10 @@ export const operations = {
     params: {
       roomId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   getZRSettings: {
     id: "getZRSettings",
@@ -60,6 +80,10 @@ export const operations = {
     params: {
       roomId: "path",
       setting_type: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   listDigitalSignageContent: {
@@ -72,6 +96,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "contents",
     },
@@ -82,6 +110,10 @@ export const operations = {
     path: "/rooms/{roomId}/devices",
     params: {
       roomId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   listZoomRooms: {
@@ -96,6 +128,10 @@ export const operations = {
       next_page_token: "query",
       location_id: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "rooms",
     },
@@ -107,6 +143,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   updateRoomProfile: {
@@ -120,6 +160,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updateZRSettings: {
     id: "updateZRSettings",
@@ -132,6 +176,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -15,6 +15,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   addInternalNumbers: {
     id: "addInternalNumbers",
@@ -26,6 +30,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   assignSIPConfig: {
@@ -39,6 +47,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   assignSIPTrunks: {
     id: "assignSIPTrunks",
@@ -50,6 +62,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   assignSipTrunkNumbers: {
@@ -63,6 +79,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteAllSipNumbers: {
     id: "deleteAllSipNumbers",
@@ -70,6 +90,10 @@ export const operations = {
     path: "/accounts/{accountId}/sip_trunk/numbers",
     params: {
       accountId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   deleteInternalCallOutCountry: {
@@ -80,6 +104,10 @@ export const operations = {
       accountId: "path",
       countryId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteInternalNumber: {
     id: "deleteInternalNumber",
@@ -88,6 +116,10 @@ export const operations = {
     params: {
       accountId: "path",
       numberId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   deleteSIPTrunk: {
@@ -98,6 +130,10 @@ export const operations = {
       accountId: "path",
       trunkId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listInternalCalloutCountries: {
     id: "listInternalCalloutCountries",
@@ -105,6 +141,10 @@ export const operations = {
     path: "/accounts/{accountId}/sip_trunk/callout_countries",
     params: {
       accountId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   listInternalNumbers: {
@@ -115,6 +155,10 @@ export const operations = {
       accountId: "path",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "internal_numbers",
@@ -127,10 +171,18 @@ export const operations = {
     params: {
       accountId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listSipTrunkNumbers: {
     id: "listSipTrunkNumbers",
     method: "GET",
     path: "/sip_trunk/numbers",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
 };

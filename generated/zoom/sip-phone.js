@@ -21,6 +21,10 @@ export const operations = {
     params: {
       phoneId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listSipPhones: {
     id: "listSipPhones",
@@ -31,6 +35,10 @@ export const operations = {
       search_key: "query",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "phones",
@@ -47,6 +55,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -12,6 +12,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   trackingfieldDelete: {
     id: "trackingfieldDelete",
@@ -29,11 +33,19 @@ export const operations = {
     params: {
       fieldId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   trackingfieldList: {
     id: "trackingfieldList",
     method: "GET",
     path: "/tracking_fields",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   trackingfieldUpdate: {
     id: "trackingfieldUpdate",

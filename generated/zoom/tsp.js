@@ -7,6 +7,10 @@ export const operations = {
     id: "tsp",
     method: "GET",
     path: "/tsp",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   tspUpdate: {
     id: "tspUpdate",
@@ -40,6 +44,10 @@ export const operations = {
       userId: "path",
       tspId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   userTSPCreate: {
     id: "userTSPCreate",
@@ -52,6 +60,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   userTSPDelete: {
@@ -85,6 +97,10 @@ export const operations = {
     path: "/users/{userId}/tsp",
     params: {
       userId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -4,8 +4,9 @@
 import type {
   BlobLike,
   Method,
-  MethodOpt,
-  PaginatedMethodOpt,
+  RepresentedMethod,
+  RepresentedMethodOpt,
+  RepresentedPaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -27,6 +28,10 @@ export interface UsersSwitchUserAccountParams {
 }
 export type UsersSwitchUserAccountResponse = unknown;
 export type UsersSwitchUserAccountError = unknown;
+export interface UsersSwitchUserAccountRepresentations {
+  "application/json": UsersSwitchUserAccountResponse;
+  "application/xml": string;
+}
 
 export interface UsersUpdatePresenceStatusParams {
   userId: string;
@@ -59,6 +64,10 @@ export interface UsersUpdatePresenceStatusParams {
 }
 export type UsersUpdatePresenceStatusResponse = unknown;
 export type UsersUpdatePresenceStatusError = unknown;
+export interface UsersUpdatePresenceStatusRepresentations {
+  "application/json": UsersUpdatePresenceStatusResponse;
+  "application/xml": string;
+}
 
 export interface UsersUploadVBuserParams {
   /** Unique identifier of the user. Retrieve the value for this field by calling the [List users](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/users) API. */
@@ -81,6 +90,10 @@ export type UsersUploadVBuserResponse = {
   type?: string;
 };
 export type UsersUploadVBuserError = unknown;
+export interface UsersUploadVBuserRepresentations {
+  "application/json": UsersUploadVBuserResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserParams extends P.UserId, P.LoginType {}
 export type UsersUserResponse = {
@@ -223,6 +236,10 @@ export type UsersUserResponse = {
   verified?: number;
 };
 export type UsersUserError = unknown;
+export interface UsersUserRepresentations {
+  "application/json": UsersUserResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserAssistantCreateParams extends P.UserId {
   /** User assistant. */
@@ -243,6 +260,10 @@ export type UsersUserAssistantCreateResponse = {
   ids?: string;
 };
 export type UsersUserAssistantCreateError = unknown;
+export interface UsersUserAssistantCreateRepresentations {
+  "application/json": UsersUserAssistantCreateResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserAssistantDeleteParams extends P.UserId {
   /** Assistant ID. */
@@ -262,6 +283,10 @@ export type UsersUserAssistantsResponse = {
   }[];
 };
 export type UsersUserAssistantsError = unknown;
+export interface UsersUserAssistantsRepresentations {
+  "application/json": UsersUserAssistantsResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserAssistantsDeleteParams extends P.UserId {}
 export type UsersUserAssistantsDeleteResponse = void;
@@ -338,6 +363,10 @@ export type UsersUserCreateResponse = {
   type?: 1 | 2 | 3 | 99 | (number & {});
 };
 export type UsersUserCreateError = unknown;
+export interface UsersUserCreateRepresentations {
+  "application/json": UsersUserCreateResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserDeleteParams extends P.UserId {
   /**
@@ -372,6 +401,10 @@ export type UsersUserEmailResponse = {
   existed_email?: boolean;
 };
 export type UsersUserEmailError = unknown;
+export interface UsersUserEmailRepresentations {
+  "application/json": UsersUserEmailResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserEmailUpdateParams extends P.UserId {
   /** User email. */
@@ -406,6 +439,10 @@ export type UsersUserPermissionResponse = {
   permissions?: string[];
 };
 export type UsersUserPermissionError = unknown;
+export interface UsersUserPermissionRepresentations {
+  "application/json": UsersUserPermissionResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserPictureParams extends P.UserId {
   body: {
@@ -446,6 +483,10 @@ export type UsersUserSchedulersResponse = {
   }[];
 };
 export type UsersUserSchedulersError = unknown;
+export interface UsersUserSchedulersRepresentations {
+  "application/json": UsersUserSchedulersResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserSchedulersDeleteParams extends P.UserId {}
 export type UsersUserSchedulersDeleteResponse = unknown;
@@ -468,6 +509,10 @@ export type UsersUserSettingsResponse =
   | Schemas.GroupUserSettingsAuthenticationVariant2
   | Schemas.MeetingSecuritySettings;
 export type UsersUserSettingsError = unknown;
+export interface UsersUserSettingsRepresentations {
+  "application/json": UsersUserSettingsResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserSettingsUpdateParams extends P.UserId {
   option?:
@@ -517,6 +562,10 @@ export type UsersUserTokenResponse = {
   token?: string;
 };
 export type UsersUserTokenError = unknown;
+export interface UsersUserTokenRepresentations {
+  "application/json": UsersUserTokenResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserUpdateParams extends P.UserId, P.LoginType {
   /** User */
@@ -538,6 +587,10 @@ export type UsersUserVanityNameResponse = {
   existed?: boolean;
 };
 export type UsersUserVanityNameError = unknown;
+export interface UsersUserVanityNameRepresentations {
+  "application/json": UsersUserVanityNameResponse;
+  "application/xml": string;
+}
 
 export interface UsersUserZakParams {}
 export type UsersUserZakResponse = {
@@ -545,6 +598,10 @@ export type UsersUserZakResponse = {
   token?: string;
 };
 export type UsersUserZakError = unknown;
+export interface UsersUserZakRepresentations {
+  "application/json": UsersUserZakResponse;
+  "application/xml": string;
+}
 
 export interface UsersUsersParams extends P.PageSize, P.NextPageToken {
   /**
@@ -593,6 +650,10 @@ export type UsersUsersResponse = {
 };
 export type UsersUsersError = unknown;
 export type UsersUsersItem = Schemas.UsersUsersResponseUsersItem;
+export interface UsersUsersRepresentations {
+  "application/json": UsersUsersResponse;
+  "application/xml": string;
+}
 
 export interface UsersMethods {
   /**
@@ -631,10 +692,11 @@ export interface UsersMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  switchUserAccount: Method<
+  switchUserAccount: RepresentedMethod<
     UsersSwitchUserAccountParams,
     UsersSwitchUserAccountResponse,
-    UsersSwitchUserAccountError
+    UsersSwitchUserAccountError,
+    UsersSwitchUserAccountRepresentations
   >;
   /**
    * Update a user's presence status
@@ -649,10 +711,11 @@ export interface UsersMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  updatePresenceStatus: Method<
+  updatePresenceStatus: RepresentedMethod<
     UsersUpdatePresenceStatusParams,
     UsersUpdatePresenceStatusResponse,
-    UsersUpdatePresenceStatusError
+    UsersUpdatePresenceStatusError,
+    UsersUpdatePresenceStatusRepresentations
   >;
   /**
    * Upload virtual background files
@@ -666,10 +729,11 @@ export interface UsersMethods {
    *  **Scope:** `user:write:admin`
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  uploadVBuser: Method<
+  uploadVBuser: RepresentedMethod<
     UsersUploadVBuserParams,
     UsersUploadVBuserResponse,
-    UsersUploadVBuserError
+    UsersUploadVBuserError,
+    UsersUploadVBuserRepresentations
   >;
   /**
    * Get a user
@@ -682,7 +746,12 @@ export interface UsersMethods {
    *
    *  **Note: **If a user's status is pending, only `id` and `created_at` fields will be returned. The value of `created_at` will be the time at which the API call was made until the user activates their account.
    */
-  user: Method<UsersUserParams, UsersUserResponse, UsersUserError>;
+  user: RepresentedMethod<
+    UsersUserParams,
+    UsersUserResponse,
+    UsersUserError,
+    UsersUserRepresentations
+  >;
   /**
    * Add assistants
    *
@@ -699,10 +768,11 @@ export interface UsersMethods {
    * **Scopes**: `user:write:admin` `user:write`
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  userAssistantCreate: Method<
+  userAssistantCreate: RepresentedMethod<
     UsersUserAssistantCreateParams,
     UsersUserAssistantCreateResponse,
-    UsersUserAssistantCreateError
+    UsersUserAssistantCreateError,
+    UsersUserAssistantCreateRepresentations
   >;
   /**
    * Delete a user assistant
@@ -738,10 +808,11 @@ export interface UsersMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  userAssistants: Method<
+  userAssistants: RepresentedMethod<
     UsersUserAssistantsParams,
     UsersUserAssistantsResponse,
-    UsersUserAssistantsError
+    UsersUserAssistantsError,
+    UsersUserAssistantsRepresentations
   >;
   /**
    * Delete user assistants
@@ -775,10 +846,11 @@ export interface UsersMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  userCreate: Method<
+  userCreate: RepresentedMethod<
     UsersUserCreateParams,
     UsersUserCreateResponse,
-    UsersUserCreateError
+    UsersUserCreateError,
+    UsersUserCreateRepresentations
   >;
   /**
    * Delete a user
@@ -808,10 +880,11 @@ export interface UsersMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  userEmail: Method<
+  userEmail: RepresentedMethod<
     UsersUserEmailParams,
     UsersUserEmailResponse,
-    UsersUserEmailError
+    UsersUserEmailError,
+    UsersUserEmailRepresentations
   >;
   /**
    * Update a user's email
@@ -865,10 +938,11 @@ export interface UsersMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  userPermission: Method<
+  userPermission: RepresentedMethod<
     UsersUserPermissionParams,
     UsersUserPermissionResponse,
-    UsersUserPermissionError
+    UsersUserPermissionError,
+    UsersUserPermissionRepresentations
   >;
   /**
    * Upload a user's profile picture
@@ -933,10 +1007,11 @@ export interface UsersMethods {
    * **Scopes**: `user:read:admin` `user:read`
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  userSchedulers: Method<
+  userSchedulers: RepresentedMethod<
     UsersUserSchedulersParams,
     UsersUserSchedulersResponse,
-    UsersUserSchedulersError
+    UsersUserSchedulersError,
+    UsersUserSchedulersRepresentations
   >;
   /**
    * Delete user schedulers
@@ -963,10 +1038,11 @@ export interface UsersMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  userSettings: Method<
+  userSettings: RepresentedMethod<
     UsersUserSettingsParams,
     UsersUserSettingsResponse,
-    UsersUserSettingsError
+    UsersUserSettingsError,
+    UsersUserSettingsRepresentations
   >;
   /**
    * Update user settings
@@ -1010,10 +1086,11 @@ export interface UsersMethods {
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    * If a user signed into Zoom using Google or Facebook, a null value will be returned for the token. To get the token with this API, ask the user to sign into Zoom using their email and password instead.
    */
-  userToken: Method<
+  userToken: RepresentedMethod<
     UsersUserTokenParams,
     UsersUserTokenResponse,
-    UsersUserTokenError
+    UsersUserTokenError,
+    UsersUserTokenRepresentations
   >;
   /**
    * Update a user
@@ -1039,10 +1116,11 @@ export interface UsersMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  userVanityName: Method<
+  userVanityName: RepresentedMethod<
     UsersUserVanityNameParams,
     UsersUserVanityNameResponse,
-    UsersUserVanityNameError
+    UsersUserVanityNameError,
+    UsersUserVanityNameRepresentations
   >;
   /**
    * Get user's ZAK
@@ -1053,10 +1131,11 @@ export interface UsersMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  userZak: MethodOpt<
+  userZak: RepresentedMethodOpt<
     UsersUserZakParams,
     UsersUserZakResponse,
-    UsersUserZakError
+    UsersUserZakError,
+    UsersUserZakRepresentations
   >;
   /**
    * List users
@@ -1067,10 +1146,11 @@ export interface UsersMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  users: PaginatedMethodOpt<
+  users: RepresentedPaginatedMethodOpt<
     UsersUsersParams,
     UsersUsersResponse,
     UsersUsersError,
-    UsersUsersItem
+    UsersUsersItem,
+    UsersUsersRepresentations
   >;
 }

@@ -26,6 +26,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   updatePresenceStatus: {
     id: "updatePresenceStatus",
@@ -37,6 +41,10 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   uploadVBuser: {
@@ -50,6 +58,10 @@ export const operations = {
       kind: "multipart",
       mediaType: "multipart/form-data",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   user: {
     id: "user",
@@ -58,6 +70,10 @@ export const operations = {
     params: {
       userId: "path",
       login_type: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   userAssistantCreate: {
@@ -71,6 +87,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   userAssistantDelete: {
@@ -90,6 +110,10 @@ export const operations = {
     params: {
       userId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   userAssistantsDelete: {
     id: "userAssistantsDelete",
@@ -108,6 +132,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   userDelete: {
@@ -130,6 +158,10 @@ export const operations = {
     path: "/users/email",
     params: {
       email: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   userEmailUpdate: {
@@ -166,6 +198,10 @@ export const operations = {
     path: "/users/{userId}/permissions",
     params: {
       userId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   userPicture: {
@@ -208,6 +244,10 @@ export const operations = {
     params: {
       userId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   userSchedulersDelete: {
     id: "userSchedulersDelete",
@@ -226,6 +266,10 @@ export const operations = {
       login_type: "query",
       option: "query",
       custom_query_fields: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   userSettingsUpdate: {
@@ -265,6 +309,10 @@ export const operations = {
       type: "query",
       ttl: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   userUpdate: {
     id: "userUpdate",
@@ -288,11 +336,19 @@ export const operations = {
     params: {
       vanity_name: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   userZak: {
     id: "userZak",
     method: "GET",
     path: "/users/me/zak",
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   users: {
     id: "users",
@@ -305,6 +361,10 @@ export const operations = {
       page_number: "query",
       include_fields: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "users",

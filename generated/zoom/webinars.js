@@ -14,6 +14,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   deleteWebinarRegistrant: {
     id: "deleteWebinarRegistrant",
@@ -33,6 +37,10 @@ export const operations = {
     params: {
       webinarId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listPastWebinarPollResults: {
     id: "listPastWebinarPollResults",
@@ -41,6 +49,10 @@ export const operations = {
     params: {
       webinarId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   listPastWebinarQA: {
     id: "listPastWebinarQA",
@@ -48,6 +60,10 @@ export const operations = {
     path: "/past_webinars/{webinarId}/qa",
     params: {
       webinarId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   listWebinarParticipants: {
@@ -58,6 +74,10 @@ export const operations = {
       webinarId: "path",
       page_size: "query",
       next_page_token: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "participants",
@@ -70,6 +90,10 @@ export const operations = {
     params: {
       userId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   pastWebinars: {
     id: "pastWebinars",
@@ -77,6 +101,10 @@ export const operations = {
     path: "/past_webinars/{webinarId}/instances",
     params: {
       webinarId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   webinar: {
@@ -88,6 +116,10 @@ export const operations = {
       occurrence_id: "query",
       show_previous_occurrences: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   webinarAbsentees: {
     id: "webinarAbsentees",
@@ -98,6 +130,10 @@ export const operations = {
       page_size: "query",
       next_page_token: "query",
       WebinarUUID: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
     paginate: {
       items: "registrants",
@@ -114,6 +150,10 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
       required: true,
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   webinarDelete: {
@@ -139,6 +179,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   webinarPanelistDelete: {
     id: "webinarPanelistDelete",
@@ -156,6 +200,10 @@ export const operations = {
     path: "/webinars/{webinarId}/panelists",
     params: {
       webinarId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   webinarPanelistsDelete: {
@@ -179,6 +227,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   webinarPollDelete: {
     id: "webinarPollDelete",
@@ -197,6 +249,10 @@ export const operations = {
     params: {
       webinarId: "path",
       pollId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   webinarPollUpdate: {
@@ -221,6 +277,10 @@ export const operations = {
     params: {
       webinarId: "path",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   webinarRegistrantCreate: {
     id: "webinarRegistrantCreate",
@@ -235,6 +295,10 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
   },
   webinarRegistrantGet: {
     id: "webinarRegistrantGet",
@@ -244,6 +308,10 @@ export const operations = {
       webinarId: "path",
       registrantId: "path",
       occurrence_id: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   webinarRegistrantQuestionUpdate: {
@@ -288,6 +356,10 @@ export const operations = {
       page_number: "query",
       next_page_token: "query",
     },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
+    },
     paginate: {
       items: "registrants",
     },
@@ -298,6 +370,10 @@ export const operations = {
     path: "/webinars/{webinarId}/registrants/questions",
     params: {
       webinarId: "path",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
   webinarStatus: {
@@ -337,6 +413,10 @@ export const operations = {
       userId: "path",
       page_size: "query",
       page_number: "query",
+    },
+    representations: {
+      "application/json": "json",
+      "application/xml": "text",
     },
   },
 };

@@ -34,11 +34,17 @@ export interface AliasDeclarations {
 }
 
 /** The deprecated members and type aliases of `ns`'s aliases; records what they import. */
-export function aliasDeclarations(ns: NamespaceModel, moduleOf: ModuleOf, imports: Imports, methodTypeName: (op: OperationModel) => string): AliasDeclarations {
+export function aliasDeclarations(
+  ns: NamespaceModel,
+  moduleOf: ModuleOf,
+  imports: Imports,
+  methodTypeName: (op: OperationModel) => string,
+  methodTypeSuffixes: (op: OperationModel) => string[],
+): AliasDeclarations {
   const out: AliasDeclarations = { members: [], blocks: [], typeNames: [] };
   for (const alias of ns.aliases ?? []) {
     const op = alias.target;
-    const suffixes = ["Params", "Response", "Error", ...(op.paginate ? ["Item"] : [])];
+    const suffixes = methodTypeSuffixes(op);
     const args = suffixes.map((s) => targetRef(alias, s, ns, moduleOf));
     const method = importedRef(RUNTIME, methodTypeName(op), args);
     imports.addType(method);

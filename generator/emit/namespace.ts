@@ -2,7 +2,7 @@
 // interface, Response / Error / Item aliases, and the `<Ns>Methods` interface of method types.
 // Printed through the prettier-style layout printer (layout.ts), so no formatting pass is needed;
 // the output format (format.ts) adds the header, the imports and, for `ts`, the operation table.
-import type { NamespaceModel, OperationModel, ResponseVariant } from "../model/api.js";
+import type { NamespaceModel, OperationModel, RepresentationModel, ResponseVariant } from "../model/api.js";
 import { aliasDeclarations, type ModuleOf } from "./aliases.js";
 import { Imports, importedRef, RUNTIME, type ModuleText } from "./imports.js";
 import { docLines, paragraphs } from "./jsdoc.js";
@@ -48,6 +48,19 @@ function variantType(v: ResponseVariant, toType: SchemaToType): TsType | undefin
   }
 }
 
+/**
+ * `<Op>Representations`: media type → the answer's type in that representation, for the
+ * `accept` option; the default representation is the operation's Response.
+ */
+function representationMembers(op: OperationModel, reps: RepresentationModel[], toType: SchemaToType): TsMember[] {
+  const bodiless = op.success.some((v) => v.kind === "empty");
+  return reps.map((r, i): TsMember => {
+    if (i === 0) return { key: r.mediaType, type: ref(`${op.typeName}Response`) };
+    const type = variantType({ status: "", kind: r.kind, ...(r.schema ? { schema: r.schema } : {}) }, toType);
+    return { key: r.mediaType, type: type ? (bodiless ? union([type, kw("undefined")]) : type) : kw("undefined") };
+  });
+}
+
 function responseType(op: OperationModel, toType: SchemaToType): TsType {
   const types = op.success.map((v) => variantType(v, toType)).filter((t): t is TsType => t !== undefined);
   if (!types.length) return ref("void");
@@ -66,7 +79,12 @@ export function isRequired(op: OperationModel): boolean {
 }
 
 export function methodTypeName(op: OperationModel): string {
-  return (op.paginate ? "PaginatedMethod" : "Method") + (isRequired(op) ? "" : "Opt");
+  return (op.representations ? "Represented" : "") + (op.paginate ? "PaginatedMethod" : "Method") + (isRequired(op) ? "" : "Opt");
+}
+
+/** The per-operation type names a method type takes, in its type-argument order. */
+export function methodTypeSuffixes(op: OperationModel): string[] {
+  return ["Params", "Response", "Error", ...(op.paginate ? ["Item"] : []), ...(op.representations ? ["Representations"] : [])];
 }
 
 export function paramsMembers(op: OperationModel, toType: SchemaToType): TsMember[] {
@@ -127,11 +145,14 @@ export function namespaceModule(ns: NamespaceModel, toType: SchemaToType, shared
       alias(`${t}Response`, responseType(op, toType)),
       alias(`${t}Error`, errorType(op, toType)),
     ];
-    const args = [ref(`${t}Params`), ref(`${t}Response`), ref(`${t}Error`)];
-    if (op.paginate) {
-      decls.push(alias(`${t}Item`, toType(op.paginate.item, "response")));
-      args.push(ref(`${t}Item`));
+    if (op.paginate) decls.push(alias(`${t}Item`, toType(op.paginate.item, "response")));
+    if (op.representations) {
+      const members = representationMembers(op, op.representations, toType);
+      imports.addMembers(members);
+      typeNames.push(`${t}Representations`);
+      decls.push(interfaceLayout(`${t}Representations`, members));
     }
+    const args = methodTypeSuffixes(op).map((suffix) => ref(t + suffix));
     blocks.push(join(hardline, decls));
     const method = importedRef(RUNTIME, methodTypeName(op), args);
     imports.addType(method);
@@ -140,7 +161,7 @@ export function namespaceModule(ns: NamespaceModel, toType: SchemaToType, shared
     if (doc.length) member.doc = doc;
     methodMembers.push(member);
   }
-  const aliases = aliasDeclarations(ns, moduleOf, imports, methodTypeName);
+  const aliases = aliasDeclarations(ns, moduleOf, imports, methodTypeName, methodTypeSuffixes);
   blocks.push(...aliases.blocks);
   typeNames.push(...aliases.typeNames, `${ns.typeName}Methods`);
   blocks.push(interfaceLayout(`${ns.typeName}Methods`, [...methodMembers, ...aliases.members]));

@@ -27,6 +27,7 @@ export function operationData(op: OperationModel): Data {
     body: op.body ? { kind: op.body.kind, mediaType: op.body.mediaType, required: op.body.required || undefined } : undefined,
     response: op.responseKind === "json" ? undefined : op.responseKind,
     accept: op.accept,
+    representations: op.representations ? Object.fromEntries(op.representations.map((r) => [r.mediaType, r.kind])) : undefined,
     paginate: op.paginate ? { items: op.paginate.items } : undefined,
     baseUrl: op.baseUrl,
   };

@@ -38,6 +38,21 @@ export interface ResponseVariant {
   schema?: SchemaNode;
 }
 
+/**
+ * A representation of an operation's answer a caller may ask for by media type (`accept` in the
+ * call's options), listed only for operations whose 2xx answers declare more than one.
+ */
+export interface RepresentationModel {
+  /** Lower-case media type without parameters: the `accept` value and the Accept header sent. */
+  mediaType: string;
+  kind: ResponseKind;
+  /**
+   * The answer's schema in this representation: json only, from the first 2xx status declaring
+   * it; absent for the default representation, whose type is the operation's `success`.
+   */
+  schema?: SchemaNode;
+}
+
 export interface PaginationModel {
   /** Dot path of the items array in the page body; absent when the page is the array. */
   items?: string;
@@ -67,6 +82,11 @@ export interface OperationModel {
   responseKind: ResponseKind;
   /** The Accept header the runtime sends instead of the kind's default (the media type the response is typed from). */
   accept?: string;
+  /**
+   * Every representation the 2xx answers declare, the default (the one `success` is typed from)
+   * first, the others by media type; absent when there is only one.
+   */
+  representations?: RepresentationModel[];
   paginate?: PaginationModel;
   baseUrl?: string;
   /** The document's `x-alter-tool` extension: what this operation's tool says instead of the derived (emit/tools/). */

@@ -11,6 +11,7 @@ import { namedOperations } from "./names-lock.js";
 import { METHOD_ORDER, nameOperations } from "./operation-names.js";
 import { normalizeSchema } from "./normalize-schema.js";
 import { reachableComponentSchemas } from "./prune.js";
+import { operationRepresentations } from "./representations.js";
 import { answersList, detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
 import type { SchemaNode } from "./schema.js";
 
@@ -198,6 +199,8 @@ class ModelBuilder {
     if (body) model.body = body;
     const accept = answered && acceptFor(answered.kind, answered.mediaType);
     if (accept) model.accept = accept;
+    const representations = operationRepresentations(op, pointer, success, { deref: (v, at) => this.deref(v, at), schema: (raw, at) => this.schema(raw, at) });
+    if (representations) model.representations = representations;
     if (op["x-alter-tool"] !== undefined) {
       const at = joinPointer(pointer, "x-alter-tool");
       model.tool = parseToolOverride(op["x-alter-tool"], (p, message) => {

@@ -63,6 +63,24 @@ export function pickResponseMedia(content: Record<string, any>): { mediaType: st
 }
 
 /**
+ * Every representation a response declares that a caller can name in an Accept header: one per
+ * base media type (lower case, parameters dropped), in document order; media ranges (`image/*` and the
+ * like) are what a server may answer, not a representation to ask for, so they are left out.
+ */
+export function representationsOf(content: Record<string, any>): { mediaType: string; key: string; kind: ResponseKind }[] {
+  const out: { mediaType: string; key: string; kind: ResponseKind }[] = [];
+  for (const key of Object.keys(content)) {
+    const mediaType = key.split(";")[0]!.trim().toLowerCase();
+    if (mediaType.includes("*") || out.some((r) => r.mediaType === mediaType)) continue;
+    // An XML answer is text to the runtime, whatever schema the document gives it (Zoom pairs
+    // each JSON answer with an XML one described by the same object schema).
+    const xml = !mediaType.startsWith("image/") && (mediaType.endsWith("/xml") || mediaType.endsWith("+xml"));
+    out.push({ mediaType, key, kind: xml ? "text" : responseKind(key, content[key]?.schema) });
+  }
+  return out;
+}
+
+/**
  * The Accept header an operation must send so that the answer is the representation its type was
  * built from, when the runtime's default for the kind would not ask for it; undefined otherwise.
  */

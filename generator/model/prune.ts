@@ -13,6 +13,7 @@ function operationNodes(op: OperationModel): SchemaNode[] {
     ...op.success.flatMap((r) => (r.schema ? [r.schema] : [])),
     ...op.errors.flatMap((r) => (r.schema ? [r.schema] : [])),
     ...(op.paginate ? [op.paginate.item] : []),
+    ...(op.representations ?? []).flatMap((r) => (r.schema ? [r.schema] : [])),
   ];
 }
 

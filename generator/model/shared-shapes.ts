@@ -201,7 +201,8 @@ function rewriteOperation(op: OperationModel, map: (node: SchemaNode, where: str
   const success = op.success.map((r) => (r.schema ? { ...r, schema: map(r.schema, `${op.typeName} response`) } : r));
   const errors = op.errors.map((r) => (r.schema ? { ...r, schema: map(r.schema, `${op.typeName} error ${r.status}`) } : r));
   const paginate = op.paginate ? { ...op.paginate, item: map(op.paginate.item, `${op.typeName} item`) } : undefined;
-  return { ...op, params, ...(body ? { body } : {}), success, errors, ...(paginate ? { paginate } : {}) };
+  const representations = op.representations?.map((r) => (r.schema ? { ...r, schema: map(r.schema, `${op.typeName} response`) } : r));
+  return { ...op, params, ...(body ? { body } : {}), success, errors, ...(paginate ? { paginate } : {}), ...(representations ? { representations } : {}) };
 }
 
 function countRefs(nodes: SchemaNode[]): Map<string, number> {

@@ -83,6 +83,33 @@ describe("bodies and responses", () => {
   });
 });
 
+describe("representations", () => {
+  const ok = (content: Record<string, unknown>) => ({ responses: { "200": { description: "x", content } } });
+  const str = { schema: { type: "string" } };
+  const obj = { schema: { type: "object", properties: { a: { type: "string" } } } };
+  // want: [media type, kind, whether a schema is kept] per representation, the default first; undefined: none listed.
+  const cases: [string, { given: Record<string, unknown>; want: [string, string, boolean][] | undefined }][] = [
+    ["one media type lists none", { given: ok({ "application/json": obj }), want: undefined }],
+    [
+      "JSON beside diff, patch and sha (GitHub's repos/get-commit): JSON first, the others by name as text",
+      { given: ok({ "application/vnd.github.patch": str, "application/json": obj, "application/vnd.github.diff": str, "application/vnd.github.sha": str }), want: [["application/json", "json", false], ["application/vnd.github.diff", "text", false], ["application/vnd.github.patch", "text", false], ["application/vnd.github.sha", "text", false]] },
+    ],
+    ["vendor JSON listed first is another JSON representation with its own schema", { given: ok({ "application/vnd.x.object": obj, "application/json": { schema: { type: "array" } } }), want: [["application/json", "json", false], ["application/vnd.x.object", "json", true]] }],
+    ["XML beside JSON is text, whatever its schema (Zoom)", { given: ok({ "application/json": obj, "application/xml": obj }), want: [["application/json", "json", false], ["application/xml", "text", false]] }],
+    ["images beside JSON are binary (Jira avatars)", { given: ok({ "application/json": obj, "image/png": {}, "image/svg+xml": {} }), want: [["application/json", "json", false], ["image/png", "binary", false], ["image/svg+xml", "binary", false]] }],
+    ["a media range is not a representation to ask for", { given: ok({ "application/json": obj, "*/*": str }), want: undefined }],
+    ["parameters and case are dropped, and duplicates merged", { given: ok({ "application/json; charset=utf-8": obj, "Application/JSON": obj, "text/plain": str }), want: [["application/json", "json", false], ["text/plain", "text", false]] }],
+    [
+      "media types of every 2xx status count, error media types do not",
+      { given: { responses: { "200": { description: "x", content: { "application/json": obj } }, "206": { description: "x", content: { "application/octet-stream": {} } }, "404": { description: "x", content: { "text/html": str } } } }, want: [["application/json", "json", false], ["application/octet-stream", "binary", false]] },
+    ],
+  ];
+  it.each(cases)("%s", (_name, { given, want }) => {
+    const got = op({ parameters: [idParam], ...given }).representations;
+    expect(got?.map((r) => [r.mediaType, r.kind, r.schema !== undefined])).toEqual(want);
+  });
+});
+
 describe("pagination", () => {
   const page = (schema: unknown) => ({ responses: { "200": { description: "ok", ...json(schema) } } });
   const q = (name: string) => ({ name, in: "query", schema: { type: "string" } });
