@@ -3,12 +3,13 @@
 import type { ProxyAnswer, ProxyRequest, ProxyResponse } from "../../protocol/wire.js";
 import type { ApiResponse, OperationSpec, ProviderSpec } from "../operation.js";
 import { bodyBytes } from "./body.js";
+import { DEFAULT_REDIRECT_POLICY, type RedirectPolicy } from "../../protocol/redirect.js";
 import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf } from "./response.js";
 import { callVault, userTokenFor } from "./envelope.js";
 import { approvalRequired, markSent, providerError } from "./provider-errors.js";
 import type { CallEnv, CallInput, PendingApproval, Prepared, ProviderAnswer } from "./call-types.js";
 
-export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
+export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared, redirects: RedirectPolicy = DEFAULT_REDIRECT_POLICY): Promise<ProviderAnswer> {
   const pendingToken = userTokenFor(env, input.op.id, p);
   const userToken = pendingToken && (await pendingToken);
   const bytes = p.body ? await bodyBytes(p.body) : undefined;
@@ -21,6 +22,9 @@ export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared):
       headers: p.headers,
       body: bytes ? Buffer.from(bytes).toString("base64") : null,
     };
+    // Only a policy other than the default travels (the vault follows 5 hops unless told).
+    if (redirects.mode !== DEFAULT_REDIRECT_POLICY.mode) request.redirect = redirects.mode;
+    if (redirects.maxRedirects !== DEFAULT_REDIRECT_POLICY.maxRedirects) request.maxRedirects = redirects.maxRedirects;
     const res = await callVault<ProxyAnswer, ProxyRequest>(env, "/v1/proxy", input, p, request, userToken);
     return proxyAnswer(res.data);
   } catch (error) {
@@ -33,11 +37,14 @@ export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared):
 }
 
 function proxyAnswer(data: ProxyResponse): ProviderAnswer {
-  return {
+  const answer: ProviderAnswer = {
     status: data.status,
     headers: flattenHeaders(data.headers ?? {}),
     body: data.body ? new Uint8Array(Buffer.from(data.body, "base64")) : new Uint8Array(0),
   };
+  if (Array.isArray(data.redirects) && data.redirects.length) answer.redirects = data.redirects;
+  if (data.redirectRefused) answer.refused = data.redirectRefused;
+  return answer;
 }
 
 /** Decodes a proxy result (from a call or an executed approval) into the caller's result. */
