@@ -826,7 +826,7 @@ export const operations = {
         allowEmpty: true,
       },
     },
-    response: "empty",
+    response: "binary",
   },
   downloadZipballArchive: {
     id: "repos/download-zipball-archive",
@@ -840,7 +840,7 @@ export const operations = {
         allowEmpty: true,
       },
     },
-    response: "empty",
+    response: "binary",
   },
   enableAutomatedSecurityFixes: {
     id: "repos/enable-automated-security-fixes",
