@@ -19,6 +19,7 @@ import {
 import type { HttpMethod } from "../operation.js";
 import { AlterValueError, ProviderAPIError } from "../errors.js";
 import { decodeErrorBody, requestIdOf } from "./response.js";
+import { isAllowedScheme } from "./call-plan.js";
 import type { CallInput, Prepared, ProviderAnswer } from "./call-types.js";
 
 /** The call's redirect policy: its options over the client's defaults; a bad value names the option. */
@@ -65,6 +66,7 @@ export async function followRedirects(
 function nextRequest(p: Prepared, status: number, location: string): Prepared | { refused: NonNullable<ProviderAnswer["refused"]>["code"]; why: string } {
   const target = redirectTarget(p.url, location);
   if ("refused" in target) return target;
+  if (!isAllowedScheme(target.url)) return { refused: "insecure_redirect", why: `${target.url.host} would be reached over plain http; only https (or http to this machine) is followed` };
   const { method, keepBody } = redirectedMethod(p.method, status);
   const headers: Record<string, string> = { ...p.headers };
   let body = p.body;
