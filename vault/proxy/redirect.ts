@@ -8,9 +8,8 @@ import { BODY_HEADERS, CREDENTIAL_HEADERS, redirectTarget, redirectedMethod, typ
 import { VaultError } from "../errors.js";
 import type { EffectiveProvider } from "../grants/provider-config.js";
 import type { Injection } from "../grant-types.js";
-import { isLoopbackAddress, isPrivateAddress } from "./address.js";
-import { withoutQueryParam } from "./credential-slot.js";
-import { checkProxyTarget } from "./send.js";
+import { withoutQueryParam } from "../../protocol/injection.js";
+import { checkProxyTarget, isInwardHost } from "./target-url.js";
 
 /** One request of a proxied call: the first, or a redirect's hop. */
 export interface Hop {
@@ -59,8 +58,7 @@ function onProviderTarget(url: URL, provider: EffectiveProvider): boolean {
 
 /** Why a host outside the provider's may not be reached by the proxy, or undefined when it may. */
 function outsideProblem(url: URL, provider: EffectiveProvider): string | undefined {
-  const literal = url.hostname.replace(/^\[|\]$/g, "");
-  const inward = literal === "localhost" || isLoopbackAddress(literal) || (/^[\d.]+$|:/.test(literal) && isPrivateAddress(literal));
+  const inward = isInwardHost(url);
   if (inward && !provider.loopbackAllowed) return `${url.host} is a private or loopback address; the vault does not proxy there`;
   if (url.protocol !== "https:" && !(inward && provider.loopbackAllowed)) return `${url.host} would be reached over plain http; only https is followed`;
   return undefined;

@@ -9,8 +9,8 @@ import { VaultError } from "../errors.js";
 import type { EffectiveProvider } from "../grants/provider-config.js";
 import type { Credential, Injection } from "../grant-types.js";
 import { formatBytes, readBounded } from "../outbound/bounded.js";
-import { isLoopbackAddress, isPrivateAddress } from "./address.js";
-import { checkTargetAsWritten, onProviderHosts } from "./target-url.js";
+import { isPrivateAddress } from "./address.js";
+import { checkProxyTarget, checkTargetAsWritten } from "./target-url.js";
 import { headerValueProblem } from "../../protocol/request-safety.js";
 import { DEFAULT_REDIRECT_POLICY, isFollowableRedirect, parseRedirectPolicy, type RedirectHop, type RedirectPolicy, type RedirectRefusal } from "../../protocol/redirect.js";
 import { nextHop, type Hop } from "./redirect.js";
@@ -54,32 +54,7 @@ const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", 
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
 
-/** Validates the target against the provider's hosts and scheme rules; returns the parsed URL. */
-export function checkProxyTarget(rawUrl: string, provider: EffectiveProvider): URL {
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    throw new VaultError("invalid_request", "/request/url is not an absolute URL.");
-  }
-  if (url.username || url.password) throw new VaultError("invalid_request", "/request/url must not contain credentials.");
-  onProviderHosts(rawUrl, provider.hosts);
-  const literal = url.hostname.replace(/^\[|\]$/g, "");
-  const inward = literal === "localhost" || isLoopbackAddress(literal) || (isIPLiteral(literal) && isPrivateAddress(literal));
-  if (inward && !provider.loopbackAllowed) {
-    throw new VaultError("provider_host_not_allowed", `${url.host} is a private or loopback address; the vault does not proxy there.`, {
-      details: { host: url.host },
-    });
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && provider.loopbackAllowed && inward)) {
-    throw new VaultError("provider_host_not_allowed", "The vault only proxies over https (http only to a loopback stand-in).");
-  }
-  return url;
-}
-
-function isIPLiteral(h: string): boolean {
-  return /^[\d.]+$/.test(h) || h.includes(":");
-}
+export { checkProxyTarget } from "./target-url.js";
 
 /** A `lookup` for net.connect that drops private and loopback addresses unless allowed. */
 export function guardedLookup(allowInward: boolean) {
