@@ -30,7 +30,12 @@ export function redirectPolicyOf(input: CallInput): RedirectPolicy {
   const max = o?.maxRedirects ?? d?.maxRedirects;
   if (mode === undefined && max === undefined) return DEFAULT_REDIRECT_POLICY;
   const policy = parseRedirectPolicy(mode, max);
-  if (typeof policy === "string") throw new AlterValueError(`${input.op.id}: options.${policy}`);
+  if (typeof policy === "string") {
+    // Named where it was set: the call's options, or the defaults the client was created with.
+    const field = policy.startsWith("redirect ") ? "redirect" : "maxRedirects";
+    const where = o?.[field] !== undefined ? "the call's options" : "the client's defaults";
+    throw new AlterValueError(`${input.op.id}: ${policy} (in ${where})`, "invalid_option");
+  }
   return policy;
 }
 

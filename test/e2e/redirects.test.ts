@@ -6,7 +6,7 @@
 // carrying its own signed token. The second host here is a recorder on 127.0.0.2 (another URL
 // host, outside the grant): it must never see any form of the credential.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AlterVault, ProviderAPIError } from "alter-gen/runtime";
+import { AlterValueError, AlterVault, ProviderAPIError } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
 import { readAudit, type AuditRow } from "../../vault/index.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
@@ -160,6 +160,19 @@ describe("redirects that are not followed", () => {
     expect(error).toMatchObject({ code: "insecure_redirect", status: 302 });
     expect((error as Error).message).toMatch(message);
     expect(dl.received.length).toBe(got);
+  });
+});
+
+describe("the redirect options", () => {
+  it.each(MODES.flatMap((mode) => [
+    [mode, "maxRedirects 21 in the call's options", {}, { maxRedirects: 21 }, "repos/get: maxRedirects must be a whole number from 0 to 20 (in the call's options)"],
+    [mode, "redirect \"always\" in the client's defaults", { redirect: "always" }, {}, 'repos/get: redirect must be "follow", "manual" or "error" (in the client\'s defaults)'],
+  ] as const))("%s mode: %s is refused before anything is sent", async (mode, _name, defaults, options, message) => {
+    const client = createGithubClient(vault, { baseUrl: p.standin.url, mode, ...(defaults as object) });
+    const { error, sent } = await observe(() => client.repos.get(grant, { owner: "octo", repo: "hello" }, options as object));
+    expect(error).toBeInstanceOf(AlterValueError);
+    expect((error as Error).message).toBe(message);
+    expect(sent).toEqual([]);
   });
 });
 
