@@ -3,8 +3,10 @@
 // request against the document and checks the credential is exactly where the grant puts it), in
 // both modes. The exchanges are written from GitHub's documentation: a renamed repository answers
 // 301 with the new URL, a transferred one 307, archive downloads a 302 to codeload.github.com
-// carrying its own signed token. The second host here is a recorder on 127.0.0.2 (another URL
-// host, outside the grant): it must never see any form of the credential.
+// carrying its own signed token (test/fixtures/redirects/github.json). The second host here is a
+// recorder on 127.0.0.2 (another URL host, outside the grant): it must never see any form of the
+// credential.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterValueError, AlterVault, ProviderAPIError } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
@@ -12,8 +14,24 @@ import { readAudit, type AuditRow } from "../../vault/index.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
 import { startDownloadHost, type DownloadHost } from "../support/download-host.js";
 import { CANARY_CREDENTIALS, carried, findLeak, type CanaryCredential } from "../support/canary-forms.js";
+import type { ScriptedResponse } from "../../standins/index.js";
 
 const MODES = ["retrieve", "proxy"] as const;
+
+interface Exchange {
+  operationId: string;
+  request: { method: string; path: string; body?: unknown };
+  response: { status: number; headers: Record<string, string>; body?: unknown };
+  then: { method: string; path?: string; url?: string };
+}
+const FIXTURE = JSON.parse(readFileSync(new URL("../fixtures/redirects/github.json", import.meta.url), "utf8")) as { exchanges: Record<string, Exchange> };
+
+/** A fixture exchange's answer with `{api}` and `{download}` pointed at this test's hosts. */
+function scripted(name: string, hosts: { api: string; download: string }): ScriptedResponse & { then: Exchange["then"] } {
+  const fill = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll("{api}", hosts.api).replaceAll("{download}", hosts.download)) as never;
+  const e = FIXTURE.exchanges[name]!;
+  return { status: e.response.status, headers: fill(e.response.headers), ...(e.response.body ? { body: fill(e.response.body) } : {}), then: e.then };
+}
 const TOKEN = "ghp_CANARYredirects0123456789abcdef";
 const TARBALL = new Uint8Array(Buffer.from("\x1f\x8b\x08\x00tarball bytes \xff\x00\x01"));
 
@@ -54,8 +72,10 @@ const standinHost = () => new URL(p.standin.url).host;
 
 describe("a redirect on the provider's own host is followed with the credential", () => {
   it.each(MODES)("%s mode: 301 for a renamed repository: the GET goes on to the new name, and the audit names the hop", async (mode) => {
-    p.standin.script("repos/get", { status: 301, headers: { location: `${p.standin.url}/repos/octo/hello-renamed` } });
+    const { then, ...answer } = scripted("renamed-repository", { api: p.standin.url, download: dl.origin });
+    p.standin.script("repos/get", answer);
     const { result, sent, rows } = await observe(() => github(mode).repos.get(grant, { owner: "octo", repo: "hello" }));
+    expect(sent[1]).toMatchObject(then);
     expect(result).toMatchObject({ full_name: expect.any(String) });
     // Both requests carried the grant's credential (the stand-in answers 401 otherwise).
     expect(sent.map((r) => [r.method, r.path, r.status])).toEqual([
@@ -75,12 +95,14 @@ describe("a redirect on the provider's own host is followed with the credential"
   });
 
   it.each(MODES)("%s mode: 307 (a relative Location) keeps the POST and its body", async (mode) => {
-    p.standin.script("issues/create", { status: 307, headers: { location: "/repos/octo/moved/issues" } });
+    const { then, ...answer } = scripted("transferred-repository-write", { api: p.standin.url, download: dl.origin });
+    p.standin.script("issues/create", answer);
     const { sent } = await observe(() => github(mode).issues.create(grant, { owner: "octo", repo: "hello", body: { title: "Found a bug" } }));
     expect(sent.map((r) => [r.method, r.path, r.status, r.headers["content-type"], r.rawBody])).toEqual([
       ["POST", "/repos/octo/hello/issues", 307, "application/json", '{"title":"Found a bug"}'],
       ["POST", "/repos/octo/moved/issues", 201, "application/json", '{"title":"Found a bug"}'],
     ]);
+    expect(sent[1]).toMatchObject(then);
   });
 
   it.each(MODES)("%s mode: 303 turns the POST into a GET without body or body headers", async (mode) => {
@@ -98,14 +120,14 @@ describe("a redirect on the provider's own host is followed with the credential"
 describe("the archive redirect to another host", () => {
   it.each(MODES)("%s mode: downloadTarballArchive follows the 302 to the download host and returns its bytes; the audit names the hop", async (mode) => {
     dl.answer(() => ({ status: 200, headers: { "content-type": "application/x-gzip" }, body: TARBALL }));
-    const location = `${dl.origin}/octo/hello/legacy.tar.gz/refs/heads/main?token=SIGNEDcodeload42`;
-    p.standin.script("repos/download-tarball-archive", { status: 302, headers: { location } });
+    const { then, ...answer } = scripted("archive-download", { api: p.standin.url, download: dl.origin });
+    p.standin.script("repos/download-tarball-archive", answer);
     const got = dl.received.length;
     const { result, sent, rows } = await observe(() => github(mode).repos.downloadTarballArchive(grant, { owner: "octo", repo: "hello", ref: "main" }));
     expect(Buffer.from(result!).equals(Buffer.from(TARBALL))).toBe(true);
     expect(sent.map((r) => [r.method, r.path, r.status])).toEqual([["GET", "/repos/octo/hello/tarball/main", 302]]);
     const there = dl.received.slice(got);
-    expect(there.map((r) => [r.method, r.url])).toEqual([["GET", "/octo/hello/legacy.tar.gz/refs/heads/main?token=SIGNEDcodeload42"]]);
+    expect(there.map((r) => ({ method: r.method, url: r.url }))).toEqual([then]);
     expect(there[0]!.headers.authorization).toBeUndefined();
     expect(JSON.stringify(there)).not.toContain("CANARY");
     if (mode === "retrieve") {
