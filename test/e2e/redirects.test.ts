@@ -8,9 +8,9 @@
 // credential.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AlterValueError, AlterVault, ProviderAPIError } from "alter-gen/runtime";
+import { AlterValueError, AlterVault, ApprovalRequiredError, ProviderAPIError } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
-import { readAudit, type AuditRow } from "../../vault/index.js";
+import { approve, readAudit, type AuditRow } from "../../vault/index.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
 import { startDownloadHost, type DownloadHost } from "../support/download-host.js";
 import { CANARY_CREDENTIALS, carried, findLeak, type CanaryCredential } from "../support/canary-forms.js";
@@ -182,6 +182,27 @@ describe("redirects that are not followed", () => {
     expect(error).toMatchObject({ code: "insecure_redirect", status: 302 });
     expect((error as Error).message).toMatch(message);
     expect(dl.received.length).toBe(got);
+  });
+});
+
+describe("an approved call", () => {
+  it.each([
+    ["the default policy follows the 301", {}, [301, 200], 200],
+    ['redirect: "manual" hands the 301 back', { redirect: "manual" as const }, [301], 301],
+  ])("runs with the redirect policy it was asked with: %s", async (_name, extra, statuses, status) => {
+    const gated = await p.grant(TOKEN, { policy: { requireApproval: true } });
+    const asked = await github("proxy", extra).repos.get(gated, { owner: "octo", repo: "hello" }).catch((e: unknown) => e);
+    expect(asked).toBeInstanceOf(ApprovalRequiredError);
+    const { then: _then, ...answer } = scripted("renamed-repository", { api: p.standin.url, download: dl.origin });
+    p.standin.script("repos/get", answer);
+    const { approvalId } = asked as ApprovalRequiredError;
+    const { sent } = await observe(() => approve({ dataDir: p.dataDir, approvalId: approvalId! }));
+    expect(sent.map((r) => r.status)).toEqual(statuses);
+    const outcome = await vault.awaitApproval(approvalId!, { timeoutMs: 10_000, pollIntervalMs: 100 }).then(
+      () => 200,
+      (e: unknown) => (e as ProviderAPIError).status,
+    );
+    expect(outcome).toBe(status);
   });
 });
 

@@ -1,6 +1,7 @@
 // Performs one provider call for proxy mode: only to the provider's hosts, never to private or
 // loopback addresses (checked on the resolved address, so DNS cannot point us inward) unless the
-// provider's configured base URL is itself loopback.
+// provider's configured base URL is itself loopback. Redirects are followed hop by hop by the
+// caller's policy (redirect.ts decides each hop and whether the credential goes along).
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { Agent, request } from "undici";
 import { injectCredential, type OutgoingRequest } from "../../protocol/injection.js";
