@@ -36,7 +36,7 @@ export async function executeCall(env: CallEnv, input: CallInput): Promise<CallR
       answer =
         mode === "proxy" && needsCredential(provider, op)
           ? await attemptProxy(env, input, prepared, redirects)
-          : await followRedirects(input, prepared, redirects, (hop) => sendHop(env, input, prepared, hop));
+          : await followRedirects(prepared, redirects, (hop) => sendHop(env, input, prepared, hop));
     } catch (error) {
       if (prepared.signal?.aborted) throw prepared.signal.reason;
       const sent = (error as { [SENT]?: boolean })[SENT] === true;

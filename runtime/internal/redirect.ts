@@ -15,6 +15,7 @@ import {
   redirectTarget,
   type RedirectHop,
   type RedirectPolicy,
+  type RedirectRefusal,
 } from "../../protocol/redirect.js";
 import type { HttpMethod } from "../operation.js";
 import { AlterValueError, ProviderAPIError } from "../errors.js";
@@ -45,7 +46,6 @@ export function redirectPolicyOf(input: CallInput): RedirectPolicy {
  * was not followed (the caller turns that into the error of `redirectError`).
  */
 export async function followRedirects(
-  input: CallInput,
   first: Prepared,
   policy: RedirectPolicy,
   send: (hop: Prepared) => Promise<ProviderAnswer>,
@@ -54,7 +54,7 @@ export async function followRedirects(
   let answer = await send(hop);
   const hops: RedirectHop[] = [];
   while (policy.mode !== "manual" && isFollowableRedirect(answer.status, answer.headers.location)) {
-    const refuse = (code: NonNullable<ProviderAnswer["refused"]>["code"], why: string): ProviderAnswer => ({ ...answer, url: hop.url, redirects: hops, refused: { code, why } });
+    const refuse = (code: RedirectRefusal, why: string): ProviderAnswer => ({ ...answer, url: hop.url, redirects: hops, refused: { code, why } });
     if (policy.mode === "error") return refuse("redirect_not_followed", `the call's redirect option is "error"`);
     if (hops.length >= policy.maxRedirects) return refuse("too_many_redirects", `it would be redirect number ${hops.length + 1}, over maxRedirects (${policy.maxRedirects})`);
     const next = nextRequest(hop, answer.status, answer.headers.location);
@@ -68,7 +68,7 @@ export async function followRedirects(
 }
 
 /** The request a redirect answer asks for: method, body and body headers per RFC 9110. */
-function nextRequest(p: Prepared, status: number, location: string): Prepared | { refused: NonNullable<ProviderAnswer["refused"]>["code"]; why: string } {
+function nextRequest(p: Prepared, status: number, location: string): Prepared | { refused: RedirectRefusal; why: string } {
   const target = redirectTarget(p.url, location);
   if ("refused" in target) return target;
   if (!isAllowedScheme(target.url)) return { refused: "insecure_redirect", why: `${target.url.host} would be reached over plain http; only https (or http to this machine) is followed` };
