@@ -143,11 +143,18 @@ describe("redirects that are not followed", () => {
   it.each(MODES)("%s mode: a redirect loop ends after maxRedirects with too_many_redirects", async (mode) => {
     const self = { status: 301, headers: { location: `${p.standin.url}/repos/octo/loop` } };
     p.standin.script("repos/get", ...Array.from({ length: 6 }, () => self));
-    const { error, sent } = await observe(() => github(mode).repos.get(grant, { owner: "octo", repo: "loop" }));
+    const { error, sent, rows } = await observe(() => github(mode).repos.get(grant, { owner: "octo", repo: "loop" }));
     expect(sent).toHaveLength(6); // the first request and 5 hops
     expect(error).toBeInstanceOf(ProviderAPIError);
     expect(error).toMatchObject({ code: "too_many_redirects", status: 301 });
     expect((error as Error).message).toContain("over maxRedirects (5)");
+    const hop = { status: 301, host: standinHost() };
+    if (mode === "proxy") {
+      expect(rows.map((r) => r.details)).toEqual([{ redirects: [hop, hop, hop, hop, hop], redirectRefused: "too_many_redirects" }]);
+    } else {
+      // One retrieval per request that carried the credential, each naming the hops before it.
+      expect(rows.map((r) => (r.details?.redirects as unknown[] | undefined)?.length ?? 0)).toEqual([0, 1, 2, 3, 4, 5]);
+    }
   });
 
   it.each(MODES)("%s mode: maxRedirects 1 stops at the second redirect", async (mode) => {
