@@ -44,7 +44,7 @@ export async function executeCall(env: CallEnv, input: CallInput): Promise<CallR
     }
 
     // A redirect that was not followed is a final answer: a redirect is not a retry.
-    if (answer?.refused) throw redirectError(input, answer);
+    if (answer?.refused) throw redirectError(op, provider, answer);
     if (answer && answer.status >= 200 && answer.status < 300) {
       const data = decodeBody(op.response ?? "json", answer.status, answer.headers, answer.body);
       if (failedByFlag(provider, data)) throw providerError(op, provider, answer.status, answer.headers, data, env.now());

@@ -4,6 +4,7 @@ import type { ProxyAnswer, ProxyRequest, ProxyResponse } from "../../protocol/wi
 import type { ApiResponse, OperationSpec, ProviderSpec } from "../operation.js";
 import { bodyBytes } from "./body.js";
 import { DEFAULT_REDIRECT_POLICY, type RedirectPolicy } from "../../protocol/redirect.js";
+import { redirectError } from "./redirect.js";
 import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf } from "./response.js";
 import { callVault, userTokenFor } from "./envelope.js";
 import { approvalRequired, markSent, providerError } from "./provider-errors.js";
@@ -52,6 +53,7 @@ export function decodeProxyResult(pending: PendingApproval | undefined, data: Pr
   const answer = proxyAnswer(data);
   const op = pending?.op;
   const providerLike = pending?.provider ?? ({ id: "unknown", name: "unknown", baseUrl: "" } as ProviderSpec);
+  if (answer.refused) throw redirectError(op ?? { id: "approval" }, providerLike, answer);
   if (answer.status < 200 || answer.status >= 300) {
     throw providerError(op ?? ({ id: "approval", method: "GET", path: "" } as OperationSpec), providerLike, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.body), now);
   }

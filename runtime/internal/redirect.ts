@@ -17,7 +17,7 @@ import {
   type RedirectPolicy,
   type RedirectRefusal,
 } from "../../protocol/redirect.js";
-import type { HttpMethod } from "../operation.js";
+import type { HttpMethod, OperationSpec, ProviderSpec } from "../operation.js";
 import { AlterValueError, ProviderAPIError } from "../errors.js";
 import { decodeErrorBody, requestIdOf } from "./response.js";
 import { isAllowedScheme } from "./call-plan.js";
@@ -119,7 +119,7 @@ function credentialPlaces(injection: Injection | undefined): { in: string; name:
 }
 
 /** The error of a redirect that was not followed: a ProviderAPIError carrying the 3xx answer. */
-export function redirectError(input: CallInput, answer: ProviderAnswer): ProviderAPIError {
+export function redirectError(op: Pick<OperationSpec, "id">, provider: Pick<ProviderSpec, "requestIdHeaders">, answer: ProviderAnswer): ProviderAPIError {
   const refused = answer.refused!;
   const chain = answer.redirects?.length ? ` (after ${describeHops(answer.redirects)})` : "";
   return new ProviderAPIError(
@@ -127,9 +127,9 @@ export function redirectError(input: CallInput, answer: ProviderAnswer): Provide
       status: answer.status,
       headers: answer.headers,
       body: decodeErrorBody(answer.headers, answer.body),
-      requestId: requestIdOf(answer.headers, input.provider),
-      operationId: input.op.id,
-      message: `${input.op.id}: the provider answered ${answer.status} with a redirect that was not followed${chain}: ${refused.why}`,
+      requestId: requestIdOf(answer.headers, provider),
+      operationId: op.id,
+      message: `${op.id}: the provider answered ${answer.status} with a redirect that was not followed${chain}: ${refused.why}`,
     },
     refused.code,
   );

@@ -194,8 +194,9 @@ describe("redirects that are not followed", () => {
 
 describe("an approved call", () => {
   it.each([
-    ["the default policy follows the 301", {}, [301, 200], 200],
-    ['redirect: "manual" hands the 301 back', { redirect: "manual" as const }, [301], 301],
+    ["the default policy follows the 301", {}, [301, 200], "200"],
+    ['redirect: "manual" hands the 301 back', { redirect: "manual" as const }, [301], "301 provider_error"],
+    ["maxRedirects: 0 fails on the 301", { maxRedirects: 0 }, [301], "301 too_many_redirects"],
   ])("runs with the redirect policy it was asked with: %s", async (_name, extra, statuses, status) => {
     const gated = await p.grant(TOKEN, { policy: { requireApproval: true } });
     const asked = await github("proxy", extra).repos.get(gated, { owner: "octo", repo: "hello" }).catch((e: unknown) => e);
@@ -206,8 +207,8 @@ describe("an approved call", () => {
     const { sent } = await observe(() => approve({ dataDir: p.dataDir, approvalId: approvalId! }));
     expect(sent.map((r) => r.status)).toEqual(statuses);
     const outcome = await vault.awaitApproval(approvalId!, { timeoutMs: 10_000, pollIntervalMs: 100 }).then(
-      () => 200,
-      (e: unknown) => (e as ProviderAPIError).status,
+      () => "200",
+      (e: unknown) => `${(e as ProviderAPIError).status} ${(e as ProviderAPIError).code}`,
     );
     expect(outcome).toBe(status);
   });
