@@ -89,6 +89,8 @@ export interface ProviderAnswer {
   body: RawBody;
   /** Fingerprint of the token this answer was obtained with (retrieve mode, token credentials). */
   credentialFingerprint?: string;
+  /** Sent with no credential (a redirect's hop off the grant's hosts): its 401 says nothing about the grant. */
+  withoutCredential?: boolean;
   /** The URL that gave this answer, when redirects were followed to it. */
   url?: string;
   /** The redirects followed to this answer, in order. */

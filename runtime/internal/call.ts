@@ -60,7 +60,7 @@ export async function executeCall(env: CallEnv, input: CallInput): Promise<CallR
     // A 401 in retrieve mode: the token may have expired between retrieve and use. One fresh
     // retrieve (the vault refreshes) and one more try, whatever the method: the provider refused
     // the request, so nothing happened.
-    if (answer && answer.status === 401 && mode === "retrieve" && !refreshedAfter401 && (prepared.body?.replayable ?? true)) {
+    if (answer && answer.status === 401 && mode === "retrieve" && !answer.withoutCredential && !refreshedAfter401 && (prepared.body?.replayable ?? true)) {
       refreshedAfter401 = true;
       prepared.rejectedCredential = answer.credentialFingerprint;
       prepared.retrieved = undefined;
@@ -106,7 +106,8 @@ function sendHop(env: CallEnv, input: CallInput, first: Prepared, hop: Prepared)
     return attemptRetrieve(env, input, hop);
   }
   const bare = hop.host === first.host && !credentialed ? hop : { ...hop, ...withoutCredentialPlaces(hop, vaultSaid?.injection) };
-  return sendToProvider(env, input, withoutCredential(bare), bare, NO_SCRUBBER);
+  // A 401 from a host that got no credential is not about the grant's token: no refresh for it.
+  return sendToProvider(env, input, withoutCredential(bare), bare, NO_SCRUBBER).then((answer) => ({ ...answer, withoutCredential: true }));
 }
 
 /** The request of an operation the document says needs no credential: it skips the vault. */

@@ -137,6 +137,17 @@ describe("the archive redirect to another host", () => {
       expect(rows.map((r) => [r.action, r.status, r.details?.redirects])).toEqual([["proxy.call", 200, [{ status: 302, host: dl.host }]]]);
     }
   });
+  it.each(MODES)("%s mode: a 401 from the download host (an expired signed URL) is the answer: no fresh credential is asked for, nothing is sent again", async (mode) => {
+    dl.answer(() => ({ status: 401, headers: { "content-type": "application/json" }, body: '{"message":"token expired"}' }));
+    const { then: _then, ...answer } = scripted("archive-download", { api: p.standin.url, download: dl.origin });
+    p.standin.script("repos/download-tarball-archive", answer);
+    const got = dl.received.length;
+    const { error, sent, rows } = await observe(() => github(mode).repos.downloadTarballArchive(grant, { owner: "octo", repo: "hello", ref: "main" }));
+    expect(error).toMatchObject({ status: 401, code: "provider_error" });
+    expect(sent).toHaveLength(1);
+    expect(dl.received.length - got).toBe(1);
+    expect(rows).toHaveLength(1);
+  });
 });
 
 describe("redirects that are not followed", () => {
