@@ -4,6 +4,8 @@
 // Types only, nothing that runs, and no platform types, so the runtime's public declarations can
 // name them without reaching @types/node.
 
+import type { RedirectHop, RedirectMode, RedirectRefusal } from "./redirect.js";
+
 /** Which grant a provider call goes through. */
 export type GrantReference =
   /** Any principal's grant, addressed by id. */
@@ -132,6 +134,10 @@ export interface ProxyResponse {
   headers: Record<string, string | string[]>;
   /** base64 of the body bytes; null for none. */
   body: string | null;
+  /** The redirects the vault followed to reach this answer, in order (absent when none). */
+  redirects?: RedirectHop[];
+  /** Set when this answer is a redirect the vault would not follow (the call fails with `code`). */
+  redirectRefused?: { code: RedirectRefusal; why: string };
 }
 
 /** `POST /v1/proxy`, 200 (whatever the provider's status). */
@@ -182,6 +188,8 @@ export interface RetrieveRequest {
   url: string;
   /** Fingerprint of a token the provider just refused: the vault refreshes it. */
   rejectedCredential?: string;
+  /** The redirects that led to `url` (the credential is asked for again at each hop on the grant's hosts). */
+  redirects?: RedirectHop[];
 }
 
 /** `POST /v1/proxy`: the whole request, for the vault to send. */
@@ -192,4 +200,8 @@ export interface ProxyRequest {
   headers: Record<string, string>;
   /** base64 of the body bytes; null for none. */
   body: string | null;
+  /** How the vault treats a redirect answer. @default "follow" */
+  redirect?: RedirectMode;
+  /** Hops the vault follows at most (0–20). @default 5 */
+  maxRedirects?: number;
 }

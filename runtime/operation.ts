@@ -262,6 +262,23 @@ export interface CallOptions {
    * @default undefined (unsafe methods are not retried after the request may have been sent)
    */
   idempotencyKey?: string;
+  /**
+   * What a redirect answer (301, 302, 303, 307, 308 with a Location) does: `"follow"` sends the
+   * request on to the new URL (307/308 keep method and body; 303, and 301/302 after a POST, become
+   * a GET without body); the credential goes along only to the grant's own hosts over https,
+   * checked again at every hop, and never to any other host. `"manual"` hands the 3xx back as a
+   * `ProviderAPIError` (its `headers.location` scrubbed of the credential); `"error"` fails with
+   * a `ProviderAPIError` of code `redirect_not_followed`. In proxy mode the vault follows by the
+   * same rules.
+   * @default "follow"
+   */
+  redirect?: "follow" | "manual" | "error";
+  /**
+   * Redirects followed at most in one attempt (0 to 20); one more fails the call with a
+   * `ProviderAPIError` of code `too_many_redirects` (a redirect loop ends here).
+   * @default 5
+   */
+  maxRedirects?: number;
 }
 
 /** Options given once to `createXClient(vault, defaults)`. */

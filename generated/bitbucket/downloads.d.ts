@@ -24,7 +24,7 @@ export interface DownloadsRetrieveParams extends P.RepoSlug, P.Workspace {
   /** Name of the file. */
   filename: string;
 }
-export type DownloadsRetrieveResponse = void;
+export type DownloadsRetrieveResponse = Uint8Array;
 export type DownloadsRetrieveError = Schemas.ErrorSchema;
 
 export interface DownloadsMethods {

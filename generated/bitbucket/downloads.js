@@ -43,6 +43,6 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
-    response: "empty",
+    response: "binary",
   },
 };

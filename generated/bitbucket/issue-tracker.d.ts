@@ -117,7 +117,7 @@ export type IssueTrackerRetrieveIssueError = Schemas.ErrorSchema;
 
 export interface IssueTrackerRetrieveIssueAttachmentParams
   extends P.IssueId, P.Path, P.RepoSlug, P.Workspace {}
-export type IssueTrackerRetrieveIssueAttachmentResponse = void;
+export type IssueTrackerRetrieveIssueAttachmentResponse = Uint8Array;
 export type IssueTrackerRetrieveIssueAttachmentError = Schemas.ErrorSchema;
 
 export interface IssueTrackerRetrieveIssueChangeParams

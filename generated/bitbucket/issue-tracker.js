@@ -228,7 +228,7 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   retrieveIssueChange: {
     id: "getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdChangesByChangeId",

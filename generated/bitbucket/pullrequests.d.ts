@@ -198,12 +198,12 @@ export type PullrequestsRetrieveDefaultReviewerError = Schemas.ErrorSchema;
 
 export interface PullrequestsRetrieveDiffParams
   extends P.PullRequestId, P.RepoSlug, P.Workspace {}
-export type PullrequestsRetrieveDiffResponse = void;
+export type PullrequestsRetrieveDiffResponse = Uint8Array;
 export type PullrequestsRetrieveDiffError = unknown;
 
 export interface PullrequestsRetrieveDiffstatParams
   extends P.PullRequestId, P.RepoSlug, P.Workspace {}
-export type PullrequestsRetrieveDiffstatResponse = void;
+export type PullrequestsRetrieveDiffstatResponse = Uint8Array;
 export type PullrequestsRetrieveDiffstatError = unknown;
 
 export interface PullrequestsRetrieveMergeTaskStatusParams
@@ -216,7 +216,7 @@ export type PullrequestsRetrieveMergeTaskStatusError = unknown;
 
 export interface PullrequestsRetrievePatchParams
   extends P.PullRequestId, P.RepoSlug, P.Workspace {}
-export type PullrequestsRetrievePatchResponse = void;
+export type PullrequestsRetrievePatchResponse = Uint8Array;
 export type PullrequestsRetrievePatchError = unknown;
 
 export interface PullrequestsUpdateParams

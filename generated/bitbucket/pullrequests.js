@@ -289,7 +289,7 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   retrieveDiffstat: {
     id: "getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdDiffstat",
@@ -300,7 +300,7 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   retrieveMergeTaskStatus: {
     id: "getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdMergeTaskStatusByTaskId",
@@ -323,7 +323,7 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   update: {
     id: "putRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestId",

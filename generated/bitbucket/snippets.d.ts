@@ -112,7 +112,7 @@ export type SnippetsRetrieveDiffError = Schemas.ErrorSchema;
 
 export interface SnippetsRetrieveFileParams
   extends P.EncodedId, P.Path, P.Workspace {}
-export type SnippetsRetrieveFileResponse = void;
+export type SnippetsRetrieveFileResponse = Uint8Array;
 export type SnippetsRetrieveFileError = Schemas.ErrorSchema;
 
 export interface SnippetsRetrieveFileByPathParams

@@ -196,7 +196,7 @@ export const operations = {
       path: "path",
       workspace: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   retrieveFileByPath: {
     id: "getSnippetsByWorkspaceByEncodedIdByNodeIdFilesByPath",

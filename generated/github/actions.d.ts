@@ -368,22 +368,22 @@ export interface ActionsDownloadArtifactParams
   extends P.Owner, P.Repo, P.ArtifactId {
   archive_format: string;
 }
-export type ActionsDownloadArtifactResponse = void;
+export type ActionsDownloadArtifactResponse = Uint8Array;
 export type ActionsDownloadArtifactError = Schemas.BasicError;
 
 export interface ActionsDownloadJobLogsForWorkflowRunParams
   extends P.Owner, P.Repo, P.JobId {}
-export type ActionsDownloadJobLogsForWorkflowRunResponse = void;
+export type ActionsDownloadJobLogsForWorkflowRunResponse = Uint8Array;
 export type ActionsDownloadJobLogsForWorkflowRunError = unknown;
 
 export interface ActionsDownloadWorkflowRunAttemptLogsParams
   extends P.Owner, P.Repo, P.RunId, P.AttemptNumber {}
-export type ActionsDownloadWorkflowRunAttemptLogsResponse = void;
+export type ActionsDownloadWorkflowRunAttemptLogsResponse = Uint8Array;
 export type ActionsDownloadWorkflowRunAttemptLogsError = unknown;
 
 export interface ActionsDownloadWorkflowRunLogsParams
   extends P.Owner, P.Repo, P.RunId {}
-export type ActionsDownloadWorkflowRunLogsResponse = void;
+export type ActionsDownloadWorkflowRunLogsResponse = Uint8Array;
 export type ActionsDownloadWorkflowRunLogsError = unknown;
 
 export interface ActionsEnableSelectedRepositoryGithubActionsOrganizationParams

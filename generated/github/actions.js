@@ -481,7 +481,7 @@ export const operations = {
       artifact_id: "path",
       archive_format: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   downloadJobLogsForWorkflowRun: {
     id: "actions/download-job-logs-for-workflow-run",
@@ -492,7 +492,7 @@ export const operations = {
       repo: "path",
       job_id: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   downloadWorkflowRunAttemptLogs: {
     id: "actions/download-workflow-run-attempt-logs",
@@ -504,7 +504,7 @@ export const operations = {
       run_id: "path",
       attempt_number: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   downloadWorkflowRunLogs: {
     id: "actions/download-workflow-run-logs",
@@ -515,7 +515,7 @@ export const operations = {
       repo: "path",
       run_id: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   enableSelectedRepositoryGithubActionsOrganization: {
     id: "actions/enable-selected-repository-github-actions-organization",

@@ -26,12 +26,12 @@ export type MigrationsDeleteArchiveForOrgError = Schemas.BasicError;
 
 export interface MigrationsDownloadArchiveForOrgParams
   extends P.Org, P.MigrationId {}
-export type MigrationsDownloadArchiveForOrgResponse = void;
+export type MigrationsDownloadArchiveForOrgResponse = Uint8Array;
 export type MigrationsDownloadArchiveForOrgError = Schemas.BasicError;
 
 export interface MigrationsGetArchiveForAuthenticatedUserParams
   extends P.MigrationId {}
-export type MigrationsGetArchiveForAuthenticatedUserResponse = void;
+export type MigrationsGetArchiveForAuthenticatedUserResponse = Uint8Array;
 export type MigrationsGetArchiveForAuthenticatedUserError = Schemas.BasicError;
 
 export interface MigrationsGetCommitAuthorsParams extends P.Owner, P.Repo {

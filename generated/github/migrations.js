@@ -40,7 +40,7 @@ export const operations = {
       org: "path",
       migration_id: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   getArchiveForAuthenticatedUser: {
     id: "migrations/get-archive-for-authenticated-user",
@@ -49,7 +49,7 @@ export const operations = {
     params: {
       migration_id: "path",
     },
-    response: "empty",
+    response: "binary",
   },
   getCommitAuthors: {
     id: "migrations/get-commit-authors",

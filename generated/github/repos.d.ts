@@ -1037,13 +1037,13 @@ export type ReposDisableVulnerabilityAlertsError = unknown;
 export interface ReposDownloadTarballArchiveParams extends P.Owner, P.Repo {
   ref: string;
 }
-export type ReposDownloadTarballArchiveResponse = void;
+export type ReposDownloadTarballArchiveResponse = Uint8Array;
 export type ReposDownloadTarballArchiveError = unknown;
 
 export interface ReposDownloadZipballArchiveParams extends P.Owner, P.Repo {
   ref: string;
 }
-export type ReposDownloadZipballArchiveResponse = void;
+export type ReposDownloadZipballArchiveResponse = Uint8Array;
 export type ReposDownloadZipballArchiveError = unknown;
 
 export interface ReposEnableAutomatedSecurityFixesParams

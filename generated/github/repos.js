@@ -831,7 +831,7 @@ export const operations = {
         allowEmpty: true,
       },
     },
-    response: "empty",
+    response: "binary",
   },
   downloadZipballArchive: {
     id: "repos/download-zipball-archive",
@@ -845,7 +845,7 @@ export const operations = {
         allowEmpty: true,
       },
     },
-    response: "empty",
+    response: "binary",
   },
   enableAutomatedSecurityFixes: {
     id: "repos/enable-automated-security-fixes",

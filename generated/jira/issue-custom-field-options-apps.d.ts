@@ -83,7 +83,8 @@ export interface IssueCustomFieldOptionsAppsReplaceIssueFieldOptionParams
   /** The ID of the option to be deselected. */
   optionId: number;
 }
-export type IssueCustomFieldOptionsAppsReplaceIssueFieldOptionResponse = void;
+export type IssueCustomFieldOptionsAppsReplaceIssueFieldOptionResponse =
+  Schemas.TaskProgressBeanRemoveOptionFromIssuesResult;
 export type IssueCustomFieldOptionsAppsReplaceIssueFieldOptionError = unknown;
 
 export interface IssueCustomFieldOptionsAppsUpdateIssueFieldOptionParams

@@ -87,7 +87,6 @@ export const operations = {
       fieldKey: "path",
       optionId: "path",
     },
-    response: "empty",
   },
   updateIssueFieldOption: {
     id: "updateIssueFieldOption",

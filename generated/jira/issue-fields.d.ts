@@ -18,7 +18,8 @@ export type IssueFieldsCreateCustomFieldResponse = Schemas.FieldDetails;
 export type IssueFieldsCreateCustomFieldError = unknown;
 
 export interface IssueFieldsDeleteCustomFieldParams extends P.Id14 {}
-export type IssueFieldsDeleteCustomFieldResponse = void;
+export type IssueFieldsDeleteCustomFieldResponse =
+  Schemas.TaskProgressBeanObject;
 export type IssueFieldsDeleteCustomFieldError = Schemas.ErrorCollection;
 
 export interface IssueFieldsGetContextsForFieldDeprecatedParams

@@ -20,7 +20,6 @@ export const operations = {
     params: {
       id: "path",
     },
-    response: "empty",
   },
   getContextsForFieldDeprecated: {
     id: "getContextsForFieldDeprecated",

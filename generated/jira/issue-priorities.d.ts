@@ -15,7 +15,8 @@ export interface IssuePrioritiesDeletePriorityParams extends P.Id16 {
   /** The ID of the issue priority that will replace the currently selected resolution. */
   replaceWith: string;
 }
-export type IssuePrioritiesDeletePriorityResponse = void;
+export type IssuePrioritiesDeletePriorityResponse =
+  Schemas.TaskProgressBeanObject;
 export type IssuePrioritiesDeletePriorityError = Schemas.ErrorCollection;
 
 export interface IssuePrioritiesGetPrioritiesParams {}

@@ -9,7 +9,7 @@ export interface IssuePropertiesBulkDeleteIssuePropertyParams
   extends P.PropertyKey {
   body: Schemas.IssueFilterForBulkPropertyDelete;
 }
-export type IssuePropertiesBulkDeleteIssuePropertyResponse = void;
+export type IssuePropertiesBulkDeleteIssuePropertyResponse = Uint8Array;
 export type IssuePropertiesBulkDeleteIssuePropertyError =
   Schemas.ErrorCollection;
 
@@ -17,7 +17,7 @@ export interface IssuePropertiesBulkSetIssuePropertiesByIssueParams {
   /** Details of the issue properties to be set or updated. Note that if an issue is not found, it is ignored. */
   body: Schemas.MultiIssueEntityPropertiesInput;
 }
-export type IssuePropertiesBulkSetIssuePropertiesByIssueResponse = void;
+export type IssuePropertiesBulkSetIssuePropertiesByIssueResponse = Uint8Array;
 export type IssuePropertiesBulkSetIssuePropertiesByIssueError =
   Schemas.ErrorCollection;
 
@@ -26,14 +26,14 @@ export interface IssuePropertiesBulkSetIssuePropertyParams {
   propertyKey: string;
   body: Schemas.BulkIssuePropertyUpdateRequest;
 }
-export type IssuePropertiesBulkSetIssuePropertyResponse = void;
+export type IssuePropertiesBulkSetIssuePropertyResponse = Uint8Array;
 export type IssuePropertiesBulkSetIssuePropertyError = Schemas.ErrorCollection;
 
 export interface IssuePropertiesBulkSetIssuesPropertiesListParams {
   /** Issue properties to be set or updated with values. */
   body: Schemas.IssueEntityPropertiesInput;
 }
-export type IssuePropertiesBulkSetIssuesPropertiesListResponse = void;
+export type IssuePropertiesBulkSetIssuesPropertiesListResponse = Uint8Array;
 export type IssuePropertiesBulkSetIssuesPropertiesListError =
   Schemas.ErrorCollection;
 

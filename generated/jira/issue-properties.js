@@ -15,7 +15,7 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
-    response: "empty",
+    response: "binary",
   },
   bulkSetIssuePropertiesByIssue: {
     id: "bulkSetIssuePropertiesByIssue",
@@ -26,7 +26,7 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
-    response: "empty",
+    response: "binary",
   },
   bulkSetIssueProperty: {
     id: "bulkSetIssueProperty",
@@ -40,7 +40,7 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
-    response: "empty",
+    response: "binary",
   },
   bulkSetIssuesPropertiesList: {
     id: "bulkSetIssuesPropertiesList",
@@ -51,7 +51,7 @@ export const operations = {
       mediaType: "application/json",
       required: true,
     },
-    response: "empty",
+    response: "binary",
   },
   deleteIssueProperty: {
     id: "deleteIssueProperty",

@@ -17,7 +17,8 @@ export interface IssueResolutionsDeleteResolutionParams {
   /** The ID of the issue resolution that will replace the currently selected resolution. */
   replaceWith: string;
 }
-export type IssueResolutionsDeleteResolutionResponse = void;
+export type IssueResolutionsDeleteResolutionResponse =
+  Schemas.TaskProgressBeanObject;
 export type IssueResolutionsDeleteResolutionError = Schemas.ErrorCollection;
 
 export interface IssueResolutionsGetResolutionParams {

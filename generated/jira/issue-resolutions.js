@@ -21,7 +21,6 @@ export const operations = {
       id: "path",
       replaceWith: "query",
     },
-    response: "empty",
   },
   getResolution: {
     id: "getResolution",

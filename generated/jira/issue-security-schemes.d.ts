@@ -97,7 +97,8 @@ export interface IssueSecuritySchemesRemoveLevelParams extends P.SchemeId {
   /** The ID of the issue security level that will replace the currently selected level. */
   replaceWith?: string;
 }
-export type IssueSecuritySchemesRemoveLevelResponse = void;
+export type IssueSecuritySchemesRemoveLevelResponse =
+  Schemas.TaskProgressBeanObject;
 export type IssueSecuritySchemesRemoveLevelError = Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesRemoveMemberFromSecurityLevelParams

@@ -101,7 +101,6 @@ export const operations = {
       levelId: "path",
       replaceWith: "query",
     },
-    response: "empty",
   },
   removeMemberFromSecurityLevel: {
     id: "removeMemberFromSecurityLevel",

@@ -28,7 +28,8 @@ export type ProjectsDeleteProjectError = unknown;
 
 export interface ProjectsDeleteProjectAsynchronouslyParams
   extends P.ProjectIdOrKey {}
-export type ProjectsDeleteProjectAsynchronouslyResponse = void;
+export type ProjectsDeleteProjectAsynchronouslyResponse =
+  Schemas.TaskProgressBeanObject;
 export type ProjectsDeleteProjectAsynchronouslyError = unknown;
 
 export interface ProjectsGetAllProjectsParams {

@@ -38,7 +38,6 @@ export const operations = {
     params: {
       projectIdOrKey: "path",
     },
-    response: "empty",
   },
   getAllProjects: {
     id: "getAllProjects",

@@ -10977,6 +10977,120 @@ export const definitions = [
       required: ["fieldKey", "optionId"],
       additionalProperties: false,
     },
+    outputSchema: {
+      type: "object",
+      properties: {
+        description: {
+          type: "string",
+          description: "The description of the task.",
+        },
+        elapsedRuntime: {
+          type: "integer",
+          description: "The execution time of the task, in milliseconds.",
+        },
+        finished: {
+          type: "integer",
+          description: "A timestamp recording when the task was finished.",
+        },
+        id: {
+          type: "string",
+          description: "The ID of the task.",
+        },
+        lastUpdate: {
+          type: "integer",
+          description:
+            "A timestamp recording when the task progress was last updated.",
+        },
+        message: {
+          type: "string",
+          description: "Information about the progress of the task.",
+        },
+        progress: {
+          type: "integer",
+          description: "The progress of the task, as a percentage complete.",
+        },
+        result: {
+          type: "object",
+          properties: {
+            errors: {
+              type: "object",
+              properties: {
+                errorMessages: {
+                  type: "array",
+                  items: {
+                    type: "string",
+                  },
+                  description:
+                    "The list of error messages produced by this operation. For example, \"input parameter 'key' must be provided\"",
+                },
+                errors: {
+                  type: "object",
+                  additionalProperties: {
+                    type: "string",
+                  },
+                  description:
+                    'The list of errors by parameter returned by the operation. For example,"projectKey": "Project keys must start with an uppercase letter, followed by one or more…',
+                },
+                httpStatusCode: {
+                  type: "integer",
+                },
+              },
+              additionalProperties: false,
+              description:
+                "A collection of errors related to unchanged issues. The collection size is limited, which means not all errors may be returned.",
+            },
+            modifiedIssues: {
+              type: "array",
+              items: {
+                type: "integer",
+              },
+              description: "The IDs of the modified issues.",
+            },
+            unmodifiedIssues: {
+              type: "array",
+              items: {
+                type: "integer",
+              },
+              description:
+                "The IDs of the unchanged issues, those issues where errors prevent modification.",
+            },
+          },
+          additionalProperties: false,
+          description: "The result of the task execution.",
+        },
+        self: {
+          type: "string",
+          description: "The URL of the task.",
+          format: "uri",
+        },
+        started: {
+          type: "integer",
+          description: "A timestamp recording when the task was started.",
+        },
+        status: {
+          type: "string",
+          enum: [
+            "ENQUEUED",
+            "RUNNING",
+            "COMPLETE",
+            "FAILED",
+            "CANCEL_REQUESTED",
+            "CANCELLED",
+            "DEAD",
+          ],
+          description: "The status of the task.",
+        },
+        submitted: {
+          type: "integer",
+          description: "A timestamp recording when the task was submitted.",
+        },
+        submittedBy: {
+          type: "integer",
+          description: "The ID of the user who submitted the task.",
+        },
+      },
+      description: "Details about a task.",
+    },
   },
   {
     name: "issue_custom_field_options_apps_update_issue_field_option",
@@ -12498,6 +12612,74 @@ export const definitions = [
       },
       required: ["id"],
       additionalProperties: false,
+    },
+    outputSchema: {
+      type: "object",
+      properties: {
+        description: {
+          type: "string",
+          description: "The description of the task.",
+        },
+        elapsedRuntime: {
+          type: "integer",
+          description: "The execution time of the task, in milliseconds.",
+        },
+        finished: {
+          type: "integer",
+          description: "A timestamp recording when the task was finished.",
+        },
+        id: {
+          type: "string",
+          description: "The ID of the task.",
+        },
+        lastUpdate: {
+          type: "integer",
+          description:
+            "A timestamp recording when the task progress was last updated.",
+        },
+        message: {
+          type: "string",
+          description: "Information about the progress of the task.",
+        },
+        progress: {
+          type: "integer",
+          description: "The progress of the task, as a percentage complete.",
+        },
+        result: {
+          description: "The result of the task execution.",
+        },
+        self: {
+          type: "string",
+          description: "The URL of the task.",
+          format: "uri",
+        },
+        started: {
+          type: "integer",
+          description: "A timestamp recording when the task was started.",
+        },
+        status: {
+          type: "string",
+          enum: [
+            "ENQUEUED",
+            "RUNNING",
+            "COMPLETE",
+            "FAILED",
+            "CANCEL_REQUESTED",
+            "CANCELLED",
+            "DEAD",
+          ],
+          description: "The status of the task.",
+        },
+        submitted: {
+          type: "integer",
+          description: "A timestamp recording when the task was submitted.",
+        },
+        submittedBy: {
+          type: "integer",
+          description: "The ID of the user who submitted the task.",
+        },
+      },
+      description: "Details about a task.",
     },
   },
   {
@@ -14621,6 +14803,74 @@ export const definitions = [
       required: ["id", "replaceWith"],
       additionalProperties: false,
     },
+    outputSchema: {
+      type: "object",
+      properties: {
+        description: {
+          type: "string",
+          description: "The description of the task.",
+        },
+        elapsedRuntime: {
+          type: "integer",
+          description: "The execution time of the task, in milliseconds.",
+        },
+        finished: {
+          type: "integer",
+          description: "A timestamp recording when the task was finished.",
+        },
+        id: {
+          type: "string",
+          description: "The ID of the task.",
+        },
+        lastUpdate: {
+          type: "integer",
+          description:
+            "A timestamp recording when the task progress was last updated.",
+        },
+        message: {
+          type: "string",
+          description: "Information about the progress of the task.",
+        },
+        progress: {
+          type: "integer",
+          description: "The progress of the task, as a percentage complete.",
+        },
+        result: {
+          description: "The result of the task execution.",
+        },
+        self: {
+          type: "string",
+          description: "The URL of the task.",
+          format: "uri",
+        },
+        started: {
+          type: "integer",
+          description: "A timestamp recording when the task was started.",
+        },
+        status: {
+          type: "string",
+          enum: [
+            "ENQUEUED",
+            "RUNNING",
+            "COMPLETE",
+            "FAILED",
+            "CANCEL_REQUESTED",
+            "CANCELLED",
+            "DEAD",
+          ],
+          description: "The status of the task.",
+        },
+        submitted: {
+          type: "integer",
+          description: "A timestamp recording when the task was submitted.",
+        },
+        submittedBy: {
+          type: "integer",
+          description: "The ID of the user who submitted the task.",
+        },
+      },
+      description: "Details about a task.",
+    },
   },
   {
     name: "issue_priorities_get_priorities",
@@ -16267,6 +16517,74 @@ export const definitions = [
       },
       required: ["id", "replaceWith"],
       additionalProperties: false,
+    },
+    outputSchema: {
+      type: "object",
+      properties: {
+        description: {
+          type: "string",
+          description: "The description of the task.",
+        },
+        elapsedRuntime: {
+          type: "integer",
+          description: "The execution time of the task, in milliseconds.",
+        },
+        finished: {
+          type: "integer",
+          description: "A timestamp recording when the task was finished.",
+        },
+        id: {
+          type: "string",
+          description: "The ID of the task.",
+        },
+        lastUpdate: {
+          type: "integer",
+          description:
+            "A timestamp recording when the task progress was last updated.",
+        },
+        message: {
+          type: "string",
+          description: "Information about the progress of the task.",
+        },
+        progress: {
+          type: "integer",
+          description: "The progress of the task, as a percentage complete.",
+        },
+        result: {
+          description: "The result of the task execution.",
+        },
+        self: {
+          type: "string",
+          description: "The URL of the task.",
+          format: "uri",
+        },
+        started: {
+          type: "integer",
+          description: "A timestamp recording when the task was started.",
+        },
+        status: {
+          type: "string",
+          enum: [
+            "ENQUEUED",
+            "RUNNING",
+            "COMPLETE",
+            "FAILED",
+            "CANCEL_REQUESTED",
+            "CANCELLED",
+            "DEAD",
+          ],
+          description: "The status of the task.",
+        },
+        submitted: {
+          type: "integer",
+          description: "A timestamp recording when the task was submitted.",
+        },
+        submittedBy: {
+          type: "integer",
+          description: "The ID of the user who submitted the task.",
+        },
+      },
+      description: "Details about a task.",
     },
   },
   {
@@ -18213,6 +18531,74 @@ export const definitions = [
       },
       required: ["schemeId", "levelId"],
       additionalProperties: false,
+    },
+    outputSchema: {
+      type: "object",
+      properties: {
+        description: {
+          type: "string",
+          description: "The description of the task.",
+        },
+        elapsedRuntime: {
+          type: "integer",
+          description: "The execution time of the task, in milliseconds.",
+        },
+        finished: {
+          type: "integer",
+          description: "A timestamp recording when the task was finished.",
+        },
+        id: {
+          type: "string",
+          description: "The ID of the task.",
+        },
+        lastUpdate: {
+          type: "integer",
+          description:
+            "A timestamp recording when the task progress was last updated.",
+        },
+        message: {
+          type: "string",
+          description: "Information about the progress of the task.",
+        },
+        progress: {
+          type: "integer",
+          description: "The progress of the task, as a percentage complete.",
+        },
+        result: {
+          description: "The result of the task execution.",
+        },
+        self: {
+          type: "string",
+          description: "The URL of the task.",
+          format: "uri",
+        },
+        started: {
+          type: "integer",
+          description: "A timestamp recording when the task was started.",
+        },
+        status: {
+          type: "string",
+          enum: [
+            "ENQUEUED",
+            "RUNNING",
+            "COMPLETE",
+            "FAILED",
+            "CANCEL_REQUESTED",
+            "CANCELLED",
+            "DEAD",
+          ],
+          description: "The status of the task.",
+        },
+        submitted: {
+          type: "integer",
+          description: "A timestamp recording when the task was submitted.",
+        },
+        submittedBy: {
+          type: "integer",
+          description: "The ID of the user who submitted the task.",
+        },
+      },
+      description: "Details about a task.",
     },
   },
   {
@@ -33375,6 +33761,74 @@ export const definitions = [
       },
       required: ["projectIdOrKey"],
       additionalProperties: false,
+    },
+    outputSchema: {
+      type: "object",
+      properties: {
+        description: {
+          type: "string",
+          description: "The description of the task.",
+        },
+        elapsedRuntime: {
+          type: "integer",
+          description: "The execution time of the task, in milliseconds.",
+        },
+        finished: {
+          type: "integer",
+          description: "A timestamp recording when the task was finished.",
+        },
+        id: {
+          type: "string",
+          description: "The ID of the task.",
+        },
+        lastUpdate: {
+          type: "integer",
+          description:
+            "A timestamp recording when the task progress was last updated.",
+        },
+        message: {
+          type: "string",
+          description: "Information about the progress of the task.",
+        },
+        progress: {
+          type: "integer",
+          description: "The progress of the task, as a percentage complete.",
+        },
+        result: {
+          description: "The result of the task execution.",
+        },
+        self: {
+          type: "string",
+          description: "The URL of the task.",
+          format: "uri",
+        },
+        started: {
+          type: "integer",
+          description: "A timestamp recording when the task was started.",
+        },
+        status: {
+          type: "string",
+          enum: [
+            "ENQUEUED",
+            "RUNNING",
+            "COMPLETE",
+            "FAILED",
+            "CANCEL_REQUESTED",
+            "CANCELLED",
+            "DEAD",
+          ],
+          description: "The status of the task.",
+        },
+        submitted: {
+          type: "integer",
+          description: "A timestamp recording when the task was submitted.",
+        },
+        submittedBy: {
+          type: "integer",
+          description: "The ID of the user who submitted the task.",
+        },
+      },
+      description: "Details about a task.",
     },
   },
   {

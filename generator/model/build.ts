@@ -15,6 +15,9 @@ import { operationRepresentations } from "./representations.js";
 import { answersList, detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
 import type { SchemaNode } from "./schema.js";
 
+/** Redirect statuses the runtime follows (protocol/redirect.ts). */
+const REDIRECTS: ReadonlySet<string> = new Set(["301", "302", "303", "307", "308"]);
+
 type Json = Record<string, any>;
 
 export interface ModelOptions {
@@ -338,6 +341,7 @@ class ModelBuilder {
     const success: ResponseVariant[] = [];
     const errors: ResponseVariant[] = [];
     let successRaw: RawSchemaRef | undefined;
+    let redirect: ResponseVariant | undefined;
     const codes = Object.keys(op.responses ?? {}).sort();
     for (const status of codes) {
       const r = this.deref(op.responses[status], joinPointer(pointer, "responses", status));
@@ -353,7 +357,12 @@ class ModelBuilder {
       }
       if (/^2/.test(status) || status === "2XX") success.push(variant);
       else if (/^[45]/.test(status) || status === "default") errors.push(variant);
+      else if (REDIRECTS.has(status)) redirect ??= variant;
     }
+    // An operation that only ever redirects answers with what the redirect leads to, since the
+    // runtime follows it: what the document says that is (Jira's 303 to a task it describes), or
+    // bytes when it says nothing (GitHub's archive downloads: a 302 to another host).
+    if (success.length === 0 && redirect) success.push(redirect.kind === "empty" ? { status: redirect.status, kind: "binary" } : redirect);
     return { success, errors, ...(successRaw ? { successRaw } : {}) };
   }
 

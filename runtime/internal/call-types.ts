@@ -13,6 +13,7 @@ import type { CallPlan } from "./call-plan.js";
 import type { EncodedBody } from "./body.js";
 import type { PageCursor } from "./paginate.js";
 import type { RawBody } from "./response.js";
+import type { RedirectHop, RedirectRefusal } from "../../protocol/redirect.js";
 
 /** What a call needs from its AlterVault (held privately by the vault, never exported). */
 export interface CallEnv {
@@ -78,6 +79,8 @@ export interface Prepared {
   rejectedCredential?: string | undefined;
   /** The sealed credential retrieved for this call (retrieve mode), reused by retries. */
   retrieved?: Retrieved | undefined;
+  /** The redirects that led to this request (a hop's Prepared only); the vault audits them. */
+  redirects?: RedirectHop[] | undefined;
 }
 
 export interface ProviderAnswer {
@@ -86,4 +89,12 @@ export interface ProviderAnswer {
   body: RawBody;
   /** Fingerprint of the token this answer was obtained with (retrieve mode, token credentials). */
   credentialFingerprint?: string;
+  /** Sent with no credential (a redirect's hop off the grant's hosts): its 401 says nothing about the grant. */
+  withoutCredential?: boolean;
+  /** The URL that gave this answer, when redirects were followed to it. */
+  url?: string;
+  /** The redirects followed to this answer, in order. */
+  redirects?: RedirectHop[];
+  /** This answer is a redirect that was not followed, and why: the call fails with `code`. */
+  refused?: { code: RedirectRefusal; why: string };
 }

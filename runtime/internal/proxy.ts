@@ -3,12 +3,14 @@
 import type { ProxyAnswer, ProxyRequest, ProxyResponse } from "../../protocol/wire.js";
 import type { ApiResponse, OperationSpec, ProviderSpec } from "../operation.js";
 import { bodyBytes } from "./body.js";
+import { DEFAULT_REDIRECT_POLICY, type RedirectPolicy } from "../../protocol/redirect.js";
+import { redirectError } from "./redirect.js";
 import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf } from "./response.js";
 import { callVault, userTokenFor } from "./envelope.js";
 import { approvalRequired, markSent, providerError } from "./provider-errors.js";
 import type { CallEnv, CallInput, PendingApproval, Prepared, ProviderAnswer } from "./call-types.js";
 
-export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
+export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared, redirects: RedirectPolicy = DEFAULT_REDIRECT_POLICY): Promise<ProviderAnswer> {
   const pendingToken = userTokenFor(env, input.op.id, p);
   const userToken = pendingToken && (await pendingToken);
   const bytes = p.body ? await bodyBytes(p.body) : undefined;
@@ -21,6 +23,9 @@ export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared):
       headers: p.headers,
       body: bytes ? Buffer.from(bytes).toString("base64") : null,
     };
+    // Only a policy other than the default travels (the vault follows 5 hops unless told).
+    if (redirects.mode !== DEFAULT_REDIRECT_POLICY.mode) request.redirect = redirects.mode;
+    if (redirects.maxRedirects !== DEFAULT_REDIRECT_POLICY.maxRedirects) request.maxRedirects = redirects.maxRedirects;
     const res = await callVault<ProxyAnswer, ProxyRequest>(env, "/v1/proxy", input, p, request, userToken);
     return proxyAnswer(res.data);
   } catch (error) {
@@ -33,11 +38,14 @@ export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared):
 }
 
 function proxyAnswer(data: ProxyResponse): ProviderAnswer {
-  return {
+  const answer: ProviderAnswer = {
     status: data.status,
     headers: flattenHeaders(data.headers ?? {}),
     body: data.body ? new Uint8Array(Buffer.from(data.body, "base64")) : new Uint8Array(0),
   };
+  if (Array.isArray(data.redirects) && data.redirects.length) answer.redirects = data.redirects;
+  if (data.redirectRefused) answer.refused = data.redirectRefused;
+  return answer;
 }
 
 /** Decodes a proxy result (from a call or an executed approval) into the caller's result. */
@@ -45,6 +53,7 @@ export function decodeProxyResult(pending: PendingApproval | undefined, data: Pr
   const answer = proxyAnswer(data);
   const op = pending?.op;
   const providerLike = pending?.provider ?? ({ id: "unknown", name: "unknown", baseUrl: "" } as ProviderSpec);
+  if (answer.refused) throw redirectError(op ?? { id: "approval" }, providerLike, answer);
   if (answer.status < 200 || answer.status >= 300) {
     throw providerError(op ?? ({ id: "approval", method: "GET", path: "" } as OperationSpec), providerLike, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.body), now);
   }

@@ -31,6 +31,7 @@ function retrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<Retrieve
 function askVault(env: CallEnv, input: CallInput, p: Prepared, userToken: string | undefined): Promise<Retrieved> {
   const request: RetrieveRequest = { operationId: input.op.id, method: p.method, url: redactUrl(p.url) };
   if (p.rejectedCredential) request.rejectedCredential = p.rejectedCredential;
+  if (p.redirects) request.redirects = p.redirects;
   return callVault<RetrieveAnswer, RetrieveRequest>(env, "/v1/credentials/retrieve", input, p, request, userToken);
 }
 

@@ -1,6 +1,6 @@
 // What the vault relays in proxy mode, for each kind of injection, against a provider that echoes
 // the credential back in every way it can (test/support/canary-forms.ts): the raw relay (headers
-// and body of POST /v1/proxy), a redirect (never followed, Location scrubbed), the stored result
+// and body of POST /v1/proxy), a redirect (relayed with redirect: "manual", Location scrubbed), the stored result
 // of an approved call and the approval status route, and the audit rows. Seen from the wire, with
 // the test's own signer (test/vault/helpers.ts), not through the runtime (which scrubs again).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +22,9 @@ describe.each(CANARY_CREDENTIALS)("the vault relaying a $name credential's echoe
   const body = (grantId: string) => ({
     grant: { grantId },
     provider: "github",
-    request: { operationId: "repos/get", method: "GET", url: `${p.standin.url}/repos/o/r`, headers: { accept: "application/json" }, body: null },
+    // `manual`: a redirect echo is relayed as it is, to see its Location scrubbed (following one
+    // that quotes the credential is test/e2e/redirects.test.ts).
+    request: { operationId: "repos/get", method: "GET", url: `${p.standin.url}/repos/o/r`, headers: { accept: "application/json" }, body: null, redirect: "manual" },
     context: { caller: "proxy-canary", callerType: "agent" },
   });
 
@@ -43,14 +45,14 @@ describe.each(CANARY_CREDENTIALS)("the vault relaying a $name credential's echoe
     const res = await call(v, "POST", "/v1/proxy", body(grant));
     expect(res.status).toBe(200);
     const sent = p.standin.requests.slice(from);
-    // One request, accepted; a 302 is relayed as it is, never followed.
+    // One request, accepted; a 302 is relayed as it is (redirect: "manual").
     expect(sent.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([`GET /repos/o/r ${res.json.status}`]);
     const text = relayed(res.json);
     expect(findLeak(cred, text, carried(cred, sent[0]!).headerValue)).toBeUndefined();
     expect(text).toContain("[REDACTED]");
   });
 
-  it("a redirect is relayed with its status and a scrubbed Location, and not followed", async () => {
+  it("with redirect: \"manual\" a redirect is relayed with its status and a scrubbed Location, and not followed", async () => {
     const redirect = ECHOES.find((e) => e.name.startsWith("redirect"))!;
     const from = p.standin.requests.length;
     p.standin.script("repos/get", redirect.response(cred, p.standin.origin));

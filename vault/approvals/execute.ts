@@ -8,6 +8,7 @@ import type { AppRecord } from "../storage/apps.js";
 import { effectiveStatus, getGrant } from "../storage/grants.js";
 import { authorizeCall, decideUsability } from "../grants/authorize.js";
 import { proxyThroughGrant } from "../proxy/call.js";
+import { redirectDetails } from "../audit/redirects.js";
 import { callAuditColumns, type CallOrigin } from "../audit/call-context.js";
 import { quoted } from "../quote.js";
 import { buildReview, reviewHash, type ApprovalReview } from "./review.js";
@@ -108,6 +109,7 @@ export async function runApproved(state: State, app: AppRecord, id: string): Pro
   const started = performance.now();
   let status: number | null = null;
   let errorCode: string | null = null;
+  let followed: ReturnType<typeof redirectDetails>;
   try {
     const ctx = vaultContext(state, app);
     // The same authorization as the call that asked, now: the grant by the id the approval holds
@@ -124,6 +126,7 @@ export async function runApproved(state: State, app: AppRecord, id: string): Pro
     if (a.approvedHash === null || reviewHash(buildReview(a, req, grant)) !== a.approvedHash) throw new MismatchAtRun();
     const res = await proxyThroughGrant(ctx, grant, req);
     status = res.status;
+    followed = redirectDetails(res);
     finishExecution(state.db, state.crypto, id, res, null);
   } catch (e) {
     errorCode = e instanceof MismatchAtRun ? "approval_mismatch" : e instanceof VaultError ? e.code : "internal_error";
@@ -136,6 +139,6 @@ export async function runApproved(state: State, app: AppRecord, id: string): Pro
     status,
     errorCode,
     latencyMs: performance.now() - started,
-    details: { approvalId: id },
+    details: { approvalId: id, ...followed },
   });
 }

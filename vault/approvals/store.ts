@@ -5,6 +5,7 @@ import type { AtRest } from "../crypto/at-rest.js";
 import type { ProxyRequest, ProxyResponse } from "../proxy/send.js";
 import type { CallContext } from "../audit/call-context.js";
 import type { PolicySource } from "../policy/evaluate.js";
+import type { RedirectPolicy } from "../../protocol/redirect.js";
 
 export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "executing" | "executed" | "failed";
 
@@ -132,6 +133,8 @@ export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: nu
     url: a.request.url,
     headers: a.request.headers,
     body: a.request.body ? a.request.body.toString("base64") : null,
+    // The caller's redirect policy, when it set one, runs with the request (absent: follow 5).
+    ...(a.request.redirect ? { redirect: a.request.redirect } : {}),
   });
   stmt(db, 
     `INSERT INTO approvals (id, app_id, grant_id, key_id, status, provider, operation_id, method, url_redacted, request_sealed,
@@ -204,8 +207,10 @@ export function finishExecution(db: Db, crypto: AtRest, id: string, result: Prox
 
 export function openApprovalRequest(db: Db, crypto: AtRest, id: string): ProxyRequest {
   const row = stmt(db, "SELECT request_sealed FROM approvals WHERE id = ?").get(id) as { request_sealed: string };
-  const r = crypto.openJson<{ method: string; url: string; headers: Record<string, string>; body: string | null }>("approval-request", id, row.request_sealed);
-  return { method: r.method, url: r.url, headers: r.headers, body: r.body === null ? null : Buffer.from(r.body, "base64") };
+  const r = crypto.openJson<{ method: string; url: string; headers: Record<string, string>; body: string | null; redirect?: RedirectPolicy }>("approval-request", id, row.request_sealed);
+  const req: ProxyRequest = { method: r.method, url: r.url, headers: r.headers, body: r.body === null ? null : Buffer.from(r.body, "base64") };
+  if (r.redirect) req.redirect = r.redirect;
+  return req;
 }
 
 /**

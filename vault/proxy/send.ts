@@ -1,6 +1,7 @@
 // Performs one provider call for proxy mode: only to the provider's hosts, never to private or
 // loopback addresses (checked on the resolved address, so DNS cannot point us inward) unless the
-// provider's configured base URL is itself loopback.
+// provider's configured base URL is itself loopback. Redirects are followed hop by hop by the
+// caller's policy (redirect.ts decides each hop and whether the credential goes along).
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { Agent, request } from "undici";
 import { injectCredential, type OutgoingRequest } from "../../protocol/injection.js";
@@ -9,9 +10,11 @@ import { VaultError } from "../errors.js";
 import type { EffectiveProvider } from "../grants/provider-config.js";
 import type { Credential, Injection } from "../grant-types.js";
 import { formatBytes, readBounded } from "../outbound/bounded.js";
-import { isLoopbackAddress, isPrivateAddress } from "./address.js";
-import { checkTargetAsWritten, onProviderHosts } from "./target-url.js";
+import { isPrivateAddress } from "./address.js";
+import { checkProxyTarget, checkTargetAsWritten } from "./target-url.js";
 import { headerValueProblem } from "../../protocol/request-safety.js";
+import { DEFAULT_REDIRECT_POLICY, isFollowableRedirect, parseRedirectPolicy, type RedirectHop, type RedirectPolicy, type RedirectRefusal } from "../../protocol/redirect.js";
+import { nextHop, type Hop } from "./redirect.js";
 
 export interface ProxyRequest {
   method: string;
@@ -19,6 +22,8 @@ export interface ProxyRequest {
   headers: Record<string, string>;
   /** Body bytes, or null. */
   body: Buffer | null;
+  /** How redirects are treated (`/request/redirect`, `/request/maxRedirects`); default: follow 5. */
+  redirect?: RedirectPolicy;
 }
 
 declare const scrubbedBrand: unique symbol;
@@ -33,6 +38,10 @@ export interface ProxyResponse {
   headers: Record<string, string>;
   /** base64 */
   body: string;
+  /** The redirects followed to this answer (docs/protocol.md, `POST /v1/proxy`). */
+  redirects?: RedirectHop[];
+  /** This answer is a redirect that was not followed, and why. */
+  redirectRefused?: { code: RedirectRefusal; why: string };
   readonly [scrubbedBrand]: true;
 }
 
@@ -46,32 +55,7 @@ const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", 
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
 
-/** Validates the target against the provider's hosts and scheme rules; returns the parsed URL. */
-export function checkProxyTarget(rawUrl: string, provider: EffectiveProvider): URL {
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    throw new VaultError("invalid_request", "/request/url is not an absolute URL.");
-  }
-  if (url.username || url.password) throw new VaultError("invalid_request", "/request/url must not contain credentials.");
-  onProviderHosts(rawUrl, provider.hosts);
-  const literal = url.hostname.replace(/^\[|\]$/g, "");
-  const inward = literal === "localhost" || isLoopbackAddress(literal) || (isIPLiteral(literal) && isPrivateAddress(literal));
-  if (inward && !provider.loopbackAllowed) {
-    throw new VaultError("provider_host_not_allowed", `${url.host} is a private or loopback address; the vault does not proxy there.`, {
-      details: { host: url.host },
-    });
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && provider.loopbackAllowed && inward)) {
-    throw new VaultError("provider_host_not_allowed", "The vault only proxies over https (http only to a loopback stand-in).");
-  }
-  return url;
-}
-
-function isIPLiteral(h: string): boolean {
-  return /^[\d.]+$/.test(h) || h.includes(":");
-}
+export { checkProxyTarget } from "./target-url.js";
 
 /** A `lookup` for net.connect that drops private and loopback addresses unless allowed. */
 export function guardedLookup(allowInward: boolean) {
@@ -122,6 +106,8 @@ export function parseProxyRequest(r: Record<string, unknown>): ProxyRequest {
     if (typeof r.body !== "string" || !/^[A-Za-z0-9+/=_-]*$/.test(r.body)) throw new VaultError("invalid_request", "/request/body must be base64 or null.");
     body = Buffer.from(r.body, "base64");
   }
+  const redirect = parseRedirectPolicy(r.redirect, r.maxRedirects);
+  if (typeof redirect === "string") throw new VaultError("invalid_request", `/request/${redirect}.`);
   // What is audited and stored for approval is what will be sent: the URL as parsed (after the
   // check above, parsing can no longer move its path; it only normalises case and escapes).
   let url = r.url;
@@ -130,16 +116,49 @@ export function parseProxyRequest(r: Record<string, unknown>): ProxyRequest {
   } catch {
     /* checkProxyTarget names the problem */
   }
-  return { method, url, headers, body };
+  return r.redirect === undefined && r.maxRedirects === undefined ? { method, url, headers, body } : { method, url, headers, body, redirect };
 }
 
 export async function sendProxied(provider: EffectiveProvider, injection: Injection, credential: Credential, req: ProxyRequest, nowMs: number): Promise<ProxyResponse> {
   checkProxyTarget(req.url, provider);
+  const policy = req.redirect ?? DEFAULT_REDIRECT_POLICY;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (!DROP_REQUEST.has(k)) headers[k] = v;
   headers["accept-encoding"] = "identity";
-  const outgoing: OutgoingRequest = { method: req.method, url: req.url, headers, body: req.body };
-  const injected = injectCredential(injection, credential, outgoing, nowMs);
+  let hop: Hop = { method: req.method, url: req.url, headers, body: req.body, credentialed: true };
+  const hops: RedirectHop[] = [];
+  for (;;) {
+    const answer = await sendHop(provider, injection, credential, hop, nowMs);
+    const location = answer.headers.location;
+    if (policy.mode === "manual" || !isFollowableRedirect(answer.status, location)) return relayed(answer, hops);
+    if (policy.mode === "error") return relayed(answer, hops, { code: "redirect_not_followed", why: `the call's redirect option is "error"` });
+    if (hops.length >= policy.maxRedirects) {
+      return relayed(answer, hops, { code: "too_many_redirects", why: `it would be redirect number ${hops.length + 1}, over maxRedirects (${policy.maxRedirects})` });
+    }
+    // The Location followed is the scrubbed one: a redirect quoting the credential cannot carry it on.
+    const next = nextHop(provider, injection, hop, answer.status, location);
+    if ("refused" in next) return relayed(answer, hops, { code: next.refused, why: next.why });
+    hops.push({ status: answer.status, host: next.host });
+    hop = next.hop;
+  }
+}
+
+interface HopAnswer {
+  status: number;
+  /** Scrubbed. */
+  headers: Record<string, string>;
+  /** Scrubbed. */
+  body: Uint8Array;
+}
+
+/**
+ * Sends one hop: with the credential injected when it is on the provider's hosts, else as it is
+ * (nextHop took every credential place out). The answer is scrubbed of every form of the
+ * credential either way, before anything reads its Location.
+ */
+async function sendHop(provider: EffectiveProvider, injection: Injection, credential: Credential, hop: Hop, nowMs: number): Promise<HopAnswer> {
+  const outgoing: OutgoingRequest = { method: hop.method, url: hop.url, headers: hop.headers, body: hop.body };
+  const injected = hop.credentialed ? injectCredential(injection, credential, outgoing, nowMs) : outgoing;
   let res;
   try {
     res = await request(injected.url, {
@@ -173,13 +192,16 @@ export async function sendProxied(provider: EffectiveProvider, injection: Inject
     if (v === undefined || DROP_RESPONSE.has(k)) continue;
     outHeaders[k] = Array.isArray(v) ? v.join(", ") : String(v);
   }
-  // A redirect is relayed, never followed (undici's request() follows none); its Location, like
-  // every header and the body, is scrubbed of the credential the vault injected.
+  // Every header (Location too) and the body lose every form of the credential, whichever hop
+  // answered: a host that never received it is scrubbed all the same.
   const scrubber = credentialScrubber(injection, credential, injected.headers);
-  const scrubbed = scrubber.bytes(body);
-  return {
-    status: res.statusCode,
-    headers: scrubber.headers(outHeaders),
-    body: Buffer.from(scrubbed.buffer, scrubbed.byteOffset, scrubbed.byteLength).toString("base64"),
-  } as ProxyResponse;
+  return { status: res.statusCode, headers: scrubber.headers(outHeaders), body: scrubber.bytes(body) };
+}
+
+function relayed(answer: HopAnswer, hops: RedirectHop[], refused?: ProxyResponse["redirectRefused"]): ProxyResponse {
+  const b = answer.body;
+  const out = { status: answer.status, headers: answer.headers, body: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64") } as ProxyResponse;
+  if (hops.length) out.redirects = hops;
+  if (refused) out.redirectRefused = refused;
+  return out;
 }

@@ -2,8 +2,12 @@
 // parses it: WHATWG URL parsing resolves dot segments (`%2e` spelt ones too), reads `\` as `/`
 // and drops tabs and line breaks, so `/repos/../user` would be audited as written and called as
 // `/user`. The runtime refuses such parameter values already; this is the vault's own check.
+// Also the check of where the proxy may send (the provider's hosts, https, no private address),
+// made for the first request and again for every redirect's hop.
 import { VaultError } from "../errors.js";
 import { pathStructureProblem, rawPathOf } from "../../protocol/request-safety.js";
+import type { EffectiveProvider } from "../grants/provider-config.js";
+import { isLoopbackAddress, isPrivateAddress } from "./address.js";
 
 // Whitespace, control characters and backslashes: URL parsing drops or rewrites them.
 const REWRITTEN = /[\x00-\x20\x7f\\]/;
@@ -43,4 +47,32 @@ export function onProviderHosts(url: string, hosts: readonly string[]): URL {
     });
   }
   return parsed;
+}
+
+/** Validates the target against the provider's hosts and scheme rules; returns the parsed URL. */
+export function checkProxyTarget(rawUrl: string, provider: EffectiveProvider): URL {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new VaultError("invalid_request", "/request/url is not an absolute URL.");
+  }
+  if (url.username || url.password) throw new VaultError("invalid_request", "/request/url must not contain credentials.");
+  onProviderHosts(rawUrl, provider.hosts);
+  const inward = isInwardHost(url);
+  if (inward && !provider.loopbackAllowed) {
+    throw new VaultError("provider_host_not_allowed", `${url.host} is a private or loopback address; the vault does not proxy there.`, {
+      details: { host: url.host },
+    });
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && provider.loopbackAllowed && inward)) {
+    throw new VaultError("provider_host_not_allowed", "The vault only proxies over https (http only to a loopback stand-in).");
+  }
+  return url;
+}
+
+/** Whether a URL names this machine or a private address literally (DNS is checked at connect). */
+export function isInwardHost(url: URL): boolean {
+  const literal = url.hostname.replace(/^\[|\]$/g, "");
+  return literal === "localhost" || isLoopbackAddress(literal) || ((/^[\d.]+$/.test(literal) || literal.includes(":")) && isPrivateAddress(literal));
 }

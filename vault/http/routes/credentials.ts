@@ -11,6 +11,7 @@ import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.
 import { touchGrant } from "../../storage/grants.js";
 import type { GrantRecord } from "../../grant-types.js";
 import { checkTargetAsWritten, onProviderHosts } from "../../proxy/target-url.js";
+import { parseReportedHops } from "../../audit/redirects.js";
 
 async function retrieve(ctx: SignedContext): Promise<RouteResult> {
   const started = performance.now();
@@ -37,6 +38,9 @@ async function retrieve(ctx: SignedContext): Promise<RouteResult> {
       checkTargetAsWritten(url, "/request/url");
       onProviderHosts(url, config.hosts);
     }
+    // A retrieval for a redirect's hop names the hops that led to it; the host check above is
+    // the same as for the first request, made again for this one.
+    const hops = parseReportedHops(request.redirects);
     const rejected = str(request, "rejectedCredential", "/request/rejectedCredential", false);
     const credential = await credentialFor(ctx, grant, rejected);
     const injection = injectionFor(config.injection, credential);
@@ -46,7 +50,13 @@ async function retrieve(ctx: SignedContext): Promise<RouteResult> {
     // Last-used is kept to the second, not rewritten per call; it commits with the audit row.
     const touch = used.lastUsedAt === null || now - Date.parse(used.lastUsedAt) >= 1000 ? () => touchGrant(ctx.db, used.id, now) : undefined;
     const auditId = await ctx.audit.commit(
-      { ...common(ctx, context, used, provider, method, url, operationId), outcome: "success", status: 200, latencyMs: performance.now() - started },
+      {
+        ...common(ctx, context, used, provider, method, url, operationId),
+        outcome: "success",
+        status: 200,
+        latencyMs: performance.now() - started,
+        ...(hops ? { details: { redirects: hops } } : {}),
+      },
       touch,
     );
     return {

@@ -14,6 +14,7 @@ import { proxyThroughGrant } from "../../proxy/call.js";
 import { createApproval } from "../../approvals/store.js";
 import { redactUrl } from "../../audit/redact.js";
 import type { GrantRecord } from "../../grant-types.js";
+import { redirectDetails } from "../../audit/redirects.js";
 
 async function proxy(ctx: SignedContext): Promise<RouteResult> {
   const started = performance.now();
@@ -80,7 +81,9 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
     }
 
     const res = await proxyThroughGrant(ctx, grant, req);
-    const auditId = audit({ action: "proxy.call", outcome: "success", status: res.status });
+    // The hops followed (status and host each, never a path or query) go into the row's details.
+    const followed = redirectDetails(res);
+    const auditId = audit({ action: "proxy.call", outcome: "success", status: res.status, ...(followed ? { details: followed } : {}) });
     return { status: 200, json: { ...res, grantId: grant.id, auditId } satisfies ProxyAnswer };
   } catch (e) {
     if (e instanceof VaultError) {
