@@ -190,7 +190,68 @@ describe("catalog validation", () => {
     ],
     [
       "unknown injection type",
-      { given: () => edited((p) => (p.injection = { type: "cookie" })), want: { pointer: "/providers/1/injection/type", message: /one of bearer/ } },
+      { given: () => edited((p) => (p.injection = { type: "session" })), want: { pointer: "/providers/1/injection/type", message: /one of bearer.*cookie, multi/ } },
+    ],
+    [
+      "cookie injection without a name",
+      { given: () => edited((p) => (p.injection = { type: "cookie" })), want: { pointer: "/providers/1/injection/name", message: /is required/ } },
+    ],
+    [
+      "cookie injection with a name a cookie cannot have",
+      { given: () => edited((p) => (p.injection = { type: "cookie", name: "sid=1" })), want: { pointer: "/providers/1/injection/name", message: /"sid=1" is not a valid cookie name/ } },
+    ],
+    [
+      "multi injection without parts",
+      { given: () => edited((p) => (p.injection = { type: "multi" })), want: { pointer: "/providers/1/injection/parts", message: /must be a list of \{in, name, field/ } },
+    ],
+    [
+      "multi injection with one part",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key" }] })),
+        want: { pointer: "/providers/1/injection/parts", message: /at least two parts/ },
+      },
+    ],
+    [
+      "multi part in a body",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "body", name: "token", field: "token" }] })),
+        want: { pointer: "/providers/1/injection/parts/1/in", message: /one of header, query, cookie/ },
+      },
+    ],
+    [
+      "multi part without its secret field",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "query", name: "token" }] })),
+        want: { pointer: "/providers/1/injection/parts/1/field", message: /is required/ },
+      },
+    ],
+    [
+      "multi parts in the same place",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "header", name: "X-Key", field: "a" }, { in: "header", name: "x-key", field: "b" }] })),
+        want: { pointer: "/providers/1/injection/parts/1/name", message: /where \/providers\/1\/injection\/parts\/0 does/ },
+      },
+    ],
+    [
+      "multi parts reading one field",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "query", name: "token", field: "key" }] })),
+        want: { pointer: "/providers/1/injection/parts/1/field", message: /"key" is already the field of \/providers\/1\/injection\/parts\/0/ },
+      },
+    ],
+    [
+      "a prefix on a query part",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key", prefix: "K " }, { in: "query", name: "token", field: "token" }] })),
+        want: { pointer: "/providers/1/injection/parts/0/prefix", message: /only for header parts/ },
+      },
+    ],
+    [
+      "a multi part with an unknown field",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", feild: "key" }, { in: "query", name: "token", field: "token" }] })),
+        want: { pointer: "/providers/1/injection/parts/0/feild", message: /did you mean "field"/ },
+      },
     ],
     [
       "header injection without a name",
@@ -269,6 +330,19 @@ describe("catalog validation", () => {
     expect(e.location.pointer).toBe(want.pointer);
     expect(e.message).toMatch(want.message);
     expect(e.describe()).toContain(join(sub, "providers.yaml"));
+  });
+
+  it.each<[string, unknown]>([
+    ["cookie", { type: "cookie", name: "session_id" }],
+    ["multi in query (Trello)", { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "query", name: "token", field: "token" }] }],
+    [
+      "multi across header, query and cookie",
+      { type: "multi", parts: [{ in: "header", name: "X-Client-Id", field: "client_id" }, { in: "header", name: "Authorization", field: "secret", prefix: "Secret " }, { in: "cookie", name: "env", field: "env" }] },
+    ],
+  ])("a %s injection is read as written", async (_name, injection) => {
+    const sub = await write(edited((p) => (p.injection = injection)));
+    const catalog = await loadCatalog(sub);
+    expect(catalog.providers[1]!.injection).toEqual(injection);
   });
 
   it("a missing catalog is a CatalogError naming the file", async () => {
