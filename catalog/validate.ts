@@ -199,7 +199,7 @@ function validateOAuth(v: Validator, value: unknown, at: string): CatalogOAuth {
 
 function validatePagination(v: Validator, value: unknown, at: string): NonNullable<CatalogProvider["pagination"]> {
   const o = v.object(value, at);
-  const style = v.oneOf(o, at, "style", ["link-header", "cursor", "item-cursor", "offset"] as const);
+  const style = v.oneOf(o, at, "style", ["link-header", "cursor", "item-cursor", "offset", "next-url", "page"] as const);
   switch (style) {
     case "link-header":
       v.keys(o, at, ["style"]);
@@ -218,6 +218,19 @@ function validatePagination(v: Validator, value: unknown, at: string): NonNullab
       v.keys(o, at, ["style", "param", "total", "limitParam"]);
       const out: NonNullable<CatalogProvider["pagination"]> = { style, param: v.string(o, at, "param"), total: v.string(o, at, "total") };
       if (o.limitParam !== undefined) out.limitParam = v.string(o, at, "limitParam");
+      return out;
+    }
+    case "next-url":
+      v.keys(o, at, ["style", "next"]);
+      return { style, next: v.string(o, at, "next") };
+    case "page": {
+      v.keys(o, at, ["style", "param", "start", "totalPages"]);
+      const out: NonNullable<CatalogProvider["pagination"]> = { style, param: v.string(o, at, "param") };
+      if (o.start !== undefined) {
+        if (!Number.isInteger(o.start) || (o.start as number) < 0) v.fail(joinPointer(at, "start"), `must be the first page's number, 0 or 1 (got ${describe(o.start)})`);
+        out.start = o.start as number;
+      }
+      if (o.totalPages !== undefined) out.totalPages = v.string(o, at, "totalPages");
       return out;
     }
   }

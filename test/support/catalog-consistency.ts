@@ -87,7 +87,7 @@ export function checkEntry(entry: CatalogProvider, doc: Doc): string[] {
     }
   }
   const pagination = entry.pagination;
-  if (pagination && pagination.style !== "link-header" && !(pagination.style === "cursor" && pagination.in === "body")) {
+  if (pagination && pagination.style !== "link-header" && pagination.style !== "next-url" && !(pagination.style === "cursor" && pagination.in === "body")) {
     if (!queryParams(doc).has(pagination.param)) problems.push(`pagination.param ${pagination.param} is no query parameter of the document`);
   }
   return problems;
