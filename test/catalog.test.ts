@@ -272,6 +272,22 @@ describe("catalog validation", () => {
       },
     ],
     [
+      "next-url pagination without next",
+      { given: () => edited((p) => (p.pagination = { style: "next-url" })), want: { pointer: "/providers/1/pagination/next", message: /is required/ } },
+    ],
+    [
+      "next-url pagination with a param it does not take",
+      { given: () => edited((p) => (p.pagination = { style: "next-url", next: "next", param: "page" })), want: { pointer: "/providers/1/pagination/param", message: /is not a known field.*allowed: style, next/ } },
+    ],
+    [
+      "page pagination with a fractional start",
+      { given: () => edited((p) => (p.pagination = { style: "page", param: "page", start: 1.5 })), want: { pointer: "/providers/1/pagination/start", message: /first page's number, 0 or 1 \(got number 1.5\)/ } },
+    ],
+    [
+      "page pagination with a total of items",
+      { given: () => edited((p) => (p.pagination = { style: "page", param: "page", total: "total" })), want: { pointer: "/providers/1/pagination/total", message: /did you mean "totalPages"/ } },
+    ],
+    [
       "a version read as a number",
       {
         given: () => edited((p) => ((p.source as Record<string, unknown>).version = 1.3)),
