@@ -62,6 +62,8 @@ describe("checkEntry finds", async () => {
     ["a scope the document does not declare", "x", (e) => ({ ...e, oauth: { ...e.oauth!, defaultScopes: ["tweet.read", "tweets.read"] } }), /^oauth\.defaultScopes has tweets\.read/],
     ["an http server without its deviation", "sendgrid", (e) => ({ ...e, deviations: [] }), /^baseUrl https:\/\/api\.sendgrid\.com\/v3 is not the document's server http:\/\/api\.sendgrid\.com\/v3$/],
     ["a pagination parameter the document lacks", "square", (e) => ({ ...e, pagination: { style: "cursor", param: "page_cursor", next: "cursor" } }), /^pagination\.param page_cursor is no query parameter/],
+    ["a next-page URL field no answer has", "microsoft-graph", (e) => ({ ...e, pagination: { style: "next-url", next: "@odata.next" } }), /^pagination\.next @odata\.next is in no GET success body/],
+    ["a nested next-page URL field cut short", "digitalocean", (e) => ({ ...e, pagination: { style: "next-url", next: "links.next" } }), /^pagination\.next links\.next is in no GET success body/],
   ];
   it.each(cases)("%s (%s)", async (_what, id, edit, want) => {
     const entry = findProvider(catalog, id);
