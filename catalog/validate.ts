@@ -4,7 +4,7 @@ import { isAbsolute } from "node:path";
 import { CatalogError, joinPointer } from "./errors.js";
 import { closest } from "./did-you-mean.js";
 import { parseToolsConfig } from "./tools.js";
-import { DEVIATION_FIELDS, METHOD_NAMES, NAMESPACE_BY, type CatalogDeviation, type CatalogInjection, type CatalogOAuth, type CatalogProvider } from "./types.js";
+import { DEVIATION_FIELDS, METHOD_NAMES, NAMESPACE_BY, type CatalogDeviation, type CatalogInjection, type CatalogInjectionPart, type CatalogOAuth, type CatalogProvider } from "./types.js";
 
 /** Validates parsed catalog data (the whole providers.yaml document). */
 export function validateCatalogData(data: unknown, file: string): CatalogProvider[] {
@@ -116,7 +116,7 @@ function validateSource(v: Validator, value: unknown, at: string): CatalogProvid
 
 function validateInjection(v: Validator, value: unknown, at: string): CatalogInjection {
   const o = v.object(value, at);
-  const type = v.oneOf(o, at, "type", ["bearer", "header", "query", "basic", "aws-sigv4"] as const);
+  const type = v.oneOf(o, at, "type", ["bearer", "header", "query", "basic", "aws-sigv4", "cookie", "multi"] as const);
   switch (type) {
     case "bearer":
     case "basic":
@@ -134,7 +134,45 @@ function validateInjection(v: Validator, value: unknown, at: string): CatalogInj
     case "aws-sigv4":
       v.keys(o, at, ["type", "region", "service"]);
       return { type, region: v.string(o, at, "region"), service: v.string(o, at, "service") };
+    case "cookie":
+      v.keys(o, at, ["type", "name"]);
+      return { type, name: v.cookieName(o, at, "name") };
+    case "multi":
+      v.keys(o, at, ["type", "parts"]);
+      return { type, parts: validateInjectionParts(v, o.parts, joinPointer(at, "parts")) };
   }
+}
+
+/**
+ * The parts of a `multi` injection (Trello: `key` and `token` query parameters): at least two,
+ * each in its own place and from its own field of the stored JSON secret, since the vault fills
+ * every part from one `fields` secret and a place named twice would send one credential over another.
+ */
+function validateInjectionParts(v: Validator, value: unknown, at: string): CatalogInjectionPart[] {
+  if (!Array.isArray(value)) v.fail(at, `must be a list of {in, name, field, prefix?} (got ${describe(value)})`);
+  if (value.length < 2) v.fail(at, "must name at least two parts (one credential is a header, query or cookie injection)");
+  const places = new Map<string, number>();
+  const fields = new Map<string, number>();
+  return (value as unknown[]).map((item, i) => {
+    const pat = joinPointer(at, i);
+    const o = v.object(item, pat);
+    v.keys(o, pat, ["in", "name", "field", "prefix"]);
+    const where = v.oneOf(o, pat, "in", ["header", "query", "cookie"] as const);
+    const name = where === "cookie" ? v.cookieName(o, pat, "name") : where === "header" ? v.headerName(o, pat, "name") : v.string(o, pat, "name");
+    const part: CatalogInjectionPart = { in: where, name, field: v.string(o, pat, "field") };
+    if (o.prefix !== undefined) {
+      if (where !== "header") v.fail(joinPointer(pat, "prefix"), `is only for header parts (this part is in ${where})`);
+      part.prefix = v.string(o, pat, "prefix", true);
+    }
+    const place = `${where}:${where === "header" ? name.toLowerCase() : name}`;
+    const samePlace = places.get(place);
+    if (samePlace !== undefined) v.fail(joinPointer(pat, "name"), `puts a credential where ${joinPointer(at, samePlace)} does (${where} "${name}")`);
+    places.set(place, i);
+    const sameField = fields.get(part.field);
+    if (sameField !== undefined) v.fail(joinPointer(pat, "field"), `"${part.field}" is already the field of ${joinPointer(at, sameField)}; each part reads its own field of the secret`);
+    fields.set(part.field, i);
+    return part;
+  });
 }
 
 function validateOAuth(v: Validator, value: unknown, at: string): CatalogOAuth {
@@ -161,7 +199,7 @@ function validateOAuth(v: Validator, value: unknown, at: string): CatalogOAuth {
 
 function validatePagination(v: Validator, value: unknown, at: string): NonNullable<CatalogProvider["pagination"]> {
   const o = v.object(value, at);
-  const style = v.oneOf(o, at, "style", ["link-header", "cursor", "item-cursor", "offset"] as const);
+  const style = v.oneOf(o, at, "style", ["link-header", "cursor", "item-cursor", "offset", "next-url", "page"] as const);
   switch (style) {
     case "link-header":
       v.keys(o, at, ["style"]);
@@ -180,6 +218,19 @@ function validatePagination(v: Validator, value: unknown, at: string): NonNullab
       v.keys(o, at, ["style", "param", "total", "limitParam"]);
       const out: NonNullable<CatalogProvider["pagination"]> = { style, param: v.string(o, at, "param"), total: v.string(o, at, "total") };
       if (o.limitParam !== undefined) out.limitParam = v.string(o, at, "limitParam");
+      return out;
+    }
+    case "next-url":
+      v.keys(o, at, ["style", "next"]);
+      return { style, next: v.string(o, at, "next") };
+    case "page": {
+      v.keys(o, at, ["style", "param", "start", "totalPages"]);
+      const out: NonNullable<CatalogProvider["pagination"]> = { style, param: v.string(o, at, "param") };
+      if (o.start !== undefined) {
+        if (!Number.isInteger(o.start) || (o.start as number) < 0) v.fail(joinPointer(at, "start"), `must be the first page's number, 0 or 1 (got ${describe(o.start)})`);
+        out.start = o.start as number;
+      }
+      if (o.totalPages !== undefined) out.totalPages = v.string(o, at, "totalPages");
       return out;
     }
   }
@@ -249,6 +300,20 @@ class Validator {
       return this.fail(joinPointer(at, key), `is not an absolute URL ("${value}")`);
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") this.fail(joinPointer(at, key), `must be an http(s) URL ("${value}")`);
+    return value;
+  }
+
+  /** An HTTP header name (RFC 9110 token). */
+  headerName(o: Record<string, unknown>, at: string, key: string): string {
+    const value = this.string(o, at, key);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) this.fail(joinPointer(at, key), `"${value}" is not a valid header name`);
+    return value;
+  }
+
+  /** A cookie name (RFC 6265: a token, so no "=", ";", spaces or quotes). */
+  cookieName(o: Record<string, unknown>, at: string, key: string): string {
+    const value = this.string(o, at, key);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) this.fail(joinPointer(at, key), `"${value}" is not a valid cookie name`);
     return value;
   }
 

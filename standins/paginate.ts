@@ -11,7 +11,19 @@ export interface SeriesOptions {
   perPage?: number;
   /** Dot path of the items array in the page body; found from the schema when omitted. */
   items?: string;
+  /**
+   * next-url style: whether the next URL is written whole or as a path and query on the same
+   * origin. Default: relative when the field's name ends in `uri` (Twilio's `next_page_uri`),
+   * whole otherwise (Graph's `@odata.nextLink`, Bitbucket's `next`).
+   */
+  nextUrl?: "absolute" | "relative";
 }
+
+/**
+ * The query parameter a next-url series writes its page number into: one the operation declares
+ * (the stand-in refuses any other), in the order providers use them.
+ */
+const NEXT_URL_PARAMS = ["PageToken", "page_token", "$skiptoken", "page", "$skip", "cursor", "after", "offset"];
 
 export interface PageRequest {
   method: string;
@@ -26,13 +38,21 @@ export class PageError extends Error {}
 const PREFERRED = ["data", "items", "results", "values", "issues", "channels", "members", "users", "meetings", "messages"];
 
 function setPath(target: JsonObject, path: string, value: Json): void {
-  const keys = path.split(".");
+  // A key holding dots (Graph's `@odata.nextLink`) is one key, as the runtime reads it.
+  const keys = path.startsWith("@") ? [path] : path.split(".");
   let node = target;
   keys.slice(0, -1).forEach((k) => {
     if (!isObject(node[k])) node[k] = {};
     node = node[k] as JsonObject;
   });
   node[keys[keys.length - 1]!] = value;
+}
+
+function deletePath(target: JsonObject, path: string): void {
+  const keys = path.startsWith("@") ? [path] : path.split(".");
+  let node: Json | undefined = target;
+  for (const k of keys.slice(0, -1)) node = isObject(node) ? node[k] : undefined;
+  if (isObject(node)) delete node[keys[keys.length - 1]!];
 }
 
 /** Shallow view of an object schema's properties, through $refs and allOf. */
@@ -64,13 +84,18 @@ export class PageSeries {
   private readonly itemsPath: string | undefined;
   private readonly itemSchema: Json | undefined;
   private readonly idSchema: Json | undefined;
+  private readonly nextParam: string | undefined;
 
   constructor(
     private readonly doc: Json,
     private readonly style: PaginationStyle,
     private readonly responseSchema: Json | undefined,
     readonly options: SeriesOptions,
+    /** The operation's query parameter names (for the next-url style's page parameter). */
+    queryParams: readonly string[] = [],
   ) {
+    this.nextParam = NEXT_URL_PARAMS.find((p) => queryParams.includes(p));
+    if (style.style === "next-url" && !this.nextParam) throw new PageError(`the operation has none of the query parameters a next URL can carry (${NEXT_URL_PARAMS.join(", ")})`);
     if (!(options.pages >= 1)) throw new PageError("a paginated series needs at least one page");
     this.perPage = options.perPage ?? 2;
     const root = deref(doc, responseSchema);
@@ -134,15 +159,30 @@ export class PageSeries {
         if (!Number.isInteger(start) || start % this.perPage !== 0) throw new PageError(`${s.param}=${start} is not a page boundary`);
         return start / this.perPage + 1;
       }
+      case "next-url":
+        return this.numberIn(q.get(this.nextParam!), this.nextParam!, 1);
+      case "page":
+        return this.numberIn(q.get(s.param), s.param, s.start ?? 1);
     }
+  }
+
+  /** The 1-based page of a page-number parameter counted from `start`. */
+  private numberIn(raw: string | null, param: string, start: number): number {
+    if (raw === null) return 1;
+    const n = Number(raw);
+    if (!Number.isInteger(n)) throw new PageError(`${param}=${raw} is not a page number`);
+    return n - start + 1;
   }
 
   /** The page body (built on `base`, a valid response) and headers for a request. */
   page(req: PageRequest, base: Json): { body: Json; headers: Record<string, string>; page: number } {
     const page = this.pageOf(req);
-    if (!(page >= 1 && page <= this.options.pages)) throw new PageError(`page ${page} is outside the series of ${this.options.pages}`);
+    // The page style's client stops on an empty page (Xero and Mux say no total): the page after
+    // the last one is served, empty.
+    const emptyAfter = this.style.style === "page" && !this.style.totalPages && page === this.options.pages + 1;
+    if (!(page >= 1 && page <= this.options.pages) && !emptyAfter) throw new PageError(`page ${page} is outside the series of ${this.options.pages}`);
     const first = (page - 1) * this.perPage;
-    const items = Array.from({ length: this.perPage }, (_, i) => this.item(first + i));
+    const items = emptyAfter ? [] : Array.from({ length: this.perPage }, (_, i) => this.item(first + i));
     const last = page === this.options.pages;
     const headers: Record<string, string> = {};
     let body: Json;
@@ -188,6 +228,20 @@ export class PageSeries {
         if (s.limitParam) obj[s.limitParam] = this.perPage;
         break;
       }
+      case "next-url": {
+        // The last page has no next URL (Graph and Bitbucket leave it out).
+        if (last) deletePath(body as JsonObject, s.next);
+        else {
+          const u = new URL(req.url);
+          u.searchParams.set(this.nextParam!, String(page + 1));
+          const relative = (this.options.nextUrl ?? (/uri$/i.test(s.next) ? "relative" : "absolute")) === "relative";
+          setPath(body as JsonObject, s.next, relative ? u.pathname + u.search : u.toString());
+        }
+        break;
+      }
+      case "page":
+        if (s.totalPages) setPath(body as JsonObject, s.totalPages, this.options.pages);
+        break;
     }
     return { body, headers, page };
   }

@@ -157,7 +157,9 @@ export function uniqueValue(doc: Json, schema: Json | undefined, n: number): Jso
     }
   }
   if (isObject(s) && s.format === "uuid") return `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
-  return `item_${n}`;
+  // An id of a fixed length (SendGrid's 36-character list ids) is padded to it.
+  const min = isObject(s) && typeof s.minLength === "number" ? s.minLength : 0;
+  return `item_${String(n).padStart(Math.max(0, min - 5), "0")}`;
 }
 
 // A tiny seeded PRNG, so that pattern-shaped ids are the same on every run.

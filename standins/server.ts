@@ -301,7 +301,8 @@ export async function startStandin(options: StartStandinOptions): Promise<Standi
       const op = operation(operationId);
       const schema = validator.responseFor(op).schema;
       if (!provider.pagination) throw new Error(`the catalog gives no pagination style for "${provider.id}"`);
-      const s = new PageSeries(doc, provider.pagination, schema, seriesOptions);
+      const queryParams = op.params.filter((p) => p.in === "query").map((p) => p.name);
+      const s = new PageSeries(doc, provider.pagination, schema, seriesOptions, queryParams);
       series.set(op.id, s);
       return s;
     },

@@ -13,7 +13,7 @@ const REQUIRED_IDS = [
   "github", "slack", "stripe", "google-calendar", "notion", "jira", "asana", "zoom",
   "microsoft-graph", "google-drive", "gmail", "google-sheets", "google-docs", "google-tasks", "google-people", "youtube",
   "bitbucket", "box", "twilio", "hubspot-files", "digitalocean", "spotify", "xero", "square", "sendgrid", "vercel", "netlify",
-  "openai", "x", "launchdarkly", "mux",
+  "openai", "x", "launchdarkly", "mux", "trello", "plaid",
 ];
 
 describe("the shipped catalog", async () => {
@@ -191,7 +191,68 @@ describe("catalog validation", () => {
     ],
     [
       "unknown injection type",
-      { given: () => edited((p) => (p.injection = { type: "cookie" })), want: { pointer: "/providers/1/injection/type", message: /one of bearer/ } },
+      { given: () => edited((p) => (p.injection = { type: "session" })), want: { pointer: "/providers/1/injection/type", message: /one of bearer.*cookie, multi/ } },
+    ],
+    [
+      "cookie injection without a name",
+      { given: () => edited((p) => (p.injection = { type: "cookie" })), want: { pointer: "/providers/1/injection/name", message: /is required/ } },
+    ],
+    [
+      "cookie injection with a name a cookie cannot have",
+      { given: () => edited((p) => (p.injection = { type: "cookie", name: "sid=1" })), want: { pointer: "/providers/1/injection/name", message: /"sid=1" is not a valid cookie name/ } },
+    ],
+    [
+      "multi injection without parts",
+      { given: () => edited((p) => (p.injection = { type: "multi" })), want: { pointer: "/providers/1/injection/parts", message: /must be a list of \{in, name, field/ } },
+    ],
+    [
+      "multi injection with one part",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key" }] })),
+        want: { pointer: "/providers/1/injection/parts", message: /at least two parts/ },
+      },
+    ],
+    [
+      "multi part in a body",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "body", name: "token", field: "token" }] })),
+        want: { pointer: "/providers/1/injection/parts/1/in", message: /one of header, query, cookie/ },
+      },
+    ],
+    [
+      "multi part without its secret field",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "query", name: "token" }] })),
+        want: { pointer: "/providers/1/injection/parts/1/field", message: /is required/ },
+      },
+    ],
+    [
+      "multi parts in the same place",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "header", name: "X-Key", field: "a" }, { in: "header", name: "x-key", field: "b" }] })),
+        want: { pointer: "/providers/1/injection/parts/1/name", message: /where \/providers\/1\/injection\/parts\/0 does/ },
+      },
+    ],
+    [
+      "multi parts reading one field",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "query", name: "token", field: "key" }] })),
+        want: { pointer: "/providers/1/injection/parts/1/field", message: /"key" is already the field of \/providers\/1\/injection\/parts\/0/ },
+      },
+    ],
+    [
+      "a prefix on a query part",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", field: "key", prefix: "K " }, { in: "query", name: "token", field: "token" }] })),
+        want: { pointer: "/providers/1/injection/parts/0/prefix", message: /only for header parts/ },
+      },
+    ],
+    [
+      "a multi part with an unknown field",
+      {
+        given: () => edited((p) => (p.injection = { type: "multi", parts: [{ in: "query", name: "key", feild: "key" }, { in: "query", name: "token", field: "token" }] })),
+        want: { pointer: "/providers/1/injection/parts/0/feild", message: /did you mean "field"/ },
+      },
     ],
     [
       "header injection without a name",
@@ -210,6 +271,22 @@ describe("catalog validation", () => {
         given: () => edited((p) => (p.pagination = { style: "cursor", param: "cursor" })),
         want: { pointer: "/providers/1/pagination/next", message: /is required/ },
       },
+    ],
+    [
+      "next-url pagination without next",
+      { given: () => edited((p) => (p.pagination = { style: "next-url" })), want: { pointer: "/providers/1/pagination/next", message: /is required/ } },
+    ],
+    [
+      "next-url pagination with a param it does not take",
+      { given: () => edited((p) => (p.pagination = { style: "next-url", next: "next", param: "page" })), want: { pointer: "/providers/1/pagination/param", message: /is not a known field.*allowed: style, next/ } },
+    ],
+    [
+      "page pagination with a fractional start",
+      { given: () => edited((p) => (p.pagination = { style: "page", param: "page", start: 1.5 })), want: { pointer: "/providers/1/pagination/start", message: /first page's number, 0 or 1 \(got number 1.5\)/ } },
+    ],
+    [
+      "page pagination with a total of items",
+      { given: () => edited((p) => (p.pagination = { style: "page", param: "page", total: "total" })), want: { pointer: "/providers/1/pagination/total", message: /did you mean "totalPages"/ } },
     ],
     [
       "a version read as a number",
@@ -270,6 +347,19 @@ describe("catalog validation", () => {
     expect(e.location.pointer).toBe(want.pointer);
     expect(e.message).toMatch(want.message);
     expect(e.describe()).toContain(join(sub, "providers.yaml"));
+  });
+
+  it.each<[string, unknown]>([
+    ["cookie", { type: "cookie", name: "session_id" }],
+    ["multi in query (Trello)", { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "query", name: "token", field: "token" }] }],
+    [
+      "multi across header, query and cookie",
+      { type: "multi", parts: [{ in: "header", name: "X-Client-Id", field: "client_id" }, { in: "header", name: "Authorization", field: "secret", prefix: "Secret " }, { in: "cookie", name: "env", field: "env" }] },
+    ],
+  ])("a %s injection is read as written", async (_name, injection) => {
+    const sub = await write(edited((p) => (p.injection = injection)));
+    const catalog = await loadCatalog(sub);
+    expect(catalog.providers[1]!.injection).toEqual(injection);
   });
 
   it("a missing catalog is a CatalogError naming the file", async () => {

@@ -38,6 +38,9 @@ export const operations = {
       kind: "query",
       pattern: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   retrieve: {
     id: "getRepositoriesByWorkspaceByRepoSlugBranchRestrictionsById",

@@ -29,6 +29,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   retrieveCommitStatusBuild: {
     id: "getRepositoriesByWorkspaceByRepoSlugCommitByCommitStatusesBuildByKey",

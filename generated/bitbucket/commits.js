@@ -21,6 +21,9 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   createByRevision: {
     id: "postRepositoriesByWorkspaceByRepoSlugCommitsByRevision",
@@ -30,6 +33,9 @@ export const operations = {
       repo_slug: "path",
       revision: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   createComment: {
@@ -79,6 +85,9 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listComments: {
     id: "getRepositoriesByWorkspaceByRepoSlugCommitByCommitComments",
@@ -90,6 +99,9 @@ export const operations = {
       workspace: "path",
       q: "query",
       sort: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listDiffstat: {
@@ -106,6 +118,9 @@ export const operations = {
       topic: "query",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listForRevision: {
     id: "getRepositoriesByWorkspaceByRepoSlugCommitsByRevision",
@@ -115,6 +130,9 @@ export const operations = {
       repo_slug: "path",
       revision: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   retrieve: {

@@ -86,6 +86,9 @@ export const operations = {
       workspace: "path",
       repo_slug: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   getEnvironmentForRepository: {
     id: "getEnvironmentForRepository",
@@ -105,6 +108,9 @@ export const operations = {
       workspace: "path",
       repo_slug: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listDeployKeys: {
     id: "getRepositoriesByWorkspaceByRepoSlugDeployKeys",
@@ -114,6 +120,9 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listWorkspaceProjectDeployKeys: {
     id: "getWorkspacesByWorkspaceProjectsByProjectKeyDeployKeys",
@@ -122,6 +131,9 @@ export const operations = {
     params: {
       project_key: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   retrieveDeployKey: {

@@ -137,6 +137,9 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listIssueAttachments: {
     id: "getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdAttachments",
@@ -146,6 +149,9 @@ export const operations = {
       issue_id: "path",
       repo_slug: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listIssueChanges: {
@@ -159,6 +165,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listIssueComments: {
     id: "getRepositoriesByWorkspaceByRepoSlugIssuesByIssueIdComments",
@@ -170,6 +179,9 @@ export const operations = {
       workspace: "path",
       q: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listIssues: {
     id: "getRepositoriesByWorkspaceByRepoSlugIssues",
@@ -178,6 +190,9 @@ export const operations = {
     params: {
       repo_slug: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listMilestones: {
@@ -188,6 +203,9 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listVersions: {
     id: "getRepositoriesByWorkspaceByRepoSlugVersions",
@@ -196,6 +214,9 @@ export const operations = {
     params: {
       repo_slug: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   retrieveComponent: {

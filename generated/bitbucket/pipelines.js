@@ -229,6 +229,9 @@ export const operations = {
       repo_slug: "path",
       environment_uuid: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   getOIDCConfiguration: {
     id: "getOIDCConfiguration",
@@ -303,6 +306,9 @@ export const operations = {
       repo_slug: "path",
       pipeline_uuid: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   getPipelineTestReportTestCaseReasons: {
     id: "getPipelineTestReportTestCaseReasons",
@@ -375,6 +381,9 @@ export const operations = {
     params: {
       username: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   getPipelineVariablesForUser: {
     id: "getPipelineVariablesForUser",
@@ -382,6 +391,9 @@ export const operations = {
     path: "/users/{selected_user}/pipelines_config/variables",
     params: {
       selected_user: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   getPipelineVariablesForWorkspace: {
@@ -391,6 +403,9 @@ export const operations = {
     params: {
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   getPipelinesForRepository: {
     id: "getPipelinesForRepository",
@@ -399,6 +414,9 @@ export const operations = {
     params: {
       workspace: "path",
       repo_slug: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   getRepositoryPipelineCacheContentURI: {
@@ -418,6 +436,9 @@ export const operations = {
     params: {
       workspace: "path",
       repo_slug: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   getRepositoryPipelineConfig: {
@@ -447,6 +468,9 @@ export const operations = {
       workspace: "path",
       repo_slug: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   getRepositoryPipelineSchedule: {
     id: "getRepositoryPipelineSchedule",
@@ -467,6 +491,9 @@ export const operations = {
       repo_slug: "path",
       schedule_uuid: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   getRepositoryPipelineSchedules: {
     id: "getRepositoryPipelineSchedules",
@@ -475,6 +502,9 @@ export const operations = {
     params: {
       workspace: "path",
       repo_slug: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   getRepositoryPipelineSshKeyPair: {
@@ -503,6 +533,9 @@ export const operations = {
     params: {
       workspace: "path",
       repo_slug: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   stopPipeline: {

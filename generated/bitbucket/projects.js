@@ -45,6 +45,9 @@ export const operations = {
       project_key: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   retrieveWorkspaceProject: {
     id: "getWorkspacesByWorkspaceProjectsByProjectKey",

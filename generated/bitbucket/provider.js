@@ -6,6 +6,10 @@ export const provider = {
   id: "bitbucket",
   name: "Bitbucket Cloud",
   baseUrl: "https://api.bitbucket.org/2.0",
+  pagination: {
+    style: "next-url",
+    next: "next",
+  },
   security: {
     schemes: {
       api_key: {

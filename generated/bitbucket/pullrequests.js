@@ -130,6 +130,9 @@ export const operations = {
       page: "query",
       pagelen: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   list: {
     id: "getRepositoriesByWorkspaceByRepoSlugPullrequests",
@@ -140,6 +143,9 @@ export const operations = {
       workspace: "path",
       state: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listComments: {
     id: "getRepositoriesByWorkspaceByRepoSlugPullrequestsByPullRequestIdComments",
@@ -149,6 +155,9 @@ export const operations = {
       pull_request_id: "path",
       repo_slug: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listCommits: {
@@ -170,6 +179,9 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listEffectiveDefaultReviewers: {
     id: "getRepositoriesByWorkspaceByRepoSlugEffectiveDefaultReviewers",
@@ -179,6 +191,9 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listForSelectedUser: {
     id: "getPullrequestsBySelectedUser",
@@ -187,6 +202,9 @@ export const operations = {
     params: {
       selected_user: "path",
       state: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listStatuses: {
@@ -199,6 +217,9 @@ export const operations = {
       workspace: "path",
       q: "query",
       sort: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
   merge: {

@@ -58,6 +58,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listBranches: {
     id: "getRepositoriesByWorkspaceByRepoSlugRefsBranches",
@@ -69,6 +72,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listTags: {
     id: "getRepositoriesByWorkspaceByRepoSlugRefsTags",
@@ -79,6 +85,9 @@ export const operations = {
       workspace: "path",
       q: "query",
       sort: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
   retrieveBranch: {

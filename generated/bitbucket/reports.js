@@ -99,6 +99,9 @@ export const operations = {
       commit: "path",
       reportId: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   getReport: {
     id: "getReport",
@@ -119,6 +122,9 @@ export const operations = {
       workspace: "path",
       repo_slug: "path",
       commit: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
 };

@@ -94,6 +94,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listForWorkspace: {
     id: "getRepositoriesByWorkspace",
@@ -104,6 +107,9 @@ export const operations = {
       role: "query",
       q: "query",
       sort: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listForks: {
@@ -117,6 +123,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listHooks: {
     id: "getRepositoriesByWorkspaceByRepoSlugHooks",
@@ -125,6 +134,9 @@ export const operations = {
     params: {
       repo_slug: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listPermissionsConfigGroups: {
@@ -135,6 +147,9 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listPermissionsConfigUsers: {
     id: "getRepositoriesByWorkspaceByRepoSlugPermissionsConfigUsers",
@@ -143,6 +158,9 @@ export const operations = {
     params: {
       repo_slug: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listUserPermissionRepositories: {
@@ -153,6 +171,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listWatchers: {
     id: "getRepositoriesByWorkspaceByRepoSlugWatchers",
@@ -161,6 +182,9 @@ export const operations = {
     params: {
       repo_slug: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   retrieve: {

@@ -13,6 +13,9 @@ export const operations = {
       page: "query",
       pagelen: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   searchTeam: {
     id: "searchTeam",
@@ -24,6 +27,9 @@ export const operations = {
       page: "query",
       pagelen: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   searchWorkspace: {
     id: "searchWorkspace",
@@ -34,6 +40,9 @@ export const operations = {
       search_query: "query",
       page: "query",
       pagelen: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
 };

@@ -89,6 +89,9 @@ export const operations = {
     params: {
       role: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listComments: {
     id: "getSnippetsByWorkspaceByEncodedIdComments",
@@ -97,6 +100,9 @@ export const operations = {
     params: {
       encoded_id: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listCommits: {
@@ -107,6 +113,9 @@ export const operations = {
       encoded_id: "path",
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listForWorkspace: {
     id: "getSnippetsByWorkspace",
@@ -116,6 +125,9 @@ export const operations = {
       workspace: "path",
       role: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listWatchers: {
     id: "getSnippetsByWorkspaceByEncodedIdWatchers",
@@ -124,6 +136,9 @@ export const operations = {
     params: {
       encoded_id: "path",
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   retrieve: {

@@ -31,6 +31,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listSrc: {
     id: "getRepositoriesByWorkspaceByRepoSlugSrc",
@@ -40,6 +43,9 @@ export const operations = {
       repo_slug: "path",
       workspace: "path",
       format: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listSrcForPath: {
@@ -55,6 +61,9 @@ export const operations = {
       q: "query",
       sort: "query",
       max_depth: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
 };

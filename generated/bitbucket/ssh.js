@@ -33,6 +33,9 @@ export const operations = {
     params: {
       selected_user: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   retrieveUserSshKey: {
     id: "getUsersBySelectedUserSshKeysByKeyId",

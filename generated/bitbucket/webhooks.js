@@ -15,5 +15,8 @@ export const operations = {
     params: {
       subject_type: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
 };

@@ -30,6 +30,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listHooks: {
     id: "getWorkspacesByWorkspaceHooks",
@@ -38,6 +41,9 @@ export const operations = {
     params: {
       workspace: "path",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listMembers: {
     id: "getWorkspacesByWorkspaceMembers",
@@ -45,6 +51,9 @@ export const operations = {
     path: "/workspaces/{workspace}/members",
     params: {
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listPermissionRepositories: {
@@ -55,6 +64,9 @@ export const operations = {
       workspace: "path",
       q: "query",
       sort: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listPermissionRepositoriesForRepoSlug: {
@@ -67,6 +79,9 @@ export const operations = {
       q: "query",
       sort: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listPermissions: {
     id: "getWorkspacesByWorkspacePermissions",
@@ -76,6 +91,9 @@ export const operations = {
       workspace: "path",
       q: "query",
     },
+    paginate: {
+      items: "values",
+    },
   },
   listProjects: {
     id: "getWorkspacesByWorkspaceProjects",
@@ -83,6 +101,9 @@ export const operations = {
     path: "/workspaces/{workspace}/projects",
     params: {
       workspace: "path",
+    },
+    paginate: {
+      items: "values",
     },
   },
   listUserPermissionWorkspaces: {
@@ -92,6 +113,9 @@ export const operations = {
     params: {
       q: "query",
       sort: "query",
+    },
+    paginate: {
+      items: "values",
     },
   },
   retrieve: {

@@ -19,5 +19,8 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "actions",
+    },
   },
 };

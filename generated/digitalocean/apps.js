@@ -183,6 +183,9 @@ export const operations = {
       per_page: "query",
       with_projects: "query",
     },
+    paginate: {
+      items: "apps",
+    },
   },
   appsListAlerts: {
     id: "apps_list_alerts",
@@ -200,6 +203,9 @@ export const operations = {
       app_id: "path",
       page: "query",
       per_page: "query",
+    },
+    paginate: {
+      items: "deployments",
     },
   },
   appsListInstanceSizes: {

@@ -12,6 +12,9 @@ export const operations = {
     id: "billingHistory_list",
     method: "GET",
     path: "/v2/customers/my/billing_history",
+    paginate: {
+      items: "billing_history",
+    },
   },
   invoicesGetByUUID: {
     id: "invoices_get_byUUID",
@@ -19,6 +22,9 @@ export const operations = {
     path: "/v2/customers/my/invoices/{invoice_uuid}",
     params: {
       invoice_uuid: "path",
+    },
+    paginate: {
+      items: "invoice_items",
     },
   },
   invoicesGetCsvByUUID: {
@@ -55,6 +61,9 @@ export const operations = {
     params: {
       per_page: "query",
       page: "query",
+    },
+    paginate: {
+      items: "invoices",
     },
   },
 };

@@ -23,6 +23,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "actions",
+    },
   },
   volumeActionsPost: {
     id: "volumeActions_post",

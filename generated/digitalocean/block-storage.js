@@ -42,6 +42,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "snapshots",
+    },
   },
   volumesCreate: {
     id: "volumes_create",
@@ -89,6 +92,9 @@ export const operations = {
       region: "query",
       per_page: "query",
       page: "query",
+    },
+    paginate: {
+      items: "volumes",
     },
   },
 };

@@ -38,6 +38,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "endpoints",
+    },
   },
   cdnPurgeCache: {
     id: "cdn_purge_cache",

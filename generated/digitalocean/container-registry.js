@@ -92,6 +92,9 @@ export const operations = {
       page: "query",
       registry_name: "path",
     },
+    paginate: {
+      items: "repositories",
+    },
   },
   registryListRepositoriesV2: {
     id: "registry_list_repositoriesV2",
@@ -102,6 +105,9 @@ export const operations = {
       page: "query",
       page_token: "query",
       registry_name: "path",
+    },
+    paginate: {
+      items: "repositories",
     },
   },
   registryListRepositoryManifests: {
@@ -114,6 +120,9 @@ export const operations = {
       registry_name: "path",
       repository_name: "path",
     },
+    paginate: {
+      items: "manifests",
+    },
   },
   registryListRepositoryTags: {
     id: "registry_list_repositoryTags",
@@ -124,6 +133,9 @@ export const operations = {
       page: "query",
       registry_name: "path",
       repository_name: "path",
+    },
+    paginate: {
+      items: "tags",
     },
   },
   registryRunGarbageCollection: {

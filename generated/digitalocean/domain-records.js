@@ -45,6 +45,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "domain_records",
+    },
   },
   domainsPatchRecord: {
     id: "domains_patch_record",

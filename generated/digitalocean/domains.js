@@ -37,5 +37,8 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "domains",
+    },
   },
 };

@@ -21,6 +21,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "actions",
+    },
   },
   dropletActionsPost: {
     id: "dropletActions_post",

@@ -88,6 +88,9 @@ export const operations = {
       tag_name: "query",
       name: "query",
     },
+    paginate: {
+      items: "droplets",
+    },
   },
   dropletsListAssociatedResources: {
     id: "droplets_list_associatedResources",
@@ -106,6 +109,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "backups",
+    },
   },
   dropletsListFirewalls: {
     id: "droplets_list_firewalls",
@@ -116,6 +122,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "firewalls",
+    },
   },
   dropletsListKernels: {
     id: "droplets_list_kernels",
@@ -125,6 +134,9 @@ export const operations = {
       droplet_id: "path",
       per_page: "query",
       page: "query",
+    },
+    paginate: {
+      items: "kernels",
     },
   },
   dropletsListNeighbors: {
@@ -148,6 +160,9 @@ export const operations = {
       droplet_id: "path",
       per_page: "query",
       page: "query",
+    },
+    paginate: {
+      items: "snapshots",
     },
   },
 };

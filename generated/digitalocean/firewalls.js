@@ -120,6 +120,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "firewalls",
+    },
   },
   firewallsUpdate: {
     id: "firewalls_update",

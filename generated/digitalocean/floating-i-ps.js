@@ -38,5 +38,8 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "floating_ips",
+    },
   },
 };

@@ -19,6 +19,9 @@ export const operations = {
     params: {
       floating_ip: "path",
     },
+    paginate: {
+      items: "actions",
+    },
   },
   floatingIPsActionPost: {
     id: "floatingIPsAction_post",

@@ -19,6 +19,9 @@ export const operations = {
     params: {
       image_id: "path",
     },
+    paginate: {
+      items: "actions",
+    },
   },
   imageActionsPost: {
     id: "imageActions_post",

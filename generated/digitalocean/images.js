@@ -41,6 +41,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "images",
+    },
   },
   imagesUpdate: {
     id: "images_update",

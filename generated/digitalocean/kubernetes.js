@@ -168,6 +168,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "kubernetes_clusters",
+    },
   },
   kubernetesListNodePools: {
     id: "kubernetes_list_nodePools",

@@ -66,6 +66,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "load_balancers",
+    },
   },
   loadBalancersRemoveDroplets: {
     id: "loadBalancers_remove_droplets",

@@ -150,6 +150,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "policies",
+    },
   },
   monitoringUpdateAlertPolicy: {
     id: "monitoring_update_alertPolicy",

@@ -35,10 +35,16 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "resources",
+    },
   },
   projectsListResourcesDefault: {
     id: "projects_list_resources_default",
     method: "GET",
     path: "/v2/projects/default/resources",
+    paginate: {
+      items: "resources",
+    },
   },
 };

@@ -43,6 +43,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "projects",
+    },
   },
   projectsPatch: {
     id: "projects_patch",

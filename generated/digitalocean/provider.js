@@ -6,6 +6,10 @@ export const provider = {
   id: "digitalocean",
   name: "DigitalOcean",
   baseUrl: "https://api.digitalocean.com",
+  pagination: {
+    style: "next-url",
+    next: "links.pages.next",
+  },
   rateLimit: {
     limit: "ratelimit-limit",
     remaining: "ratelimit-remaining",

@@ -19,6 +19,9 @@ export const operations = {
     params: {
       reserved_ip: "path",
     },
+    paginate: {
+      items: "actions",
+    },
   },
   reservedIPsActionsPost: {
     id: "reservedIPsActions_post",

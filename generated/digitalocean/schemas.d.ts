@@ -4898,6 +4898,60 @@ export interface Vpcs4 {
   default?: boolean;
 }
 
+export interface BillingBillingHistoryListResponsePart1BillingHistoryItem {
+  /** Amount of the billing history entry. */
+  amount?: string;
+  /**
+   * Time the billing history entry occurred.
+   * @format date-time
+   */
+  date?: string;
+  /** Description of the billing history entry. */
+  description?: string;
+  /** ID of the invoice associated with the billing history entry, if  applicable. */
+  invoice_id?: string;
+  /** UUID of the invoice associated with the billing history entry, if  applicable. */
+  invoice_uuid?: string;
+  /** Type of billing history entry. */
+  type?:
+    | "ACHFailure"
+    | "Adjustment"
+    | "AttemptFailed"
+    | "Chargeback"
+    | "Credit"
+    | "CreditExpiration"
+    | "Invoice"
+    | "Payment"
+    | "Refund"
+    | "Reversal"
+    | (string & {});
+}
+
+export interface BillingInvoicesGetByUUIDResponsePart1InvoiceItemsItem {
+  /** Billed amount of this invoice item. Billed in USD. */
+  amount?: string;
+  /** Description of the invoice item. */
+  description?: string;
+  /** Duration of time this invoice item was used and subsequently billed. */
+  duration?: string;
+  /** Unit of time for duration. */
+  duration_unit?: string;
+  /** Time the invoice item stopped being billed for usage. */
+  end_time?: string;
+  /** Description of the invoice item when it is a grouped set of usage, such  as DOKS or databases. */
+  group_description?: string;
+  /** Name of the product being billed in the invoice item. */
+  product?: string;
+  /** Name of the DigitalOcean Project this resource belongs to. */
+  project_name?: string;
+  /** ID of the resource billing in the invoice item if available. */
+  resource_id?: string;
+  /** UUID of the resource billing in the invoice item if available. */
+  resource_uuid?: string;
+  /** Time the invoice item began to be billed for usage. */
+  start_time?: string;
+}
+
 export interface ContainerRegistryRegistryCreateResponse {
   registry?: {
     /**
@@ -4922,6 +4976,28 @@ export interface ContainerRegistryRegistryCreateResponse {
 
 export interface ContainerRegistryRegistryGetGarbageCollectionResponse {
   garbage_collection?: GarbageCollection;
+}
+
+export interface ContainerRegistryRegistryListRepositoriesResponsePart1RepositoriesItem {
+  latest_tag?: RepositoriesLatestTag;
+  /** The name of the repository. */
+  name?: string;
+  /** The name of the container registry. */
+  registry_name?: string;
+  /** The number of tags in the repository. */
+  tag_count?: number;
+}
+
+export interface ContainerRegistryRegistryListRepositoriesV2ResponsePart1RepositoriesItem {
+  latest_manifest?: RepositoriesLatestManifest;
+  /** The number of manifests in the repository. */
+  manifest_count?: number;
+  /** The name of the repository. */
+  name?: string;
+  /** The name of the container registry. */
+  registry_name?: string;
+  /** The number of tags in the repository. */
+  tag_count?: number;
 }
 
 export interface ProjectResourcesProjectsListResourcesResponsePart1 {

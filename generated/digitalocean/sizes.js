@@ -11,5 +11,8 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "sizes",
+    },
   },
 };

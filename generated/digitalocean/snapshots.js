@@ -29,5 +29,8 @@ export const operations = {
       page: "query",
       resource_type: "query",
     },
+    paginate: {
+      items: "snapshots",
+    },
   },
 };

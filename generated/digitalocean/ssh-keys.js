@@ -38,6 +38,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "ssh_keys",
+    },
   },
   sshKeysUpdate: {
     id: "sshKeys_update",

@@ -52,6 +52,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "tags",
+    },
   },
   tagsUnassignResources: {
     id: "tags_unassign_resources",

@@ -58,6 +58,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "alerts",
+    },
   },
   uptimeCheckCreate: {
     id: "uptime_check_create",
@@ -114,6 +117,9 @@ export const operations = {
     params: {
       per_page: "query",
       page: "query",
+    },
+    paginate: {
+      items: "checks",
     },
   },
 };

@@ -38,6 +38,9 @@ export const operations = {
       per_page: "query",
       page: "query",
     },
+    paginate: {
+      items: "vpcs",
+    },
   },
   vpcsListMembers: {
     id: "vpcs_list_members",
@@ -48,6 +51,9 @@ export const operations = {
       resource_type: "query",
       per_page: "query",
       page: "query",
+    },
+    paginate: {
+      items: "members",
     },
   },
   vpcsPatch: {

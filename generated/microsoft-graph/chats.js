@@ -165,6 +165,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMessageHostedContents: {
     id: "chats.messages.ListHostedContents",
@@ -206,6 +209,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMessageReplies: {
     id: "chats.messages.ListReplies",
@@ -246,6 +252,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMessageReplyHostedContents: {
@@ -289,6 +298,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMessages: {
     id: "chats.ListMessages",
@@ -328,6 +340,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   retrieve: {

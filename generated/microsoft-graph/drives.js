@@ -61,6 +61,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listForDriveId: {
     id: "drives.drive.GetDrive",

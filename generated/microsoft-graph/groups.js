@@ -62,6 +62,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   retrieve: {
     id: "groups.group.GetGroup",

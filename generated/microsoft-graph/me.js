@@ -1325,6 +1325,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listCalendarViewAttachments: {
     id: "me.calendarView.ListAttachments",
@@ -1361,6 +1364,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listCalendarViewExtensions: {
     id: "me.calendarView.ListExtensions",
@@ -1396,6 +1402,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listCalendarViewInstanceAttachments: {
@@ -1434,6 +1443,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listCalendarViewInstanceExtensions: {
     id: "me.calendarView.instances.ListExtensions",
@@ -1470,6 +1482,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listCalendarViewInstanceMultiValueExtendedProperties: {
@@ -1512,6 +1527,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listCalendarViewInstanceSingleValueExtendedProperties: {
     id: "me.calendarView.instances.ListSingleValueExtendedProperties",
@@ -1553,6 +1571,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listCalendarViewInstances: {
     id: "me.calendarView.ListInstances",
@@ -1584,6 +1605,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listCalendarViewMultiValueExtendedProperties: {
@@ -1625,6 +1649,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listCalendarViewSingleValueExtendedProperties: {
     id: "me.calendarView.ListSingleValueExtendedProperties",
@@ -1665,6 +1692,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listContactExtensions: {
     id: "me.contacts.ListExtensions",
@@ -1700,6 +1730,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listContactMultiValueExtendedProperties: {
@@ -1741,6 +1774,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listContactSingleValueExtendedProperties: {
     id: "me.contacts.ListSingleValueExtendedProperties",
@@ -1781,6 +1817,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listContacts: {
     id: "me.ListContacts",
@@ -1815,6 +1854,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listDrive: {
@@ -1870,6 +1912,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listDrivesForDriveId: {
     id: "me.GetDrives",
@@ -1922,6 +1967,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listEventExtensions: {
     id: "me.events.ListExtensions",
@@ -1957,6 +2005,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listEventInstanceAttachments: {
@@ -1995,6 +2046,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listEventInstanceExtensions: {
     id: "me.events.instances.ListExtensions",
@@ -2031,6 +2085,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listEventInstanceMultiValueExtendedProperties: {
@@ -2073,6 +2130,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listEventInstanceSingleValueExtendedProperties: {
     id: "me.events.instances.ListSingleValueExtendedProperties",
@@ -2114,6 +2174,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listEventInstances: {
     id: "me.events.ListInstances",
@@ -2145,6 +2208,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listEventMultiValueExtendedProperties: {
@@ -2186,6 +2252,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listEventSingleValueExtendedProperties: {
     id: "me.events.ListSingleValueExtendedProperties",
@@ -2226,6 +2295,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listEvents: {
     id: "me.ListEvents",
@@ -2256,6 +2328,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMailFolderChildFolderMessageAttachments: {
@@ -2295,6 +2370,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolderChildFolderMessageExtensions: {
     id: "me.mailFolders.childFolders.messages.ListExtensions",
@@ -2332,6 +2410,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMailFolderChildFolderMessageMultiValueExtendedProperties: {
@@ -2375,6 +2456,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolderChildFolderMessageRules: {
     id: "me.mailFolders.childFolders.ListMessageRules",
@@ -2407,6 +2491,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMailFolderChildFolderMessageSingleValueExtendedProperties: {
@@ -2450,6 +2537,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolderChildFolderMessages: {
     id: "me.mailFolders.childFolders.ListMessages",
@@ -2490,6 +2580,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMailFolderChildFolderMultiValueExtendedProperties: {
@@ -2532,6 +2625,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolderChildFolderSingleValueExtendedProperties: {
     id: "me.mailFolders.childFolders.ListSingleValueExtendedProperties",
@@ -2573,6 +2669,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolderChildFolders: {
     id: "me.mailFolders.ListChildFolders",
@@ -2608,6 +2707,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMailFolderMessageAttachments: {
@@ -2646,6 +2748,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolderMessageExtensions: {
     id: "me.mailFolders.messages.ListExtensions",
@@ -2682,6 +2787,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMailFolderMessageMultiValueExtendedProperties: {
@@ -2724,6 +2832,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolderMessageRules: {
     id: "me.mailFolders.ListMessageRules",
@@ -2755,6 +2866,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMailFolderMessageSingleValueExtendedProperties: {
@@ -2797,6 +2911,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolderMessages: {
     id: "me.mailFolders.ListMessages",
@@ -2836,6 +2953,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMailFolderMultiValueExtendedProperties: {
@@ -2877,6 +2997,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolderSingleValueExtendedProperties: {
     id: "me.mailFolders.ListSingleValueExtendedProperties",
@@ -2917,6 +3040,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMailFolders: {
     id: "me.ListMailFolders",
@@ -2947,6 +3073,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMessageAttachments: {
@@ -2984,6 +3113,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMessageExtensions: {
     id: "me.messages.ListExtensions",
@@ -3019,6 +3151,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listMessageMultiValueExtendedProperties: {
@@ -3060,6 +3195,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMessageSingleValueExtendedProperties: {
     id: "me.messages.ListSingleValueExtendedProperties",
@@ -3100,6 +3238,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listMessages: {
     id: "me.ListMessages",
@@ -3134,6 +3275,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listTodoListExtensions: {
@@ -3175,6 +3319,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listTodoListTaskAttachmentSessions: {
     id: "me.todo.lists.tasks.ListAttachmentSessions",
@@ -3208,6 +3355,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listTodoListTaskAttachments: {
     id: "me.todo.lists.tasks.ListAttachments",
@@ -3240,6 +3390,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listTodoListTaskChecklistItems: {
@@ -3282,6 +3435,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listTodoListTaskExtensions: {
     id: "me.todo.lists.tasks.ListExtensions",
@@ -3322,6 +3478,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listTodoListTaskLinkedResources: {
@@ -3364,6 +3523,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listTodoListTasks: {
     id: "me.todo.lists.ListTasks",
@@ -3404,6 +3566,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listTodoLists: {
     id: "me.todo.ListLists",
@@ -3442,6 +3607,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   retrieve: {

@@ -101,6 +101,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   retrieveTask: {
     id: "planner.GetTasks",

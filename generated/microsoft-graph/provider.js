@@ -6,5 +6,9 @@ export const provider = {
   id: "microsoft-graph",
   name: "Microsoft Graph",
   baseUrl: "https://graph.microsoft.com/v1.0",
+  pagination: {
+    style: "next-url",
+    next: "@odata.nextLink",
+  },
   requestIdHeaders: ["request-id", "client-request-id"],
 };

@@ -41,6 +41,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listForSiteId: {
     id: "sites.site.GetSite",
@@ -96,6 +99,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listSitesForSiteId1: {

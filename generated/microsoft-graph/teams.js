@@ -461,6 +461,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listAllChannels: {
     id: "teams.ListAllChannels",
@@ -500,6 +503,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listChannelMembers: {
@@ -541,6 +547,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listChannelMessageHostedContents: {
@@ -584,6 +593,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listChannelMessageReplies: {
     id: "teams.channels.messages.ListReplies",
@@ -625,6 +637,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listChannelMessageReplyHostedContents: {
@@ -669,6 +684,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listChannelMessages: {
     id: "teams.channels.ListMessages",
@@ -709,6 +727,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listChannelSharedWithTeamAllowedMembers: {
@@ -752,6 +773,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listChannelSharedWithTeams: {
     id: "teams.channels.ListSharedWithTeams",
@@ -792,6 +816,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listChannelTabs: {
@@ -834,6 +861,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listChannels: {
     id: "teams.ListChannels",
@@ -873,6 +903,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listIncomingChannels: {
@@ -914,6 +947,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listPrimaryChannelMembers: {
     id: "teams.primaryChannel.ListMembers",
@@ -953,6 +989,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listPrimaryChannelMessageHostedContents: {
@@ -995,6 +1034,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listPrimaryChannelMessageReplies: {
     id: "teams.primaryChannel.messages.ListReplies",
@@ -1035,6 +1077,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listPrimaryChannelMessageReplyHostedContents: {
@@ -1078,6 +1123,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listPrimaryChannelMessages: {
     id: "teams.primaryChannel.ListMessages",
@@ -1117,6 +1165,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   listPrimaryChannelSharedWithTeamAllowedMembers: {
@@ -1159,6 +1210,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listPrimaryChannelSharedWithTeams: {
     id: "teams.primaryChannel.ListSharedWithTeams",
@@ -1199,6 +1253,9 @@ export const operations = {
         explode: false,
       },
     },
+    paginate: {
+      items: "value",
+    },
   },
   listPrimaryChannelTabs: {
     id: "teams.primaryChannel.ListTabs",
@@ -1238,6 +1295,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "value",
     },
   },
   retrieve: {

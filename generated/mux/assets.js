@@ -103,6 +103,9 @@ export const operations = {
       live_stream_id: "query",
       upload_id: "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
   updateAsset: {
     id: "update-asset",

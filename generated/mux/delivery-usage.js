@@ -14,5 +14,8 @@ export const operations = {
       live_stream_id: "query",
       "timeframe[]": "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
 };

@@ -14,6 +14,9 @@ export const operations = {
       "filters[]": "query",
       "timeframe[]": "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
   listDimensions: {
     id: "list-dimensions",

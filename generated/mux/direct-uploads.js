@@ -37,5 +37,8 @@ export const operations = {
       limit: "query",
       page: "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
 };

@@ -23,6 +23,9 @@ export const operations = {
       status: "query",
       severity: "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
   listRelatedIncidents: {
     id: "list-related-incidents",
@@ -34,6 +37,9 @@ export const operations = {
       page: "query",
       order_by: "query",
       order_direction: "query",
+    },
+    paginate: {
+      items: "data",
     },
   },
 };

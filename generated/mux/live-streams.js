@@ -120,6 +120,9 @@ export const operations = {
       stream_key: "query",
       status: "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
   resetStreamKey: {
     id: "reset-stream-key",

@@ -53,6 +53,9 @@ export const operations = {
       order_direction: "query",
       "timeframe[]": "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
   listInsights: {
     id: "list-insights",

@@ -38,6 +38,9 @@ export const operations = {
       page: "query",
       limit: "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
   updateReferrerDomainRestriction: {
     id: "update-referrer-domain-restriction",

@@ -6,6 +6,10 @@ export const provider = {
   id: "mux",
   name: "Mux Video",
   baseUrl: "https://api.mux.com",
+  pagination: {
+    style: "page",
+    param: "page",
+  },
   security: {
     schemes: {
       accessToken: {

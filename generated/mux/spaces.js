@@ -70,6 +70,9 @@ export const operations = {
       limit: "query",
       page: "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
   startSpaceBroadcast: {
     id: "start-space-broadcast",

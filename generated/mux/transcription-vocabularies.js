@@ -38,6 +38,9 @@ export const operations = {
       limit: "query",
       page: "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
   updateTranscriptionVocabulary: {
     id: "update-transcription-vocabulary",

@@ -33,5 +33,8 @@ export const operations = {
       limit: "query",
       page: "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
 };

@@ -24,5 +24,8 @@ export const operations = {
       "filters[]": "query",
       "timeframe[]": "query",
     },
+    paginate: {
+      items: "data",
+    },
   },
 };

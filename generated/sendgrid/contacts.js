@@ -16,6 +16,9 @@ export const operations = {
     id: "GET_marketing-contacts-exports",
     method: "GET",
     path: "/marketing/contacts/exports",
+    paginate: {
+      items: "result",
+    },
   },
   getMarketingContactsImportsId: {
     id: "GET_marketing-contacts-imports-id",
@@ -36,6 +39,9 @@ export const operations = {
     path: "/marketing/contacts/exports/{id}",
     params: {
       id: "path",
+    },
+    paginate: {
+      items: "urls",
     },
   },
   getMcContactsId: {

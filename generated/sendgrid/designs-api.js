@@ -46,6 +46,9 @@ export const operations = {
       page_token: "query",
       summary: "query",
     },
+    paginate: {
+      items: "result",
+    },
   },
   listSendgridPreBuiltDesigns: {
     id: "LIST-Sendgrid-Pre-built-designs",
@@ -55,6 +58,9 @@ export const operations = {
       page_size: "query",
       page_token: "query",
       summary: "query",
+    },
+    paginate: {
+      items: "result",
     },
   },
   postDesign: {

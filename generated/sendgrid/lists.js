@@ -29,6 +29,9 @@ export const operations = {
       page_size: "query",
       page_token: "query",
     },
+    paginate: {
+      items: "result",
+    },
   },
   getMcListsId: {
     id: "GET_mc-lists-id",

@@ -20,6 +20,9 @@ export const operations = {
       page_size: "query",
       page_token: "query",
     },
+    paginate: {
+      items: "results",
+    },
   },
   getAutomationStat: {
     id: "get-automation-stat",
@@ -41,6 +44,9 @@ export const operations = {
       timezone: "query",
       page_size: "query",
       page_token: "query",
+    },
+    paginate: {
+      items: "results",
     },
   },
   getAutomationsStatsExport: {
@@ -70,6 +76,9 @@ export const operations = {
       ab_variation_id: "query",
       ab_phase_id: "query",
     },
+    paginate: {
+      items: "results",
+    },
   },
   getSinglesendStat: {
     id: "get-singlesend-stat",
@@ -87,6 +96,9 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+    paginate: {
+      items: "results",
     },
   },
   getSinglesendStatsExport: {
@@ -113,6 +125,9 @@ export const operations = {
       page_size: "query",
       page_token: "query",
     },
+    paginate: {
+      items: "results",
+    },
   },
   getallSinglesendStats: {
     id: "getall-singlesend-stats",
@@ -125,6 +140,9 @@ export const operations = {
       },
       page_size: "query",
       page_token: "query",
+    },
+    paginate: {
+      items: "results",
     },
   },
 };

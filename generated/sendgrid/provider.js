@@ -6,6 +6,10 @@ export const provider = {
   id: "sendgrid",
   name: "SendGrid",
   baseUrl: "https://api.sendgrid.com/v3",
+  pagination: {
+    style: "next-url",
+    next: "_metadata.next",
+  },
   rateLimit: {
     limit: "x-ratelimit-limit",
     remaining: "x-ratelimit-remaining",

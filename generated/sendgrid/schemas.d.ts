@@ -2573,3 +2573,35 @@ export interface AlertsGetAlertsAlertIdResponse {
   /** A Unix timestamp indicating when the alert was last modified. */
   updated_at: number;
 }
+
+export interface ContactsGetMarketingContactsExportsResponseResultItem {
+  _metadata?: {
+    next?: string;
+    prev?: string;
+    self?: string;
+  };
+  /** This ISO8601 timestamp when the export was completed. */
+  completed_at?: string;
+  /** This ISO8601 timestamp when the export was created. */
+  created_at?: string;
+  /** This ISO8601 timestamp when the export expires. */
+  expires_at?: string;
+  /** Allowed types: `contacts_export`, `list_export`, or `segment_export`. */
+  export_type?: string;
+  /** Export jobs ID. */
+  id?: string;
+  lists?: {
+    ID?: string;
+    Name?: string;
+  }[];
+  segments?: {
+    ID?: string;
+    Name?: string;
+  }[];
+  /** Allowed values: `pending`, `ready`, or `failure`. */
+  status?: string;
+  /** One or more download URLs for the contact file(s) if the status is `ready`. */
+  urls?: string[];
+  /** User ID. */
+  user_id?: string;
+}

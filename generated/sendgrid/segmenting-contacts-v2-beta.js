@@ -20,6 +20,9 @@ export const operations = {
       parent_list_ids: "query",
       no_parent_list_id: "query",
     },
+    paginate: {
+      items: "parent_list_ids",
+    },
   },
   getSegmentsSegmentId: {
     id: "GET_segments-segment_id",

@@ -40,6 +40,9 @@ export const operations = {
       page_size: "query",
       page_token: "query",
     },
+    paginate: {
+      items: "result",
+    },
   },
   getMarketingSinglesendsCategories: {
     id: "GET_marketing-singlesends-categories",
@@ -100,6 +103,9 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+    },
+    paginate: {
+      items: "result",
     },
   },
   putMarketingSinglesendsIdSchedule: {

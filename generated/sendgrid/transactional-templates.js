@@ -22,6 +22,9 @@ export const operations = {
       page_token: "query",
       "on-behalf-of": "header",
     },
+    paginate: {
+      items: "result",
+    },
   },
   getTemplatesTemplateId: {
     id: "GET_templates-template_id",

@@ -39,6 +39,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "addresses",
+    },
   },
   listDependentPhoneNumbers: {
     id: "ListDependentPhoneNumber",
@@ -50,6 +53,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "dependent_phone_numbers",
     },
   },
   retrieve: {

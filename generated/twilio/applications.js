@@ -36,6 +36,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "applications",
+    },
   },
   retrieve: {
     id: "FetchApplication",

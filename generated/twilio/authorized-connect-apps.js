@@ -13,6 +13,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "authorized_connect_apps",
+    },
   },
   retrieve: {
     id: "FetchAuthorizedConnectApp",

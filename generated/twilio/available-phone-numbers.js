@@ -13,6 +13,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "countries",
+    },
   },
   listLocal: {
     id: "ListAvailablePhoneNumberLocal",
@@ -42,6 +45,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "available_phone_numbers",
     },
   },
   listMachineToMachine: {
@@ -73,6 +79,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "available_phone_numbers",
+    },
   },
   listMobile: {
     id: "ListAvailablePhoneNumberMobile",
@@ -102,6 +111,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "available_phone_numbers",
     },
   },
   listNational: {
@@ -133,6 +145,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "available_phone_numbers",
+    },
   },
   listSharedCost: {
     id: "ListAvailablePhoneNumberSharedCost",
@@ -162,6 +177,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "available_phone_numbers",
     },
   },
   listTollFree: {
@@ -193,6 +211,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "available_phone_numbers",
+    },
   },
   listVoip: {
     id: "ListAvailablePhoneNumberVoip",
@@ -222,6 +243,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "available_phone_numbers",
     },
   },
   retrieve: {

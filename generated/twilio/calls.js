@@ -137,6 +137,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "calls",
+    },
   },
   listEvents: {
     id: "ListCallEvent",
@@ -148,6 +151,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "events",
     },
   },
   listNotifications: {
@@ -165,6 +171,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "notifications",
+    },
   },
   listRecordings: {
     id: "ListCallRecording",
@@ -179,6 +188,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "recordings",
     },
   },
   retrieve: {

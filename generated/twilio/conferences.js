@@ -57,6 +57,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "conferences",
+    },
   },
   listParticipants: {
     id: "ListParticipant",
@@ -72,6 +75,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "participants",
+    },
   },
   listRecordings: {
     id: "ListConferenceRecording",
@@ -86,6 +92,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "recordings",
     },
   },
   retrieve: {

@@ -23,6 +23,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "connect_apps",
+    },
   },
   retrieve: {
     id: "FetchConnectApp",

@@ -103,6 +103,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "incoming_phone_numbers",
+    },
   },
   listAssignedAddOnExtensions: {
     id: "ListIncomingPhoneNumberAssignedAddOnExtension",
@@ -116,6 +119,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "extensions",
+    },
   },
   listAssignedAddOns: {
     id: "ListIncomingPhoneNumberAssignedAddOn",
@@ -127,6 +133,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "assigned_add_ons",
     },
   },
   listLocal: {
@@ -143,6 +152,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "incoming_phone_numbers",
+    },
   },
   listMobile: {
     id: "ListIncomingPhoneNumberMobile",
@@ -158,6 +170,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "incoming_phone_numbers",
+    },
   },
   listTollFree: {
     id: "ListIncomingPhoneNumberTollFree",
@@ -172,6 +187,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "incoming_phone_numbers",
     },
   },
   retrieve: {

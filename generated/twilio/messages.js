@@ -65,6 +65,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "messages",
+    },
   },
   listMedia: {
     id: "ListMedia",
@@ -79,6 +82,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "media_list",
     },
   },
   retrieve: {

@@ -17,6 +17,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "notifications",
+    },
   },
   retrieve: {
     id: "FetchNotification",

@@ -38,6 +38,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "outgoing_caller_ids",
+    },
   },
   retrieve: {
     id: "FetchOutgoingCallerId",

@@ -6,6 +6,10 @@ export const provider = {
   id: "twilio",
   name: "Twilio",
   baseUrl: "https://api.twilio.com",
+  pagination: {
+    style: "next-url",
+    next: "next_page_uri",
+  },
   requestIdHeaders: ["twilio-request-id"],
   security: {
     schemes: {

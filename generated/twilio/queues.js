@@ -36,6 +36,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "queues",
+    },
   },
   listMembers: {
     id: "ListMember",
@@ -47,6 +50,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "queue_members",
     },
   },
   retrieve: {

@@ -63,6 +63,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "recordings",
+    },
   },
   listAddOnResultPayloads: {
     id: "ListRecordingAddOnResultPayload",
@@ -76,6 +79,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "payloads",
+    },
   },
   listAddOnResults: {
     id: "ListRecordingAddOnResult",
@@ -88,6 +94,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "add_on_results",
+    },
   },
   listTranscriptions: {
     id: "ListRecordingTranscription",
@@ -99,6 +108,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "transcriptions",
     },
   },
   retrieve: {

@@ -35,6 +35,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "signing_keys",
+    },
   },
   retrieve: {
     id: "FetchSigningKey",

@@ -258,6 +258,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "credentials",
+    },
   },
   listCredentialLists: {
     id: "ListSipCredentialList",
@@ -268,6 +271,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "credential_lists",
     },
   },
   listDomainAuthCallCredentialListMappings: {
@@ -281,6 +287,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "contents",
+    },
   },
   listDomainAuthCallIpAccessControlListMappings: {
     id: "ListSipAuthCallsIpAccessControlListMapping",
@@ -292,6 +301,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "contents",
     },
   },
   listDomainAuthRegistrationCredentialListMappings: {
@@ -305,6 +317,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "contents",
+    },
   },
   listDomainCredentialListMappings: {
     id: "ListSipCredentialListMapping",
@@ -316,6 +331,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "credential_list_mappings",
     },
   },
   listDomainIpAccessControlListMappings: {
@@ -329,6 +347,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "ip_access_control_list_mappings",
+    },
   },
   listDomains: {
     id: "ListSipDomain",
@@ -339,6 +360,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "domains",
     },
   },
   listIpAccessControlListIpAddresses: {
@@ -352,6 +376,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "ip_addresses",
+    },
   },
   listIpAccessControlLists: {
     id: "ListSipIpAccessControlList",
@@ -362,6 +389,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "ip_access_control_lists",
     },
   },
   retrieveCredentialList: {

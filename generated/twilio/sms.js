@@ -15,6 +15,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "short_codes",
+    },
   },
   retrieveShortCode: {
     id: "FetchShortCode",

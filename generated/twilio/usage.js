@@ -40,6 +40,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "usage_records",
+    },
   },
   listRecordDaily: {
     id: "ListUsageRecordDaily",
@@ -54,6 +57,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "usage_records",
     },
   },
   listRecordLastMonth: {
@@ -70,6 +76,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "usage_records",
+    },
   },
   listRecordMonthly: {
     id: "ListUsageRecordMonthly",
@@ -84,6 +93,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "usage_records",
     },
   },
   listRecordThisMonth: {
@@ -100,6 +112,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "usage_records",
+    },
   },
   listRecordToday: {
     id: "ListUsageRecordToday",
@@ -114,6 +129,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "usage_records",
     },
   },
   listRecordYearly: {
@@ -130,6 +148,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "usage_records",
+    },
   },
   listRecordYesterday: {
     id: "ListUsageRecordYesterday",
@@ -144,6 +165,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "usage_records",
     },
   },
   listRecords: {
@@ -160,6 +184,9 @@ export const operations = {
       Page: "query",
       PageToken: "query",
     },
+    paginate: {
+      items: "usage_records",
+    },
   },
   listTriggers: {
     id: "ListUsageTrigger",
@@ -173,6 +200,9 @@ export const operations = {
       PageSize: "query",
       Page: "query",
       PageToken: "query",
+    },
+    paginate: {
+      items: "usage_triggers",
     },
   },
   retrieveTrigger: {

@@ -989,6 +989,9 @@ export const operations = {
       page: "query",
       unitdp: "query",
     },
+    paginate: {
+      items: "BankTransactions",
+    },
   },
   getBankTransactionsHistory: {
     id: "getBankTransactionsHistory",
@@ -1211,6 +1214,9 @@ export const operations = {
       page: "query",
       includeArchived: "query",
     },
+    paginate: {
+      items: "Contacts",
+    },
   },
   getCreditNote: {
     id: "getCreditNote",
@@ -1285,6 +1291,9 @@ export const operations = {
       order: "query",
       page: "query",
       unitdp: "query",
+    },
+    paginate: {
+      items: "CreditNotes",
     },
   },
   getCurrencies: {
@@ -1446,6 +1455,9 @@ export const operations = {
       createdByMyApp: "query",
       unitdp: "query",
     },
+    paginate: {
+      items: "Invoices",
+    },
   },
   getItem: {
     id: "getItem",
@@ -1520,6 +1532,9 @@ export const operations = {
       Status: "query",
       TargetTransactionID: "query",
     },
+    paginate: {
+      items: "LinkedTransactions",
+    },
   },
   getManualJournal: {
     id: "getManualJournal",
@@ -1573,6 +1588,9 @@ export const operations = {
       where: "query",
       order: "query",
       page: "query",
+    },
+    paginate: {
+      items: "ManualJournals",
     },
   },
   getManualJournalsHistory: {
@@ -1648,6 +1666,9 @@ export const operations = {
       page: "query",
       unitdp: "query",
     },
+    paginate: {
+      items: "Overpayments",
+    },
   },
   getPayment: {
     id: "getPayment",
@@ -1686,6 +1707,9 @@ export const operations = {
       order: "query",
       page: "query",
     },
+    paginate: {
+      items: "Payments",
+    },
   },
   getPrepayment: {
     id: "getPrepayment",
@@ -1716,6 +1740,9 @@ export const operations = {
       order: "query",
       page: "query",
       unitdp: "query",
+    },
+    paginate: {
+      items: "Prepayments",
     },
   },
   getPurchaseOrder: {
@@ -1801,6 +1828,9 @@ export const operations = {
       order: "query",
       page: "query",
     },
+    paginate: {
+      items: "PurchaseOrders",
+    },
   },
   getQuote: {
     id: "getQuote",
@@ -1879,6 +1909,9 @@ export const operations = {
       page: "query",
       order: "query",
       QuoteNumber: "query",
+    },
+    paginate: {
+      items: "Quotes",
     },
   },
   getReceipt: {

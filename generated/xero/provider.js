@@ -6,6 +6,10 @@ export const provider = {
   id: "xero",
   name: "Xero Accounting",
   baseUrl: "https://api.xero.com/api.xro/2.0",
+  pagination: {
+    style: "page",
+    param: "page",
+  },
   requestIdHeaders: ["xero-correlation-id"],
   security: {
     schemes: {

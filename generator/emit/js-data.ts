@@ -14,10 +14,18 @@ function flat(value: Data): string | undefined {
   if (typeof value === "number") return numberLiteral(value);
   if (typeof value === "boolean") return String(value);
   if (Array.isArray(value)) {
-    const parts = value.map(flat);
-    return parts.every((p) => p !== undefined) ? `[${parts.join(", ")}]` : undefined;
+    let out = "";
+    for (let i = 0; i < value.length; i++) {
+      const part = flat(value[i]);
+      if (part === undefined) return undefined; // an object inside: the array is printed expanded
+      out += i === 0 ? part : `, ${part}`;
+    }
+    return `[${out}]`;
   }
-  if (typeof value === "object" && value !== null && Object.values(value).every((v) => v === undefined)) return "{}";
+  if (typeof value === "object" && value !== null) {
+    for (const k in value) if ((value as Record<string, Data>)[k] !== undefined) return undefined;
+    return "{}";
+  }
   return undefined;
 }
 

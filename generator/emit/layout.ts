@@ -118,16 +118,12 @@ interface Cmd {
 // Wide (CJK, fullwidth) characters count 2 columns, combining marks 0, as prettier counts them.
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
 const ZERO = /[\u0300-\u036f\u200b-\u200f\ufe00-\ufe0f]/u;
+/** Any character above `~` (0x7e), where widths stop being one column per UTF-16 unit. */
+const BEYOND_ASCII = /[^\x00-\x7e]/;
 
 export function stringWidth(text: string): number {
-  let ascii = true;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7e) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return text.length;
+  // One native scan rather than a loop over char codes: most text is printable ASCII.
+  if (!BEYOND_ASCII.test(text)) return text.length;
   let width = 0;
   for (const ch of text) {
     if (ZERO.test(ch)) continue;

@@ -27,8 +27,34 @@ export interface DetectedPagination {
 /** When a page object has several arrays, these names are the items (in this order). */
 const preferredItemNames = ["data", "items", "values", "results", "records", "entries", "elements", "issues"];
 
-export function requestParamOf(style: PaginationStyle): string {
-  return style.style === "link-header" ? "page" : style.param;
+/** The query parameter that marks an operation as paging in `style` (none for next-url, which its body marks). */
+export function requestParamOf(style: PaginationStyle): string | undefined {
+  return style.style === "link-header" ? "page" : style.style === "next-url" ? undefined : style.param;
+}
+
+/**
+ * Whether the body schema has the dot path `path` (through allOf and every anyOf/oneOf branch;
+ * the rest of the path is tried as one key first, for Graph's `@odata.nextLink`): the next-url
+ * style's mark of an operation that pages (DigitalOcean's `links.pages.next` sits in an anyOf).
+ */
+export function hasPropertyPath(start: RawSchemaRef, path: string, resolve: PaginationInput["resolve"], depth = 0): boolean {
+  if (depth > 8) return false;
+  const s = resolve(start);
+  const props = s.schema.properties ?? {};
+  if (Object.hasOwn(props, path)) return true;
+  const dot = path.indexOf(".");
+  if (dot > 0 && Object.hasOwn(props, path.slice(0, dot))) {
+    const child = { schema: props[path.slice(0, dot)], pointer: joinPointer(s.pointer, "properties", path.slice(0, dot)) };
+    if (hasPropertyPath(child, path.slice(dot + 1), resolve, depth + 1)) return true;
+  }
+  for (const key of ["allOf", "anyOf", "oneOf"] as const) {
+    const parts = s.schema[key];
+    if (!Array.isArray(parts)) continue;
+    for (let i = 0; i < parts.length; i++) {
+      if (hasPropertyPath({ schema: parts[i], pointer: joinPointer(s.pointer, key, i) }, path, resolve, depth + 1)) return true;
+    }
+  }
+  return false;
 }
 
 function isArray(s: Json): boolean {
@@ -72,8 +98,12 @@ export function answersList(response: RawSchemaRef | undefined, resolve: Paginat
 export function detectPagination(style: PaginationStyle | undefined, input: PaginationInput): DetectedPagination | undefined {
   if (!style || !input.response) return undefined;
   const param = requestParamOf(style);
-  const inBody = style.style === "cursor" && input.bodyProperties.includes(param);
-  if (!input.queryParams.includes(param) && !inBody) return undefined;
+  if (param === undefined) {
+    if (style.style !== "next-url" || !hasPropertyPath(input.response, style.next, input.resolve)) return undefined;
+  } else {
+    const inBody = style.style === "cursor" && input.bodyProperties.includes(param);
+    if (!input.queryParams.includes(param) && !inBody) return undefined;
+  }
   const body = input.resolve(input.response);
   if (isArray(body.schema)) {
     return { item: { schema: body.schema.items ?? {}, pointer: joinPointer(body.pointer, "items") } };

@@ -57,7 +57,7 @@ export function shareRepeatedShapes(model: ApiModel, options: ShareOptions = {})
     if (!sizes.has(id)) sizes.set(id, propertyCount(node));
   };
   for (const name of componentNames) countShapes(model.schemas.get(name)!, true);
-  for (const op of operations) for (const [node] of operationSchemas(op)) countShapes(node, false);
+  for (const op of operations) for (const node of operationSchemas(op)) countShapes(node, false);
 
   // A shape equal to a component's own (first by name) points at that component.
   const componentOf = new Map<number, string>();
@@ -98,7 +98,7 @@ export function shareRepeatedShapes(model: ApiModel, options: ShareOptions = {})
   }));
 
   // A shape shared only inside shapes that were themselves shared is used once: put it back.
-  const uses = countRefs([...schemas.values(), ...added.values(), ...namespaces.flatMap((ns) => ns.operations.flatMap((op) => operationSchemas(op).map(([n]) => n)))]);
+  const uses = countRefs([...schemas.values(), ...added.values(), ...namespaces.flatMap((ns) => ns.operations.flatMap(operationSchemas))]);
   const inlineBack = new Set([...added.keys()].filter((key) => (uses.get(key) ?? 0) < 2));
   if (inlineBack.size === 0) {
     for (const [key, node] of added) schemas.set(key, node);
@@ -184,13 +184,16 @@ function rewriteChildren(node: SchemaNode, where: string, map: (child: SchemaNod
   }
 }
 
-/** The schemas an operation holds, each with a name for where it sits (as rewriteOperation visits them). */
-function operationSchemas(op: OperationModel): [SchemaNode, string][] {
-  const out: [SchemaNode, string][] = [];
-  rewriteOperation(op, (node, where) => {
-    out.push([node, where]);
-    return node;
-  });
+/**
+ * The schemas an operation holds, in the order rewriteOperation visits them (read without
+ * copying the operation, which rewriteOperation would).
+ */
+function operationSchemas(op: OperationModel): SchemaNode[] {
+  const out = op.params.map((p) => p.schema);
+  if (op.body?.schema) out.push(op.body.schema);
+  for (const r of op.success) if (r.schema) out.push(r.schema);
+  for (const r of op.errors) if (r.schema) out.push(r.schema);
+  if (op.paginate) out.push(op.paginate.item);
   return out;
 }
 
@@ -221,7 +224,10 @@ function countRefs(nodes: SchemaNode[]): Map<string, number> {
  */
 class ShapeIds {
   readonly #byKey = new Map<string, number>();
-  readonly #byNode = new WeakMap<SchemaNode, number>();
+  // A Map, not a WeakMap: ShapeIds lives for one call, and weak maps cost the collector dearly.
+  readonly #byNode = new Map<SchemaNode, number>();
+  /** Use-site annotations as small numbers, so a long description is hashed once per child, not carried in every parent's key. */
+  readonly #useSites = new Map<string, number>();
 
   of(node: SchemaNode): number {
     const known = this.#byNode.get(node);
@@ -235,35 +241,46 @@ class ShapeIds {
 
   /** Full identity of a child: its shape and its own use-site annotations. */
   #childKey(node: SchemaNode): string {
-    return `${this.of(node)}${JSON.stringify(useSiteOf(node))}`;
+    const shape = this.of(node);
+    let site = "";
+    for (const k of USE_SITE_KEYS) {
+      const v = node[k];
+      if (v !== undefined) site += `${k}${JSON.stringify(v)}`;
+    }
+    if (site === "") return `${shape}`;
+    let n = this.#useSites.get(site);
+    if (n === undefined) this.#useSites.set(site, (n = this.#useSites.size));
+    return `${shape}@${n}`;
   }
 
   #key(node: SchemaNode): string {
     const own: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) {
-      if (k === "pointer" || (USE_SITE_KEYS as readonly string[]).includes(k)) continue;
-      if (k === "properties" || k === "additional" || k === "items" || k === "prefixItems" || k === "variants" || k === "parts") continue;
-      own[k] = v;
+    for (const k in node) {
+      if (SKIPPED_IN_KEY.has(k)) continue;
+      own[k] = node[k as keyof SchemaNode];
     }
-    const parts = [JSON.stringify(own)];
+    let key = JSON.stringify(own);
     switch (node.kind) {
       case "object":
-        for (const p of node.properties) parts.push(`p${JSON.stringify(p.name)}${p.required ? "!" : "?"}${this.#childKey(p.schema)}`);
-        if (node.additional) parts.push(`a${this.#childKey(node.additional)}`);
+        for (const p of node.properties) key += `|p${JSON.stringify(p.name)}${p.required ? "!" : "?"}${this.#childKey(p.schema)}`;
+        if (node.additional) key += `|a${this.#childKey(node.additional)}`;
         break;
       case "array":
-        for (const p of node.prefixItems ?? []) parts.push(`t${this.#childKey(p)}`);
-        parts.push(`i${this.#childKey(node.items)}`);
+        for (const p of node.prefixItems ?? []) key += `|t${this.#childKey(p)}`;
+        key += `|i${this.#childKey(node.items)}`;
         break;
       case "union":
-        for (const v of node.variants) parts.push(`v${this.#childKey(v)}`);
+        for (const v of node.variants) key += `|v${this.#childKey(v)}`;
         break;
       case "intersection":
-        for (const p of node.parts) parts.push(`x${this.#childKey(p)}`);
+        for (const p of node.parts) key += `|x${this.#childKey(p)}`;
         break;
       default:
         break;
     }
-    return parts.join("|");
+    return key;
   }
 }
+
+/** Keys of a node that are not its shape: where it came from, its use-site annotations, and its children (keyed by id). */
+const SKIPPED_IN_KEY = new Set<string>(["pointer", ...USE_SITE_KEYS, "properties", "additional", "items", "prefixItems", "variants", "parts"]);

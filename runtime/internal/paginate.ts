@@ -25,15 +25,23 @@ export interface PageSeen {
   params: Record<string, unknown>;
 }
 
-/** Reads a dot path (`response_metadata.next_cursor`); an empty path is the value itself. */
+/**
+ * Reads a dot path (`response_metadata.next_cursor`); an empty path is the value itself. At each
+ * level the rest of the path is first tried as one key, so Graph's `@odata.nextLink` is read whole.
+ */
 export function getPath(value: unknown, path: string | undefined): unknown {
   if (!path) return value;
   let cur = value;
-  for (const key of path.split(".")) {
+  let rest = path;
+  for (;;) {
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[key];
+    const o = cur as Record<string, unknown>;
+    if (Object.hasOwn(o, rest)) return o[rest];
+    const dot = rest.indexOf(".");
+    if (dot < 0) return undefined;
+    cur = o[rest.slice(0, dot)];
+    rest = rest.slice(dot + 1);
   }
-  return cur;
 }
 
 /** The items of a page: `items` dot path, else the body itself when it is an array. */
@@ -88,8 +96,43 @@ export function cursorInBody(style: Extract<PaginationStyle, { style: "cursor" }
 }
 
 /**
+ * `next` (from a Link header or a page body) resolved against the page's URL, when it is on the
+ * page's origin. A next URL elsewhere is never followed: the vault would put the credential on it
+ * if that host were allowed, and the provider has no business sending its callers to another host.
+ */
+function sameOriginNext(op: OperationSpec, pageUrl: string, next: string): string {
+  const current = new URL(pageUrl);
+  let target: URL;
+  try {
+    target = new URL(next, current);
+  } catch {
+    throw new AlterSDKError("pagination_bad_next_url", `${op.id}: the provider's next-page URL is not a URL; it is not followed`);
+  }
+  if (target.origin !== current.origin) {
+    throw new AlterSDKError(
+      "pagination_cross_origin",
+      `${op.id}: the provider's next-page link points to ${target.origin}, not ${current.origin}; it is not followed`,
+    );
+  }
+  return target.href;
+}
+
+/** The page number a page-style request asked for: the cursor's, else the caller's, else the style's start. */
+function pageNumber(style: Extract<PaginationStyle, { style: "page" }>, op: OperationSpec, page: PageSeen): number {
+  const prev = page.cursor?.query?.[style.param];
+  if (prev !== undefined) return Number(prev);
+  for (const p of resolveParams(op)) {
+    if (p.name === style.param && page.params[p.prop] !== undefined) {
+      const v = Number(page.params[p.prop]);
+      if (Number.isFinite(v)) return v;
+    }
+  }
+  return style.start ?? 1;
+}
+
+/**
  * The cursor for the page after `page`, or undefined when `page` was the last one.
- * Throws when a link-header next URL leaves the current origin (it is never followed).
+ * Throws when a next URL (Link header or body) leaves the current origin (it is never followed).
  */
 export function nextCursor(style: PaginationStyle, op: OperationSpec, page: PageSeen): PageCursor | undefined {
   const items = pageItems(page.data, op.paginate?.items);
@@ -97,15 +140,22 @@ export function nextCursor(style: PaginationStyle, op: OperationSpec, page: Page
     case "link-header": {
       const next = parseLinkNext(page.headers["link"]);
       if (!next) return undefined;
-      const current = new URL(page.url);
-      const target = new URL(next, current);
-      if (target.origin !== current.origin) {
-        throw new AlterSDKError(
-          "pagination_cross_origin",
-          `${op.id}: the provider's next-page link points to ${target.origin}, not ${current.origin}; it is not followed`,
-        );
-      }
-      return { url: target.href };
+      return { url: sameOriginNext(op, page.url, next) };
+    }
+    case "next-url": {
+      const next = getPath(page.data, style.next);
+      if (typeof next !== "string" || next === "") return undefined;
+      const url = sameOriginNext(op, page.url, next);
+      return url === page.url ? undefined : { url }; // a provider linking a page to itself would loop forever
+    }
+    case "page": {
+      if (items.length === 0) return undefined;
+      const current = pageNumber(style, op, page);
+      if (!Number.isFinite(current)) return undefined;
+      const total = style.totalPages ? getPath(page.data, style.totalPages) : undefined;
+      const pages = typeof total === "number" ? total : typeof total === "string" && total.trim() !== "" ? Number(total) : NaN;
+      if (Number.isFinite(pages) && current >= pages) return undefined;
+      return { query: { [style.param]: String(current + 1) } };
     }
     case "cursor": {
       if (style.hasMore && !truthy(getPath(page.data, style.hasMore))) return undefined;

@@ -1,7 +1,7 @@
 // One read operation per catalog provider, end to end: the checked-in generated client, the real
 // local vault (one for all providers, each pointed at its own stand-in on loopback) and a
 // stand-in that validates the request against the provider's pinned document and checks the
-// credential sits where the catalog's injection puts it. Providers run concurrently, so 31 of
+// credential sits where the catalog's injection puts it. Providers run concurrently, so 33 of
 // them cost about what the slowest does.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -28,11 +28,13 @@ import { createMuxClient } from "alter-gen/generated/mux";
 import { createNetlifyClient } from "alter-gen/generated/netlify";
 import { createNotionClient } from "alter-gen/generated/notion";
 import { createOpenaiClient } from "alter-gen/generated/openai";
+import { createPlaidClient } from "alter-gen/generated/plaid";
 import { createSendgridClient } from "alter-gen/generated/sendgrid";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { createSpotifyClient } from "alter-gen/generated/spotify";
 import { createSquareClient } from "alter-gen/generated/square";
 import { createStripeClient } from "alter-gen/generated/stripe";
+import { createTrelloClient } from "alter-gen/generated/trello";
 import { createTwilioClient } from "alter-gen/generated/twilio";
 import { createVercelClient } from "alter-gen/generated/vercel";
 import { createXClient } from "alter-gen/generated/x";
@@ -78,6 +80,10 @@ const CALLS: Record<string, [operation: string, call: Call]> = {
   x: ["GET /2/users/me", (v, baseUrl, g) => createXClient(v, { baseUrl }).users.findMyUser(g)],
   launchdarkly: ["GET /", (v, baseUrl, g) => createLaunchdarklyClient(v, { baseUrl }).root.getRoot(g)],
   mux: ["GET /video/v1/assets", (v, baseUrl, g) => createMuxClient(v, { baseUrl }).assets.listAssets(g)],
+  // Trello's document declares no response bodies, so the answer is read with its status.
+  // Plaid: two credential headers at once, and the version header the catalog adds to every call.
+  plaid: ["POST /categories/get", (v, baseUrl, g) => createPlaidClient(v, { baseUrl }).categories.categoriesGet(g, { body: {} })],
+  trello: ["GET /members/{idMember}", (v, baseUrl, g) => createTrelloClient(v, { baseUrl }).member.getMembersByIdMember.withResponse(g, { idMember: "me" })],
 };
 
 const catalog = await loadCatalog();
@@ -95,12 +101,17 @@ beforeAll(async () => {
   for (const p of catalog.providers) {
     const standin = standins[p.id]!;
     await setProviderConfig({ dataDir, provider: p.id, baseUrl: standin.url, hosts: [new URL(standin.url).host] });
-    // Basic providers (Twilio, Mux) take an id and a secret; the others a token.
+    // Basic providers (Twilio, Mux) take an id and a secret; multi ones (Trello's key and token)
+    // a JSON object with one field per part; the others a token.
     const basic = p.injection.type === "basic";
-    const value = basic ? `AC${p.id.length}e2e:CANARY-secret-${p.id}` : `CANARY-token-${p.id}-7f3a`;
-    const secret = await addManagedSecret({ dataDir, provider: p.id, value, label: "smoke", ...(basic ? { type: "basic" as const } : {}) });
+    const parts = p.injection.type === "multi" ? p.injection.parts : undefined;
+    const fields = parts && Object.fromEntries(parts.map((part) => [part.field, `CANARY-${part.field}-${p.id}-5d1e`]));
+    const value = fields ? JSON.stringify(fields) : basic ? `AC${p.id.length}e2e:CANARY-secret-${p.id}` : `CANARY-token-${p.id}-7f3a`;
+    const type = fields ? { type: "fields" as const } : basic ? { type: "basic" as const } : {};
+    const secret = await addManagedSecret({ dataDir, provider: p.id, value, label: "smoke", ...type });
     grants[p.id] = (await issueGrant({ dataDir, secretId: secret.id, principal: "system" })).grantId;
     const colon = value.indexOf(":");
+    // A multi credential is checked as the JSON object of its fields, in part order.
     standin.expectCredential(basic ? { username: value.slice(0, colon), password: value.slice(colon + 1) } : value);
   }
   // The stand-ins share this process with the vault and compile each operation's schemas on

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OperationSpec, PaginationStyle } from "../../runtime/operation.js";
+import { injectCredential } from "../../protocol/injection.js";
 import { getPath, iterateItems, iteratePages, nextCursor, pageItems, parseLinkNext, type PageCursor } from "../../runtime/internal/paginate.js";
 
 const op = (items?: string, params: OperationSpec["params"] = {}): OperationSpec => ({ id: "list", method: "GET", path: "/l", params, paginate: items ? { items } : {} });
@@ -83,10 +84,75 @@ describe("offset (Jira)", () => {
   });
 });
 
+describe("next-url (Graph, Bitbucket, Twilio, DigitalOcean, SendGrid)", () => {
+  const at = (url: string, data: unknown, cursor?: PageCursor) => ({ url, data, headers: {}, cursor, params: {} });
+  const graph: PaginationStyle = { style: "next-url", next: "@odata.nextLink" };
+  const twilio: PaginationStyle = { style: "next-url", next: "next_page_uri" };
+  const digitalocean: PaginationStyle = { style: "next-url", next: "links.pages.next" };
+  const here = "https://api.example.com/2010-04-01/Accounts/AC1/Messages.json?PageSize=2";
+  it.each<[string, PaginationStyle, string, unknown, PageCursor | undefined]>([
+    ["Graph's whole nextLink (a key with a dot)", graph, "https://graph.microsoft.com/v1.0/me/messages?$top=2", { value: [1], "@odata.nextLink": "https://graph.microsoft.com/v1.0/me/messages?$top=2&$skiptoken=X1" }, { url: "https://graph.microsoft.com/v1.0/me/messages?$top=2&$skiptoken=X1" }],
+    ["Twilio's next_page_uri, relative to the host", twilio, here, { messages: [1], next_page_uri: "/2010-04-01/Accounts/AC1/Messages.json?PageSize=2&Page=1&PageToken=PA1" }, { url: "https://api.example.com/2010-04-01/Accounts/AC1/Messages.json?PageSize=2&Page=1&PageToken=PA1" }],
+    ["a path relative to the page's own", twilio, here, { messages: [1], next_page_uri: "Messages.json?Page=2" }, { url: "https://api.example.com/2010-04-01/Accounts/AC1/Messages.json?Page=2" }],
+    ["DigitalOcean's nested links.pages.next", digitalocean, "https://api.digitalocean.com/v2/droplets", { droplets: [1], links: { pages: { next: "https://api.digitalocean.com/v2/droplets?page=2" } } }, { url: "https://api.digitalocean.com/v2/droplets?page=2" }],
+    ["the end: no next URL", graph, "https://graph.microsoft.com/v1.0/me/messages", { value: [1] }, undefined],
+    ["the end: a null next URL (Twilio)", twilio, here, { messages: [], next_page_uri: null }, undefined],
+    ["the end: an empty next URL", digitalocean, "https://api.digitalocean.com/v2/droplets", { links: { pages: { next: "" } } }, undefined],
+    ["the end: an object where the URL should be", digitalocean, "https://api.digitalocean.com/v2/droplets", { links: { pages: { next: { href: "https://api.digitalocean.com/x" } } } }, undefined],
+    ["a next URL that is the page itself (no loop)", graph, "https://graph.microsoft.com/v1.0/me/messages?$skiptoken=A", { "@odata.nextLink": "https://graph.microsoft.com/v1.0/me/messages?$skiptoken=A" }, undefined],
+  ])("%s", (_name, style, url, data, want) => {
+    expect(nextCursor(style, op(), at(url, data))).toEqual(want);
+  });
+  it.each<[string, PaginationStyle, string, unknown]>([
+    ["another host", graph, "https://graph.microsoft.com/v1.0/me/messages", { "@odata.nextLink": "https://evil.example/v1.0/me/messages?$skiptoken=X" }],
+    ["plain http on the same host", graph, "https://graph.microsoft.com/v1.0/me/messages", { "@odata.nextLink": "http://graph.microsoft.com/v1.0/me/messages?$skiptoken=X" }],
+    ["another port", digitalocean, "https://api.digitalocean.com/v2/droplets", { links: { pages: { next: "https://api.digitalocean.com:8443/v2/droplets?page=2" } } }],
+    ["a scheme-relative URL to another host", twilio, here, { next_page_uri: "//evil.example/2010-04-01/Accounts/AC1/Messages.json" }],
+    ["a subdomain of the provider", twilio, here, { next_page_uri: "https://evil.api.example.com/2010-04-01/Accounts/AC1/Messages.json" }],
+  ])("refuses a next URL on %s (never followed with the credential)", (_name, style, url, data) => {
+    let error: unknown;
+    try {
+      nextCursor(style, op(), at(url, data));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "pagination_cross_origin" });
+    expect(String((error as Error).message)).toMatch(/is not followed/);
+  });
+  it("a next URL carrying a query credential goes out with it once, re-injected (the injection strips it)", () => {
+    const next = nextCursor(twilio, op(), at(here, { next_page_uri: "/2010-04-01/Accounts/AC1/Messages.json?Page=1&api_key=SCRUBBED" }))!;
+    const sent = injectCredential({ type: "query", name: "api_key" }, { token: "CANARY-next-url-1" }, { method: "GET", url: next.url!, headers: {}, body: null });
+    expect(new URL(sent.url).searchParams.getAll("api_key")).toEqual(["CANARY-next-url-1"]);
+    expect(new URL(sent.url).searchParams.get("Page")).toBe("1");
+  });
+});
+
+describe("page (Xero, Mux)", () => {
+  const xero: PaginationStyle = { style: "page", param: "page" };
+  const o = op("Invoices", { page: "query" });
+  const at = (data: unknown, cursor?: PageCursor, params: Record<string, unknown> = {}) => ({ url: "https://api.xero.com/api.xro/2.0/Invoices", data, headers: {}, cursor, params });
+  it.each<[string, PaginationStyle, ReturnType<typeof at>, PageCursor | undefined]>([
+    ["asks for page 2 after the first", xero, at({ Invoices: [1, 2] }), { query: { page: "2" } }],
+    ["counts on from the cursor's page", xero, at({ Invoices: [1] }, { query: { page: "4" } }), { query: { page: "5" } }],
+    ["starts from the caller's page", xero, at({ Invoices: [1] }, undefined, { page: 7 }), { query: { page: "8" } }],
+    ["starts from the style's start (0-based providers)", { style: "page", param: "page", start: 0 }, at({ Invoices: [1] }), { query: { page: "1" } }],
+    ["stops on an empty page", xero, at({ Invoices: [] }, { query: { page: "3" } }), undefined],
+    ["stops on a body without items", xero, at({}), undefined],
+    ["stops at totalPages", { style: "page", param: "page", totalPages: "meta.pages" }, at({ Invoices: [1], meta: { pages: 3 } }, { query: { page: "3" } }), undefined],
+    ["goes on below totalPages", { style: "page", param: "page", totalPages: "meta.pages" }, at({ Invoices: [1], meta: { pages: "3" } }, { query: { page: "2" } }), { query: { page: "3" } }],
+    ["a null totalPages is no total", { style: "page", param: "page", totalPages: "meta.pages" }, at({ Invoices: [1], meta: { pages: null } }), { query: { page: "2" } }],
+  ])("%s", (_name, style, seen, want) => {
+    expect(nextCursor(style, o, seen)).toEqual(want);
+  });
+});
+
 describe("items and iteration", () => {
   it("reads dot paths and array bodies", () => {
     expect(getPath({ a: { b: [1] } }, "a.b")).toEqual([1]);
     expect(getPath({ a: 1 }, "a.b")).toBeUndefined();
+    expect(getPath({ "@odata.nextLink": "u" }, "@odata.nextLink")).toBe("u");
+    expect(getPath({ a: { "b.c": 2 } }, "a.b.c")).toBe(2);
+    expect(getPath({ links: { pages: { next: "n" } } }, "links.pages.next")).toBe("n");
     expect(pageItems([1, 2], undefined)).toEqual([1, 2]);
     expect(pageItems({ data: [3] }, "data")).toEqual([3]);
     expect(pageItems({ data: "x" }, "data")).toEqual([]);

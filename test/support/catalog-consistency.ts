@@ -3,6 +3,7 @@
 // its oauth2 security schemes, and the pagination parameter against its query parameters. A
 // difference is accepted only when the entry names it in `deviations` (with a reason).
 import type { CatalogDeviation, CatalogProvider } from "../../catalog/index.js";
+import { hasPropertyPath, type RawSchemaRef } from "../../generator/model/pagination.js";
 
 type Doc = Record<string, any>;
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
@@ -87,10 +88,36 @@ export function checkEntry(entry: CatalogProvider, doc: Doc): string[] {
     }
   }
   const pagination = entry.pagination;
-  if (pagination && pagination.style !== "link-header" && !(pagination.style === "cursor" && pagination.in === "body")) {
+  if (pagination && pagination.style !== "link-header" && pagination.style !== "next-url" && !(pagination.style === "cursor" && pagination.in === "body")) {
     if (!queryParams(doc).has(pagination.param)) problems.push(`pagination.param ${pagination.param} is no query parameter of the document`);
   }
+  if (pagination?.style === "next-url" && !responsesHavePath(doc, pagination.next)) {
+    problems.push(`pagination.next ${pagination.next} is in no GET success body of the document`);
+  }
   return problems;
+}
+
+/** Whether some GET operation's 2xx JSON body has the dot path (as the generator finds next-url pages). */
+function responsesHavePath(doc: Doc, path: string): boolean {
+  const resolve = (ref: RawSchemaRef): RawSchemaRef => {
+    let r = ref;
+    for (let i = 0; i < 16 && typeof r.schema?.$ref === "string" && r.schema.$ref.startsWith("#/"); i++) {
+      const pointer = r.schema.$ref.slice(1);
+      const target = pointer.split("/").slice(1).reduce<Doc | undefined>((o, k) => o?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+      r = { schema: target ?? {}, pointer };
+    }
+    return r;
+  };
+  for (const { pathItem, op } of operations(doc)) {
+    if (pathItem.get !== op) continue;
+    for (const [status, raw] of Object.entries<Doc>(op.responses ?? {})) {
+      if (!/^2(\d\d|XX)$/.test(status)) continue;
+      const response = resolve({ schema: raw, pointer: "" }).schema;
+      const schema = response?.content?.["application/json"]?.schema;
+      if (schema && hasPropertyPath({ schema, pointer: "" }, path, resolve)) return true;
+    }
+  }
+  return false;
 }
 
 /** The paging query parameters the document has (to require a pagination style, or a stated reason). */

@@ -6,6 +6,9 @@ export function isIdentifierName(name: string): boolean {
   return IDENTIFIER.test(name);
 }
 
+/** A character stringLiteral escapes whatever the quote (backslash, controls, DEL, line separators). */
+const NEEDS_ESCAPE = /[\\\x00-\x1f\x7f\u2028\u2029]/;
+
 /**
  * A string literal. Double quotes unless the value holds more double than single quotes (what
  * prettier picks); control characters and line separators escaped.
@@ -19,6 +22,8 @@ export function stringLiteral(value: string): string {
     else if (c === 39) singles++;
   }
   const quote = doubles > singles ? "'" : '"';
+  // Most strings (descriptions, names) need no escape at all: copied whole, not char by char.
+  if (!NEEDS_ESCAPE.test(value) && !value.includes(quote)) return quote + value + quote;
   let out = quote;
   for (const ch of value) {
     switch (ch) {
