@@ -2,7 +2,7 @@
 export { initVault, type InitOptions, type InitResult } from "./admin/init.js";
 export { startVault, type StartOptions, type RunningVault } from "./admin/start.js";
 export { addManagedSecret, listManagedSecrets, setSecretPolicy, type AddSecretOptions } from "./admin/secrets.js";
-export { issueGrant, listGrants, revokeGrant, type IssueGrantOptions } from "./admin/grants.js";
+export { issueGrant, listGrants, revokeGrant, setGrantPolicy, type IssueGrantOptions } from "./admin/grants.js";
 export { setProviderConfig, listProviderConfigs, type ProviderConfigOptions } from "./admin/providers.js";
 export { createApiKey, listApiKeys, revokeApiKey, deprecateApiKey, setApiKeyScopesOf, type CreateApiKeyOptions } from "./admin/keys.js";
 export { KEY_SCOPES, KEY_KINDS, DEFAULT_SCOPES, type KeyScope, type KeyKind } from "./keys/scopes.js";

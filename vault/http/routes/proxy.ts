@@ -42,8 +42,9 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
     const request = obj(body, "request", "/request")!;
     operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
     req = parseProxyRequest(request);
-    const authorized = authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "proxy", (g) => (grant = g));
-    const { requireApproval, approvalBy } = authorized;
+    const named = { operationId, method: req.method, url: req.url };
+    const authorized = authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "proxy", (g) => (grant = g), named);
+    const { requireApproval, approvalBy, approvalReasons } = authorized;
     grant = authorized.grant;
     const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
     checkProxyTarget(req.url, config);
@@ -73,9 +74,9 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
       // (`alter-gen vault approvals link`), never to the caller, who may be the agent asking.
       const approvalUrl = `${ctx.vault.baseUrl}/approvals/${approval.id}`;
       const e = new VaultError("approval_required", "A person must approve this call; it runs once approved.", {
-        details: { approvalId: approval.id, approvalUrl, expiresAt: approval.expiresAt },
+        details: { approvalId: approval.id, approvalUrl, expiresAt: approval.expiresAt, askedFor: approvalReasons },
       });
-      audit({ action: "approval.create", outcome: "denied", status: e.status, errorCode: e.code, details: { approvalId: approval.id } });
+      audit({ action: "approval.create", outcome: "denied", status: e.status, errorCode: e.code, details: { approvalId: approval.id, askedFor: approvalReasons } });
       return { status: e.status, json: e.toJSON() };
     }
 

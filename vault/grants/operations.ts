@@ -1,0 +1,94 @@
+// The operations a provider's document declares, so the vault can check the operation a call names
+// against the request itself: a caller's label is never trusted (an approval policy that gates
+// writes must not let a POST pass as `issues/list-for-repo`). The index is read once per provider
+// and process from the catalog's pinned document (only ids, methods and path templates are kept).
+// Operations without an operationId, and providers outside the catalog, have no entry: a call
+// under an operation-gated policy naming them is refused (`operation_mismatch`).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { defaultSpecsDir, type CatalogProvider } from "../../catalog/index.js";
+import { VaultError } from "../errors.js";
+import { quoted } from "../quote.js";
+import type { VerifiedOperation } from "../policy/approval-gate.js";
+
+interface Declared {
+  method: string;
+  path: string;
+  pattern: RegExp;
+}
+
+type Index = Map<string, Declared>;
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const indexes = new Map<string, Index | null>();
+
+/** `/repos/{owner}/{repo}` → a regex where each `{…}` is one non-empty path segment (or part of one). */
+function templatePattern(path: string): RegExp {
+  const parts = path.split(/\{[^}/]+\}/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join("[^/]+")}$`);
+}
+
+export function indexOfDocument(doc: unknown): Index {
+  const index: Index = new Map();
+  const paths = ((doc ?? {}) as { paths?: Record<string, Record<string, unknown>> }).paths ?? {};
+  for (const [path, item] of Object.entries(paths)) {
+    for (const m of METHODS) {
+      const op = item?.[m] as { operationId?: unknown } | undefined;
+      if (op && typeof op.operationId === "string" && op.operationId !== "") {
+        index.set(op.operationId, { method: m.toUpperCase(), path, pattern: templatePattern(path) });
+      }
+    }
+  }
+  return index;
+}
+
+function catalogIndex(provider: CatalogProvider): Index | null {
+  const key = `${provider.id}:${provider.sha256}`;
+  if (!indexes.has(key)) {
+    try {
+      const file = join(defaultSpecsDir(), provider.specFile);
+      const text = readFileSync(file, "utf8");
+      indexes.set(key, indexOfDocument(file.endsWith(".json") ? JSON.parse(text) : parse(text)));
+    } catch {
+      indexes.set(key, null);
+    }
+  }
+  return indexes.get(key) ?? null;
+}
+
+export interface NamedCall {
+  operationId: string | undefined;
+  method: string;
+  url: string;
+}
+
+const mismatch = (reason: string, operationId: string | undefined, message: string) =>
+  new VaultError("operation_mismatch", message, { details: { policy: "requireApprovalFor", reason, ...(operationId ? { operationId } : {}) } });
+
+/** The request path relative to the provider's base URL (when under it), and as sent. */
+function candidatePaths(url: string, baseUrl: string | null): string[] {
+  const path = new URL(url).pathname;
+  const base = baseUrl ? new URL(baseUrl).pathname.replace(/\/$/, "") : "";
+  return base && path.startsWith(`${base}/`) ? [path.slice(base.length), path] : [path];
+}
+
+/**
+ * The operation `call` names, checked against the provider's document: it must exist, use the
+ * request's method, and have a path template that matches the request's path. Throws
+ * `operation_mismatch` with the reason otherwise.
+ */
+export function verifyOperation(provider: CatalogProvider | undefined, baseUrl: string | null, call: NamedCall): VerifiedOperation {
+  const id = call.operationId;
+  if (!id) throw mismatch("missing", id, "This grant's policy asks approval for some operations, so every call must name its operation (request.operationId); generated clients do.");
+  const index = provider ? catalogIndex(provider) : null;
+  if (!index) throw mismatch("no_document", id, `The vault has no OpenAPI document of ${provider?.id ?? "this provider"} to check operation ${quoted(id)} against, so a grant whose policy approves by operation cannot be used for it.`);
+  const op = index.get(id);
+  if (!op) throw mismatch("unknown", id, `Operation ${quoted(id)} is not in the provider's document.`);
+  const method = call.method.toUpperCase();
+  if (op.method !== method) throw mismatch("method", id, `Operation ${quoted(id)} is ${op.method} ${op.path}, but the request is ${method}.`);
+  if (!candidatePaths(call.url, baseUrl).some((p) => op.pattern.test(p))) {
+    throw mismatch("path", id, `Operation ${quoted(id)} is ${op.method} ${op.path}, but the request's path does not match it.`);
+  }
+  return { id, method, path: op.path };
+}
