@@ -72,7 +72,7 @@ export function parseApprovalGate(input: unknown, where: string): ApprovalGate |
   const methods = list("methods");
   if (typeof methods === "string") return methods;
   if (methods) {
-    const upper = methods.map((m) => m.toUpperCase());
+    const upper = [...new Set(methods.map((m) => m.toUpperCase()))];
     const bad = upper.find((m) => !HTTP_METHODS.includes(m));
     if (bad !== undefined) return `${where}.methods: "${bad}" is not an HTTP method (${HTTP_METHODS.join(", ")}).`;
     out.methods = upper;
