@@ -14,6 +14,7 @@ export { setOAuthEndpoints, getOAuthEndpoints, type OAuthEndpointOptions } from 
 export { VaultError, VaultUsageError } from "./errors.js";
 export type { GrantInfo, GrantPolicy, Credential, Injection } from "./grant-types.js";
 export type { AuditRow } from "./audit/writer.js";
-export { listApprovals, approve, deny, approverLink, showApproval } from "./admin/approvals.js";
+export { listApprovals, approve, deny, approverLink, showApproval, setApprovalWebhook, showApprovalWebhook, clearApprovalWebhook } from "./admin/approvals.js";
+export { signWebhook, type ApprovalNotice } from "./approvals/webhook.js";
 export type { ApprovalReview } from "./approvals/review.js";
 export type { ApprovalRecord, ApprovalStatus } from "./approvals/store.js";

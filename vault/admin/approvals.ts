@@ -5,7 +5,10 @@ import { approverToken, expireIfDue, getApproval, listApprovalRows, type Approva
 import type { ApprovalOutcome } from "../approvals/outcome.js";
 import { runningServer } from "./server-lock.js";
 import { VaultUsageError } from "../errors.js";
-import { withVault, type AdminOptions } from "./open.js";
+import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { deleteWebhook, getWebhook, newWebhookSecret, saveWebhook, type ApprovalWebhook } from "../approvals/webhook-store.js";
+import { webhookUrlProblem } from "../approvals/webhook.js";
+import { quoted } from "../quote.js";
 
 export async function listApprovals(opts: AdminOptions & { status?: ApprovalStatus } = {}): Promise<ApprovalRecord[]> {
   return withVault(opts, (s) => {
@@ -56,5 +59,32 @@ export async function approverLink(opts: AdminOptions & { approvalId: string; ba
     const base = opts.baseUrl ?? runningServer(s.dataDir)?.url;
     if (!base) throw new VaultUsageError("No vault is serving this data folder; pass --base-url with the address people reach it at.");
     return `${base.replace(/\/$/, "")}/approvals/${a.id}?token=${token}`;
+  });
+}
+
+/**
+ * Sets the app's approval webhook (replacing any): every new approval is announced there, signed
+ * with the secret returned here, once. https, or http to a loopback address only.
+ */
+export async function setApprovalWebhook(opts: AdminOptions & { url: string }): Promise<{ url: string; secret: string }> {
+  const problem = webhookUrlProblem(opts.url);
+  if (problem) throw new VaultUsageError(`The webhook URL ${quoted(opts.url)} ${problem}.`);
+  return withVault(opts, (s) => {
+    const secret = newWebhookSecret();
+    saveWebhook(s.db, s.crypto, s.app.id, opts.url, secret, s.now());
+    auditAdmin(s, "approvals webhook set", { details: { host: new URL(opts.url).host } });
+    return { url: opts.url, secret };
+  });
+}
+
+export async function showApprovalWebhook(opts: AdminOptions = {}): Promise<ApprovalWebhook | undefined> {
+  return withVault(opts, (s) => getWebhook(s.db, s.app.id));
+}
+
+export async function clearApprovalWebhook(opts: AdminOptions = {}): Promise<boolean> {
+  return withVault(opts, (s) => {
+    const removed = deleteWebhook(s.db, s.app.id);
+    if (removed) auditAdmin(s, "approvals webhook clear");
+    return removed;
   });
 }

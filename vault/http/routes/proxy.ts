@@ -11,7 +11,9 @@ import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.
 import { checkProxyTarget, parseProxyRequest, type ProxyRequest } from "../../proxy/send.js";
 import { withoutCredentialSlot } from "../../proxy/credential-slot.js";
 import { proxyThroughGrant } from "../../proxy/call.js";
-import { createApproval } from "../../approvals/store.js";
+import { approverToken, createApproval, type ApprovalRecord } from "../../approvals/store.js";
+import { approvalNotice, deliverApprovalNotice } from "../../approvals/webhook.js";
+import { operationSummary } from "../pages/provider-docs.js";
 import { redactUrl } from "../../audit/redact.js";
 import type { GrantRecord } from "../../grant-types.js";
 
@@ -77,6 +79,7 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
         details: { approvalId: approval.id, approvalUrl, expiresAt: approval.expiresAt, askedFor: approvalReasons },
       });
       audit({ action: "approval.create", outcome: "denied", status: e.status, errorCode: e.code, details: { approvalId: approval.id, askedFor: approvalReasons } });
+      notifyApprovers(ctx, approval, grant, approvalReasons);
       return { status: e.status, json: e.toJSON() };
     }
 
@@ -89,6 +92,28 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
     }
     throw e;
   }
+}
+
+/** Tells the app's approval webhook (if any) after this answer has left; its outcome is audited there. */
+function notifyApprovers(ctx: SignedContext, approval: ApprovalRecord, grant: GrantRecord, askedFor: string[]): void {
+  const token = approverToken(ctx.db, ctx.crypto, approval.id);
+  if (!token) return;
+  const provider = ctx.vault.catalogProvider(approval.provider);
+  const operationId = approval.operationId ?? approval.context.operationId ?? null;
+  const notice = approvalNotice(
+    approval,
+    grant,
+    {
+      approverUrl: `${ctx.vault.baseUrl}/approvals/${approval.id}?token=${token}`,
+      providerName: provider?.name ?? approval.provider,
+      operationSummary: provider && operationId ? operationSummary(provider, operationId) : null,
+      askedFor,
+    },
+    ctx.now(),
+  );
+  const state = ctx.vault;
+  const appId = ctx.app.id;
+  setImmediate(() => void deliverApprovalNotice(state, appId, notice).catch(() => {}));
 }
 
 export const proxyRoutes: RouteDef[] = [{ method: "POST", path: "/v1/proxy", auth: "signed", scope: "call", handler: proxy }];
