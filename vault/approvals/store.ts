@@ -57,7 +57,6 @@ interface Row {
   context: string;
   remote_address: string | null;
   page_token_hash: string;
-  csrf_token_hash: string | null;
   created_at: string;
   expires_at: string;
   decided_at: string | null;
@@ -162,7 +161,7 @@ export function getApproval(db: Db, id: string): ApprovalRecord | undefined {
 }
 
 /** The hash of an approval's approver-link token. (Its page's CSRF token is derived from the
- *  link token, not stored: see http/routes/approval-page.ts. The csrf_token_hash column is unused.) */
+ *  link token, not stored: see http/routes/approval-page.ts.) */
 export function approverTokenHash(db: Db, id: string): string | undefined {
   const row = stmt(db, "SELECT page_token_hash FROM approvals WHERE id = ?").get(id) as { page_token_hash: string } | undefined;
   return row?.page_token_hash;

@@ -18,6 +18,7 @@ import { m060SecretFields } from "./060-secret-fields.js";
 import { m061ConnectOutcomes } from "./061-connect-outcomes.js";
 import { m071IdpAudiences } from "./071-idp-audiences.js";
 import { m072ApprovalWebhooks } from "./072-approval-webhooks.js";
+import { m073DropUnusedCsrf } from "./073-drop-unused-csrf.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   m061ConnectOutcomes,
   m071IdpAudiences,
   m072ApprovalWebhooks,
+  m073DropUnusedCsrf,
 ];
