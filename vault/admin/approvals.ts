@@ -9,6 +9,7 @@ import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 import { deleteWebhook, getWebhook, newWebhookSecret, saveWebhook, type ApprovalWebhook } from "../approvals/webhook-store.js";
 import { webhookUrlProblem } from "../approvals/webhook.js";
 import { quoted } from "../quote.js";
+import { MAX_APPROVER_NAME_CHARS, mintNamedApprover } from "../approvals/approver-session.js";
 
 export async function listApprovals(opts: AdminOptions & { status?: ApprovalStatus } = {}): Promise<ApprovalRecord[]> {
   return withVault(opts, (s) => {
@@ -48,7 +49,11 @@ export async function deny(opts: AdminOptions & { approvalId: string; by?: strin
  * operators only (it needs the master key); the SDK caller gets a status-only URL. The base URL
  * is the running server's unless given.
  */
-export async function approverLink(opts: AdminOptions & { approvalId: string; baseUrl?: string }): Promise<string> {
+export async function approverLink(opts: AdminOptions & { approvalId: string; baseUrl?: string; approver?: string }): Promise<string> {
+  const named = opts.approver?.trim();
+  if (named !== undefined && (named === "" || named.length > MAX_APPROVER_NAME_CHARS || /[\u0000-\u001f\u007f]/.test(named))) {
+    throw new VaultUsageError(`--approver must be a person's name of 1 to ${MAX_APPROVER_NAME_CHARS} characters, with no control characters.`);
+  }
   return withVault(opts, (s) => {
     expireIfDue(s.db, opts.approvalId, s.now());
     const a = getApproval(s.db, opts.approvalId);
@@ -58,7 +63,11 @@ export async function approverLink(opts: AdminOptions & { approvalId: string; ba
     if (!token) throw new VaultUsageError(`Approval ${a.id} predates approver links; approve it with \`vault approvals approve ${a.id}\`.`);
     const base = opts.baseUrl ?? runningServer(s.dataDir)?.url;
     if (!base) throw new VaultUsageError("No vault is serving this data folder; pass --base-url with the address people reach it at.");
-    return `${base.replace(/\/$/, "")}/approvals/${a.id}?token=${token}`;
+    const link = `${base.replace(/\/$/, "")}/approvals/${a.id}?token=${token}`;
+    if (named === undefined) return link;
+    // Issuing a link that decides without IDP sign-in is itself an audited act.
+    auditAdmin(s, "approvals link --approver", { grantId: a.grantId, provider: a.provider, details: { approvalId: a.id, approver: named } });
+    return `${link}&named=${mintNamedApprover(s.crypto, a.id, token, named)}`;
   });
 }
 

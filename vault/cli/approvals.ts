@@ -69,9 +69,10 @@ export function registerApprovals(vault: Command): void {
   withData(approvals.command("link").description("print the approver link of a pending call (give it only to the person who decides)"))
     .argument("<approvalId>")
     .option("--base-url <url>", "the address people reach the vault at (default: the running server's)")
+    .option("--approver <name>", "a link for this named person, who decides without signing in at the app's IDP (for approvers who are not its users; audited)")
     .action(
-      action(async (id: string, flags: DataFlags & { baseUrl?: string }) => {
-        out(await approverLink({ dataDir: flags.data, approvalId: id, baseUrl: flags.baseUrl }));
+      action(async (id: string, flags: DataFlags & { baseUrl?: string; approver?: string }) => {
+        out(await approverLink({ dataDir: flags.data, approvalId: id, baseUrl: flags.baseUrl, ...(flags.approver !== undefined ? { approver: flags.approver } : {}) }));
       }),
     );
   withData(approvals.command("deny").description("deny a pending call"))

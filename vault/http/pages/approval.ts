@@ -84,8 +84,9 @@ export interface DecisionForm {
   csrf: string;
   /** Why the call could not run if approved now (a grant revoked): only Deny is offered. */
   blocked: string | null;
-  /** With an IDP: who signed in to decide (null: not yet). Without one (null): a name field. */
-  approver?: { signedIn: string | null } | null;
+  /** With an IDP: who signed in to decide (null: not yet). Without one (null): a name field.
+   *  A named approver link (issued by an operator): the name it binds, and the link's `named` value. */
+  approver?: { signedIn: string | null } | { named: string; value: string } | null;
 }
 
 /** Who is deciding: a name field, the signed-in person, or a link to sign in first. */
@@ -94,6 +95,12 @@ function approverPart(r: ApprovalReview, f: DecisionForm): { field: Html; canDec
     return {
       field: html`<label for="approver">Your name <span class="muted">(recorded in the audit log with your decision)</span></label>
 <input type="text" id="approver" name="approver" required maxlength="100" autocomplete="name">`,
+      canDecide: true,
+    };
+  }
+  if ("named" in f.approver) {
+    return {
+      field: html`<input type="hidden" name="named" value="${f.approver.value}"><p id="approver-identity">You decide as <strong>${f.approver.named}</strong>, the person this link was issued for by an operator; your decision is recorded under this name.</p>`,
       canDecide: true,
     };
   }

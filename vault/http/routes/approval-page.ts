@@ -16,7 +16,7 @@ import { pageFrame } from "../pages/layout.js";
 import { operationSummary } from "../pages/provider-docs.js";
 import { getApp } from "../../storage/apps.js";
 import { getIdpConfig } from "../../identity/idp-config.js";
-import { APPROVER_COOKIE, APPROVER_SESSION_MS, approverName, mintApproverCookie, readApproverCookie, type Approver } from "../../approvals/approver-session.js";
+import { APPROVER_COOKIE, APPROVER_SESSION_MS, approverName, mintApproverCookie, readApproverCookie, readNamedApprover, type Approver } from "../../approvals/approver-session.js";
 import { cookieValue } from "../../oauth/connect-confirmations.js";
 import { createAuthSession, loginRedirect, takeAuthToken } from "../../oauth/auth-sessions.js";
 import { randomToken } from "../../oauth/pkce.js";
@@ -66,7 +66,10 @@ function show(ctx: UnsignedContext): RouteResult {
   const { a, app } = found;
   if (a.status !== "pending") return finished(ctx, a, 200);
   const { review, hash } = loadReview(ctx.vault, app, a.id);
-  const approver = idpSignIn(ctx) ? { signedIn: signedInApprover(ctx, a.id)?.label ?? null } : null;
+  const namedValue = ctx.url.searchParams.get("named");
+  const named = readNamedApprover(ctx.crypto, namedValue, a.id, token);
+  if (namedValue !== null && named === null) return forbidden(ctx);
+  const approver = named !== null ? { named, value: namedValue! } : idpSignIn(ctx) ? { signedIn: signedInApprover(ctx, a.id)?.label ?? null } : null;
   const form = { hash, pageToken: token, csrf: csrfFor(ctx, a.id, token), blocked: blockedCode(ctx, a), approver };
   return { status: 200, html: approvalPage(pageFrame(ctx), review, labels(ctx, a), form) };
 }
@@ -143,7 +146,10 @@ async function decideRoute(ctx: UnsignedContext): Promise<RouteResult> {
   const shown = form.get("shown");
   if (decision === "approve" && !shown) return bad("The decision does not say which review it approves.");
   let by: string;
-  if (idpSignIn(ctx)) {
+  const named = readNamedApprover(ctx.crypto, form.get("named"), a.id, token);
+  if (form.get("named") !== null && named === null) return forbidden(ctx);
+  if (named !== null) by = approverName({ named });
+  else if (idpSignIn(ctx)) {
     const who = signedInApprover(ctx, a.id);
     if (!who) return bad(`Sign in at ${ctx.app.name}'s identity provider first: your decision is recorded under your name.`);
     by = approverName(who);
