@@ -2,12 +2,14 @@
 // against the request itself: a caller's label is never trusted (an approval policy that gates
 // writes must not let a POST pass as `issues/list-for-repo`). The index is read once per provider
 // and process from the catalog's pinned document (only ids, methods and path templates are kept).
-// Operations without an operationId, and providers outside the catalog, have no entry: a call
-// under an operation-gated policy naming them is refused (`operation_mismatch`).
+// An operation without an operationId is known by the generator's fallback name for it
+// (catalog/operation-id.ts). Providers outside the catalog have no index: a call under an
+// operation-gated policy to them is refused (`operation_mismatch`, reason `no_document`).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { defaultSpecsDir, type CatalogProvider } from "../../catalog/index.js";
+import { fallbackOperationName } from "../../catalog/operation-id.js";
 import { VaultError } from "../errors.js";
 import { quoted } from "../quote.js";
 import type { VerifiedOperation } from "../policy/approval-gate.js";
@@ -35,9 +37,10 @@ export function indexOfDocument(doc: unknown): Index {
   for (const [path, item] of Object.entries(paths)) {
     for (const m of METHODS) {
       const op = item?.[m] as { operationId?: unknown } | undefined;
-      if (op && typeof op.operationId === "string" && op.operationId !== "") {
-        index.set(op.operationId, { method: m.toUpperCase(), path, pattern: templatePattern(path) });
-      }
+      if (!op) continue;
+      // The id the generated client sends: the operationId, or the generator's fallback name.
+      const id = typeof op.operationId === "string" && op.operationId !== "" ? op.operationId : fallbackOperationName(m.toUpperCase(), path);
+      index.set(id, { method: m.toUpperCase(), path, pattern: templatePattern(path) });
     }
   }
   return index;
