@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultSpecsDir, loadCatalog } from "../../catalog/index.js";
-import { indexOfDocument, verifyOperation } from "../../vault/grants/operations.js";
+import { indexOfDocument, operationIndexFor, verifyOperation } from "../../vault/grants/operations.js";
 
 const GENERATED = join(import.meta.dirname, "../../generated");
 const NOT_OPERATIONS = new Set(["index.js", "provider.js", "tools.js", "schemas.js"]);
@@ -52,13 +52,14 @@ describe("the vault's operation index", () => {
   it.each(ROWS)("%s", async (_name, operationId, method, url, reason) => {
     const github = (await loadCatalog()).providers.find((p) => p.id === "github")!;
     const base = url.startsWith("http://127.0.0.1:9/gh") ? "http://127.0.0.1:9/gh" : "https://api.github.com";
-    const run = () => verifyOperation(github, base, { operationId, method, url });
+    const index = operationIndexFor({ db: undefined as never, catalogProvider: () => github }, "app", "github");
+    const run = () => verifyOperation(index, "github", base, { operationId, method, url });
     if (reason === null) expect(run().id).toBe(operationId);
     else expect(run).toThrow(expect.objectContaining({ code: "operation_mismatch", details: expect.objectContaining({ reason }) }));
   });
 
   it("a provider outside the catalog has no document to check against", () => {
-    expect(() => verifyOperation(undefined, "https://api.example.com", { operationId: "x", method: "GET", url: "https://api.example.com/x" })).toThrow(
+    expect(() => verifyOperation(null, "example", "https://api.example.com", { operationId: "x", method: "GET", url: "https://api.example.com/x" })).toThrow(
       expect.objectContaining({ code: "operation_mismatch", details: expect.objectContaining({ reason: "no_document" }) }),
     );
   });

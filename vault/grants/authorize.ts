@@ -12,7 +12,7 @@ import {
 import type { VerifiedOperation } from "../policy/approval-gate.js";
 import { policyLayers } from "./policies.js";
 import { effectiveProvider } from "./provider-config.js";
-import { verifyOperation, type NamedCall } from "./operations.js";
+import { operationIndexFor, verifyOperation, type NamedCall } from "./operations.js";
 import { findGrant, type GrantRefInput } from "./resolve.js";
 
 /** What decides whether a grant may be used for one call. */
@@ -112,7 +112,8 @@ export function authorizeCall(
   // Retrieve mode was refused above (policy/evaluate.ts); a proxied call names an operation,
   // checked against its method and path before any gate is matched.
   if (!call) throw new VaultError("internal_error", "An operation-gated grant was authorized without the call's method and URL.");
-  const operation = verifyOperation(ctx.vault.catalogProvider(provider), effectiveProvider(ctx.vault, ctx.app.id, provider).baseUrl, call);
+  const index = operationIndexFor(ctx.vault, ctx.app.id, provider);
+  const operation = verifyOperation(index, provider, effectiveProvider(ctx.vault, ctx.app.id, provider).baseUrl, call);
   const byOperation = operationApprovalAskedBy(layers, operation);
   const approvalBy = [...new Set([...d.approvalBy, ...byOperation.by])];
   return { grant, requireApproval: approvalBy.length > 0, approvalBy, approvalReasons: [...reasons, ...byOperation.reasons], operation };

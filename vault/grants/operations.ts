@@ -1,10 +1,11 @@
 // The operations a provider's document declares, so the vault can check the operation a call names
 // against the request itself: a caller's label is never trusted (an approval policy that gates
 // writes must not let a POST pass as `issues/list-for-repo`). The index is read once per provider
-// and process from the catalog's pinned document (only ids, methods and path templates are kept).
-// An operation without an operationId is known by the generator's fallback name for it
-// (catalog/operation-id.ts). Providers outside the catalog have no index: a call under an
-// operation-gated policy to them is refused (`operation_mismatch`, reason `no_document`).
+// and process from the catalog's pinned document (only ids, methods and path templates are kept),
+// or, for a provider outside the catalog, from the operations stored when its document was given
+// to `vault providers set --from-spec` (storage/provider-operations.ts). An operation without an
+// operationId is known by the generator's fallback name for it (catalog/operation-id.ts). With
+// neither, a call under an operation-gated policy is refused (`operation_mismatch`, `no_document`).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -13,6 +14,8 @@ import { fallbackOperationName } from "../../catalog/operation-id.js";
 import { VaultError } from "../errors.js";
 import { quoted } from "../quote.js";
 import type { VerifiedOperation } from "../policy/approval-gate.js";
+import type { VaultState } from "../context.js";
+import { getProviderOperations, type OperationTriple } from "../storage/provider-operations.js";
 
 interface Declared {
   method: string;
@@ -20,7 +23,8 @@ interface Declared {
   pattern: RegExp;
 }
 
-type Index = Map<string, Declared>;
+export type OperationIndex = Map<string, Declared>;
+type Index = OperationIndex;
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const indexes = new Map<string, Index | null>();
@@ -60,6 +64,29 @@ function catalogIndex(provider: CatalogProvider): Index | null {
   return indexes.get(key) ?? null;
 }
 
+/** The index as [id, method, path] triples, for storing. */
+export function operationTriples(index: Index): OperationTriple[] {
+  return [...index].map(([id, d]): OperationTriple => [id, d.method, d.path]);
+}
+
+const stored = new Map<string, Index>();
+
+/** The operations the vault knows for `provider` in `appId`: the catalog's pinned document, else what `--from-spec` stored. */
+export function operationIndexFor(state: Pick<VaultState, "db" | "catalogProvider">, appId: string, provider: string): Index | null {
+  const cat = state.catalogProvider(provider);
+  if (cat) return catalogIndex(cat);
+  const row = getProviderOperations(state.db, appId, provider);
+  if (!row) return null;
+  const key = `${appId}:${provider}:${row.updatedAt}`;
+  let index = stored.get(key);
+  if (!index) {
+    index = new Map(row.operations.map(([id, method, path]) => [id, { method, path, pattern: templatePattern(path) }]));
+    if (stored.size > 100) stored.clear();
+    stored.set(key, index);
+  }
+  return index;
+}
+
 export interface NamedCall {
   operationId: string | undefined;
   method: string;
@@ -81,11 +108,16 @@ function candidatePaths(url: string, baseUrl: string | null): string[] {
  * request's method, and have a path template that matches the request's path. Throws
  * `operation_mismatch` with the reason otherwise.
  */
-export function verifyOperation(provider: CatalogProvider | undefined, baseUrl: string | null, call: NamedCall): VerifiedOperation {
+export function verifyOperation(index: Index | null, provider: string, baseUrl: string | null, call: NamedCall): VerifiedOperation {
   const id = call.operationId;
   if (!id) throw mismatch("missing", id, "This grant's policy asks approval for some operations, so every call must name its operation (request.operationId); generated clients do.");
-  const index = provider ? catalogIndex(provider) : null;
-  if (!index) throw mismatch("no_document", id, `The vault has no OpenAPI document of ${provider?.id ?? "this provider"} to check operation ${quoted(id)} against, so a grant whose policy approves by operation cannot be used for it.`);
+  if (!index) {
+    throw mismatch(
+      "no_document",
+      id,
+      `The vault has no OpenAPI document of ${provider} to check operation ${quoted(id)} against (give it one: alter-gen vault providers set ${provider} --from-spec <document>), so a grant whose policy approves by operation cannot be used.`,
+    );
+  }
   const op = index.get(id);
   if (!op) throw mismatch("unknown", id, `Operation ${quoted(id)} is not in the provider's document.`);
   const method = call.method.toUpperCase();

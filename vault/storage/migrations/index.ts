@@ -19,6 +19,7 @@ import { m061ConnectOutcomes } from "./061-connect-outcomes.js";
 import { m071IdpAudiences } from "./071-idp-audiences.js";
 import { m072ApprovalWebhooks } from "./072-approval-webhooks.js";
 import { m073DropUnusedCsrf } from "./073-drop-unused-csrf.js";
+import { m074ProviderOperations } from "./074-provider-operations.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -40,4 +41,5 @@ export const migrations: Migration[] = [
   m071IdpAudiences,
   m072ApprovalWebhooks,
   m073DropUnusedCsrf,
+  m074ProviderOperations,
 ];
