@@ -112,6 +112,9 @@ async function attempt(url: string, secret: string, id: string, body: string, no
   }
 }
 
+/** A wait between attempts that never keeps a stopping vault's process alive. */
+const unrefSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 /** 2xx is delivered; 408, 429 and 5xx and transport failures are tried again; other answers are final. */
 const retryable = (a: Attempt) => a.status === null || a.status === 408 || a.status === 429 || a.status >= 500;
 
@@ -119,7 +122,7 @@ const retryable = (a: Attempt) => a.status === null || a.status === 408 || a.sta
  * Delivers `notice` to the app's webhook, if one is set, and audits the outcome. Resolves when
  * done (tests await it); the proxy route does not.
  */
-export async function deliverApprovalNotice(state: VaultState, appId: string, notice: ApprovalNotice, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<void> {
+export async function deliverApprovalNotice(state: VaultState, appId: string, notice: ApprovalNotice, sleep = unrefSleep): Promise<void> {
   const hook = webhookForDelivery(state.db, state.crypto, appId);
   if (!hook) return;
   const id = `msg_${randomUUID()}`;
