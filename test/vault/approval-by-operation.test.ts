@@ -108,7 +108,7 @@ describe("approval by operation", () => {
     const res = await proxy(grantId, CREATE);
     const approvalId = res.json.error.details.approvalId as string;
     const shown = await showApproval({ dataDir: v.dataDir, approvalId });
-    expect(shown.review).toMatchObject({ operationId: "issues/create", method: "POST" });
+    expect(shown.review).toMatchObject({ operationId: "issues/create", method: "POST", askedBy: ["grant"], askedFor: ["grant: class write"] });
     const before = github.requests.length;
     const done = await approve({ dataDir: v.dataDir, approvalId, by: "dana" });
     expect(done.status).toBe("executed");

@@ -155,6 +155,7 @@ describe("the approval webhook", () => {
         await page.click("#sign-in");
         await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "alice" });
         await page.waitForURL((u) => u.pathname === `/approvals/${approvalId}`);
+        expect(await page.locator("#asked-by").textContent()).toBe("the grant's own policy, for class write (requireApprovalFor)");
         const before = github.requests.length;
         const answered = page.waitForResponse((r) => r.url().endsWith("/decision"));
         await page.click("#approve");

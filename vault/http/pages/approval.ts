@@ -3,15 +3,21 @@
 // After a decision, and on every later visit, the page says what became of the call
 // (vault/approvals/outcome.ts): never "approved" above a call that did not run.
 import type { ApprovalRecord } from "../../approvals/store.js";
-import type { ApprovalReview, ReviewBody } from "../../approvals/review.js";
+import { askedRules, type ApprovalReview, type ReviewBody } from "../../approvals/review.js";
 import { whyNotRun, type ApprovalOutcome } from "../../approvals/outcome.js";
 import { html, type Html } from "./html.js";
 import { layout, resultPage, time, type PageFrame } from "./layout.js";
 
 const ASKED_BY: Record<string, string> = {
-  floor: "the operator's policy floor on the managed secret (requireApproval)",
-  grant: "the grant's own policy (requireApproval)",
+  floor: "the operator's policy floor on the managed secret",
+  grant: "the grant's own policy",
 };
+
+/** "the grant's own policy, for every call (requireApproval)" / "…, for class write (requireApprovalFor)". */
+const askedLine = (r: ApprovalReview) =>
+  askedRules(r)
+    .map(([source, rule]) => `${ASKED_BY[source] ?? source}, for ${rule} (${rule === "every call" ? "requireApproval" : "requireApprovalFor"})`)
+    .join("; and ");
 
 /** How the page names things the review holds as ids. */
 export interface ReviewLabels {
@@ -56,7 +62,7 @@ function operationLine(r: ApprovalReview, l: ReviewLabels): Html {
 
 /** Everything the approver decides on. */
 export function reviewSection(r: ApprovalReview, l: ReviewLabels): Html {
-  const asked = r.askedBy.map((s) => ASKED_BY[s] ?? s).join("; and ");
+  const asked = askedLine(r);
   return html`<dl>
 ${row("Operation", operationLine(r, l), "operation")}
 ${row("Request", html`<code id="request-line">${r.method} ${r.url}</code>`)}

@@ -69,6 +69,7 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
           remoteAddress: ctx.caller.remoteAddress,
           requester: ctx.caller.user ? { userId: ctx.caller.user.userId, subject: ctx.caller.user.subject, groups: ctx.caller.user.groups } : null,
           askedBy: approvalBy,
+          askedFor: approvalReasons,
         },
         ctx.now(),
       );

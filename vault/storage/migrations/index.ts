@@ -20,6 +20,7 @@ import { m071IdpAudiences } from "./071-idp-audiences.js";
 import { m072ApprovalWebhooks } from "./072-approval-webhooks.js";
 import { m073DropUnusedCsrf } from "./073-drop-unused-csrf.js";
 import { m074ProviderOperations } from "./074-provider-operations.js";
+import { m075ApprovalAskedFor } from "./075-approval-asked-for.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -42,4 +43,5 @@ export const migrations: Migration[] = [
   m072ApprovalWebhooks,
   m073DropUnusedCsrf,
   m074ProviderOperations,
+  m075ApprovalAskedFor,
 ];
