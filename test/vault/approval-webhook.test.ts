@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant, readAudit, setApprovalWebhook, setProviderConfig, showApproval, signWebhook } from "../../vault/index.js";
+import { addManagedSecret, approverLink, issueGrant, readAudit, setApprovalWebhook, setProviderConfig, showApproval, signWebhook } from "../../vault/index.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { completeIdpLogin, launchBrowser, type TestBrowser } from "../support/browser.js";
 import { startPeers, type Peers } from "./identity/harness.js";
@@ -176,6 +176,37 @@ describe("the approval webhook", () => {
       await hook.close();
     }
   }, 120_000);
+
+  it("another user of the IDP who gets the link cannot decide a call on alice's grant", async () => {
+    const approvalId = await askToCreate(await aliceGrant());
+    const approverUrl = await approverLink({ dataDir: peers.dataDir, approvalId });
+    await browser.context.clearCookies();
+    const page = await browser.newPage();
+    try {
+      await page.goto(approverUrl);
+      await page.click("#sign-in");
+      await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "bob" });
+      await page.waitForURL((u) => u.pathname === `/approvals/${approvalId}`);
+      expect(await page.locator("#approver-identity").textContent()).toBe(
+        "This call uses alice@example.test's own access, so only alice@example.test can decide it here; you are signed in as bob@example.test. An operator can still decide it from the command line.",
+      );
+      expect(await page.locator("#approve").count()).toBe(0);
+      expect(await page.locator("#deny").count()).toBe(0);
+      // A decision posted with bob's sign-in is refused whatever the form says.
+      const html = await page.content();
+      const field = (n: string) => new RegExp(`name="${n}" value="([^"]+)"`).exec(html)![1]!;
+      // (Through the browser context's own request client, which sends bob's approver cookie.)
+      const res = await page.request.post(`${peers.vault.url}/approvals/${approvalId}/decision`, {
+        form: { token: field("token"), csrf: field("csrf"), shown: field("shown"), decision: "approve" },
+      });
+      const status = res.status();
+      expect(await res.text()).toContain("only alice@example.test can decide it here");
+      expect(status).toBe(403);
+    } finally {
+      await page.close();
+    }
+    expect((await showApproval({ dataDir: peers.dataDir, approvalId })).approval.status).toBe("pending");
+  }, 60_000);
 
   // [answers before 200, attempts, outcome, status]
   const RETRIES: [number[], number, "success" | "error", number][] = [

@@ -92,7 +92,7 @@ export interface DecisionForm {
   blocked: string | null;
   /** With an IDP: who signed in to decide (null: not yet). Without one (null): a name field.
    *  A named approver link (issued by an operator): the name it binds, and the link's `named` value. */
-  approver?: { signedIn: string | null } | { named: string; value: string } | null;
+  approver?: { signedIn: string | null; refusal?: string } | { named: string; value: string } | null;
 }
 
 /** Who is deciding: a name field, the signed-in person, or a link to sign in first. */
@@ -110,6 +110,7 @@ function approverPart(r: ApprovalReview, f: DecisionForm): { field: Html; canDec
       canDecide: true,
     };
   }
+  if (f.approver.signedIn && f.approver.refusal) return { field: html`<p id="approver-identity" class="bad">${f.approver.refusal}</p>`, canDecide: false };
   if (f.approver.signedIn) return { field: html`<p id="approver-identity">Signed in as <strong>${f.approver.signedIn}</strong>; your decision is recorded under this name.</p>`, canDecide: true };
   const href = `/approvals/${encodeURIComponent(r.approvalId)}/sign-in?token=${encodeURIComponent(f.pageToken)}`;
   return {
