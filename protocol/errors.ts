@@ -62,6 +62,7 @@ export type ErrorCode =
   | "insufficient_scope"
   | "policy_violation"
   | "approval_required"
+  | "operation_mismatch"
   | "approval_denied"
   | "approval_expired"
   | "not_found"
@@ -97,6 +98,7 @@ export const ERROR_TABLE = {
   insufficient_scope: no(403, "InsufficientScopeError"),
   policy_violation: no(403, "PolicyViolationError"),
   approval_required: no(403, "ApprovalRequiredError"),
+  operation_mismatch: no(403, "PolicyViolationError"),
   approval_denied: no(403, "ApprovalDeniedError"),
   approval_expired: no(410, "ApprovalExpiredError"),
   grant_not_found: no(404, "GrantNotFoundError"),

@@ -32,9 +32,27 @@ export interface GrantPolicy {
   ipAllowlist?: string[];
   /** Every call waits for a person's approval (proxy mode only). */
   requireApproval?: boolean;
+  /** Only the calls that match wait for a person's approval: "read freely, write with a person's
+   *  yes". A grant with this policy works in proxy mode only (a retrieved credential could make
+   *  any call), and every call must name an operation of the provider's document that its method
+   *  and path match, so a write cannot pass as a read. */
+  requireApprovalFor?: ApprovalGate;
   /** The call must carry the token of a user in one of these IDP groups. */
   groups?: string[];
 }
+
+/** Which calls need approval; a call needs it when any list matches. */
+export interface ApprovalGate {
+  /** Operation id patterns: `*` matches any run of characters (`issues/*`, `*delete*`). */
+  operations?: string[];
+  /** HTTP methods, upper case (`POST`, `DELETE`). */
+  methods?: string[];
+  /** `write`: every method but GET and HEAD; `destructive`: DELETE, or a write whose operation
+   *  name starts with a destructive verb (delete, remove, revoke, …; catalog/operation-class.ts). */
+  classes?: ApprovalClass[];
+}
+
+export type ApprovalClass = "write" | "destructive";
 
 /** A grant as the vault lists it; never the credential. */
 export interface GrantInfo {

@@ -2,7 +2,7 @@
 export { initVault, type InitOptions, type InitResult } from "./admin/init.js";
 export { startVault, type StartOptions, type RunningVault } from "./admin/start.js";
 export { addManagedSecret, listManagedSecrets, setSecretPolicy, type AddSecretOptions } from "./admin/secrets.js";
-export { issueGrant, listGrants, revokeGrant, type IssueGrantOptions } from "./admin/grants.js";
+export { issueGrant, listGrants, revokeGrant, setGrantPolicy, type IssueGrantOptions } from "./admin/grants.js";
 export { setProviderConfig, listProviderConfigs, type ProviderConfigOptions } from "./admin/providers.js";
 export { createApiKey, listApiKeys, revokeApiKey, deprecateApiKey, setApiKeyScopesOf, type CreateApiKeyOptions } from "./admin/keys.js";
 export { KEY_SCOPES, KEY_KINDS, DEFAULT_SCOPES, type KeyScope, type KeyKind } from "./keys/scopes.js";
@@ -14,6 +14,7 @@ export { setOAuthEndpoints, getOAuthEndpoints, type OAuthEndpointOptions } from 
 export { VaultError, VaultUsageError } from "./errors.js";
 export type { GrantInfo, GrantPolicy, Credential, Injection } from "./grant-types.js";
 export type { AuditRow } from "./audit/writer.js";
-export { listApprovals, approve, deny, approverLink, showApproval } from "./admin/approvals.js";
+export { listApprovals, approve, deny, approverLink, showApproval, setApprovalWebhook, showApprovalWebhook, clearApprovalWebhook } from "./admin/approvals.js";
+export { signWebhook, type ApprovalNotice } from "./approvals/webhook.js";
 export type { ApprovalReview } from "./approvals/review.js";
 export type { ApprovalRecord, ApprovalStatus } from "./approvals/store.js";

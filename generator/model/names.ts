@@ -2,30 +2,10 @@
 // path segments, fallbacks, identifiers that are safe as object keys, and collision suffixes.
 import type { NamespaceBy } from "../../catalog/index.js";
 
-/** Splits on anything that is not an ASCII letter or digit; `postMessage` stays one word. */
-export function words(text: string): string[] {
-  return text.split(/[^A-Za-z0-9]+/).filter(Boolean);
-}
-
-function lowerFirstWord(word: string): string {
-  // `URL` -> `url`, `URLs` -> `urls`, `GetThing` -> `getThing`.
-  if (/^[A-Z0-9]+s?$/.test(word)) return word.toLowerCase();
-  const lead = /^[A-Z]+(?=[A-Z][a-z])/.exec(word);
-  if (lead) return lead[0].toLowerCase() + word.slice(lead[0].length);
-  return word.charAt(0).toLowerCase() + word.slice(1);
-}
-
-function upperFirst(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
-}
-
-/** `list-for-org` -> `listForOrg`, `postMessage` -> `postMessage`, `GetCustomers` -> `getCustomers`. */
-export function camelCase(text: string): string {
-  const parts = words(text);
-  if (!parts.length) return "";
-  const out = lowerFirstWord(parts[0]!) + parts.slice(1).map(upperFirst).join("");
-  return /^[0-9]/.test(out) ? `_${out}` : out;
-}
+// The id rules the vault reads too (an operation without an operationId is named by its method
+// and path) live in the catalog, so the generator and the vault cannot disagree on an id.
+import { camelCase, fallbackOperationName, upperFirst, words } from "../../catalog/operation-id.js";
+export { camelCase, fallbackOperationName, words };
 
 /** `repos` + `listForOrg` -> `ReposListForOrg`. */
 export function pascalCase(text: string): string {
@@ -69,15 +49,6 @@ export function safeMember(name: string): string {
   return unsafeKeys.has(n) ? `${n}_` : n;
 }
 
-/** A stable name for an operation without operationId: `GET /pets/{petId}` -> `getPetsByPetId`. */
-export function fallbackOperationName(method: string, path: string): string {
-  const segs = path.split("/").filter(Boolean);
-  const parts = segs.map((s) => {
-    const m = /^\{(.+)\}$/.exec(s);
-    return m ? `by-${m[1]}` : s;
-  });
-  return camelCase([method.toLowerCase(), ...parts].join("-")) || method.toLowerCase();
-}
 
 /**
  * Version-like path segments skipped by path-segment namespacing and resource names: `v1`,

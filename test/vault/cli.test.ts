@@ -127,6 +127,47 @@ describe("vault commands", () => {
     expect(add.stdout + set.stdout + list.stdout + cleared.stdout).not.toContain(SECRET);
   });
 
+  it("grants policy gates a grant's writes by class, method and operation; shown by grants list; bad flags name the flag", async () => {
+    const issued = await cli(["grants", "issue", "--data", data, "--secret", secretId, "--principal", "system", "--json"]);
+    const grantId = JSON.parse(issued.stdout).grantId as string;
+    const set = await cli(["grants", "policy", grantId, "--data", data, "--approve-class", "write", "--approve-methods", "post,DELETE", "--approve-operations", "issues/*"]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain(`Policy of grant ${grantId}: approval for operation issues/*, method POST, method DELETE, class write.`);
+    const list = await cli(["grants", "list", "--data", data]);
+    expect(list.stdout).toMatch(/POLICY/);
+    expect(list.stdout).toMatch(new RegExp(`${grantId}.*approval for operation issues/\\*`));
+    const BAD: [string[], RegExp][] = [
+      [["--approve-class", "reads"], /--approve-class: "reads" is not a class \(write, destructive\)/],
+      [["--approve-methods", "FETCH"], /--approve-methods: "FETCH" is not an HTTP method/],
+      [[], /grants policy needs policy flags/],
+    ];
+    for (const [flags, message] of BAD) {
+      const r = await cli(["grants", "policy", grantId, "--data", data, ...flags]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const cleared = await cli(["grants", "policy", grantId, "--data", data, "--clear"]);
+    expect(cleared.stdout).toContain("has no policy of its own now");
+  });
+
+  it("approvals webhook set prints the signing secret once; show names the URL only; a non-loopback http URL is refused", async () => {
+    const set = await cli(["approvals", "webhook", "set", "https://chat.example.com/hooks/alter", "--data", data]);
+    expect(set.code, set.stderr).toBe(0);
+    const secret = /whsec_[A-Za-z0-9+/=]+/.exec(set.stdout)![0];
+    const show = await cli(["approvals", "webhook", "show", "--data", data]);
+    expect(show.stdout).toMatch(/^Approvals are announced to https:\/\/chat\.example\.com\/hooks\/alter \(set /);
+    expect(show.stdout).not.toContain(secret);
+    const bad = await cli(["approvals", "webhook", "set", "http://chat.example.com/hooks", "--data", data]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/The webhook URL "http:\/\/chat\.example\.com\/hooks" must be https \(or http to a loopback address\)/);
+    expect((await cli(["approvals", "webhook", "clear", "--data", data])).stdout).toContain("The approval webhook is removed.");
+    expect((await cli(["approvals", "webhook", "show", "--data", data])).stdout).toContain("No approval webhook is set.");
+    const audit = await cli(["audit", "--data", data, "--json", "--action", "admin"]);
+    expect(audit.stdout).toContain("approvals webhook set");
+    expect(audit.stdout).not.toContain(secret.slice(6));
+  });
+
   // Each run reuses the data folder, so each also proves the previous one released its lock.
   it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("start prints its address, serves, and shuts down cleanly on %s", async (signal) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", "--data", data, "--port", "0"], {

@@ -65,7 +65,7 @@ describe("the connect confirmation page", () => {
       await page.close();
     }
     const status = await connectStatus(peers, session.sessionId);
-    expect(status.grants[0]).toMatchObject({ principal: { type: "user", label: "bob" } });
+    expect(status.grants[0]).toMatchObject({ principal: { type: "user", label: "bob@example.test" } });
   });
 
   it("says a grant made without a user token is shared by the app", async () => {

@@ -76,7 +76,8 @@ describe("connect flow", () => {
     expect(done.outcome).toBe("completed");
     const status = await connectStatus(peers, session.sessionId);
     const bobId = peers.sql<{ id: string }>("SELECT id FROM users WHERE subject = 'bob'")[0]!.id;
-    expect(status.grants[0]).toMatchObject({ principal: { type: "user", id: bobId, label: "bob" }, account: "bob@example.test" });
+    // Labelled with the email the IDP gave, not its internal subject (issue 15).
+    expect(status.grants[0]).toMatchObject({ principal: { type: "user", id: bobId, label: "bob@example.test" }, account: "bob@example.test" });
 
     // Identity-based retrieval finds it for bob, and not for alice.
     const token = await retrieveToken(peers, { provider: "github" }, bobToken);

@@ -5,7 +5,11 @@ import { approverToken, expireIfDue, getApproval, listApprovalRows, type Approva
 import type { ApprovalOutcome } from "../approvals/outcome.js";
 import { runningServer } from "./server-lock.js";
 import { VaultUsageError } from "../errors.js";
-import { withVault, type AdminOptions } from "./open.js";
+import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { deleteWebhook, getWebhook, newWebhookSecret, saveWebhook, type ApprovalWebhook } from "../approvals/webhook-store.js";
+import { webhookUrlProblem } from "../approvals/webhook.js";
+import { quoted } from "../quote.js";
+import { MAX_APPROVER_NAME_CHARS, mintNamedApprover } from "../approvals/approver-session.js";
 
 export async function listApprovals(opts: AdminOptions & { status?: ApprovalStatus } = {}): Promise<ApprovalRecord[]> {
   return withVault(opts, (s) => {
@@ -45,7 +49,11 @@ export async function deny(opts: AdminOptions & { approvalId: string; by?: strin
  * operators only (it needs the master key); the SDK caller gets a status-only URL. The base URL
  * is the running server's unless given.
  */
-export async function approverLink(opts: AdminOptions & { approvalId: string; baseUrl?: string }): Promise<string> {
+export async function approverLink(opts: AdminOptions & { approvalId: string; baseUrl?: string; approver?: string }): Promise<string> {
+  const named = opts.approver?.trim();
+  if (named !== undefined && (named === "" || named.length > MAX_APPROVER_NAME_CHARS || /[\u0000-\u001f\u007f]/.test(named))) {
+    throw new VaultUsageError(`--approver must be a person's name of 1 to ${MAX_APPROVER_NAME_CHARS} characters, with no control characters.`);
+  }
   return withVault(opts, (s) => {
     expireIfDue(s.db, opts.approvalId, s.now());
     const a = getApproval(s.db, opts.approvalId);
@@ -55,6 +63,37 @@ export async function approverLink(opts: AdminOptions & { approvalId: string; ba
     if (!token) throw new VaultUsageError(`Approval ${a.id} predates approver links; approve it with \`vault approvals approve ${a.id}\`.`);
     const base = opts.baseUrl ?? runningServer(s.dataDir)?.url;
     if (!base) throw new VaultUsageError("No vault is serving this data folder; pass --base-url with the address people reach it at.");
-    return `${base.replace(/\/$/, "")}/approvals/${a.id}?token=${token}`;
+    const link = `${base.replace(/\/$/, "")}/approvals/${a.id}?token=${token}`;
+    if (named === undefined) return link;
+    // Issuing a link that decides without IDP sign-in is itself an audited act.
+    auditAdmin(s, "approvals link --approver", { grantId: a.grantId, provider: a.provider, details: { approvalId: a.id, approver: named } });
+    return `${link}&named=${mintNamedApprover(s.crypto, a.id, token, named)}`;
+  });
+}
+
+/**
+ * Sets the app's approval webhook (replacing any): every new approval is announced there, signed
+ * with the secret returned here, once. https, or http to a loopback address only.
+ */
+export async function setApprovalWebhook(opts: AdminOptions & { url: string }): Promise<{ url: string; secret: string }> {
+  const problem = webhookUrlProblem(opts.url);
+  if (problem) throw new VaultUsageError(`The webhook URL ${quoted(opts.url)} ${problem}.`);
+  return withVault(opts, (s) => {
+    const secret = newWebhookSecret();
+    saveWebhook(s.db, s.crypto, s.app.id, opts.url, secret, s.now());
+    auditAdmin(s, "approvals webhook set", { details: { host: new URL(opts.url).host } });
+    return { url: opts.url, secret };
+  });
+}
+
+export async function showApprovalWebhook(opts: AdminOptions = {}): Promise<ApprovalWebhook | undefined> {
+  return withVault(opts, (s) => getWebhook(s.db, s.app.id));
+}
+
+export async function clearApprovalWebhook(opts: AdminOptions = {}): Promise<boolean> {
+  return withVault(opts, (s) => {
+    const removed = deleteWebhook(s.db, s.app.id);
+    if (removed) auditAdmin(s, "approvals webhook clear");
+    return removed;
   });
 }

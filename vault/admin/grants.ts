@@ -3,7 +3,9 @@ import { VaultError, VaultUsageError } from "../errors.js";
 import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../grants/issue.js";
 import type { GrantInfo, GrantPolicy, GrantStatus } from "../grant-types.js";
 import { validatePolicy } from "../policy/validate.js";
-import { grantInfo, listGrants as listRows } from "../storage/grants.js";
+import { getGrant, grantInfo, listGrants as listRows, setGrantPolicyRow } from "../storage/grants.js";
+import { grantExpiry } from "../policy/validate.js";
+import { checkAgainstFloor } from "../grants/policies.js";
 import { ensureUser } from "../storage/users.js";
 import { getIdpConfig } from "../identity/idp-config.js";
 import { orphanedGrants } from "../identity/orphans.js";
@@ -86,4 +88,23 @@ export async function revokeGrant(opts: AdminOptions & { grantId: string; reason
       throw e;
     }
   });
+}
+
+/**
+ * Replaces a grant's own policy (any grant: a managed secret's or one a user connected), e.g. to
+ * ask approval for its writes. The managed secret's floor still applies; the expiry follows the new
+ * policy, counted from the grant's creation.
+ */
+export async function setGrantPolicy(opts: AdminOptions & { grantId: string; policy: GrantPolicy }): Promise<GrantInfo> {
+  const policy = validatePolicy(opts.policy, "policy");
+  return withVault(opts, (s) =>
+    s.db.transaction(() => {
+      const g = getGrant(s.db, s.app.id, opts.grantId);
+      if (!g || g.status === "revoked") throw new VaultUsageError(`No active grant with id ${quoted(opts.grantId)}; see \`alter-gen vault grants list\`.`);
+      checkAgainstFloor(g.policyFloor, policy, s.now(), "--time-window");
+      setGrantPolicyRow(s.db, s.app.id, g.id, policy, grantExpiry(policy, Date.parse(g.createdAt)));
+      auditAdmin(s, "grants policy", { grantId: g.id, provider: g.provider, details: { fields: Object.keys(policy) } });
+      return grantInfo(getGrant(s.db, s.app.id, g.id)!, s.now());
+    })(),
+  );
 }

@@ -10,6 +10,8 @@ import { VaultUsageError } from "../errors.js";
 import type { Injection } from "../grant-types.js";
 import { setOAuthOverrides } from "../oauth/provider-config.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { indexOfDocument, operationTriples } from "../grants/operations.js";
+import { saveProviderOperations, type OperationTriple } from "../storage/provider-operations.js";
 
 export interface SpecAuth {
   injection: Injection;
@@ -23,6 +25,8 @@ export interface SpecAuth {
   operations: { using: number; without: number };
   /** The authorizationCode flow of the chosen requirement's OAuth scheme, when it has one. */
   oauth: { authorizeUrl: string; tokenUrl: string } | undefined;
+  /** Every operation's id (operationId or the generator's fallback), method and path template. */
+  operationIndex: OperationTriple[];
 }
 
 type Json = Record<string, unknown>;
@@ -113,6 +117,7 @@ export async function authFromSpec(file: string, schemes?: string[]): Promise<Sp
     baseUrl: serverOf(doc),
     others: ranked.filter((r) => r.operations > 0 && key(r.names) !== key(chosen.names)).map((r) => r.names),
     operations: { using: chosen.operations, without },
+    operationIndex: operationTriples(indexOfDocument(doc)),
   };
 }
 
@@ -144,5 +149,17 @@ export async function setSpecOAuth(opts: AdminOptions & { provider: string; auth
   await withVault(opts, (s) => {
     setOAuthOverrides(s.db, s.app.id, opts.provider, { authorizeUrl: opts.authorizeUrl, tokenUrl: opts.tokenUrl }, s.now());
     auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { fields: ["authorizeUrl", "tokenUrl"] } });
+  });
+}
+
+/**
+ * Stores the document's operations for a provider outside the catalog, so that a grant whose
+ * policy approves by operation can check what a call names (the catalog's pinned document is
+ * used for catalog providers).
+ */
+export async function setSpecOperations(opts: AdminOptions & { provider: string; operations: OperationTriple[] }): Promise<void> {
+  await withVault(opts, (s) => {
+    saveProviderOperations(s.db, s.app.id, opts.provider, opts.operations, s.now());
+    auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { operations: opts.operations.length } });
   });
 }

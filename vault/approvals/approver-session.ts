@@ -40,7 +40,33 @@ export function readApproverCookie(crypto: Pick<AtRest, "mac">, value: string | 
   }
 }
 
+// A named approver link (issue 15): a person who is not a user of the app's IDP (an on-call
+// engineer, a customer's admin) cannot sign in there. An operator, who holds the master key, may
+// issue a link for one approval bound to that person's name: `named` is the name and a MAC over
+// the approval id, the link's token and the name, so it cannot be made, moved to another approval
+// or renamed without the master key. Such a link decides without IDP sign-in, recorded as
+// "<name> (named in an approver link an operator issued)". A link without `named` (the webhook's,
+// for instance) still asks for IDP sign-in.
+const NAMED_PURPOSE = "approval-named-approver";
+export const MAX_APPROVER_NAME_CHARS = 100;
+
+export function mintNamedApprover(crypto: Pick<AtRest, "mac">, approvalId: string, pageToken: string, name: string): string {
+  const body = Buffer.from(name, "utf8").toString("base64url");
+  return `${body}.${crypto.mac(NAMED_PURPOSE, `${approvalId}\n${pageToken}\n${name}`)}`;
+}
+
+/** The name a `named` value binds to this approval and link token, or null (absent, forged, another approval). */
+export function readNamedApprover(crypto: Pick<AtRest, "mac">, value: string | null | undefined, approvalId: string, pageToken: string): string | null {
+  if (!value) return null;
+  const [body, mac] = value.split(".");
+  if (!body || !mac) return null;
+  const name = Buffer.from(body, "base64url").toString("utf8");
+  if (name === "" || name.length > MAX_APPROVER_NAME_CHARS) return null;
+  return constantTimeEqualHex(mac, crypto.mac(NAMED_PURPOSE, `${approvalId}\n${pageToken}\n${name}`)) ? name : null;
+}
+
 /** How a decision names its maker in `decided_by` and the audit row. */
-export function approverName(a: Approver | { given: string }): string {
+export function approverName(a: Approver | { given: string } | { named: string }): string {
+  if ("named" in a) return `${a.named} (named in an approver link an operator issued)`;
   return "given" in a ? `${a.given} (name given on the approval page)` : `${a.label} (signed in at the IDP as ${a.subject})`;
 }

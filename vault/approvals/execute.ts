@@ -114,14 +114,16 @@ export async function runApproved(state: State, app: AppRecord, id: string): Pro
     const ctx = vaultContext(state, app);
     // The same authorization as the call that asked, now: the grant by the id the approval holds
     // (the asking user's access to it was settled when they asked), the groups of that user.
+    const req = openApprovalRequest(state.db, state.crypto, id);
     const { grant } = authorizeCall(
       ctx,
       { user: null, remoteAddress: a.remoteAddress ?? "", groups: a.requester?.groups ?? null },
       { grantId: a.grantId },
       a.provider,
       "proxy",
+      undefined,
+      { operationId: a.operationId ?? undefined, method: req.method, url: req.url },
     );
-    const req = openApprovalRequest(state.db, state.crypto, id);
     // The request that runs must be the one approved, to the byte of what was shown.
     if (a.approvedHash === null || reviewHash(buildReview(a, req, grant)) !== a.approvedHash) throw new MismatchAtRun();
     const res = await proxyThroughGrant(ctx, grant, req);

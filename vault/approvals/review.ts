@@ -39,6 +39,9 @@ export interface ApprovalReview {
   headers: [string, string][];
   body: ReviewBody;
   askedBy: PolicySource[];
+  /** Why, rule by rule ("grant: class write"); absent for approvals made before it was recorded
+   *  (so their review, and its hash, stay as they were). */
+  askedFor?: string[];
   /** Facts the vault checked itself. */
   verified: { apiKey: string | null; endUser: string | null };
   /** What the caller said about itself; not verified. */
@@ -76,11 +79,24 @@ export function buildReview(a: ApprovalRecord, req: ProxyRequest, grant: Pick<Gr
     headers,
     body: reviewBody(req.body, req.headers["content-type"] ?? null),
     askedBy: [...a.askedBy],
+    ...(a.askedFor ? { askedFor: [...a.askedFor] } : {}),
     verified: { apiKey: a.keyId, endUser: a.requester?.subject ?? null },
     stated: STATED.filter(([k]) => a.context[k]).map(([k, label]): [string, string] => [label, visible(a.context[k]!, false)]),
     requestedAt: a.createdAt,
     expiresAt: a.expiresAt,
   };
+}
+
+/**
+ * Why approval is asked, as [policy source, rule] pairs (["grant", "class write"]), for the page and
+ * the CLI to word; an approval made before reasons were recorded says only which policy asked.
+ */
+export function askedRules(r: Pick<ApprovalReview, "askedBy" | "askedFor">): [source: string, rule: string][] {
+  if (!r.askedFor) return r.askedBy.map((s): [string, string] => [s, "every call"]);
+  return r.askedFor.map((x): [string, string] => {
+    const i = x.indexOf(": ");
+    return i < 0 ? [x, ""] : [x.slice(0, i), x.slice(i + 2)];
+  });
 }
 
 /** The SHA-256 (hex) of a review: what a decision is bound to. Key order is fixed by buildReview. */

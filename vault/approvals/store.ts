@@ -34,6 +34,9 @@ export interface ApprovalRecord {
   requester: Requester | null;
   /** Which policies asked for approval: the managed secret's floor, the grant's own, or both. */
   askedBy: PolicySource[];
+  /** Why, rule by rule ("grant: every call", "floor: class write"); null for approvals made
+   *  before this was recorded (migration 075). */
+  askedFor: string[] | null;
   /** SHA-256 of the review the approver was shown (set on approval); the request must still match it when it runs. */
   approvedHash: string | null;
 }
@@ -58,7 +61,6 @@ interface Row {
   context: string;
   remote_address: string | null;
   page_token_hash: string;
-  csrf_token_hash: string | null;
   created_at: string;
   expires_at: string;
   decided_at: string | null;
@@ -69,6 +71,7 @@ interface Row {
   requester_subject: string | null;
   requester_groups: string | null;
   asked_by: string;
+  asked_for: string | null;
   approved_hash: string | null;
 }
 
@@ -94,6 +97,7 @@ const toRecord = (r: Row): ApprovalRecord => ({
     ? { userId: r.requester_user_id, subject: r.requester_subject ?? "", groups: r.requester_groups ? (JSON.parse(r.requester_groups) as string[]) : [] }
     : null,
   askedBy: JSON.parse(r.asked_by) as PolicySource[],
+  askedFor: r.asked_for ? (JSON.parse(r.asked_for) as string[]) : null,
   approvedHash: r.approved_hash,
 });
 
@@ -118,6 +122,7 @@ export interface NewApproval {
   remoteAddress: string;
   requester: Requester | null;
   askedBy: PolicySource[];
+  askedFor?: string[];
 }
 
 /**
@@ -139,13 +144,14 @@ export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: nu
   stmt(db, 
     `INSERT INTO approvals (id, app_id, grant_id, key_id, status, provider, operation_id, method, url_redacted, request_sealed,
        context, remote_address, page_token_hash, page_token_sealed, created_at, expires_at,
-       requester_user_id, requester_subject, requester_groups, asked_by)
-     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       requester_user_id, requester_subject, requester_groups, asked_by, asked_for)
+     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     id, a.appId, a.grantId, a.keyId, a.provider, a.operationId, a.request.method, a.urlRedacted, sealed,
     JSON.stringify(a.context), a.remoteAddress, hashToken(pageToken), crypto.sealJson(APPROVER_TOKEN, id, pageToken),
     new Date(nowMs).toISOString(), new Date(nowMs + APPROVAL_TTL_MS).toISOString(),
     a.requester?.userId ?? null, a.requester?.subject ?? null, a.requester ? JSON.stringify(a.requester.groups) : null, JSON.stringify(a.askedBy),
+    a.askedFor ? JSON.stringify(a.askedFor) : null,
   );
   return getApproval(db, id)!;
 }
@@ -165,7 +171,7 @@ export function getApproval(db: Db, id: string): ApprovalRecord | undefined {
 }
 
 /** The hash of an approval's approver-link token. (Its page's CSRF token is derived from the
- *  link token, not stored: see http/routes/approval-page.ts. The csrf_token_hash column is unused.) */
+ *  link token, not stored: see http/routes/approval-page.ts.) */
 export function approverTokenHash(db: Db, id: string): string | undefined {
   const row = stmt(db, "SELECT page_token_hash FROM approvals WHERE id = ?").get(id) as { page_token_hash: string } | undefined;
   return row?.page_token_hash;

@@ -1,6 +1,6 @@
 // An approval's review as terminal text, for `vault approvals show`: the same facts as the
 // approver's page, in the same order, with the caller's own words marked as such.
-import type { ApprovalReview } from "../approvals/review.js";
+import { askedRules, type ApprovalReview } from "../approvals/review.js";
 import type { ApprovalOutcome } from "../approvals/outcome.js";
 
 const ASKED_BY: Record<string, string> = { floor: "the managed secret's policy floor", grant: "the grant's policy" };
@@ -14,7 +14,7 @@ export function reviewText(r: ApprovalReview, hash: string): string {
   add("Request", `${r.method} ${r.url}`);
   add("Provider", r.provider);
   add("Grant", `${r.grant.id} (${r.grant.principal}${r.grant.account ? `, account ${r.grant.account}` : ""})`);
-  add("Approval asked by", r.askedBy.map((s) => ASKED_BY[s] ?? s).join(" and "));
+  add("Approval asked by", askedRules(r).map(([source, rule]) => `${ASKED_BY[source] ?? source} (${rule})`).join(" and "));
   add("API key (verified)", r.verified.apiKey);
   add("End user (verified)", r.verified.endUser);
   add("Requested", r.requestedAt);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { approveWithOutcome, approverLink, deny, listApprovals, showApproval } from "../admin/approvals.js";
+import { approveWithOutcome, approverLink, clearApprovalWebhook, deny, listApprovals, setApprovalWebhook, showApproval, showApprovalWebhook } from "../admin/approvals.js";
 import { outcomeLine, reviewText } from "./approval-text.js";
 import type { ApprovalStatus } from "../approvals/store.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
@@ -9,6 +9,27 @@ const STATUSES = ["pending", "approved", "denied", "expired", "executing", "exec
 
 export function registerApprovals(vault: Command): void {
   const approvals = vault.command("approvals").description("calls waiting for a person's approval (proxy mode)");
+  const webhook = approvals.command("webhook").description("where the vault announces each new approval (signed as Standard Webhooks are)");
+  withData(webhook.command("set").description("announce every new approval to this URL (https, or http to loopback); prints the signing secret once"))
+    .argument("<url>")
+    .action(
+      action(async (url: string, flags: DataFlags) => {
+        const { secret } = await setApprovalWebhook({ dataDir: flags.data, url });
+        out(`Approvals will be announced to ${url}.`);
+        out(`Signing secret (shown once; verify webhook-signature with it): ${secret}`);
+      }),
+    );
+  withData(webhook.command("show").description("the webhook URL (never its secret)")).action(
+    action(async (flags: DataFlags) => {
+      const hook = await showApprovalWebhook({ dataDir: flags.data });
+      out(hook ? `Approvals are announced to ${hook.url} (set ${hook.createdAt}).` : "No approval webhook is set.");
+    }),
+  );
+  withData(webhook.command("clear").description("stop announcing approvals")).action(
+    action(async (flags: DataFlags) => {
+      out((await clearApprovalWebhook({ dataDir: flags.data })) ? "The approval webhook is removed." : "No approval webhook was set.");
+    }),
+  );
   withData(approvals.command("list").description("list approvals (pending first)"))
     .option("--status <status>", STATUSES.join(", "))
     .option("--json", "print JSON")
@@ -48,9 +69,10 @@ export function registerApprovals(vault: Command): void {
   withData(approvals.command("link").description("print the approver link of a pending call (give it only to the person who decides)"))
     .argument("<approvalId>")
     .option("--base-url <url>", "the address people reach the vault at (default: the running server's)")
+    .option("--approver <name>", "a link for this named person, who decides without signing in at the app's IDP (for approvers who are not its users; audited)")
     .action(
-      action(async (id: string, flags: DataFlags & { baseUrl?: string }) => {
-        out(await approverLink({ dataDir: flags.data, approvalId: id, baseUrl: flags.baseUrl }));
+      action(async (id: string, flags: DataFlags & { baseUrl?: string; approver?: string }) => {
+        out(await approverLink({ dataDir: flags.data, approvalId: id, baseUrl: flags.baseUrl, ...(flags.approver !== undefined ? { approver: flags.approver } : {}) }));
       }),
     );
   withData(approvals.command("deny").description("deny a pending call"))

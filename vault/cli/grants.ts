@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { issueGrant, listGrants, revokeGrant } from "../admin/grants.js";
+import { issueGrant, listGrants, revokeGrant, setGrantPolicy } from "../admin/grants.js";
 import type { GrantStatus } from "../grant-types.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
-import { policyFromFlags, withPolicyFlags, type PolicyFlags } from "./policy-flags.js";
+import { policyFromFlags, policySummary, withPolicyFlags, type PolicyFlags } from "./policy-flags.js";
 import { revokeOrphanedGrants } from "../admin/identity.js";
 import { confirm } from "./confirm.js";
 import { flagValue } from "../quote.js";
@@ -37,9 +37,29 @@ export function registerGrants(vault: Command): void {
           ...(flags.account ? { account: flags.account } : {}),
         });
         if (flags.json) return out(JSON.stringify(g, null, 2));
-        out(`Issued grant ${g.grantId} (${g.provider}, ${g.principal.type}${g.principal.label ? " " + g.principal.label : ""}).`);
+        const summary = policySummary(g.policy);
+        out(`Issued grant ${g.grantId} (${g.provider}, ${g.principal.type}${g.principal.label ? " " + g.principal.label : ""})${summary ? `; policy: ${summary}` : ""}.`);
       }),
     );
+  const policyCmd = withData(
+    grants
+      .command("policy")
+      .description("replace a grant's own policy (any grant, connected or issued); the managed secret's floor still applies")
+      .argument("<grantId>"),
+  )
+    .option("--clear", "remove the grant's own policy")
+    .option("--json", "print JSON");
+  withPolicyFlags(policyCmd, "the grant").action(
+    action(async (grantId: string, flags: DataFlags & PolicyFlags & { clear?: boolean; json?: boolean }) => {
+      const policy = policyFromFlags(flags);
+      if (flags.clear && Object.keys(policy).length > 0) usage("--clear removes the policy; give either --clear or policy flags, not both.");
+      if (!flags.clear && Object.keys(policy).length === 0) usage("grants policy needs policy flags (--approve-class, --approve-methods, --approve-operations, --require-approval, --ttl, …) or --clear.");
+      const g = await setGrantPolicy({ dataDir: flags.data, grantId, policy });
+      if (flags.json) return out(JSON.stringify(g, null, 2));
+      const summary = policySummary(g.policy);
+      out(summary ? `Policy of grant ${g.grantId}: ${summary}.` : `Grant ${g.grantId} has no policy of its own now.`);
+    }),
+  );
   withData(grants.command("list").description("list grants"))
     .option("--provider <id>", "only this provider's grants")
     .option("--status <status>", "active, expired, revoked or reauth_required")
@@ -57,7 +77,7 @@ export function registerGrants(vault: Command): void {
           ...(flags.orphaned ? { orphaned: true } : {}),
         });
         if (flags.json) return out(JSON.stringify(rows, null, 2));
-        const head = ["GRANT", "PROVIDER", "ACCOUNT", "PRINCIPAL", "SOURCE", "STATUS", "EXPIRES"];
+        const head = ["GRANT", "PROVIDER", "ACCOUNT", "PRINCIPAL", "SOURCE", "STATUS", "EXPIRES", "POLICY"];
         const cells = (g: (typeof rows)[number]) => [
           g.grantId,
           g.provider,
@@ -66,6 +86,7 @@ export function registerGrants(vault: Command): void {
           g.source,
           g.orphaned ? `${g.status} (orphaned)` : g.status,
           g.expiresAt ?? "",
+          policySummary(g.policy),
         ];
         out(flags.orphaned ? table([...head, "ISSUER"], rows.map((g) => [...cells(g), g.principal.issuer ?? "(unknown)"])) : table(head, rows.map(cells)));
       }),

@@ -5,7 +5,7 @@ import { NOT_RUNNING } from "./oauth.js";
 import { action, out, readEnvSecret, table, usage, withData, type DataFlags } from "./common.js";
 import { shown } from "../quote.js";
 import { loadCatalog } from "../../catalog/index.js";
-import { authFromSpec, describeInjection, setSpecOAuth } from "../admin/provider-from-spec.js";
+import { authFromSpec, describeInjection, setSpecOAuth, setSpecOperations } from "../admin/provider-from-spec.js";
 
 interface SetFlags extends DataFlags {
   clientId?: string;
@@ -55,6 +55,10 @@ export function registerProviders(vault: Command): void {
           if (fromSpec.oauth && outsideCatalog) {
             await setSpecOAuth({ dataDir: flags.data, provider: id, ...fromSpec.oauth });
             out(`OAuth from the document: authorize ${fromSpec.oauth.authorizeUrl}, token ${fromSpec.oauth.tokenUrl}; connect asks for the scopes the SDK passes (a client's provider.security.leastScopes).`);
+          }
+          if (outsideCatalog) {
+            await setSpecOperations({ dataDir: flags.data, provider: id, operations: fromSpec.operationIndex });
+            out(`Operations from the document: ${fromSpec.operationIndex.length} (what the vault checks a call's operation id against when a policy approves by operation).`);
           }
           if (fromSpec.others.length) out(`The document also accepts: ${fromSpec.others.map((o) => o.join(" + ")).join("; ")} (choose with --schemes).`);
         }

@@ -6,8 +6,13 @@ import { VaultError, type VaultErrorCode } from "../errors.js";
 import type { VaultContext, VerifiedUser } from "../context.js";
 import type { GrantRecord, GrantStatus } from "../grant-types.js";
 import { effectiveStatus } from "../storage/grants.js";
-import { approvalAskedBy, denialError, evaluatePolicies, type AccessFacts, type PolicyLayer, type PolicySource } from "../policy/evaluate.js";
+import {
+  approvalAskedBy, denialError, evaluatePolicies, gatesOperations, operationApprovalAskedBy, type AccessFacts, type PolicyLayer, type PolicySource,
+} from "../policy/evaluate.js";
+import type { VerifiedOperation } from "../policy/approval-gate.js";
 import { policyLayers } from "./policies.js";
+import { effectiveProvider } from "./provider-config.js";
+import { operationIndexFor, verifyOperation, type NamedCall } from "./operations.js";
 import { findGrant, type GrantRefInput } from "./resolve.js";
 
 /** What decides whether a grant may be used for one call. */
@@ -71,6 +76,11 @@ export interface CallAuthorization {
   /** A person must approve each call (proxy mode), as asked by these policies. */
   requireApproval: boolean;
   approvalBy: PolicySource[];
+  /** Why approval is asked ("grant: every call", "floor: class write"). */
+  approvalReasons: string[];
+  /** The operation the call named, verified against the provider's document (only when a policy
+   *  approves by operation: then every call is verified, approval or not). */
+  operation?: VerifiedOperation;
 }
 
 /**
@@ -85,6 +95,7 @@ export function authorizeCall(
   provider: string,
   mode: AccessFacts["mode"],
   found?: (grant: GrantRecord) => void,
+  call?: NamedCall,
 ): CallAuthorization {
   const grant = findGrant(ctx, caller.user, ref, provider);
   found?.(grant);
@@ -95,5 +106,15 @@ export function authorizeCall(
     access: { nowMs: now, remoteAddress: caller.remoteAddress, grantCreatedAt: grant.createdAt, mode, userGroups: caller.groups ?? caller.user?.groups ?? null },
   });
   if (!d.ok) throw d.error;
-  return { grant, requireApproval: d.requireApproval, approvalBy: d.approvalBy };
+  const layers = policyLayers(grant);
+  const reasons = d.approvalBy.map((s) => `${s}: every call`);
+  if (!gatesOperations(layers)) return { grant, requireApproval: d.requireApproval, approvalBy: d.approvalBy, approvalReasons: reasons };
+  // Retrieve mode was refused above (policy/evaluate.ts); a proxied call names an operation,
+  // checked against its method and path before any gate is matched.
+  if (!call) throw new VaultError("internal_error", "An operation-gated grant was authorized without the call's method and URL.");
+  const index = operationIndexFor(ctx.vault, ctx.app.id, provider);
+  const operation = verifyOperation(index, provider, effectiveProvider(ctx.vault, ctx.app.id, provider).baseUrl, call);
+  const byOperation = operationApprovalAskedBy(layers, operation);
+  const approvalBy = [...new Set([...d.approvalBy, ...byOperation.by])];
+  return { grant, requireApproval: approvalBy.length > 0, approvalBy, approvalReasons: [...reasons, ...byOperation.reasons], operation };
 }

@@ -132,7 +132,9 @@ export async function handleConnectCallback(ctx: CallerContext, query: URLSearch
     if (e instanceof VaultError && e.code === "provider_unreachable") return fail("provider_unreachable", message);
     return fail("connect_failed", message, e instanceof TokenAnswerError ? "invalid_token_answer" : "connect_failed");
   }
-  return storeConnectedGrant(ctx, session, attempt.pageToken, config, res, owner?.subject ?? null, audit);
+  // Labelled as the person is named (name or email claim when the session was made), the IDP's
+  // internal subject only when the token named them no other way.
+  return storeConnectedGrant(ctx, session, attempt.pageToken, config, res, session.ownerLabel ?? owner?.subject ?? null, audit);
 }
 
 async function storeConnectedGrant(

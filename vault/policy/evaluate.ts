@@ -6,11 +6,13 @@
 //   ipAllowlist                both apply: every list must allow the caller's address
 //   groups                     both apply: the user must be in one group of every list
 //   requireApproval            either asks: true wins
+//   requireApprovalFor         either asks: a call matching either layer's gate needs approval
 // Any error while checking denies access (fail closed).
 import { VaultError } from "../errors.js";
 import type { GrantPolicy } from "../grant-types.js";
 import { inTimeWindow, secondsUntilAllOpen, type TimeWindow } from "./time-window.js";
 import { ipAllowed } from "./ip-allowlist.js";
+import { gateReason, type VerifiedOperation } from "./approval-gate.js";
 
 /** Where a policy comes from: the managed secret's floor or the grant itself. */
 export type PolicySource = "floor" | "grant";
@@ -128,12 +130,42 @@ function evaluate(layers: readonly PolicyLayer[], f: AccessFacts): PolicyDecisio
       'A person must approve each call, which only proxy mode supports; call it with mode "proxy"',
     );
   }
+  // A retrieved credential can make any call, not only the one it was asked for, so a grant whose
+  // writes need a person's yes never hands its credential out, not even for a read.
+  const gated = layers.find((l) => l.policy.requireApprovalFor !== undefined);
+  if (gated && f.mode === "retrieve") {
+    return deny(
+      gated,
+      "requireApprovalFor",
+      "policy_violation",
+      'A person must approve some of this grant\'s operations; a retrieved credential could make any call, so the grant works only in proxy mode; call it with mode "proxy"',
+    );
+  }
   return { allow: true, requireApproval: approvalBy.length > 0, approvalBy };
 }
 
 /** The layers whose policy asks a person to approve each call ("either asks"). */
 export function approvalAskedBy(layers: readonly PolicyLayer[]): PolicySource[] {
   return layers.filter((l) => l.policy.requireApproval === true).map((l) => l.source);
+}
+
+/** Whether any layer approves by operation (then every call must name a verified operation). */
+export function gatesOperations(layers: readonly PolicyLayer[]): boolean {
+  return layers.some((l) => l.policy.requireApprovalFor !== undefined);
+}
+
+/** The layers whose gate matches the verified operation, with why ("floor: class write"). */
+export function operationApprovalAskedBy(layers: readonly PolicyLayer[], op: VerifiedOperation): { by: PolicySource[]; reasons: string[] } {
+  const by: PolicySource[] = [];
+  const reasons: string[] = [];
+  for (const l of layers) {
+    const reason = l.policy.requireApprovalFor ? gateReason(l.policy.requireApprovalFor, op) : null;
+    if (reason !== null) {
+      by.push(l.source);
+      reasons.push(`${l.source}: ${reason}`);
+    }
+  }
+  return { by, reasons };
 }
 
 /** Throws the VaultError for a denial; otherwise says whether (and which policies) ask for approval. */

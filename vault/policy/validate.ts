@@ -3,8 +3,9 @@ import { VaultUsageError } from "../errors.js";
 import type { GrantPolicy } from "../grant-types.js";
 import { validateTimeWindow } from "./time-window.js";
 import { parseCidr } from "./ip-allowlist.js";
+import { parseApprovalGate } from "./approval-gate.js";
 
-const KNOWN = new Set(["expiresAt", "maxTtlSeconds", "timeWindow", "ipAllowlist", "requireApproval", "groups"]);
+const KNOWN = new Set(["expiresAt", "maxTtlSeconds", "timeWindow", "ipAllowlist", "requireApproval", "requireApprovalFor", "groups"]);
 
 export function validatePolicy(input: unknown, where = "policy"): GrantPolicy {
   if (input === undefined || input === null) return {};
@@ -50,6 +51,11 @@ export function validatePolicy(input: unknown, where = "policy"): GrantPolicy {
   if (p.requireApproval !== undefined) {
     if (typeof p.requireApproval !== "boolean") throw new VaultUsageError(`${where}.requireApproval must be true or false.`);
     out.requireApproval = p.requireApproval;
+  }
+  if (p.requireApprovalFor !== undefined) {
+    const gate = parseApprovalGate(p.requireApprovalFor, `${where}.requireApprovalFor`);
+    if (typeof gate === "string") throw new VaultUsageError(gate);
+    out.requireApprovalFor = gate;
   }
   if (p.groups !== undefined) {
     if (!Array.isArray(p.groups) || p.groups.length === 0 || p.groups.some((g) => typeof g !== "string" || g.trim() === "")) {

@@ -3,6 +3,7 @@
 // names, the body under `body`) and, when the answer is an object, the output schema. Schemas
 // are spelled out at the richest budget level that fits the size limit.
 import type { ToolOverride } from "../../../catalog/index.js";
+import { isDestructive } from "../../../catalog/operation-class.js";
 import type { OperationModel } from "../../model/api.js";
 import type { SchemaNode } from "../../model/schema.js";
 import type { Data } from "../js-data.js";
@@ -33,27 +34,15 @@ export interface ToolAnnotationsData {
 }
 
 /**
- * Verbs that delete or take away for good, as the first word of a method name: RPC-style APIs send
- * them with POST (Slack's `chat.delete`, `conversations.kick`), so the HTTP method alone misses them.
- */
-const DESTRUCTIVE_VERBS = new Set(["delete", "remove", "destroy", "purge", "revoke", "erase", "wipe", "kick", "uninstall", "unpublish"]);
-
-/** The first word of a method or operation name (`deleteScheduledMessage` → delete, `chat.delete` → delete). */
-function leadingVerb(name: string | undefined): string | undefined {
-  const last = name?.split(/[./]/).pop();
-  return last?.match(/^[a-z]+|^[A-Z][a-z]*/)?.[0]?.toLowerCase();
-}
-
-/**
  * MCP's hints from the HTTP method (GET/HEAD read-only, DELETE destructive, PUT/DELETE idempotent),
  * and destructive for a write whose method name starts with a destructive verb; overridable.
  */
 export function toolAnnotations(op: Pick<OperationModel, "method"> & Partial<Pick<OperationModel, "name">>, override: ToolOverride = {}): ToolAnnotationsData {
   const readOnly = override.readOnly ?? (op.method === "GET" || op.method === "HEAD");
-  const verb = leadingVerb(op.name);
   return {
     readOnlyHint: readOnly,
-    destructiveHint: override.destructive ?? (!readOnly && (op.method === "DELETE" || (verb !== undefined && DESTRUCTIVE_VERBS.has(verb)))),
+    // The rule the vault's approval policies use too (catalog/operation-class.ts).
+    destructiveHint: override.destructive ?? (!readOnly && isDestructive(op.method, op.name)),
     idempotentHint: override.idempotent ?? (readOnly || op.method === "PUT" || op.method === "DELETE"),
     openWorldHint: true,
   };

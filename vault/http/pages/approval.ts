@@ -3,15 +3,21 @@
 // After a decision, and on every later visit, the page says what became of the call
 // (vault/approvals/outcome.ts): never "approved" above a call that did not run.
 import type { ApprovalRecord } from "../../approvals/store.js";
-import type { ApprovalReview, ReviewBody } from "../../approvals/review.js";
+import { askedRules, type ApprovalReview, type ReviewBody } from "../../approvals/review.js";
 import { whyNotRun, type ApprovalOutcome } from "../../approvals/outcome.js";
 import { html, type Html } from "./html.js";
 import { layout, resultPage, time, type PageFrame } from "./layout.js";
 
 const ASKED_BY: Record<string, string> = {
-  floor: "the operator's policy floor on the managed secret (requireApproval)",
-  grant: "the grant's own policy (requireApproval)",
+  floor: "the operator's policy floor on the managed secret",
+  grant: "the grant's own policy",
 };
+
+/** "the grant's own policy, for every call (requireApproval)" / "…, for class write (requireApprovalFor)". */
+const askedLine = (r: ApprovalReview) =>
+  askedRules(r)
+    .map(([source, rule]) => `${ASKED_BY[source] ?? source}, for ${rule} (${rule === "every call" ? "requireApproval" : "requireApprovalFor"})`)
+    .join("; and ");
 
 /** How the page names things the review holds as ids. */
 export interface ReviewLabels {
@@ -56,7 +62,7 @@ function operationLine(r: ApprovalReview, l: ReviewLabels): Html {
 
 /** Everything the approver decides on. */
 export function reviewSection(r: ApprovalReview, l: ReviewLabels): Html {
-  const asked = r.askedBy.map((s) => ASKED_BY[s] ?? s).join("; and ");
+  const asked = askedLine(r);
   return html`<dl>
 ${row("Operation", operationLine(r, l), "operation")}
 ${row("Request", html`<code id="request-line">${r.method} ${r.url}</code>`)}
@@ -84,8 +90,9 @@ export interface DecisionForm {
   csrf: string;
   /** Why the call could not run if approved now (a grant revoked): only Deny is offered. */
   blocked: string | null;
-  /** With an IDP: who signed in to decide (null: not yet). Without one (null): a name field. */
-  approver?: { signedIn: string | null } | null;
+  /** With an IDP: who signed in to decide (null: not yet). Without one (null): a name field.
+   *  A named approver link (issued by an operator): the name it binds, and the link's `named` value. */
+  approver?: { signedIn: string | null; refusal?: string } | { named: string; value: string } | null;
 }
 
 /** Who is deciding: a name field, the signed-in person, or a link to sign in first. */
@@ -97,6 +104,13 @@ function approverPart(r: ApprovalReview, f: DecisionForm): { field: Html; canDec
       canDecide: true,
     };
   }
+  if ("named" in f.approver) {
+    return {
+      field: html`<input type="hidden" name="named" value="${f.approver.value}"><p id="approver-identity">You decide as <strong>${f.approver.named}</strong>, the person this link was issued for by an operator; your decision is recorded under this name.</p>`,
+      canDecide: true,
+    };
+  }
+  if (f.approver.signedIn && f.approver.refusal) return { field: html`<p id="approver-identity" class="bad">${f.approver.refusal}</p>`, canDecide: false };
   if (f.approver.signedIn) return { field: html`<p id="approver-identity">Signed in as <strong>${f.approver.signedIn}</strong>; your decision is recorded under this name.</p>`, canDecide: true };
   const href = `/approvals/${encodeURIComponent(r.approvalId)}/sign-in?token=${encodeURIComponent(f.pageToken)}`;
   return {

@@ -16,8 +16,9 @@ import { pageFrame } from "../pages/layout.js";
 import { operationSummary } from "../pages/provider-docs.js";
 import { getApp } from "../../storage/apps.js";
 import { getIdpConfig } from "../../identity/idp-config.js";
-import { APPROVER_COOKIE, APPROVER_SESSION_MS, approverName, mintApproverCookie, readApproverCookie, type Approver } from "../../approvals/approver-session.js";
+import { APPROVER_COOKIE, APPROVER_SESSION_MS, approverName, mintApproverCookie, readApproverCookie, readNamedApprover, type Approver } from "../../approvals/approver-session.js";
 import { cookieValue } from "../../oauth/connect-confirmations.js";
+import { signedInApproverRefusal } from "../../approvals/approver-rule.js";
 import { createAuthSession, loginRedirect, takeAuthToken } from "../../oauth/auth-sessions.js";
 import { randomToken } from "../../oauth/pkce.js";
 import { publicBase } from "../public-base.js";
@@ -66,7 +67,10 @@ function show(ctx: UnsignedContext): RouteResult {
   const { a, app } = found;
   if (a.status !== "pending") return finished(ctx, a, 200);
   const { review, hash } = loadReview(ctx.vault, app, a.id);
-  const approver = idpSignIn(ctx) ? { signedIn: signedInApprover(ctx, a.id)?.label ?? null } : null;
+  const namedValue = ctx.url.searchParams.get("named");
+  const named = readNamedApprover(ctx.crypto, namedValue, a.id, token);
+  if (namedValue !== null && named === null) return forbidden(ctx);
+  const approver = named !== null ? { named, value: namedValue! } : idpSignIn(ctx) ? signedInState(ctx, a) : null;
   const form = { hash, pageToken: token, csrf: csrfFor(ctx, a.id, token), blocked: blockedCode(ctx, a), approver };
   return { status: 200, html: approvalPage(pageFrame(ctx), review, labels(ctx, a), form) };
 }
@@ -91,6 +95,14 @@ const idpSignIn = (ctx: UnsignedContext) => Boolean(getIdpConfig(ctx.db, ctx.app
 
 function signedInApprover(ctx: UnsignedContext, id: string): Approver | null {
   return readApproverCookie(ctx.crypto, cookieValue(ctx.req.headers.cookie, APPROVER_COOKIE), id, ctx.now());
+}
+
+/** Who signed in for this approval, and why they may not decide it (another user's grant). */
+function signedInState(ctx: UnsignedContext, a: ApprovalRecord): { signedIn: string | null; refusal?: string } {
+  const who = signedInApprover(ctx, a.id);
+  if (!who) return { signedIn: null };
+  const refusal = signedInApproverRefusal(ctx.db, a, who, getIdpConfig(ctx.db, ctx.app.id)!.issuer);
+  return { signedIn: who.label, ...(refusal ? { refusal } : {}) };
 }
 
 /** GET /approvals/:id/sign-in?token=…: off to the app's IDP, back to this approval. */
@@ -143,9 +155,14 @@ async function decideRoute(ctx: UnsignedContext): Promise<RouteResult> {
   const shown = form.get("shown");
   if (decision === "approve" && !shown) return bad("The decision does not say which review it approves.");
   let by: string;
-  if (idpSignIn(ctx)) {
+  const named = readNamedApprover(ctx.crypto, form.get("named"), a.id, token);
+  if (form.get("named") !== null && named === null) return forbidden(ctx);
+  if (named !== null) by = approverName({ named });
+  else if (idpSignIn(ctx)) {
     const who = signedInApprover(ctx, a.id);
     if (!who) return bad(`Sign in at ${ctx.app.name}'s identity provider first: your decision is recorded under your name.`);
+    const refusal = signedInApproverRefusal(ctx.db, a, who, getIdpConfig(ctx.db, ctx.app.id)!.issuer);
+    if (refusal) return { status: 403, html: approvalErrorPage(pageFrame(ctx), "You cannot decide this call", refusal, "Ask the person whose account it is, or an operator.") };
     by = approverName(who);
   } else {
     const given = visible((form.get("approver") ?? "").trim(), false);

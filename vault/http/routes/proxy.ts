@@ -11,7 +11,9 @@ import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.
 import { checkProxyTarget, parseProxyRequest, type ProxyRequest } from "../../proxy/send.js";
 import { withoutCredentialSlot } from "../../proxy/credential-slot.js";
 import { proxyThroughGrant } from "../../proxy/call.js";
-import { createApproval } from "../../approvals/store.js";
+import { approverToken, createApproval, type ApprovalRecord } from "../../approvals/store.js";
+import { approvalNotice, deliverApprovalNotice } from "../../approvals/webhook.js";
+import { operationSummary } from "../pages/provider-docs.js";
 import { redactUrl } from "../../audit/redact.js";
 import type { GrantRecord } from "../../grant-types.js";
 import { redirectDetails } from "../../audit/redirects.js";
@@ -43,8 +45,9 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
     const request = obj(body, "request", "/request")!;
     operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
     req = parseProxyRequest(request);
-    const authorized = authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "proxy", (g) => (grant = g));
-    const { requireApproval, approvalBy } = authorized;
+    const named = { operationId, method: req.method, url: req.url };
+    const authorized = authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "proxy", (g) => (grant = g), named);
+    const { requireApproval, approvalBy, approvalReasons } = authorized;
     grant = authorized.grant;
     const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
     checkProxyTarget(req.url, config);
@@ -67,6 +70,7 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
           remoteAddress: ctx.caller.remoteAddress,
           requester: ctx.caller.user ? { userId: ctx.caller.user.userId, subject: ctx.caller.user.subject, groups: ctx.caller.user.groups } : null,
           askedBy: approvalBy,
+          askedFor: approvalReasons,
         },
         ctx.now(),
       );
@@ -74,9 +78,10 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
       // (`alter-gen vault approvals link`), never to the caller, who may be the agent asking.
       const approvalUrl = `${ctx.vault.baseUrl}/approvals/${approval.id}`;
       const e = new VaultError("approval_required", "A person must approve this call; it runs once approved.", {
-        details: { approvalId: approval.id, approvalUrl, expiresAt: approval.expiresAt },
+        details: { approvalId: approval.id, approvalUrl, expiresAt: approval.expiresAt, askedFor: approvalReasons },
       });
-      audit({ action: "approval.create", outcome: "denied", status: e.status, errorCode: e.code, details: { approvalId: approval.id } });
+      audit({ action: "approval.create", outcome: "denied", status: e.status, errorCode: e.code, details: { approvalId: approval.id, askedFor: approvalReasons } });
+      notifyApprovers(ctx, approval, grant, approvalReasons);
       return { status: e.status, json: e.toJSON() };
     }
 
@@ -91,6 +96,28 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
     }
     throw e;
   }
+}
+
+/** Tells the app's approval webhook (if any) after this answer has left; its outcome is audited there. */
+function notifyApprovers(ctx: SignedContext, approval: ApprovalRecord, grant: GrantRecord, askedFor: string[]): void {
+  const token = approverToken(ctx.db, ctx.crypto, approval.id);
+  if (!token) return;
+  const provider = ctx.vault.catalogProvider(approval.provider);
+  const operationId = approval.operationId ?? approval.context.operationId ?? null;
+  const notice = approvalNotice(
+    approval,
+    grant,
+    {
+      approverUrl: `${ctx.vault.baseUrl}/approvals/${approval.id}?token=${token}`,
+      providerName: provider?.name ?? approval.provider,
+      operationSummary: provider && operationId ? operationSummary(provider, operationId) : null,
+      askedFor,
+    },
+    ctx.now(),
+  );
+  const state = ctx.vault;
+  const appId = ctx.app.id;
+  setImmediate(() => void deliverApprovalNotice(state, appId, notice).catch(() => {}));
 }
 
 export const proxyRoutes: RouteDef[] = [{ method: "POST", path: "/v1/proxy", auth: "signed", scope: "call", handler: proxy }];

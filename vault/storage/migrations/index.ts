@@ -17,6 +17,10 @@ import { m055IdentityIssuer } from "./055-identity-issuer.js";
 import { m060SecretFields } from "./060-secret-fields.js";
 import { m061ConnectOutcomes } from "./061-connect-outcomes.js";
 import { m071IdpAudiences } from "./071-idp-audiences.js";
+import { m072ApprovalWebhooks } from "./072-approval-webhooks.js";
+import { m073DropUnusedCsrf } from "./073-drop-unused-csrf.js";
+import { m074ProviderOperations } from "./074-provider-operations.js";
+import { m075ApprovalAskedFor } from "./075-approval-asked-for.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -36,4 +40,8 @@ export const migrations: Migration[] = [
   m060SecretFields,
   m061ConnectOutcomes,
   m071IdpAudiences,
+  m072ApprovalWebhooks,
+  m073DropUnusedCsrf,
+  m074ProviderOperations,
+  m075ApprovalAskedFor,
 ];
