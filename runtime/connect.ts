@@ -11,7 +11,8 @@ import type { IdentitySource } from "./identity.js";
 import type { GrantInfo } from "./grants.js";
 import { sleep } from "./retry.js";
 import { connectTargets, type ConnectProvider } from "./connect-scopes.js";
-import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError, type ConnectProviderStatus } from "./errors.js";
+import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError, DeviceCodeExpiredError, type ConnectProviderStatus } from "./errors.js";
+import { chooseFlow, devicePromptsOf, showDeviceCodes, type DeviceCodeHandler, type FlowChoice } from "./device-flow.js";
 
 /** `true` (default): the platform's opener; `false`: print the URL; a function: call it (tests drive Chromium). */
 export type BrowserOpener = boolean | ((url: string) => void | Promise<void>);
@@ -23,6 +24,17 @@ export interface FlowOptions {
   pollIntervalMs?: number;
   openBrowser?: BrowserOpener;
   signal?: AbortSignalLike;
+  /**
+   * "browser": open (or print) the vault's page. "device": the OAuth device grant (RFC 8628): a
+   * short code the person enters on any other device, where the IDP (sign-in) or every provider
+   * (connect) supports it; otherwise the page's URL is printed, with the reason. "auto": "device"
+   * when the SDK is left to open the browser (`openBrowser` unset or true) and this machine has
+   * none (`headlessEnvironment`), else "browser".
+   * @default "auto"
+   */
+  flow?: FlowChoice;
+  /** Shows a device code to the person (once per provider for connect). @default prints to stderr */
+  onDeviceCode?: DeviceCodeHandler;
 }
 
 export interface ConnectSessionOptions {
@@ -52,6 +64,8 @@ export interface AuthenticateResult {
   subject: string | undefined;
   /** When the cached token expires (from its `exp`), if it says. */
   expiresAt: Date | undefined;
+  /** How the person signed in: at the vault's page, or with a device code (RFC 8628). */
+  flow: "browser" | "device";
 }
 
 const DEFAULT_FLOW_TIMEOUT_MS = 5 * 60_000;
@@ -113,13 +127,49 @@ function checkFlowOptions(o: FlowOptions, where: string): { timeoutMs: number; p
 
 /** @internal */
 export async function createConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions): Promise<ConnectSession> {
+  const { device: _d, deviceUnavailable: _u, ...session } = await startConnectSession(transport, identity, options, "browser");
+  return session;
+}
+
+interface StartedSession extends ConnectSession {
+  device?: unknown;
+  deviceUnavailable?: string | null;
+}
+
+async function startConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions, flow: "browser" | "device"): Promise<StartedSession> {
   const { ids, scopes } = connectTargets(options?.providers, options?.scopes);
   const asUser = options.asUser ?? identity.configured;
   const userToken = asUser ? await identity.require("connect") : undefined;
   const body: Record<string, unknown> = { providers: ids };
   if (scopes) body.scopes = scopes;
-  const res = await transport.request<ConnectSession>("POST", "/v1/connect/sessions", { body, userToken });
-  return { sessionId: res.data.sessionId, connectUrl: res.data.connectUrl, expiresAt: res.data.expiresAt };
+  if (flow === "device") body.flow = "device";
+  const res = await transport.request<StartedSession>("POST", "/v1/connect/sessions", { body, userToken });
+  const { sessionId, connectUrl, expiresAt, device, deviceUnavailable } = res.data;
+  return { sessionId, connectUrl, expiresAt, device, deviceUnavailable: typeof deviceUnavailable === "string" ? deviceUnavailable : null };
+}
+
+/** A device code per prompt; without prompts (unsupported), the page's URL printed with the reason. */
+async function presentSession(
+  started: { url: string; device?: unknown; deviceUnavailable?: string | null },
+  flow: "browser" | "device",
+  options: FlowOptions,
+  what: string,
+  logger: Logger | undefined,
+): Promise<"browser" | "device"> {
+  const prompts = flow === "device" ? devicePromptsOf(started.device, (p) => (p ? `Connect ${p}` : what)) : null;
+  if (prompts) {
+    await showDeviceCodes(prompts, options.onDeviceCode, logger);
+    return "device";
+  }
+  if (flow === "device") {
+    const why = started.deviceUnavailable ?? "the vault did not start a device authorization";
+    logger?.info?.(`${what}: no device code (${why}); showing the vault's page instead`);
+    // The person opens the page on another device: it must reach the vault (its --public-url).
+    if (options.openBrowser === undefined || options.openBrowser === true) process.stderr.write(`
+${what}: no device code: ${why}.`);
+  }
+  await openForPerson(started.url, flow === "device" && options.openBrowser === undefined ? false : options.openBrowser, what, logger);
+  return "browser";
 }
 
 interface ConnectStatus {
@@ -147,8 +197,10 @@ function deniedMessage(data: ConnectStatus): string {
 /** @internal */
 export async function runConnect(transport: VaultTransport, identity: IdentitySource, options: ConnectOptions, logger: Logger | undefined): Promise<GrantInfo[]> {
   const flow = checkFlowOptions(options, "connect");
-  const session = await createConnectSession(transport, identity, options);
-  await openForPerson(session.connectUrl, options.openBrowser, `Connect ${options.providers.map((p) => (typeof p === "string" ? p : p.id)).join(", ")}`, logger);
+  const chosen = chooseFlow(options.flow, options.openBrowser);
+  const session = await startConnectSession(transport, identity, options, chosen);
+  const what = `Connect ${options.providers.map((p) => (typeof p === "string" ? p : p.id)).join(", ")}`;
+  await presentSession({ url: session.connectUrl, device: session.device, deviceUnavailable: session.deviceUnavailable }, chosen, options, what, logger);
   return pollUntil(
     async () => {
       const { data } = await transport.request<ConnectStatus>("GET", `/v1/connect/sessions/${encodeURIComponent(session.sessionId)}`, { signal: platformSignal(options.signal) });
@@ -163,6 +215,7 @@ export async function runConnect(transport: VaultTransport, identity: IdentitySo
           throw withOutcome(new ConnectTimeoutError("the connect session expired before the user finished"), data);
         case "failed":
           if (data.error?.code === "connect_config") throw withOutcome(new ConnectConfigError(data.error.message), data);
+          if (data.error?.code === "device_code_expired") throw withOutcome(new DeviceCodeExpiredError(data.error.message), data);
           throw withOutcome(new ConnectFlowError(data.error?.code ?? "connect_failed", data.error?.message ?? "the connect flow failed", false), data);
         default:
           throw new ConnectFlowError("connect_failed", `the vault reported an unknown connect status`, false);
@@ -177,11 +230,14 @@ interface AuthSession {
   sessionId: string;
   loginUrl: string;
   expiresAt: string;
+  device?: unknown;
+  deviceUnavailable?: string | null;
 }
 
 interface AuthStatus {
   status: "pending" | "completed" | "failed" | "expired";
   userToken: SealedValue | null;
+  error?: { code: string; message: string } | null;
 }
 
 function claimsOf(jwt: string): { sub?: unknown; exp?: unknown } {
@@ -196,8 +252,9 @@ function claimsOf(jwt: string): { sub?: unknown; exp?: unknown } {
 /** @internal */
 export async function runAuthenticate(transport: VaultTransport, identity: IdentitySource, options: FlowOptions, logger: Logger | undefined): Promise<AuthenticateResult> {
   const flow = checkFlowOptions(options, "authenticate");
-  const created = await transport.request<AuthSession>("POST", "/v1/auth/sessions", { body: {} });
-  await openForPerson(created.data.loginUrl, options.openBrowser, "Sign in", logger);
+  const chosen = chooseFlow(options.flow, options.openBrowser);
+  const created = await transport.request<AuthSession>("POST", "/v1/auth/sessions", { body: chosen === "device" ? { flow: "device" } : {} });
+  const ran = await presentSession({ url: created.data.loginUrl, device: created.data.device, deviceUnavailable: created.data.deviceUnavailable }, chosen, options, "Sign in", logger);
   const token = await pollUntil(
     async () => {
       const res = await transport.request<AuthStatus>("GET", `/v1/auth/sessions/${encodeURIComponent(created.data.sessionId)}`, { signal: platformSignal(options.signal) });
@@ -216,9 +273,11 @@ export async function runAuthenticate(transport: VaultTransport, identity: Ident
           return value;
         }
         case "expired":
+          if (res.data.error?.code === "device_code_expired") throw new DeviceCodeExpiredError(res.data.error.message);
           throw new ConnectTimeoutError("the login session expired before the user signed in");
         default:
-          throw new ConnectFlowError("auth_failed", "the login at the identity provider failed", false);
+          if (res.data.error?.code === "auth_denied") throw new ConnectDeniedError(res.data.error.message);
+          throw new ConnectFlowError("auth_failed", res.data.error?.message ?? "the login at the identity provider failed", false);
       }
     },
     { ...flow, signal: options.signal },
@@ -229,5 +288,6 @@ export async function runAuthenticate(transport: VaultTransport, identity: Ident
   return {
     subject: typeof claims.sub === "string" ? claims.sub : undefined,
     expiresAt: typeof claims.exp === "number" ? new Date(claims.exp * 1000) : undefined,
+    flow: ran,
   };
 }
