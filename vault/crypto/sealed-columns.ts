@@ -27,6 +27,7 @@ export const sealedColumns: SealedColumn[] = [
   { table: "idp_configs", idColumn: "app_id", column: "client_secret_sealed", purpose: "idp-client-secret" },
   { table: "oauth_states", idColumn: "id", column: "verifier_sealed", purpose: "oauth-pkce-verifier" },
   { table: "auth_sessions", idColumn: "id", column: "id_token_sealed", purpose: "auth-session-token" },
+  { table: "device_authorizations", idColumn: "id", column: "device_code_sealed", purpose: "device-code" },
 ];
 
 /**

@@ -8,7 +8,8 @@ import type { Db } from "../storage/db.js";
 import { devicePollStep, pollDeviceToken, type DevicePollAnswer, type DevicePollStep, type StartedDevice } from "./device-grant.js";
 import type { ClientAuth } from "./token-endpoint.js";
 
-const CODE_PURPOSE = "device-code";
+/** The AtRest purpose of `device_code_sealed` (vault/crypto/sealed-columns.ts). */
+export const CODE_PURPOSE = "device-code";
 
 export interface DeviceAuthorization {
   id: string;
@@ -27,7 +28,7 @@ interface Row {
   flow: "auth" | "connect";
   session_id: string;
   provider: string | null;
-  device_code_sealed: string;
+  device_code_sealed: string | null;
   interval_s: number;
   next_poll_at: number;
   polls: number;
@@ -76,7 +77,7 @@ export function devicesOf(db: Db, sessionId: string): DeviceAuthorization[] {
 
 /** Ends a device authorization; its device_code is forgotten with it. */
 function endDevice(db: Db, id: string, status: Exclude<DeviceAuthorization["status"], "pending">): boolean {
-  return db.prepare("UPDATE device_authorizations SET status = ?, device_code_sealed = '' WHERE id = ? AND status = 'pending'").run(status, id).changes === 1;
+  return db.prepare("UPDATE device_authorizations SET status = ?, device_code_sealed = NULL WHERE id = ? AND status = 'pending'").run(status, id).changes === 1;
 }
 
 /** Where one device authorization polls: the token endpoint and the client's authentication. */
@@ -114,7 +115,7 @@ export async function pollDueDevices(ctx: VaultContext, sessionId: string, endpo
       .run(now + device.intervalS * 1000, device.id, device.nextPollAt).changes;
     if (claimed !== 1) continue;
     const where = endpoint(device);
-    const deviceCode = ctx.crypto.open(CODE_PURPOSE, device.id, row.device_code_sealed).toString("utf8");
+    const deviceCode = ctx.crypto.open(CODE_PURPOSE, device.id, row.device_code_sealed!).toString("utf8");
     const answer = await pollDeviceToken(where.tokenUrl, deviceCode, where.auth, where.owner);
     const step = devicePollStep(answer, device.intervalS);
     if (step.outcome === "wait") {

@@ -166,6 +166,6 @@ describe("headless connect against a scripted authorization server", () => {
       expect(text).not.toContain(ACCESS);
     }
     // Ended authorizations keep no sealed code either.
-    expect(stored.filter((r) => r.status !== "pending").every((r) => r.device_code_sealed === "")).toBe(true);
+    expect(stored.filter((r) => r.status !== "pending").every((r) => r.device_code_sealed === null)).toBe(true);
   });
 });

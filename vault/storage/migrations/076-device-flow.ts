@@ -18,7 +18,7 @@ CREATE TABLE device_authorizations (
   flow TEXT NOT NULL CHECK (flow IN ('auth', 'connect')),
   session_id TEXT NOT NULL,
   provider TEXT,
-  device_code_sealed TEXT NOT NULL,
+  device_code_sealed TEXT,               -- NULL once the authorization ended
   interval_s INTEGER NOT NULL,
   next_poll_at INTEGER NOT NULL,
   polls INTEGER NOT NULL DEFAULT 0,
