@@ -1,9 +1,9 @@
 // Browser flows driven from the SDK: connect (OAuth at a provider, through the vault) and
 // authenticate (OIDC login at the app's IDP, through the vault). Both create a session, open a
-// browser on the vault's page (or print the URL), and poll the session until it ends.
+// browser on the vault's page (or print the URL) or show a device code on a headless machine
+// (device-flow.ts), and poll the session until it ends.
 import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
-import { spawn } from "node:child_process";
 import type { VaultTransport } from "./internal/transport.js";
 import type { SealedValue } from "../protocol/seal.js";
 import type { Logger } from "./logger.js";
@@ -12,10 +12,10 @@ import type { GrantInfo } from "./grants.js";
 import { sleep } from "./retry.js";
 import { connectTargets, type ConnectProvider } from "./connect-scopes.js";
 import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError, DeviceCodeExpiredError, type ConnectProviderStatus } from "./errors.js";
-import { chooseFlow, devicePromptsOf, showDeviceCodes, type DeviceCodeHandler, type FlowChoice } from "./device-flow.js";
+import { chooseFlow, presentSession, type DeviceCodeHandler, type FlowChoice } from "./device-flow.js";
+import type { BrowserOpener } from "./open-browser.js";
 
-/** `true` (default): the platform's opener; `false`: print the URL; a function: call it (tests drive Chromium). */
-export type BrowserOpener = boolean | ((url: string) => void | Promise<void>);
+export { openForPerson, type BrowserOpener } from "./open-browser.js";
 
 export interface FlowOptions {
   /** How long to wait for the person, in ms (default 5 minutes). */
@@ -71,36 +71,6 @@ export interface AuthenticateResult {
 const DEFAULT_FLOW_TIMEOUT_MS = 5 * 60_000;
 const DEFAULT_POLL_MS = 1_000;
 
-function platformOpener(url: string): Promise<void> {
-  const [cmd, args] =
-    process.platform === "darwin" ? ["open", [url]] : process.platform === "win32" ? ["cmd", ["/c", "start", '""', url.replace(/&/g, "^&")]] : ["xdg-open", [url]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd as string, args as string[], { stdio: "ignore", detached: true });
-    child.once("error", reject);
-    child.once("spawn", () => {
-      child.unref();
-      resolve();
-    });
-  });
-}
-
-/** Opens `url` for a person; prints it when no browser can be opened. */
-export async function openForPerson(url: string, opener: BrowserOpener | undefined, what: string, logger: Logger | undefined): Promise<void> {
-  const print = () => {
-    process.stderr.write(`\n${what}: open this URL in a browser:\n  ${url}\n\n`);
-  };
-  if (opener === false) return print();
-  if (typeof opener === "function") return void (await opener(url));
-  const headless = process.platform === "linux" && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
-  if (headless) return print();
-  try {
-    await platformOpener(url);
-    logger?.info?.(`${what}: opened the browser`);
-  } catch {
-    print();
-  }
-}
-
 /** Polls `check` until it returns a value, the time runs out (`onTimeout`), or the signal aborts. */
 export async function pollUntil<T>(
   check: () => Promise<T | undefined>,
@@ -146,30 +116,6 @@ async function startConnectSession(transport: VaultTransport, identity: Identity
   const res = await transport.request<StartedSession>("POST", "/v1/connect/sessions", { body, userToken });
   const { sessionId, connectUrl, expiresAt, device, deviceUnavailable } = res.data;
   return { sessionId, connectUrl, expiresAt, device, deviceUnavailable: typeof deviceUnavailable === "string" ? deviceUnavailable : null };
-}
-
-/** A device code per prompt; without prompts (unsupported), the page's URL printed with the reason. */
-async function presentSession(
-  started: { url: string; device?: unknown; deviceUnavailable?: string | null },
-  flow: "browser" | "device",
-  options: FlowOptions,
-  what: string,
-  logger: Logger | undefined,
-): Promise<"browser" | "device"> {
-  const prompts = flow === "device" ? devicePromptsOf(started.device, (p) => (p ? `Connect ${p}` : what)) : null;
-  if (prompts) {
-    await showDeviceCodes(prompts, options.onDeviceCode, logger);
-    return "device";
-  }
-  if (flow === "device") {
-    const why = started.deviceUnavailable ?? "the vault did not start a device authorization";
-    logger?.info?.(`${what}: no device code (${why}); showing the vault's page instead`);
-    // The person opens the page on another device: it must reach the vault (its --public-url).
-    if (options.openBrowser === undefined || options.openBrowser === true) process.stderr.write(`
-${what}: no device code: ${why}.`);
-  }
-  await openForPerson(started.url, flow === "device" && options.openBrowser === undefined ? false : options.openBrowser, what, logger);
-  return "browser";
 }
 
 interface ConnectStatus {

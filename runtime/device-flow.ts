@@ -4,6 +4,7 @@
 // person a short code and a URL to open on any other device, and polls the vault's session as
 // for the browser flow. This file decides which flow runs and shows the code.
 import type { Logger } from "./logger.js";
+import { openForPerson, type BrowserOpener } from "./open-browser.js";
 
 /** What the person is asked to do on another device. Nothing in it is a secret. */
 export interface DeviceCodePrompt {
@@ -86,4 +87,28 @@ export function devicePromptsOf(value: unknown, what: (provider: string | undefi
     });
   }
   return prompts.length > 0 ? prompts : null;
+}
+
+/** A device code per prompt; without prompts (unsupported), the page's URL printed with the reason. */
+export async function presentSession(
+  started: { url: string; device?: unknown; deviceUnavailable?: string | null },
+  flow: "browser" | "device",
+  options: { openBrowser?: BrowserOpener | undefined; onDeviceCode?: DeviceCodeHandler | undefined },
+  what: string,
+  logger: Logger | undefined,
+): Promise<"browser" | "device"> {
+  const prompts = flow === "device" ? devicePromptsOf(started.device, (p) => (p ? `Connect ${p}` : what)) : null;
+  if (prompts) {
+    await showDeviceCodes(prompts, options.onDeviceCode, logger);
+    return "device";
+  }
+  if (flow === "device") {
+    const why = started.deviceUnavailable ?? "the vault did not start a device authorization";
+    logger?.info?.(`${what}: no device code (${why}); showing the vault's page instead`);
+    // The person opens the page on another device: it must reach the vault (its --public-url).
+    if (options.openBrowser === undefined || options.openBrowser === true) process.stderr.write(`
+${what}: no device code: ${why}.`);
+  }
+  await openForPerson(started.url, flow === "device" && options.openBrowser === undefined ? false : options.openBrowser, what, logger);
+  return "browser";
 }
