@@ -7,7 +7,7 @@ import type { CallerContext } from "../context.js";
 import { VaultError } from "../errors.js";
 import { openIdpClientSecret } from "../identity/idp-config.js";
 import { failAuthSession, finishSignIn, getIdpOrConfigError, idpAuthMethod, loginScopes, type AuthSession } from "./auth-sessions.js";
-import { DeviceAnswerError, startDeviceAuthorization, type DevicePrompt } from "./device-grant.js";
+import { capExpiry, DeviceAnswerError, startDeviceAuthorization, type DevicePrompt } from "./device-grant.js";
 import { devicesOf, insertDevice, pollDueDevices, type DeviceEnding } from "./device-sessions.js";
 import { OAuthEndpointError, TokenAnswerError, type ClientAuth } from "./token-endpoint.js";
 import { validateTokenAnswer } from "./token-answer.js";
@@ -37,7 +37,7 @@ export async function startAuthDevice(ctx: CallerContext, session: AuthSession):
     };
   }
   try {
-    const started = await startDeviceAuthorization(client.endpoint, client.auth, client.scopes, " ", "the IDP", ctx.now);
+    const started = capExpiry(await startDeviceAuthorization(client.endpoint, client.auth, client.scopes, " ", "the IDP", ctx.now), Date.parse(session.expiresAt));
     insertDevice(ctx, "auth", session.id, null, started);
     return { prompt: started.prompt, unavailable: null };
   } catch (e) {

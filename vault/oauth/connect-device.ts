@@ -10,7 +10,7 @@ import { VaultError } from "../errors.js";
 import { getUser } from "../storage/users.js";
 import { connectAuditor, scopesFor, storeConnectedGrant } from "./connect-flow.js";
 import { finishConnectSession, type ConnectSession } from "./connect-sessions.js";
-import { DeviceAnswerError, startDeviceAuthorization, type DevicePrompt, type StartedDevice } from "./device-grant.js";
+import { capExpiry, DeviceAnswerError, startDeviceAuthorization, type DevicePrompt, type StartedDevice } from "./device-grant.js";
 import { devicesOf, insertDevice, pollDueDevices, type DeviceEnding } from "./device-sessions.js";
 import { clientSecretFor, resolveOAuthProvider, type OAuthProviderConfig } from "./provider-config.js";
 import { OAuthEndpointError, TokenAnswerError, type ClientAuth } from "./token-endpoint.js";
@@ -35,7 +35,8 @@ export async function startConnectDevice(ctx: CallerContext, session: ConnectSes
   for (const config of configs) {
     try {
       const scopes = scopesFor(session, config.provider, config.defaultScopes);
-      started.push([config, await startDeviceAuthorization(config.deviceAuthorizationUrl!, clientAuth(ctx, session, config), scopes, config.scopeSeparator, config.provider, ctx.now)]);
+      const device = await startDeviceAuthorization(config.deviceAuthorizationUrl!, clientAuth(ctx, session, config), scopes, config.scopeSeparator, config.provider, ctx.now);
+      started.push([config, capExpiry(device, Date.parse(session.expiresAt))]);
     } catch (e) {
       if (e instanceof OAuthEndpointError || e instanceof VaultError || e instanceof DeviceAnswerError || e instanceof TokenAnswerError) {
         return { prompts: null, unavailable: `${config.provider} refused the device authorization: ${e.message}` };

@@ -70,6 +70,12 @@ export function parseDeviceAnswer(body: Record<string, unknown>, now: number): S
   };
 }
 
+/** The code is shown as ending no later than the session it belongs to (10 minutes). */
+export function capExpiry(started: StartedDevice, untilMs: number): StartedDevice {
+  if (started.expiresAtMs <= untilMs) return started;
+  return { ...started, expiresAtMs: untilMs, prompt: { ...started.prompt, expiresAt: new Date(untilMs).toISOString() } };
+}
+
 /** RFC 8628 §3.1: asks `url` for a device code for `scopes` (joined by `separator`). */
 export async function startDeviceAuthorization(
   url: string,

@@ -111,11 +111,24 @@ describe("headless connect against a scripted authorization server", () => {
     const deviceRequest = s.as.requests("/device_authorization").at(-1)!;
     expect(deviceRequest.form.get("client_id")).toBe("asana-oauth-app");
     expect(prompts.at(-1)).toMatchObject({ provider: s.provider, userCode: "WDJB-MJHT", verificationUri: `${s.as.url}/device` });
+    // The server's 300 s are cut to the session's 10 minutes at most: here they fit.
+    expect(Date.parse(prompts.at(-1)!.expiresAt) - started).toBeGreaterThan(295_000);
+    expect(Date.parse(prompts.at(-1)!.expiresAt) - started).toBeLessThanOrEqual(301_000);
     expect(grants).toMatchObject([{ provider: s.provider, source: "oauth", scopes: ["default"], principal: { type: "system" } }]);
     const rows = (await readAudit({ dataDir: s.dataDir })).filter((r) => r.action === "connect");
     expect(rows.at(-1)).toMatchObject({ outcome: "success", grantId: grants[0]!.grantId, details: { flow: "device", rule: "issued" } });
     expect(await s.retrieve(grants[0]!.grantId)).toBe(ACCESS);
   }, 40_000);
+
+  it("a code living longer than its session is shown as ending with the session", async () => {
+    script(oauthError("access_denied"));
+    s.as.deviceAuthorization = () => ({ json: { device_code: DEVICE_CODE, user_code: "WDJB-MJHT", verification_uri: `${s.as.url}/device`, expires_in: 1800, interval: 1 } });
+    const started = Date.now();
+    await connect().catch((e: unknown) => errors.push(e));
+    const left = Date.parse(prompts.at(-1)!.expiresAt) - started;
+    expect(left).toBeGreaterThan(590_000);
+    expect(left).toBeLessThanOrEqual(601_000);
+  }, 20_000);
 
   it.each([
     ["expired_token from the server", () => script(oauthError("expired_token")), 300, "expired-token"],
