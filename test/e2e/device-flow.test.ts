@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectDeniedError, type AlterVault, type DeviceCodePrompt } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
 import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
+import { getIdp } from "../../vault/admin/identity.js";
 import { auditDuring, callRows, CONNECT_SCOPES, startE2E, type E2E } from "../support/e2e.js";
 import { enterDeviceCode, type DeviceEntryOptions } from "../support/device.js";
 
@@ -51,6 +52,8 @@ describe("authenticate() on a machine with no browser", () => {
   let alice: AlterVault;
 
   it("shows a user code, and the person signing in elsewhere makes the SDK act as them", async () => {
+    // `vault idp set` read the endpoint from the IDP's discovery document.
+    expect((await getIdp({ dataDir: world.dataDir }))?.discovery.deviceAuthorizationEndpoint).toBe(`${world.idp.issuer}/device/auth`);
     alice = world.client({ caller: "e2e-device", callerType: "agent", retry: false });
     const p = person({ username: "alice" });
     const { result, rows } = await auditDuring(world, () => alice.authenticate({ ...FLOW, onDeviceCode: p.onDeviceCode }));
