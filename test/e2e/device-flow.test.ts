@@ -107,6 +107,19 @@ describe("authenticate() on a machine with no browser", () => {
     expect(err).toMatchObject({ code: "connect_denied" });
   }, 90_000);
 
+  it.skipIf(process.platform !== "linux")("flow \"auto\" (the default) on a machine with no display runs the device grant by itself", async () => {
+    const saved = { DISPLAY: process.env.DISPLAY, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY, BROWSER: process.env.BROWSER };
+    for (const k of Object.keys(saved)) delete process.env[k];
+    try {
+      const p = person({ username: "alice" });
+      const result = await world.client({ retry: false }).authenticate({ pollIntervalMs: 200, timeoutMs: 60_000, onDeviceCode: p.onDeviceCode });
+      expect(await p.done()).toEqual(["done"]);
+      expect(result).toMatchObject({ subject: "alice", flow: "device" });
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    }
+  }, 90_000);
+
   it("a provider with no device endpoint (Slack): the connect URL is shown instead, and the reason logged", async () => {
     const opened: string[] = [];
     const p = person({ username: "alice" });
