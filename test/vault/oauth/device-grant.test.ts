@@ -159,6 +159,18 @@ describe("headless connect against a scripted authorization server", () => {
     expect(deviceTokenRequests().length).toBe(count);
   }, 20_000);
 
+  it("concurrent status polls send one token request per interval", async () => {
+    script(oauthError("authorization_pending"));
+    const created = await s.transport.request<{ sessionId: string; device: unknown[] }>("POST", "/v1/connect/sessions", { body: { providers: [s.provider], flow: "device" } });
+    expect(created.data.device).toHaveLength(1);
+    expect(JSON.stringify(created.data)).not.toContain(DEVICE_CODE);
+    const before = deviceTokenRequests().length;
+    await new Promise((r) => setTimeout(r, 1_100));
+    const statuses = await Promise.all(Array.from({ length: 6 }, () => s.transport.request<{ status: string }>("GET", `/v1/connect/sessions/${created.data.sessionId}`)));
+    expect(statuses.map((r) => r.data.status)).toEqual(Array(6).fill("pending"));
+    expect(deviceTokenRequests().length - before).toBe(1);
+  });
+
   it("a refused device authorization: the connect URL goes to the opener, and the reason to the log", async () => {
     s.as.deviceAuthorization = () => oauthError("unauthorized_client");
     const opened: string[] = [];
