@@ -29,7 +29,7 @@ export async function startConnectDevice(ctx: CallerContext, session: ConnectSes
   const configs = session.providers.map((p) => resolveOAuthProvider(ctx, session.appId, p));
   const without = configs.filter((c) => c.deviceAuthorizationUrl === null).map((c) => c.provider);
   if (without.length > 0) {
-    return { prompts: null, unavailable: `${without.join(", ")} ${without.length === 1 ? "has" : "have"} no device authorization endpoint (RFC 8628) in the catalog or the vault's OAuth settings` };
+    return { prompts: null, unavailable: `${without.join(", ")} ${without.length === 1 ? "has" : "have"} no device authorization endpoint (RFC 8628) in the catalog or the vault's OAuth settings (with an overridden token URL, set one with \`vault oauth set <provider> --device-authorization-url\`)` };
   }
   const started: [OAuthProviderConfig, StartedDevice][] = [];
   for (const config of configs) {

@@ -165,7 +165,7 @@ export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider:
     tokenUrl: o.tokenUrl ?? oauth.tokenUrl,
     revokeUrl: o.revokeUrl ?? oauth.revokeUrl ?? null,
     userinfoUrl: o.userinfoUrl ?? null,
-    deviceAuthorizationUrl: o.deviceAuthorizationUrl ?? oauth.deviceAuthorizationUrl ?? null,
+    deviceAuthorizationUrl: o.deviceAuthorizationUrl ?? catalogDeviceUrl(oauth, o),
     pkce: oauth.pkce,
     scopeSeparator: oauth.scopeSeparator,
     defaultScopes: oauth.defaultScopes,
@@ -177,6 +177,16 @@ export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider:
     issRequired: o.issParameterSupported === true,
     callback: o.callback ?? "per-provider",
   };
+}
+
+/**
+ * The catalog's device endpoint belongs to the catalog's token endpoint: with the token URL
+ * pointed elsewhere (GitHub Enterprise Server, a test server), it would send the device request
+ * to the wrong server, so only an override of its own (`--device-authorization-url`) counts.
+ */
+function catalogDeviceUrl(oauth: { tokenUrl: string; deviceAuthorizationUrl?: string }, o: OAuthEndpointOverrides): string | null {
+  if (o.tokenUrl && o.tokenUrl !== oauth.tokenUrl) return null;
+  return oauth.deviceAuthorizationUrl ?? null;
 }
 
 /** The client secret in clear, only for a token or revocation request. */

@@ -194,3 +194,38 @@ describe("headless connect against a scripted authorization server", () => {
     expect(stored.filter((r) => r.status !== "pending").every((r) => r.device_code_sealed === null)).toBe(true);
   });
 });
+
+describe("the catalog's device endpoint pairs with the catalog's token endpoint", () => {
+  let s: Scripted;
+  let sdk: AlterVault;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    // GitHub's token URL points at the scripted server (as for GitHub Enterprise Server).
+    s = await startScripted({ provider: "github" });
+    sdk = new AlterVault({ apiKey: s.apiKey, baseUrl: s.vault.url, retry: false, logger: { warn: () => {}, info: (m) => void logs.push(m) } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await sdk?.close();
+    await s?.close();
+  });
+
+  it("github.com's device endpoint is not used with another token URL; its own override is", async () => {
+    const opened: string[] = [];
+    const prompts: DeviceCodePrompt[] = [];
+    const run = () =>
+      sdk.connect({ providers: ["github"], flow: "device", pollIntervalMs: 100, timeoutMs: 300, openBrowser: (url: string) => void opened.push(url), onDeviceCode: (p) => void prompts.push(p) }).catch((e: unknown) => e);
+    expect(await run()).toMatchObject({ code: "connect_timeout" });
+    expect(opened).toHaveLength(1);
+    expect(logs.join("\n")).toContain("github has no device authorization endpoint (RFC 8628) in the catalog or the vault's OAuth settings");
+    expect(s.as.requests("/device_authorization")).toHaveLength(0);
+
+    await setOAuthEndpoints({ dataDir: s.dataDir, provider: "github", deviceAuthorizationUrl: s.as.endpoints.device });
+    s.as.deviceAuthorization = () => ({ json: { device_code: DEVICE_CODE, user_code: "WDJB-MJHT", verification_uri: `${s.as.url}/device`, expires_in: 300, interval: 1 } });
+    s.as.token = () => ({ status: 400, json: { error: "authorization_pending" } });
+    expect(await run()).toMatchObject({ code: "connect_timeout" });
+    expect(opened).toHaveLength(1);
+    expect(prompts).toMatchObject([{ provider: "github", userCode: "WDJB-MJHT" }]);
+  }, 30_000);
+});
