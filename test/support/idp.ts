@@ -144,6 +144,8 @@ export interface TestIdp {
    * revoked): a resource server's check, for provider stand-ins that accept this IDP's tokens.
    */
   isActiveAccessToken(token: string): boolean;
+  /** Every device_code (RFC 8628) and access token this server issued and still stores: canaries. */
+  issuedSecrets(): string[];
   close(): Promise<void>;
 }
 
@@ -419,6 +421,8 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<TestIdp> 
       [...store.entries()].filter(([k, e]) => k.startsWith("RefreshToken:") && live(e) && !e.payload.consumed).length,
     // Opaque access tokens are stored under their own value.
     isActiveAccessToken: (token) => live(store.get(key("AccessToken", token))) !== undefined,
+    // The adapter stores a device code and an opaque access token under their own value.
+    issuedSecrets: () => [...store.keys()].filter((k) => k.startsWith("DeviceCode:") || k.startsWith("AccessToken:")).map((k) => k.slice(k.indexOf(":") + 1)),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
