@@ -42,7 +42,7 @@ export interface DocumentSecurity {
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /** Swagger 2.0 flow names -> OpenAPI 3 flow names. */
 const SWAGGER_FLOWS: Record<string, keyof OAuthFlowsSpec> = { accessCode: "authorizationCode", application: "clientCredentials", implicit: "implicit", password: "password" };
-const OPENAPI_FLOWS: (keyof OAuthFlowsSpec)[] = ["authorizationCode", "clientCredentials", "implicit", "password"];
+const OPENAPI_FLOWS: (keyof OAuthFlowsSpec)[] = ["authorizationCode", "clientCredentials", "implicit", "password", "deviceAuthorization"];
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -138,7 +138,7 @@ function readScheme(v: unknown, pointer: string, swagger: boolean, problems: Sec
 
 function flowOf(v: Json, pointer: string, problems: SecurityProblem[]): OAuthFlowSpec {
   const urls: Omit<OAuthFlowSpec, "scopes"> = {};
-  for (const key of ["authorizationUrl", "tokenUrl", "refreshUrl"] as const) if (typeof v[key] === "string") urls[key] = v[key];
+  for (const key of ["authorizationUrl", "tokenUrl", "refreshUrl", "deviceAuthorizationUrl"] as const) if (typeof v[key] === "string") urls[key] = v[key];
   if (!isObject(v.scopes)) problems.push({ message: "an OAuth flow needs scopes (an object, maybe empty)", pointer: joinPointer(pointer, "scopes") });
   return { ...urls, scopes: isObject(v.scopes) ? Object.keys(v.scopes) : [] };
 }

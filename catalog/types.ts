@@ -46,6 +46,11 @@ export interface CatalogOAuth {
   authorizeUrl: string;
   tokenUrl: string;
   revokeUrl?: string;
+  /**
+   * RFC 8628 device authorization endpoint: headless connect (`connect({ flow: "device" })`)
+   * asks it for a user code instead of sending the person to the authorize URL.
+   */
+  deviceAuthorizationUrl?: string;
   pkce: boolean;
   /** Joins scopes in the authorize URL (" " for most, "," for Slack and GitHub legacy). */
   scopeSeparator: string;

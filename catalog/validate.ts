@@ -177,7 +177,7 @@ function validateInjectionParts(v: Validator, value: unknown, at: string): Catal
 
 function validateOAuth(v: Validator, value: unknown, at: string): CatalogOAuth {
   const o = v.object(value, at);
-  v.keys(o, at, ["authorizeUrl", "tokenUrl", "revokeUrl", "pkce", "scopeSeparator", "defaultScopes", "authorizeParams", "tokenTypes"]);
+  v.keys(o, at, ["authorizeUrl", "tokenUrl", "revokeUrl", "deviceAuthorizationUrl", "pkce", "scopeSeparator", "defaultScopes", "authorizeParams", "tokenTypes"]);
   const out: CatalogOAuth = {
     authorizeUrl: v.url(o, at, "authorizeUrl"),
     tokenUrl: v.url(o, at, "tokenUrl"),
@@ -187,6 +187,7 @@ function validateOAuth(v: Validator, value: unknown, at: string): CatalogOAuth {
   };
   if (out.scopeSeparator === "") v.fail(joinPointer(at, "scopeSeparator"), "must not be empty");
   if (o.revokeUrl !== undefined) out.revokeUrl = v.url(o, at, "revokeUrl");
+  if (o.deviceAuthorizationUrl !== undefined) out.deviceAuthorizationUrl = v.url(o, at, "deviceAuthorizationUrl");
   if (o.authorizeParams !== undefined) {
     const pat = joinPointer(at, "authorizeParams");
     const p = v.object(o.authorizeParams, pat);

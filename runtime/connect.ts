@@ -1,9 +1,9 @@
 // Browser flows driven from the SDK: connect (OAuth at a provider, through the vault) and
 // authenticate (OIDC login at the app's IDP, through the vault). Both create a session, open a
-// browser on the vault's page (or print the URL), and poll the session until it ends.
+// browser on the vault's page (or print the URL) or show a device code on a headless machine
+// (device-flow.ts), and poll the session until it ends.
 import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
-import { spawn } from "node:child_process";
 import type { VaultTransport } from "./internal/transport.js";
 import type { SealedValue } from "../protocol/seal.js";
 import type { Logger } from "./logger.js";
@@ -11,10 +11,11 @@ import type { IdentitySource } from "./identity.js";
 import type { GrantInfo } from "./grants.js";
 import { sleep } from "./retry.js";
 import { connectTargets, type ConnectProvider } from "./connect-scopes.js";
-import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError, type ConnectProviderStatus } from "./errors.js";
+import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError, DeviceCodeExpiredError, type ConnectProviderStatus } from "./errors.js";
+import { chooseFlow, presentSession, type DeviceCodeHandler, type FlowChoice } from "./device-flow.js";
+import type { BrowserOpener } from "./open-browser.js";
 
-/** `true` (default): the platform's opener; `false`: print the URL; a function: call it (tests drive Chromium). */
-export type BrowserOpener = boolean | ((url: string) => void | Promise<void>);
+export { openForPerson, type BrowserOpener } from "./open-browser.js";
 
 export interface FlowOptions {
   /** How long to wait for the person, in ms (default 5 minutes). */
@@ -23,6 +24,17 @@ export interface FlowOptions {
   pollIntervalMs?: number;
   openBrowser?: BrowserOpener;
   signal?: AbortSignalLike;
+  /**
+   * "browser": open (or print) the vault's page. "device": the OAuth device grant (RFC 8628): a
+   * short code the person enters on any other device, where the IDP (sign-in) or every provider
+   * (connect) supports it; otherwise the page's URL is printed, with the reason. "auto": "device"
+   * when the SDK is left to open the browser (`openBrowser` unset or true) and this machine has
+   * none (`headlessEnvironment`), else "browser".
+   * @default "auto"
+   */
+  flow?: FlowChoice;
+  /** Shows a device code to the person (once per provider for connect). @default prints to stderr */
+  onDeviceCode?: DeviceCodeHandler;
 }
 
 export interface ConnectSessionOptions {
@@ -52,40 +64,12 @@ export interface AuthenticateResult {
   subject: string | undefined;
   /** When the cached token expires (from its `exp`), if it says. */
   expiresAt: Date | undefined;
+  /** How the person signed in: at the vault's page, or with a device code (RFC 8628). */
+  flow: "browser" | "device";
 }
 
 const DEFAULT_FLOW_TIMEOUT_MS = 5 * 60_000;
 const DEFAULT_POLL_MS = 1_000;
-
-function platformOpener(url: string): Promise<void> {
-  const [cmd, args] =
-    process.platform === "darwin" ? ["open", [url]] : process.platform === "win32" ? ["cmd", ["/c", "start", '""', url.replace(/&/g, "^&")]] : ["xdg-open", [url]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd as string, args as string[], { stdio: "ignore", detached: true });
-    child.once("error", reject);
-    child.once("spawn", () => {
-      child.unref();
-      resolve();
-    });
-  });
-}
-
-/** Opens `url` for a person; prints it when no browser can be opened. */
-export async function openForPerson(url: string, opener: BrowserOpener | undefined, what: string, logger: Logger | undefined): Promise<void> {
-  const print = () => {
-    process.stderr.write(`\n${what}: open this URL in a browser:\n  ${url}\n\n`);
-  };
-  if (opener === false) return print();
-  if (typeof opener === "function") return void (await opener(url));
-  const headless = process.platform === "linux" && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
-  if (headless) return print();
-  try {
-    await platformOpener(url);
-    logger?.info?.(`${what}: opened the browser`);
-  } catch {
-    print();
-  }
-}
 
 /** Polls `check` until it returns a value, the time runs out (`onTimeout`), or the signal aborts. */
 export async function pollUntil<T>(
@@ -113,13 +97,25 @@ function checkFlowOptions(o: FlowOptions, where: string): { timeoutMs: number; p
 
 /** @internal */
 export async function createConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions): Promise<ConnectSession> {
+  const { device: _d, deviceUnavailable: _u, ...session } = await startConnectSession(transport, identity, options, "browser");
+  return session;
+}
+
+interface StartedSession extends ConnectSession {
+  device?: unknown;
+  deviceUnavailable?: string | null;
+}
+
+async function startConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions, flow: "browser" | "device"): Promise<StartedSession> {
   const { ids, scopes } = connectTargets(options?.providers, options?.scopes);
   const asUser = options.asUser ?? identity.configured;
   const userToken = asUser ? await identity.require("connect") : undefined;
   const body: Record<string, unknown> = { providers: ids };
   if (scopes) body.scopes = scopes;
-  const res = await transport.request<ConnectSession>("POST", "/v1/connect/sessions", { body, userToken });
-  return { sessionId: res.data.sessionId, connectUrl: res.data.connectUrl, expiresAt: res.data.expiresAt };
+  if (flow === "device") body.flow = "device";
+  const res = await transport.request<StartedSession>("POST", "/v1/connect/sessions", { body, userToken });
+  const { sessionId, connectUrl, expiresAt, device, deviceUnavailable } = res.data;
+  return { sessionId, connectUrl, expiresAt, device, deviceUnavailable: typeof deviceUnavailable === "string" ? deviceUnavailable : null };
 }
 
 interface ConnectStatus {
@@ -147,8 +143,10 @@ function deniedMessage(data: ConnectStatus): string {
 /** @internal */
 export async function runConnect(transport: VaultTransport, identity: IdentitySource, options: ConnectOptions, logger: Logger | undefined): Promise<GrantInfo[]> {
   const flow = checkFlowOptions(options, "connect");
-  const session = await createConnectSession(transport, identity, options);
-  await openForPerson(session.connectUrl, options.openBrowser, `Connect ${options.providers.map((p) => (typeof p === "string" ? p : p.id)).join(", ")}`, logger);
+  const chosen = chooseFlow(options.flow, options.openBrowser);
+  const session = await startConnectSession(transport, identity, options, chosen);
+  const what = `Connect ${options.providers.map((p) => (typeof p === "string" ? p : p.id)).join(", ")}`;
+  await presentSession({ url: session.connectUrl, device: session.device, deviceUnavailable: session.deviceUnavailable }, chosen, options, what, logger);
   return pollUntil(
     async () => {
       const { data } = await transport.request<ConnectStatus>("GET", `/v1/connect/sessions/${encodeURIComponent(session.sessionId)}`, { signal: platformSignal(options.signal) });
@@ -163,6 +161,7 @@ export async function runConnect(transport: VaultTransport, identity: IdentitySo
           throw withOutcome(new ConnectTimeoutError("the connect session expired before the user finished"), data);
         case "failed":
           if (data.error?.code === "connect_config") throw withOutcome(new ConnectConfigError(data.error.message), data);
+          if (data.error?.code === "device_code_expired") throw withOutcome(new DeviceCodeExpiredError(data.error.message), data);
           throw withOutcome(new ConnectFlowError(data.error?.code ?? "connect_failed", data.error?.message ?? "the connect flow failed", false), data);
         default:
           throw new ConnectFlowError("connect_failed", `the vault reported an unknown connect status`, false);
@@ -177,11 +176,14 @@ interface AuthSession {
   sessionId: string;
   loginUrl: string;
   expiresAt: string;
+  device?: unknown;
+  deviceUnavailable?: string | null;
 }
 
 interface AuthStatus {
   status: "pending" | "completed" | "failed" | "expired";
   userToken: SealedValue | null;
+  error?: { code: string; message: string } | null;
 }
 
 function claimsOf(jwt: string): { sub?: unknown; exp?: unknown } {
@@ -196,8 +198,9 @@ function claimsOf(jwt: string): { sub?: unknown; exp?: unknown } {
 /** @internal */
 export async function runAuthenticate(transport: VaultTransport, identity: IdentitySource, options: FlowOptions, logger: Logger | undefined): Promise<AuthenticateResult> {
   const flow = checkFlowOptions(options, "authenticate");
-  const created = await transport.request<AuthSession>("POST", "/v1/auth/sessions", { body: {} });
-  await openForPerson(created.data.loginUrl, options.openBrowser, "Sign in", logger);
+  const chosen = chooseFlow(options.flow, options.openBrowser);
+  const created = await transport.request<AuthSession>("POST", "/v1/auth/sessions", { body: chosen === "device" ? { flow: "device" } : {} });
+  const ran = await presentSession({ url: created.data.loginUrl, device: created.data.device, deviceUnavailable: created.data.deviceUnavailable }, chosen, options, "Sign in", logger);
   const token = await pollUntil(
     async () => {
       const res = await transport.request<AuthStatus>("GET", `/v1/auth/sessions/${encodeURIComponent(created.data.sessionId)}`, { signal: platformSignal(options.signal) });
@@ -216,9 +219,11 @@ export async function runAuthenticate(transport: VaultTransport, identity: Ident
           return value;
         }
         case "expired":
+          if (res.data.error?.code === "device_code_expired") throw new DeviceCodeExpiredError(res.data.error.message);
           throw new ConnectTimeoutError("the login session expired before the user signed in");
         default:
-          throw new ConnectFlowError("auth_failed", "the login at the identity provider failed", false);
+          if (res.data.error?.code === "auth_denied") throw new ConnectDeniedError(res.data.error.message);
+          throw new ConnectFlowError("auth_failed", res.data.error?.message ?? "the login at the identity provider failed", false);
       }
     },
     { ...flow, signal: options.signal },
@@ -229,5 +234,6 @@ export async function runAuthenticate(transport: VaultTransport, identity: Ident
   return {
     subject: typeof claims.sub === "string" ? claims.sub : undefined,
     expiresAt: typeof claims.exp === "number" ? new Date(claims.exp * 1000) : undefined,
+    flow: ran,
   };
 }

@@ -220,6 +220,16 @@ export class ConnectTimeoutError extends ConnectFlowError {
     super("connect_timeout", message, true, options);
   }
 }
+/**
+ * The device code (RFC 8628) expired before the person entered it at the verification URI: run
+ * authenticate() or connect() again for a fresh code.
+ */
+export class DeviceCodeExpiredError extends ConnectFlowError {
+  override name = "DeviceCodeExpiredError";
+  constructor(message = "the device code expired before the person entered it", options?: AlterErrorOptions) {
+    super("device_code_expired", message, true, options);
+  }
+}
 export class ConnectConfigError extends ConnectFlowError {
   override name = "ConnectConfigError";
   constructor(message: string, options?: AlterErrorOptions) {
@@ -367,6 +377,7 @@ const BRANDED: [cls: abstract new (...args: never[]) => AlterSDKError, name: str
   [ConnectFlowError, "ConnectFlowError"],
   [ConnectDeniedError, "ConnectDeniedError"],
   [ConnectTimeoutError, "ConnectTimeoutError"],
+  [DeviceCodeExpiredError, "DeviceCodeExpiredError"],
   [ConnectConfigError, "ConnectConfigError"],
   [ProviderAPIError, "ProviderAPIError"],
   [RateLimitError, "RateLimitError"],

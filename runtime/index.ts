@@ -14,6 +14,8 @@ export type { RetryPolicy } from "./retry.js";
 export { DEFAULT_RETRY_POLICY } from "./retry.js";
 export type { BrowserOpener, ConnectOptions, ConnectSession, ConnectSessionOptions, FlowOptions, AuthenticateResult } from "./connect.js";
 export type { ConnectProvider } from "./connect-scopes.js";
+export type { DeviceCodePrompt, DeviceCodeHandler, FlowChoice } from "./device-flow.js";
+export { headlessEnvironment } from "./device-flow.js";
 export type { GrantInfo, GrantPage, GrantPolicy, GrantPrincipal, GrantList, ListGrantsOptions, CreateManagedSecretGrantOptions } from "./grants.js";
 export type { Injection } from "../protocol/injection.js";
 export { SDK_VERSION } from "./version.js";

@@ -135,6 +135,8 @@ export interface OAuthFlowSpec {
   authorizationUrl?: string;
   tokenUrl?: string;
   refreshUrl?: string;
+  /** OpenAPI 3.2's deviceAuthorization flow: the RFC 8628 device authorization endpoint. */
+  deviceAuthorizationUrl?: string;
   /** The scope names the flow declares (their descriptions are left in the document). */
   scopes: readonly string[];
 }
@@ -144,6 +146,8 @@ export interface OAuthFlowsSpec {
   clientCredentials?: OAuthFlowSpec;
   implicit?: OAuthFlowSpec;
   password?: OAuthFlowSpec;
+  /** OpenAPI 3.2 (RFC 8628): `deviceAuthorizationUrl` and `tokenUrl`. */
+  deviceAuthorization?: OAuthFlowSpec;
 }
 
 /**

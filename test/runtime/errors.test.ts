@@ -118,6 +118,7 @@ describe("hierarchy", () => {
     [new E.IdentityError(), [E.BackendError]],
     [new E.ConnectDeniedError(), [E.ConnectFlowError]],
     [new E.ConnectTimeoutError(), [E.ConnectFlowError]],
+    [new E.DeviceCodeExpiredError(), [E.ConnectFlowError]],
     [new E.ConnectConfigError("bad redirect"), [E.ConnectFlowError]],
     [new E.ApprovalTimeoutError("apr_1"), [E.ApprovalError]],
     [new E.TimeoutError("slow"), [E.NetworkError]],

@@ -59,7 +59,16 @@ export interface StartIdpOptions {
    * user's groups, with the scope `RESOURCE_SCOPE`.
    */
   resources?: string[];
+  /**
+   * The device authorization grant (RFC 8628): `device_authorization_endpoint` in discovery,
+   * every client allowed the device_code grant, and the user-code pages at `/device` (element ids
+   * #user-code, #device-continue, #device-confirm, #device-abort; `idp-prompt` metas
+   * device-input, device-confirm, device-done). Default false.
+   */
+  deviceFlow?: boolean;
 }
+
+export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
 /** The scope every resource server of `resources` is granted. */
 export const RESOURCE_SCOPE = "mcp";
@@ -135,6 +144,8 @@ export interface TestIdp {
    * revoked): a resource server's check, for provider stand-ins that accept this IDP's tokens.
    */
   isActiveAccessToken(token: string): boolean;
+  /** Every device_code (RFC 8628) and access token this server issued and still stores: canaries. */
+  issuedSecrets(): string[];
   close(): Promise<void>;
 }
 
@@ -212,7 +223,7 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<TestIdp> 
     const metadata: Record<string, unknown> = {
       client_id: client.clientId,
       redirect_uris: client.redirectUris,
-      grant_types: client.grantTypes ?? ["authorization_code", "refresh_token"],
+      grant_types: client.grantTypes ?? ["authorization_code", "refresh_token", ...(options.deviceFlow ? [DEVICE_CODE_GRANT] : [])],
       response_types: ["code"],
       token_endpoint_auth_method: authMethod,
     };
@@ -261,6 +272,7 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<TestIdp> 
           enabled: true,
           allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId: string }) => token.clientId === client.clientId,
         },
+        deviceFlow: { enabled: options.deviceFlow === true, ...devicePages },
         // Plain loopback http in tests; DPoP is not what we test.
         dPoP: { enabled: false },
         resourceIndicators: {
@@ -287,6 +299,7 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<TestIdp> 
       ttl: {
         AccessToken: options.accessTokenTtl ?? 3600,
         AuthorizationCode: 60,
+        DeviceCode: 600,
         IdToken: options.idTokenTtl ?? 3600,
         RefreshToken: options.refreshTokenTtl ?? 14 * 24 * 3600,
         Interaction: 600,
@@ -408,6 +421,8 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<TestIdp> 
       [...store.entries()].filter(([k, e]) => k.startsWith("RefreshToken:") && live(e) && !e.payload.consumed).length,
     // Opaque access tokens are stored under their own value.
     isActiveAccessToken: (token) => live(store.get(key("AccessToken", token))) !== undefined,
+    // The adapter stores a device code and an opaque access token under their own value.
+    issuedSecrets: () => [...store.keys()].filter((k) => k.startsWith("DeviceCode:") || k.startsWith("AccessToken:")).map((k) => k.slice(k.indexOf(":") + 1)),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -522,6 +537,36 @@ function consentPage(uid: string, clientId: string, scope: string): string {
 <form method="post" action="/interaction/${uid}/abort"><button id="deny" type="submit">Deny</button></form>`,
   );
 }
+
+// The device flow's own pages (oidc-provider's defaults load web fonts from the internet).
+type DeviceCtx = { body: string; type: string };
+const devicePages = {
+  userCodeInputSource: async (ctx: DeviceCtx, form: string, _out: unknown, err?: { name?: string; userCode?: string }) => {
+    ctx.type = "html";
+    const note = err ? `<p id="device-error">${escapeHtml(err.name === "AbortedError" ? "The sign-in was declined." : "That code is not valid.")}</p>` : "";
+    ctx.body = page(
+      "Enter code",
+      `<meta name="idp-prompt" content="device-input">${note}
+${form.replace('name="user_code"', 'id="user-code" name="user_code"')}
+<button id="device-continue" type="submit" form="op.deviceInputForm">Continue</button>`,
+    );
+  },
+  userCodeConfirmSource: async (ctx: DeviceCtx, form: string, client: { clientId: string }, _info: unknown, userCode: string) => {
+    ctx.type = "html";
+    ctx.body = page(
+      "Confirm device",
+      `<meta name="idp-prompt" content="device-confirm">
+<h1>${escapeHtml(client.clientId)} on a device shows <code id="shown-code">${escapeHtml(userCode)}</code></h1>
+${form}
+<button id="device-confirm" type="submit" form="op.deviceConfirmForm">Continue</button>
+<button id="device-abort" type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Abort</button>`,
+    );
+  },
+  successSource: async (ctx: DeviceCtx) => {
+    ctx.type = "html";
+    ctx.body = page("Done", `<meta name="idp-prompt" content="device-done"><p id="device-done">You can close this page.</p>`);
+  },
+};
 
 function page(title: string, body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;

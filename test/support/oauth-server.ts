@@ -39,10 +39,12 @@ export interface OAuthServer {
   /** `http://127.0.0.1:<port>`, also the issuer identifier. */
   readonly url: string;
   readonly issuer: string;
-  readonly endpoints: { authorize: string; token: string; revoke: string; userinfo: string; jwks: string };
+  readonly endpoints: { authorize: string; token: string; revoke: string; userinfo: string; jwks: string; device: string };
   /** The authorize endpoint: gets the request's query, returns where to send the browser. */
   authorize: (query: URLSearchParams) => AuthorizeAnswer;
   token: (form: URLSearchParams) => Answer;
+  /** RFC 8628 device authorization endpoint, at /device_authorization. Default: a 404 answer. */
+  deviceAuthorization: (form: URLSearchParams) => Answer;
   revoke: (form: URLSearchParams) => Answer;
   userinfo: () => Answer;
   jwks: () => Answer;
@@ -76,9 +78,10 @@ export async function startOAuthServer(): Promise<OAuthServer> {
   const as: OAuthServer = {
     url,
     issuer: url,
-    endpoints: { authorize: `${url}/authorize`, token: `${url}/token`, revoke: `${url}/revoke`, userinfo: `${url}/userinfo`, jwks: `${url}/jwks` },
+    endpoints: { authorize: `${url}/authorize`, token: `${url}/token`, revoke: `${url}/revoke`, userinfo: `${url}/userinfo`, jwks: `${url}/jwks`, device: `${url}/device_authorization` },
     authorize: (q) => as.redirectBack(q),
     token: () => ({ json: tokenJson() }),
+    deviceAuthorization: () => ({ status: 404, json: { error: "not_found" } }),
     revoke: () => ({ json: {} }),
     userinfo: () => ({ json: { sub: "user-1", email: "user-1@example.test" } }),
     jwks: () => ({ json: { keys: [] } }),
@@ -129,6 +132,8 @@ function route(as: OAuthServer, path: string, form: URLSearchParams): Answer | u
       return as.token(form);
     case "/revoke":
       return as.revoke(form);
+    case "/device_authorization":
+      return as.deviceAuthorization(form);
     case "/userinfo":
       return as.userinfo();
     case "/jwks":

@@ -137,6 +137,7 @@ const cases: [string, string, Place][] = [
   ["keys scopes", "as the key id", (s) => ({ args: ["keys", "scopes", s, ...d(), "--scopes", "call"], code: 2 })],
   ["oauth set", "as --issuer", (s) => ({ args: ["oauth", "set", "github", ...d(), "--issuer", s], code: 2 })],
   ["oauth set", "as --callback", (s) => ({ args: ["oauth", "set", "github", ...d(), "--callback", s], code: 2 })],
+  ["oauth set", "as --device-authorization-url", (s) => ({ args: ["oauth", "set", "github", ...d(), "--device-authorization-url", s], code: 2 })],
   ["oauth set", "as the provider id", (s) => ({ args: ["oauth", "set", s, ...d(), "--callback", "shared"], code: 2 })],
   ["approvals show", "as the approval id", (s) => ({ args: ["approvals", "show", s, ...d()], code: 2 })],
   ["approvals approve", "as --expect-hash", (s) => ({ args: ["approvals", "approve", "nope", ...d(), "--expect-hash", s], code: 2 })],

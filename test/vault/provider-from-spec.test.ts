@@ -42,6 +42,36 @@ describe("authFromSpec", () => {
     ],
     ["an injectable requirement is preferred to one that is not", { given: { file: file(doc(SCHEMES, [{ digest: [] }, { key: [] }])) }, want: { injection: { type: "query", name: "key" }, schemes: ["key"] } }],
     [
+      "the authorizationCode flow's endpoints",
+      {
+        given: { file: file(doc({ o: { type: "oauth2", flows: { authorizationCode: { authorizationUrl: "https://as.example/authorize", tokenUrl: "https://as.example/token", scopes: {} } } } }, [{ o: [] }])) },
+        want: { oauth: { authorizeUrl: "https://as.example/authorize", tokenUrl: "https://as.example/token" }, schemes: ["o"] },
+      },
+    ],
+    [
+      "OpenAPI 3.2's deviceAuthorization flow beside it: headless connect's endpoint",
+      {
+        given: {
+          file: file({
+            ...doc(
+              {
+                o: {
+                  type: "oauth2",
+                  flows: {
+                    authorizationCode: { authorizationUrl: "https://as.example/authorize", tokenUrl: "https://as.example/token", scopes: {} },
+                    deviceAuthorization: { deviceAuthorizationUrl: "https://as.example/device/code", tokenUrl: "https://as.example/token", scopes: {} },
+                  },
+                },
+              },
+              [{ o: [] }],
+            ),
+            openapi: "3.2.0",
+          }),
+        },
+        want: { oauth: { authorizeUrl: "https://as.example/authorize", tokenUrl: "https://as.example/token", deviceAuthorizationUrl: "https://as.example/device/code" } },
+      },
+    ],
+    [
       "YAML, and Swagger 2.0",
       { given: { file: file("swagger: '2.0'\nhost: api.example\nbasePath: /v1\nschemes: [https]\nsecurityDefinitions:\n  b: {type: basic}\nsecurity: [{b: []}]\npaths: {}\n", "yaml") }, want: { injection: { type: "basic" }, baseUrl: "https://api.example/v1" } },
     ],

@@ -51,7 +51,7 @@ function view(s: AdminState, provider: string): OAuthSettingsView {
   };
 }
 
-const FIELDS = "--authorize-url, --token-url, --revoke-url, --userinfo-url, --auth-method, --issuer, --require-iss, --callback";
+const FIELDS = "--authorize-url, --token-url, --revoke-url, --userinfo-url, --device-authorization-url, --auth-method, --issuer, --require-iss, --callback";
 
 export async function setOAuthEndpoints(opts: OAuthEndpointOptions): Promise<OAuthSettingsView> {
   const { provider, dataDir: _d, now: _n, specsDir: _s, requireIss, ...patch } = opts;

@@ -24,7 +24,7 @@ export interface SpecAuth {
   /** Operations that need a credential with the chosen requirement / that need none. */
   operations: { using: number; without: number };
   /** The authorizationCode flow of the chosen requirement's OAuth scheme, when it has one. */
-  oauth: { authorizeUrl: string; tokenUrl: string } | undefined;
+  oauth: { authorizeUrl: string; tokenUrl: string; deviceAuthorizationUrl?: string } | undefined;
   /** Every operation's id (operationId or the generator's fallback), method and path template. */
   operationIndex: OperationTriple[];
 }
@@ -109,9 +109,12 @@ export async function authFromSpec(file: string, schemes?: string[]): Promise<Sp
   }
   const choice = injectionForRequirement(Object.fromEntries(chosen.names.map((n) => [n, []])), read.schemes);
   if ("error" in choice) throw new VaultUsageError(`--from-spec ${file}: ${choice.error}.`);
-  const flow = chosen.names.map((n) => read.schemes[n]).flatMap((sc) => (sc?.type === "oauth2" && sc.flows.authorizationCode ? [sc.flows.authorizationCode] : []))[0];
+  const oauth2 = chosen.names.map((n) => read.schemes[n]).find((sc) => sc?.type === "oauth2" && sc.flows.authorizationCode);
+  const flow = oauth2?.type === "oauth2" ? oauth2.flows.authorizationCode : undefined;
+  // OpenAPI 3.2's deviceAuthorization flow of the same scheme: headless connect (rarely declared).
+  const device = oauth2?.type === "oauth2" ? oauth2.flows.deviceAuthorization?.deviceAuthorizationUrl : undefined;
   return {
-    oauth: flow?.authorizationUrl && flow.tokenUrl ? { authorizeUrl: flow.authorizationUrl, tokenUrl: flow.tokenUrl } : undefined,
+    oauth: flow?.authorizationUrl && flow.tokenUrl ? { authorizeUrl: flow.authorizationUrl, tokenUrl: flow.tokenUrl, ...(device ? { deviceAuthorizationUrl: device } : {}) } : undefined,
     injection: choice.injection as Injection,
     schemes: chosen.names,
     baseUrl: serverOf(doc),
@@ -145,10 +148,11 @@ export function describeInjection(injection: Injection): string {
  * Stores the document's OAuth endpoints for a provider outside the catalog (the catalog's own
  * endpoints are curated and win for catalog providers): connect then works as for any provider.
  */
-export async function setSpecOAuth(opts: AdminOptions & { provider: string; authorizeUrl: string; tokenUrl: string }): Promise<void> {
+export async function setSpecOAuth(opts: AdminOptions & { provider: string; authorizeUrl: string; tokenUrl: string; deviceAuthorizationUrl?: string }): Promise<void> {
   await withVault(opts, (s) => {
-    setOAuthOverrides(s.db, s.app.id, opts.provider, { authorizeUrl: opts.authorizeUrl, tokenUrl: opts.tokenUrl }, s.now());
-    auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { fields: ["authorizeUrl", "tokenUrl"] } });
+    const device = opts.deviceAuthorizationUrl ? { deviceAuthorizationUrl: opts.deviceAuthorizationUrl } : {};
+    setOAuthOverrides(s.db, s.app.id, opts.provider, { authorizeUrl: opts.authorizeUrl, tokenUrl: opts.tokenUrl, ...device }, s.now());
+    auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { fields: ["authorizeUrl", "tokenUrl", ...Object.keys(device)] } });
   });
 }
 

@@ -65,6 +65,8 @@ export function registerIdp(vault: Command): void {
           `groups claim  ${c.groupsClaim}`,
           `jwks          ${c.discovery.jwksUri}`,
           `algorithms    ${c.discovery.algorithms.join(", ")}`,
+          // RFC 8628: headless authenticate() shows a code where the IDP offers the device grant.
+          `device grant  ${c.discovery.deviceAuthorizationEndpoint ?? "not offered (headless sign-in prints the login URL)"}`,
         ].join("\n"),
       );
     }),

@@ -12,6 +12,7 @@ interface SetFlags extends DataFlags {
   tokenUrl?: string;
   revokeUrl?: string;
   userinfoUrl?: string;
+  deviceAuthorizationUrl?: string;
   authMethod?: string;
   issuer?: string;
   requireIss?: boolean;
@@ -39,6 +40,7 @@ export function registerOAuth(vault: Command): void {
     .option("--token-url <url>")
     .option("--revoke-url <url>", "RFC 7009 revocation endpoint")
     .option("--userinfo-url <url>", "where to read the account name from after connect")
+    .option("--device-authorization-url <url>", "RFC 8628 device authorization endpoint, for headless connect")
     .option("--auth-method <method>", "client_secret_post or client_secret_basic")
     .option("--issuer <url>", "the authorization server's issuer: RFC 9207 iss checks (its RFC 8414 metadata is read)")
     .option("--require-iss", "refuse authorization answers without iss even if the server publishes no metadata")
@@ -50,6 +52,7 @@ export function registerOAuth(vault: Command): void {
         if (flags.tokenUrl !== undefined) opts.tokenUrl = flags.tokenUrl;
         if (flags.revokeUrl !== undefined) opts.revokeUrl = flags.revokeUrl;
         if (flags.userinfoUrl !== undefined) opts.userinfoUrl = flags.userinfoUrl;
+        if (flags.deviceAuthorizationUrl !== undefined) opts.deviceAuthorizationUrl = flags.deviceAuthorizationUrl;
         if (flags.authMethod !== undefined) opts.authMethod = flags.authMethod as TokenAuthMethod;
         if (flags.issuer !== undefined) opts.issuer = flags.issuer;
         if (flags.requireIss !== undefined) opts.requireIss = flags.requireIss;

@@ -43,3 +43,12 @@ export function auditContext(v: unknown): CallContext {
   }
   return out;
 }
+
+/** `/flow` of a sign-in or connect session: "browser" (the default) or "device" (RFC 8628, headless). */
+export function parseFlow(body: unknown): "browser" | "device" {
+  if (body === undefined || body === null) return "browser";
+  const flow = bodyObject(body).flow;
+  if (flow === undefined || flow === null || flow === "browser") return "browser";
+  if (flow === "device") return "device";
+  throw new VaultError("invalid_request", '/flow must be "browser" or "device".', { details: { pointer: "/flow" } });
+}

@@ -10,6 +10,8 @@ export interface IdpDiscovery {
   jwksUri: string;
   authorizationEndpoint: string | null;
   tokenEndpoint: string | null;
+  /** RFC 8628 device_authorization_endpoint: headless sign-in; absent in configs stored before it was read. */
+  deviceAuthorizationEndpoint?: string | null;
   userinfoEndpoint: string | null;
   /** Signing algorithms the IDP announces for ID tokens (never "none" or HMAC). */
   algorithms: string[];
@@ -57,6 +59,7 @@ export async function discoverIssuer(issuer: string): Promise<IdpDiscovery> {
     jwksUri: assertSafeOAuthUrl(meta.jwks_uri, "jwks_uri").href,
     authorizationEndpoint: str(meta.authorization_endpoint),
     tokenEndpoint: str(meta.token_endpoint),
+    deviceAuthorizationEndpoint: str(meta.device_authorization_endpoint),
     userinfoEndpoint: str(meta.userinfo_endpoint),
     algorithms,
     tokenAuthMethods: Array.isArray(meta.token_endpoint_auth_methods_supported)

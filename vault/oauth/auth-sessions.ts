@@ -77,7 +77,14 @@ export function createAuthSession(ctx: CallerContext, pageToken: string): AuthSe
   return getAuthSession(ctx.db, id, now)!;
 }
 
-function getIdpOrConfigError(ctx: VaultContext) {
+/** What a login asks the IDP for: the ID token's claims, and the groups claim where it is a scope. */
+export function loginScopes(idp: { discovery: { scopesSupported: string[] }; groupsClaim: string }): string[] {
+  const scopes = ["openid", "email", "profile"];
+  if (idp.discovery.scopesSupported.includes(idp.groupsClaim)) scopes.push(idp.groupsClaim);
+  return scopes;
+}
+
+export function getIdpOrConfigError(ctx: VaultContext) {
   try {
     return requireIdp(ctx);
   } catch {
@@ -104,8 +111,7 @@ export function loginRedirect(ctx: VaultContext, session: AuthSession, base: str
   const idp = getIdpOrConfigError(ctx);
   const redirectUri = base + AUTH_CALLBACK_PATH;
   const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri, ...(returnTo ? { pageToken: returnTo } : {}) }, ctx.now());
-  const scopes = ["openid", "email", "profile"];
-  if (idp.discovery.scopesSupported.includes(idp.groupsClaim)) scopes.push(idp.groupsClaim);
+  const scopes = loginScopes(idp);
   const url = new URL(idp.discovery.authorizationEndpoint!);
   url.searchParams.set("response_type", "code");
   url.searchParams.set("client_id", idp.clientId!);
@@ -138,10 +144,7 @@ export async function handleAuthCallback(ctx: CallerContext, query: URLSearchPar
   if (!session || session.appId !== ctx.app.id) return { kind: "failed", message: "This sign-in session does not exist." };
   if (session.status !== "pending") return { kind: "finished", session };
   const fail = (code: string, message: string): AuthCallbackOutcome => {
-    ctx.db
-      .prepare("UPDATE auth_sessions SET status = 'failed', error_code = ?, error_message = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
-      .run(code, message, new Date(ctx.now()).toISOString(), session.id);
-    ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.caller.remoteAddress, errorCode: code, details: { sessionId: session.id } });
+    failAuthSession(ctx, session, code, message);
     return { kind: "failed", message };
   };
   const idp = getIdpOrConfigError(ctx);
@@ -166,10 +169,36 @@ export async function handleAuthCallback(ctx: CallerContext, query: URLSearchPar
     if (e instanceof OAuthEndpointError || e instanceof VaultError || e instanceof TokenAnswerError) return fail("auth_failed", `The code exchange with the identity provider failed: ${e.message}`);
     throw e;
   }
+  const signedIn = await finishSignIn(ctx, session, idToken, attempt.nonce ?? undefined);
+  if (!signedIn.ok) return { kind: "failed", message: signedIn.message };
+  return { kind: "signed-in", sessionId: session.id, subject: signedIn.subject, label: signedIn.label, returnTo: attempt.pageToken };
+}
+
+/** Ends a pending sign-in as failed (or expired), with its audit row. */
+export function failAuthSession(ctx: CallerContext, session: AuthSession, code: string, message: string, status: "failed" | "expired" = "failed", details: Record<string, unknown> = {}): void {
+  ctx.db
+    .prepare("UPDATE auth_sessions SET status = ?, error_code = ?, error_message = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
+    .run(status, code, message, new Date(ctx.now()).toISOString(), session.id);
+  ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.caller.remoteAddress, errorCode: code, details: { sessionId: session.id, ...details } });
+}
+
+/**
+ * Verifies the IDP's ID token (its nonce when the login sent one), provisions the user, writes
+ * the audit row and completes the session with the token sealed. The browser callback and the
+ * device grant (no nonce there: RFC 8628 has no front channel to carry one) both end here.
+ */
+export async function finishSignIn(
+  ctx: CallerContext,
+  session: AuthSession,
+  idToken: string,
+  nonce: string | undefined,
+  details: Record<string, unknown> = {},
+): Promise<{ ok: true; subject: string; label: string } | { ok: false; message: string }> {
+  const idp = getIdpOrConfigError(ctx);
   let subject: string;
   let label: string;
   try {
-    const payload = await verifyIdpJwt(idp, idToken, ctx.now(), attempt.nonce ?? undefined);
+    const payload = await verifyIdpJwt(idp, idToken, ctx.now(), nonce);
     const user = provisionUser(ctx, idp, payload);
     subject = user.subject;
     label = personLabel(payload as Record<string, unknown>) ?? subject;
@@ -181,16 +210,19 @@ export async function handleAuthCallback(ctx: CallerContext, query: URLSearchPar
       principalType: "user",
       principalId: user.userId,
       remoteAddress: ctx.caller.remoteAddress,
-      details: { sessionId: session.id },
+      details: { sessionId: session.id, ...details },
     });
   } catch (e) {
-    if (e instanceof VaultError) return fail("user_token_invalid", e.message);
+    if (e instanceof VaultError) {
+      failAuthSession(ctx, session, "user_token_invalid", e.message, "failed", details);
+      return { ok: false, message: e.message };
+    }
     throw e;
   }
   ctx.db
     .prepare("UPDATE auth_sessions SET status = 'completed', id_token_sealed = ?, user_label = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
     .run(ctx.crypto.seal(TOKEN_PURPOSE, session.id, idToken), label, new Date(ctx.now()).toISOString(), session.id);
-  return { kind: "signed-in", sessionId: session.id, subject, label, returnTo: attempt.pageToken };
+  return { ok: true, subject, label };
 }
 
 /** The ID token once: it is deleted from the vault as it is handed over. */
@@ -214,7 +246,7 @@ function idpIssProblem(issuer: string, required: boolean, query: URLSearchParams
 }
 
 /** client_secret_post where the IDP takes it (or says nothing), else Basic (OIDC's default). */
-function idpAuthMethod(announced: string[] | undefined): "client_secret_post" | "client_secret_basic" {
+export function idpAuthMethod(announced: string[] | undefined): "client_secret_post" | "client_secret_basic" {
   if (!announced || announced.length === 0 || announced.includes("client_secret_post")) return "client_secret_post";
   return "client_secret_basic";
 }

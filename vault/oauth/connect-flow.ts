@@ -45,7 +45,25 @@ export type CallbackOutcome =
   /** The session had already ended (a reload of the callback page, a late second tab). */
   | { kind: "finished"; session: ConnectSession; provider: string; pageToken: string | null };
 
-type Audit = (outcome: "success" | "denied" | "error", extra: { grantId?: string; errorCode?: string; account?: string | null; details?: Record<string, unknown> }) => void;
+export type Audit = (outcome: "success" | "denied" | "error", extra: { grantId?: string; errorCode?: string; account?: string | null; details?: Record<string, unknown> }) => void;
+
+/** The `connect` audit rows of one provider of a session (browser callback and device grant alike). */
+export function connectAuditor(ctx: CallerContext, session: ConnectSession, provider: string, base: Record<string, unknown> = {}): Audit {
+  return (outcome, extra) =>
+    ctx.audit.write({
+      action: "connect",
+      outcome,
+      appId: session.appId,
+      keyId: session.keyId,
+      principalType: session.principalType,
+      principalId: session.userId,
+      grantId: extra.grantId ?? null,
+      provider,
+      remoteAddress: ctx.caller.remoteAddress,
+      errorCode: extra.errorCode ?? null,
+      details: { sessionId: session.id, ...base, ...(extra.account ? { account: extra.account } : {}), ...extra.details },
+    });
+}
 
 /** `arrivedOn`: the path of the callback the browser came back to (the mix-up check needs it). */
 export async function handleConnectCallback(ctx: CallerContext, query: URLSearchParams, arrivedOn: string): Promise<CallbackOutcome> {
@@ -65,20 +83,7 @@ export async function handleConnectCallback(ctx: CallerContext, query: URLSearch
   const session = getConnectSession(ctx.db, attempt.sessionId, now);
   if (!session || session.appId !== ctx.app.id) return { kind: "failed", session: null, message: "This connect session does not exist." };
   if (session.status !== "pending") return { kind: "finished", session, provider, pageToken: attempt.pageToken };
-  const audit: Audit = (outcome, extra) =>
-    ctx.audit.write({
-      action: "connect",
-      outcome,
-      appId: session.appId,
-      keyId: session.keyId,
-      principalType: session.principalType,
-      principalId: session.userId,
-      grantId: extra.grantId ?? null,
-      provider,
-      remoteAddress: ctx.caller.remoteAddress,
-      errorCode: extra.errorCode ?? null,
-      details: { sessionId: session.id, ...(extra.account ? { account: extra.account } : {}), ...extra.details },
-    });
+  const audit = connectAuditor(ctx, session, provider);
   const fail = (code: string, message: string, auditCode = code): CallbackOutcome => {
     finishConnectSession(ctx.db, session.id, "failed", { code, message }, ctx.now(), provider);
     audit("error", { errorCode: auditCode });
@@ -137,7 +142,7 @@ export async function handleConnectCallback(ctx: CallerContext, query: URLSearch
   return storeConnectedGrant(ctx, session, attempt.pageToken, config, res, session.ownerLabel ?? owner?.subject ?? null, audit);
 }
 
-async function storeConnectedGrant(
+export async function storeConnectedGrant(
   ctx: CallerContext,
   session: ConnectSession,
   pageToken: string | null,

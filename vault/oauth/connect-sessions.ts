@@ -164,6 +164,7 @@ export function pruneFinishedFlows(db: Db, now: number): void {
   db.prepare("DELETE FROM oauth_states WHERE expires_at < ?").run(before);
   db.prepare("DELETE FROM connect_sessions WHERE expires_at < ?").run(before);
   db.prepare("DELETE FROM auth_sessions WHERE expires_at < ?").run(before);
+  db.prepare("DELETE FROM device_authorizations WHERE expires_at < ?").run(before);
 }
 
 /**

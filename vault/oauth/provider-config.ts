@@ -18,6 +18,8 @@ export interface OAuthEndpointOverrides {
   tokenUrl?: string | null;
   revokeUrl?: string | null;
   userinfoUrl?: string | null;
+  /** RFC 8628 device authorization endpoint (headless connect). */
+  deviceAuthorizationUrl?: string | null;
   authMethod?: TokenAuthMethod | null;
   /** The authorization server's issuer identifier (RFC 8414), checked against RFC 9207 `iss`. */
   issuer?: string | null;
@@ -33,6 +35,8 @@ export interface OAuthProviderConfig {
   tokenUrl: string;
   revokeUrl: string | null;
   userinfoUrl: string | null;
+  /** Null: the provider has no device grant here; headless connect prints the connect URL. */
+  deviceAuthorizationUrl: string | null;
   pkce: boolean;
   scopeSeparator: string;
   defaultScopes: string[];
@@ -56,6 +60,7 @@ interface OverrideRow {
   token_url: string | null;
   revoke_url: string | null;
   userinfo_url: string | null;
+  device_authorization_url: string | null;
   auth_method: TokenAuthMethod | null;
   issuer: string | null;
   iss_parameter_supported: number | null;
@@ -70,6 +75,7 @@ export function getOAuthOverrides(db: Db, appId: string, provider: string): OAut
       tokenUrl: r.token_url,
       revokeUrl: r.revoke_url,
       userinfoUrl: r.userinfo_url,
+      deviceAuthorizationUrl: r.device_authorization_url,
       authMethod: r.auth_method,
       issuer: r.issuer,
       issParameterSupported: r.iss_parameter_supported === null ? null : r.iss_parameter_supported === 1,
@@ -87,6 +93,7 @@ export function setOAuthOverrides(db: Db, appId: string, provider: string, patch
     ["tokenUrl", "--token-url"],
     ["revokeUrl", "--revoke-url"],
     ["userinfoUrl", "--userinfo-url"],
+    ["deviceAuthorizationUrl", "--device-authorization-url"],
   ] as const;
   for (const [field, flag] of urlFields) {
     const v = patch[field];
@@ -103,12 +110,12 @@ export function setOAuthOverrides(db: Db, appId: string, provider: string, patch
   if (patch.callback !== undefined) next.callback = patch.callback;
   db.prepare(
     `INSERT INTO oauth_endpoints (app_id, provider, authorize_url, token_url, revoke_url, userinfo_url, auth_method,
-       issuer, iss_parameter_supported, callback, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       issuer, iss_parameter_supported, callback, device_authorization_url, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (app_id, provider) DO UPDATE SET authorize_url = excluded.authorize_url, token_url = excluded.token_url,
        revoke_url = excluded.revoke_url, userinfo_url = excluded.userinfo_url, auth_method = excluded.auth_method,
        issuer = excluded.issuer, iss_parameter_supported = excluded.iss_parameter_supported, callback = excluded.callback,
-       updated_at = excluded.updated_at`,
+       device_authorization_url = excluded.device_authorization_url, updated_at = excluded.updated_at`,
   ).run(
     appId,
     provider,
@@ -120,6 +127,7 @@ export function setOAuthOverrides(db: Db, appId: string, provider: string, patch
     next.issuer ?? null,
     next.issParameterSupported === undefined || next.issParameterSupported === null ? null : next.issParameterSupported ? 1 : 0,
     next.callback ?? null,
+    next.deviceAuthorizationUrl ?? null,
     new Date(now).toISOString(),
   );
   return getOAuthOverrides(db, appId, provider)!;
@@ -157,6 +165,7 @@ export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider:
     tokenUrl: o.tokenUrl ?? oauth.tokenUrl,
     revokeUrl: o.revokeUrl ?? oauth.revokeUrl ?? null,
     userinfoUrl: o.userinfoUrl ?? null,
+    deviceAuthorizationUrl: o.deviceAuthorizationUrl ?? catalogDeviceUrl(oauth, o),
     pkce: oauth.pkce,
     scopeSeparator: oauth.scopeSeparator,
     defaultScopes: oauth.defaultScopes,
@@ -168,6 +177,16 @@ export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider:
     issRequired: o.issParameterSupported === true,
     callback: o.callback ?? "per-provider",
   };
+}
+
+/**
+ * The catalog's device endpoint belongs to the catalog's token endpoint: with the token URL
+ * pointed elsewhere (GitHub Enterprise Server, a test server), it would send the device request
+ * to the wrong server, so only an override of its own (`--device-authorization-url`) counts.
+ */
+function catalogDeviceUrl(oauth: { tokenUrl: string; deviceAuthorizationUrl?: string }, o: OAuthEndpointOverrides): string | null {
+  if (o.tokenUrl && o.tokenUrl !== oauth.tokenUrl) return null;
+  return oauth.deviceAuthorizationUrl ?? null;
 }
 
 /** The client secret in clear, only for a token or revocation request. */

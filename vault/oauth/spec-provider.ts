@@ -10,9 +10,10 @@ interface Endpoints {
   authorizeUrl?: string | null;
   tokenUrl?: string | null;
   revokeUrl?: string | null;
+  deviceAuthorizationUrl?: string | null;
 }
 
 export function specOAuth(o: Endpoints): CatalogOAuth | undefined {
   if (!o.authorizeUrl || !o.tokenUrl) return undefined;
-  return { authorizeUrl: o.authorizeUrl, tokenUrl: o.tokenUrl, ...(o.revokeUrl ? { revokeUrl: o.revokeUrl } : {}), pkce: true, scopeSeparator: " ", defaultScopes: [] };
+  return { authorizeUrl: o.authorizeUrl, tokenUrl: o.tokenUrl, ...(o.revokeUrl ? { revokeUrl: o.revokeUrl } : {}), ...(o.deviceAuthorizationUrl ? { deviceAuthorizationUrl: o.deviceAuthorizationUrl } : {}), pkce: true, scopeSeparator: " ", defaultScopes: [] };
 }

@@ -43,7 +43,7 @@ function withClientAuth(form: URLSearchParams, auth: ClientAuth): Record<string,
 }
 
 async function post(
-  kind: "token" | "revocation",
+  kind: "token" | "device_authorization" | "revocation",
   url: string,
   form: URLSearchParams,
   auth: ClientAuth,
@@ -91,6 +91,22 @@ export async function requestTokenAnswer(url: string, params: Record<string, str
 /** A token request whose answer is validated whole (code exchanges). */
 export async function requestToken(url: string, params: Record<string, string>, auth: ClientAuth, rules: TokenAnswerRules): Promise<TokenResponse> {
   return validateTokenAnswer(await requestTokenAnswer(url, params, auth, rules.owner), rules);
+}
+
+/**
+ * RFC 8628 §3.1-3.2: the device authorization request, with the client authenticated as at the
+ * token endpoint. Returns the answer body (device-grant.ts checks it); errors as requestTokenAnswer.
+ */
+export async function requestDeviceAuthorization(url: string, params: Record<string, string>, auth: ClientAuth, owner: string): Promise<Record<string, unknown>> {
+  const { status, body } = await post("device_authorization", url, new URLSearchParams(params), auth, owner);
+  if (status !== 200 || typeof body.error === "string") {
+    const error = typeof body.error === "string" ? body.error.slice(0, 100) : `http_${status}`;
+    if (isTransientStatus(status)) {
+      throw new VaultError("provider_unreachable", `${owner}'s device authorization endpoint failed with HTTP ${status}.`, { details: { status } });
+    }
+    throw new OAuthEndpointError(status, error, `${owner}'s device authorization endpoint refused the request: ${error}.`);
+  }
+  return body;
 }
 
 /** RFC 7009; 200 (also for unknown tokens) means done. Returns the HTTP status. */

@@ -5,7 +5,7 @@
 // then neither grow the vault's memory past the limit nor hold one of its requests open.
 import { request } from "undici";
 
-export type OutboundKind = "token" | "revocation" | "userinfo" | "discovery" | "metadata" | "jwks";
+export type OutboundKind = "token" | "device_authorization" | "revocation" | "userinfo" | "discovery" | "metadata" | "jwks";
 
 export interface OutboundLimit {
   /** Largest answer body read, in bytes. */
@@ -21,6 +21,7 @@ const KiB = 1024;
 /** The limits of docs/protocol.md ("Limits of the vault's own outbound requests"). */
 export const OUTBOUND_LIMITS: Readonly<Record<OutboundKind, OutboundLimit>> = Object.freeze({
   token: { maxBytes: 256 * KiB, timeoutMs: 15_000, what: "token endpoint" },
+  device_authorization: { maxBytes: 64 * KiB, timeoutMs: 15_000, what: "device authorization endpoint" },
   revocation: { maxBytes: 64 * KiB, timeoutMs: 15_000, what: "revocation endpoint" },
   userinfo: { maxBytes: 256 * KiB, timeoutMs: 10_000, what: "userinfo endpoint" },
   discovery: { maxBytes: 256 * KiB, timeoutMs: 10_000, what: "OpenID discovery document" },

@@ -53,6 +53,7 @@ describe("vault idp / users / oauth commands", () => {
     const show = await run("idp", "show");
     expect(show.out).toMatch(/client secret set/);
     expect(show.out).toContain(`${idp.issuer}/jwks`);
+    expect(show.out).toMatch(/device grant +not offered \(headless sign-in prints the login URL\)\n/);
     expect(set.out + show.out).not.toContain(SECRET);
   });
 

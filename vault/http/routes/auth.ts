@@ -4,27 +4,40 @@ import type { RouteDef, RouteResult, SignedContext, UnsignedContext } from "../c
 import { VaultError } from "../../errors.js";
 import { authSessionForPage, createAuthSession, getAuthSession, handleAuthCallback, loginRedirect, takeAuthToken, type AuthSession } from "../../oauth/auth-sessions.js";
 import { randomToken } from "../../oauth/pkce.js";
+import { advanceAuthDevice, startAuthDevice } from "../../oauth/auth-device.js";
+import { parseFlow } from "../request-fields.js";
 import { publicBase } from "../public-base.js";
 import { authErrorPage, signedInPage } from "../pages/auth.js";
 import { pageFrame } from "../pages/layout.js";
 import { APPROVER_RETURN, approverSignedIn } from "./approval-page.js";
 
-function createSession(ctx: SignedContext): RouteResult {
+async function createSession(ctx: SignedContext): Promise<RouteResult> {
+  const flow = parseFlow(ctx.body);
   const pageToken = randomToken(24);
   const session = createAuthSession(ctx, pageToken);
   const loginUrl = `${publicBase(ctx)}/auth/${session.id}?state=${pageToken}`;
-  return { status: 201, json: { sessionId: session.id, loginUrl, expiresAt: session.expiresAt } };
+  const json: Record<string, unknown> = { sessionId: session.id, loginUrl, expiresAt: session.expiresAt };
+  if (flow === "device") {
+    // RFC 8628 at the IDP; without it the SDK prints loginUrl, and says why.
+    const started = await startAuthDevice(ctx, session);
+    json.device = started.prompt;
+    json.deviceUnavailable = started.unavailable;
+  }
+  return { status: 201, json };
 }
 
-function sessionStatus(ctx: SignedContext): RouteResult {
+async function sessionStatus(ctx: SignedContext): Promise<RouteResult> {
   const id = ctx.params.id ?? "";
-  const session = getAuthSession(ctx.db, id, ctx.now());
-  if (!session || session.appId !== ctx.app.id) throw new VaultError("not_found", "No sign-in session with this id.");
+  const found = getAuthSession(ctx.db, id, ctx.now());
+  if (!found || found.appId !== ctx.app.id) throw new VaultError("not_found", "No sign-in session with this id.");
+  // A headless sign-in advances as it is polled: the vault asks the IDP's token endpoint when due.
+  await advanceAuthDevice(ctx, found);
+  const session = getAuthSession(ctx.db, id, ctx.now()) ?? found;
   // Only the key that created the session may collect its token.
   const token = session.status === "completed" && session.keyId === ctx.caller.keyId ? takeAuthToken(ctx, id) : null;
   return {
     status: 200,
-    json: { status: session.status, userToken: token === null ? null : ctx.sealForCaller(token), expiresAt: session.expiresAt },
+    json: { status: session.status, userToken: token === null ? null : ctx.sealForCaller(token), expiresAt: session.expiresAt, error: session.error },
   };
 }
 

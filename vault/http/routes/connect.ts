@@ -9,6 +9,8 @@ import { createConnectSession, getConnectSession, personLabel, providerStatuses,
 import { resolveOAuthProvider } from "../../oauth/provider-config.js";
 import { randomToken } from "../../oauth/pkce.js";
 import { publicBase } from "../public-base.js";
+import { parseFlow } from "../request-fields.js";
+import { advanceConnectDevice, startConnectDevice } from "../../oauth/connect-device.js";
 
 const MAX_PROVIDERS = 20;
 
@@ -62,7 +64,14 @@ async function createSession(ctx: SignedContext): Promise<RouteResult> {
     ctx.now(),
   );
   const connectUrl = `${publicBase(ctx)}/connect/${session.id}?state=${pageToken}`;
-  return { status: 201, json: { sessionId: session.id, connectUrl, expiresAt: session.expiresAt } };
+  const json: Record<string, unknown> = { sessionId: session.id, connectUrl, expiresAt: session.expiresAt };
+  if (parseFlow(ctx.body) === "device") {
+    // RFC 8628 at every provider, or none: the SDK then prints connectUrl, and says why.
+    const started = await startConnectDevice(ctx, session);
+    json.device = started.prompts;
+    json.deviceUnavailable = started.unavailable;
+  }
+  return { status: 201, json };
 }
 
 function sessionGrants(ctx: SignedContext, session: ConnectSession): GrantInfo[] {
@@ -75,11 +84,14 @@ function sessionGrants(ctx: SignedContext, session: ConnectSession): GrantInfo[]
     .map((g) => grantInfo(g, now));
 }
 
-function sessionStatus(ctx: SignedContext): RouteResult {
-  const session = getConnectSession(ctx.db, ctx.params.id ?? "", ctx.now());
-  if (!session || session.appId !== ctx.app.id) throw new VaultError("not_found", "No connect session with this id.");
+async function sessionStatus(ctx: SignedContext): Promise<RouteResult> {
+  const found = getConnectSession(ctx.db, ctx.params.id ?? "", ctx.now());
+  if (!found || found.appId !== ctx.app.id) throw new VaultError("not_found", "No connect session with this id.");
   // Acting for an end user, only that user's sessions exist.
-  if (ctx.caller.user && session.userId !== ctx.caller.user.userId) throw new VaultError("not_found", "No connect session with this id.");
+  if (ctx.caller.user && found.userId !== ctx.caller.user.userId) throw new VaultError("not_found", "No connect session with this id.");
+  // A headless connect advances as it is polled: the vault asks each provider's token endpoint when due.
+  await advanceConnectDevice(ctx, found);
+  const session = getConnectSession(ctx.db, found.id, ctx.now()) ?? found;
   // Every grant the session created, whatever its status: a person who connected one provider
   // and declined the next left the app holding the first one, and the app must know.
   return {

@@ -21,6 +21,7 @@ import { m072ApprovalWebhooks } from "./072-approval-webhooks.js";
 import { m073DropUnusedCsrf } from "./073-drop-unused-csrf.js";
 import { m074ProviderOperations } from "./074-provider-operations.js";
 import { m075ApprovalAskedFor } from "./075-approval-asked-for.js";
+import { m076DeviceFlow } from "./076-device-flow.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -44,4 +45,5 @@ export const migrations: Migration[] = [
   m073DropUnusedCsrf,
   m074ProviderOperations,
   m075ApprovalAskedFor,
+  m076DeviceFlow,
 ];
