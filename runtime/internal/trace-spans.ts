@@ -18,9 +18,9 @@ const attempts = new WeakMap<Prepared, number>();
 export function traceOperation<R>(t: Tracing, input: CallInput, mode: string, fn: () => Promise<R>): Promise<R> {
   const api = t.api!;
   const attributes: OtelAttributes = { "alter.provider.id": input.provider.id, "alter.operation.id": input.op.id, "alter.mode": mode };
-  const grant = input.grant as { grantId?: unknown };
-  if (typeof grant.grantId === "string") attributes["alter.grant.id"] = grant.grantId;
-  else attributes["alter.principal.kind"] = "user"; // asUser(): the grant of the user whose token is sent
+  // A grant id is an identifier, not a secret; asUser() names no grant: the user's token decides.
+  if (typeof input.grant === "string") attributes["alter.grant.id"] = input.grant;
+  else attributes["alter.principal.kind"] = "user";
   const span = t.tracer!.startSpan(`${input.provider.id} ${input.op.id}`, { kind: SPAN_KIND_INTERNAL, attributes });
   return ended(span, api.context.with(api.trace.setSpan(api.context.active(), span), fn), () => undefined);
 }

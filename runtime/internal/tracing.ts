@@ -40,13 +40,17 @@ export class Tracing {
 
   /** Loads @opentelemetry/api once; never rejects. */
   load(): Promise<void> {
-    this.#loading ??= import("@opentelemetry/api").then(
-      (module) => this.#ready(((module as { default?: unknown }).default ?? module) as OtelApi),
-      () => {
+    this.#loading ??= import("@opentelemetry/api")
+      .then((module) => {
+        // The ESM build's default export lacks some functions; the CommonJS one has only it.
+        const api = (typeof (module as { createContextKey?: unknown }).createContextKey === "function" ? module : module.default) as unknown as OtelApi;
+        this.#ready(api);
+      })
+      .catch(() => {
         this.#failed = true;
+        this.api = undefined;
         this.#warn("alter-gen: tracing is enabled but @opentelemetry/api could not be loaded (is it installed?); calls are not traced");
-      },
-    );
+      });
     return this.#loading;
   }
 

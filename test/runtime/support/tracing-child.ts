@@ -1,0 +1,85 @@
+// Run by test/runtime/tracing.test.ts as its own process (the application's, with no vault in it,
+// so the vault's own outbound requests cannot mix in): the OpenTelemetry SDK as an application
+// sets it up (AsyncLocalStorage context manager, W3C propagation, undici's instrumentation, an
+// in-memory exporter), then one call per scenario, each under a root span of its own. Prints
+// every exported span as JSON. Input: the JSON in TRACE_INPUT.
+import { context, propagation, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { request } from "undici";
+import type { OperationTable, ProviderSpec } from "../../../runtime/index.js";
+
+export interface Scenario {
+  name: string;
+  mode: "retrieve" | "proxy";
+  /** Give the vault a user token source (the token then goes with every vault request). */
+  userToken?: string;
+}
+
+interface Input {
+  vaultUrl: string;
+  apiKey: string;
+  grant: string;
+  provider: ProviderSpec;
+  scenarios: Scenario[];
+}
+
+const input = JSON.parse(process.env.TRACE_INPUT ?? "{}") as Input;
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+trace.setGlobalTracerProvider(provider);
+const undici = new UndiciInstrumentation();
+undici.setTracerProvider(provider);
+undici.enable();
+
+// Loaded after the SDK, as an application's instrumentation file runs first.
+const { AlterVault, bindOperations } = await import("../../../runtime/index.js");
+const ops = { get: { id: "repos/get", method: "GET", path: "/repos/{owner}/{repo}", params: { owner: "path", repo: "path" } } } as const satisfies OperationTable;
+const root = trace.getTracer("test");
+const outcomes: Record<string, string> = {};
+
+// The control: a plain undici request is recorded by the instrumentation, so it is live.
+await root.startActiveSpan("control", async (span) => {
+  await (await request(`${input.vaultUrl}/v1/health`)).body.text();
+  span.end();
+});
+
+for (const s of input.scenarios) {
+  const vault = new AlterVault({
+    apiKey: input.apiKey,
+    baseUrl: input.vaultUrl,
+    retry: { baseDelayMs: 1, maxDelayMs: 2 },
+    tracing: true,
+    ...(s.userToken ? { userTokenGetter: () => s.userToken! } : {}),
+  });
+  const client = bindOperations<Record<"get", any>>(vault, input.provider, ops, { mode: s.mode });
+  await root.startActiveSpan(`scenario ${s.name}`, async (span) => {
+    try {
+      await client.get(input.grant, { owner: "o", repo: "r" });
+      outcomes[s.name] = "ok";
+    } catch (error) {
+      outcomes[s.name] = `error ${(error as { code?: string }).code}`;
+    }
+    span.end();
+  });
+  await vault.close();
+}
+
+await provider.forceFlush();
+const spans = exporter.getFinishedSpans().map((s) => ({
+  name: s.name,
+  kind: s.kind,
+  traceId: s.spanContext().traceId,
+  spanId: s.spanContext().spanId,
+  parentSpanId: s.parentSpanContext?.spanId,
+  attributes: s.attributes,
+  status: s.status,
+  events: s.events,
+  links: s.links,
+  scope: s.instrumentationScope.name,
+}));
+process.stdout.write(JSON.stringify({ outcomes, spans }));
