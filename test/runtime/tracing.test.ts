@@ -62,12 +62,13 @@ describe.each(CANARY_CREDENTIALS.filter((c) => ["bearer", "query", "cookie"].inc
   beforeAll(async () => {
     p = await startPeers("github", { catalog: { injection: cred.injection } });
     const grant = await p.grant(cred.secret.value);
+    const gatedGrant = await p.grant(cred.secret.value, { policy: { requireApproval: true } });
     apiKeySecret = p.apiKey.split("_").slice(3).join("_");
     p.standin.script("repos/get", ...SCENARIOS.flatMap((x) => x.answers()));
     // A user token goes with every vault request of a vault that has a user token source; this
     // vault has no IDP, so it refuses the call (a vault-side failure, traced too).
-    const scenarios = [...SCENARIOS.map((x) => x.s), { name: "user token refused", mode: "retrieve", userToken: USER_TOKEN } satisfies Scenario];
-    const input = { vaultUrl: p.vault.url, apiKey: p.apiKey, grant, provider: p.provider, scenarios };
+    const scenarios = [...SCENARIOS.map((x) => x.s), { name: "user token refused", mode: "retrieve", userToken: USER_TOKEN } satisfies Scenario, { name: "approval", mode: "proxy", gated: true } satisfies Scenario];
+    const input = { vaultUrl: p.vault.url, apiKey: p.apiKey, grant, gatedGrant, provider: p.provider, scenarios };
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "test/runtime/support/tracing-child.ts")], {
       cwd: ROOT,
       env: { ...process.env, TRACE_INPUT: JSON.stringify(input) },
@@ -131,6 +132,19 @@ describe.each(CANARY_CREDENTIALS.filter((c) => ["bearer", "query", "cookie"].inc
     expect(vault).toHaveLength(1);
     expect(vault[0]!.status.code).toBe(ERROR);
     expect(vault[0]!.attributes["error.type"]).toBe(outcomes["user token refused"]!.slice("error ".length));
+  });
+
+  it("a call that needs approval, then polling for it: the proxy attempt fails with approval_required, each poll is a vault span", () => {
+    expect(outcomes["approval"]).toMatch(/^error approval_required then approval_timeout$/);
+    const t = traceOf("approval");
+    const attempt = t.filter((s) => s.name === ATTEMPT_SPAN);
+    expect(attempt.map((s) => [s.status.code, s.attributes["error.type"]])).toEqual([[ERROR, "approval_required"]]);
+    const polls = t.filter((s) => s.name === "GET /v1/approvals/{approvalId}");
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    for (const poll of polls) {
+      expect(poll.kind).toBe(CLIENT);
+      expect(poll.attributes).toMatchObject({ "http.response.status_code": 200, "url.template": "/v1/approvals/{approvalId}", "alter.approval.id": expect.any(String) });
+    }
   });
 
   it("no traceparent reached the provider: propagation was suppressed with the span", () => {

@@ -16,12 +16,15 @@ export interface Scenario {
   mode: "retrieve" | "proxy";
   /** Give the vault a user token source (the token then goes with every vault request). */
   userToken?: string;
+  /** Call with the grant that needs approval, then wait for the approval until a short timeout. */
+  gated?: boolean;
 }
 
 interface Input {
   vaultUrl: string;
   apiKey: string;
   grant: string;
+  gatedGrant: string;
   provider: ProviderSpec;
   scenarios: Scenario[];
 }
@@ -59,10 +62,15 @@ for (const s of input.scenarios) {
   const client = bindOperations<Record<"get", any>>(vault, input.provider, ops, { mode: s.mode });
   await root.startActiveSpan(`scenario ${s.name}`, async (span) => {
     try {
-      await client.get(input.grant, { owner: "o", repo: "r" });
+      await client.get(s.gated ? input.gatedGrant : input.grant, { owner: "o", repo: "r" });
       outcomes[s.name] = "ok";
     } catch (error) {
       outcomes[s.name] = `error ${(error as { code?: string }).code}`;
+      const approvalId = (error as { approvalId?: string }).approvalId;
+      if (s.gated && approvalId) {
+        const waited = await vault.awaitApproval(approvalId, { timeoutMs: 300, pollIntervalMs: 60 }).catch((e: { code?: string }) => e.code);
+        outcomes[s.name] += ` then ${waited}`;
+      }
     }
     span.end();
   });
