@@ -26,7 +26,7 @@ export interface OtelTracerProvider {
   getTracer(name: string, version?: string): OtelTracer;
 }
 
-/** `import("@opentelemetry/api")`, the members used. */
+/** The @opentelemetry/api module: the members used. */
 export interface OtelApi {
   trace: OtelTracerProvider & { setSpan(context: OtelContext, span: OtelSpan): OtelContext };
   context: {
