@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serverError } from "../../standins/index.js";
+import { serverError, type ScriptedResponse } from "../../standins/index.js";
 import { CANARY_CREDENTIALS, findLeak, type CanaryCredential } from "../support/canary-forms.js";
 import { startPeers, type Peers } from "./support/peers.js";
 import type { Scenario } from "./support/tracing-child.js";
@@ -32,7 +32,7 @@ interface Span {
 }
 
 /** Each scenario: its calls' scripted provider answers, and what its trace must hold. */
-const SCENARIOS: { s: Scenario; answers: () => object[]; outcome: string; attempts: number[]; vaultSpans: string[] }[] = [
+const SCENARIOS: { s: Scenario; answers: () => ScriptedResponse[]; outcome: string; attempts: number[]; vaultSpans: string[] }[] = [
   { s: { name: "retrieve ok", mode: "retrieve" }, answers: () => [{ status: 200, body: repo() }], outcome: "ok", attempts: [200], vaultSpans: ["POST /v1/credentials/retrieve"] },
   {
     s: { name: "retrieve retried", mode: "retrieve" },
