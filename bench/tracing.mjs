@@ -81,7 +81,7 @@ const body = [
   "",
   `Versions: alter-gen ${ourVersion()}; ${versions}.`,
   "",
-  `CPU (user+sys) of the application's process per retrieve-mode call (one vault round trip and one provider call; the vault and the provider are their own processes), ${opts.calls} calls at concurrency ${opts.concurrency} after ${opts.warmup} warm-up calls, median of ${opts.rounds} rounds with the variants interleaved, each in a fresh process. A traced call makes three spans (operation, vault call, provider attempt).`,
+  `CPU (user+sys) of the application's process per retrieve-mode call (one vault round trip and one provider call; the vault and the provider are their own processes), ${opts.calls} calls at concurrency ${opts.concurrency} after ${opts.warmup} warm-up calls, median of ${opts.rounds} rounds with the variants interleaved, each in a fresh process. A traced call makes three spans (operation, vault call, provider attempt). The SDK rows include the cost of its AsyncLocalStorage context manager, which every promise of the process pays once it is registered, not only alter-gen's.`,
   "",
   markdownTable(["variant", "CPU per call", "over tracing off", "wall per call"], rows, ["l", "r", "r", "r"]),
   "",

@@ -79,7 +79,7 @@ async function spansOnly() {
     const p = { method: "GET", url: "https://api.github.com/repos/octocat/Hello-World?per_page=5", host: "api.github.com" };
     if (!t) return Promise.resolve(vaultAnswer).then(() => Promise.resolve(answer));
     return spans.traceOperation(t, callInput, "retrieve", () =>
-      spans.traceVaultCall(t, "http://127.0.0.1:7420", "/v1/credentials/retrieve", callInput, p, () => Promise.resolve(vaultAnswer)).then(() => spans.traceProviderAttempt(t, callInput, p, () => Promise.resolve(answer))),
+      spans.traceVaultCall(t, "http://127.0.0.1:7420", "/v1/credentials/retrieve", callInput, p, () => Promise.resolve(vaultAnswer)).then(() => spans.traceProviderAttempt(t, callInput, p, p.url, () => Promise.resolve(answer))),
     );
   };
   const n = input.calls * 10;

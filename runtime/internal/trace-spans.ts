@@ -25,9 +25,13 @@ export function traceOperation<R>(t: Tracing, input: CallInput, mode: string, fn
   return ended(span, api.context.with(api.trace.setSpan(api.context.active(), span), fn), () => undefined);
 }
 
-/** One attempt sent by this process (retrieve mode, or an operation that needs no credential). */
-export function traceProviderAttempt(t: Tracing, input: CallInput, p: Prepared, fn: () => Promise<ProviderAnswer>): Promise<ProviderAnswer> {
-  const span = startClient(t, `${p.method} ${input.op.path}`, providerAttributes(input, p));
+/**
+ * One attempt sent by this process (retrieve mode, or an operation that needs no credential).
+ * `sentUrl` is the URL with the credential injected: only to see which query parameters the
+ * injection set, which url.full then leaves out altogether (a next-page link may carry one).
+ */
+export function traceProviderAttempt(t: Tracing, input: CallInput, p: Prepared, sentUrl: string, fn: () => Promise<ProviderAnswer>): Promise<ProviderAnswer> {
+  const span = startClient(t, `${p.method} ${input.op.path}`, providerAttributes(input, p, sentUrl));
   return ended(span, runSuppressed(t, span, fn), (answer) => answer.status);
 }
 
@@ -64,8 +68,9 @@ function startClient(t: Tracing, name: string, attributes: OtelAttributes): Otel
   return t.tracer!.startSpan(name, { kind: SPAN_KIND_CLIENT, attributes }, t.api!.context.active());
 }
 
-function providerAttributes(input: CallInput, p: Prepared): OtelAttributes {
+function providerAttributes(input: CallInput, p: Prepared, sentUrl?: string): OtelAttributes {
   const url = new URL(p.url);
+  if (sentUrl !== undefined && sentUrl !== p.url) withoutInjected(url, new URL(sentUrl).searchParams);
   const attributes: OtelAttributes = {
     ...serverAttributes(url),
     "http.request.method": p.method,
@@ -79,6 +84,13 @@ function providerAttributes(input: CallInput, p: Prepared): OtelAttributes {
   attempts.set(p, sent + 1);
   if (sent > 0) attributes["http.request.resend_count"] = sent;
   return attributes;
+}
+
+/** Removes from `url` every query parameter whose values the injection changed or added. */
+function withoutInjected(url: URL, sent: URLSearchParams): void {
+  const before = url.searchParams;
+  const injected = [...new Set(sent.keys())].filter((name) => before.getAll(name).join("\0") !== sent.getAll(name).join("\0"));
+  for (const name of injected) before.delete(name);
 }
 
 function serverAttributes(url: URL): OtelAttributes {

@@ -10,5 +10,5 @@ export function sendToProvider(env: CallEnv, input: CallInput, req: OutgoingRequ
   // The operation's span loaded the API before any attempt, so `api` is set when tracing is on.
   const tracing = env.tracing;
   if (tracing?.api === undefined) return send(env, input, req, p, scrubber);
-  return traceProviderAttempt(tracing, input, p, () => send(env, input, req, p, scrubber));
+  return traceProviderAttempt(tracing, input, p, req.url, () => send(env, input, req, p, scrubber));
 }

@@ -65,9 +65,10 @@ describe.each(CANARY_CREDENTIALS.filter((c) => ["bearer", "query", "cookie"].inc
     const gatedGrant = await p.grant(cred.secret.value, { policy: { requireApproval: true } });
     apiKeySecret = p.apiKey.split("_").slice(3).join("_");
     p.standin.script("repos/get", ...SCENARIOS.flatMap((x) => x.answers()));
+    p.standin.paginate("repos/list-for-org", { pages: 3, perPage: 2 });
     // A user token goes with every vault request of a vault that has a user token source; this
     // vault has no IDP, so it refuses the call (a vault-side failure, traced too).
-    const scenarios = [...SCENARIOS.map((x) => x.s), { name: "user token refused", mode: "retrieve", userToken: USER_TOKEN } satisfies Scenario, { name: "approval", mode: "proxy", gated: true } satisfies Scenario];
+    const scenarios = [...SCENARIOS.map((x) => x.s), { name: "user token refused", mode: "retrieve", userToken: USER_TOKEN } satisfies Scenario, { name: "approval", mode: "proxy", gated: true } satisfies Scenario, { name: "pages", mode: "retrieve", pages: true } satisfies Scenario];
     const input = { vaultUrl: p.vault.url, apiKey: p.apiKey, grant, gatedGrant, provider: p.provider, scenarios };
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "test/runtime/support/tracing-child.ts")], {
       cwd: ROOT,
@@ -147,9 +148,20 @@ describe.each(CANARY_CREDENTIALS.filter((c) => ["bearer", "query", "cookie"].inc
     }
   });
 
+  it("a listing: each page is an operation span of its own with one attempt, every URL without the credential", () => {
+    expect(outcomes["pages"]).toBe("ok 3 pages");
+    const t = traceOf("pages");
+    const ops = t.filter((s) => s.name === "github repos/list-for-org");
+    expect(ops).toHaveLength(3);
+    const attempts = t.filter((s) => s.name === "GET /orgs/{org}/repos");
+    expect(attempts.map((s) => ops.some((o) => o.spanId === s.parentSpanId))).toEqual([true, true, true]);
+    const urls = attempts.map((s) => new URL(String(s.attributes["url.full"])));
+    expect(urls.map((u) => `${u.pathname} ${u.searchParams.get("page") ?? "1"} ${u.searchParams.has("access_token")}`)).toEqual(["/orgs/nodejs/repos 1 false", "/orgs/nodejs/repos 2 false", "/orgs/nodejs/repos 3 false"]);
+  });
+
   it("no traceparent reached the provider: propagation was suppressed with the span", () => {
     // The retrieve-mode ones left this process (the child); the proxy-mode ones left the vault.
-    expect(sent.length).toBe(8);
+    expect(sent.length).toBe(11);
     expect(sent.filter((r) => "traceparent" in r.headers)).toEqual([]);
   });
 

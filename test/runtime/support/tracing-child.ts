@@ -18,6 +18,8 @@ export interface Scenario {
   userToken?: string;
   /** Call with the grant that needs approval, then wait for the approval until a short timeout. */
   gated?: boolean;
+  /** Walk every page of a listing (the stand-in serves a Link-header series). */
+  pages?: boolean;
 }
 
 interface Input {
@@ -41,7 +43,10 @@ undici.enable();
 
 // Loaded after the SDK, as an application's instrumentation file runs first.
 const { AlterVault, bindOperations } = await import("../../../runtime/index.js");
-const ops = { get: { id: "repos/get", method: "GET", path: "/repos/{owner}/{repo}", params: { owner: "path", repo: "path" } } } as const satisfies OperationTable;
+const ops = {
+  get: { id: "repos/get", method: "GET", path: "/repos/{owner}/{repo}", params: { owner: "path", repo: "path" } },
+  listForOrg: { id: "repos/list-for-org", method: "GET", path: "/orgs/{org}/repos", params: { org: "path", per_page: "query", page: "query" }, paginate: {} },
+} as const satisfies OperationTable;
 const root = trace.getTracer("test");
 const outcomes: Record<string, string> = {};
 
@@ -59,9 +64,16 @@ for (const s of input.scenarios) {
     tracing: true,
     ...(s.userToken ? { userTokenGetter: () => s.userToken! } : {}),
   });
-  const client = bindOperations<Record<"get", any>>(vault, input.provider, ops, { mode: s.mode });
+  const client = bindOperations<Record<keyof typeof ops, any>>(vault, input.provider, ops, { mode: s.mode });
   await root.startActiveSpan(`scenario ${s.name}`, async (span) => {
     try {
+      if (s.pages) {
+        let pages = 0;
+        for await (const _page of client.listForOrg.pages(input.grant, { org: "nodejs", per_page: 2 })) pages++;
+        outcomes[s.name] = `ok ${pages} pages`;
+        span.end();
+        return;
+      }
       await client.get(s.gated ? input.gatedGrant : input.grant, { owner: "o", repo: "r" });
       outcomes[s.name] = "ok";
     } catch (error) {
