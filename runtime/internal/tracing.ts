@@ -40,18 +40,26 @@ export class Tracing {
 
   /** Loads @opentelemetry/api once; never rejects. */
   load(): Promise<void> {
-    this.#loading ??= import("@opentelemetry/api")
-      .then((module) => {
+    this.#loading ??= import("@opentelemetry/api").then(
+      (module) => {
         // The ESM build's default export lacks some functions; the CommonJS one has only it.
         const api = (typeof (module as { createContextKey?: unknown }).createContextKey === "function" ? module : module.default) as unknown as OtelApi;
-        this.#ready(api);
-      })
-      .catch(() => {
-        this.#failed = true;
-        this.api = undefined;
-        this.#warn("alter-gen: tracing is enabled but @opentelemetry/api could not be loaded (is it installed?); calls are not traced");
-      });
+        try {
+          this.#ready(api);
+        } catch (error) {
+          // The error's name only: a tracer provider's message is not ours to vouch for.
+          this.#fail(`the tracer provider could not make a tracer (${error instanceof Error ? error.name : typeof error})`);
+        }
+      },
+      () => this.#fail("@opentelemetry/api could not be loaded (is it installed?)"),
+    );
     return this.#loading;
+  }
+
+  #fail(why: string): void {
+    this.#failed = true;
+    this.api = undefined;
+    this.#warn(`alter-gen: tracing is enabled but ${why}; calls are not traced`);
   }
 
   /** `context` with tracing suppressed for whatever instrumentation runs inside it. */

@@ -69,6 +69,21 @@ describe("the tracing option", () => {
     expect(make).toThrow(message);
   });
 
+  it("a tracer provider that fails to make a tracer: one warning, calls go on untraced", async () => {
+    const warnings: string[] = [];
+    const tracerProvider = {
+      getTracer() {
+        throw new TypeError("no tracer today");
+      },
+    };
+    const vault = new AlterVault({ apiKey: p.apiKey, baseUrl: p.vault.url, tracing: { tracerProvider }, logger: { warn: (m) => warnings.push(m) } });
+    const client = bindOperations<Record<"get", any>>(vault, p.provider, ops);
+    await client.get(grant, { owner: "o", repo: "r" });
+    await client.get(grant, { owner: "o", repo: "r" });
+    await vault.close();
+    expect(warnings).toEqual(["alter-gen: tracing is enabled but the tracer provider could not make a tracer (TypeError); calls are not traced"]);
+  });
+
   it("a tracer provider of one vault's own gets its spans; no context manager is warned about once", async () => {
     const exporter = new InMemorySpanExporter();
     const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
