@@ -16,6 +16,7 @@ export interface OtelSpan {
   setAttribute(key: string, value: OtelAttributeValue): unknown;
   setStatus(status: { code: number; message?: string }): unknown;
   end(): void;
+  isRecording(): boolean;
 }
 
 export interface OtelTracer {

@@ -22,6 +22,7 @@ export function traceOperation<R>(t: Tracing, input: CallInput, mode: string, fn
   if (typeof input.grant === "string") attributes["alter.grant.id"] = input.grant;
   else attributes["alter.principal.kind"] = "user";
   const span = t.tracer!.startSpan(`${input.provider.id} ${input.op.id}`, { kind: SPAN_KIND_INTERNAL, attributes });
+  t.recorded(span);
   return ended(span, api.context.with(api.trace.setSpan(api.context.active(), span), fn), () => undefined);
 }
 

@@ -4,7 +4,7 @@
 // neither installs the package nor pays for it. The spans themselves are made in trace-spans.ts.
 import { AlterValueError } from "../errors.js";
 import { SDK_VERSION } from "../version.js";
-import type { OtelApi, OtelContext, OtelTracer, OtelTracerProvider } from "./otel-types.js";
+import type { OtelApi, OtelContext, OtelSpan, OtelTracer, OtelTracerProvider } from "./otel-types.js";
 
 /** The public option (AlterVaultOptions.tracing); typed without naming OpenTelemetry's types. */
 export type TracingOption = boolean | { tracerProvider?: unknown };
@@ -25,6 +25,8 @@ export class Tracing {
   #suppressKey: symbol | undefined;
   #loading: Promise<void> | undefined;
   #failed = false;
+  /** No context manager was found; said once, when a span is first really recorded. */
+  #contextless = false;
   readonly #provider: OtelTracerProvider | undefined;
   readonly #warn: (message: string) => void;
 
@@ -74,9 +76,14 @@ export class Tracing {
     // Without a context manager (the SDK's NodeSDK and NodeTracerProvider register one) spans
     // cannot nest, and undici's instrumentation cannot be told to skip our requests.
     const probe = api.context.active().setValue(this.#suppressKey, false);
-    if (api.context.with(probe, () => api.context.active()) !== probe) {
-      this.#warn("alter-gen: tracing is enabled but no OpenTelemetry context manager is registered; spans will not nest, and an HTTP instrumentation may record provider requests on its own");
-    }
+    this.#contextless = api.context.with(probe, () => api.context.active()) !== probe;
+  }
+
+  /** Warns about a missing context manager once a span is recorded (not with the API's no-op tracer). */
+  recorded(span: OtelSpan): void {
+    if (!this.#contextless || !span.isRecording()) return;
+    this.#contextless = false;
+    this.#warn("alter-gen: tracing is enabled but no OpenTelemetry context manager is registered; spans will not nest, and an HTTP instrumentation may record provider requests on its own");
   }
 }
 

@@ -69,6 +69,15 @@ describe("the tracing option", () => {
     expect(make).toThrow(message);
   });
 
+  it("tracing on with no SDK registered (the API's no-op tracer): calls work, nothing to warn about", async () => {
+    const warnings: string[] = [];
+    const vault = new AlterVault({ apiKey: p.apiKey, baseUrl: p.vault.url, tracing: true, logger: { warn: (m) => warnings.push(m) } });
+    const client = bindOperations<Record<"get", any>>(vault, p.provider, ops);
+    await client.get(grant, { owner: "o", repo: "r" });
+    await vault.close();
+    expect(warnings).toEqual([]);
+  });
+
   it("a tracer provider that fails to make a tracer: one warning, calls go on untraced", async () => {
     const warnings: string[] = [];
     const tracerProvider = {
