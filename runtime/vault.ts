@@ -13,6 +13,8 @@ import { IdentitySource, type UserTokenGetter } from "./identity.js";
 import { AuditContextStore, type AuditScope, type CallerType } from "./audit.js";
 import { resolveRetryPolicy, sleep, type RetryPolicy } from "./retry.js";
 import type { CallEnv } from "./internal/call.js";
+import { createTracing, whenLoaded } from "./internal/tracing.js";
+import { traceVaultRequest } from "./internal/trace-spans.js";
 import { decodeProxyResult } from "./internal/proxy.js";
 import type { ApprovalAnswer } from "../protocol/wire.js";
 import type { Logger } from "./logger.js";
@@ -46,6 +48,12 @@ export interface AlterVaultOptions {
   signingKey?: string | { readonly type: string; readonly asymmetricKeyType?: string | undefined };
   /** Allow a plain-http vault address that is not loopback (not recommended). */
   allowInsecureHttp?: boolean;
+  /**
+   * OpenTelemetry spans for provider and vault calls (README, "Tracing"): `true` uses the global
+   * tracer provider, `{ tracerProvider }` a given one. Needs `@opentelemetry/api` installed; off
+   * by default, and then the package is never loaded.
+   */
+  tracing?: boolean | { tracerProvider?: unknown };
 }
 
 export interface AwaitApprovalOptions {
@@ -128,6 +136,7 @@ export class AlterVault {
       now: Date.now,
       random: Math.random,
       closed: false,
+      tracing: createTracing(options.tracing, (message) => (options.logger ? options.logger.warn(message) : process.emitWarning(message, { code: "ALTER_TRACING" }))),
     };
     INTERNALS.set(this, this.#env);
   }
@@ -198,10 +207,12 @@ export class AlterVault {
     for (;;) {
       // An approval is visible only to the principal whose call asked: the same user token as that call.
       const userToken = env.identity.configured ? await env.identity.current() : undefined;
-      const { data } = await env.transport.request<ApprovalAnswer>("GET", `/v1/approvals/${encodeURIComponent(approvalId)}`, {
-        userToken,
-        signal: platformSignal(options.signal),
-      });
+      const path = `/v1/approvals/${encodeURIComponent(approvalId)}`;
+      const poll = () => env.transport.request<ApprovalAnswer>("GET", path, { userToken, signal: platformSignal(options.signal) });
+      const tracing = env.tracing;
+      const { data } = await (tracing === undefined
+        ? poll()
+        : whenLoaded(tracing, (t) => traceVaultRequest(t, env.transport.baseUrl, "GET", path, "/v1/approvals/{approvalId}", poll, { "alter.approval.id": approvalId }), poll));
       switch (data.status) {
         case "executed": {
           if (!data.result && data.error?.code === "result_withheld") {

@@ -14,6 +14,7 @@ import type { EncodedBody } from "./body.js";
 import type { PageCursor } from "./paginate.js";
 import type { RawBody } from "./response.js";
 import type { RedirectHop, RedirectRefusal } from "../../protocol/redirect.js";
+import type { Tracing } from "./tracing.js";
 
 /** What a call needs from its AlterVault (held privately by the vault, never exported). */
 export interface CallEnv {
@@ -31,6 +32,8 @@ export interface CallEnv {
   now: () => number;
   random: () => number;
   closed: boolean;
+  /** Set when the vault was made with `tracing` (tracing.ts); undefined costs nothing. */
+  tracing?: Tracing | undefined;
 }
 
 export interface PendingApproval {

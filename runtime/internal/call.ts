@@ -7,7 +7,9 @@ import { decodeBody, decodeErrorBody, requestIdOf } from "./response.js";
 import { encodePreparedBody, prepare } from "./prepare.js";
 import { attemptRetrieve } from "./retrieve.js";
 import { attemptProxy } from "./proxy.js";
-import { sendToProvider } from "./send.js";
+import { sendToProvider } from "./traced-send.js";
+import { traceOperation } from "./trace-spans.js";
+import { whenLoaded } from "./tracing.js";
 import { needsCredential } from "../security.js";
 import { NO_SCRUBBER } from "../../protocol/scrub.js";
 import type { OutgoingRequest } from "../../protocol/injection.js";
@@ -19,7 +21,14 @@ import type { CallEnv, CallInput, CallResult, Prepared, ProviderAnswer } from ".
 export type { CallEnv, CallInput, CallResult, PendingApproval } from "./call-types.js";
 
 /** Runs one operation with retries; returns the decoded success or throws the mapped error. */
-export async function executeCall(env: CallEnv, input: CallInput): Promise<CallResult> {
+export function executeCall(env: CallEnv, input: CallInput): Promise<CallResult> {
+  const tracing = env.tracing;
+  if (tracing === undefined) return runCall(env, input);
+  const mode = input.options?.mode ?? input.defaults?.mode ?? "retrieve";
+  return whenLoaded(tracing, (t) => traceOperation(t, input, mode, () => runCall(env, input)), () => runCall(env, input));
+}
+
+async function runCall(env: CallEnv, input: CallInput): Promise<CallResult> {
   if (env.closed) throw new AlterValueError(`${input.op.id}: this AlterVault was closed`);
   const prepared = prepare(env, input);
   if (prepared.bodyValue !== undefined) await encodePreparedBody(input.op, prepared);

@@ -4,6 +4,7 @@
 import type { CallEnvelope } from "../../protocol/wire.js";
 import type { CallEnv, CallInput, Prepared } from "./call-types.js";
 import type { TransportResponse } from "./transport.js";
+import { traceVaultCall } from "./trace-spans.js";
 
 /**
  * An identity-based call needs the user's token. A call by grant id sends it too when a user
@@ -29,5 +30,7 @@ export function callVault<T, R extends { operationId: string; method: string; ur
   userToken: string | undefined,
 ): Promise<TransportResponse<T>> {
   const body: CallEnvelope<R> = { grant: p.grant, provider: input.provider.id, request, context: p.context };
-  return env.transport.request<T>("POST", path, { body, userToken, signal: p.signal, timeoutMs: p.timeoutMs });
+  const send = () => env.transport.request<T>("POST", path, { body, userToken, signal: p.signal, timeoutMs: p.timeoutMs });
+  // The operation's span loaded the API before any vault call, so `api` is set when tracing is on.
+  return env.tracing?.api === undefined ? send() : traceVaultCall(env.tracing, env.transport.baseUrl, path, input, p, send);
 }

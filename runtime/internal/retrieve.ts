@@ -10,7 +10,7 @@ import { redactUrl } from "../../protocol/redact.js";
 import { sdkError } from "./protocol-errors.js";
 import { callVault, userTokenFor } from "./envelope.js";
 import { hostNotAllowedError } from "./provider-errors.js";
-import { sendToProvider } from "./send.js";
+import { sendToProvider } from "./traced-send.js";
 import type { CallEnv, CallInput, Prepared, ProviderAnswer, Retrieved } from "./call-types.js";
 
 /** Retries of one call reuse the sealed credential unless it is about to expire. */

@@ -30,6 +30,8 @@ const INTEGRATIONS: Record<string, string | string[]> = {
   langchain: "@langchain/core",
   mcp: ["@modelcontextprotocol/server", "@modelcontextprotocol/node"],
 };
+/** Optional peers of the runtime itself, and the one module that may load each (by import()). */
+const RUNTIME_OPTIONAL: Record<string, string> = { "@opentelemetry/api": "dist/runtime/internal/tracing.js" };
 const CLIENT_IDS = readdirSync(join(ROOT, "generated")).filter((f) => statSync(join(ROOT, "generated", f)).isDirectory());
 let out: string;
 const packed = new Map<string, Packed>();
@@ -88,7 +90,7 @@ describe("published manifests", () => {
   it("alter-gen depends on undici alone, each integration's framework an optional peer; @alter-gen/cli takes better-sqlite3 as an optional peer", () => {
     const alterGen = pkg("alter-gen").manifest;
     expect(alterGen.dependencies).toEqual({ undici: expect.any(String) });
-    const peers = [...new Set(Object.values(INTEGRATIONS).flat())].sort();
+    const peers = [...new Set([...Object.values(INTEGRATIONS).flat(), ...Object.keys(RUNTIME_OPTIONAL)])].sort();
     expect(Object.keys(alterGen.peerDependencies).sort()).toEqual(peers);
     expect(alterGen.peerDependenciesMeta).toEqual(Object.fromEntries(peers.map((p) => [p, { optional: true }])));
     for (const e of Object.keys(INTEGRATIONS)) expect(alterGen.exports[`./${e}`]).toEqual({ types: `./dist/integrations/${e}/index.d.ts`, default: `./dist/integrations/${e}/index.js` });
@@ -140,10 +142,20 @@ describe("published manifests", () => {
         const p = packageOf(m.slice(1).find(Boolean)!);
         // An adapter made of several modules (alter-gen/mcp) loads its framework from its own folder.
         const own = Object.keys(INTEGRATIONS).filter((e) => [INTEGRATIONS[e]].flat().includes(p)).map((e) => `dist/integrations/${e}/`);
-        if (optional.includes(p) && !own.some((folder) => f.startsWith(folder))) loads.push(`${f} loads ${p}`);
+        if (optional.includes(p) && !own.some((folder) => f.startsWith(folder)) && RUNTIME_OPTIONAL[p] !== f) loads.push(`${f} loads ${p}`);
       }
     }
     expect(loads).toEqual([]);
+  });
+
+  // Tracing's API package is loaded on first traced call, never by a static import of the runtime.
+  it("alter-gen: @opentelemetry/api is loaded only by import() in the runtime's tracing module, and no declaration names it", () => {
+    const { files, dir } = pkg("alter-gen");
+    const otel = (f: string) => [...readFileSync(join(dir, f), "utf8").matchAll(SPECIFIER)].map((m) => m.slice(1).find(Boolean)!).filter((spec) => spec.startsWith("@opentelemetry/"));
+    expect(files.filter((f) => /\.(d\.ts|js)$/.test(f) && otel(f).length > 0)).toEqual(Object.values(RUNTIME_OPTIONAL));
+    const text = readFileSync(join(dir, RUNTIME_OPTIONAL["@opentelemetry/api"]!), "utf8");
+    expect(text).toContain('import("@opentelemetry/api")');
+    expect(text).not.toMatch(/from\s*["']@opentelemetry/);
   });
 });
 
