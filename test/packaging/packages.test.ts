@@ -29,6 +29,7 @@ const INTEGRATIONS: Record<string, string | string[]> = {
   fastify: "fastify",
   langchain: "@langchain/core",
   mcp: ["@modelcontextprotocol/server", "@modelcontextprotocol/node"],
+  ai: "ai",
 };
 const CLIENT_IDS = readdirSync(join(ROOT, "generated")).filter((f) => statSync(join(ROOT, "generated", f)).isDirectory());
 let out: string;
