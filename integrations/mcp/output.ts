@@ -9,12 +9,12 @@
 // The whole answer is still the text content, which every client reads.
 import type { JsonSchema, JsonSchemaType, ToolDefinition } from "../../runtime/index.js";
 
-/** An outputSchema as tools/list declares it. */
-export interface McpOutputSchema {
+/** An outputSchema as tools/list declares it (a type alias: the SDK wants an index signature). */
+export type McpOutputSchema = {
   type: "object";
   properties: Record<string, { type?: JsonSchemaType[]; description?: string }>;
   description?: string;
-}
+};
 
 const cache = new WeakMap<ToolDefinition, McpOutputSchema | null>();
 
