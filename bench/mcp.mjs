@@ -107,14 +107,30 @@ const PATHS = {
     expectRepo(JSON.parse(r.content[0].text));
   },
 };
-const samples = Object.fromEntries(Object.keys(PATHS).map((k) => [k, []]));
+// One call of each path per step, in an order shuffled step by step, so that whatever else the
+// shared machine does hits every path alike, and no path always runs right after another (the
+// work an HTTP call leaves behind, its server's response teardown and the garbage, slowed down
+// whichever path followed it in a fixed rotation). Each path's time is also compared with the
+// direct call of the same step (the median of those differences is the "added" column).
+const keys = Object.keys(PATHS);
+let seed = 12345;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const shuffled = () => {
+  const order = [...keys];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+};
+const samples = Object.fromEntries(keys.map((k) => [k, []]));
 for (const run of Object.values(PATHS)) for (let i = 0; i < 30; i++) await run();
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [key, run] of Object.entries(PATHS)) {
-    log(`round ${round + 1}/${ROUNDS}: ${key} (${CALLS} calls)`);
-    for (let i = 0; i < CALLS; i++) {
+  log(`round ${round + 1}/${ROUNDS}: ${CALLS} calls of each path`);
+  for (let i = 0; i < CALLS; i++) {
+    for (const key of shuffled()) {
       const t0 = performance.now();
-      await run();
+      await PATHS[key]();
       samples[key].push(performance.now() - t0);
     }
   }
@@ -140,7 +156,8 @@ const LABELS = {
 };
 const latencyRows = Object.entries(samples).map(([key, values]) => {
   const m = median(values);
-  return [LABELS[key], ms(m), ms(percentile(values, 95)), key === "direct" ? "" : `${m >= base ? "+" : "−"}${fmtInt(Math.abs(Math.round((m - base) * 1000)))} µs`, `${(m / base).toFixed(2)}x`];
+  const added = median(values.map((v, i) => v - samples.direct[i]));
+  return [LABELS[key], ms(m), ms(percentile(values, 95)), key === "direct" ? "" : `${added >= 0 ? "+" : "−"}${fmtInt(Math.abs(Math.round(added * 1000)))} µs`, `${(m / base).toFixed(2)}x`];
 });
 const githubSize = sizes.find((s) => s.id === "github");
 const body = [
@@ -158,7 +175,7 @@ const body = [
   "",
   "### Time an MCP tool call adds",
   "",
-  `GitHub \`repos.get\` in retrieve mode (a signed round trip to the local vault, its own process, then the loopback provider stand-in), ${fmtInt(CALLS)} sequential calls per path per round, ${ROUNDS} rounds interleaved; median and 95th percentile of each call's latency.`,
+  `GitHub \`repos.get\` in retrieve mode (a signed round trip to the local vault, its own process, then the loopback provider stand-in), ${fmtInt(CALLS)} sequential calls per path per round, ${ROUNDS} rounds, one call of each path per step in a shuffled order; median and 95th percentile of each call's latency, and the median of each call's difference from the direct call of the same step.`,
   "",
   markdownTable(["path", "median", "p95", "added over the method", "ratio"], latencyRows, ["l", "r", "r", "r", "r"]),
 ].join("\n");

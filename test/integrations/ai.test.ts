@@ -2,7 +2,12 @@
 // its mock model of the v3 language model specification. The suite: ai-suite.ts.
 import { generateText, stepCountIs } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
+import { expectTypeOf } from "vitest";
+import { toAiSdkTools } from "../../integrations/ai/index.js";
 import { aiSuite, type ModelCall, type Script } from "./ai-suite.js";
+
+// What toAiSdkTools returns is what generateText's `tools` takes (checked by tsc).
+expectTypeOf(toAiSdkTools).returns.toExtend<NonNullable<Parameters<typeof generateText>[0]["tools"]>>();
 
 aiSuite({
   major: 6,
