@@ -94,7 +94,8 @@ export function toAiSdkTools(client: AlterVault | object, table: ToolsTable, opt
   const include = options.include;
   const keep = typeof include === "function" ? include : include ? (d: ToolDefinition) => include.includes(d.name) : () => true;
   const nameOf = (name: string) => `${options.prefix ?? ""}${name}`.slice(0, MAX_NAME);
-  const awaitName = nameOf(AWAIT_APPROVAL_TOOL);
+  // The tool the failure text points a gated call at, when there is one.
+  const awaitName = vault && options.approvalTool !== false ? nameOf(AWAIT_APPROVAL_TOOL) : undefined;
   const tools: Record<string, Tool> = {};
   for (const def of table.definitions.filter(keep)) {
     const name = nameOf(def.name);
@@ -121,7 +122,7 @@ export function toAiSdkTools(client: AlterVault | object, table: ToolsTable, opt
       },
     }) as Tool;
   }
-  if (vault && options.approvalTool !== false) tools[awaitName] = approvalTool(vault, table, options.approvalWaitMs ?? 120_000, awaitName);
+  if (vault && awaitName) tools[awaitName] = approvalTool(vault, table, options.approvalWaitMs ?? 120_000, awaitName);
   return tools;
 }
 
@@ -163,7 +164,7 @@ function approvalTool(vault: AlterVault, table: ToolsTable, waitMs: number, name
 }
 
 /** How a missing grant, an approval or a provider's refusal reads to the model (mcp/outcome.ts). */
-function failureContext(table: ToolsTable, grant: GrantRef, vault: AlterVault | undefined, awaitTool: string): FailureContext {
+function failureContext(table: ToolsTable, grant: GrantRef, vault: AlterVault | undefined, awaitTool: string | undefined): FailureContext {
   return {
     provider: { id: table.provider.id, name: table.provider.name },
     awaitTool,
