@@ -133,6 +133,18 @@ export function aiSuite(sdk: AiSdk): void {
       expect(result.text).toBe("asked carol to connect");
     });
 
+    it("tells the model what is wrong with its input, before any network call", async () => {
+      const st = world.standins.slack!;
+      const from = st.requests.length;
+      const tools = toAiSdkTools(vault, slackTools, { include: ["chat_post_message"], defaults: { baseUrl: st.url } });
+      const { calls } = await vault.withUserToken(jwt.alice, () =>
+        run(tools, [() => ({ toolCalls: [{ id: "tc-typo", name: "chat_post_message", input: { chanel: "C1" } }] }), () => ({ text: "fixed nothing" })]),
+      );
+      const [seen] = lastToolResults(calls[1]!.prompt);
+      expect(seen).toMatchObject({ toolCallId: "tc-typo", output: { type: "error-text", value: expect.stringMatching(/^Invalid input: Tool "chat_post_message": unknown input "chanel" \(known: /) } });
+      expect(st.requests.length).toBe(from);
+    });
+
     it("tells the model a provider's refusal with status and code, never the credential", async () => {
       const st = world.standins.slack!;
       // An echo of the request's credential, as a debugging endpoint might send back.
