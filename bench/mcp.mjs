@@ -114,7 +114,7 @@ const PATHS = {
 // direct call of the same step (the median of those differences is the "added" column).
 const keys = Object.keys(PATHS);
 let seed = 12345;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const shuffled = () => {
   const order = [...keys];
   for (let i = order.length - 1; i > 0; i--) {
@@ -171,7 +171,9 @@ const body = [
   "",
   markdownTable(["provider", "tools", "static (bytes / tokens)", "static, no output schemas", "dynamic", "auto"], sizeRows, ["l", "r", "r", "r", "r", "l"]),
   "",
-  githubSize ? `GitHub: static is ${fmtInt(Math.round(githubSize.static / githubSize.dynamic))}x dynamic; the output schemas add ${((githubSize.static / githubSize.staticNoOutput - 1) * 100).toFixed(0)}% to static.` : "",
+  githubSize
+    ? `GitHub: static is ${fmtInt(Math.round(githubSize.static / githubSize.dynamic))}x dynamic; the output schemas add ${((githubSize.static / githubSize.staticNoOutput - 1) * 100).toFixed(0)}% to static.`
+    : "",
   "",
   "### Time an MCP tool call adds",
   "",

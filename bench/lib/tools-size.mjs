@@ -12,7 +12,9 @@ export const tokens = (n) => Math.round(n / 4);
 
 /** Catalog providers whose generated client has a tools table, sorted. */
 export function toolsTableIds() {
-  return readdirSync(GENERATED).filter((id) => existsSync(path.join(GENERATED, id, "tools.js"))).sort();
+  return readdirSync(GENERATED)
+    .filter((id) => existsSync(path.join(GENERATED, id, "tools.js")))
+    .sort();
 }
 
 /** A provider's generated tools table (`generated/<id>/tools.js`). */

@@ -99,7 +99,10 @@ export function aiSuite(sdk: AiSdk): void {
       const loop = (user: User) => {
         const tools = toAiSdkTools(slack, slackTools, { include: ["chat_post_message"], threadId: `thread-${user}`, runId: `run-${user}` });
         return vault.withUserToken(jwt[user], () =>
-          run(tools, [() => ({ toolCalls: [{ id: `tc-${user}-1`, name: "chat_post_message", input: { body: { channel: "C1", text: `hello from ${user}` } } }] }), () => ({ text: `posted for ${user}` })]),
+          run(tools, [
+            () => ({ toolCalls: [{ id: `tc-${user}-1`, name: "chat_post_message", input: { body: { channel: "C1", text: `hello from ${user}` } } }] }),
+            () => ({ text: `posted for ${user}` }),
+          ]),
         );
       };
       const { result, rows } = await auditDuring(world, () => Promise.all([loop("alice"), loop("bob")]));
@@ -109,7 +112,11 @@ export function aiSuite(sdk: AiSdk): void {
         const [seen] = lastToolResults(calls[1]!.prompt);
         expect(seen).toMatchObject({ toolCallId: `tc-${user}-1`, toolName: "chat_post_message", output: { type: "json", value: { ok: true } } });
       }
-      expect(callRows(rows).map((r) => [r.toolCallId, r.toolName, r.operationId, r.threadId, r.runId, r.grantId]).sort()).toEqual([
+      expect(
+        callRows(rows)
+          .map((r) => [r.toolCallId, r.toolName, r.operationId, r.threadId, r.runId, r.grantId])
+          .sort(),
+      ).toEqual([
         ["tc-alice-1", "chat_post_message", "chat_postMessage", "thread-alice", "run-alice", grant.alice],
         ["tc-bob-1", "chat_post_message", "chat_postMessage", "thread-bob", "run-bob", grant.bob],
       ]);

@@ -53,7 +53,10 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-const tempFolders = () => readdirSync(tmpdir()).filter((f) => f.startsWith("alter-gen-mcp-secdemo-")).sort();
+const tempFolders = () =>
+  readdirSync(tmpdir())
+    .filter((f) => f.startsWith("alter-gen-mcp-secdemo-"))
+    .sort();
 
 describe("alter-gen mcp --spec", () => {
   it("generates the document's tools, offers the read-only ones and calls them through the vault", async () => {
