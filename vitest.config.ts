@@ -17,7 +17,9 @@ export default defineConfig({
     // eventsource (a dependency of @modelcontextprotocol/client) exports its TypeScript sources
     // under the "source" condition too: with the client inlined, Vite resolves and compiles them
     // instead of Node failing on .ts.
-    server: { deps: { inline: ["eventsource", "@modelcontextprotocol/client"] } },
+    // The AI SDK's provider-utils imports eventsource-parser, which does the same: the SDK (both
+    // majors: ai and its ai-v5 alias) and its @ai-sdk packages are inlined down to it.
+    server: { deps: { inline: ["eventsource", "@modelcontextprotocol/client", /\/node_modules\/(ai|ai-v5|@ai-sdk\/[^/]+|eventsource-parser)\//] } },
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });

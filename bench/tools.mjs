@@ -10,18 +10,16 @@
 // server builds its own on the same table; their shape, not their wording, decides the size).
 //
 // Flags: --no-readme (print only).
-import { readdirSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ROOT, machineLine } from "./lib/env.mjs";
 import { fmtInt, markdownTable } from "./lib/format.mjs";
 import { writeSection } from "./lib/readme.mjs";
+import { bytes, loadToolsTable, tokens, toolsTableIds } from "./lib/tools-size.mjs";
 
 const { values: opts } = parseArgs({ options: { "no-readme": { type: "boolean", default: false } } });
-const GENERATED = path.join(ROOT, "generated");
-const bytes = (v) => Buffer.byteLength(JSON.stringify(v));
-const tokens = (n) => Math.round(n / 4);
 /** What a host sends a model per tool: name, description, input schema (the rest stays with the host). */
 const offered = (d) => ({ name: d.name, description: d.description, input_schema: d.inputSchema });
 
@@ -49,7 +47,7 @@ function median(values) {
 }
 
 async function measure(id) {
-  const { tools } = await import(pathToFileURL(path.join(GENERATED, id, "tools.js")).href);
+  const tools = await loadToolsTable(id);
   const defs = tools.definitions;
   const all = defs.map(offered);
   const perTool = all.map(bytes);
@@ -72,7 +70,7 @@ async function checkCost(table) {
   return ((performance.now() - t0) * 1000) / n;
 }
 
-const ids = readdirSync(GENERATED).filter((id) => existsSync(path.join(GENERATED, id, "tools.js"))).sort();
+const ids = toolsTableIds();
 const results = [];
 for (const id of ids) results.push(await measure(id));
 const github = results.find((r) => r.id === "github");

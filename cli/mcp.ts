@@ -1,5 +1,5 @@
 // `alter-gen mcp`: a ready MCP server for a catalog provider's generated tools (or any generated
-// tools.js), over stdio for a host that starts it as a child process, or Streamable HTTP on
+// tools.js, or an OpenAPI document's, generated on the spot: mcp-spec.ts), over stdio for a host that starts it as a child process, or Streamable HTTP on
 // loopback. Loaded only when `mcp` is run, so no other command loads the MCP SDK. Everything but
 // the protocol goes to stderr: over stdio, stdout belongs to the host.
 import { Command, Option } from "commander";
@@ -10,10 +10,13 @@ import type { CommandIO } from "../generator/commands/io.js";
 // Through the alter-gen package (a peer of @alter-gen/cli), which ships the runtime and alter-gen/mcp.
 import { AlterValueError, AlterVault, type ToolsTable } from "alter-gen/runtime";
 import { createMcpServer, serveMcpHttp, serveMcpStdio, unmatchedPatterns, type ToolMode } from "alter-gen/mcp";
+import { toolsFromSpec } from "./mcp-spec.js";
 
 interface McpFlags {
   provider?: string;
   tools?: string;
+  spec?: string;
+  name?: string;
   transport: "stdio" | "http";
   include: string[];
   exclude: string[];
@@ -37,6 +40,8 @@ export function mcpCommand(): Command {
     .description("serve a provider's generated tools to an MCP host (stdio or Streamable HTTP), every call through the vault")
     .option("--provider <id>", "a catalog provider whose generated client has a tools table (generated/<id>/tools.js)")
     .option("--tools <file>", "a generated tools.js instead (a client generated with --out or from --spec)")
+    .option("--spec <file>", "an OpenAPI document (file or URL) outside the catalog: its tools are generated on the spot")
+    .option("--name <id>", "with --spec: the provider id the vault knows it by (default: the file's name)")
     .addOption(new Option("--transport <kind>", "how the host talks to the server").choices(["stdio", "http"]).default("stdio"))
     .option("--include <patterns>", "only tools matching these globs (tool name, namespace.method or operationId; repeatable or comma list)", repeat, [])
     .option("--exclude <patterns>", "never tools matching these globs (repeatable or comma list)", repeat, [])
@@ -59,7 +64,21 @@ export function mcpCommand(): Command {
 }
 
 export async function runMcp(flags: McpFlags, io: CommandIO, stopped: (transport: "stdio" | "http") => Promise<unknown>): Promise<void> {
-  const table = await loadTools(flags, io.cwd);
+  const chosen = ([["--provider", flags.provider], ["--tools", flags.tools], ["--spec", flags.spec]] as const).filter(([, v]) => v !== undefined).map(([flag]) => flag);
+  if (chosen.length > 1) throw new InputError(`pass one of --provider, --tools and --spec (got ${chosen.join(" and ")})`, { flag: chosen[1]! });
+  if (flags.name !== undefined && flags.spec === undefined) throw new InputError("--name names the provider of a --spec document", { flag: "--name" });
+  if (flags.spec !== undefined) {
+    const generated = await toolsFromSpec(flags.spec, flags.name, io.cwd);
+    try {
+      return await serve(generated.table, flags, io, stopped);
+    } finally {
+      await generated.dispose();
+    }
+  }
+  return serve(await loadTools(flags, io.cwd), flags, io, stopped);
+}
+
+async function serve(table: ToolsTable, flags: McpFlags, io: CommandIO, stopped: (transport: "stdio" | "http") => Promise<unknown>): Promise<void> {
   for (const [flag, patterns] of [["--include", flags.include], ["--exclude", flags.exclude]] as const) {
     const unmatched = unmatchedPatterns([table], patterns);
     if (unmatched.length) throw new InputError(`${unmatched.map((p) => JSON.stringify(p)).join(", ")} matches no tool of ${table.provider.name}`, { flag });
@@ -112,7 +131,6 @@ export async function runMcp(flags: McpFlags, io: CommandIO, stopped: (transport
 }
 
 async function loadTools(flags: McpFlags, cwd: string): Promise<ToolsTable> {
-  if (flags.tools && flags.provider) throw new InputError("pass --provider or --tools, not both", { flag: "--tools" });
   let file: string;
   if (flags.tools) file = path.resolve(cwd, flags.tools);
   else if (flags.provider) {
@@ -120,7 +138,7 @@ async function loadTools(flags: McpFlags, cwd: string): Promise<ToolsTable> {
     const id = findProvider(catalog, flags.provider).id;
     // generated/ ships in the alter-gen package, beside this program's own package in a project.
     file = fileURLToPath(new URL(`generated/${id}/tools.js`, new URL(".", import.meta.resolve("alter-gen/package.json"))));
-  } else throw new InputError("which provider? pass --provider <id> (a catalog provider) or --tools <file>", { flag: "--provider" });
+  } else throw new InputError("which provider? pass --provider <id> (a catalog provider), --spec <file> (an OpenAPI document) or --tools <file>", { flag: "--provider" });
   let mod: { tools?: ToolsTable };
   try {
     mod = (await import(pathToFileURL(file).href)) as { tools?: ToolsTable };

@@ -100,11 +100,22 @@ function checkManifest(manifest, file) {
     for (const [name, range] of Object.entries(manifest[field] ?? {})) {
       if (name === "alter-gen") {
         if (range !== workspace.version) problems.push(`${field}.alter-gen is ${range}, not the version being packed (${workspace.version})`);
-      } else if (known[name] !== range) problems.push(`${field}.${name} is ${range}, the workspace has ${known[name] ?? "no such dependency"}`);
+      } else if (known[name] !== range && !testedAlternatives(name, range, known)) problems.push(`${field}.${name} is ${range}, the workspace has ${known[name] ?? "no such dependency"}`);
     }
   }
   for (const field of ["scripts", "allowScripts", "devDependencies"]) if (manifest[field]) problems.push(`has "${field}" (a published manifest must not)`);
   if (problems.length) throw new Error(`${relative(root, file)} disagrees with the workspace package.json:\n  ${problems.join("\n  ")}`);
+}
+
+/**
+ * A peer range of several majors (`^5.0.277 || ^6.0.326`) where every alternative is installed in
+ * the workspace and so tested: one is the package's own range, each other that of an npm alias
+ * (`"ai-v5": "npm:ai@^5.0.277"`).
+ */
+function testedAlternatives(name, range, known) {
+  const aliased = new Set(Object.values(known).filter((v) => v.startsWith(`npm:${name}@`)).map((v) => v.slice(`npm:${name}@`.length)));
+  const alternatives = range.split("||").map((r) => r.trim());
+  return alternatives.length > 1 && alternatives.includes(known[name]) && alternatives.every((r) => r === known[name] || aliased.has(r));
 }
 
 /** Packs both packages into `out` (default .pack/); returns the tarballs. */

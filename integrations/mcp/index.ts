@@ -7,3 +7,4 @@ export { chooseMode, AUTO_MAX_BYTES, AUTO_MAX_TOOLS, type ModeChoice, type ToolM
 export { CALL_TOOL, DESCRIBE_TOOL, SEARCH_TOOL } from "./dynamic.js";
 export { unmatchedPatterns, type ToolSelection, type OfferedTool } from "./selection.js";
 export type { ToolAnswer } from "./outcome.js";
+export type { McpOutputSchema } from "./output.js";

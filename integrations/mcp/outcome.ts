@@ -27,8 +27,8 @@ export interface ToolAnswer {
 /** What a rule may need beyond the error: the provider, and a connect link when one can be made. */
 export interface FailureContext {
   provider: { id: string; name: string };
-  /** The name of the tool that waits for an approval. */
-  awaitTool: string;
+  /** The name of the tool that waits for an approval; undefined when none is offered (alter-gen/ai without a vault). */
+  awaitTool: string | undefined;
   /** A connect session's URL for this provider and caller, or why none could be made. */
   connectUrl(): Promise<{ url: string } | { unavailable: string }>;
 }
@@ -45,7 +45,9 @@ export const FAILURE_RULES: Rule[] = [
     (e: ApprovalRequiredError, ctx) =>
       fail(
         `This call needs a person's approval before it runs. Approval id: ${e.approvalId}. The approver decides at ${e.approvalUrl}. ` +
-          `Call ${ctx.awaitTool} with {"approvalId": "${e.approvalId}"} to wait for the decision and get the result.`,
+          (ctx.awaitTool
+            ? `Call ${ctx.awaitTool} with {"approvalId": "${e.approvalId}"} to wait for the decision and get the result.`
+            : "Tell the user; the call runs once it is approved, and calling the tool again asks for another approval."),
         { code: e.code, approvalId: e.approvalId, approvalUrl: e.approvalUrl, expiresAt: e.expiresAt },
       ),
   ],

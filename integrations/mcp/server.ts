@@ -11,6 +11,7 @@ import { chooseMode, type ModeChoice, type ToolMode } from "./mode.js";
 import { failureAnswer, type ToolAnswer } from "./outcome.js";
 import { selectTools, type OfferedTool, type ToolSelection } from "./selection.js";
 import { inputProblems } from "./validate.js";
+import { declaredOutputSchema, structuredContentFor, type McpOutputSchema } from "./output.js";
 
 export const AWAIT_APPROVAL_TOOL = "await_approval";
 const TEXT_LIMIT = 200_000;
@@ -43,6 +44,11 @@ export interface CreateMcpServerOptions extends ToolSelection {
   name?: string;
   /** How long await_approval waits at most, in milliseconds. @default 120000 */
   approvalWaitMs?: number;
+  /**
+   * Static mode: declare each tool's output schema (its top level, loosened so that every answer
+   * fits; output.ts) and answer with structuredContent beside the text. @default true
+   */
+  outputSchemas?: boolean;
 }
 
 /** What one incoming tool call brings besides its name and arguments. */
@@ -74,6 +80,7 @@ export interface McpTool {
   title?: string;
   description: string;
   inputSchema: { type: "object"; [keyword: string]: unknown };
+  outputSchema?: McpOutputSchema;
   annotations: Record<string, boolean>;
 }
 
@@ -87,6 +94,8 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
   const providerNames = [...new Set(tables.map((t) => t.provider.name))].join(" and ");
   let index: Indexed[] | undefined;
   const approvalWaitMs = options.approvalWaitMs ?? 120_000;
+  // Only tools/list's own tools declare one: call_operation answers for any operation.
+  const outputSchemaOf = (tool: OfferedTool) => (modeChoice.mode === "static" && options.outputSchemas !== false ? declaredOutputSchema(tool.definition) : undefined);
 
   const awaitTool: McpTool = {
     name: AWAIT_APPROVAL_TOOL,
@@ -105,13 +114,17 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
   };
   const listed: McpTool[] =
     modeChoice.mode === "static"
-      ? operations.map((t) => ({
-          name: t.name,
-          ...(t.definition.title ? { title: t.definition.title } : {}),
-          description: t.definition.description,
-          inputSchema: t.definition.inputSchema as unknown as McpTool["inputSchema"],
-          annotations: { ...t.definition.annotations },
-        }))
+      ? operations.map((t) => {
+          const outputSchema = outputSchemaOf(t);
+          return {
+            name: t.name,
+            ...(t.definition.title ? { title: t.definition.title } : {}),
+            description: t.definition.description,
+            inputSchema: t.definition.inputSchema as unknown as McpTool["inputSchema"],
+            ...(outputSchema ? { outputSchema } : {}),
+            annotations: { ...t.definition.annotations },
+          };
+        })
       : dynamicTools(providerNames);
   listed.push(awaitTool);
 
@@ -135,7 +148,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
         ...(options.clientDefaults ? { defaults: options.clientDefaults } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
-      return success(result.data, { status: result.status, requestId: result.requestId, operationId: tool.definition.operation.id, toolCallId: ids.toolCallId });
+      return success(result.data, { status: result.status, requestId: result.requestId, operationId: tool.definition.operation.id, toolCallId: ids.toolCallId }, outputSchemaOf(tool));
     } catch (error) {
       return (await failureAnswer(error, failureContext(tool.table, grant))).answer;
     }
@@ -268,11 +281,19 @@ function callIds(meta: Record<string, unknown> | undefined): CallIds {
   return ids;
 }
 
-function success(data: unknown, details: Record<string, unknown>): ToolAnswer {
+/**
+ * A successful call's result: the answer as text and, for a tool that declares an output schema,
+ * as structuredContent too (MCP requires it on every success). An answer too large for the text
+ * is not repeated in full there either: `{}` fits the declared schema.
+ */
+function success(data: unknown, details: Record<string, unknown>, schema?: McpOutputSchema): ToolAnswer {
   let text = data === undefined ? "" : typeof data === "string" ? data : JSON.stringify(data);
-  if (text.length > TEXT_LIMIT) text = `${text.slice(0, TEXT_LIMIT)}… (${text.length - TEXT_LIMIT} more characters cut)`;
+  const cut = text.length > TEXT_LIMIT;
+  if (cut) text = `${text.slice(0, TEXT_LIMIT)}… (${text.length - TEXT_LIMIT} more characters cut)`;
   const clean = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
-  return { content: [{ type: "text", text }], _meta: { "alter-gen/call": clean } };
+  const answer: ToolAnswer = { content: [{ type: "text", text }], _meta: { "alter-gen/call": clean } };
+  if (schema) answer.structuredContent = cut ? {} : structuredContentFor(schema, data);
+  return answer;
 }
 
 function json(value: unknown): ToolAnswer {

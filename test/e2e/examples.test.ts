@@ -82,6 +82,16 @@ describe("examples", () => {
     noSecrets(out);
   }, 60_000);
 
+  it("example:ai runs an AI SDK generateText tool call through the vault, audited with its ids", async () => {
+    const out = await run("example:ai");
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain("tools offered: chat_post_message, conversations_list");
+    expect(out.stdout).toMatch(/tool chat_post_message \(call_post_1\): \{"ok":true/);
+    expect(out.stdout).toContain("agent: Posted the release note.");
+    expect(out.stdout).toContain("credential.retrieve success op=chat_postMessage tool=chat_post_message tool_call=call_post_1 thread=thread_release_42");
+    noSecrets(out);
+  }, 60_000);
+
   it("example:sandbox: header key, SigV4 verified by the stand-in, API token, OAuth system grant", async () => {
     const out = await run("example:sandbox");
     expect(out.code, out.stderr).toBe(0);

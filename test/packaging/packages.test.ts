@@ -29,6 +29,7 @@ const INTEGRATIONS: Record<string, string | string[]> = {
   fastify: "fastify",
   langchain: "@langchain/core",
   mcp: ["@modelcontextprotocol/server", "@modelcontextprotocol/node"],
+  ai: "ai",
 };
 /** Optional peers of the runtime itself, and the one module that may load each (by import()). */
 const RUNTIME_OPTIONAL: Record<string, string> = { "@opentelemetry/api": "dist/runtime/internal/tracing.js" };
@@ -156,6 +157,29 @@ describe("published manifests", () => {
     const text = readFileSync(join(dir, RUNTIME_OPTIONAL["@opentelemetry/api"]!), "utf8");
     expect(text).toContain('import("@opentelemetry/api")');
     expect(text).not.toMatch(/from\s*["']@opentelemetry/);
+  });
+
+  // What importing alter-gen/<entry> loads, followed through its relative imports (alter-gen/ai
+  // reuses alter-gen/mcp's failure wording): only that entry's own peers, alter-gen itself and its dependencies.
+  it.each(Object.keys(INTEGRATIONS))("alter-gen/%s loads no package but its own peer and alter-gen's dependencies", (entry) => {
+    const { dir, manifest } = pkg("alter-gen");
+    const allowed = new Set([manifest.name, ...[INTEGRATIONS[entry]!].flat(), ...Object.keys(manifest.dependencies ?? {})]);
+    const RELATIVE = /^\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']/gm;
+    const seen = new Set<string>();
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(join(dir, file), "utf8");
+      for (const m of text.matchAll(SPECIFIER)) {
+        const p = packageOf(m.slice(1).find(Boolean)!);
+        if (!isBuiltin(p)) loaded.add(p);
+      }
+      for (const m of text.matchAll(RELATIVE)) visit(join(file, "..", m[1]!));
+    };
+    visit(`dist/integrations/${entry}/index.js`);
+    expect(seen.size).toBeGreaterThan(1);
+    expect([...loaded].filter((p) => !allowed.has(p)).sort()).toEqual([]);
   });
 });
 

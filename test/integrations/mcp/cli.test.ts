@@ -68,6 +68,10 @@ describe("alter-gen mcp over stdio", () => {
     ["a pattern that matches nothing", ["--tools", TOOLS, "--grant", "g", "--include", "chta_*"], /"chta_\*" matches no tool of Slack \(flag --include\)/],
     ["a bad mode", ["--tools", TOOLS, "--grant", "g", "--mode", "fast"], /option '--mode <mode>' argument 'fast' is invalid/],
     ["a missing tools file", ["--tools", "nope/tools.js", "--grant", "g"], /no tools table at .*nope\/tools\.js: there is no such file/],
+    ["two sources", ["--provider", "slack", "--spec", "x.yaml", "--grant", "g"], /pass one of --provider, --tools and --spec \(got --provider and --spec\).*\(flag --spec\)/],
+    ["--name without --spec", ["--provider", "slack", "--name", "x", "--grant", "g"], /--name names the provider of a --spec document/],
+    ["a missing document", ["--spec", "nope/openapi.yaml", "--grant", "g"], /nope\/openapi\.yaml/],
+    ["a document with a broken $ref", ["--spec", "test/fixtures/specs/bad/unresolved-ref.yaml", "--grant", "g"], /#\/components\/schemas\/Missing.*at \/paths\/~1things\/get\/responses\/200/s],
   ];
   it.each(usage)("refuses %s with one paragraph (exit 2)", async (_name, args, message) => {
     const r = await runMcp(args);

@@ -126,6 +126,11 @@ describe("failure rules", () => {
     ["other runtime error", new AlterSDKError("network_error", "the vault could not be reached"), "alter-error", /^the vault could not be reached \(network_error\)\.$/],
     ["anything else", new TypeError("secret-looking detail CANARY"), "unexpected", /^The call failed unexpectedly \(TypeError\)\.$/],
   ];
+  it("tells the model to tell the user when no tool can wait for an approval", async () => {
+    const got = await failureAnswer(new ApprovalRequiredError({ approvalId: "apr_3", approvalUrl: "http://v/approvals/apr_3" }), { ...ctx(), awaitTool: undefined });
+    expect(got.answer.content[0]!.text).toMatch(/Approval id: apr_3\. .*Tell the user; the call runs once it is approved/);
+    expect(got.answer.content[0]!.text).not.toMatch(/undefined/);
+  });
   it.each(rows)("%s", async (_name, error, rule, text) => {
     const got = await failureAnswer(error, ctx());
     expect(got.rule).toBe(rule);
