@@ -234,3 +234,6 @@ export function setGrantStatus(db: Db, id: string, status: GrantStatus): void {
 export function touchGrant(db: Db, id: string, now: number): void {
   stmt(db, "UPDATE grants SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
 }
+
+/** Shared with the asynchronous repository (store/grants.ts). */
+export { SELECT_GRANTS, type Row as GrantRow };

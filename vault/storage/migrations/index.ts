@@ -17,6 +17,7 @@ import { m055IdentityIssuer } from "./055-identity-issuer.js";
 import { m060SecretFields } from "./060-secret-fields.js";
 import { m061ConnectOutcomes } from "./061-connect-outcomes.js";
 import { m071IdpAudiences } from "./071-idp-audiences.js";
+import { m080RequestNonces } from "./080-request-nonces.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -36,4 +37,5 @@ export const migrations: Migration[] = [
   m060SecretFields,
   m061ConnectOutcomes,
   m071IdpAudiences,
+  m080RequestNonces,
 ];
