@@ -10,6 +10,7 @@ import { startPostgres, type PgCluster } from "../../support/postgres.js";
 import { postgresStore, type Store } from "../../../vault/storage/store/index.js";
 import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
 import { chainRow, crypto, storeConformance, type StoreHarness } from "./conformance.js";
+import { runVaultCli } from "../cli-run.js";
 
 const RUNTIME = "vault_runtime";
 let cluster: PgCluster;
@@ -144,4 +145,27 @@ describe("PostgreSQL: vault migrate", () => {
     expect(String((error as Error).message)).toMatch(/cannot connect to PostgreSQL at postgres:\/\/owner:\*\*\*@127\.0\.0\.1:1\/vault/);
     expect(JSON.stringify(error) + String(error) + (error as Error).stack).not.toContain("canary-pw-Zq9");
   });
+});
+
+describe("PostgreSQL: the vault migrate command", () => {
+  it("migrates, grants the runtime role, then finds nothing to do", async () => {
+    const owner = await cluster.createDatabase();
+    const first = await runVaultCli(["migrate", "--database-url", owner, "--runtime-role", RUNTIME]);
+    expect(first).toMatchObject({ code: 0, stderr: "" });
+    expect(first.stdout).toContain("Applied migrations 71, 80; the schema is at version 80.");
+    expect(first.stdout).toContain(`Granted ${RUNTIME} the running vault's privileges`);
+    const again = await runVaultCli(["migrate", "--database-url", owner]);
+    expect(again.stdout.trim()).toBe("The schema is up to date (version 80).");
+  }, 120_000);
+
+  it.each([
+    { name: "not a postgres URL", url: "mysql://root:canary-pw-Zq9@127.0.0.1/vault", error: /--database-url must be a postgres:\/\/ URL, not mysql:\/\/root:\*\*\*@127\.0\.0\.1\/vault/ },
+    { name: "an unreachable server", url: "postgres://owner:canary-pw-Zq9@127.0.0.1:1/vault", error: /cannot connect to PostgreSQL at postgres:\/\/owner:\*\*\*@127\.0\.0\.1:1\/vault/ },
+  ])("$name: one clear line, exit 2, no password, no stack", async (c) => {
+    const r = await runVaultCli(["migrate", "--database-url", c.url]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(c.error);
+    expect(r.stderr + r.stdout).not.toContain("canary-pw-Zq9");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
 });
