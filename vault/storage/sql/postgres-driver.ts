@@ -30,7 +30,7 @@ export class PostgresDriver implements SqlDriver {
 
   /** Opens a pool and checks one connection, so a wrong URL fails here with a clear message. */
   static async open(opts: PostgresOptions): Promise<PostgresDriver> {
-    const { default: pg } = await import("pg");
+    const pg = await loadPg();
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.max ?? 10,
@@ -118,4 +118,16 @@ export class PostgresDriver implements SqlDriver {
 
 function named(s: Named, params: readonly SqlValue[]) {
   return s.name ? { name: s.name, text: s.text, values: params as unknown[] } : { text: s.text, values: params as unknown[] };
+}
+
+/** pg, loaded when a PostgreSQL vault is first used (an optional peer of @alter-gen/cli). */
+async function loadPg(): Promise<typeof import("pg").default> {
+  try {
+    return (await import("pg")).default;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
+      throw new Error("the PostgreSQL vault stores its data with the pg package, which is not installed. Install it: npm install --save-dev pg@8.23.1");
+    }
+    throw error;
+  }
 }
