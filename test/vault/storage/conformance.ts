@@ -213,6 +213,26 @@ export function storeConformance(harness: () => StoreHarness): void {
       await other.close();
     });
 
+    it("an OAuth attempt started on one instance is redeemed once, on whichever instance gets the callback", async () => {
+      const { store, another } = await harness().fresh();
+      const other = await another();
+      const attempt = (stateHash: string, kind: "connect" | "auth", expiresAt: number) => ({
+        stateHash, id: randomUUID(), kind, sessionId: "session-1", provider: "github", verifierSealed: "sealed-verifier", nonce: "n",
+        redirectUri: "http://127.0.0.1:7420/oauth/callback", createdAt: new Date(T0).toISOString(), expiresAt: new Date(expiresAt).toISOString(),
+      });
+      await store.oauthStates.insert(attempt("h-1", "connect", T0 + 600_000));
+      await store.oauthStates.insert(attempt("h-old", "connect", T0 + 1_000));
+      expect(await other.oauthStates.used("h-1", "connect")).toBeUndefined();
+      expect(await other.oauthStates.consume("h-1", "auth", T0)).toBeUndefined(); // another kind's state
+      const redeemed = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).oauthStates.consume("h-1", "connect", T0 + 1)));
+      const winners = redeemed.filter((r) => r !== undefined);
+      expect(winners).toHaveLength(1);
+      expect(winners[0]).toMatchObject({ sessionId: "session-1", provider: "github", verifierSealed: "sealed-verifier" });
+      expect((await store.oauthStates.used("h-1", "connect"))?.sessionId).toBe("session-1");
+      expect(await other.oauthStates.consume("h-old", "connect", T0 + 1_000)).toBeUndefined(); // expired
+      await other.close();
+    });
+
     it("two instances racing for a refresh lease: exactly one wins each grant", async () => {
       const { store, another } = await harness().fresh();
       const other = await another();

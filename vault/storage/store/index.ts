@@ -12,6 +12,7 @@ import { GrantsRepo } from "./grants.js";
 import { AuditRepo } from "./audit.js";
 import { NoncesRepo } from "./nonces.js";
 import { LeasesRepo } from "./leases.js";
+import { OAuthStatesRepo } from "./oauth-states.js";
 
 export interface Store {
   readonly sql: SqlDriver;
@@ -24,6 +25,7 @@ export interface Store {
   readonly audit: AuditRepo;
   readonly nonces: NoncesRepo;
   readonly leases: LeasesRepo;
+  readonly oauthStates: OAuthStatesRepo;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions =
     audit: new AuditRepo(sql, opts.auditChain ?? MAIN_CHAIN),
     nonces: new NoncesRepo(sql),
     leases: new LeasesRepo(sql),
+    oauthStates: new OAuthStatesRepo(sql),
     close: () => sql.close(),
   };
 }
