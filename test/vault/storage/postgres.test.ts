@@ -4,6 +4,7 @@
 // runtime role that migration granted, so the suite also proves that role's privileges suffice.
 // Plus what only PostgreSQL has: the role's limits on the audit table, several audit chains,
 // and the migration runner's own behaviour.
+import { inspect } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type PgCluster } from "../../support/postgres.js";
@@ -102,6 +103,17 @@ describe("PostgreSQL: the audit table is append-only for the running vault", () 
     await expect(ownerQuery(runtime, "CREATE TABLE sneaky (x int)")).rejects.toThrow(/permission denied/);
     await expect(ownerQuery(runtime, "DELETE FROM schema_migrations")).rejects.toThrow(/permission denied/);
     expect(await ownerQuery(runtime, "SELECT count(*)::int AS n FROM schema_migrations")).toEqual([{ n: 2 }]);
+  });
+});
+
+describe("PostgreSQL: the database password stays inside the pool", () => {
+  it("a printed or serialised store, and a failed statement, never show it", async () => {
+    const { runtime } = await freshDatabase();
+    const store = await track(postgresStore(runtime, crypto));
+    const error = await store.sql.run("INSERT INTO apps (id) VALUES (?)", ["x"]).catch((e: unknown) => e);
+    const shown = [inspect(store, { depth: 8, showHidden: true }), JSON.stringify(store), inspect(error, { depth: 8 }), JSON.stringify(error)].join("\n");
+    expect(shown).toContain("null value in column"); // the failure itself is there
+    expect(shown).not.toContain("runtime-pw");
   });
 });
 
