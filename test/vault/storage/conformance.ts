@@ -233,6 +233,36 @@ export function storeConformance(harness: () => StoreHarness): void {
       await other.close();
     });
 
+    it("a connect session whose providers finish at once on two instances records every grant", async () => {
+      const { store, another } = await harness().fresh();
+      const other = await another();
+      const { app } = await seed(store);
+      const providers = ["github", "slack", "google", "notion", "linear", "jira"];
+      const session = (id: string) => ({
+        id, appId: app.id, keyId: null, pageTokenHash: "h", providers, scopes: {}, userId: null, ownerLabel: null,
+        createdAt: new Date(T0).toISOString(), expiresAt: new Date(T0 + 600_000).toISOString(),
+      });
+      await store.connectSessions.insert(session("s-1"));
+      await Promise.all(providers.map((p, i) => (i % 2 ? other : store).connectSessions.recordGrant("s-1", p, `grant-${p}`, T0 + 1)));
+      const done = (await other.connectSessions.get("s-1"))!;
+      expect(Object.keys(done.grantIds).sort()).toEqual([...providers].sort());
+      expect(done).toMatchObject({ status: "completed", completedAt: new Date(T0 + 1).toISOString() });
+      expect(await store.connectSessions.finish("s-1", "failed", { code: "x", message: "late" }, T0 + 2)).toBe(false);
+
+      await store.connectSessions.insert(session("s-2"));
+      await store.connectSessions.recordGrant("s-2", "github", "grant-g", T0 + 1);
+      const ends = await Promise.all([
+        store.connectSessions.finish("s-2", "denied", { code: "access_denied", message: "no" }, T0 + 2, "slack"),
+        other.connectSessions.finish("s-2", "failed", { code: "server_error", message: "boom" }, T0 + 2, "google"),
+      ]);
+      expect(ends.filter(Boolean)).toHaveLength(1);
+      const ended = (await store.connectSessions.get("s-2"))!;
+      expect(ended.grantIds).toEqual({ github: "grant-g" });
+      expect(Object.keys(ended.outcomes)).toHaveLength(1);
+      expect(await store.connectSessions.prune(T0 + 600_000 + 24 * 3600_000 + 1)).toBe(2);
+      await other.close();
+    });
+
     it("two instances racing for a refresh lease: exactly one wins each grant", async () => {
       const { store, another } = await harness().fresh();
       const other = await another();

@@ -13,6 +13,7 @@ import { AuditRepo } from "./audit.js";
 import { NoncesRepo } from "./nonces.js";
 import { LeasesRepo } from "./leases.js";
 import { OAuthStatesRepo } from "./oauth-states.js";
+import { ConnectSessionsRepo } from "./connect-sessions.js";
 
 export interface Store {
   readonly sql: SqlDriver;
@@ -26,6 +27,7 @@ export interface Store {
   readonly nonces: NoncesRepo;
   readonly leases: LeasesRepo;
   readonly oauthStates: OAuthStatesRepo;
+  readonly connectSessions: ConnectSessionsRepo;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions =
     nonces: new NoncesRepo(sql),
     leases: new LeasesRepo(sql),
     oauthStates: new OAuthStatesRepo(sql),
+    connectSessions: new ConnectSessionsRepo(sql),
     close: () => sql.close(),
   };
 }
