@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type PgCluster } from "../../support/postgres.js";
 import { postgresStore, type Store } from "../../../vault/storage/store/index.js";
 import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
+import { pgMigrations } from "../../../vault/storage/sql/pg-migrations/index.js";
+import { migrations as sqliteMigrations } from "../../../vault/storage/migrations/index.js";
+import { openDatabase } from "../../../vault/storage/db.js";
 import { chainRow, crypto, storeConformance, type StoreHarness } from "./conformance.js";
 import { runVaultCli } from "../cli-run.js";
 
@@ -127,6 +130,32 @@ describe("PostgreSQL: one audit chain per instance", () => {
     expect(await a.audit.verify()).toMatchObject({ chain: "instance-a", rows: 30, problems: [] });
     expect(await b.audit.verify()).toMatchObject({ chain: "instance-b", rows: 30, problems: [] });
     expect((await a.audit.read(0, 1))[0]!.seq).toBe(1);
+  });
+});
+
+describe("PostgreSQL: the schema follows SQLite's", () => {
+  // A SQLite migration merged without its PostgreSQL twin fails here, naming what is missing.
+  it("has the same tables and columns (name and NOT NULL), plus the audit chain column, at the same version", async () => {
+    const sqlite = openDatabase(":memory:");
+    const lite = new Map<string, string[]>();
+    for (const { name } of sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]) {
+      const cols = sqlite.prepare(`PRAGMA table_info(${name})`).all() as { name: string; notnull: number; pk: number }[];
+      lite.set(name, cols.map((c) => `${c.name}${c.notnull || c.pk ? " NOT NULL" : ""}`).sort());
+    }
+    sqlite.close();
+    const owner = await cluster.createDatabase();
+    await migratePostgres({ url: owner });
+    const rows = await ownerQuery<{ table_name: string; column_name: string; is_nullable: string }>(
+      owner,
+      "SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public'",
+    );
+    const pgTables = new Map<string, string[]>();
+    for (const r of rows) pgTables.set(r.table_name, [...(pgTables.get(r.table_name) ?? []), `${r.column_name}${r.is_nullable === "NO" ? " NOT NULL" : ""}`]);
+    for (const cols of pgTables.values()) cols.sort();
+    lite.set("audit", [...lite.get("audit")!, "chain NOT NULL"].sort());
+    expect(Object.fromEntries([...pgTables].sort())).toEqual(Object.fromEntries([...lite].sort()));
+    const highest = (versions: number[]) => Math.max(...versions);
+    expect(highest(pgMigrations.map((m) => m.version))).toBe(highest(sqliteMigrations.map((m) => m.version)));
   });
 });
 
