@@ -24,6 +24,10 @@ export interface SqlDriver extends SqlRunner {
    * Runs `fn` in one transaction that commits when it resolves and rolls back when it rejects.
    * SQLite takes the write lock at BEGIN (IMMEDIATE); PostgreSQL runs READ COMMITTED, so a
    * repository that reads-then-writes makes the write conditional or takes a lock itself.
+   * Inside `fn`, use only `tx` and await nothing but it: on SQLite every other statement of the
+   * process on that file waits for the transaction, and on PostgreSQL a statement sent through
+   * the pool instead of `tx` runs outside the transaction (and can wait for a connection the
+   * transaction itself is holding).
    */
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
