@@ -105,6 +105,20 @@ export function storeConformance(harness: () => StoreHarness): void {
       await other.close();
     });
 
+    it("users: groups replaced from two instances at once end as one token's set; removal keeps its first time", async () => {
+      const { store, another } = await harness().fresh();
+      const { user } = await seed(store);
+      const other = await another();
+      const sets = [["a", "b"], ["c"], ["d", "e", "f"], ["a", "g"]];
+      await Promise.all(sets.map((g, i) => (i % 2 ? other : store).users.setGroups(user.id, g, T0)));
+      expect(sets.map((g) => [...g].sort().join())).toContain((await store.users.groups(user.id)).join());
+      await store.users.seen(user.id, T0 + 5);
+      expect((await store.users.markRemoved(user.id, T0 + 10))?.removedAt).toBe(new Date(T0 + 10).toISOString());
+      expect((await other.users.markRemoved(user.id, T0 + 20))?.removedAt).toBe(new Date(T0 + 10).toISOString());
+      expect(await store.users.groups(user.id)).toEqual([]);
+      await other.close();
+    });
+
     it("providers: upsert keeps unset fields; the client secret is sealed and opens only for the token call", async () => {
       const { store, raw } = await harness().fresh();
       const { app } = await seed(store);

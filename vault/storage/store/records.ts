@@ -113,6 +113,35 @@ export class UsersRepo {
     );
     return (await this.find(appId, issuer, subject))!;
   }
+
+  async seen(userId: string, now: number): Promise<void> {
+    await this.sql.run("UPDATE users SET last_seen_at = ? WHERE id = ?", [iso(now), userId]);
+  }
+
+  /**
+   * Replaces the user's group memberships with `groups` (from their newest token). The user's
+   * row is locked first: two instances replacing at once leave one token's set, never a mix.
+   */
+  async setGroups(userId: string, groups: readonly string[], now: number): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.get(`SELECT id FROM users WHERE id = ?${tx.dialect === "postgres" ? " FOR UPDATE" : ""}`, [userId]);
+      await tx.run("DELETE FROM user_groups WHERE user_id = ?", [userId]);
+      for (const g of new Set(groups)) await tx.run("INSERT INTO user_groups (user_id, group_id, seen_at) VALUES (?, ?, ?)", [userId, g, iso(now)]);
+    });
+  }
+
+  async groups(userId: string): Promise<string[]> {
+    return (await this.sql.all<{ group_id: string }>("SELECT group_id FROM user_groups WHERE user_id = ? ORDER BY group_id", [userId])).map((r) => r.group_id);
+  }
+
+  /** Marks the user removed (the first removal's time stays) and drops their memberships. */
+  async markRemoved(userId: string, now: number): Promise<UserRecord | undefined> {
+    await this.sql.transaction(async (tx) => {
+      await tx.run("UPDATE users SET removed_at = COALESCE(removed_at, ?) WHERE id = ?", [iso(now), userId]);
+      await tx.run("DELETE FROM user_groups WHERE user_id = ?", [userId]);
+    });
+    return this.get(userId);
+  }
 }
 
 export class ProvidersRepo {
