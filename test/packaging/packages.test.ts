@@ -96,9 +96,9 @@ describe("published manifests", () => {
     expect(alterGen.peerDependenciesMeta).toEqual(Object.fromEntries(peers.map((p) => [p, { optional: true }])));
     for (const e of Object.keys(INTEGRATIONS)) expect(alterGen.exports[`./${e}`]).toEqual({ types: `./dist/integrations/${e}/index.d.ts`, default: `./dist/integrations/${e}/index.js` });
     const cli = pkg("@alter-gen/cli").manifest;
-    // The vault's SQLite store and `alter-gen diff`'s TypeScript checker are loaded on first use.
-    expect(cli.peerDependencies).toMatchObject({ "alter-gen": cli.version, "better-sqlite3": expect.any(String), "ts-morph": expect.any(String) });
-    expect(cli.peerDependenciesMeta).toEqual({ "better-sqlite3": { optional: true }, "ts-morph": { optional: true } });
+    // The vault's SQLite and PostgreSQL stores and `alter-gen diff`'s TypeScript checker are loaded on first use.
+    expect(cli.peerDependencies).toMatchObject({ "alter-gen": cli.version, "better-sqlite3": expect.any(String), pg: expect.any(String), "ts-morph": expect.any(String) });
+    expect(cli.peerDependenciesMeta).toEqual({ "better-sqlite3": { optional: true }, pg: { optional: true }, "ts-morph": { optional: true } });
   });
 
   it("alter-gen: @langchain/core is loaded only by alter-gen/langchain", () => {

@@ -85,12 +85,17 @@ export interface NewApiKey {
   ed25519PublicKey?: string | null;
 }
 
-export function insertApiKey(db: Db, crypto: AtRest, key: NewApiKey, now: number): ApiKeyRecord {
-  const sealed = crypto.sealJson(PURPOSE, key.id, {
-    requestSigning: Buffer.from(key.derived.requestSigning).toString("base64url"),
-    responseSigning: Buffer.from(key.derived.responseSigning).toString("base64url"),
-    credentialSealing: Buffer.from(key.derived.credentialSealing).toString("base64url"),
+/** The stored form of a key's derived keys (sealed under the master key, the key id as AAD). */
+export function sealDerivedKeys(crypto: AtRest, id: string, derived: DerivedKeys): string {
+  return crypto.sealJson(PURPOSE, id, {
+    requestSigning: Buffer.from(derived.requestSigning).toString("base64url"),
+    responseSigning: Buffer.from(derived.responseSigning).toString("base64url"),
+    credentialSealing: Buffer.from(derived.credentialSealing).toString("base64url"),
   });
+}
+
+export function insertApiKey(db: Db, crypto: AtRest, key: NewApiKey, now: number): ApiKeyRecord {
+  const sealed = sealDerivedKeys(crypto, key.id, key.derived);
   stmt(db, 
     `INSERT INTO api_keys (id, app_id, label, state, derived_keys_sealed, kind, scopes, ed25519_public_key, created_at)
      VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
@@ -111,8 +116,12 @@ export function openDerivedKeys(db: Db, crypto: AtRest, id: string): DerivedKeys
   const row = stmt(db, "SELECT derived_keys_sealed FROM api_keys WHERE id = ?").get(id) as
     | { derived_keys_sealed: string }
     | undefined;
-  if (!row) return undefined;
-  const k = crypto.openJson<Record<keyof DerivedKeys, string>>(PURPOSE, id, row.derived_keys_sealed);
+  return row && openSealedDerivedKeys(crypto, id, row.derived_keys_sealed);
+}
+
+/** Opens what sealDerivedKeys stored. */
+export function openSealedDerivedKeys(crypto: AtRest, id: string, sealed: string): DerivedKeys {
+  const k = crypto.openJson<Record<keyof DerivedKeys, string>>(PURPOSE, id, sealed);
   // Non-enumerable with a redacting toJSON/inspect, so logging a context never prints key bytes.
   const keys = {};
   Object.defineProperties(keys, {
@@ -151,3 +160,6 @@ export function touchApiKey(db: Db, id: string, now: number): boolean {
   const before = new Date(now - KEY_LAST_USE_INTERVAL_MS).toISOString();
   return stmt(db, "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)").run(at, id, before).changes === 1;
 }
+
+/** Row mapping shared with the asynchronous repository (store/api-keys.ts). */
+export { toRecord as apiKeyFromRow, type Row as ApiKeyRow };

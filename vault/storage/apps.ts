@@ -31,3 +31,6 @@ export function defaultApp(db: Db): AppRecord | undefined {
   const row = stmt(db, "SELECT * FROM apps ORDER BY created_at, id LIMIT 1").get() as AppRow | undefined;
   return row && toApp(row);
 }
+
+/** Row mapping shared with the asynchronous repository (store/apps.ts). */
+export { toApp as appFromRow, type AppRow };

@@ -239,3 +239,6 @@ export function touchGrant(db: Db, id: string, now: number): void {
 export function setGrantPolicyRow(db: Db, appId: string, id: string, policy: GrantPolicy, expiresAt: string | null): boolean {
   return stmt(db, "UPDATE grants SET policy = ?, expires_at = ? WHERE app_id = ? AND id = ?").run(JSON.stringify(policy), expiresAt, appId, id).changes === 1;
 }
+
+/** Shared with the asynchronous repository (store/grants.ts). */
+export { SELECT_GRANTS, type Row as GrantRow };

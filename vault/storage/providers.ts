@@ -95,3 +95,6 @@ export function openClientSecret(db: Db, crypto: AtRest, appId: string, provider
   if (!row?.client_secret_sealed) return null;
   return crypto.open(PURPOSE, provider, row.client_secret_sealed).toString("utf8");
 }
+
+/** Shared with the asynchronous repository (store/providers.ts). */
+export { toSettings as providerSettingsFromRow, type Row as ProviderRow, PURPOSE as PROVIDER_SECRET_PURPOSE };

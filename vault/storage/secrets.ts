@@ -78,3 +78,6 @@ export function openSecret(db: Db, crypto: AtRest, id: string): Credential | und
   const row = stmt(db, "SELECT sealed FROM managed_secrets WHERE id = ?").get(id) as { sealed: string } | undefined;
   return row && crypto.openJson<Credential>(PURPOSE, id, row.sealed);
 }
+
+/** Shared with the asynchronous repository (store/secrets.ts). */
+export { toRecord as secretFromRow, type Row as SecretRow, PURPOSE as MANAGED_SECRET_PURPOSE };

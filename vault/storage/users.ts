@@ -59,3 +59,6 @@ export function ensureUser(db: Db, appId: string, issuer: string, subject: strin
   );
   return findUser(db, appId, issuer, subject)!;
 }
+
+/** Row mapping shared with the asynchronous repository (store/users.ts). */
+export { toUser as userFromRow, type Row as UserRow };

@@ -22,6 +22,7 @@ import { m073DropUnusedCsrf } from "./073-drop-unused-csrf.js";
 import { m074ProviderOperations } from "./074-provider-operations.js";
 import { m075ApprovalAskedFor } from "./075-approval-asked-for.js";
 import { m076DeviceFlow } from "./076-device-flow.js";
+import { m080RequestNonces } from "./080-request-nonces.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -46,4 +47,5 @@ export const migrations: Migration[] = [
   m074ProviderOperations,
   m075ApprovalAskedFor,
   m076DeviceFlow,
+  m080RequestNonces,
 ];

@@ -1,0 +1,106 @@
+// `vault migrate` for PostgreSQL: brings the schema up to date as the role that owns it, and
+// optionally grants the running vault's role what it needs and no more. The running vault never
+// migrates: its role may not create tables, and on the audit table it may only INSERT and
+// SELECT (the triggers in 071 refuse UPDATE, DELETE and TRUNCATE even to the owner).
+import type { PoolClient } from "pg";
+import { PostgresDriver } from "./postgres-driver.js";
+import { pgMigrations, type PgMigration } from "./pg-migrations/index.js";
+import { redactDatabaseUrl } from "./driver.js";
+
+/** Held while migrating, so two `vault migrate` runs (or instances' deploy hooks) take turns. */
+const MIGRATE_LOCK = 0x616c7465; // "alte"
+
+export interface PgMigrateResult {
+  /** Versions applied by this run (empty when the schema was current). */
+  applied: number[];
+  /** The schema's version afterwards. */
+  version: number;
+  /** The role granted runtime privileges, if one was given. */
+  runtimeRole: string | null;
+}
+
+export interface PgMigrateOptions {
+  url: string;
+  /** A role the operator created for the running vault (LOGIN, no ownership). */
+  runtimeRole?: string;
+  migrations?: PgMigration[];
+}
+
+const ROLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+
+export async function migratePostgres(opts: PgMigrateOptions): Promise<PgMigrateResult> {
+  if (opts.runtimeRole !== undefined && !ROLE_NAME.test(opts.runtimeRole)) {
+    throw new Error(`--runtime-role: "${opts.runtimeRole}" is not a plain PostgreSQL role name (letters, digits, _ and $)`);
+  }
+  const driver = await PostgresDriver.open({ url: opts.url, max: 1 });
+  const client = await driver.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK]);
+    try {
+      const applied = await applyPending(client, opts.migrations ?? pgMigrations);
+      const version = Number((await client.query("SELECT coalesce(max(version), 0) AS v FROM schema_migrations")).rows[0].v);
+      if (opts.runtimeRole) await grantRuntime(client, opts.runtimeRole);
+      return { applied, version, runtimeRole: opts.runtimeRole ?? null };
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATE_LOCK]).catch(() => {});
+    }
+  } catch (error) {
+    throw new Error(`vault migrate on ${redactDatabaseUrl(opts.url)}: ${(error as Error).message}`);
+  } finally {
+    client.release();
+    await driver.close();
+  }
+}
+
+async function applyPending(client: PoolClient, migrations: PgMigration[]): Promise<number[]> {
+  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const done = new Set((await client.query("SELECT version FROM schema_migrations")).rows.map((r) => Number(r.version)));
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await client.query("BEGIN");
+    try {
+      await client.query(m.sql);
+      await client.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      ]);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw new Error(`migration ${m.version} (${m.name}) failed: ${(error as Error).message}`);
+    }
+    applied.push(m.version);
+  }
+  return applied;
+}
+
+/** Read and write on every table but two: audit (INSERT, SELECT) and schema_migrations (SELECT). */
+async function grantRuntime(client: PoolClient, role: string): Promise<void> {
+  const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
+  if (exists.rowCount === 0) throw new Error(`--runtime-role: no role "${role}" (create it first: CREATE ROLE ${role} LOGIN PASSWORD '…')`);
+  const q = `"${role}"`;
+  const tables = (
+    await client.query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
+  ).rows.map((r) => String(r.tablename));
+  await client.query("BEGIN");
+  try {
+    await client.query(`GRANT USAGE ON SCHEMA ${await schemaName(client)} TO ${q}`);
+    for (const t of tables) {
+      await client.query(`REVOKE ALL ON "${t}" FROM ${q}`);
+      const privileges = t === "audit" ? "SELECT, INSERT" : t === "schema_migrations" ? "SELECT" : "SELECT, INSERT, UPDATE, DELETE";
+      await client.query(`GRANT ${privileges} ON "${t}" TO ${q}`);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+async function schemaName(client: PoolClient): Promise<string> {
+  const name = String((await client.query("SELECT current_schema() AS s")).rows[0].s);
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,133 @@
+// The SQL driver over PostgreSQL (pg, pure JavaScript): a connection pool; each statement is
+// prepared once per connection (a named statement), since parsing costs more than running the
+// vault's small queries. BIGINT columns (seq, epoch milliseconds) come back as numbers: every
+// value the vault stores there is far below 2^53.
+import type { Pool, PoolClient, QueryResult } from "pg";
+import { redactDatabaseUrl, toNumbered, type SqlDriver, type SqlRunner, type SqlValue } from "./driver.js";
+
+const INT8_OID = 20;
+
+export interface PostgresOptions {
+  /** postgres://user:password@host:port/database (the password never appears in a message). */
+  url: string;
+  /** Pool size; defaults to 10. */
+  max?: number;
+}
+
+interface Named {
+  name: string;
+  text: string;
+}
+
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = "postgres" as const;
+  readonly #pool: Pool;
+  readonly #named = new Map<string, Named>();
+
+  private constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  /** Opens a pool and checks one connection, so a wrong URL fails here with a clear message. */
+  static async open(opts: PostgresOptions): Promise<PostgresDriver> {
+    const pg = await loadPg();
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.max ?? 10,
+      types: {
+        getTypeParser: ((oid: number, format?: "text" | "binary") =>
+          oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle connection the server dropped must not crash the process; the next query reconnects.
+    pool.on("error", () => {});
+    try {
+      const c = await pool.connect();
+      c.release();
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw new Error(`cannot connect to PostgreSQL at ${redactDatabaseUrl(opts.url)}: ${(error as Error).message}`);
+    }
+    return new PostgresDriver(pool);
+  }
+
+  #statement(sql: string): Named {
+    let s = this.#named.get(sql);
+    if (!s) {
+      s = { name: `v${this.#named.size + 1}`, text: toNumbered(sql) };
+      // Named statements are per connection and live as long as it; bound the set like stmt() does.
+      if (this.#named.size < 500) this.#named.set(sql, s);
+      else s = { name: "", text: s.text };
+    }
+    return s;
+  }
+
+  #runner(q: (s: Named, p: readonly SqlValue[]) => Promise<QueryResult>): SqlRunner {
+    return {
+      dialect: "postgres",
+      get: async <T>(sql: string, p: readonly SqlValue[] = []) => (await q(this.#statement(sql), p)).rows[0] as T | undefined,
+      all: async <T>(sql: string, p: readonly SqlValue[] = []) => (await q(this.#statement(sql), p)).rows as T[],
+      run: async (sql: string, p: readonly SqlValue[] = []) => ({ changes: (await q(this.#statement(sql), p)).rowCount ?? 0 }),
+    };
+  }
+
+  readonly #poolRunner = this.#runner((s, p) => this.#pool.query(named(s, p)));
+
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    return this.#poolRunner.get<T>(sql, params);
+  }
+
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    return this.#poolRunner.all<T>(sql, params);
+  }
+
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }> {
+    return this.#poolRunner.run(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.#pool.connect();
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const value = await fn(this.#runner((s, p) => client.query(named(s, p))));
+      await client.query("COMMIT");
+      return value;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => (broken = true));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Runs a script of several statements (migrations): no parameters, no prepared statement. */
+  async exec(client: PoolClient | undefined, sql: string): Promise<void> {
+    await (client ?? this.#pool).query(sql);
+  }
+
+  /** A dedicated connection (migrations hold one for their advisory lock). */
+  connect(): Promise<PoolClient> {
+    return this.#pool.connect();
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}
+
+function named(s: Named, params: readonly SqlValue[]) {
+  return s.name ? { name: s.name, text: s.text, values: params as unknown[] } : { text: s.text, values: params as unknown[] };
+}
+
+/** pg, loaded when a PostgreSQL vault is first used (an optional peer of @alter-gen/cli). */
+async function loadPg(): Promise<typeof import("pg").default> {
+  try {
+    return (await import("pg")).default;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
+      throw new Error("the PostgreSQL vault stores its data with the pg package, which is not installed. Install it: npm install --save-dev pg@8.23.1");
+    }
+    throw error;
+  }
+}

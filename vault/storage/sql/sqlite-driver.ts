@@ -1,0 +1,96 @@
+// The SQL driver over the vault's better-sqlite3 handle (../db.ts): the same file, schema and
+// prepared-statement cache the synchronous callers use, so both kinds of caller can share one
+// open database while callers move to the asynchronous repositories.
+//
+// better-sqlite3 runs each statement synchronously, so an asynchronous transaction would let
+// statements of other callers (awaiting in between) land inside it; and a second connection to
+// the same file in this process would block the thread in SQLite's busy wait while the first
+// one's transaction, which only this thread can finish, waits for its turn: a deadlock until
+// busy_timeout. So while a transaction is open on a file, every other statement and transaction
+// of this process on that file waits for it to end (other processes wait in SQLite, as before).
+import { resolve } from "node:path";
+import { stmt, type Db } from "../db.js";
+import type { SqlDriver, SqlRunner, SqlValue } from "./driver.js";
+
+interface Gate {
+  /** Settles when the open transaction ends; null when none is open. */
+  open: Promise<void> | null;
+}
+
+/** One gate per database file in this process (an in-memory database is its own). */
+const gates = new Map<string, Gate>();
+
+function gateOf(db: Db): Gate {
+  if (db.memory || !db.name) return { open: null };
+  const key = resolve(db.name);
+  let g = gates.get(key);
+  if (!g) gates.set(key, (g = { open: null }));
+  return g;
+}
+
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = "sqlite" as const;
+  readonly db: Db;
+  readonly #gate: Gate;
+  readonly #direct: SqlRunner;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.#gate = gateOf(db);
+    this.#direct = {
+      dialect: "sqlite",
+      get: async <T>(sql: string, p: readonly SqlValue[] = []) => stmt(db, sql).get(...p) as T | undefined,
+      all: async <T>(sql: string, p: readonly SqlValue[] = []) => stmt(db, sql).all(...p) as T[],
+      run: async (sql: string, p: readonly SqlValue[] = []) => ({ changes: stmt(db, sql).run(...p).changes }),
+    };
+  }
+
+  async #idle(): Promise<void> {
+    while (this.#gate.open) await this.#gate.open;
+  }
+
+  // Each statement below waits inline and then runs in the same synchronous step, so no
+  // transaction can open between the last check and the statement (see transaction()).
+  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    while (this.#gate.open) await this.#gate.open;
+    return this.#direct.get<T>(sql, params);
+  }
+
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    while (this.#gate.open) await this.#gate.open;
+    return this.#direct.all<T>(sql, params);
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    while (this.#gate.open) await this.#gate.open;
+    return this.#direct.run(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    // The wait is inline, not `await this.#idle()`: returning from an async function takes
+    // another turn, in which a second waiter would also find the gate open. Here the last check
+    // and the claim below run in one synchronous step.
+    while (this.#gate.open) await this.#gate.open;
+    let end!: () => void;
+    this.#gate.open = new Promise<void>((settle) => (end = settle));
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const value = await fn(this.#direct);
+        this.db.exec("COMMIT");
+        return value;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw error;
+      }
+    } finally {
+      this.#gate.open = null;
+      end();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#idle();
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,66 @@
+// The vault's asynchronous store: one object holding every repository over one SQL driver
+// (SQLite or PostgreSQL). Callers move here from the synchronous modules in ../ one use case at
+// a time; docs/architecture.md ("Storage") lists which repositories exist and what is left.
+import type { AtRest } from "../../crypto/at-rest.js";
+import { MAIN_CHAIN } from "../../crypto/audit-chain.js";
+import type { Db } from "../db.js";
+import type { SqlDriver } from "../sql/driver.js";
+import { SqliteDriver } from "../sql/sqlite-driver.js";
+import { PostgresDriver } from "../sql/postgres-driver.js";
+import { ApiKeysRepo, AppsRepo, ProvidersRepo, SecretsRepo, UsersRepo } from "./records.js";
+import { GrantsRepo } from "./grants.js";
+import { AuditRepo } from "./audit.js";
+import { NoncesRepo } from "./nonces.js";
+import { LeasesRepo } from "./leases.js";
+import { OAuthStatesRepo } from "./oauth-states.js";
+import { ConnectSessionsRepo } from "./connect-sessions.js";
+
+export interface Store {
+  readonly sql: SqlDriver;
+  readonly apps: AppsRepo;
+  readonly apiKeys: ApiKeysRepo;
+  readonly users: UsersRepo;
+  readonly providers: ProvidersRepo;
+  readonly secrets: SecretsRepo;
+  readonly grants: GrantsRepo;
+  readonly audit: AuditRepo;
+  readonly nonces: NoncesRepo;
+  readonly leases: LeasesRepo;
+  readonly oauthStates: OAuthStatesRepo;
+  readonly connectSessions: ConnectSessionsRepo;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** This instance's audit chain (PostgreSQL: one per instance; SQLite: always `main`). */
+  auditChain?: string;
+}
+
+export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions = {}): Store {
+  const users = new UsersRepo(sql);
+  return {
+    sql,
+    apps: new AppsRepo(sql),
+    apiKeys: new ApiKeysRepo(sql, crypto),
+    users,
+    providers: new ProvidersRepo(sql, crypto),
+    secrets: new SecretsRepo(sql, crypto),
+    grants: new GrantsRepo(sql, users),
+    audit: new AuditRepo(sql, opts.auditChain ?? MAIN_CHAIN),
+    nonces: new NoncesRepo(sql),
+    leases: new LeasesRepo(sql),
+    oauthStates: new OAuthStatesRepo(sql),
+    connectSessions: new ConnectSessionsRepo(sql),
+    close: () => sql.close(),
+  };
+}
+
+/** The store over an open SQLite vault database (../db.ts openDatabase migrated it). */
+export function sqliteStore(db: Db, crypto: AtRest): Store {
+  return createStore(new SqliteDriver(db), crypto);
+}
+
+/** The store over a PostgreSQL database `vault migrate` brought up to date. */
+export async function postgresStore(url: string, crypto: AtRest, opts: StoreOptions & { max?: number } = {}): Promise<Store> {
+  return createStore(await PostgresDriver.open({ url, max: opts.max }), crypto, opts);
+}
