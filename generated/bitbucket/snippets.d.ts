@@ -5,6 +5,7 @@ import type {
   Method,
   PaginatedMethod,
   PaginatedMethodOpt,
+  RepresentedMethod,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
@@ -82,11 +83,21 @@ export type SnippetsListWatchersItem = Schemas.Account;
 export interface SnippetsRetrieveParams extends P.EncodedId, P.Workspace {}
 export type SnippetsRetrieveResponse = Schemas.Snippet;
 export type SnippetsRetrieveError = Schemas.ErrorSchema;
+export interface SnippetsRetrieveRepresentations {
+  "application/json": SnippetsRetrieveResponse;
+  "multipart/form-data": Schemas.Snippet;
+  "multipart/related": Schemas.Snippet;
+}
 
 export interface SnippetsRetrieveByNodeIdParams
   extends P.EncodedId, P.NodeId, P.Workspace {}
 export type SnippetsRetrieveByNodeIdResponse = Schemas.Snippet;
 export type SnippetsRetrieveByNodeIdError = Schemas.ErrorSchema;
+export interface SnippetsRetrieveByNodeIdRepresentations {
+  "application/json": SnippetsRetrieveByNodeIdResponse;
+  "multipart/form-data": Schemas.Snippet;
+  "multipart/related": Schemas.Snippet;
+}
 
 export interface SnippetsRetrieveCommentParams
   extends P.CommentId, P.EncodedId, P.Workspace {}
@@ -111,7 +122,7 @@ export type SnippetsRetrieveDiffError = Schemas.ErrorSchema;
 
 export interface SnippetsRetrieveFileParams
   extends P.EncodedId, P.Path, P.Workspace {}
-export type SnippetsRetrieveFileResponse = void;
+export type SnippetsRetrieveFileResponse = Uint8Array;
 export type SnippetsRetrieveFileError = Schemas.ErrorSchema;
 
 export interface SnippetsRetrieveFileByPathParams
@@ -133,11 +144,21 @@ export type SnippetsRetrieveWatchError = Schemas.ErrorSchema;
 export interface SnippetsUpdateParams extends P.EncodedId, P.Workspace {}
 export type SnippetsUpdateResponse = Schemas.Snippet;
 export type SnippetsUpdateError = Schemas.ErrorSchema;
+export interface SnippetsUpdateRepresentations {
+  "application/json": SnippetsUpdateResponse;
+  "multipart/form-data": Schemas.Snippet;
+  "multipart/related": Schemas.Snippet;
+}
 
 export interface SnippetsUpdateByNodeIdParams
   extends P.EncodedId, P.NodeId, P.Workspace {}
 export type SnippetsUpdateByNodeIdResponse = Schemas.Snippet;
 export type SnippetsUpdateByNodeIdError = Schemas.ErrorSchema;
+export interface SnippetsUpdateByNodeIdRepresentations {
+  "application/json": SnippetsUpdateByNodeIdResponse;
+  "multipart/form-data": Schemas.Snippet;
+  "multipart/related": Schemas.Snippet;
+}
 
 export interface SnippetsUpdateCommentParams
   extends P.CommentId, P.EncodedId, P.Workspace {
@@ -656,10 +677,11 @@ export interface SnippetsMethods {
    *     AqxFUD6OMxcvkO+UfKfkOyXfKdsv/AYCHMLVkHAFWgAAAABJRU5ErkJggg==
    *     ------------------------------5957323a6b76--
    */
-  retrieve: Method<
+  retrieve: RepresentedMethod<
     SnippetsRetrieveParams,
     SnippetsRetrieveResponse,
-    SnippetsRetrieveError
+    SnippetsRetrieveError,
+    SnippetsRetrieveRepresentations
   >;
   /**
    * Get a previous revision of a snippet
@@ -674,10 +696,11 @@ export interface SnippetsMethods {
    *
    * Other than that, the two endpoints are identical in behavior.
    */
-  retrieveByNodeId: Method<
+  retrieveByNodeId: RepresentedMethod<
     SnippetsRetrieveByNodeIdParams,
     SnippetsRetrieveByNodeIdResponse,
-    SnippetsRetrieveByNodeIdError
+    SnippetsRetrieveByNodeIdError,
+    SnippetsRetrieveByNodeIdRepresentations
   >;
   /**
    * Get a comment on a snippet
@@ -999,10 +1022,11 @@ export interface SnippetsMethods {
    * regardless of whether or not they are listed in `files`, as a
    * convenience to the client.
    */
-  update: Method<
+  update: RepresentedMethod<
     SnippetsUpdateParams,
     SnippetsUpdateResponse,
-    SnippetsUpdateError
+    SnippetsUpdateError,
+    SnippetsUpdateRepresentations
   >;
   /**
    * Update a previous revision of a snippet
@@ -1022,10 +1046,11 @@ export interface SnippetsMethods {
    *
    * Other than that, the two endpoints are identical in behavior.
    */
-  updateByNodeId: Method<
+  updateByNodeId: RepresentedMethod<
     SnippetsUpdateByNodeIdParams,
     SnippetsUpdateByNodeIdResponse,
-    SnippetsUpdateByNodeIdError
+    SnippetsUpdateByNodeIdError,
+    SnippetsUpdateByNodeIdRepresentations
   >;
   /**
    * Update a comment on a snippet

@@ -28,7 +28,8 @@ const INTEGRATIONS: Record<string, string | string[]> = {
   hono: "hono",
   fastify: "fastify",
   langchain: "@langchain/core",
-  mcp: ["@modelcontextprotocol/server", "@modelcontextprotocol/node"],
+  // jose: the HTTP front door verifies bearer tokens (integrations/mcp/token.ts).
+  mcp: ["@modelcontextprotocol/server", "@modelcontextprotocol/node", "jose"],
   ai: "ai",
 };
 /** Optional peers of the runtime itself, and the one module that may load each (by import()). */
@@ -163,7 +164,8 @@ describe("published manifests", () => {
   // reuses alter-gen/mcp's failure wording): only that entry's own peers, alter-gen itself and its dependencies.
   it.each(Object.keys(INTEGRATIONS))("alter-gen/%s loads no package but its own peer and alter-gen's dependencies", (entry) => {
     const { dir, manifest } = pkg("alter-gen");
-    const allowed = new Set([manifest.name, ...[INTEGRATIONS[entry]!].flat(), ...Object.keys(manifest.dependencies ?? {})]);
+    // The runtime's own optional peers (tracing's API, loaded by import() only when on) come with it.
+    const allowed = new Set([manifest.name, ...[INTEGRATIONS[entry]!].flat(), ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(RUNTIME_OPTIONAL)]);
     const RELATIVE = /^\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']/gm;
     const seen = new Set<string>();
     const loaded = new Set<string>();

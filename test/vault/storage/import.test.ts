@@ -46,7 +46,7 @@ describe("vault import (SQLite to PostgreSQL)", () => {
     await migratePostgres({ url: owner, runtimeRole: "vault_runtime" });
     const r = await runVaultCli(["import", "--data", dataDir, "--database-url", owner]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(r.stdout).toMatch(/^Copied \d+ rows in 18 tables; every table's count matches\.\nAudit chain "main": \d+ rows, head \d+, verified the same on both sides\.\n$/);
+    expect(r.stdout).toMatch(/^Copied \d+ rows in 20 tables; every table's count matches\.\nAudit chain "main": \d+ rows, head \d+, verified the same on both sides\.\n$/);
 
     const crypto = new AtRest(Buffer.from(readFileSync(join(dataDir, "master.key"), "utf8").trim(), "base64url"));
     const db = openDatabase(join(dataDir, "vault.db"));

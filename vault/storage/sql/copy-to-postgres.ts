@@ -12,8 +12,8 @@ import { AuditRepo, type ChainCheck } from "../store/audit.js";
 /** Tables in an order that satisfies their foreign keys. A table missing here stops the copy. */
 export const COPIED_TABLES = [
   "meta", "apps", "api_keys", "users", "user_groups", "managed_secrets", "grants", "approvals", "providers",
-  "oauth_endpoints", "idp_configs", "auth_sessions", "connect_sessions", "connect_confirmations", "oauth_states",
-  "refresh_leases", "request_nonces", "audit",
+  "oauth_endpoints", "idp_configs", "auth_sessions", "connect_sessions", "oauth_states",
+  "refresh_leases", "request_nonces", "approval_webhooks", "provider_operations", "device_authorizations", "audit",
 ] as const;
 
 const NOT_COPIED = new Set(["schema_migrations", "sqlite_sequence"]);

@@ -127,11 +127,11 @@ export class ConnectSessionsRepo {
     });
   }
 
-  /** Drops authorization attempts, sessions and confirmations that ended more than a day ago. */
+  /** Drops authorization attempts, sessions and device authorizations that ended more than a day ago. */
   async prune(now: number): Promise<number> {
     const before = new Date(now - KEEP_FINISHED_MS).toISOString();
     let n = 0;
-    for (const [table, column] of [["oauth_states", "expires_at"], ["connect_sessions", "expires_at"], ["auth_sessions", "expires_at"], ["connect_confirmations", "created_at"]]) {
+    for (const [table, column] of [["oauth_states", "expires_at"], ["connect_sessions", "expires_at"], ["auth_sessions", "expires_at"], ["device_authorizations", "expires_at"]]) {
       n += (await this.sql.run(`DELETE FROM ${table} WHERE ${column} < ?`, [before])).changes;
     }
     return n;
