@@ -4,7 +4,7 @@
 // (device-flow.ts), and poll the session until it ends.
 import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
-import type { VaultTransport } from "./internal/transport.js";
+import type { VaultRequests } from "./internal/traced-requests.js";
 import type { SealedValue } from "../protocol/seal.js";
 import type { Logger } from "./logger.js";
 import type { IdentitySource } from "./identity.js";
@@ -96,7 +96,7 @@ function checkFlowOptions(o: FlowOptions, where: string): { timeoutMs: number; p
 }
 
 /** @internal */
-export async function createConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions): Promise<ConnectSession> {
+export async function createConnectSession(transport: VaultRequests, identity: IdentitySource, options: ConnectSessionOptions): Promise<ConnectSession> {
   const { device: _d, deviceUnavailable: _u, ...session } = await startConnectSession(transport, identity, options, "browser");
   return session;
 }
@@ -106,7 +106,7 @@ interface StartedSession extends ConnectSession {
   deviceUnavailable?: string | null;
 }
 
-async function startConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions, flow: "browser" | "device"): Promise<StartedSession> {
+async function startConnectSession(transport: VaultRequests, identity: IdentitySource, options: ConnectSessionOptions, flow: "browser" | "device"): Promise<StartedSession> {
   const { ids, scopes } = connectTargets(options?.providers, options?.scopes);
   const asUser = options.asUser ?? identity.configured;
   const userToken = asUser ? await identity.require("connect") : undefined;
@@ -141,7 +141,7 @@ function deniedMessage(data: ConnectStatus): string {
 }
 
 /** @internal */
-export async function runConnect(transport: VaultTransport, identity: IdentitySource, options: ConnectOptions, logger: Logger | undefined): Promise<GrantInfo[]> {
+export async function runConnect(transport: VaultRequests, identity: IdentitySource, options: ConnectOptions, logger: Logger | undefined): Promise<GrantInfo[]> {
   const flow = checkFlowOptions(options, "connect");
   const chosen = chooseFlow(options.flow, options.openBrowser);
   const session = await startConnectSession(transport, identity, options, chosen);
@@ -196,7 +196,7 @@ function claimsOf(jwt: string): { sub?: unknown; exp?: unknown } {
 
 /** The OIDC login through the vault; installs the user's token as the identity source. */
 /** @internal */
-export async function runAuthenticate(transport: VaultTransport, identity: IdentitySource, options: FlowOptions, logger: Logger | undefined): Promise<AuthenticateResult> {
+export async function runAuthenticate(transport: VaultRequests, identity: IdentitySource, options: FlowOptions, logger: Logger | undefined): Promise<AuthenticateResult> {
   const flow = checkFlowOptions(options, "authenticate");
   const chosen = chooseFlow(options.flow, options.openBrowser);
   const created = await transport.request<AuthSession>("POST", "/v1/auth/sessions", { body: chosen === "device" ? { flow: "device" } : {} });

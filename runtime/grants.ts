@@ -2,7 +2,7 @@
 // managed-secret grants to a principal.
 import { platformSignal } from "./internal/abort.js";
 import type { AbortSignalLike } from "./operation.js";
-import type { VaultTransport } from "./internal/transport.js";
+import type { VaultRequests } from "./internal/traced-requests.js";
 import type { IdentitySource } from "./identity.js";
 import { AlterValueError } from "./errors.js";
 
@@ -29,7 +29,7 @@ export interface CreateManagedSecretGrantOptions {
   grantPolicy?: GrantPolicy;
 }
 
-async function fetchPage(transport: VaultTransport, identity: IdentitySource, o: ListGrantsOptions): Promise<GrantPage> {
+async function fetchPage(transport: VaultRequests, identity: IdentitySource, o: ListGrantsOptions): Promise<GrantPage> {
   const q = new URLSearchParams();
   if (o.provider) q.set("provider", o.provider);
   if (o.status) q.set("status", o.status);
@@ -53,7 +53,7 @@ export class GrantList implements PromiseLike<GrantPage>, AsyncIterable<GrantInf
   readonly #cursor: string | undefined;
 
   /** @internal */
-  constructor(transport: VaultTransport, identity: IdentitySource, options: ListGrantsOptions) {
+  constructor(transport: VaultRequests, identity: IdentitySource, options: ListGrantsOptions) {
     this.#load = (cursor) => fetchPage(transport, identity, { ...options, cursor });
     this.#cursor = options.cursor;
   }
@@ -74,7 +74,7 @@ export class GrantList implements PromiseLike<GrantPage>, AsyncIterable<GrantInf
 }
 
 /** @internal */
-export async function revokeGrant(transport: VaultTransport, identity: IdentitySource, grantId: string, options: { reason?: string; signal?: AbortSignalLike } = {}): Promise<GrantInfo> {
+export async function revokeGrant(transport: VaultRequests, identity: IdentitySource, grantId: string, options: { reason?: string; signal?: AbortSignalLike } = {}): Promise<GrantInfo> {
   if (typeof grantId !== "string" || grantId.trim() === "") throw new AlterValueError("revokeGrant: grantId must be a non-empty string");
   const userToken = await identity.current();
   const res = await transport.request<{ grant: GrantInfo }>("POST", `/v1/grants/${encodeURIComponent(grantId)}/revoke`, {
@@ -108,7 +108,7 @@ function checkPrincipal(p: unknown): GrantPrincipal {
 }
 
 /** @internal */
-export async function createManagedSecretGrant(transport: VaultTransport, options: CreateManagedSecretGrantOptions): Promise<GrantInfo> {
+export async function createManagedSecretGrant(transport: VaultRequests, options: CreateManagedSecretGrantOptions): Promise<GrantInfo> {
   if (typeof options?.managedSecretId !== "string" || options.managedSecretId === "") {
     throw new AlterValueError("createManagedSecretGrant: managedSecretId is required");
   }

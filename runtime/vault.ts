@@ -15,6 +15,7 @@ import { resolveRetryPolicy, sleep, type RetryPolicy } from "./retry.js";
 import type { CallEnv } from "./internal/call.js";
 import { createTracing, whenLoaded } from "./internal/tracing.js";
 import { traceVaultRequest } from "./internal/trace-spans.js";
+import { tracedRequests, type VaultRequests } from "./internal/traced-requests.js";
 import { decodeProxyResult } from "./internal/proxy.js";
 import type { ApprovalAnswer } from "../protocol/wire.js";
 import type { Logger } from "./logger.js";
@@ -165,32 +166,38 @@ export class AlterVault {
     return this.#env.identity.run(userToken, fn);
   }
 
+  /** The transport for requests outside a provider call: each one a span when tracing is on. */
+  #requests(): VaultRequests {
+    const env = this.#live();
+    return tracedRequests(env.transport, env.tracing);
+  }
+
   /** Creates a connect session, opens the browser (or prints the URL), waits, returns the new grants. */
   connect(options: ConnectOptions): Promise<GrantInfo[]> {
-    return runConnect(this.#live().transport, this.#env.identity, options, this.#env.logger);
+    return runConnect(this.#requests(), this.#env.identity, options, this.#env.logger);
   }
 
   /** A connect session for a web app to redirect its user to (`connectUrl`). */
   createConnectSession(options: ConnectSessionOptions): Promise<ConnectSession> {
-    return createConnectSession(this.#live().transport, this.#env.identity, options);
+    return createConnectSession(this.#requests(), this.#env.identity, options);
   }
 
   /** Browser login at the app's IDP; the user's token then backs every identity-based call. */
   authenticate(options: FlowOptions = {}): Promise<AuthenticateResult> {
-    return runAuthenticate(this.#live().transport, this.#env.identity, options, this.#env.logger);
+    return runAuthenticate(this.#requests(), this.#env.identity, options, this.#env.logger);
   }
 
   /** `await` for one page; `for await` for every grant. With a user token source: that user's grants. */
   listGrants(options: ListGrantsOptions = {}): GrantList {
-    return new GrantList(this.#live().transport, this.#env.identity, options);
+    return new GrantList(this.#requests(), this.#env.identity, options);
   }
 
   revokeGrant(grantId: string, options: { reason?: string; signal?: AbortSignalLike } = {}): Promise<GrantInfo> {
-    return revokeGrant(this.#live().transport, this.#env.identity, grantId, options);
+    return revokeGrant(this.#requests(), this.#env.identity, grantId, options);
   }
 
   createManagedSecretGrant(options: CreateManagedSecretGrantOptions): Promise<GrantInfo> {
-    return createManagedSecretGrant(this.#live().transport, options);
+    return createManagedSecretGrant(this.#requests(), options);
   }
 
   /**

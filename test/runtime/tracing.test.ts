@@ -68,7 +68,7 @@ describe.each(CANARY_CREDENTIALS.filter((c) => ["bearer", "query", "cookie"].inc
     p.standin.paginate("repos/list-for-org", { pages: 3, perPage: 2 });
     // A user token goes with every vault request of a vault that has a user token source; this
     // vault has no IDP, so it refuses the call (a vault-side failure, traced too).
-    const scenarios = [...SCENARIOS.map((x) => x.s), { name: "user token refused", mode: "retrieve", userToken: USER_TOKEN } satisfies Scenario, { name: "approval", mode: "proxy", gated: true } satisfies Scenario, { name: "pages", mode: "retrieve", pages: true } satisfies Scenario];
+    const scenarios = [...SCENARIOS.map((x) => x.s), { name: "user token refused", mode: "retrieve", userToken: USER_TOKEN } satisfies Scenario, { name: "approval", mode: "proxy", gated: true } satisfies Scenario, { name: "pages", mode: "retrieve", pages: true } satisfies Scenario, { name: "management", mode: "retrieve", management: true } satisfies Scenario];
     const input = { vaultUrl: p.vault.url, apiKey: p.apiKey, grant, gatedGrant, provider: p.provider, scenarios };
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "test/runtime/support/tracing-child.ts")], {
       cwd: ROOT,
@@ -157,6 +157,18 @@ describe.each(CANARY_CREDENTIALS.filter((c) => ["bearer", "query", "cookie"].inc
     expect(attempts.map((s) => ops.some((o) => o.spanId === s.parentSpanId))).toEqual([true, true, true]);
     const urls = attempts.map((s) => new URL(String(s.attributes["url.full"])));
     expect(urls.map((u) => `${u.pathname} ${u.searchParams.get("page") ?? "1"} ${u.searchParams.has("access_token")}`)).toEqual(["/orgs/nodejs/repos 1 false", "/orgs/nodejs/repos 2 false", "/orgs/nodejs/repos 3 false"]);
+  });
+
+  it("requests outside a provider call (grants, sessions) are vault spans too, named by their path template", () => {
+    expect(outcomes["management"]).toMatch(/^listed \d+; revoke error grant_not_found$/);
+    const t = traceOf("management").filter((s) => s.scope === "alter-gen");
+    expect(t.map((s) => s.name)).toEqual(["GET /v1/grants", "POST /v1/grants/{grantId}/revoke"]);
+    expect(t.map((s) => [s.kind, s.attributes["url.template"], s.attributes["http.response.status_code"] ?? null])).toEqual([
+      [CLIENT, "/v1/grants", 200],
+      [CLIENT, "/v1/grants/{grantId}/revoke", 404],
+    ]);
+    expect(t[1]!.status.code).toBe(ERROR);
+    expect(t[1]!.attributes["error.type"]).toBe("grant_not_found");
   });
 
   it("no traceparent reached the provider: propagation was suppressed with the span", () => {

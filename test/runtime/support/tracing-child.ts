@@ -20,6 +20,8 @@ export interface Scenario {
   gated?: boolean;
   /** Walk every page of a listing (the stand-in serves a Link-header series). */
   pages?: boolean;
+  /** No provider call: list the grants, then revoke one that does not exist (management requests). */
+  management?: boolean;
 }
 
 interface Input {
@@ -67,6 +69,13 @@ for (const s of input.scenarios) {
   const client = bindOperations<Record<keyof typeof ops, any>>(vault, input.provider, ops, { mode: s.mode });
   await root.startActiveSpan(`scenario ${s.name}`, async (span) => {
     try {
+      if (s.management) {
+        const page = await vault.listGrants();
+        const revoked = await vault.revokeGrant("00000000-0000-4000-8000-000000000000").then(() => "ok", (e: { code?: string }) => `error ${e.code}`);
+        outcomes[s.name] = `listed ${page.grants.length}; revoke ${revoked}`;
+        span.end();
+        return;
+      }
       if (s.pages) {
         let pages = 0;
         for await (const _page of client.listForOrg.pages(input.grant, { org: "nodejs", per_page: 2 })) pages++;
