@@ -11,10 +11,10 @@ import { chooseMode, type ModeChoice, type ToolMode } from "./mode.js";
 import { failureAnswer, type ToolAnswer } from "./outcome.js";
 import { selectTools, type OfferedTool, type ToolSelection } from "./selection.js";
 import { inputProblems } from "./validate.js";
-import { declaredOutputSchema, structuredContentFor, type McpOutputSchema } from "./output.js";
+import { declaredOutputSchema, type McpOutputSchema } from "./output.js";
+import { successAnswer } from "./answer.js";
 
 export const AWAIT_APPROVAL_TOOL = "await_approval";
-const TEXT_LIMIT = 200_000;
 
 export interface CreateMcpServerOptions extends ToolSelection {
   /** The vault every call goes through (its API key needs the `call` scope; `provision` too for connect links). */
@@ -148,7 +148,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
         ...(options.clientDefaults ? { defaults: options.clientDefaults } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
-      return success(result.data, { status: result.status, requestId: result.requestId, operationId: tool.definition.operation.id, toolCallId: ids.toolCallId }, outputSchemaOf(tool));
+      return successAnswer(result.data, { status: result.status, requestId: result.requestId, operationId: tool.definition.operation.id, toolCallId: ids.toolCallId }, outputSchemaOf(tool));
     } catch (error) {
       return (await failureAnswer(error, failureContext(tool.table, grant))).answer;
     }
@@ -176,7 +176,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
     const { approvalId, timeoutSeconds } = args as { approvalId: string; timeoutSeconds?: number };
     try {
       const data = await options.vault.awaitApproval(approvalId, { timeoutMs: (timeoutSeconds ?? approvalWaitMs / 1000) * 1000, pollIntervalMs: 1_000, ...(req.signal ? { signal: req.signal } : {}) });
-      return success(data, { approvalId, toolCallId: ids.toolCallId });
+      return successAnswer(data, { approvalId, toolCallId: ids.toolCallId });
     } catch (error) {
       return (await failureAnswer(error, failureContext(tables[0]!, asUser()))).answer;
     }
@@ -286,16 +286,6 @@ function callIds(meta: Record<string, unknown> | undefined): CallIds {
  * as structuredContent too (MCP requires it on every success). An answer too large for the text
  * is not repeated in full there either: `{}` fits the declared schema.
  */
-function success(data: unknown, details: Record<string, unknown>, schema?: McpOutputSchema): ToolAnswer {
-  let text = data === undefined ? "" : typeof data === "string" ? data : JSON.stringify(data);
-  const cut = text.length > TEXT_LIMIT;
-  if (cut) text = `${text.slice(0, TEXT_LIMIT)}… (${text.length - TEXT_LIMIT} more characters cut)`;
-  const clean = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
-  const answer: ToolAnswer = { content: [{ type: "text", text }], _meta: { "alter-gen/call": clean } };
-  if (schema) answer.structuredContent = cut ? {} : structuredContentFor(schema, data);
-  return answer;
-}
-
 function json(value: unknown): ToolAnswer {
   return { content: [{ type: "text", text: JSON.stringify(value) }] };
 }
