@@ -1,8 +1,9 @@
 // A successful tool call's answer, by the kind of data the provider sent back.
 import { describe, expect, it } from "vitest";
 import { successAnswer, TEXT_LIMIT } from "../../../integrations/mcp/answer.js";
+import type { McpOutputSchema } from "../../../integrations/mcp/output.js";
 
-const schema = { type: "object" as const, properties: { name: { type: ["string", "null"] } }, additionalProperties: true };
+const schema = { type: "object", properties: { name: { type: ["string", "null"] } }, additionalProperties: true } as McpOutputSchema;
 
 describe("successAnswer", () => {
   const rows: [name: string, data: unknown, want: { text: RegExp; structured?: Record<string, unknown>; bytes?: number }][] = [
