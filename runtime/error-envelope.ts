@@ -65,7 +65,12 @@ const BUILD: Record<SdkErrorClassName, (a: Answer) => AlterSDKError> = {
   IdentityError: (a) => new IdentityError(a.message, { status: a.status }),
   InsufficientScopeError: (a) => new InsufficientScopeError(a.message, { status: a.status }),
   PolicyViolationError: (a) =>
-    new PolicyViolationError(a.message, { status: a.status, policy: str(a.details.policy), retryAfter: seconds(a.details.retryAfter) }),
+    new PolicyViolationError(a.message, {
+      status: a.status,
+      policy: str(a.details.policy),
+      retryAfter: seconds(a.details.retryAfter),
+      ...(a.code === "operation_mismatch" ? { code: a.code } : {}),
+    }),
   ApprovalRequiredError: (a) => {
     const approvalId = str(a.details.approvalId);
     const approvalUrl = str(a.details.approvalUrl);

@@ -151,8 +151,12 @@ export class PolicyViolationError extends BackendError {
   readonly policy: string | undefined;
   /** Seconds after which the call may pass, when the vault knows. */
   readonly retryAfter: number | undefined;
-  constructor(message: string, options?: BackendErrorOptions & { policy?: string; retryAfter?: number }) {
-    super("policy_violation", message, { status: 403, ...options });
+  /**
+   * @param options.code `operation_mismatch` when the call named an operation its method or path is
+   * not (approval by operation cannot be dodged by a label). @default "policy_violation"
+   */
+  constructor(message: string, options?: BackendErrorOptions & { policy?: string; retryAfter?: number; code?: "policy_violation" | "operation_mismatch" }) {
+    super(options?.code ?? "policy_violation", message, { status: 403, ...options });
     this.policy = options?.policy;
     this.retryAfter = options?.retryAfter;
   }

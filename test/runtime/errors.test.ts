@@ -22,6 +22,7 @@ const table: Row[] = [
   ["user_token_invalid", 401, E.IdentityError, false],
   ["insufficient_scope", 403, E.InsufficientScopeError, false],
   ["policy_violation", 403, E.PolicyViolationError, false, { policy: "timeWindow", retryAfter: 120 }],
+  ["operation_mismatch", 403, E.PolicyViolationError, false, { policy: "requireApprovalFor", reason: "method" }],
   ["approval_required", 403, E.ApprovalRequiredError, false, { approvalId: "apr_1", approvalUrl: "http://127.0.0.1:8787/approvals/apr_1", expiresAt: "2030-01-01T00:00:00Z" }],
   ["approval_denied", 403, E.ApprovalDeniedError, false, { approvalId: "apr_1" }],
   ["approval_expired", 410, E.ApprovalExpiredError, false],
