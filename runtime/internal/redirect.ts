@@ -12,11 +12,11 @@ import {
   isFollowableRedirect,
   parseRedirectPolicy,
   redirectedMethod,
-  redirectTarget,
   type RedirectHop,
   type RedirectPolicy,
   type RedirectRefusal,
 } from "../../protocol/redirect.js";
+import { redirectTarget } from "../../protocol/redirect-target.js";
 import type { HttpMethod, OperationSpec, ProviderSpec } from "../operation.js";
 import { AlterValueError, ProviderAPIError } from "../errors.js";
 import { decodeErrorBody, requestIdOf } from "./response.js";

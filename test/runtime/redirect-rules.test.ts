@@ -6,9 +6,9 @@ import {
   isFollowableRedirect,
   parseRedirectPolicy,
   redirectedMethod,
-  redirectTarget,
   DEFAULT_MAX_REDIRECTS,
 } from "../../protocol/redirect.js";
+import { redirectTarget } from "../../protocol/redirect-target.js";
 
 describe("redirectedMethod", () => {
   it.each([

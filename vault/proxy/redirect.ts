@@ -4,7 +4,8 @@
 // made again here for every hop; any other host is reached with no credential at all, and only
 // where the proxy may connect (never a private or loopback address unless the provider's base
 // URL is itself loopback).
-import { BODY_HEADERS, CREDENTIAL_HEADERS, redirectTarget, redirectedMethod, type RedirectRefusal } from "../../protocol/redirect.js";
+import { BODY_HEADERS, CREDENTIAL_HEADERS, redirectedMethod, type RedirectRefusal } from "../../protocol/redirect.js";
+import { redirectTarget } from "../../protocol/redirect-target.js";
 import { VaultError } from "../errors.js";
 import type { EffectiveProvider } from "../grants/provider-config.js";
 import type { Injection } from "../grant-types.js";
