@@ -6,6 +6,7 @@
 import type { CatalogProvider } from "../catalog/index.js";
 import type { AtRest } from "./crypto/at-rest.js";
 import type { Db } from "./storage/db.js";
+import type { Store } from "./storage/store/index.js";
 import type { AppRecord } from "./storage/apps.js";
 import type { AuditWriter } from "./audit/writer.js";
 import type { AuditSink } from "./audit/request-audit.js";
@@ -13,7 +14,13 @@ import type { AuditSink } from "./audit/request-audit.js";
 /** State shared by everything one running vault (a server, or one admin command) does. */
 export interface VaultState {
   dataDir: string;
+  /**
+   * The synchronous SQLite handle. Issue 14 moves every use case onto `store`; while that lasts
+   * both reach the same file (the store's SQLite driver shares this handle and its statements).
+   */
   db: Db;
+  /** The asynchronous store (SQLite or PostgreSQL): where use cases read and write. */
+  store: Store;
   crypto: AtRest;
   /** Milliseconds since the epoch; injectable for tests. */
   now: () => number;
@@ -41,7 +48,9 @@ export interface VerifiedUser {
 /** What every use case runs in: the running vault and the app it acts for. */
 export interface VaultContext {
   vault: VaultState;
+  /** @deprecated while issue 14 lasts: use `store`. */
   db: Db;
+  store: Store;
   crypto: AtRest;
   now: () => number;
   /** Where the use case's audit rows go (a request's sink notes whether its handler wrote one). */
@@ -67,5 +76,5 @@ export interface CallerContext extends VaultContext {
 
 /** The context of a use case run by the vault itself (an admin command, an approved call). */
 export function vaultContext(state: VaultState, app: AppRecord, audit: AuditSink = state.audit): VaultContext {
-  return { vault: state, db: state.db, crypto: state.crypto, now: state.now, audit, app };
+  return { vault: state, db: state.db, store: state.store, crypto: state.crypto, now: state.now, audit, app };
 }

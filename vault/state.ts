@@ -7,6 +7,7 @@ import { loadMasterKey } from "./crypto/master-key.js";
 import { settleMasterKey } from "./crypto/rotation-files.js";
 import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditWriter } from "./audit/open.js";
+import { sqliteStore } from "./storage/store/index.js";
 import { VaultUsageError } from "./errors.js";
 import type { OpenedVault } from "./context.js";
 import { defaultApp, type AppRecord } from "./storage/apps.js";
@@ -60,6 +61,7 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
   return {
     dataDir: dir,
     db,
+    store: sqliteStore(db, crypto),
     crypto,
     now,
     startedAt: now(),
