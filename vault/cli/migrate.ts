@@ -24,6 +24,14 @@ function checkUrl(url: string): void {
 interface MigrateFlags {
   databaseUrl: string;
   runtimeRole?: string;
+  auditMonthsAhead?: string;
+}
+
+function monthsAhead(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 120) throw new VaultUsageError(`--audit-months-ahead must be a whole number of months from 0 to 120, not "${value}"`);
+  return n;
 }
 
 export function registerMigrate(vault: Command): void {
@@ -32,16 +40,26 @@ export function registerMigrate(vault: Command): void {
     .description("create or update the vault's PostgreSQL schema (run as the schema's owner)")
     .requiredOption("--database-url <url>", URL_HELP)
     .option("--runtime-role <role>", "an existing role the running vault connects as: gets read/write on every table but the audit log, which it may only append to and read")
+    .option("--audit-months-ahead <months>", "monthly audit partitions to create after this month (run migrate again before they run out)", "12")
     .action(
       action(async (flags: MigrateFlags) => {
         checkUrl(flags.databaseUrl);
+        const ahead = monthsAhead(flags.auditMonthsAhead);
         let r;
         try {
-          r = await migratePostgres({ url: flags.databaseUrl, ...(flags.runtimeRole ? { runtimeRole: flags.runtimeRole } : {}) });
+          r = await migratePostgres({
+            url: flags.databaseUrl,
+            ...(flags.runtimeRole ? { runtimeRole: flags.runtimeRole } : {}),
+            ...(ahead !== undefined ? { auditMonthsAhead: ahead } : {}),
+          });
         } catch (error) {
           throw new VaultUsageError((error as Error).message);
         }
         out(r.applied.length ? `Applied migrations ${r.applied.join(", ")}; the schema is at version ${r.version}.` : `The schema is up to date (version ${r.version}).`);
+        if (ahead !== undefined) out(`Audit partitions: this month and the ${ahead} after it are in place.`);
+        for (const month of r.auditMonthsInDefault) {
+          out(`Warning: audit rows of ${month} are in the default partition, so that month has no partition of its own; they stay readable and verifiable there.`);
+        }
         if (r.runtimeRole) out(`Granted ${r.runtimeRole} the running vault's privileges (audit: INSERT and SELECT only).`);
       }),
     );

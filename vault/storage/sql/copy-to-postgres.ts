@@ -37,6 +37,7 @@ export async function copySqliteToPostgres(db: Db, target: PostgresDriver): Prom
   try {
     const counts: Record<string, number> = {};
     await target.transaction(async (tx) => {
+      await auditMonths(db, tx);
       for (const table of COPIED_TABLES) counts[table] = await copyTable(db, tx, table);
     });
     for (const table of COPIED_TABLES) {
@@ -52,6 +53,14 @@ export async function copySqliteToPostgres(db: Db, target: PostgresDriver): Prom
   } finally {
     db.exec("COMMIT");
   }
+}
+
+/** Each month of the SQLite log gets its audit partition (pg-migrations/090), as the owner. */
+async function auditMonths(db: Db, tx: SqlRunner): Promise<void> {
+  const partitioned = await tx.get<{ f: string | null }>("SELECT CAST(to_regproc('audit_month_partition') AS text) AS f");
+  if (!partitioned?.f) return;
+  const months = db.prepare("SELECT DISTINCT substr(time, 1, 7) AS m FROM audit WHERE time GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'").all() as { m: string }[];
+  for (const { m } of months) await tx.get("SELECT audit_month_partition(CAST(? AS date))", [`${m}-01`]);
 }
 
 function describe(c: ChainCheck): string {

@@ -17,6 +17,12 @@ export interface PgMigrateResult {
   version: number;
   /** The role granted runtime privileges, if one was given. */
   runtimeRole: string | null;
+  /**
+   * Months (YYYY-MM) from this one to `auditMonthsAhead` ahead whose audit partition could not be
+   * created because audit rows of that month already sit in the default partition (a month left
+   * without a partition for too long, or a clock ahead). Empty when every month is in place.
+   */
+  auditMonthsInDefault: string[];
 }
 
 export interface PgMigrateOptions {
@@ -24,6 +30,12 @@ export interface PgMigrateOptions {
   /** A role the operator created for the running vault (LOGIN, no ownership). */
   runtimeRole?: string;
   migrations?: PgMigration[];
+  /**
+   * How many months after this one get their audit partition now (run `vault migrate` again
+   * before they run out; a row of a later month lands in the default partition meanwhile).
+   * @default 12
+   */
+  auditMonthsAhead?: number;
 }
 
 const ROLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
@@ -39,8 +51,9 @@ export async function migratePostgres(opts: PgMigrateOptions): Promise<PgMigrate
     try {
       const applied = await applyPending(client, opts.migrations ?? pgMigrations);
       const version = Number((await client.query("SELECT coalesce(max(version), 0) AS v FROM schema_migrations")).rows[0].v);
+      const auditMonthsInDefault = version >= 90 ? await ensureAuditMonths(client, opts.auditMonthsAhead ?? 12) : [];
       if (opts.runtimeRole) await grantRuntime(client, opts.runtimeRole);
-      return { applied, version, runtimeRole: opts.runtimeRole ?? null };
+      return { applied, version, runtimeRole: opts.runtimeRole ?? null, auditMonthsInDefault };
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATE_LOCK]).catch(() => {});
     }
@@ -77,14 +90,28 @@ async function applyPending(client: PoolClient, migrations: PgMigration[]): Prom
   return applied;
 }
 
+/** The audit table's monthly partitions (pg-migrations/090) from this month on. */
+async function ensureAuditMonths(client: PoolClient, monthsAhead: number): Promise<string[]> {
+  if (!Number.isInteger(monthsAhead) || monthsAhead < 0 || monthsAhead > 120) {
+    throw new Error(`auditMonthsAhead: ${monthsAhead} is not a whole number of months from 0 to 120`);
+  }
+  const r = await client.query("SELECT audit_ensure_partitions($1) AS skipped", [monthsAhead]);
+  return (r.rows[0].skipped as string[]).slice();
+}
+
 /** Read and write on every table but two: audit (INSERT, SELECT) and schema_migrations (SELECT). */
 async function grantRuntime(client: PoolClient, role: string): Promise<void> {
   const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
   if (exists.rowCount === 0) throw new Error(`--runtime-role: no role "${role}" (create it first: CREATE ROLE ${role} LOGIN PASSWORD '…')`);
   const q = `"${role}"`;
   const tables = (
-    await client.query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
-  ).rows.map((r) => String(r.tablename));
+    // Partitions (of the audit table) are left out: an insert or read through the parent needs
+    // privileges on the parent only, so the role holds none on any partition.
+    await client.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname`,
+    )
+  ).rows.map((r) => String(r.relname));
   await client.query("BEGIN");
   try {
     await client.query(`GRANT USAGE ON SCHEMA ${await schemaName(client)} TO ${q}`);
