@@ -8,6 +8,7 @@ import { CLIENT_CAPABILITIES_META_KEY, inputRequired, Server, type ClientCapabil
 import { AlterValueError, asUser, callTool, SDK_VERSION, type AlterVault, type CallMode, type ClientDefaults, type GrantRef, type ToolsTable } from "../../runtime/index.js";
 import { CALL_TOOL, DESCRIBE_LIMIT, DESCRIBE_TOOL, SEARCH_TOOL, describeTool, dynamicTools, indexTools, searchTools, type Indexed } from "./dynamic.js";
 import { chooseMode, type ModeChoice, type ToolMode } from "./mode.js";
+import { staticTool, type McpTool } from "./listing.js";
 import { failureAnswer, type ToolAnswer } from "./outcome.js";
 import { selectTools, type OfferedTool, type ToolSelection } from "./selection.js";
 import { inputProblems } from "./validate.js";
@@ -74,22 +75,14 @@ export interface AlterMcpServer {
   createServer(): Server;
 }
 
-/** A tools/list entry. */
-export interface McpTool {
-  name: string;
-  title?: string;
-  description: string;
-  inputSchema: { type: "object"; [keyword: string]: unknown };
-  outputSchema?: McpOutputSchema;
-  annotations: Record<string, boolean>;
-}
+export type { McpTool } from "./listing.js";
 
 export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer {
   const tables = Array.isArray(options.tools) ? (options.tools as readonly ToolsTable[]) : [options.tools as ToolsTable];
   if (!options.vault || typeof options.vault.withUserToken !== "function") throw new AlterValueError("createMcpServer needs `vault`: an AlterVault");
   const operations = selectTools(tables, options);
   if (operations.length === 0) throw new AlterValueError("createMcpServer: no tool is left after include/exclude/readOnly; widen the selection");
-  const modeChoice = chooseMode(operations, options.mode);
+  const modeChoice = chooseMode(operations, options.mode, { outputSchemas: options.outputSchemas !== false });
   const byName = new Map(operations.map((t) => [t.name, t]));
   const providerNames = [...new Set(tables.map((t) => t.provider.name))].join(" and ");
   let index: Indexed[] | undefined;
@@ -114,17 +107,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
   };
   const listed: McpTool[] =
     modeChoice.mode === "static"
-      ? operations.map((t) => {
-          const outputSchema = outputSchemaOf(t);
-          return {
-            name: t.name,
-            ...(t.definition.title ? { title: t.definition.title } : {}),
-            description: t.definition.description,
-            inputSchema: t.definition.inputSchema as unknown as McpTool["inputSchema"],
-            ...(outputSchema ? { outputSchema } : {}),
-            annotations: { ...t.definition.annotations },
-          };
-        })
+      ? operations.map((t) => staticTool(t, options.outputSchemas !== false))
       : dynamicTools(providerNames);
   listed.push(awaitTool);
 
