@@ -14,6 +14,7 @@ import { selectTools, type OfferedTool, type ToolSelection } from "./selection.j
 import { inputProblems } from "./validate.js";
 import { declaredOutputSchema, type McpOutputSchema } from "./output.js";
 import { successAnswer } from "./answer.js";
+import { answerLimit } from "../shared/model-answer.js";
 
 export const AWAIT_APPROVAL_TOOL = "await_approval";
 
@@ -50,6 +51,11 @@ export interface CreateMcpServerOptions extends ToolSelection {
    * fits; output.ts) and answer with structuredContent beside the text. @default true
    */
   outputSchemas?: boolean;
+  /**
+   * Characters of one answer the model reads at most; a longer text or JSON answer is cut with a
+   * note saying so (integrations/shared/model-answer.ts). @default 100000
+   */
+  maxAnswerChars?: number;
 }
 
 /** What one incoming tool call brings besides its name and arguments. */
@@ -87,6 +93,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
   const providerNames = [...new Set(tables.map((t) => t.provider.name))].join(" and ");
   let index: Indexed[] | undefined;
   const approvalWaitMs = options.approvalWaitMs ?? 120_000;
+  const maxChars = answerLimit(options.maxAnswerChars, "createMcpServer: maxAnswerChars");
   // Only tools/list's own tools declare one: call_operation answers for any operation.
   const outputSchemaOf = (tool: OfferedTool) => (modeChoice.mode === "static" && options.outputSchemas !== false ? declaredOutputSchema(tool.definition) : undefined);
 
@@ -131,7 +138,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
         ...(options.clientDefaults ? { defaults: options.clientDefaults } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
-      return successAnswer(result.data, { status: result.status, requestId: result.requestId, operationId: tool.definition.operation.id, toolCallId: ids.toolCallId }, outputSchemaOf(tool));
+      return successAnswer(result.data, { status: result.status, requestId: result.requestId, operationId: tool.definition.operation.id, toolCallId: ids.toolCallId }, outputSchemaOf(tool), { contentType: result.contentType, maxChars });
     } catch (error) {
       return (await failureAnswer(error, failureContext(tool.table, grant))).answer;
     }
@@ -159,7 +166,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
     const { approvalId, timeoutSeconds } = args as { approvalId: string; timeoutSeconds?: number };
     try {
       const data = await options.vault.awaitApproval(approvalId, { timeoutMs: (timeoutSeconds ?? approvalWaitMs / 1000) * 1000, pollIntervalMs: 1_000, ...(req.signal ? { signal: req.signal } : {}) });
-      return successAnswer(data, { approvalId, toolCallId: ids.toolCallId });
+      return successAnswer(data, { approvalId, toolCallId: ids.toolCallId }, undefined, { maxChars });
     } catch (error) {
       return (await failureAnswer(error, failureContext(tables[0]!, asUser()))).answer;
     }
