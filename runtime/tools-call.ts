@@ -78,8 +78,8 @@ function methodOf(target: AlterVault | object, table: ToolsTable, tool: ToolDefi
   return fn as Callable;
 }
 
-/** `namespace` of `table` bound to `vault` with `defaults`, made once per distinct defaults. */
-function boundNamespace(vault: AlterVault, table: ToolsTable, namespace: string, defaults: ClientDefaults | undefined): ClientLike {
+/** `namespace` of `table` bound to `vault` with `defaults`, made once per distinct defaults (exported for its test only; runtime/index.ts does not). */
+export function boundNamespace(vault: AlterVault, table: ToolsTable, namespace: string, defaults: ClientDefaults | undefined): ClientLike {
   let tables = bound.get(vault);
   if (!tables) bound.set(vault, (tables = new WeakMap()));
   let byDefaults = tables.get(table);
@@ -96,16 +96,17 @@ function boundNamespace(vault: AlterVault, table: ToolsTable, namespace: string,
 }
 
 /**
- * The defaults as a key: JSON with sorted names at both levels (ClientDefaults holds strings,
- * numbers and records of strings only), so equal defaults share one binding.
+ * The defaults as a key: names sorted at both levels (ClientDefaults holds strings, numbers and
+ * records of strings only), values as JSON, so equal defaults share one binding.
  */
 function defaultsKey(defaults: ClientDefaults): string {
-  const sorted = (o: object): [string, unknown][] =>
-    Object.entries(o)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => [k, v !== null && typeof v === "object" ? sorted(v as object) : v]);
-  return JSON.stringify(sorted(defaults));
+  let key = "";
+  for (const name of Object.keys(defaults).sort()) {
+    const value = (defaults as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    key += `${name}=${value !== null && typeof value === "object" ? defaultsKey(value as ClientDefaults) : JSON.stringify(value)};`;
+  }
+  return `{${key}}`;
 }
 
 /**
