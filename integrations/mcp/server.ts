@@ -4,7 +4,7 @@
 // the request's user token (HTTP) or the configured grant, with the MCP call's identifiers in the
 // audit row.
 import { randomUUID } from "node:crypto";
-import { CLIENT_CAPABILITIES_META_KEY, inputRequired, Server, type ClientCapabilities } from "@modelcontextprotocol/server";
+import type { Server } from "@modelcontextprotocol/server";
 import { AlterValueError, asUser, callTool, SDK_VERSION, type AlterVault, type CallMode, type ClientDefaults, type GrantRef, type ToolsTable } from "../../runtime/index.js";
 import { CALL_TOOL, DESCRIBE_LIMIT, DESCRIBE_TOOL, SEARCH_TOOL, describeTool, dynamicTools, indexTools, searchTools, type Indexed } from "./dynamic.js";
 import { chooseMode, type ModeChoice, type ToolMode } from "./mode.js";
@@ -14,6 +14,7 @@ import { selectTools, type OfferedTool, type ToolSelection } from "./selection.j
 import { inputProblems } from "./validate.js";
 import { declaredOutputSchema, type McpOutputSchema } from "./output.js";
 import { successAnswer } from "./answer.js";
+import { sdkServerFactory } from "./sdk-server.js";
 import { answerLimit } from "../shared/model-answer.js";
 
 export const AWAIT_APPROVAL_TOOL = "await_approval";
@@ -210,6 +211,13 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
     return invalid(`Unknown tool ${JSON.stringify(name)}.`);
   }
 
+  const newSdkServer = sdkServerFactory({
+    name: options.name ?? `alter-gen-${tables.map((t) => t.provider.id).join("-")}`,
+    version: SDK_VERSION,
+    instructions: `${providerNames} through alter-gen (${modeChoice.reason}).`,
+    tools: listed,
+    callTool: (name, args, req) => server.callTool(name, args, req),
+  });
   const server: AlterMcpServer = {
     mode: modeChoice.mode,
     modeChoice,
@@ -220,32 +228,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
       // The request's user becomes the identity of every vault call this tool call makes.
       return req.userToken ? options.vault.withUserToken(req.userToken, run) : run();
     },
-    createServer() {
-      const mcp = new Server(
-        { name: options.name ?? `alter-gen-${tables.map((t) => t.provider.id).join("-")}`, version: SDK_VERSION },
-        { capabilities: { tools: {} }, instructions: `${providerNames} through alter-gen (${modeChoice.reason}).` },
-      );
-      mcp.setRequestHandler("tools/list", async () => ({ tools: server.listTools() }));
-      mcp.setRequestHandler("tools/call", async (request, ctx) => {
-        const token = ctx.http?.authInfo?.token;
-        const answer = await server.callTool(request.params.name, request.params.arguments, {
-          ...(token ? { userToken: token } : {}),
-          ...(ctx.mcpReq._meta ? { meta: ctx.mcpReq._meta as Record<string, unknown> } : {}),
-          signal: ctx.mcpReq.signal,
-        });
-        // A client that can open URLs for its user gets the connect link as a URL elicitation
-        // (multi-round-trip: the client shows it, then sends the call again). Once the user has
-        // answered it, a call that still finds no grant ends with the tool error.
-        const connectUrl = (answer._meta?.["alter-gen/error"] as { connectUrl?: string } | undefined)?.connectUrl;
-        const envelope = ctx.mcpReq.envelope as Record<string, ClientCapabilities | undefined> | undefined;
-        const caps = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? mcp.getClientCapabilities();
-        if (connectUrl && caps?.elicitation?.url && ctx.mcpReq.inputResponses?.connect === undefined) {
-          return inputRequired({ inputRequests: { connect: inputRequired.elicitUrl({ url: connectUrl, message: answer.content[0]?.text ?? "Connect the account" }) } });
-        }
-        return answer;
-      });
-      return mcp;
-    },
+    createServer: () => newSdkServer(),
   };
   return server;
 }
