@@ -8,14 +8,14 @@
 import { CLIENT_CAPABILITIES_META_KEY, inputRequired, Server, type ClientCapabilities, type ServerContext } from "@modelcontextprotocol/server";
 import type { McpTool } from "./listing.js";
 import type { ToolAnswer } from "./outcome.js";
-import type { ToolCallRequest } from "./server.js";
 
 export interface SdkServerParts {
   name: string;
   version: string;
   instructions: string;
   tools: readonly McpTool[];
-  callTool(name: string, args: unknown, request: ToolCallRequest): Promise<ToolAnswer>;
+  /** createMcpServer's callTool (server.ts: ToolCallRequest, written out here so neither module imports the other). */
+  callTool(name: string, args: unknown, request: { userToken?: string; meta?: Record<string, unknown>; signal?: AbortSignal }): Promise<ToolAnswer>;
 }
 
 type CallRequest = { params: { name: string; arguments?: Record<string, unknown> } };
