@@ -12,6 +12,10 @@
 //         callTool   callTool(vault, tools, "repos_get", input): find the tool, check the input
 //         handler    the MCP server's callTool (ajv input check, audit ids, result shaping), no transport
 //         mcp-http   the MCP SDK's Client over Streamable HTTP to serveMcpHttp on loopback
+//   (c) The server's side of one Streamable HTTP request, in process (no socket, no client):
+//       createMcpFetchHandler's fetch() answering a recorded tools/list and tools/call request
+//       (the call names no tool, so no vault call follows), and createServer() alone: the SDK
+//       Server each request gets (the SDK refuses an instance still serving another request).
 // Everything loads from dist/ (built here unless --no-build), as an installed package runs.
 //
 // Flags: --calls N (default 300 per path per round), --rounds R (3), --no-build, --no-readme.
@@ -137,6 +141,46 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 await client.close();
 await http.close();
+
+// ---------------------------------------------------------------------------------------------
+// (c) the server's side of one request
+
+const { createMcpFetchHandler } = await dist("integrations/mcp/index.js");
+const endpoint = new URL("http://127.0.0.1:1/mcp");
+const inProcess = createMcpFetchHandler({ server, url: endpoint });
+const recorded = {};
+const recorder = new Client({ name: "bench-mcp", version: "1.0.0" });
+await recorder.connect(
+  new StreamableHTTPClientTransport(endpoint, {
+    fetch: (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set("host", endpoint.host);
+      if (typeof init?.body === "string") recorded[JSON.parse(init.body).method] = { method: init.method, headers: [...headers], body: init.body };
+      const { signal: _signal, ...rest } = init ?? {};
+      return inProcess.fetch(new Request(input, { ...rest, headers }));
+    },
+  }),
+);
+await recorder.listTools();
+await recorder.callTool({ name: "no_such_tool", arguments: {} });
+await recorder.close();
+const replay = (rpc) => async () => {
+  const r = recorded[rpc];
+  const res = await inProcess.fetch(new Request(endpoint, { method: r.method, headers: r.headers, body: r.body }));
+  const body = await res.text();
+  if (res.status !== 200 || !body.includes('"result"')) throw new Error(`${rpc}: ${res.status} ${body.slice(0, 200)}`);
+};
+const SERVER_PATHS = { "tools/list": replay("tools/list"), "tools/call": replay("tools/call"), createServer: async () => void server.createServer() };
+const serverSamples = Object.fromEntries(Object.keys(SERVER_PATHS).map((k) => [k, []]));
+for (const run of Object.values(SERVER_PATHS)) for (let i = 0; i < 100; i++) await run();
+for (let i = 0; i < CALLS * ROUNDS; i++) {
+  for (const [key, run] of Object.entries(SERVER_PATHS)) {
+    const t0 = performance.now();
+    await run();
+    serverSamples[key].push(performance.now() - t0);
+  }
+}
+await inProcess.close();
 await vault.close();
 await ourSide.closeAll();
 await provider.close();
@@ -159,6 +203,13 @@ const latencyRows = Object.entries(samples).map(([key, values]) => {
   const added = median(values.map((v, i) => v - samples.direct[i]));
   return [LABELS[key], ms(m), ms(percentile(values, 95)), key === "direct" ? "" : `${added >= 0 ? "+" : "−"}${fmtInt(Math.abs(Math.round(added * 1000)))} µs`, `${(m / base).toFixed(2)}x`];
 });
+const us = (v) => `${fmtInt(Math.round(v * 1000))} µs`;
+const SERVER_LABELS = {
+  "tools/list": "`tools/list` through `createMcpFetchHandler`",
+  "tools/call": "`tools/call` (unknown tool: no vault call) through `createMcpFetchHandler`",
+  createServer: "`createServer()` alone (the SDK Server of one request)",
+};
+const serverRows = Object.entries(serverSamples).map(([key, values]) => [SERVER_LABELS[key], us(median(values)), us(percentile(values, 95))]);
 const githubSize = sizes.find((s) => s.id === "github");
 const body = [
   `Measured on ${machineLine()} (\`npm run bench:mcp\`).`,
@@ -180,6 +231,12 @@ const body = [
   `GitHub \`repos.get\` in retrieve mode (a signed round trip to the local vault, its own process, then the loopback provider stand-in), ${fmtInt(CALLS)} sequential calls per path per round, ${ROUNDS} rounds, one call of each path per step in a shuffled order; median and 95th percentile of each call's latency, and the median of each call's difference from the direct call of the same step.`,
   "",
   markdownTable(["path", "median", "p95", "added over the method", "ratio"], latencyRows, ["l", "r", "r", "r", "r"]),
+  "",
+  "### The server's side of one HTTP request",
+  "",
+  `In process, no socket and no client: a recorded request answered by \`createMcpFetchHandler\`'s fetch (Host and Origin checks, the MCP SDK's request handling, one SDK Server, the answer's SSE body read to its end), ${fmtInt(CALLS * ROUNDS)} times each, interleaved.`,
+  "",
+  markdownTable(["work", "median", "p95"], serverRows, ["l", "r", "r"]),
 ].join("\n");
 console.log(body);
 if (!opts["no-readme"]) writeSection("MCP", body);

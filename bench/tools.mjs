@@ -4,7 +4,9 @@
 // and a dynamic mode's three tools (search operations, describe them, call one) plus a typical
 // session on top of them (one search page of 10 hits, one description of a median tool). Sizes are
 // bytes of JSON as a host sends it; tokens are estimated as characters / 4. Also the CPU time
-// callTool's own work adds to a call (finding the tool, checking the input), without any I/O.
+// callTool's own work adds to a call (finding the tool, checking the input), without any I/O, and
+// what finding the bound method costs with client defaults (`{ baseUrl }` built afresh per call,
+// as an adapter does): binding the namespace on every call, as callTool did, against its cache.
 //
 // The three dynamic tools are written here as the definitions a dynamic mode offers (the MCP
 // server builds its own on the same table; their shape, not their wording, decides the size).
@@ -70,11 +72,41 @@ async function checkCost(table) {
   return ((performance.now() - t0) * 1000) / n;
 }
 
+/** µs to reach the bound method with fresh client defaults: bound per call (before) and cached (now). */
+async function bindCost(table) {
+  const dist = (p) => import(pathToFileURL(path.join(ROOT, "dist", p)).href);
+  const { AlterVault } = await dist("runtime/index.js");
+  const { bindOperations } = await dist("runtime/client.js");
+  const { boundNamespace } = await dist("runtime/tools-call.js");
+  // Never used for a request: binding needs a vault object, not a vault server.
+  const vault = new AlterVault({ apiKey: `alter_sk_benchbind0000000_${Buffer.alloc(32, 7).toString("base64url")}`, baseUrl: "http://127.0.0.1:9", retry: false });
+  const { namespace, method } = table.definitions.find((d) => d.name === "repos_list_for_org").operation;
+  const paths = {
+    perCall: () => bindOperations(vault, table.provider, table.operations[namespace], { baseUrl: "http://127.0.0.1:8080" })[method],
+    cached: () => boundNamespace(vault, table, namespace, { baseUrl: "http://127.0.0.1:8080" })[method],
+  };
+  const out = {};
+  for (const [key, run] of Object.entries(paths)) {
+    for (let i = 0; i < 5_000; i++) run();
+    const rounds = [];
+    for (let r = 0; r < 5; r++) {
+      const n = 20_000;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) run();
+      rounds.push(((performance.now() - t0) * 1000) / n);
+    }
+    out[key] = median(rounds);
+  }
+  await vault.close();
+  return out;
+}
+
 const ids = toolsTableIds();
 const results = [];
 for (const id of ids) results.push(await measure(id));
 const github = results.find((r) => r.id === "github");
 const cost = github && existsSync(path.join(ROOT, "dist/runtime/index.js")) ? await checkCost(github.tools) : undefined;
+const bind = github && existsSync(path.join(ROOT, "dist/runtime/tools-call.js")) ? await bindCost(github.tools) : undefined;
 
 const rows = results.map((r) => [
   r.id,
@@ -96,6 +128,9 @@ const body = [
   "",
   github ? `GitHub: the static table is ${fmtInt(Math.round(github.staticBytes / github.dynamic))}x the dynamic mode's three tools.` : "",
   cost !== undefined ? `callTool's own work (find the tool, check a 3-property input): ${cost.toFixed(2)} µs per call, no I/O.` : "",
+  bind
+    ? `The bound method for a call with client defaults (\`{ baseUrl }\` built afresh per call, as the adapters pass them): ${bind.perCall.toFixed(2)} µs binding the namespace on every call (callTool before), ${bind.cached.toFixed(2)} µs from the cache keyed by the defaults' value (median of 5 rounds of 20,000).`
+    : "",
 ].join("\n");
 console.log(body);
 if (!opts["no-readme"]) writeSection("Tools", body);

@@ -25,6 +25,7 @@ interface McpFlags {
   grant?: string;
   baseUrl?: string;
   callMode?: "retrieve" | "proxy";
+  maxAnswerChars?: string;
   host: string;
   port: string;
   path: string;
@@ -50,6 +51,7 @@ export function mcpCommand(): Command {
     .option("--grant <id>", "the grant every call uses (a system grant); without it, each HTTP request's user (needs --issuer)")
     .option("--base-url <url>", "the provider's API base URL when it is not the catalog's (an enterprise host)")
     .addOption(new Option("--call-mode <mode>", "retrieve (the SDK calls the provider) or proxy (the vault does; needed for approvals)").choices(["retrieve", "proxy"]))
+    .option("--max-answer-chars <n>", "characters of one answer the model reads at most; a longer one is cut with a note (default 100000)")
     .option("--host <address>", "HTTP: the address to listen on (other than loopback needs --issuer)", "127.0.0.1")
     .option("--port <n>", "HTTP: the port (0 picks a free one)", "7430")
     .option("--path <path>", "HTTP: the MCP endpoint's path", "/mcp")
@@ -91,6 +93,10 @@ async function serve(table: ToolsTable, flags: McpFlags, io: CommandIO, stopped:
   }
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`${JSON.stringify(flags.port)} is not a port number`, { flag: "--port" });
+  const maxAnswerChars = flags.maxAnswerChars === undefined ? undefined : Number(flags.maxAnswerChars);
+  if (maxAnswerChars !== undefined && !(Number.isInteger(maxAnswerChars) && maxAnswerChars >= 100)) {
+    throw new InputError(`${JSON.stringify(flags.maxAnswerChars)} is not a number of characters of at least 100`, { flag: "--max-answer-chars" });
+  }
   const vault = new AlterVault({ caller: `alter-gen mcp ${table.provider.id}`, callerType: "agent" });
   try {
     const server = createMcpServer({
@@ -103,6 +109,7 @@ async function serve(table: ToolsTable, flags: McpFlags, io: CommandIO, stopped:
       ...(flags.grant ? { grant: flags.grant } : {}),
       ...(flags.callMode ? { callMode: flags.callMode } : {}),
       ...(flags.baseUrl ? { clientDefaults: { baseUrl: flags.baseUrl } } : {}),
+      ...(maxAnswerChars !== undefined ? { maxAnswerChars } : {}),
     });
     io.stderr(`alter-gen mcp: ${table.provider.name}, ${server.modeChoice.reason}.\n`);
     if (flags.transport === "stdio") {

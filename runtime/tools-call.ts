@@ -14,8 +14,14 @@ type Callable = { withResponse(grant: GrantRef, params?: Record<string, unknown>
 type ClientLike = Readonly<Record<string, unknown>>;
 
 const byName = new WeakMap<ToolsTable, Map<string, ToolDefinition>>();
-/** Namespaces bound to a vault without client defaults, per table (methods are cached by bindOperations). */
-const bound = new WeakMap<AlterVault, WeakMap<ToolsTable, Map<string, ClientLike>>>();
+/**
+ * Namespaces bound to a vault, per table and per client defaults (by value: the adapters and
+ * callers often build `{ baseUrl }` afresh for each call), then per namespace. bindOperations
+ * caches each method it makes, so a repeated call reuses the method, not only the namespace.
+ */
+const bound = new WeakMap<AlterVault, WeakMap<ToolsTable, Map<string, Map<string, ClientLike>>>>();
+/** Distinct client defaults kept per vault and table; more (a per-call value) evicts the oldest. */
+export const BOUND_DEFAULTS_LIMIT = 16;
 
 /** The definition named `name`, or undefined. */
 export function findTool(table: ToolsTable, name: string): ToolDefinition | undefined {
@@ -56,29 +62,51 @@ export async function callTool<R = unknown>(target: AlterVault | object, table: 
   if (options.timeoutMs !== undefined) callOptions.timeoutMs = options.timeoutMs;
   if (options.mode !== undefined) callOptions.mode = options.mode;
   const answer = await method.withResponse(options.grant ?? asUser(), params, callOptions);
-  return { data: answer.data as R, status: answer.status, requestId: answer.requestId, operation: { ...tool.operation, method: spec.method, path: spec.path } };
+  const result: ToolCallResult<R> = { data: answer.data as R, status: answer.status, requestId: answer.requestId, operation: { ...tool.operation, method: spec.method, path: spec.path } };
+  const contentType = answer.headers["content-type"];
+  if (contentType) result.contentType = contentType;
+  return result;
 }
 
 function methodOf(target: AlterVault | object, table: ToolsTable, tool: ToolDefinition, defaults: ClientDefaults | undefined): Callable {
   const { namespace, method } = tool.operation;
-  let ns: ClientLike | undefined;
-  if (target instanceof AlterVault) {
-    const ops = table.operations[namespace] ?? {};
-    if (defaults) ns = bindOperations<ClientLike>(target, table.provider, ops, defaults);
-    else {
-      let tables = bound.get(target);
-      if (!tables) bound.set(target, (tables = new WeakMap()));
-      let namespaces = tables.get(table);
-      if (!namespaces) tables.set(table, (namespaces = new Map()));
-      ns = namespaces.get(namespace);
-      if (!ns) namespaces.set(namespace, (ns = bindOperations<ClientLike>(target, table.provider, ops)));
-    }
-  } else ns = (target as Record<string, ClientLike | undefined>)[namespace];
+  const ns = target instanceof AlterVault ? boundNamespace(target, table, namespace, defaults) : (target as Record<string, ClientLike | undefined>)[namespace];
   const fn = ns?.[method] as (Partial<Callable> & object) | undefined;
   if (typeof fn !== "function" || typeof (fn as Partial<Callable>).withResponse !== "function") {
     throw new AlterValueError(`callTool needs the ${table.provider.name} client (or the AlterVault); the object given has no ${namespace}.${method} method.`);
   }
   return fn as Callable;
+}
+
+/** `namespace` of `table` bound to `vault` with `defaults`, made once per distinct defaults (exported for its test only; runtime/index.ts does not). */
+export function boundNamespace(vault: AlterVault, table: ToolsTable, namespace: string, defaults: ClientDefaults | undefined): ClientLike {
+  let tables = bound.get(vault);
+  if (!tables) bound.set(vault, (tables = new WeakMap()));
+  let byDefaults = tables.get(table);
+  if (!byDefaults) tables.set(table, (byDefaults = new Map()));
+  const key = defaults ? defaultsKey(defaults) : "";
+  let namespaces = byDefaults.get(key);
+  if (!namespaces) {
+    if (byDefaults.size >= BOUND_DEFAULTS_LIMIT) byDefaults.delete(byDefaults.keys().next().value!);
+    byDefaults.set(key, (namespaces = new Map()));
+  }
+  let ns = namespaces.get(namespace);
+  if (!ns) namespaces.set(namespace, (ns = bindOperations<ClientLike>(vault, table.provider, table.operations[namespace] ?? {}, defaults)));
+  return ns;
+}
+
+/**
+ * The defaults as a key: names sorted at both levels (ClientDefaults holds strings, numbers and
+ * records of strings only), values as JSON, so equal defaults share one binding.
+ */
+function defaultsKey(defaults: ClientDefaults): string {
+  let key = "";
+  for (const name of Object.keys(defaults).sort()) {
+    const value = (defaults as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    key += `${name}=${value !== null && typeof value === "object" ? defaultsKey(value as ClientDefaults) : JSON.stringify(value)};`;
+  }
+  return `{${key}}`;
 }
 
 /**

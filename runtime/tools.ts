@@ -137,6 +137,8 @@ export interface ToolCallResult<R = unknown> {
   data: R;
   status: number;
   requestId: string | undefined;
+  /** The answer's Content-Type, when the provider sent one (how an agent adapter describes bytes). */
+  contentType?: string;
   /** The operation the call made (for a framework's own log line). */
   operation: ToolOperationRef & Pick<OperationSpec, "method" | "path">;
 }

@@ -1,7 +1,8 @@
 // alter-gen/ai: a generated tools table (generated/<id>/tools.js) as Vercel AI SDK tools, the
 // record `generateText({ tools })` and `streamText({ tools })` take. Each tool calls its operation
 // through callTool with the SDK's tool call id (and the run and thread ids given here) in the
-// vault's audit row. Whose credential: the grant option (default `asUser()`, the user token in
+// vault's audit row, and returns what the model reads as integrations/shared/model-answer.ts words
+// it (JSON as JSON; text; binary described by size and media type; long answers cut). Whose credential: the grant option (default `asUser()`, the user token in
 // scope: run each request inside `vault.withUserToken(token, …)` and concurrent requests keep
 // their own users).
 //
@@ -18,6 +19,7 @@ import { dynamicTool, jsonSchema, type Tool } from "ai";
 import { AlterSDKError, AlterVault, asUser, callTool } from "../../runtime/index.js";
 import type { CallMode, ClientDefaults, GrantRef, ToolCallContext, ToolDefinition, ToolsTable } from "../../runtime/index.js";
 import { failureAnswer, type FailureContext } from "../mcp/outcome.js";
+import { answerLimit, modelAnswer, type ModelAnswerOptions } from "../shared/model-answer.js";
 
 export interface AiSdkToolsOptions {
   /**
@@ -51,6 +53,11 @@ export interface AiSdkToolsOptions {
   approvalTool?: boolean;
   /** How long await_approval waits at most, in milliseconds. @default 120000 */
   approvalWaitMs?: number;
+  /**
+   * Characters of one answer the model reads at most; a longer text or JSON answer is cut with a
+   * note saying so. Binary answers are described by size and media type. @default 100000
+   */
+  maxAnswerChars?: number;
 }
 
 /** What a grant function is told about the call. */
@@ -96,6 +103,7 @@ export function toAiSdkTools(client: AlterVault | object, table: ToolsTable, opt
   const nameOf = (name: string) => `${options.prefix ?? ""}${name}`.slice(0, MAX_NAME);
   // The tool the failure text points a gated call at, when there is one.
   const awaitName = vault && options.approvalTool !== false ? nameOf(AWAIT_APPROVAL_TOOL) : undefined;
+  const maxChars = answerLimit(options.maxAnswerChars, "toAiSdkTools: maxAnswerChars");
   const tools: Record<string, Tool> = {};
   for (const def of table.definitions.filter(keep)) {
     const name = nameOf(def.name);
@@ -114,15 +122,14 @@ export function toAiSdkTools(client: AlterVault | object, table: ToolsTable, opt
             ...(options.reason ? { reason: options.reason } : {}),
             ...(call.abortSignal ? { signal: call.abortSignal } : {}),
           });
-          // undefined is no JSON value: a 204 answers null.
-          return result.data ?? null;
+          return toolOutput(result.data, { contentType: result.contentType, maxChars });
         } catch (error) {
           throw await toolError(error, call, failureContext(table, grant, vault, awaitName));
         }
       },
     }) as Tool;
   }
-  if (vault && awaitName) tools[awaitName] = approvalTool(vault, table, options.approvalWaitMs ?? 120_000, awaitName);
+  if (vault && awaitName) tools[awaitName] = approvalTool(vault, table, options.approvalWaitMs ?? 120_000, awaitName, maxChars);
   return tools;
 }
 
@@ -135,7 +142,17 @@ function contextOf(toolName: string, toolCallId: string | undefined, options: Ai
   return ctx;
 }
 
-function approvalTool(vault: AlterVault, table: ToolsTable, waitMs: number, name: string): Tool {
+/**
+ * What execute returns, which the SDK hands the model: the JSON value itself when it is whole
+ * JSON (the SDK sends it as a json output), else the shared rule's text (binary described, a long
+ * answer cut, an empty one said so).
+ */
+function toolOutput(data: unknown, options: ModelAnswerOptions): unknown {
+  const seen = modelAnswer(data, options);
+  return seen.kind === "json" && !seen.cut ? seen.json : seen.text;
+}
+
+function approvalTool(vault: AlterVault, table: ToolsTable, waitMs: number, name: string, maxChars: number): Tool {
   const maxSeconds = Math.ceil(waitMs / 1000);
   return dynamicTool({
     description: "Wait for a person to approve or deny a call that needed approval, then return that call's result.",
@@ -154,7 +171,7 @@ function approvalTool(vault: AlterVault, table: ToolsTable, waitMs: number, name
         if (typeof approvalId !== "string" || approvalId === "") throw new AiToolError(`${name} needs "approvalId": the approval id a tool call answered with.`, { code: "invalid_input" }, undefined);
         const seconds = typeof timeoutSeconds === "number" && timeoutSeconds > 0 ? Math.min(timeoutSeconds, maxSeconds) : maxSeconds;
         const data = await vault.awaitApproval(approvalId, { timeoutMs: seconds * 1000, pollIntervalMs: 1_000, ...(call.abortSignal ? { signal: call.abortSignal } : {}) });
-        return data ?? null;
+        return toolOutput(data, { maxChars });
       } catch (error) {
         if (error instanceof AiToolError) throw error;
         throw await toolError(error, call, failureContext(table, asUser(), vault, name));

@@ -1,6 +1,8 @@
 // alter-gen/langchain: a generated tools table (generated/<id>/tools.js) as LangChain.js tools.
 // Each tool validates the model's input against the table's JSON Schema (LangChain's own check),
-// then calls the operation through callTool, with the tool call id, the thread id and the run id
+// then calls the operation through callTool; the model reads the answer as
+// integrations/shared/model-answer.ts words it (binary described, long answers cut) and the
+// artifact keeps the whole result, with the tool call id, the thread id and the run id
 // taken from the runnable config into the vault's audit row. Whose credential: the grant option
 // (default `asUser()`, the user token in scope: run each agent run inside
 // `vault.withUserToken(token, …)` and concurrent runs keep their own users). Never put a user
@@ -11,6 +13,7 @@ import { DynamicStructuredTool, type ToolRunnableConfig } from "@langchain/core/
 import { ToolMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { AlterSDKError, ProviderAPIError, asUser, callTool } from "../../runtime/index.js";
+import { answerLimit, modelAnswer } from "../shared/model-answer.js";
 import type { AlterVault, ClientDefaults, GrantRef, ToolCallContext, ToolCallResult, ToolDefinition, ToolsTable } from "../../runtime/index.js";
 
 export interface LangChainToolsOptions {
@@ -27,6 +30,12 @@ export interface LangChainToolsOptions {
   defaults?: ClientDefaults;
   /** Audit reason of every call. */
   reason?: string;
+  /**
+   * Characters of one answer the model reads at most; a longer text or JSON answer is cut with a
+   * note saying so. Binary answers are described by size and media type (the artifact keeps the
+   * bytes). @default 100000
+   */
+  maxAnswerChars?: number;
 }
 
 /** What a tool call answers the model (content) and keeps for the application (artifact). */
@@ -62,6 +71,7 @@ function errorText(err: AlterSDKError): string {
 export function toLangChainTools(client: AlterVault | object, table: ToolsTable, options: LangChainToolsOptions = {}): DynamicStructuredTool[] {
   const include = options.include;
   const keep = typeof include === "function" ? include : include ? (d: ToolDefinition) => include.includes(d.name) : () => true;
+  const maxChars = answerLimit(options.maxAnswerChars, "toLangChainTools: maxAnswerChars");
   return table.definitions.filter(keep).map((def) => {
     const name = `${options.prefix ?? ""}${def.name}`.slice(0, MAX_NAME);
     return new DynamicStructuredTool({
@@ -79,7 +89,8 @@ export function toLangChainTools(client: AlterVault | object, table: ToolsTable,
             ...(options.reason ? { reason: options.reason } : {}),
             ...(config?.signal ? { signal: config.signal } : {}),
           });
-          return [typeof result.data === "string" ? result.data : JSON.stringify(result.data ?? null), result] as [string, LangChainToolArtifact];
+          // The model reads the shared rule's text; the application keeps the whole answer.
+          return [modelAnswer(result.data, { contentType: result.contentType, maxChars }).text, result] as [string, LangChainToolArtifact];
         } catch (err) {
           // Inside a tool call the model hears what went wrong and may correct itself; called
           // directly (no tool call), the error is the caller's.

@@ -1,24 +1,17 @@
-// A successful tool call's answer: the provider's data as text (cut at a size a model can take),
-// the non-secret facts of the call in `_meta`, and structuredContent where an output schema was
-// declared. A binary answer (an archive, an image) is described, not dumped: as JSON a Uint8Array
-// is an object of numbered bytes, hundreds of thousands of tokens a model cannot read.
+// A successful tool call's answer: what the model reads (integrations/shared/model-answer.ts, the
+// rule every agent adapter shares: JSON, text, binary described by size and media type, empty, a
+// long answer cut with a note), the non-secret facts of the call in `_meta`, and
+// structuredContent where an output schema was declared.
+import { modelAnswer, type ModelAnswerOptions } from "../shared/model-answer.js";
 import type { ToolAnswer } from "./outcome.js";
 import { structuredContentFor, type McpOutputSchema } from "./output.js";
 
-export const TEXT_LIMIT = 200_000;
-
-export function successAnswer(data: unknown, details: Record<string, unknown>, schema?: McpOutputSchema): ToolAnswer {
+export function successAnswer(data: unknown, details: Record<string, unknown>, schema?: McpOutputSchema, options: ModelAnswerOptions = {}): ToolAnswer {
   const clean = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
-  if (data instanceof Uint8Array) {
-    const text = `The call succeeded with a binary answer of ${data.byteLength} bytes, which is not shown here.`;
-    const answer: ToolAnswer = { content: [{ type: "text", text }], _meta: { "alter-gen/call": { ...clean, bytes: data.byteLength } } };
-    if (schema) answer.structuredContent = {};
-    return answer;
-  }
-  let text = data === undefined ? "" : typeof data === "string" ? data : JSON.stringify(data);
-  const cut = text.length > TEXT_LIMIT;
-  if (cut) text = `${text.slice(0, TEXT_LIMIT)}… (${text.length - TEXT_LIMIT} more characters cut)`;
-  const answer: ToolAnswer = { content: [{ type: "text", text }], _meta: { "alter-gen/call": clean } };
-  if (schema) answer.structuredContent = cut ? {} : structuredContentFor(schema, data);
+  const seen = modelAnswer(data, options);
+  const facts = { ...clean, ...(seen.kind === "binary" ? { bytes: seen.bytes, ...(seen.mediaType ? { mediaType: seen.mediaType } : {}) } : {}), ...(seen.cut ? { cut: true } : {}) };
+  const answer: ToolAnswer = { content: [{ type: "text", text: seen.text }], _meta: { "alter-gen/call": facts } };
+  // An answer that is not whole JSON is not repeated there: `{}` fits the declared schema.
+  if (schema) answer.structuredContent = seen.kind === "json" && !seen.cut ? structuredContentFor(schema, data) : {};
   return answer;
 }

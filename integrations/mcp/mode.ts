@@ -2,13 +2,17 @@
 // tool's schema to the model on every turn, so a large provider offered statically costs
 // hundreds of thousands of tokens before the user says anything; `auto` goes dynamic above
 // these limits and says so.
+import { staticTool } from "./listing.js";
 import type { OfferedTool } from "./selection.js";
 
 export type ToolMode = "static" | "dynamic" | "auto";
 
 /** Above this many tools, `auto` chooses the dynamic mode. */
 export const AUTO_MAX_TOOLS = 50;
-/** Above this many bytes of tool definitions (name, description, schemas as JSON), `auto` chooses the dynamic mode. */
+/**
+ * Above this many bytes of the static tools/list entries (name, title, description, input and
+ * output schemas, annotations, as JSON), `auto` chooses the dynamic mode.
+ */
 export const AUTO_MAX_BYTES = 60 * 1024;
 
 export interface ModeChoice {
@@ -16,12 +20,18 @@ export interface ModeChoice {
   /** One sentence for the operator: which mode, and why. */
   reason: string;
   tools: number;
-  /** Bytes of the static tool list's definitions as JSON. */
+  /** Bytes of the static tools/list entries as JSON (output schemas included when declared). */
   bytes: number;
 }
 
-export function chooseMode(tools: readonly OfferedTool[], requested: ToolMode = "auto"): ModeChoice {
-  const bytes = tools.reduce((n, t) => n + definitionBytes(t), 0);
+export interface ModeOptions {
+  /** Whether static mode declares output schemas (createMcpServer's `outputSchemas`). @default true */
+  outputSchemas?: boolean;
+}
+
+export function chooseMode(tools: readonly OfferedTool[], requested: ToolMode = "auto", options: ModeOptions = {}): ModeChoice {
+  const withOutput = options.outputSchemas !== false;
+  const bytes = tools.reduce((n, t) => n + Buffer.byteLength(JSON.stringify(staticTool(t, withOutput))), 0);
   const size = `${tools.length} tool${tools.length === 1 ? "" : "s"}, ${Math.round(bytes / 1024)} KB of definitions`;
   if (requested === "static") return { mode: "static", reason: `static mode as asked (${size})`, tools: tools.length, bytes };
   if (requested === "dynamic") return { mode: "dynamic", reason: `dynamic mode as asked (${size} behind search, describe and call)`, tools: tools.length, bytes };
@@ -36,7 +46,3 @@ export function chooseMode(tools: readonly OfferedTool[], requested: ToolMode = 
   return { mode: "static", reason: `static mode: ${size}`, tools: tools.length, bytes };
 }
 
-function definitionBytes(t: OfferedTool): number {
-  const d = t.definition;
-  return Buffer.byteLength(JSON.stringify({ name: t.name, description: d.description, inputSchema: d.inputSchema, annotations: d.annotations }));
-}

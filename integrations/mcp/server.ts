@@ -4,15 +4,18 @@
 // the request's user token (HTTP) or the configured grant, with the MCP call's identifiers in the
 // audit row.
 import { randomUUID } from "node:crypto";
-import { CLIENT_CAPABILITIES_META_KEY, inputRequired, Server, type ClientCapabilities } from "@modelcontextprotocol/server";
+import type { Server } from "@modelcontextprotocol/server";
 import { AlterValueError, asUser, callTool, SDK_VERSION, type AlterVault, type CallMode, type ClientDefaults, type GrantRef, type ToolsTable } from "../../runtime/index.js";
 import { CALL_TOOL, DESCRIBE_LIMIT, DESCRIBE_TOOL, SEARCH_TOOL, describeTool, dynamicTools, indexTools, searchTools, type Indexed } from "./dynamic.js";
 import { chooseMode, type ModeChoice, type ToolMode } from "./mode.js";
+import { staticTool, type McpTool } from "./listing.js";
 import { failureAnswer, type ToolAnswer } from "./outcome.js";
 import { selectTools, type OfferedTool, type ToolSelection } from "./selection.js";
 import { inputProblems } from "./validate.js";
 import { declaredOutputSchema, type McpOutputSchema } from "./output.js";
 import { successAnswer } from "./answer.js";
+import { sdkServerFactory } from "./sdk-server.js";
+import { answerLimit } from "../shared/model-answer.js";
 
 export const AWAIT_APPROVAL_TOOL = "await_approval";
 
@@ -49,6 +52,11 @@ export interface CreateMcpServerOptions extends ToolSelection {
    * fits; output.ts) and answer with structuredContent beside the text. @default true
    */
   outputSchemas?: boolean;
+  /**
+   * Characters of one answer the model reads at most; a longer text or JSON answer is cut with a
+   * note saying so (integrations/shared/model-answer.ts). @default 100000
+   */
+  maxAnswerChars?: number;
 }
 
 /** What one incoming tool call brings besides its name and arguments. */
@@ -74,26 +82,19 @@ export interface AlterMcpServer {
   createServer(): Server;
 }
 
-/** A tools/list entry. */
-export interface McpTool {
-  name: string;
-  title?: string;
-  description: string;
-  inputSchema: { type: "object"; [keyword: string]: unknown };
-  outputSchema?: McpOutputSchema;
-  annotations: Record<string, boolean>;
-}
+export type { McpTool } from "./listing.js";
 
 export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer {
   const tables = Array.isArray(options.tools) ? (options.tools as readonly ToolsTable[]) : [options.tools as ToolsTable];
   if (!options.vault || typeof options.vault.withUserToken !== "function") throw new AlterValueError("createMcpServer needs `vault`: an AlterVault");
   const operations = selectTools(tables, options);
   if (operations.length === 0) throw new AlterValueError("createMcpServer: no tool is left after include/exclude/readOnly; widen the selection");
-  const modeChoice = chooseMode(operations, options.mode);
+  const modeChoice = chooseMode(operations, options.mode, { outputSchemas: options.outputSchemas !== false });
   const byName = new Map(operations.map((t) => [t.name, t]));
   const providerNames = [...new Set(tables.map((t) => t.provider.name))].join(" and ");
   let index: Indexed[] | undefined;
   const approvalWaitMs = options.approvalWaitMs ?? 120_000;
+  const maxChars = answerLimit(options.maxAnswerChars, "createMcpServer: maxAnswerChars");
   // Only tools/list's own tools declare one: call_operation answers for any operation.
   const outputSchemaOf = (tool: OfferedTool) => (modeChoice.mode === "static" && options.outputSchemas !== false ? declaredOutputSchema(tool.definition) : undefined);
 
@@ -114,17 +115,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
   };
   const listed: McpTool[] =
     modeChoice.mode === "static"
-      ? operations.map((t) => {
-          const outputSchema = outputSchemaOf(t);
-          return {
-            name: t.name,
-            ...(t.definition.title ? { title: t.definition.title } : {}),
-            description: t.definition.description,
-            inputSchema: t.definition.inputSchema as unknown as McpTool["inputSchema"],
-            ...(outputSchema ? { outputSchema } : {}),
-            annotations: { ...t.definition.annotations },
-          };
-        })
+      ? operations.map((t) => staticTool(t, options.outputSchemas !== false))
       : dynamicTools(providerNames);
   listed.push(awaitTool);
 
@@ -148,7 +139,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
         ...(options.clientDefaults ? { defaults: options.clientDefaults } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
-      return successAnswer(result.data, { status: result.status, requestId: result.requestId, operationId: tool.definition.operation.id, toolCallId: ids.toolCallId }, outputSchemaOf(tool));
+      return successAnswer(result.data, { status: result.status, requestId: result.requestId, operationId: tool.definition.operation.id, toolCallId: ids.toolCallId }, outputSchemaOf(tool), { contentType: result.contentType, maxChars });
     } catch (error) {
       return (await failureAnswer(error, failureContext(tool.table, grant))).answer;
     }
@@ -176,7 +167,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
     const { approvalId, timeoutSeconds } = args as { approvalId: string; timeoutSeconds?: number };
     try {
       const data = await options.vault.awaitApproval(approvalId, { timeoutMs: (timeoutSeconds ?? approvalWaitMs / 1000) * 1000, pollIntervalMs: 1_000, ...(req.signal ? { signal: req.signal } : {}) });
-      return successAnswer(data, { approvalId, toolCallId: ids.toolCallId });
+      return successAnswer(data, { approvalId, toolCallId: ids.toolCallId }, undefined, { maxChars });
     } catch (error) {
       return (await failureAnswer(error, failureContext(tables[0]!, asUser()))).answer;
     }
@@ -220,6 +211,13 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
     return invalid(`Unknown tool ${JSON.stringify(name)}.`);
   }
 
+  const newSdkServer = sdkServerFactory({
+    name: options.name ?? `alter-gen-${tables.map((t) => t.provider.id).join("-")}`,
+    version: SDK_VERSION,
+    instructions: `${providerNames} through alter-gen (${modeChoice.reason}).`,
+    tools: listed,
+    callTool: (name, args, req) => server.callTool(name, args, req),
+  });
   const server: AlterMcpServer = {
     mode: modeChoice.mode,
     modeChoice,
@@ -230,32 +228,7 @@ export function createMcpServer(options: CreateMcpServerOptions): AlterMcpServer
       // The request's user becomes the identity of every vault call this tool call makes.
       return req.userToken ? options.vault.withUserToken(req.userToken, run) : run();
     },
-    createServer() {
-      const mcp = new Server(
-        { name: options.name ?? `alter-gen-${tables.map((t) => t.provider.id).join("-")}`, version: SDK_VERSION },
-        { capabilities: { tools: {} }, instructions: `${providerNames} through alter-gen (${modeChoice.reason}).` },
-      );
-      mcp.setRequestHandler("tools/list", async () => ({ tools: server.listTools() }));
-      mcp.setRequestHandler("tools/call", async (request, ctx) => {
-        const token = ctx.http?.authInfo?.token;
-        const answer = await server.callTool(request.params.name, request.params.arguments, {
-          ...(token ? { userToken: token } : {}),
-          ...(ctx.mcpReq._meta ? { meta: ctx.mcpReq._meta as Record<string, unknown> } : {}),
-          signal: ctx.mcpReq.signal,
-        });
-        // A client that can open URLs for its user gets the connect link as a URL elicitation
-        // (multi-round-trip: the client shows it, then sends the call again). Once the user has
-        // answered it, a call that still finds no grant ends with the tool error.
-        const connectUrl = (answer._meta?.["alter-gen/error"] as { connectUrl?: string } | undefined)?.connectUrl;
-        const envelope = ctx.mcpReq.envelope as Record<string, ClientCapabilities | undefined> | undefined;
-        const caps = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? mcp.getClientCapabilities();
-        if (connectUrl && caps?.elicitation?.url && ctx.mcpReq.inputResponses?.connect === undefined) {
-          return inputRequired({ inputRequests: { connect: inputRequired.elicitUrl({ url: connectUrl, message: answer.content[0]?.text ?? "Connect the account" }) } });
-        }
-        return answer;
-      });
-      return mcp;
-    },
+    createServer: () => newSdkServer(),
   };
   return server;
 }

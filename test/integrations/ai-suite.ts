@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlterVault } from "alter-gen/runtime";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { tools as slackTools } from "alter-gen/generated/slack/tools";
+import { tools as boxTools } from "alter-gen/generated/box/tools";
 import { AiToolError, toAiSdkTools } from "../../integrations/ai/index.js";
 import { approve } from "../../vault/index.js";
 import { APP_CLIENT, auditDuring, callRows, startE2E, type E2E } from "../support/e2e.js";
@@ -42,6 +43,7 @@ export interface AiSdk {
 
 const SLACK = { alice: "xoxp-alice-CANARY-ai-3381", bob: "xoxp-bob-CANARY-ai-7702" };
 const GATED = "xoxb-gated-CANARY-ai-5517";
+const BOX = "box-CANARY-ai-9023";
 type User = keyof typeof SLACK;
 
 /** The tool results of the prompt's last tool message. */
@@ -56,9 +58,10 @@ export function aiSuite(sdk: AiSdk): void {
   const jwt: Record<User | "carol", string> = { alice: "", bob: "", carol: "" };
   const grant: Record<User, string> = { alice: "", bob: "" };
   let gatedGrant = "";
+  let boxGrant = "";
 
   beforeAll(async () => {
-    world = await startE2E({ providers: ["slack"] });
+    world = await startE2E({ providers: ["slack", "box"] });
     vault = world.client({ caller: `e2e-ai-v${sdk.major}`, callerType: "agent", retry: false });
     world.idp.addUser({ sub: "carol", email: "carol@example.test" });
     for (const user of ["alice", "bob", "carol"] as const) jwt[user] = (await world.idp.login(user, { clientId: APP_CLIENT.clientId })).idToken;
@@ -66,6 +69,7 @@ export function aiSuite(sdk: AiSdk): void {
       grant[user] = await world.managedGrant("slack", SLACK[user], { principal: `user:${user}`, account: `${user}-workspace` });
     }
     gatedGrant = await world.managedGrant("slack", GATED, { policy: { requireApproval: true } });
+    boxGrant = await world.managedGrant("box", BOX);
   }, 120_000);
 
   afterAll(async () => {
@@ -193,6 +197,38 @@ export function aiSuite(sdk: AiSdk): void {
       expect(result.text).toBe("posted after approval");
       expect(st.requests.slice(from).map((r) => new URLSearchParams(r.rawBody).get("text"))).toEqual(["needs a yes"]);
       expect(await world.findSecrets([calls, result.steps])).toEqual([]);
+    });
+
+    it("hands the model a binary answer as its size and media type, a long one cut with a note, JSON as JSON", async () => {
+      // A user's avatar: an image of 300 KB, which as JSON would be an object of 300,000 numbered bytes.
+      const image = Buffer.alloc(300_000, 7);
+      image.write("\xff\xd8\xff\xe0", "latin1");
+      world.standins.box!.script("get_users_id_avatar", { status: 200, headers: { "content-type": "image/jpeg" }, body: image });
+      const channels = Array.from({ length: 500 }, (_, i) => ({ id: `C${i}`, name: `channel-${i}` }));
+      world.standins.slack!.script("conversations_list", { status: 200, body: { ok: true, channels } }, { status: 200, body: { ok: true, channels: channels.slice(0, 2) } });
+      const tools = {
+        ...toAiSdkTools(vault, boxTools, { include: ["user_avatars_get_users_id_avatar"], grant: boxGrant, defaults: { baseUrl: world.standins.box!.url }, approvalTool: false }),
+        ...toAiSdkTools(vault, slackTools, { include: ["conversations_list"], defaults: { baseUrl: world.standins.slack!.url }, maxAnswerChars: 2_000, approvalTool: false }),
+      };
+      const { calls } = await vault.withUserToken(jwt.alice, () =>
+        run(tools, [
+          () => ({
+            toolCalls: [
+              { id: "tc-avatar", name: "user_avatars_get_users_id_avatar", input: { user_id: "12345" } },
+              { id: "tc-list", name: "conversations_list", input: { limit: 500 } },
+              { id: "tc-short", name: "conversations_list", input: { limit: 2 } },
+            ],
+          }),
+          () => ({ text: "done" }),
+        ]),
+      );
+      const seen = Object.fromEntries(lastToolResults(calls[1]!.prompt).map((r) => [r.toolCallId, r.output]));
+      expect(seen["tc-avatar"]).toEqual({ type: "text", value: "The call succeeded with a binary answer of 300000 bytes (image/jpeg), which is not shown here." });
+      expect(seen["tc-list"]!.type).toBe("text");
+      expect(String(seen["tc-list"]!.value)).toMatch(/^\{"ok":true,"channels":\[\{"id":"C0","name":"channel-0"\}.*\n… \[cut: the answer has \d+ characters; only the first 2000 characters are shown\. Ask for less/s);
+      expect(String(seen["tc-list"]!.value).length).toBeLessThan(2_200);
+      expect(seen["tc-short"]).toEqual({ type: "json", value: { ok: true, channels: channels.slice(0, 2) } });
+      expect(JSON.stringify(calls)).not.toMatch(/"0":255/);
     });
 
     it("leaves no credential in audit rows, logs or the data folder", async () => {

@@ -11,10 +11,12 @@ import { FakeListChatModel } from "@langchain/core/utils/testing";
 import type { AlterVault } from "alter-gen/runtime";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { tools as slackTools } from "alter-gen/generated/slack/tools";
+import { tools as boxTools } from "alter-gen/generated/box/tools";
 import { toLangChainTools } from "../../integrations/langchain/index.js";
 import { APP_CLIENT, auditDuring, callRows, startE2E, type E2E } from "../support/e2e.js";
 
 const SLACK = { alice: "xoxp-alice-CANARY-lc-2291", bob: "xoxp-bob-CANARY-lc-6618" };
+const BOX = "box-alice-CANARY-lc-4410";
 type User = keyof typeof SLACK;
 
 /** One scripted turn: tool calls to make, or the final answer. */
@@ -58,16 +60,18 @@ async function runAgent(model: ScriptedChatModel, tools: DynamicStructuredTool[]
 
 let world: E2E;
 let vault: AlterVault;
+let boxGrant = "";
 const jwt: Record<User, string> = { alice: "", bob: "" };
 const grant: Record<User, string> = { alice: "", bob: "" };
 
 beforeAll(async () => {
-  world = await startE2E({ providers: ["slack"] });
+  world = await startE2E({ providers: ["slack", "box"] });
   vault = world.client({ caller: "e2e-langchain", callerType: "agent", retry: false });
   for (const user of ["alice", "bob"] as const) {
     jwt[user] = (await world.idp.login(user, { clientId: APP_CLIENT.clientId })).idToken;
     grant[user] = await world.managedGrant("slack", SLACK[user], { principal: `user:${user}`, account: `${user}-workspace` });
   }
+  boxGrant = await world.managedGrant("box", BOX);
 }, 120_000);
 
 afterAll(async () => {
@@ -123,6 +127,36 @@ describe("alter-gen/langchain", () => {
     expect(toolMessage.status).toBe("error");
     expect(String(toolMessage.content)).toMatch(/^Error grant_not_found/);
     expect(messages.at(-1)!.content).toBe("could not list");
+  });
+
+  it("hands the model a binary answer as its size and media type, a long one cut, and keeps the whole answer in the artifact", async () => {
+    // A user's avatar: an image of 300 KB, which as JSON would be an object of 300,000 numbered bytes.
+    const image = Buffer.alloc(300_000, 7);
+    image.write("\xff\xd8\xff\xe0", "latin1");
+    world.standins.box!.script("get_users_id_avatar", { status: 200, headers: { "content-type": "image/jpeg" }, body: image });
+    const channels = Array.from({ length: 500 }, (_, i) => ({ id: `C${i}`, name: `channel-${i}` }));
+    world.standins.slack!.script("conversations_list", { status: 200, body: { ok: true, channels } });
+    const tools = [
+      ...toLangChainTools(vault, boxTools, { include: ["user_avatars_get_users_id_avatar"], grant: boxGrant, defaults: { baseUrl: world.standins.box!.url } }),
+      ...toLangChainTools(vault, slackTools, { include: ["conversations_list"], defaults: { baseUrl: world.standins.slack!.url }, maxAnswerChars: 2_000 }),
+    ];
+    const model = new ScriptedChatModel([
+      {
+        toolCalls: [
+          { id: "tc-avatar", name: "user_avatars_get_users_id_avatar", args: { user_id: "12345" } },
+          { id: "tc-list", name: "conversations_list", args: { limit: 500 } },
+        ],
+      },
+      { answer: "done" },
+    ]);
+    const messages = await vault.withUserToken(jwt.alice, () => runAgent(model, tools, "Show my avatar and list channels", {}));
+    const [avatar, list] = messages.filter((m) => m.getType() === "tool") as ToolMessage[];
+    expect(avatar!.content).toBe("The call succeeded with a binary answer of 300000 bytes (image/jpeg), which is not shown here.");
+    expect((avatar!.artifact as { data: unknown }).data).toEqual(new Uint8Array(image));
+    expect(String(list!.content)).toMatch(/^\{"ok":true,"channels":\[\{"id":"C0","name":"channel-0"\}.*\n… \[cut: the answer has \d+ characters; only the first 2000 characters are shown\. Ask for less/s);
+    expect(String(list!.content).length).toBeLessThan(2_200);
+    expect((list!.artifact as { data: { channels: unknown[] } }).data.channels).toHaveLength(500);
+    expect(messages.at(-1)!.content).toBe("done");
   });
 
   it("leaves no credential in audit rows, logs or the data folder", async () => {

@@ -38,7 +38,7 @@ describe("alter-gen mcp over stdio", () => {
   it("serves the generated Slack tools to the SDK's client and calls them with the system grant", async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ["--conditions=source", "--import", "tsx", join(ROOT, "cli/entry.ts"), "mcp", "--provider", "slack", "--grant", grant, "--base-url", world.standins.slack!.url, "--include", "chat_post_message,conversations.list"],
+      args: ["--conditions=source", "--import", "tsx", join(ROOT, "cli/entry.ts"), "mcp", "--provider", "slack", "--grant", grant, "--base-url", world.standins.slack!.url, "--include", "chat_post_message,conversations.list", "--max-answer-chars", "50000"],
       env: env(),
       cwd: ROOT,
       stderr: "pipe",
@@ -67,6 +67,7 @@ describe("alter-gen mcp over stdio", () => {
     ["http without auth or grant", ["--tools", TOOLS, "--transport", "http"], /needs either --issuer .* or --grant/],
     ["a pattern that matches nothing", ["--tools", TOOLS, "--grant", "g", "--include", "chta_*"], /"chta_\*" matches no tool of Slack \(flag --include\)/],
     ["a bad mode", ["--tools", TOOLS, "--grant", "g", "--mode", "fast"], /option '--mode <mode>' argument 'fast' is invalid/],
+    ["an answer limit that is no count", ["--tools", TOOLS, "--grant", "g", "--max-answer-chars", "lots"], /"lots" is not a number of characters of at least 100.*\(flag --max-answer-chars\)/s],
     ["a missing tools file", ["--tools", "nope/tools.js", "--grant", "g"], /no tools table at .*nope\/tools\.js: there is no such file/],
     ["two sources", ["--provider", "slack", "--spec", "x.yaml", "--grant", "g"], /pass one of --provider, --tools and --spec \(got --provider and --spec\).*\(flag --spec\)/],
     ["--name without --spec", ["--provider", "slack", "--name", "x", "--grant", "g"], /--name names the provider of a --spec document/],

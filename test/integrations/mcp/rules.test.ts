@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   AlterSDKError,
   AlterValueError,
+  AlterVault,
   AmbiguousGrantError,
   ApprovalDeniedError,
   ApprovalRequiredError,
@@ -16,13 +17,15 @@ import {
 } from "alter-gen/runtime";
 import { indexTools, searchTools, words } from "../../../integrations/mcp/dynamic.js";
 import { chooseMode } from "../../../integrations/mcp/mode.js";
+import { createMcpServer } from "../../../integrations/mcp/server.js";
 import { failureAnswer, type FailureContext } from "../../../integrations/mcp/outcome.js";
 import { selectTools, unmatchedPatterns } from "../../../integrations/mcp/selection.js";
 import { tools as slackTools } from "./slack-tools.js";
 
-function table(id: string, count: number, descriptionBytes = 10): ToolsTable {
+function table(id: string, count: number, descriptionBytes = 10, outputBytes = 0): ToolsTable {
   const definitions: ToolDefinition[] = Array.from({ length: count }, (_, i) => ({
     name: `ns_op_${i}`,
+    ...(outputBytes ? { outputSchema: { type: "object" as const, properties: { items: { type: "array" as const, description: "y".repeat(outputBytes) } } } } : {}),
     description: "x".repeat(descriptionBytes),
     inputSchema: { type: "object", properties: {}, additionalProperties: false },
     annotations: { readOnlyHint: i % 2 === 0, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -71,6 +74,27 @@ describe("chooseMode", () => {
     const choice = chooseMode(selectTools([t]), requested);
     expect(choice.mode).toBe(want);
     expect(choice.reason).toMatch(reason);
+  });
+
+  // 20 tools of ~2.3 KB without output schemas (46 KB), ~4.3 KB with them (86 KB): the output
+  // schemas alone carry the list over the limit.
+  const wide = table("outputs", 20, 2_000, 2_000);
+  const outputRows: [name: string, outputSchemas: boolean, want: "static" | "dynamic", reason: RegExp][] = [
+    ["output schemas count towards the limit", true, "dynamic", /^dynamic mode: 20 tools, 8\d KB/],
+    ["without output schemas the same tools fit", false, "static", /^static mode: 20 tools, 4\d KB/],
+  ];
+  it.each(outputRows)("%s", (_name, outputSchemas, want, reason) => {
+    const choice = chooseMode(selectTools([wide]), "auto", { outputSchemas });
+    expect(choice.mode).toBe(want);
+    expect(choice.reason).toMatch(reason);
+  });
+
+  it.each([true, false])("measures exactly the entries a static tools/list sends (outputSchemas %s)", (outputSchemas) => {
+    const vault = new AlterVault({ apiKey: `alter_sk_abcdefgh12345678_${Buffer.alloc(32, 7).toString("base64url")}`, baseUrl: "http://127.0.0.1:9", retry: false });
+    const server = createMcpServer({ vault, tools: wide, mode: "static", outputSchemas });
+    const sent = server.listTools().filter((t) => t.name !== "await_approval");
+    expect(sent.some((t) => t.outputSchema)).toBe(outputSchemas);
+    expect(server.modeChoice.bytes).toBe(sent.reduce((n, t) => n + Buffer.byteLength(JSON.stringify(t)), 0));
   });
 });
 
