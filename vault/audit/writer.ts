@@ -4,6 +4,7 @@
 // newest row is attested by a signed checkpoint (checkpoint.ts) before anyone is told it exists.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../storage/db.js";
+import { storeTransaction } from "../storage/sql/sqlite-driver.js";
 import { redactUrl } from "./redact.js";
 import { genesisHash, HASHED_COLUMNS, rowHash, type ChainRow } from "../crypto/audit-chain.js";
 import type { CheckpointFile } from "./checkpoint.js";
@@ -102,6 +103,8 @@ export class AuditWriter {
   #queue: Pending[] = [];
   #scheduled = false;
   #checkpointScheduled = false;
+  /** Rows written while another caller's store transaction was open, until they are in. */
+  readonly #deferred = new Map<string, Promise<void>>();
   /** Built once: wrapping a function in a transaction costs more than a small insert. */
   readonly #insertBatch;
 
@@ -148,13 +151,36 @@ export class AuditWriter {
    */
   write(e: AuditEntry, finish?: FinishRow): string {
     const row = this.#row(e);
-    if (this.#db.inTransaction) {
+    const open = storeTransaction(this.#db);
+    if (open && !open.inside) {
+      // The handle is inside another caller's store transaction (this code ran between two of its
+      // statements): a row inserted now would commit or roll back with it. It waits for its end.
+      this.#defer(row, finish, open.ended);
+    } else if (this.#db.inTransaction) {
       this.#insertChained([row], finish);
       this.#scheduleCheckpoint();
     } else {
       this.#writeCheckpoint(this.#insertBatch.immediate([row], [], finish));
     }
     return row.id as string;
+  }
+
+  /** Settles once the row `id` returned by write() is in the log; rejects if it could not be written. */
+  settled(id: string): Promise<void> {
+    return this.#deferred.get(id) ?? Promise.resolve();
+  }
+
+  #defer(row: ChainRow, finish: FinishRow | undefined, ended: Promise<void>): void {
+    const id = row.id as string;
+    const done = (async () => {
+      await ended;
+      // Another store transaction may have begun in between; this code is never inside one.
+      for (let t = storeTransaction(this.#db); t; t = storeTransaction(this.#db)) await t.ended;
+      this.#writeCheckpoint(this.#insertBatch.immediate([row], [], finish));
+    })().finally(() => this.#deferred.delete(id));
+    // Whoever awaits settled() sees a failure; nobody else must (no unhandled rejection).
+    done.catch(() => {});
+    this.#deferred.set(id, done);
   }
 
   /**
@@ -201,6 +227,12 @@ export class AuditWriter {
 
   #flush(): void {
     if (this.#queue.length === 0) return;
+    // Never into another caller's store transaction: the batch waits for its end.
+    const open = storeTransaction(this.#db);
+    if (open) {
+      void open.ended.then(() => this.#flush());
+      return;
+    }
     const batch = this.#queue;
     this.#queue = [];
     this.#scheduled = false;

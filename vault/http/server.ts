@@ -127,7 +127,12 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
       }
     }
     if (signing) signing.nowSec = Math.floor(state.now() / 1000);
-    audited.settle();
+    try {
+      await audited.settle();
+    } catch (e) {
+      log(`alter vault: could not write the audit row of ${req.method} ${safePath(req.url)}: ${describe(e)}`);
+      result = errorResult(new VaultError("internal_error", "The vault failed to handle the request; try again."));
+    }
     // Any other 401/403 its route did not audit (an invalid user token, a missing scope, a page's
     // refused link) is recorded here.
     if ((result.status === 401 || result.status === 403) && !audited.wrote && !refusedBySignature) {

@@ -31,8 +31,8 @@ async function retrieve(ctx: SignedContext): Promise<RouteResult> {
     url = str(request, "url", "/request/url", false);
     operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
     const ref = parseGrantRef(body.grant);
-    ({ grant } = authorizeCall(ctx, ctx.caller, ref, provider, "retrieve", (g) => (grant = g)));
-    const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
+    ({ grant } = await authorizeCall(ctx, ctx.caller, ref, provider, "retrieve", (g) => (grant = g)));
+    const config = await effectiveProvider(ctx.vault, ctx.app.id, provider);
     if (url !== undefined) {
       // The audit row names this URL: it must be the one the SDK can call (no dot segments).
       checkTargetAsWritten(url, "/request/url");
