@@ -55,3 +55,25 @@ describe("an audit row written while a store transaction is open", () => {
     db.close();
   });
 });
+
+describe("work that commits with a group-committed row (commit's `also`, given the row's transaction)", () => {
+  // [what `also` does, does the row commit, is also's write kept]
+  const ALSO = [
+    ["writes through the transaction", "INSERT INTO meta (key, value) VALUES ('also', 'x')", true],
+    ["runs a statement that fails", "INSERT INTO no_such_table (key) VALUES ('also')", false],
+  ] as const;
+
+  it.each(ALSO)("when it %s: row written %s", async (_name, sql, ok) => {
+    const db = openDatabase(join(tmp.dir, `v${++n}.db`));
+    const writer = new AuditWriter(db);
+    const results = await Promise.allSettled([
+      writer.commit({ action: "credential.retrieve", outcome: "success", runId: "other" }),
+      writer.commit({ action: "credential.retrieve", outcome: "success", runId: "this" }, (tx) => tx.run(sql)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", ok ? "fulfilled" : "rejected"]);
+    const runs = (db.prepare("SELECT run_id FROM audit ORDER BY seq").all() as { run_id: string }[]).map((r) => r.run_id);
+    expect(runs).toEqual(ok ? ["other", "this"] : ["other"]);
+    expect((db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key = 'also'").get() as { n: number }).n).toBe(ok ? 1 : 0);
+    db.close();
+  });
+});

@@ -1,11 +1,11 @@
 // The audit writer as one request's handler sees it: the same rows, plus a note of whether the
 // handler wrote any, so the server knows which refusals are not audited yet (refusals.ts).
-import type { AuditEntry, AuditWriter, FinishRow } from "./writer.js";
+import type { AlsoInTransaction, AuditEntry, AuditWriter, FinishRow } from "./writer.js";
 
 /** What route handlers use of the audit writer. */
 export interface AuditSink {
   write(e: AuditEntry, finish?: FinishRow): string;
-  commit(e: AuditEntry, also?: () => void): Promise<string>;
+  commit(e: AuditEntry, also?: AlsoInTransaction): Promise<string>;
 }
 
 export class RequestAudit implements AuditSink {
@@ -25,7 +25,7 @@ export class RequestAudit implements AuditSink {
     return id;
   }
 
-  commit(e: AuditEntry, also?: () => void): Promise<string> {
+  commit(e: AuditEntry, also?: AlsoInTransaction): Promise<string> {
     this.#wrote = true;
     return this.writer.commit(e, also);
   }

@@ -8,8 +8,8 @@ import { authorizeCall } from "../../grants/authorize.js";
 import { callAuditColumns, type CallContext } from "../../audit/call-context.js";
 import { credentialFor, injectionFor } from "../../grants/credential.js";
 import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.js";
-import { touchGrant } from "../../storage/grants.js";
 import type { GrantRecord } from "../../grant-types.js";
+import type { SqlRunner } from "../../storage/sql/driver.js";
 import { checkTargetAsWritten, onProviderHosts } from "../../proxy/target-url.js";
 import { parseReportedHops } from "../../audit/redirects.js";
 
@@ -48,7 +48,7 @@ async function retrieve(ctx: SignedContext): Promise<RouteResult> {
     const used = grant;
     const now = ctx.now();
     // Last-used is kept to the second, not rewritten per call; it commits with the audit row.
-    const touch = used.lastUsedAt === null || now - Date.parse(used.lastUsedAt) >= 1000 ? () => touchGrant(ctx.db, used.id, now) : undefined;
+    const touch = used.lastUsedAt === null || now - Date.parse(used.lastUsedAt) >= 1000 ? (tx: SqlRunner) => ctx.store.grants.touch(used.id, now, tx) : undefined;
     const auditId = await ctx.audit.commit(
       {
         ...common(ctx, context, used, provider, method, url, operationId),

@@ -87,8 +87,9 @@ export class GrantsRepo {
     return (await this.sql.all<GrantRow>(`${SELECT_GRANTS} WHERE ${where.join(" AND ")} ORDER BY created_at, id${limit}`, args)).map(rowToGrant);
   }
 
-  async touch(id: string, now: number): Promise<void> {
-    await this.sql.run("UPDATE grants SET last_used_at = ? WHERE id = ?", [iso(now), id]);
+  /** `r`: the transaction of the retrieval's audit row, which it commits with. */
+  async touch(id: string, now: number, r: SqlRunner = this.sql): Promise<void> {
+    await r.run("UPDATE grants SET last_used_at = ? WHERE id = ?", [iso(now), id]);
   }
 
   /** Stores the tokens a refresh returned (already sealed by vault/grants/credential.ts). */
