@@ -85,7 +85,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     const rotating = rotationHolder(dataDir);
     if (rotating) throw new VaultUsageError(`A master key rotation of ${maskSecrets(dataDir)} is in progress (pid ${rotating}); start the vault when it has finished.`);
     state = await openVaultState(dataDir, openOpts);
-    checkAuditAtStart(state, { acceptDamage: opts.acceptAuditDamage === true, log });
+    await checkAuditAtStart(state, { acceptDamage: opts.acceptAuditDamage === true, log });
   } catch (e) {
     state?.db.close();
     lock.release();
