@@ -5,7 +5,7 @@
 // Used by `vault audit verify` and by `vault start`, which refuses to serve over a problem that
 // no operator override has acknowledged.
 import type { AtRest } from "../crypto/at-rest.js";
-import { genesisHash, rowHash } from "../crypto/audit-chain.js";
+import { genesisHash, HASHED_COLUMNS, valuesHash } from "../crypto/audit-chain.js";
 import type { Db } from "../storage/db.js";
 import { AuditRepo } from "../storage/store/audit.js";
 import { SqliteDriver } from "../storage/sql/sqlite-driver.js";
@@ -17,6 +17,9 @@ import { overrideIsAuthentic, OVERRIDE_ACTION } from "./override.js";
 
 const MAX_LISTED = 1000;
 const PAGE = 1000;
+const ACTION = HASHED_COLUMNS.indexOf("action");
+const DETAILS = HASHED_COLUMNS.indexOf("details");
+const TIME = HASHED_COLUMNS.indexOf("time");
 
 /**
  * `log`: the store's audit repository (ctx.store.audit), or a SQLite handle (callers not yet on
@@ -45,14 +48,14 @@ export async function verifyAuditChain(
   let rows = 0;
   const overrides: AuditReport["overrides"] = [];
   for (
-    let page = await audit.read(0, PAGE);
+    let page = await audit.readValues(0, PAGE);
     page.length > 0;
-    page = page.length < PAGE ? [] : await audit.read(expected - 1, PAGE)
+    page = page.length < PAGE ? [] : await audit.readValues(expected - 1, PAGE)
   ) {
     for (const r of page) {
       rows++;
-      const seq = Number(r.seq);
-      const stored = r.hash;
+      const seq = Number(r[0]);
+      const stored = r[HASHED_COLUMNS.length] as string | null;
       const gap = seq > expected;
       if (gap)
         add({
@@ -63,21 +66,21 @@ export async function verifyAuditChain(
         });
       // After a hole the row links to a row that is gone, so its own hash cannot be checked; rows
       // the vault wrote after an accepted hole link to the row before the hole and do check out.
-      if (stored !== rowHash(prev, r) && !gap) {
+      if (stored !== valuesHash(prev, r) && !gap) {
         add({
           kind: "hash_mismatch",
           seq,
           message: `row ${seq}: its hash does not match its contents and the hash of the row before it (row ${seq} or the row before it was changed, or rows were re-ordered)`,
         });
       }
-      if (r.action === OVERRIDE_ACTION) {
-        const details = r.details as string | null;
+      if (r[ACTION] === OVERRIDE_ACTION) {
+        const details = r[DETAILS] as string | null;
         if (overrideIsAuthentic(crypto, seq, prev, details)) {
           const count = (JSON.parse(details!) as { problemCount?: unknown })
             .problemCount;
           overrides.push({
             seq,
-            time: r.time as string,
+            time: r[TIME] as string,
             problemCount: typeof count === "number" ? count : 0,
           });
           for (const p of open) p.acknowledgedBy = seq;

@@ -297,6 +297,7 @@ export class AuditWriter {
       dialect: "sqlite",
       get: <T>(sql: string, p: readonly SqlValue[] = []) => now(() => stmt(db, sql).get(...p) as T | undefined),
       all: <T>(sql: string, p: readonly SqlValue[] = []) => now(() => stmt(db, sql).all(...p) as T[]),
+      values: (sql: string, p: readonly SqlValue[] = []) => now(() => db.prepare(sql).raw(true).all(...p) as unknown[][]),
       run: (sql: string, p: readonly SqlValue[] = []) => now(() => ({ changes: stmt(db, sql).run(...p).changes })),
     };
     const out = also(tx);

@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import type { Store } from "../../../vault/storage/store/index.js";
 import type { NewGrant } from "../../../vault/storage/grants.js";
-import type { StoreHarness } from "./conformance.js";
+import { HASHED_COLUMNS } from "../../../vault/crypto/audit-chain.js";
+import { chainRow, type StoreHarness } from "./conformance.js";
 
 const T0 = Date.parse("2026-05-01T10:00:00.000Z");
 
@@ -81,6 +82,17 @@ export function coreConformance(harness: () => StoreHarness): void {
         updatedAt: new Date(T0 + 1).toISOString(),
       });
       expect(await store.providerOperations.get("other-app", "acme")).toBeUndefined();
+    });
+  });
+  describe("the audit chain read as arrays of values (the verifier's long scan)", () => {
+    it("holds the rows read() holds, in HASHED_COLUMNS order then the hash, page by page", async () => {
+      const { store } = await harness().fresh();
+      await store.audit.append([1, 2, 3, 4, 5].map((i) => chainRow(i)));
+      const objects = await store.audit.read(1, 3);
+      const values = await store.audit.readValues(1, 3);
+      expect(values).toEqual(objects.map((r) => [...HASHED_COLUMNS.map((c) => r[c]), r.hash]));
+      expect(values.map((v) => v[0])).toEqual([2, 3, 4]);
+      expect(await store.audit.readValues(5)).toEqual([]);
     });
   });
 }

@@ -65,6 +65,8 @@ export class SqliteDriver implements SqlDriver {
       dialect: "sqlite",
       get: async <T>(sql: string, p: readonly SqlValue[] = []) => stmt(db, sql).get(...p) as T | undefined,
       all: async <T>(sql: string, p: readonly SqlValue[] = []) => stmt(db, sql).all(...p) as T[],
+      // A raw statement of its own: raw(true) would change the cached statement for every caller.
+      values: async (sql: string, p: readonly SqlValue[] = []) => db.prepare(sql).raw(true).all(...p) as unknown[][],
       run: async (sql: string, p: readonly SqlValue[] = []) => ({ changes: stmt(db, sql).run(...p).changes }),
     };
   }
@@ -83,6 +85,11 @@ export class SqliteDriver implements SqlDriver {
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     while (this.#gate.open) await this.#gate.open;
     return this.#direct.all<T>(sql, params);
+  }
+
+  async values(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
+    while (this.#gate.open) await this.#gate.open;
+    return this.#direct.values(sql, params);
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
