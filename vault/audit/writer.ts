@@ -199,7 +199,8 @@ export class AuditWriter {
    * transaction, together with each row's `also` (e.g. the grant's last-used time). The promise
    * resolves once that transaction has committed and been checkpointed, so a caller that waits
    * for it before answering never acknowledges an unwritten row; it rejects if the row could not
-   * be written.
+   * be written. The batch waits for any open store transaction to end, so a caller inside one
+   * must not await its commit there (use write(), whose row joins the transaction).
    */
   commit(e: AuditEntry, also?: AlsoInTransaction): Promise<string> {
     let row: ChainRow;
