@@ -10,7 +10,6 @@ import { openAuditWriter } from "./audit/open.js";
 import { sqliteStore } from "./storage/store/index.js";
 import { VaultUsageError } from "./errors.js";
 import type { OpenedVault } from "./context.js";
-import { defaultApp, type AppRecord } from "./storage/apps.js";
 import { maskSecrets } from "./quote.js";
 
 export const DB_FILE = "vault.db";
@@ -50,7 +49,8 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
     db.close();
     throw e;
   }
-  const app = defaultApp(db);
+  const store = sqliteStore(db, crypto);
+  const app = await store.apps.first();
   if (!app) {
     db.close();
     throw new VaultUsageError(`${maskSecrets(dir)} holds no app; run \`alter-gen vault init --data ${maskSecrets(dataDir)}\` again in an empty folder.`);
@@ -61,7 +61,7 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
   return {
     dataDir: dir,
     db,
-    store: sqliteStore(db, crypto),
+    store,
     crypto,
     now,
     startedAt: now(),

@@ -110,7 +110,7 @@ describe("the hash chain the writer keeps", () => {
     }
   });
 
-  it("a row written inside a transaction that rolls back leaves the chain whole", () => {
+  it("a row written inside a transaction that rolls back leaves the chain whole", async () => {
     const w = new AuditWriter(db);
     expect(() =>
       db.transaction(() => {
@@ -119,7 +119,7 @@ describe("the hash chain the writer keeps", () => {
       })(),
     ).toThrow(/failed/);
     w.write({ action: "after-rollback", outcome: "success" });
-    const report = verifyAuditChain(db, new AtRest(Buffer.alloc(32)), { status: "missing" });
+    const report = await verifyAuditChain(db, new AtRest(Buffer.alloc(32)), { status: "missing" });
     expect(report.problems.filter((p) => p.kind !== "checkpoint_missing")).toEqual([]);
     expect(readAuditRows(db, { action: "rolled-back" })).toEqual([]);
   });

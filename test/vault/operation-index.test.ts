@@ -52,7 +52,7 @@ describe("the vault's operation index", () => {
   it.each(ROWS)("%s", async (_name, operationId, method, url, reason) => {
     const github = (await loadCatalog()).providers.find((p) => p.id === "github")!;
     const base = url.startsWith("http://127.0.0.1:9/gh") ? "http://127.0.0.1:9/gh" : "https://api.github.com";
-    const index = operationIndexFor({ db: undefined as never, catalogProvider: () => github }, "app", "github");
+    const index = await operationIndexFor({ store: undefined as never, catalogProvider: () => github }, "app", "github");
     const run = () => verifyOperation(index, "github", base, { operationId, method, url });
     if (reason === null) expect(run().id).toBe(operationId);
     else expect(run).toThrow(expect.objectContaining({ code: "operation_mismatch", details: expect.objectContaining({ reason }) }));

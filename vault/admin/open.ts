@@ -23,6 +23,7 @@ export async function withVault<T>(opts: AdminOptions, fn: (s: AdminState) => T 
   try {
     return await fn(state);
   } finally {
+    await state.audit.drain();
     state.audit.close();
     state.db.close();
   }

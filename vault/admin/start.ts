@@ -85,7 +85,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     const rotating = rotationHolder(dataDir);
     if (rotating) throw new VaultUsageError(`A master key rotation of ${maskSecrets(dataDir)} is in progress (pid ${rotating}); start the vault when it has finished.`);
     state = await openVaultState(dataDir, openOpts);
-    checkAuditAtStart(state, { acceptDamage: opts.acceptAuditDamage === true, log });
+    await checkAuditAtStart(state, { acceptDamage: opts.acceptAuditDamage === true, log });
   } catch (e) {
     state?.db.close();
     lock.release();
@@ -146,10 +146,13 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => {
-          state.audit.close();
-          state.db.close();
-          lock.release();
-          resolve();
+          // Rows still queued for their group commit are written before the database closes.
+          void state.audit.drain().finally(() => {
+            state.audit.close();
+            state.db.close();
+            lock.release();
+            resolve();
+          });
         });
         server.closeIdleConnections();
         // Requests in flight get a moment to finish; then connections are cut.

@@ -115,7 +115,7 @@ export async function runApproved(state: State, app: AppRecord, id: string): Pro
     // The same authorization as the call that asked, now: the grant by the id the approval holds
     // (the asking user's access to it was settled when they asked), the groups of that user.
     const req = openApprovalRequest(state.db, state.crypto, id);
-    const { grant } = authorizeCall(
+    const { grant } = await authorizeCall(
       ctx,
       { user: null, remoteAddress: a.remoteAddress ?? "", groups: a.requester?.groups ?? null },
       { grantId: a.grantId },

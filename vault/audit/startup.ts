@@ -8,11 +8,11 @@ import { verifyAuditChain, type AuditReport } from "./verify.js";
 
 export const ACCEPT_FLAG = "--accept-audit-damage";
 
-export function checkAuditAtStart(
+export async function checkAuditAtStart(
   state: OpenedVault,
   opts: { acceptDamage?: boolean; log: (line: string) => void },
-): AuditReport {
-  const report = verifyAuditChain(state.db, state.crypto, new CheckpointFile(state.dataDir, state.crypto).read());
+): Promise<AuditReport> {
+  const report = await verifyAuditChain(state.store.audit, state.crypto, new CheckpointFile(state.dataDir, state.crypto).read());
   if (report.firstBroken) {
     const first = report.firstBroken.message;
     const more = report.unacknowledged > 1 ? ` (and ${report.unacknowledged - 1} more problem${report.unacknowledged > 2 ? "s" : ""})` : "";

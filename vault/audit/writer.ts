@@ -4,6 +4,9 @@
 // newest row is attested by a signed checkpoint (checkpoint.ts) before anyone is told it exists.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../storage/db.js";
+import { stmt } from "../storage/db.js";
+import { storeTransaction } from "../storage/sql/sqlite-driver.js";
+import type { SqlRunner, SqlValue } from "../storage/sql/driver.js";
 import { redactUrl } from "./redact.js";
 import { genesisHash, HASHED_COLUMNS, rowHash, type ChainRow } from "../crypto/audit-chain.js";
 import type { CheckpointFile } from "./checkpoint.js";
@@ -72,9 +75,16 @@ function text(v: unknown, max = 500): string | null {
   return s.length > max ? s.slice(0, max) + "…" : s;
 }
 
+/**
+ * Work that commits with a row (e.g. the grant's last-used time), in the row's transaction. On
+ * SQLite the transaction is synchronous (nothing else of the process runs inside it), so `also`
+ * issues its statements on `tx` before its first await (a repository method called with `tx`).
+ */
+export type AlsoInTransaction = (tx: SqlRunner) => unknown;
+
 interface Pending {
   row: ChainRow;
-  also: (() => void) | undefined;
+  also: AlsoInTransaction | undefined;
   resolve: (id: string) => void;
   reject: (e: unknown) => void;
 }
@@ -102,6 +112,10 @@ export class AuditWriter {
   #queue: Pending[] = [];
   #scheduled = false;
   #checkpointScheduled = false;
+  /** Rows written while another caller's store transaction was open, until they are in. */
+  readonly #deferred = new Map<string, Promise<void>>();
+  /** Group commits under way. */
+  readonly #flushing = new Set<Promise<void>>();
   /** Built once: wrapping a function in a transaction costs more than a small insert. */
   readonly #insertBatch;
 
@@ -114,8 +128,8 @@ export class AuditWriter {
     this.#now = now;
     this.#checkpoint = opts.checkpoint;
     this.#floor = opts.seqFloor ?? 0;
-    this.#insertBatch = db.transaction((rows: ChainRow[], also: readonly ((() => void) | undefined)[], finish?: FinishRow) => {
-      for (const a of also) a?.();
+    this.#insertBatch = db.transaction((rows: ChainRow[], also: readonly (AlsoInTransaction | undefined)[], finish?: FinishRow) => {
+      for (const a of also) if (a) this.#runNow(a);
       return this.#insertChained(rows, finish);
     });
   }
@@ -148,7 +162,12 @@ export class AuditWriter {
    */
   write(e: AuditEntry, finish?: FinishRow): string {
     const row = this.#row(e);
-    if (this.#db.inTransaction) {
+    const open = storeTransaction(this.#db);
+    if (open && !open.inside) {
+      // The handle is inside another caller's store transaction (this code ran between two of its
+      // statements): a row inserted now would commit or roll back with it. It waits for its end.
+      this.#defer(row, finish, open.ended);
+    } else if (this.#db.inTransaction) {
       this.#insertChained([row], finish);
       this.#scheduleCheckpoint();
     } else {
@@ -157,14 +176,33 @@ export class AuditWriter {
     return row.id as string;
   }
 
+  /** Settles once the row `id` returned by write() is in the log; rejects if it could not be written. */
+  settled(id: string): Promise<void> {
+    return this.#deferred.get(id) ?? Promise.resolve();
+  }
+
+  #defer(row: ChainRow, finish: FinishRow | undefined, ended: Promise<void>): void {
+    const id = row.id as string;
+    const done = (async () => {
+      await ended;
+      // Another store transaction may have begun in between; this code is never inside one.
+      for (let t = storeTransaction(this.#db); t; t = storeTransaction(this.#db)) await t.ended;
+      this.#writeCheckpoint(this.#insertBatch.immediate([row], [], finish));
+    })().finally(() => this.#deferred.delete(id));
+    // Whoever awaits settled() sees a failure; nobody else must (no unhandled rejection).
+    done.catch(() => {});
+    this.#deferred.set(id, done);
+  }
+
   /**
    * Group commit: rows queued in the same turn of the event loop are inserted in one
    * transaction, together with each row's `also` (e.g. the grant's last-used time). The promise
    * resolves once that transaction has committed and been checkpointed, so a caller that waits
    * for it before answering never acknowledges an unwritten row; it rejects if the row could not
-   * be written.
+   * be written. The batch waits for any open store transaction to end, so a caller inside one
+   * must not await its commit there (use write(), whose row joins the transaction).
    */
-  commit(e: AuditEntry, also?: () => void): Promise<string> {
+  commit(e: AuditEntry, also?: AlsoInTransaction): Promise<string> {
     let row: ChainRow;
     try {
       row = this.#row(e);
@@ -175,7 +213,7 @@ export class AuditWriter {
       this.#queue.push({ row, also, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.#flush());
+        setImmediate(() => void this.#flush());
       }
     });
   }
@@ -193,36 +231,80 @@ export class AuditWriter {
 
   /** Writes a checkpoint still due and flushes it to disk; call before closing the database. */
   close(): void {
-    if (this.#queue.length > 0 && this.#db.open) this.#flush();
     this.attestPending();
     this.#checkpointScheduled = false;
     this.#checkpoint?.syncNow();
   }
 
-  #flush(): void {
-    if (this.#queue.length === 0) return;
+  /** Writes the queued rows now and waits for every row still on its way; call before closing. */
+  async drain(): Promise<void> {
+    if (this.#queue.length > 0 && this.#db.open) void this.#flush();
+    await Promise.allSettled([...this.#flushing, ...this.#deferred.values()]);
+  }
+
+  #flush(): Promise<void> {
+    if (this.#queue.length === 0) return Promise.resolve();
     const batch = this.#queue;
     this.#queue = [];
     this.#scheduled = false;
+    const done = this.#flushBatch(batch).finally(() => this.#flushing.delete(done));
+    this.#flushing.add(done);
+    return done;
+  }
+
+  async #flushBatch(batch: Pending[]): Promise<void> {
+    // Never into another caller's store transaction: the batch waits for its end.
+    for (let t = storeTransaction(this.#db); t; t = storeTransaction(this.#db)) await t.ended;
     try {
-      this.#writeCheckpoint(
-        this.#insertBatch.immediate(
-          batch.map((p) => p.row),
-          batch.map((p) => p.also),
-        ),
-      );
+      this.#writeCheckpoint(this.#append(batch));
       for (const p of batch) p.resolve(p.row.id as string);
     } catch {
       // Something in the batch failed: retry one by one so only the failing rows fail.
       for (const p of batch) {
         try {
-          this.#writeCheckpoint(this.#insertBatch.immediate([p.row], [p.also]));
+          this.#writeCheckpoint(this.#append([p]));
           p.resolve(p.row.id as string);
         } catch (err) {
           p.reject(err);
         }
       }
     }
+  }
+
+  /** One synchronous transaction: each row's `also`, then the rows, numbered and linked. */
+  #append(batch: Pending[]): { seq: number; hash: string } {
+    return this.#insertBatch.immediate(
+      batch.map((p) => p.row),
+      batch.map((p) => p.also),
+    );
+  }
+
+  /**
+   * Runs `also` on a runner whose statements execute at once, on this handle, inside the open
+   * transaction; a statement that fails throws here, so the transaction rolls back.
+   */
+  #runNow(also: AlsoInTransaction): void {
+    const failures: unknown[] = [];
+    const now = <T>(f: () => T): Promise<T> => {
+      try {
+        return Promise.resolve(f());
+      } catch (e) {
+        failures.push(e);
+        return Promise.reject(e);
+      }
+    };
+    const db = this.#db;
+    const tx: SqlRunner = {
+      dialect: "sqlite",
+      get: <T>(sql: string, p: readonly SqlValue[] = []) => now(() => stmt(db, sql).get(...p) as T | undefined),
+      all: <T>(sql: string, p: readonly SqlValue[] = []) => now(() => stmt(db, sql).all(...p) as T[]),
+      values: (sql: string, p: readonly SqlValue[] = []) => now(() => db.prepare(sql).raw(true).all(...p) as unknown[][]),
+      run: (sql: string, p: readonly SqlValue[] = []) => now(() => ({ changes: stmt(db, sql).run(...p).changes })),
+    };
+    const out = also(tx);
+    // Failures are thrown below; the promise's own rejection has no one else to tell.
+    if (out instanceof Promise) out.catch(() => {});
+    if (failures.length > 0) throw failures[0];
   }
 
   /** Numbers, links and inserts rows after the database's newest row; the caller holds the transaction. */

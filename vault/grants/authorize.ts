@@ -88,7 +88,7 @@ export interface CallAuthorization {
  * VaultError the SDK maps to the caller's next move. `found` sees the grant as soon as it is
  * known, so that the audit row of a refusal can name it.
  */
-export function authorizeCall(
+export async function authorizeCall(
   ctx: VaultContext,
   caller: CallerFacts,
   ref: GrantRefInput,
@@ -96,8 +96,8 @@ export function authorizeCall(
   mode: AccessFacts["mode"],
   found?: (grant: GrantRecord) => void,
   call?: NamedCall,
-): CallAuthorization {
-  const grant = findGrant(ctx, caller.user, ref, provider);
+): Promise<CallAuthorization> {
+  const grant = await findGrant(ctx, caller.user, ref, provider);
   found?.(grant);
   const now = ctx.now();
   const d = decideUsability({
@@ -112,8 +112,8 @@ export function authorizeCall(
   // Retrieve mode was refused above (policy/evaluate.ts); a proxied call names an operation,
   // checked against its method and path before any gate is matched.
   if (!call) throw new VaultError("internal_error", "An operation-gated grant was authorized without the call's method and URL.");
-  const index = operationIndexFor(ctx.vault, ctx.app.id, provider);
-  const operation = verifyOperation(index, provider, effectiveProvider(ctx.vault, ctx.app.id, provider).baseUrl, call);
+  const index = await operationIndexFor(ctx.vault, ctx.app.id, provider);
+  const operation = verifyOperation(index, provider, (await effectiveProvider(ctx.vault, ctx.app.id, provider)).baseUrl, call);
   const byOperation = operationApprovalAskedBy(layers, operation);
   const approvalBy = [...new Set([...d.approvalBy, ...byOperation.by])];
   return { grant, requireApproval: approvalBy.length > 0, approvalBy, approvalReasons: [...reasons, ...byOperation.reasons], operation };

@@ -1,7 +1,6 @@
 // Opens the credential behind a grant, for one request only.
 import { VaultError } from "../errors.js";
 import type { VaultContext } from "../context.js";
-import { openSecret } from "../storage/secrets.js";
 import { ensureFreshCredential } from "../oauth/refresh.js";
 import type { Credential, GrantRecord, Injection } from "../grant-types.js";
 import { checkFieldsFor } from "./fields.js";
@@ -15,7 +14,7 @@ export async function credentialFor(
 ): Promise<Credential> {
   if (g.source === "managed_secret") {
     if (!g.managedSecretId) throw new VaultError("credential_revoked", "The grant has no secret behind it.");
-    const c = openSecret(ctx.db, ctx.crypto, g.managedSecretId);
+    const c = await ctx.store.secrets.open(g.managedSecretId);
     if (!c) throw new VaultError("credential_revoked", "The managed secret behind this grant was deleted.");
     return c;
   }

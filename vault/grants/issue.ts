@@ -3,7 +3,9 @@ import { VaultError, VaultUsageError } from "../errors.js";
 import { vaultContext, type VaultState } from "../context.js";
 import type { AppRecord } from "../storage/apps.js";
 import { getSecret } from "../storage/secrets.js";
-import { getGrant, insertGrant, markRevoked } from "../storage/grants.js";
+import { insertGrant, type NewGrant } from "../storage/grants.js";
+import type { SqlRunner } from "../storage/sql/driver.js";
+import type { ManagedSecretRecord } from "../storage/secrets.js";
 import { grantExpiry } from "../policy/validate.js";
 import { revokeAtProvider } from "../oauth/revoke.js";
 import type { GrantPolicy, GrantRecord, PrincipalType } from "../grant-types.js";
@@ -18,37 +20,66 @@ export interface PrincipalInput {
   issuer?: string | null;
 }
 
-export function issueManagedGrant(
+export interface IssueOptions {
+  account?: string | null;
+  /** How errors name the time window (a JSON pointer or a CLI flag). */
+  timeWindowName?: string;
+}
+
+/**
+ * Issues a grant on a managed secret, in `tx` when given (the caller's transaction, which then
+ * also holds the grant's audit row), else on its own.
+ */
+export async function issueSecretGrant(
   state: VaultState,
   app: AppRecord,
   secretId: string,
   principal: PrincipalInput,
   policy: GrantPolicy,
-  options: { account?: string | null; /** How errors name the time window (a JSON pointer or a CLI flag). */ timeWindowName?: string } = {},
-): GrantRecord {
-  const secret = getSecret(state.db, app.id, secretId);
-  if (!secret) throw new VaultUsageError(`No managed secret with id ${secretId}; list them with \`alter-gen vault secrets list\`.`);
+  options: IssueOptions = {},
+  tx?: SqlRunner,
+): Promise<GrantRecord> {
+  const secret = await state.store.secrets.get(app.id, secretId, tx);
   const now = state.now();
+  return state.store.grants.insert(secretGrant(app, secret, secretId, principal, policy, options, now), now, tx);
+}
+
+/**
+ * The synchronous issueSecretGrant, for vault/admin/grants.ts until it moves onto the store
+ * (issue 14); nothing else calls it.
+ */
+export function issueManagedGrant(state: VaultState, app: AppRecord, secretId: string, principal: PrincipalInput, policy: GrantPolicy, options: IssueOptions = {}): GrantRecord {
+  const now = state.now();
+  return insertGrant(state.db, secretGrant(app, getSecret(state.db, app.id, secretId), secretId, principal, policy, options, now), now);
+}
+
+/** The new grant's row, once the secret exists and the policy stays within its floor. */
+function secretGrant(
+  app: AppRecord,
+  secret: ManagedSecretRecord | undefined,
+  secretId: string,
+  principal: PrincipalInput,
+  policy: GrantPolicy,
+  options: IssueOptions,
+  now: number,
+): NewGrant {
+  if (!secret) throw new VaultUsageError(`No managed secret with id ${secretId}; list them with \`alter-gen vault secrets list\`.`);
   // The floor is not copied into the grant: it is read with the grant at every access.
   checkAgainstFloor(secret.policyFloor, policy, now, options.timeWindowName ?? "/policy/timeWindow");
-  return insertGrant(
-    state.db,
-    {
-      appId: app.id,
-      provider: secret.provider,
-      account: options.account ?? secret.label,
-      principalType: principal.type,
-      principalId: principal.id,
-      principalLabel: principal.label,
-      principalIssuer: principal.issuer ?? null,
-      scopes: [],
-      source: "managed_secret",
-      managedSecretId: secret.id,
-      policy,
-      expiresAt: grantExpiry(policy, now),
-    },
-    now,
-  );
+  return {
+    appId: app.id,
+    provider: secret.provider,
+    account: options.account ?? secret.label,
+    principalType: principal.type,
+    principalId: principal.id,
+    principalLabel: principal.label,
+    principalIssuer: principal.issuer ?? null,
+    scopes: [],
+    source: "managed_secret",
+    managedSecretId: secret.id,
+    policy,
+    expiresAt: grantExpiry(policy, now),
+  };
 }
 
 /**
@@ -61,7 +92,7 @@ export async function revokeGrantRecord(
   grantId: string,
   reason: string | null,
 ): Promise<GrantRecord> {
-  const g = getGrant(state.db, app.id, grantId);
+  const g = await state.store.grants.get(app.id, grantId);
   if (!g || g.status === "revoked") throw new VaultError("grant_not_found", "No active grant with this id.");
   if (g.source === "oauth") {
     try {
@@ -70,6 +101,6 @@ export async function revokeGrantRecord(
       // The local revocation below must happen whatever the provider says.
     }
   }
-  if (!markRevoked(state.db, app.id, grantId, reason, state.now())) throw new VaultError("grant_not_found", "No active grant with this id.");
-  return getGrant(state.db, app.id, grantId)!;
+  if (!(await state.store.grants.revoke(app.id, grantId, reason, state.now()))) throw new VaultError("grant_not_found", "No active grant with this id.");
+  return (await state.store.grants.get(app.id, grantId))!;
 }

@@ -15,7 +15,7 @@ import { VaultError } from "../errors.js";
 import { quoted } from "../quote.js";
 import type { VerifiedOperation } from "../policy/approval-gate.js";
 import type { VaultState } from "../context.js";
-import { getProviderOperations, type OperationTriple } from "../storage/provider-operations.js";
+import type { OperationTriple } from "../storage/provider-operations.js";
 
 interface Declared {
   method: string;
@@ -72,10 +72,10 @@ export function operationTriples(index: Index): OperationTriple[] {
 const stored = new Map<string, Index>();
 
 /** The operations the vault knows for `provider` in `appId`: the catalog's pinned document, else what `--from-spec` stored. */
-export function operationIndexFor(state: Pick<VaultState, "db" | "catalogProvider">, appId: string, provider: string): Index | null {
+export async function operationIndexFor(state: Pick<VaultState, "store" | "catalogProvider">, appId: string, provider: string): Promise<Index | null> {
   const cat = state.catalogProvider(provider);
   if (cat) return catalogIndex(cat);
-  const row = getProviderOperations(state.db, appId, provider);
+  const row = await state.store.providerOperations.get(appId, provider);
   if (!row) return null;
   const key = `${appId}:${provider}:${row.updatedAt}`;
   let index = stored.get(key);

@@ -1,7 +1,6 @@
 // A provider's effective settings for an app: the catalog entry overridden by `vault providers set`.
 import { VaultError } from "../errors.js";
 import type { VaultState } from "../context.js";
-import { getProviderSettings } from "../storage/providers.js";
 import type { Injection } from "../grant-types.js";
 
 export interface EffectiveProvider {
@@ -21,9 +20,9 @@ export function isProviderSlug(id: unknown): id is string {
   return typeof id === "string" && SLUG.test(id);
 }
 
-export function effectiveProvider(state: VaultState, appId: string, provider: string): EffectiveProvider {
+export async function effectiveProvider(state: Pick<VaultState, "store" | "catalogProvider">, appId: string, provider: string): Promise<EffectiveProvider> {
   const cat = state.catalogProvider(provider);
-  const settings = getProviderSettings(state.db, appId, provider);
+  const settings = await state.store.providers.get(appId, provider);
   if (!cat && !settings) {
     throw new VaultError("invalid_request", `Unknown provider "${provider}": it is not in the catalog and has no settings (alter-gen vault providers set ${provider} …).`);
   }

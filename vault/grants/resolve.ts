@@ -2,7 +2,7 @@
 // used now is authorize.ts's question.
 import { VaultError } from "../errors.js";
 import type { VaultContext, VerifiedUser } from "../context.js";
-import { effectiveStatus, getGrant, grantsForIdentity } from "../storage/grants.js";
+import { effectiveStatus } from "../storage/grants.js";
 import type { GrantRecord } from "../grant-types.js";
 
 export type GrantRefInput = { grantId: string } | { provider: string; account?: string };
@@ -21,9 +21,9 @@ export function parseGrantRef(v: unknown): GrantRefInput {
 
 /** The grant to use, or a VaultError with the code the SDK maps to the caller's next move.
  *  `user`: the verified end user the call acts for (null: none), who sees only their grants. */
-export function findGrant(ctx: VaultContext, user: VerifiedUser | null, ref: GrantRefInput, provider: string): GrantRecord {
+export async function findGrant(ctx: VaultContext, user: VerifiedUser | null, ref: GrantRefInput, provider: string): Promise<GrantRecord> {
   if ("grantId" in ref) {
-    const g = getGrant(ctx.db, ctx.app.id, ref.grantId);
+    const g = await ctx.store.grants.get(ctx.app.id, ref.grantId);
     if (!g) throw new VaultError("grant_not_found", "No grant with this id exists for this app.");
     // A caller acting for a signed-in user cannot borrow another user's (or another group's)
     // grant by id: to them it does not exist. System grants stay addressable by id.
@@ -39,7 +39,7 @@ export function findGrant(ctx: VaultContext, user: VerifiedUser | null, ref: Gra
     throw new VaultError("user_token_invalid", "An identity-based grant reference needs the end user's token (Alter-User-Token).");
   }
   if (ref.provider !== provider) throw new VaultError("invalid_request", `grant.provider "${ref.provider}" differs from provider "${provider}".`);
-  let candidates = grantsForIdentity(ctx.db, ctx.app.id, provider, user);
+  let candidates = await ctx.store.grants.forIdentity(ctx.app.id, provider, user);
   if (ref.account !== undefined) candidates = candidates.filter((g) => g.account === ref.account);
   if (candidates.length === 0) {
     throw new VaultError("grant_not_found", `This user has no ${provider} grant${ref.account !== undefined ? ` for account "${ref.account}"` : ""}; connect first.`);

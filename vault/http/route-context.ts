@@ -9,7 +9,6 @@ import type { OpenedVault } from "../context.js";
 import { vaultContext } from "../context.js";
 import type { AuditSink } from "../audit/request-audit.js";
 import { verifyUserToken } from "../identity/verify.js";
-import { getApp } from "../storage/apps.js";
 import { mediaType } from "./body.js";
 import type { SignedContext, UnsignedContext } from "./context.js";
 import type { VerifiedRequest } from "./verify.js";
@@ -26,7 +25,7 @@ export interface IncomingRequest {
 
 /** The verified key's app, key, sealing keys and end user, with the JSON body. */
 export async function signedContext(state: OpenedVault, r: IncomingRequest, v: VerifiedRequest): Promise<SignedContext> {
-  const app = v.apiKey.appId === state.app.id ? state.app : getApp(state.db, v.apiKey.appId);
+  const app = v.apiKey.appId === state.app.id ? state.app : await state.store.apps.get(v.apiKey.appId);
   if (!app) throw new VaultError("unknown_key", "The key id is not a key of this vault.");
   const base = vaultContext(state, app, r.audit);
   const token = r.req.headers["alter-user-token"];

@@ -11,12 +11,12 @@ import type { OpenedVault } from "../context.js";
 import { readBody, readSignedBody } from "./body.js";
 import { signedContext, unsignedContext, type IncomingRequest } from "./route-context.js";
 import { KeyCache, targetUri, verifyRequestHeaders, type Verifier, type VerifiedRequest } from "./verify.js";
-import { NonceCache } from "./nonce-cache.js";
+import { replayGuard } from "./replay.js";
 import { errorResult, send, type SigningInfo } from "./respond.js";
 import { refusalError, type Refusal } from "./refusal.js";
 import { capConnectionsPerSource, resolveLimits, type ConnectionLimits } from "./limits.js";
 import { Router } from "./router.js";
-import { touchApiKey } from "../storage/api-keys.js";
+import { KEY_LAST_USE_INTERVAL_MS, type ApiKeyRecord } from "../storage/api-keys.js";
 import { tlsServerOptions } from "./tls.js";
 import { clientAddress } from "./client-address.js";
 import { RequestAudit } from "../audit/request-audit.js";
@@ -41,11 +41,11 @@ export interface ServerOptions {
 
 export function createVaultServer(state: OpenedVault, opts: ServerOptions): Server {
   const router = new Router(opts.routes);
-  const verifier: Verifier = { state, keys: new KeyCache(), nonces: new NonceCache() };
   const limits = resolveLimits(opts.limits);
   const scheme = opts.tls ? "https" : "http";
   const bodyLimit = opts.bodyLimit ?? 8 * 1024 * 1024;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  const verifier: Verifier = { state, keys: new KeyCache(), nonces: replayGuard(state.store, { now: state.now, log }) };
   const refusals = new RefusalRecorder(state.audit, { now: state.now, log, ...(opts.refusalLimits ? { limits: opts.refusalLimits } : {}) });
   const trusted = opts.trustedProxies ?? [];
 
@@ -62,7 +62,7 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
 
   /** Headers first, then the body streamed into its digest: a refused request's body is never read. */
   const readSigned = async (req: IncomingMessage, url: string) => {
-    const verdict = verifyRequestHeaders(verifier, req, url);
+    const verdict = await verifyRequestHeaders(verifier, req, url);
     // Once the key is known, the answer is signed, refusals included.
     const signing: SigningInfo | undefined = verdict.key ? { key: verdict.key, url, nowSec: 0 } : undefined;
     if (!verdict.result.ok) return { signing, outcome: verdict.result };
@@ -72,12 +72,18 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
     return { signing, outcome: { ok: true as const, value: { verified, rawBody: body.value } } };
   };
 
-  /** A verified key's last use (`vault keys list`); never a reason to fail the request. */
-  const noteKeyUse = (keyId: string): void => {
+  /**
+   * A verified key's last use (`vault keys list`), at most once a minute; never a reason to fail
+   * the request. The record was read for this request, so a use it already shows as recent
+   * costs no write (the UPDATE's own condition would have matched nothing).
+   */
+  const noteKeyUse = async (apiKey: ApiKeyRecord): Promise<void> => {
+    const now = state.now();
+    if (apiKey.lastUsedAt !== null && Date.parse(apiKey.lastUsedAt) > now - KEY_LAST_USE_INTERVAL_MS) return;
     try {
-      touchApiKey(state.db, keyId, state.now());
+      await state.store.apiKeys.touch(apiKey.id, now);
     } catch (e) {
-      log(`alter vault: could not record the last use of key ${keyId}: ${describe(e)}`);
+      log(`alter vault: could not record the last use of key ${apiKey.id}: ${describe(e)}`);
     }
   };
 
@@ -108,7 +114,7 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
           throw refuse(signed.outcome.refusal, req, signing);
         }
         const { verified, rawBody } = signed.outcome.value;
-        noteKeyUse(verified.apiKey.id);
+        await noteKeyUse(verified.apiKey);
         result = await route.handler(await signedContext(state, incoming(rawBody), verified));
       } else {
         result = await route.handler(unsignedContext(state, incoming(await readBody(req, bodyLimit))));
@@ -121,7 +127,12 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
       }
     }
     if (signing) signing.nowSec = Math.floor(state.now() / 1000);
-    audited.settle();
+    try {
+      await audited.settle();
+    } catch (e) {
+      log(`alter vault: could not write the audit row of ${req.method} ${safePath(req.url)}: ${describe(e)}`);
+      result = errorResult(new VaultError("internal_error", "The vault failed to handle the request; try again."));
+    }
     // Any other 401/403 its route did not audit (an invalid user token, a missing scope, a page's
     // refused link) is recorded here.
     if ((result.status === 401 || result.status === 403) && !audited.wrote && !refusedBySignature) {
@@ -149,7 +160,10 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
   };
   const server = opts.tls ? createHttpsServer({ ...serverOptions, ...tlsServerOptions(opts.tls) }, listener) : createHttpServer(serverOptions, listener);
   refusedConnection = capConnectionsPerSource(server, limits.maxConnectionsPerSource, opts.tls !== undefined);
-  server.on("close", () => refusals.close());
+  server.on("close", () => {
+    refusals.close();
+    verifier.nonces.close();
+  });
   return server;
 }
 

@@ -17,9 +17,9 @@ import {
 import { parseContentDigest, type StatedDigest } from "../../protocol/digest.js";
 import { ProtocolError } from "../../protocol/errors.js";
 import { REQUEST_TAG, SIGNATURE_LABEL, checkRequestWindow, protocolHeaderNames } from "../../protocol/rules.js";
-import { getApiKey, openDerivedKeys, type ApiKeyRecord, type DerivedKeys } from "../storage/api-keys.js";
+import type { ApiKeyRecord, DerivedKeys } from "../storage/api-keys.js";
 import type { VaultState } from "./context.js";
-import type { NonceCache } from "./nonce-cache.js";
+import type { ReplayGuard } from "./replay.js";
 import { mayHaveBody } from "./body.js";
 import { isRefusalCode, refusal, type Checked } from "./refusal.js";
 
@@ -47,20 +47,27 @@ export interface HeaderVerdict {
 export interface Verifier {
   state: VaultState;
   keys: KeyCache;
-  nonces: NonceCache;
+  nonces: ReplayGuard;
 }
 
 export class KeyCache {
   readonly #keys = new Map<string, DerivedKeys>();
   readonly #ed = new Map<string, KeyObject>();
 
-  derived(state: VaultState, id: string): DerivedKeys | undefined {
-    let k = this.#keys.get(id);
-    if (!k) {
-      k = openDerivedKeys(state.db, state.crypto, id);
-      if (k) this.#keys.set(id, k);
+  /**
+   * The key's record (read every time: a revocation counts at once) and its derived keys, opened
+   * once per process (they never change for a key id). One query either way.
+   */
+  async lookup(state: VaultState, id: string): Promise<{ apiKey: ApiKeyRecord; keys: DerivedKeys } | undefined> {
+    const known = this.#keys.get(id);
+    if (known) {
+      const apiKey = await state.store.apiKeys.get(id);
+      return apiKey && { apiKey, keys: known };
     }
-    return k;
+    const found = await state.store.apiKeys.getWithKeys(id);
+    if (!found) return undefined;
+    this.#keys.set(id, found.derived);
+    return { apiKey: found.key, keys: found.derived };
   }
 
   ed25519(apiKey: ApiKeyRecord): KeyObject {
@@ -85,29 +92,29 @@ export function targetUri(req: IncomingMessage, scheme: "http" | "https", public
  * trusted, so a forged request is `signature_invalid` whatever its times say, and its nonce is
  * never remembered.
  */
-export function verifyRequestHeaders(v: Verifier, req: IncomingMessage, url: string): HeaderVerdict {
+export async function verifyRequestHeaders(v: Verifier, req: IncomingMessage, url: string): Promise<HeaderVerdict> {
   const view: MessageView = { method: req.method ?? "GET", url, headers: req.headersDistinct };
   const parsed = parseStep(view);
   if (!parsed.ok) return { key: undefined, result: parsed };
   const keyId = parsed.value.params.keyid;
-  const found = lookupStep(v, keyId, parsed.value);
+  const found = await lookupStep(v, keyId, parsed.value);
   if (!found.ok) return { key: undefined, result: found };
   const key = found.value;
   const nowMs = v.state.now();
   let signingKey: SignatureKey | undefined;
-  const result =
-    firstRefusal(
-      () => stateStep(key.apiKey, nowMs),
-      () => {
-        const pinned = algorithmStep(v, key, parsed.value.params);
-        if (pinned.ok) signingKey = pinned.value;
-        return pinned;
-      },
-      () => formStep(parsed.value, req, view, keyId),
-      () => signatureStep(view, parsed.value, signingKey!, keyId),
-      () => windowStep(v, parsed.value.params, nowMs, keyId),
-      () => nonceStep(v, parsed.value.params, nowMs, keyId),
-    ) ?? digestStep(req, key, parsed.value.params);
+  const refused = firstRefusal(
+    () => stateStep(key.apiKey, nowMs),
+    () => {
+      const pinned = algorithmStep(v, key, parsed.value.params);
+      if (pinned.ok) signingKey = pinned.value;
+      return pinned;
+    },
+    () => formStep(parsed.value, req, view, keyId),
+    () => signatureStep(view, parsed.value, signingKey!, keyId),
+    () => windowStep(v, parsed.value.params, nowMs, keyId),
+  );
+  // The nonce last: it is remembered only for a request that passed every other check.
+  const result = refused ?? (await nonceStep(v, parsed.value.params, nowMs, keyId)) ?? digestStep(req, key, parsed.value.params);
   return { key, result };
 }
 
@@ -136,11 +143,10 @@ function parseStep(view: MessageView): Checked<ParsedSignature> {
 }
 
 /** The key the signature names; unknown keys cannot sign their refusal. */
-function lookupStep(v: Verifier, keyId: string | undefined, parsed: ParsedSignature): Checked<KeyInfo> {
-  const apiKey = keyId === undefined ? undefined : getApiKey(v.state.db, keyId);
-  const keys = apiKey && v.keys.derived(v.state, apiKey.id);
-  if (!apiKey || !keys) return refusal("unknown_key", "the key id is not a key of this vault", keyId);
-  return { ok: true, value: { apiKey, keys, requestSignature: parsed.signature } };
+async function lookupStep(v: Verifier, keyId: string | undefined, parsed: ParsedSignature): Promise<Checked<KeyInfo>> {
+  const found = keyId === undefined ? undefined : await v.keys.lookup(v.state, keyId);
+  if (!found) return refusal("unknown_key", "the key id is not a key of this vault", keyId);
+  return { ok: true, value: { ...found, requestSignature: parsed.signature } };
 }
 
 function stateStep(apiKey: ApiKeyRecord, nowMs: number): Checked<void> {
@@ -219,19 +225,19 @@ function signatureStep(view: MessageView, parsed: ParsedSignature, key: Signatur
 function windowStep(v: Verifier, params: SignatureParams, nowMs: number, keyId: string | undefined): Checked<void> {
   const refused = checkRequestWindow(params, nowMs);
   if (refused !== undefined) return refusal(refused.code, refused.message, keyId);
-  // The nonce cache of a previous process is gone, so a request signed before this one
-  // started could be a replay: refused.
-  if (params.created! * 1000 < v.state.startedAt) {
+  // An in-memory nonce cache of a previous process is gone, so a request signed before this
+  // one started could be a replay: refused. Durable nonces (PostgreSQL) outlive the process.
+  if (!v.nonces.durable && params.created! * 1000 < v.state.startedAt) {
     return refusal("signature_replayed", "the request was signed before the vault started", keyId);
   }
   return { ok: true, value: undefined };
 }
 
-function nonceStep(v: Verifier, params: SignatureParams, nowMs: number, keyId: string | undefined): Checked<void> {
+/** Undefined when the nonce is new (now remembered), else the replay refusal. */
+async function nonceStep(v: Verifier, params: SignatureParams, nowMs: number, keyId: string | undefined): Promise<Checked<never> | undefined> {
   // Remembered until the request could no longer be accepted anyway (its expires, inclusive).
-  return v.nonces.remember(`${params.keyid}:${params.nonce}`, params.expires! * 1000, nowMs)
-    ? { ok: true, value: undefined }
-    : refusal("signature_replayed", "the nonce was already used", keyId);
+  const fresh = await v.nonces.remember(params.keyid!, params.nonce!, params.expires! * 1000, nowMs);
+  return fresh ? undefined : refusal("signature_replayed", "the nonce was already used", keyId);
 }
 
 function digestStep(req: IncomingMessage, key: KeyInfo, params: SignatureParams): Checked<VerifiedRequest> {

@@ -4,13 +4,12 @@ import type { VaultContext } from "../context.js";
 import type { GrantRecord } from "../grant-types.js";
 import { credentialFor, injectionFor } from "../grants/credential.js";
 import { effectiveProvider } from "../grants/provider-config.js";
-import { touchGrant } from "../storage/grants.js";
 import { sendProxied, type ProxyRequest, type ProxyResponse } from "./send.js";
 
 export async function proxyThroughGrant(ctx: VaultContext, grant: GrantRecord, req: ProxyRequest): Promise<ProxyResponse> {
-  const config = effectiveProvider(ctx.vault, ctx.app.id, grant.provider);
+  const config = await effectiveProvider(ctx.vault, ctx.app.id, grant.provider);
   const credential = await credentialFor(ctx, grant);
   const res = await sendProxied(config, injectionFor(config.injection, credential), credential, req, ctx.now());
-  touchGrant(ctx.db, grant.id, ctx.now());
+  await ctx.store.grants.touch(grant.id, ctx.now());
   return res;
 }

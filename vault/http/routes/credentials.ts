@@ -8,8 +8,8 @@ import { authorizeCall } from "../../grants/authorize.js";
 import { callAuditColumns, type CallContext } from "../../audit/call-context.js";
 import { credentialFor, injectionFor } from "../../grants/credential.js";
 import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.js";
-import { touchGrant } from "../../storage/grants.js";
 import type { GrantRecord } from "../../grant-types.js";
+import type { SqlRunner } from "../../storage/sql/driver.js";
 import { checkTargetAsWritten, onProviderHosts } from "../../proxy/target-url.js";
 import { parseReportedHops } from "../../audit/redirects.js";
 
@@ -31,8 +31,8 @@ async function retrieve(ctx: SignedContext): Promise<RouteResult> {
     url = str(request, "url", "/request/url", false);
     operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
     const ref = parseGrantRef(body.grant);
-    ({ grant } = authorizeCall(ctx, ctx.caller, ref, provider, "retrieve", (g) => (grant = g)));
-    const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
+    ({ grant } = await authorizeCall(ctx, ctx.caller, ref, provider, "retrieve", (g) => (grant = g)));
+    const config = await effectiveProvider(ctx.vault, ctx.app.id, provider);
     if (url !== undefined) {
       // The audit row names this URL: it must be the one the SDK can call (no dot segments).
       checkTargetAsWritten(url, "/request/url");
@@ -48,7 +48,7 @@ async function retrieve(ctx: SignedContext): Promise<RouteResult> {
     const used = grant;
     const now = ctx.now();
     // Last-used is kept to the second, not rewritten per call; it commits with the audit row.
-    const touch = used.lastUsedAt === null || now - Date.parse(used.lastUsedAt) >= 1000 ? () => touchGrant(ctx.db, used.id, now) : undefined;
+    const touch = used.lastUsedAt === null || now - Date.parse(used.lastUsedAt) >= 1000 ? (tx: SqlRunner) => ctx.store.grants.touch(used.id, now, tx) : undefined;
     const auditId = await ctx.audit.commit(
       {
         ...common(ctx, context, used, provider, method, url, operationId),

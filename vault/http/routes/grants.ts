@@ -3,8 +3,8 @@ import type { GrantPage } from "../../../protocol/wire.js";
 import { VaultError, VaultUsageError } from "../../errors.js";
 import type { SignedContext, RouteDef, RouteResult } from "../context.js";
 import { bodyObject, obj, str } from "../request-fields.js";
-import { getGrant, grantInfo, listGrants } from "../../storage/grants.js";
-import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../../grants/issue.js";
+import { grantInfo } from "../../storage/grants.js";
+import { issueSecretGrant, revokeGrantRecord, type PrincipalInput } from "../../grants/issue.js";
 import { validatePolicy } from "../../policy/validate.js";
 import { verifyUserToken } from "../../identity/verify.js";
 import { getIdpConfig } from "../../identity/idp-config.js";
@@ -12,7 +12,7 @@ import type { GrantRecord, GrantStatus } from "../../grant-types.js";
 
 const STATUSES = new Set(["active", "expired", "revoked", "reauth_required"]);
 
-function list(ctx: SignedContext): RouteResult {
+async function list(ctx: SignedContext): Promise<RouteResult> {
   const q = ctx.url.searchParams;
   const provider = q.get("provider") ?? undefined;
   const status = q.get("status") ?? undefined;
@@ -37,7 +37,7 @@ function list(ctx: SignedContext): RouteResult {
   let last: { createdAt: string; id: string } | undefined = after;
   let more = false;
   for (;;) {
-    const page = listGrants(ctx.db, ctx.app.id, {
+    const page = await ctx.store.grants.page(ctx.app.id, {
       provider,
       identity: ctx.caller.user ?? undefined,
       after: last,
@@ -63,7 +63,7 @@ async function revoke(ctx: SignedContext): Promise<RouteResult> {
   const grantId = ctx.params.id!;
   const body = ctx.body === undefined ? {} : bodyObject(ctx.body);
   const reason = str(body, "reason", "/reason", false) ?? null;
-  const existing = getGrant(ctx.db, ctx.app.id, grantId);
+  const existing = await ctx.store.grants.get(ctx.app.id, grantId);
   const base = {
     action: "grant.revoke",
     appId: ctx.app.id,
@@ -101,17 +101,18 @@ async function issue(ctx: SignedContext): Promise<RouteResult> {
     throw e;
   }
   // The grant and its audit row commit together: no grant exists without its row.
-  const grant = ctx.db.transaction(() => {
+  const grant = await ctx.store.sql.transaction(async (tx) => {
     let grant;
     try {
-      grant = issueManagedGrant(ctx.vault, ctx.app, secretId, principal, policy);
+      grant = await issueSecretGrant(ctx.vault, ctx.app, secretId, principal, policy, {}, tx);
     } catch (e) {
       if (e instanceof VaultUsageError) throw new VaultError("invalid_request", "/managedSecretId does not name a managed secret of this app.");
       throw e;
     }
+    // On SQLite the row joins this transaction (audit/writer.ts: written from inside it).
     writeIssueAudit(ctx, grant);
     return grant;
-  })();
+  });
   return { status: 201, json: { grant: grantInfo(grant, ctx.now()) } };
 }
 

@@ -46,10 +46,10 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
     operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
     req = parseProxyRequest(request);
     const named = { operationId, method: req.method, url: req.url };
-    const authorized = authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "proxy", (g) => (grant = g), named);
+    const authorized = await authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "proxy", (g) => (grant = g), named);
     const { requireApproval, approvalBy, approvalReasons } = authorized;
     grant = authorized.grant;
-    const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
+    const config = await effectiveProvider(ctx.vault, ctx.app.id, provider);
     checkProxyTarget(req.url, config);
     // The credential's place belongs to the vault: what is stored, shown and sent holds no caller value there.
     req = withoutCredentialSlot(req, config.injection);

@@ -15,6 +15,8 @@ export interface SqlRunner {
   /** The first row, or undefined. */
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Rows as arrays of their values in column order: no object per row (long scans, e.g. verifying the audit chain). */
+  values(sql: string, params?: readonly SqlValue[]): Promise<unknown[][]>;
   /** A statement that returns no rows; `changes` is the number of rows it wrote. */
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
 }

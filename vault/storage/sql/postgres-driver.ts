@@ -17,6 +17,7 @@ export interface PostgresOptions {
 interface Named {
   name: string;
   text: string;
+  rowMode?: "array";
 }
 
 export class PostgresDriver implements SqlDriver {
@@ -67,6 +68,7 @@ export class PostgresDriver implements SqlDriver {
       dialect: "postgres",
       get: async <T>(sql: string, p: readonly SqlValue[] = []) => (await q(this.#statement(sql), p)).rows[0] as T | undefined,
       all: async <T>(sql: string, p: readonly SqlValue[] = []) => (await q(this.#statement(sql), p)).rows as T[],
+      values: async (sql: string, p: readonly SqlValue[] = []) => (await q({ ...this.#statement(sql), rowMode: "array" }, p)).rows as unknown[][],
       run: async (sql: string, p: readonly SqlValue[] = []) => ({ changes: (await q(this.#statement(sql), p)).rowCount ?? 0 }),
     };
   }
@@ -75,6 +77,10 @@ export class PostgresDriver implements SqlDriver {
 
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
     return this.#poolRunner.get<T>(sql, params);
+  }
+
+  values(sql: string, params?: readonly SqlValue[]): Promise<unknown[][]> {
+    return this.#poolRunner.values(sql, params);
   }
 
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
@@ -117,7 +123,8 @@ export class PostgresDriver implements SqlDriver {
 }
 
 function named(s: Named, params: readonly SqlValue[]) {
-  return s.name ? { name: s.name, text: s.text, values: params as unknown[] } : { text: s.text, values: params as unknown[] };
+  const q = s.name ? { name: s.name, text: s.text, values: params as unknown[] } : { text: s.text, values: params as unknown[] };
+  return s.rowMode ? { ...q, rowMode: s.rowMode } : q;
 }
 
 /** pg, loaded when a PostgreSQL vault is first used (an optional peer of @alter-gen/cli). */

@@ -8,6 +8,7 @@
 // one's transaction, which only this thread can finish, waits for its turn: a deadlock until
 // busy_timeout. So while a transaction is open on a file, every other statement and transaction
 // of this process on that file waits for it to end (other processes wait in SQLite, as before).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { resolve } from "node:path";
 import { stmt, type Db } from "../db.js";
 import type { SqlDriver, SqlRunner, SqlValue } from "./driver.js";
@@ -20,8 +21,31 @@ interface Gate {
 /** One gate per database file in this process (an in-memory database is its own). */
 const gates = new Map<string, Gate>();
 
+/** The gate whose transaction the running code is inside (its callbacks and awaits included). */
+const inside = new AsyncLocalStorage<Gate>();
+
+/**
+ * The store transaction open on `db`'s file, if any: whether the calling code runs inside it, and
+ * a promise settled when it ends. Code that writes through the synchronous handle (the audit
+ * writer, until issue 14 is done) uses it: the handle's `inTransaction` is also true for
+ * code that merely ran between two statements of someone else's transaction, and a row written
+ * there would be rolled back with it.
+ */
+export function storeTransaction(db: Db): { inside: boolean; ended: Promise<void> } | undefined {
+  const g = db.memory || !db.name ? memoryGates.get(db) : gates.get(resolve(db.name));
+  if (!g?.open) return undefined;
+  return { inside: inside.getStore() === g, ended: g.open };
+}
+
+/** An in-memory database's gate, by its handle (each handle is its own database). */
+const memoryGates = new WeakMap<Db, Gate>();
+
 function gateOf(db: Db): Gate {
-  if (db.memory || !db.name) return { open: null };
+  if (db.memory || !db.name) {
+    let m = memoryGates.get(db);
+    if (!m) memoryGates.set(db, (m = { open: null }));
+    return m;
+  }
   const key = resolve(db.name);
   let g = gates.get(key);
   if (!g) gates.set(key, (g = { open: null }));
@@ -41,6 +65,8 @@ export class SqliteDriver implements SqlDriver {
       dialect: "sqlite",
       get: async <T>(sql: string, p: readonly SqlValue[] = []) => stmt(db, sql).get(...p) as T | undefined,
       all: async <T>(sql: string, p: readonly SqlValue[] = []) => stmt(db, sql).all(...p) as T[],
+      // A raw statement of its own: raw(true) would change the cached statement for every caller.
+      values: async (sql: string, p: readonly SqlValue[] = []) => db.prepare(sql).raw(true).all(...p) as unknown[][],
       run: async (sql: string, p: readonly SqlValue[] = []) => ({ changes: stmt(db, sql).run(...p).changes }),
     };
   }
@@ -61,6 +87,11 @@ export class SqliteDriver implements SqlDriver {
     return this.#direct.all<T>(sql, params);
   }
 
+  async values(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
+    while (this.#gate.open) await this.#gate.open;
+    return this.#direct.values(sql, params);
+  }
+
   async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
     while (this.#gate.open) await this.#gate.open;
     return this.#direct.run(sql, params);
@@ -76,7 +107,7 @@ export class SqliteDriver implements SqlDriver {
     try {
       this.db.exec("BEGIN IMMEDIATE");
       try {
-        const value = await fn(this.#direct);
+        const value = await inside.run(this.#gate, () => fn(this.#direct));
         this.db.exec("COMMIT");
         return value;
       } catch (error) {

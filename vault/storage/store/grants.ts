@@ -3,11 +3,24 @@
 // revocation) and issuing. Row mapping is ../grants.ts's.
 import { randomUUID } from "node:crypto";
 import type { GrantRecord } from "../../grant-types.js";
-import type { SqlDriver } from "../sql/driver.js";
+import type { SqlDriver, SqlRunner, SqlValue } from "../sql/driver.js";
 import { rowToGrant, SELECT_GRANTS, type GrantIdentity, type GrantRow, type NewGrant } from "../grants.js";
+import type { PrincipalType } from "../../grant-types.js";
 import type { UsersRepo } from "./records.js";
 
+/** A page of an app's grants (GET /v1/grants): filters, then the (created_at, id) cursor. */
+export interface GrantPageFilter {
+  provider?: string;
+  principalType?: PrincipalType;
+  /** Only a verified user's own grants and their groups' grants. */
+  identity?: GrantIdentity;
+  /** Exclusive cursor: (created_at, id) of the last grant of the previous page. */
+  after?: { createdAt: string; id: string };
+  limit?: number;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
+const identityArgs = (i: GrantIdentity): SqlValue[] => [i.userId, i.issuer, JSON.stringify(i.groups)];
 
 export class GrantsRepo {
   constructor(
@@ -15,48 +28,68 @@ export class GrantsRepo {
     private readonly users: UsersRepo,
   ) {}
 
-  async insert(g: NewGrant, now: number): Promise<GrantRecord> {
+  /** `r`: a transaction to issue the grant in (with its audit row); the driver by default. */
+  async insert(g: NewGrant, now: number, r: SqlRunner = this.sql): Promise<GrantRecord> {
     const id = g.id ?? randomUUID();
-    await this.sql.run(
+    await r.run(
       `INSERT INTO grants (id, app_id, provider, account, principal_type, principal_id, principal_label, principal_issuer, scopes,
          status, source, managed_secret_id, credential_sealed, credential_expires_at, policy, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
       [
-        id, g.appId, g.provider, g.account, g.principalType, g.principalId, g.principalLabel, await this.#issuer(g),
+        id, g.appId, g.provider, g.account, g.principalType, g.principalId, g.principalLabel, await this.#issuer(g, r),
         JSON.stringify(g.scopes), g.source, g.managedSecretId ?? null, g.credentialSealed ?? null,
         g.credentialExpiresAt ?? null, JSON.stringify(g.policy), iso(now), g.expiresAt,
       ],
     );
-    return (await this.get(g.appId, id))!;
+    return (await this.get(g.appId, id, r))!;
   }
 
-  async #issuer(g: NewGrant): Promise<string | null> {
+  async #issuer(g: NewGrant, r: SqlRunner): Promise<string | null> {
     if (g.principalType === "system") return null;
-    const issuer = g.principalType === "user" ? ((await this.users.get(g.principalId ?? ""))?.issuer ?? null) : (g.principalIssuer ?? null);
+    const user = async (id: string) =>
+      r === this.sql ? (await this.users.get(id))?.issuer : (await r.get<{ issuer: string }>("SELECT issuer FROM users WHERE id = ?", [id]))?.issuer;
+    const issuer = g.principalType === "user" ? ((await user(g.principalId ?? "")) ?? null) : (g.principalIssuer ?? null);
     if (issuer === null) throw new Error(`a ${g.principalType} grant needs the IDP issuer of its principal`);
     return issuer;
   }
 
-  async get(appId: string, id: string): Promise<GrantRecord | undefined> {
-    const row = await this.sql.get<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND id = ?`, [appId, id]);
+  async get(appId: string, id: string, r: SqlRunner = this.sql): Promise<GrantRecord | undefined> {
+    const row = await r.get<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND id = ?`, [appId, id]);
     return row && rowToGrant(row);
   }
 
   /** A verified user's own grants and their groups' grants at the same issuer, for a provider. */
   async forIdentity(appId: string, provider: string, identity: GrantIdentity): Promise<GrantRecord[]> {
-    // The group list travels as one JSON parameter; each engine unpacks it its own way.
-    const groups =
-      this.sql.dialect === "postgres" ? "SELECT json_array_elements_text(CAST(? AS json))" : "SELECT value FROM json_each(?)";
-    const rows = await this.sql.all<GrantRow>(
-      `${SELECT_GRANTS} WHERE app_id = ? AND provider = ? AND ((principal_type = 'user' AND principal_id = ?) OR
-         (principal_type = 'group' AND principal_issuer = ? AND principal_id IN (${groups}))) ORDER BY created_at, id`,
-      [appId, provider, identity.userId, identity.issuer, JSON.stringify(identity.groups)],
-    );
+    const rows = await this.sql.all<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND provider = ? AND ${this.#identityClause()} ORDER BY created_at, id`, [
+      appId,
+      provider,
+      ...identityArgs(identity),
+    ]);
     return rows.map(rowToGrant);
   }
 
-  async touch(id: string, now: number): Promise<void> {
-    await this.sql.run("UPDATE grants SET last_used_at = ? WHERE id = ?", [iso(now), id]);
+  /** The user's own grants or their groups' at the same issuer; parameters by identityArgs. */
+  #identityClause(): string {
+    // The group list travels as one JSON parameter; each engine unpacks it its own way.
+    const groups = this.sql.dialect === "postgres" ? "SELECT json_array_elements_text(CAST(? AS json))" : "SELECT value FROM json_each(?)";
+    return `((principal_type = 'user' AND principal_id = ?) OR (principal_type = 'group' AND principal_issuer = ? AND principal_id IN (${groups})))`;
+  }
+
+  /** One page of the app's grants in (created_at, id) order, after the cursor. */
+  async page(appId: string, f: GrantPageFilter = {}): Promise<GrantRecord[]> {
+    const where = ["app_id = ?"];
+    const args: SqlValue[] = [appId];
+    if (f.provider) where.push("provider = ?"), args.push(f.provider);
+    if (f.principalType) where.push("principal_type = ?"), args.push(f.principalType);
+    if (f.identity) where.push(this.#identityClause()), args.push(...identityArgs(f.identity));
+    if (f.after) where.push("(created_at > ? OR (created_at = ? AND id > ?))"), args.push(f.after.createdAt, f.after.createdAt, f.after.id);
+    const limit = f.limit ? ` LIMIT ${Math.floor(f.limit)}` : "";
+    return (await this.sql.all<GrantRow>(`${SELECT_GRANTS} WHERE ${where.join(" AND ")} ORDER BY created_at, id${limit}`, args)).map(rowToGrant);
+  }
+
+  /** `r`: the transaction of the retrieval's audit row, which it commits with. */
+  async touch(id: string, now: number, r: SqlRunner = this.sql): Promise<void> {
+    await r.run("UPDATE grants SET last_used_at = ? WHERE id = ?", [iso(now), id]);
   }
 
   /** Stores the tokens a refresh returned (already sealed by vault/grants/credential.ts). */

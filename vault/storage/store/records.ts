@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { AtRest } from "../../crypto/at-rest.js";
 import type { Credential, GrantPolicy } from "../../grant-types.js";
-import type { SqlDriver } from "../sql/driver.js";
+import type { SqlDriver, SqlRunner } from "../sql/driver.js";
 import { appFromRow, type AppRecord, type AppRow } from "../apps.js";
 import {
   apiKeyFromRow,
@@ -212,8 +212,8 @@ export class SecretsRepo {
     return (await this.get(s.appId, id))!;
   }
 
-  async get(appId: string, id: string): Promise<ManagedSecretRecord | undefined> {
-    const row = await this.sql.get<SecretRow>("SELECT * FROM managed_secrets WHERE app_id = ? AND id = ?", [appId, id]);
+  async get(appId: string, id: string, r: SqlRunner = this.sql): Promise<ManagedSecretRecord | undefined> {
+    const row = await r.get<SecretRow>("SELECT * FROM managed_secrets WHERE app_id = ? AND id = ?", [appId, id]);
     return row && secretFromRow(row);
   }
 
