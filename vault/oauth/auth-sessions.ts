@@ -57,8 +57,8 @@ const toSession = (r: Row, now: number): AuthSession => ({
 });
 
 /** Checks the app can run a login at its IDP (issuer, client id) before creating a session. */
-export function createAuthSession(ctx: CallerContext, pageToken: string): AuthSession {
-  const idp = getIdpOrConfigError(ctx);
+export async function createAuthSession(ctx: CallerContext, pageToken: string): Promise<AuthSession> {
+  const idp = await getIdpOrConfigError(ctx);
   if (!idp.clientId || !idp.discovery.authorizationEndpoint || !idp.discovery.tokenEndpoint) {
     throw new VaultError(
       "connect_config",
@@ -84,9 +84,9 @@ export function loginScopes(idp: { discovery: { scopesSupported: string[] }; gro
   return scopes;
 }
 
-export function getIdpOrConfigError(ctx: VaultContext) {
+export async function getIdpOrConfigError(ctx: VaultContext) {
   try {
-    return requireIdp(ctx);
+    return await requireIdp(ctx);
   } catch {
     throw new VaultError("connect_config", "This vault has no identity provider; run `alter-gen vault idp set --issuer <url> …` first.");
   }
@@ -107,8 +107,8 @@ export function authSessionForPage(db: Db, id: string, pageToken: string, now: n
  * The IDP's authorize URL for this session (fresh state, nonce and PKCE). `returnTo`: where the
  * callback sends the person afterwards (an approver signing in), kept sealed with the attempt.
  */
-export function loginRedirect(ctx: VaultContext, session: AuthSession, base: string, returnTo?: string): string {
-  const idp = getIdpOrConfigError(ctx);
+export async function loginRedirect(ctx: VaultContext, session: AuthSession, base: string, returnTo?: string): Promise<string> {
+  const idp = await getIdpOrConfigError(ctx);
   const redirectUri = base + AUTH_CALLBACK_PATH;
   const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri, ...(returnTo ? { pageToken: returnTo } : {}) }, ctx.now());
   const scopes = loginScopes(idp);
@@ -147,7 +147,7 @@ export async function handleAuthCallback(ctx: CallerContext, query: URLSearchPar
     failAuthSession(ctx, session, code, message);
     return { kind: "failed", message };
   };
-  const idp = getIdpOrConfigError(ctx);
+  const idp = await getIdpOrConfigError(ctx);
   const issProblem = idpIssProblem(idp.issuer, idp.discovery.issParameterSupported === true, query);
   if (issProblem) return fail("auth_failed", issProblem);
   const error = query.get("error");
@@ -160,7 +160,7 @@ export async function handleAuthCallback(ctx: CallerContext, query: URLSearchPar
     const res = await requestToken(
       idp.discovery.tokenEndpoint!,
       { grant_type: "authorization_code", code, redirect_uri: attempt.redirectUri, code_verifier: attempt.verifier },
-      { clientId: idp.clientId!, clientSecret: openIdpClientSecret(ctx.db, ctx.crypto, ctx.app.id), method: idpAuthMethod(idp.discovery.tokenAuthMethods) },
+      { clientId: idp.clientId!, clientSecret: await openIdpClientSecret(ctx.store, ctx.app.id), method: idpAuthMethod(idp.discovery.tokenAuthMethods) },
       { owner: "the IDP" },
     );
     if (!res.idToken) return fail("auth_failed", "The identity provider returned no ID token.");
@@ -194,12 +194,12 @@ export async function finishSignIn(
   nonce: string | undefined,
   details: Record<string, unknown> = {},
 ): Promise<{ ok: true; subject: string; label: string } | { ok: false; message: string }> {
-  const idp = getIdpOrConfigError(ctx);
+  const idp = await getIdpOrConfigError(ctx);
   let subject: string;
   let label: string;
   try {
     const payload = await verifyIdpJwt(idp, idToken, ctx.now(), nonce);
-    const user = provisionUser(ctx, idp, payload);
+    const user = await provisionUser(ctx, idp, payload);
     subject = user.subject;
     label = personLabel(payload as Record<string, unknown>) ?? subject;
     ctx.audit.write({

@@ -14,7 +14,7 @@ import { APPROVER_RETURN, approverSignedIn } from "./approval-page.js";
 async function createSession(ctx: SignedContext): Promise<RouteResult> {
   const flow = parseFlow(ctx.body);
   const pageToken = randomToken(24);
-  const session = createAuthSession(ctx, pageToken);
+  const session = await createAuthSession(ctx, pageToken);
   const loginUrl = `${publicBase(ctx)}/auth/${session.id}?state=${pageToken}`;
   const json: Record<string, unknown> = { sessionId: session.id, loginUrl, expiresAt: session.expiresAt };
   if (flow === "device") {
@@ -41,7 +41,7 @@ async function sessionStatus(ctx: SignedContext): Promise<RouteResult> {
   };
 }
 
-function loginPage(ctx: UnsignedContext): RouteResult {
+async function loginPage(ctx: UnsignedContext): Promise<RouteResult> {
   const frame = pageFrame(ctx);
   const pageToken = ctx.url.searchParams.get("state") ?? "";
   const session = pageToken ? authSessionForPage(ctx.db, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
@@ -51,7 +51,7 @@ function loginPage(ctx: UnsignedContext): RouteResult {
   if (session.status === "expired") return { status: 410, html: authErrorPage(frame, "This sign-in link was not used in time.", { title: "This link has expired", outcome: "expired" }) };
   if (session.status !== "pending") return finishedPage(ctx, session);
   try {
-    return { status: 303, location: loginRedirect(ctx, session, publicBase(ctx)) };
+    return { status: 303, location: await loginRedirect(ctx, session, publicBase(ctx)) };
   } catch (e) {
     if (e instanceof VaultError) return { status: 400, html: authErrorPage(frame, `${ctx.app.name} is not set up for signing in yet.`, { details: e.message }) };
     throw e;

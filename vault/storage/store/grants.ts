@@ -55,6 +55,22 @@ export class GrantsRepo {
     return rows.map(rowToGrant);
   }
 
+  /**
+   * Grants not revoked that are bound to identities: `orphanedFrom` those of users and groups at
+   * another issuer than this one (null: none configured), which no token can reach; `issuer`
+   * those bound to that issuer; `userId` that user's own.
+   */
+  async liveBoundTo(appId: string, to: { orphanedFrom: string | null } | { issuer: string } | { userId: string }): Promise<GrantRecord[]> {
+    const [clause, arg] =
+      "orphanedFrom" in to
+        ? ["principal_type IN ('user', 'group') AND principal_issuer IS DISTINCT FROM CAST(? AS TEXT)", to.orphanedFrom]
+        : "issuer" in to
+          ? ["principal_issuer = ?", to.issuer]
+          : ["principal_type = 'user' AND principal_id = ?", to.userId];
+    const rows = await this.sql.all<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND status <> 'revoked' AND ${clause} ORDER BY created_at, id`, [appId, arg]);
+    return rows.map(rowToGrant);
+  }
+
   async touch(id: string, now: number): Promise<void> {
     await this.sql.run("UPDATE grants SET last_used_at = ? WHERE id = ?", [iso(now), id]);
   }

@@ -14,6 +14,7 @@ import { NoncesRepo } from "./nonces.js";
 import { LeasesRepo } from "./leases.js";
 import { OAuthStatesRepo } from "./oauth-states.js";
 import { ConnectSessionsRepo } from "./connect-sessions.js";
+import { IdpConfigsRepo } from "./idp-configs.js";
 
 export interface Store {
   readonly sql: SqlDriver;
@@ -28,6 +29,7 @@ export interface Store {
   readonly leases: LeasesRepo;
   readonly oauthStates: OAuthStatesRepo;
   readonly connectSessions: ConnectSessionsRepo;
+  readonly idpConfigs: IdpConfigsRepo;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions =
     leases: new LeasesRepo(sql),
     oauthStates: new OAuthStatesRepo(sql),
     connectSessions: new ConnectSessionsRepo(sql),
+    idpConfigs: new IdpConfigsRepo(sql, crypto),
     close: () => sql.close(),
   };
 }
