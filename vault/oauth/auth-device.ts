@@ -38,7 +38,7 @@ export async function startAuthDevice(ctx: CallerContext, session: AuthSession):
   }
   try {
     const started = capExpiry(await startDeviceAuthorization(client.endpoint, client.auth, client.scopes, " ", "the IDP", ctx.now), Date.parse(session.expiresAt));
-    insertDevice(ctx, "auth", session.id, null, started);
+    await insertDevice(ctx, "auth", session.id, null, started);
     return { prompt: started.prompt, unavailable: null };
   } catch (e) {
     if (e instanceof OAuthEndpointError || e instanceof VaultError || e instanceof DeviceAnswerError || e instanceof TokenAnswerError) {
@@ -50,7 +50,7 @@ export async function startAuthDevice(ctx: CallerContext, session: AuthSession):
 
 /** Polls the IDP once if due; a finished device grant completes or ends the session. */
 export async function advanceAuthDevice(ctx: CallerContext, session: AuthSession): Promise<void> {
-  if (session.status !== "pending" || devicesOf(ctx.db, session.id).length === 0) return;
+  if (session.status !== "pending" || (await devicesOf(ctx.store, session.id)).length === 0) return;
   const client = await idpClient(ctx);
   const endings = await pollDueDevices(ctx, session.id, () => ({ tokenUrl: client.tokenUrl, auth: client.auth, owner: "the IDP" }));
   for (const ending of endings) await finish(ctx, session, ending);

@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { VaultError } from "../errors.js";
 import type { CallerContext, VaultContext } from "../context.js";
-import type { Db } from "../storage/db.js";
+import type { Store } from "../storage/store/index.js";
+import type { AuthSessionRow as Row } from "../storage/store/auth-sessions.js";
 import { openIdpClientSecret } from "../identity/idp-config.js";
 import { provisionUser, requireIdp, verifyIdpJwt } from "../identity/verify.js";
 import { hashToken } from "./pkce.js";
@@ -18,20 +19,6 @@ export const AUTH_CALLBACK_PATH = "/auth/callback";
 const TOKEN_PURPOSE = "auth-session-token";
 
 export type AuthStatus = "pending" | "completed" | "failed" | "expired";
-
-interface Row {
-  id: string;
-  app_id: string;
-  key_id: string | null;
-  page_token_hash: string;
-  status: AuthStatus;
-  id_token_sealed: string | null;
-  user_label: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: string;
-  expires_at: string;
-}
 
 export interface AuthSession {
   id: string;
@@ -67,14 +54,16 @@ export async function createAuthSession(ctx: CallerContext, pageToken: string): 
   }
   const id = randomUUID();
   const now = ctx.now();
-  pruneFinishedFlows(ctx.db, now);
-  ctx.db
-    .prepare(
-      `INSERT INTO auth_sessions (id, app_id, key_id, page_token_hash, status, created_at, expires_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-    )
-    .run(id, ctx.app.id, ctx.caller.keyId, hashToken(pageToken), new Date(now).toISOString(), new Date(now + AUTH_SESSION_TTL_MS).toISOString());
-  return getAuthSession(ctx.db, id, now)!;
+  await pruneFinishedFlows(ctx.store, now);
+  await ctx.store.authSessions.insert({
+    id,
+    app_id: ctx.app.id,
+    key_id: ctx.caller.keyId,
+    page_token_hash: hashToken(pageToken),
+    created_at: new Date(now).toISOString(),
+    expires_at: new Date(now + AUTH_SESSION_TTL_MS).toISOString(),
+  });
+  return (await getAuthSession(ctx.store, id, now))!;
 }
 
 /** What a login asks the IDP for: the ID token's claims, and the groups claim where it is a scope. */
@@ -92,13 +81,13 @@ export async function getIdpOrConfigError(ctx: VaultContext) {
   }
 }
 
-export function getAuthSession(db: Db, id: string, now: number): AuthSession | undefined {
-  const row = db.prepare("SELECT * FROM auth_sessions WHERE id = ?").get(id) as Row | undefined;
+export async function getAuthSession(store: Store, id: string, now: number): Promise<AuthSession | undefined> {
+  const row = await store.authSessions.get(id);
   return row && toSession(row, now);
 }
 
-export function authSessionForPage(db: Db, id: string, pageToken: string, now: number): AuthSession | undefined {
-  const row = db.prepare("SELECT * FROM auth_sessions WHERE id = ?").get(id) as Row | undefined;
+export async function authSessionForPage(store: Store, id: string, pageToken: string, now: number): Promise<AuthSession | undefined> {
+  const row = await store.authSessions.get(id);
   if (!row || !constantTimeEqualHex(row.page_token_hash, hashToken(pageToken))) return undefined;
   return toSession(row, now);
 }
@@ -110,7 +99,7 @@ export function authSessionForPage(db: Db, id: string, pageToken: string, now: n
 export async function loginRedirect(ctx: VaultContext, session: AuthSession, base: string, returnTo?: string): Promise<string> {
   const idp = await getIdpOrConfigError(ctx);
   const redirectUri = base + AUTH_CALLBACK_PATH;
-  const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri, ...(returnTo ? { pageToken: returnTo } : {}) }, ctx.now());
+  const attempt = await createAttempt(ctx.store, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri, ...(returnTo ? { pageToken: returnTo } : {}) }, ctx.now());
   const scopes = loginScopes(idp);
   const url = new URL(idp.discovery.authorizationEndpoint!);
   url.searchParams.set("response_type", "code");
@@ -133,18 +122,18 @@ export type AuthCallbackOutcome =
 export async function handleAuthCallback(ctx: CallerContext, query: URLSearchParams): Promise<AuthCallbackOutcome> {
   const now = ctx.now();
   const state = query.get("state");
-  const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "auth", state, now) : undefined;
+  const attempt = state ? await consumeAttempt(ctx.store, ctx.crypto, "auth", state, now) : undefined;
   if (!attempt) {
-    const used = state ? usedAttempt(ctx.db, ctx.crypto, "auth", state) : undefined;
-    const earlier = used && getAuthSession(ctx.db, used.sessionId, now);
+    const used = state ? await usedAttempt(ctx.store, ctx.crypto, "auth", state) : undefined;
+    const earlier = used && (await getAuthSession(ctx.store, used.sessionId, now));
     if (earlier && earlier.appId === ctx.app.id && earlier.status !== "pending") return { kind: "finished", session: earlier };
     return { kind: "failed", message: "This sign-in link is unknown, expired, or was already used." };
   }
-  const session = getAuthSession(ctx.db, attempt.sessionId, now);
+  const session = await getAuthSession(ctx.store, attempt.sessionId, now);
   if (!session || session.appId !== ctx.app.id) return { kind: "failed", message: "This sign-in session does not exist." };
   if (session.status !== "pending") return { kind: "finished", session };
-  const fail = (code: string, message: string): AuthCallbackOutcome => {
-    failAuthSession(ctx, session, code, message);
+  const fail = async (code: string, message: string): Promise<AuthCallbackOutcome> => {
+    await failAuthSession(ctx, session, code, message);
     return { kind: "failed", message };
   };
   const idp = await getIdpOrConfigError(ctx);
@@ -175,10 +164,8 @@ export async function handleAuthCallback(ctx: CallerContext, query: URLSearchPar
 }
 
 /** Ends a pending sign-in as failed (or expired), with its audit row. */
-export function failAuthSession(ctx: CallerContext, session: AuthSession, code: string, message: string, status: "failed" | "expired" = "failed", details: Record<string, unknown> = {}): void {
-  ctx.db
-    .prepare("UPDATE auth_sessions SET status = ?, error_code = ?, error_message = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
-    .run(status, code, message, new Date(ctx.now()).toISOString(), session.id);
+export async function failAuthSession(ctx: CallerContext, session: AuthSession, code: string, message: string, status: "failed" | "expired" = "failed", details: Record<string, unknown> = {}): Promise<void> {
+  await ctx.store.authSessions.fail(session.id, status, code, message, ctx.now());
   ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.caller.remoteAddress, errorCode: code, details: { sessionId: session.id, ...details } });
 }
 
@@ -214,27 +201,19 @@ export async function finishSignIn(
     });
   } catch (e) {
     if (e instanceof VaultError) {
-      failAuthSession(ctx, session, "user_token_invalid", e.message, "failed", details);
+      await failAuthSession(ctx, session, "user_token_invalid", e.message, "failed", details);
       return { ok: false, message: e.message };
     }
     throw e;
   }
-  ctx.db
-    .prepare("UPDATE auth_sessions SET status = 'completed', id_token_sealed = ?, user_label = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
-    .run(ctx.crypto.seal(TOKEN_PURPOSE, session.id, idToken), label, new Date(ctx.now()).toISOString(), session.id);
+  await ctx.store.authSessions.complete(session.id, ctx.crypto.seal(TOKEN_PURPOSE, session.id, idToken), label, ctx.now());
   return { ok: true, subject, label };
 }
 
 /** The ID token once: it is deleted from the vault as it is handed over. */
-export function takeAuthToken(ctx: VaultContext, id: string): string | null {
-  return ctx.db.transaction(() => {
-    const row = ctx.db.prepare("SELECT id_token_sealed FROM auth_sessions WHERE id = ? AND status = 'completed'").get(id) as
-      | { id_token_sealed: string | null }
-      | undefined;
-    if (!row?.id_token_sealed) return null;
-    ctx.db.prepare("UPDATE auth_sessions SET id_token_sealed = NULL, delivered_at = ? WHERE id = ?").run(new Date(ctx.now()).toISOString(), id);
-    return ctx.crypto.open(TOKEN_PURPOSE, id, row.id_token_sealed).toString("utf8");
-  })();
+export async function takeAuthToken(ctx: VaultContext, id: string): Promise<string | null> {
+  const sealed = await ctx.store.authSessions.takeToken(id, ctx.now());
+  return sealed === null ? null : ctx.crypto.open(TOKEN_PURPOSE, id, sealed).toString("utf8");
 }
 
 /** RFC 9207 for logins: an `iss` must be the IDP's; a missing one only when it declared support. */

@@ -30,14 +30,14 @@ export async function refreshNow(
     if (stillValid(grant, current, ctx.now(), rejected)) return { token: current.token };
     return needsReauth(ctx, grant, "The access token expired and the provider issued no refresh token; the user must connect again.");
   }
-  const config = resolveOAuthProvider(ctx, grant.appId, grant.provider);
+  const config = await resolveOAuthProvider(ctx, grant.appId, grant.provider);
   const rules = { owner: grant.provider, tokenTypes: config.tokenTypes };
   let body: Record<string, unknown>;
   try {
     body = await requestTokenAnswer(
       config.tokenUrl,
       { grant_type: "refresh_token", refresh_token: current.refreshToken },
-      { clientId: config.clientId, clientSecret: clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod },
+      { clientId: config.clientId, clientSecret: await clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod },
       grant.provider,
     );
   } catch (e) {

@@ -20,13 +20,13 @@ export async function revokeAtProvider(ctx: OAuthContext, grant: GrantRecord): P
   if (grant.source !== "oauth" || !grant.credentialSealed) return { called: false, status: null };
   let config;
   try {
-    config = resolveOAuthProvider(ctx, grant.appId, grant.provider);
+    config = await resolveOAuthProvider(ctx, grant.appId, grant.provider);
   } catch {
     return { called: false, status: null };
   }
   if (!config.revokeUrl) return { called: false, status: null };
   const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed);
-  const auth = { clientId: config.clientId, clientSecret: clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod };
+  const auth = { clientId: config.clientId, clientSecret: await clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod };
   let status: number | null = null;
   try {
     // Revoking the refresh token ends the whole authorization at most servers; the access token

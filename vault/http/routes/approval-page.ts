@@ -120,9 +120,9 @@ async function signIn(ctx: UnsignedContext): Promise<RouteResult> {
 }
 
 /** The IDP sent the approver back (routes/auth.ts): remember who they are for this approval. */
-export function approverSignedIn(ctx: UnsignedContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): RouteResult {
+export async function approverSignedIn(ctx: UnsignedContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): Promise<RouteResult> {
   // The sign-in's ID token is nobody's to collect: drop it now.
-  takeAuthToken(ctx, o.sessionId);
+  await takeAuthToken(ctx, o.sessionId);
   const rest = (o.returnTo ?? "").slice(APPROVER_RETURN.length);
   const i = rest.indexOf(":");
   const id = rest.slice(0, i);

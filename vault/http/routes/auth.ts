@@ -28,13 +28,13 @@ async function createSession(ctx: SignedContext): Promise<RouteResult> {
 
 async function sessionStatus(ctx: SignedContext): Promise<RouteResult> {
   const id = ctx.params.id ?? "";
-  const found = getAuthSession(ctx.db, id, ctx.now());
+  const found = await getAuthSession(ctx.store, id, ctx.now());
   if (!found || found.appId !== ctx.app.id) throw new VaultError("not_found", "No sign-in session with this id.");
   // A headless sign-in advances as it is polled: the vault asks the IDP's token endpoint when due.
   await advanceAuthDevice(ctx, found);
-  const session = getAuthSession(ctx.db, id, ctx.now()) ?? found;
+  const session = (await getAuthSession(ctx.store, id, ctx.now())) ?? found;
   // Only the key that created the session may collect its token.
-  const token = session.status === "completed" && session.keyId === ctx.caller.keyId ? takeAuthToken(ctx, id) : null;
+  const token = session.status === "completed" && session.keyId === ctx.caller.keyId ? await takeAuthToken(ctx, id) : null;
   return {
     status: 200,
     json: { status: session.status, userToken: token === null ? null : ctx.sealForCaller(token), expiresAt: session.expiresAt, error: session.error },
@@ -44,7 +44,7 @@ async function sessionStatus(ctx: SignedContext): Promise<RouteResult> {
 async function loginPage(ctx: UnsignedContext): Promise<RouteResult> {
   const frame = pageFrame(ctx);
   const pageToken = ctx.url.searchParams.get("state") ?? "";
-  const session = pageToken ? authSessionForPage(ctx.db, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
+  const session = pageToken ? await authSessionForPage(ctx.store, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
   if (!session || session.appId !== ctx.app.id) {
     return { status: 404, html: authErrorPage(frame, "This sign-in link is not valid: it may be incomplete or mistyped.", { title: "This link does not work" }) };
   }
