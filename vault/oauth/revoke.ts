@@ -1,7 +1,6 @@
 // Revocation: tell the provider (RFC 7009) where it has a revocation endpoint, then delete the
 // grant's tokens and mark it revoked. Only a new connect restores access.
 import type { GrantRecord } from "../grant-types.js";
-import { getGrant, markRevoked } from "../storage/grants.js";
 import { clientSecretFor, resolveOAuthProvider, type OAuthContext } from "./provider-config.js";
 import { requestRevocation } from "./token-endpoint.js";
 import { openTokens } from "./tokens.js";
@@ -55,8 +54,8 @@ export async function revokeAtProvider(ctx: OAuthContext, grant: GrantRecord): P
 
 /** Revokes at the provider, then in the vault. False when the grant is missing or already revoked. */
 export async function revokeGrant(ctx: OAuthContext, appId: string, grantId: string, reason: string | null): Promise<boolean> {
-  const grant = getGrant(ctx.db, appId, grantId);
+  const grant = await ctx.store.grants.get(appId, grantId);
   if (!grant || grant.status === "revoked") return false;
   await revokeAtProvider(ctx, grant);
-  return markRevoked(ctx.db, appId, grantId, reason, ctx.now());
+  return ctx.store.grants.revoke(appId, grantId, reason, ctx.now());
 }
