@@ -2,14 +2,12 @@
 import { VaultUsageError } from "../errors.js";
 import { vaultContext } from "../context.js";
 import { auditAdmin, withVault, type AdminOptions, type AdminState } from "./open.js";
-import { listGrants } from "../storage/grants.js";
 import { revokeAtProvider } from "../oauth/revoke.js";
-import { markRevoked } from "../storage/grants.js";
-import { findUsersBySubject, type UserRecord } from "../storage/users.js";
+import type { UserRecord } from "../storage/users.js";
 import { discoverIssuer } from "../identity/discovery.js";
-import { deleteIdpConfig, getIdpConfig, saveIdpConfig, type IdpConfig } from "../identity/idp-config.js";
+import { loadIdpConfig, saveIdpConfig, type IdpConfig } from "../identity/idp-config.js";
 import { forgetJwks } from "../identity/jwks.js";
-import { describeOrphans, orphanedGrants, summarizeOrphans, type OrphanSummary } from "../identity/orphans.js";
+import { describeOrphans, loadOrphanedGrants, summarizeOrphans, type OrphanSummary } from "../identity/orphans.js";
 import { listUsers as listUserRows, markUserRemoved, type UserSummary } from "../identity/users.js";
 import { flagValue, maskSecrets, quoted } from "../quote.js";
 
@@ -61,22 +59,21 @@ export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
   const groupsClaim = opts.groupsClaim ?? "groups";
   if (!/^[A-Za-z0-9_:./-]+$/.test(groupsClaim)) throw new VaultUsageError(`${flagValue("--groups-claim", groupsClaim)} is not a claim name.`);
   return withVault(opts, async (s) => {
-    const current = getIdpConfig(s.db, s.app.id);
+    const current = await loadIdpConfig(s.store, s.app.id);
     if (current && current.issuer !== opts.issuer) {
       throw new VaultUsageError(
         `This app already uses the IDP ${current.issuer}; one IDP per app. Run \`alter-gen vault idp remove\` first to switch to ${opts.issuer}.`,
       );
     }
     const discovery = await discoverIssuer(opts.issuer);
-    const orphans = summarizeOrphans(orphanedGrants(s.db, s.app.id, opts.issuer));
+    const orphans = summarizeOrphans(await loadOrphanedGrants(s.store, s.app.id, opts.issuer));
     if (current?.issuer !== opts.issuer && orphans.grants > 0) {
       const question = new IdpSwitchNeedsConfirmation(opts.issuer, orphans);
       const yes = typeof opts.confirmOrphaning === "function" ? await opts.confirmOrphaning(question) : opts.confirmOrphaning === true;
       if (!yes) throw question;
     }
-    const saved = saveIdpConfig(
-      s.db,
-      s.crypto,
+    const saved = await saveIdpConfig(
+      s.store,
       s.app.id,
       {
         issuer: opts.issuer,
@@ -107,7 +104,7 @@ function normalizeAudiences(given: string | readonly string[] | undefined): stri
 }
 
 export async function getIdp(opts: AdminOptions = {}): Promise<IdpConfig | undefined> {
-  return withVault(opts, (s) => getIdpConfig(s.db, s.app.id));
+  return withVault(opts, (s) => loadIdpConfig(s.store, s.app.id));
 }
 
 export interface RemovedIdp {
@@ -117,11 +114,11 @@ export interface RemovedIdp {
 }
 
 export async function removeIdp(opts: AdminOptions = {}): Promise<RemovedIdp | undefined> {
-  return withVault(opts, (s) => {
-    const current = getIdpConfig(s.db, s.app.id);
+  return withVault(opts, async (s) => {
+    const current = await loadIdpConfig(s.store, s.app.id);
     if (!current) return undefined;
-    const bound = listGrants(s.db, s.app.id).filter((g) => g.principalIssuer === current.issuer && g.status !== "revoked").length;
-    deleteIdpConfig(s.db, s.app.id);
+    const bound = (await s.store.grants.liveBoundTo(s.app.id, { issuer: current.issuer })).length;
+    await s.store.idpConfigs.delete(s.app.id);
     forgetJwks(current.discovery.jwksUri);
     auditAdmin(s, "idp remove", { details: { issuer: current.issuer, boundGrants: bound } });
     return { issuer: current.issuer, boundGrants: bound };
@@ -131,12 +128,12 @@ export async function removeIdp(opts: AdminOptions = {}): Promise<RemovedIdp | u
 /** Revokes every grant no user of the current IDP can reach (see orphans.ts). */
 export async function revokeOrphanedGrants(opts: AdminOptions & { reason?: string }): Promise<string[]> {
   return withVault(opts, async (s) => {
-    const issuer = getIdpConfig(s.db, s.app.id)?.issuer ?? null;
+    const issuer = (await loadIdpConfig(s.store, s.app.id))?.issuer ?? null;
     const revoked: string[] = [];
-    for (const g of orphanedGrants(s.db, s.app.id, issuer)) {
+    for (const g of await loadOrphanedGrants(s.store, s.app.id, issuer)) {
       // The vault forgets the tokens whatever the provider answers.
       if (g.source === "oauth") await revokeAtProvider(vaultContext(s, s.app), g).catch(() => undefined);
-      if (markRevoked(s.db, s.app.id, g.id, opts.reason ?? "orphaned by an IDP switch", s.now())) revoked.push(g.id);
+      if (await s.store.grants.revoke(s.app.id, g.id, opts.reason ?? "orphaned by an IDP switch", s.now())) revoked.push(g.id);
     }
     auditAdmin(s, "grants revoke-orphaned", { details: { currentIssuer: issuer, revokedGrants: revoked.length } });
     return revoked;
@@ -144,7 +141,7 @@ export async function revokeOrphanedGrants(opts: AdminOptions & { reason?: strin
 }
 
 export async function listUsers(opts: AdminOptions = {}): Promise<UserSummary[]> {
-  return withVault(opts, (s) => listUserRows(s.db, s.app.id));
+  return withVault(opts, (s) => listUserRows(s.store, s.app.id));
 }
 
 export interface RemovedUser {
@@ -155,13 +152,13 @@ export interface RemovedUser {
 
 /** Deprovisions: the user's tokens stop working and every grant they own is revoked at once. */
 export async function removeUser(opts: AdminOptions & { subject: string; issuer?: string; reason?: string }): Promise<RemovedUser> {
-  return withVault(opts, (s) => deprovisionUser(s, pickUser(s, opts.subject, opts.issuer), opts.reason ?? "user removed"));
+  return withVault(opts, async (s) => deprovisionUser(s, await pickUser(s, opts.subject, opts.issuer), opts.reason ?? "user removed"));
 }
 
 // The same subject may exist at several issuers: the current IDP's, unless --issuer says which.
-function pickUser(s: AdminState, subject: string, issuer: string | undefined): UserRecord {
-  const all = findUsersBySubject(s.db, s.app.id, subject);
-  const current = getIdpConfig(s.db, s.app.id)?.issuer;
+async function pickUser(s: AdminState, subject: string, issuer: string | undefined): Promise<UserRecord> {
+  const all = await s.store.users.bySubject(s.app.id, subject);
+  const current = (await loadIdpConfig(s.store, s.app.id))?.issuer;
   const wanted = issuer ?? current;
   const user = wanted === undefined ? (all.length === 1 ? all[0] : undefined) : all.find((u) => u.issuer === wanted);
   if (user) return user;
@@ -172,13 +169,13 @@ function pickUser(s: AdminState, subject: string, issuer: string | undefined): U
 }
 
 export async function deprovisionUser(s: AdminState, target: UserRecord, reason: string): Promise<RemovedUser> {
-  const user = markUserRemoved(s.db, target.id, s.now())!;
-  const owned = listGrants(s.db, s.app.id, { principalType: "user" }).filter((g) => g.principalId === user.id && g.status !== "revoked");
+  const user = (await markUserRemoved(s.store, target.id, s.now()))!;
+  const owned = await s.store.grants.liveBoundTo(s.app.id, { userId: user.id });
   const revoked: string[] = [];
   for (const g of owned) {
     // The vault forgets the tokens whatever the provider answers.
     await revokeAtProvider(vaultContext(s, s.app), g).catch(() => undefined);
-    if (markRevoked(s.db, s.app.id, g.id, reason, s.now())) revoked.push(g.id);
+    if (await s.store.grants.revoke(s.app.id, g.id, reason, s.now())) revoked.push(g.id);
   }
   auditAdmin(s, "users remove", { details: { subject: user.subject, issuer: user.issuer, revokedGrants: revoked.length } });
   return { subject: user.subject, issuer: user.issuer, revokedGrants: revoked };

@@ -6,7 +6,7 @@ import { VaultUsageError } from "../errors.js";
 import { runningServer } from "./server-lock.js";
 import { auditAdmin, withVault, type AdminOptions, type AdminState } from "./open.js";
 import { connectRedirectUri } from "../oauth/mixup.js";
-import { getOAuthOverrides, setOAuthOverrides, type CallbackMode, type OAuthEndpointOverrides } from "../oauth/provider-config.js";
+import { loadOAuthOverrides, saveOAuthOverrides, type CallbackMode, type OAuthEndpointOverrides } from "../oauth/provider-config.js";
 import { fetchServerMetadata } from "../oauth/server-metadata.js";
 import { quoted } from "../quote.js";
 
@@ -33,15 +33,15 @@ function vaultBase(s: AdminState): { base: string; known: boolean } {
   return url ? { base: url, known: true } : { base: "http://127.0.0.1:7420", known: false };
 }
 
-export function redirectUriFor(s: AdminState, provider: string): { uri: string; callback: CallbackMode; baseKnown: boolean } {
-  const callback = getOAuthOverrides(s.db, s.app.id, provider)?.callback ?? "per-provider";
+export async function redirectUriFor(s: AdminState, provider: string): Promise<{ uri: string; callback: CallbackMode; baseKnown: boolean }> {
+  const callback = (await loadOAuthOverrides(s.store, s.app.id, provider))?.callback ?? "per-provider";
   const { base, known } = vaultBase(s);
   return { uri: connectRedirectUri(base, provider, callback), callback, baseKnown: known };
 }
 
-function view(s: AdminState, provider: string): OAuthSettingsView {
-  const o = getOAuthOverrides(s.db, s.app.id, provider) ?? {};
-  const { uri, callback, baseKnown } = redirectUriFor(s, provider);
+async function view(s: AdminState, provider: string): Promise<OAuthSettingsView> {
+  const o = (await loadOAuthOverrides(s.store, s.app.id, provider)) ?? {};
+  const { uri, callback, baseKnown } = await redirectUriFor(s, provider);
   return {
     ...o,
     callback,
@@ -75,23 +75,23 @@ export async function setOAuthEndpoints(opts: OAuthEndpointOptions): Promise<OAu
   } else if (requireIss !== undefined) {
     patch.issParameterSupported = requireIss;
   }
-  return withVault(opts, (s) => {
+  return withVault(opts, async (s) => {
     const entry = s.catalogProvider(provider);
     if (!entry) throw new VaultUsageError(`Unknown provider ${quoted(provider)}: it is not in the catalog (specs/providers.yaml).`);
     if (!entry.oauth) throw new VaultUsageError(`Provider "${provider}" has no OAuth flow in the catalog.`);
-    if (patch.issParameterSupported === true && !(patch.issuer ?? getOAuthOverrides(s.db, s.app.id, provider)?.issuer)) {
+    if (patch.issParameterSupported === true && !(patch.issuer ?? (await loadOAuthOverrides(s.store, s.app.id, provider))?.issuer)) {
       throw new VaultUsageError("--require-iss needs the provider's issuer; pass --issuer too.");
     }
-    setOAuthOverrides(s.db, s.app.id, provider, patch, s.now());
+    await saveOAuthOverrides(s.store, s.app.id, provider, patch, s.now());
     auditAdmin(s, "oauth set", { provider, details: { fields: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined) } });
     return view(s, provider);
   });
 }
 
 export async function getOAuthEndpoints(opts: AdminOptions & { provider: string }): Promise<OAuthSettingsView> {
-  return withVault(opts, (s) => {
+  return withVault(opts, async (s) => {
     // Outside the catalog: endpoints from the provider's document (`providers set --from-spec`).
-    const fromSpec = !s.catalogProvider(opts.provider) && specOAuth(getOAuthOverrides(s.db, s.app.id, opts.provider) ?? {});
+    const fromSpec = !s.catalogProvider(opts.provider) && specOAuth((await loadOAuthOverrides(s.store, s.app.id, opts.provider)) ?? {});
     if (!s.catalogProvider(opts.provider)?.oauth && !fromSpec) throw new VaultUsageError(`Provider ${quoted(opts.provider)} has no OAuth flow in the catalog.`);
     return view(s, opts.provider);
   });

@@ -1,10 +1,11 @@
 // The app's one identity provider: issuer, expected audience, the OIDC client the vault uses for
 // authenticate sessions (secret sealed at rest), the groups claim, and the discovered metadata.
 import type { Db } from "../storage/db.js";
-import type { AtRest } from "../crypto/at-rest.js";
+import type { Store } from "../storage/store/index.js";
+import { IDP_SECRET_PURPOSE, type IdpConfigRow as Row } from "../storage/store/idp-configs.js";
 import type { IdpDiscovery } from "./discovery.js";
 
-export const IDP_SECRET_PURPOSE = "idp-client-secret";
+export { IDP_SECRET_PURPOSE };
 
 export interface IdpConfig {
   appId: string;
@@ -23,19 +24,6 @@ export interface IdpConfig {
   discovery: IdpDiscovery;
   createdAt: string;
   updatedAt: string;
-}
-
-interface Row {
-  app_id: string;
-  issuer: string;
-  audience: string | null;
-  client_id: string | null;
-  client_secret_sealed: string | null;
-  groups_claim: string;
-  discovery: string;
-  extra_audiences: string;
-  created_at: string;
-  updated_at: string;
 }
 
 const toConfig = (r: Row): IdpConfig => ({
@@ -57,6 +45,13 @@ function acceptedAudiences(r: Row): string[] {
   return [...new Set(all)];
 }
 
+/** The app's IDP, from the store (every instance sees the same one). */
+export async function loadIdpConfig(store: Store, appId: string): Promise<IdpConfig | undefined> {
+  const row = await store.idpConfigs.get(appId);
+  return row && toConfig(row);
+}
+
+/** Synchronous read for callers not yet on the store (issue 14); removed once none is left. */
 export function getIdpConfig(db: Db, appId: string): IdpConfig | undefined {
   const row = db.prepare("SELECT * FROM idp_configs WHERE app_id = ?").get(appId) as Row | undefined;
   return row && toConfig(row);
@@ -74,28 +69,11 @@ export interface NewIdpConfig {
 }
 
 /** Inserts or updates the app's IDP row (callers enforce "one issuer per app"). */
-export function saveIdpConfig(db: Db, crypto: AtRest, appId: string, c: NewIdpConfig, now: number): IdpConfig {
-  const at = new Date(now).toISOString();
-  const sealed = c.clientSecret === null ? null : crypto.seal(IDP_SECRET_PURPOSE, appId, c.clientSecret);
-  db.prepare(
-    `INSERT INTO idp_configs (app_id, issuer, audience, extra_audiences, client_id, client_secret_sealed, groups_claim, discovery, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (app_id) DO UPDATE SET issuer = excluded.issuer, audience = excluded.audience, extra_audiences = excluded.extra_audiences,
-       client_id = excluded.client_id, client_secret_sealed = excluded.client_secret_sealed,
-       groups_claim = excluded.groups_claim, discovery = excluded.discovery, updated_at = excluded.updated_at`,
-  ).run(appId, c.issuer, c.audience, JSON.stringify(c.extraAudiences), c.clientId, sealed, c.groupsClaim, JSON.stringify(c.discovery), at, at);
-  return getIdpConfig(db, appId)!;
-}
-
-export function deleteIdpConfig(db: Db, appId: string): boolean {
-  return db.prepare("DELETE FROM idp_configs WHERE app_id = ?").run(appId).changes === 1;
+export async function saveIdpConfig(store: Store, appId: string, c: NewIdpConfig, now: number): Promise<IdpConfig> {
+  return toConfig(await store.idpConfigs.save(appId, c, now));
 }
 
 /** The OIDC client secret in clear, for the token endpoint call of an authenticate session only. */
-export function openIdpClientSecret(db: Db, crypto: AtRest, appId: string): string | null {
-  const row = db.prepare("SELECT client_secret_sealed FROM idp_configs WHERE app_id = ?").get(appId) as
-    | { client_secret_sealed: string | null }
-    | undefined;
-  if (!row?.client_secret_sealed) return null;
-  return crypto.open(IDP_SECRET_PURPOSE, appId, row.client_secret_sealed).toString("utf8");
+export function openIdpClientSecret(store: Store, appId: string): Promise<string | null> {
+  return store.idpConfigs.openClientSecret(appId);
 }

@@ -4,6 +4,7 @@
 // to the old identities, until an operator revokes them or sets the old issuer again.
 import type { Db } from "../storage/db.js";
 import { listGrants } from "../storage/grants.js";
+import type { Store } from "../storage/store/index.js";
 import type { GrantRecord } from "../grant-types.js";
 
 export interface OrphanedIssuer {
@@ -20,6 +21,11 @@ export interface OrphanSummary {
 }
 
 /** Grants (not revoked) that users of `issuer` cannot reach, because they belong to other issuers. */
+export function loadOrphanedGrants(store: Store, appId: string, issuer: string | null): Promise<GrantRecord[]> {
+  return store.grants.liveBoundTo(appId, { orphanedFrom: issuer });
+}
+
+/** Synchronous twin for callers not yet on the store (admin/grants.ts, issue 14); removed after. */
 export function orphanedGrants(db: Db, appId: string, issuer: string | null): GrantRecord[] {
   return listGrants(db, appId, { orphanedFrom: { currentIssuer: issuer } }).filter((g) => g.status !== "revoked");
 }

@@ -1,31 +1,30 @@
-// End users seen through their IDP tokens: created on first sight (vault/storage/users.ts) as
+// End users seen through their IDP tokens: created on first sight (the store's users) as
 // (issuer, subject), last-seen time and group memberships refreshed from each token, and
 // deprovisioning.
-import type { Db } from "../storage/db.js";
-import { ensureUser, getUser, type UserRecord } from "../storage/users.js";
+import type { Store } from "../storage/store/index.js";
+import type { UserRecord } from "../storage/users.js";
 
 // Writes are skipped when nothing changed, so identity-based calls do not write on every request.
+// Both maps are per-process caches of what this process last wrote. With several instances
+// another one may write a newer group set meanwhile, so a remembered set is trusted for at most
+// a minute: after that the token's groups are written again even if this process wrote the same.
 const LAST_SEEN_EVERY_MS = 60_000;
 const lastSeen = new Map<string, number>();
-const knownGroups = new Map<string, string>();
+const knownGroups = new Map<string, { key: string; at: number }>();
 
 /** The user for (issuer, subject), created when first seen, with their memberships set to `groups`. */
-export function observeUser(db: Db, appId: string, issuer: string, subject: string, groups: string[], now: number): UserRecord {
-  const user = ensureUser(db, appId, issuer, subject, now);
+export async function observeUser(store: Store, appId: string, issuer: string, subject: string, groups: string[], now: number): Promise<UserRecord> {
+  const user = await store.users.ensure(appId, issuer, subject, now);
   if (user.removedAt !== null) return user;
-  const at = new Date(now).toISOString();
   if ((lastSeen.get(user.id) ?? 0) + LAST_SEEN_EVERY_MS <= now) {
-    db.prepare("UPDATE users SET last_seen_at = ? WHERE id = ?").run(at, user.id);
+    await store.users.seen(user.id, now);
     lastSeen.set(user.id, now);
   }
   const groupKey = JSON.stringify([...groups].sort());
-  if (knownGroups.get(user.id) !== groupKey) {
-    db.transaction(() => {
-      db.prepare("DELETE FROM user_groups WHERE user_id = ?").run(user.id);
-      const insert = db.prepare("INSERT OR IGNORE INTO user_groups (user_id, group_id, seen_at) VALUES (?, ?, ?)");
-      for (const g of groups) insert.run(user.id, g, at);
-    })();
-    knownGroups.set(user.id, groupKey);
+  const known = knownGroups.get(user.id);
+  if (known?.key !== groupKey || known.at + LAST_SEEN_EVERY_MS <= now) {
+    await store.users.setGroups(user.id, groups, now);
+    knownGroups.set(user.id, { key: groupKey, at: now });
   }
   return user;
 }
@@ -42,42 +41,22 @@ export interface UserSummary {
   removedAt: string | null;
 }
 
-export function listUsers(db: Db, appId: string): UserSummary[] {
-  const rows = db
-    .prepare(
-      `SELECT u.id, u.issuer, u.subject, u.created_at, u.last_seen_at, u.removed_at,
-         (SELECT json_group_array(group_id) FROM user_groups g WHERE g.user_id = u.id) AS groups
-       FROM users u WHERE u.app_id = ? ORDER BY u.created_at, u.id`,
-    )
-    .all(appId) as {
-    id: string;
-    issuer: string | null;
-    subject: string;
-    created_at: string;
-    last_seen_at: string | null;
-    removed_at: string | null;
-    groups: string;
-  }[];
-  return rows.map((r) => ({
-    id: r.id,
-    issuer: r.issuer,
-    subject: r.subject,
-    status: r.removed_at ? "removed" : "active",
-    groups: (JSON.parse(r.groups) as string[]).sort(),
-    createdAt: r.created_at,
-    lastSeenAt: r.last_seen_at,
-    removedAt: r.removed_at,
+export async function listUsers(store: Store, appId: string): Promise<UserSummary[]> {
+  return (await store.users.list(appId)).map((u) => ({
+    id: u.id,
+    issuer: u.issuer,
+    subject: u.subject,
+    status: u.removedAt ? "removed" : "active",
+    groups: [...u.groups].sort(),
+    createdAt: u.createdAt,
+    lastSeenAt: u.lastSeenAt,
+    removedAt: u.removedAt,
   }));
 }
 
 /** Marks the user removed and drops their memberships; the caller revokes their grants. */
-export function markUserRemoved(db: Db, userId: string, now: number): UserRecord | undefined {
-  const user = getUser(db, userId);
-  if (!user) return undefined;
-  db.transaction(() => {
-    db.prepare("UPDATE users SET removed_at = COALESCE(removed_at, ?) WHERE id = ?").run(new Date(now).toISOString(), user.id);
-    db.prepare("DELETE FROM user_groups WHERE user_id = ?").run(user.id);
-  })();
-  knownGroups.delete(user.id);
-  return getUser(db, userId);
+export async function markUserRemoved(store: Store, userId: string, now: number): Promise<UserRecord | undefined> {
+  const user = await store.users.markRemoved(userId, now);
+  knownGroups.delete(userId);
+  return user;
 }

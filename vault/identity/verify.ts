@@ -5,7 +5,7 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { VaultError } from "../errors.js";
 import type { VaultContext, VerifiedUser } from "../context.js";
-import { getIdpConfig, type IdpConfig } from "./idp-config.js";
+import { loadIdpConfig, type IdpConfig } from "./idp-config.js";
 import { remoteJwks } from "./jwks.js";
 import { OutboundError } from "../outbound/bounded.js";
 import { observeUser } from "./users.js";
@@ -15,13 +15,13 @@ export const CLOCK_TOLERANCE_SECONDS = 10;
 type IdentityContext = VaultContext;
 
 export async function verifyUserToken(ctx: IdentityContext, token: string): Promise<VerifiedUser> {
-  const idp = requireIdp(ctx);
+  const idp = await requireIdp(ctx);
   const payload = await verifyIdpJwt(idp, token, ctx.now());
   return provisionUser(ctx, idp, payload);
 }
 
-export function requireIdp(ctx: IdentityContext): IdpConfig {
-  const idp = getIdpConfig(ctx.db, ctx.app.id);
+export async function requireIdp(ctx: IdentityContext): Promise<IdpConfig> {
+  const idp = await loadIdpConfig(ctx.store, ctx.app.id);
   if (!idp) {
     throw new VaultError("user_token_invalid", "This vault has no identity provider configured; run `alter-gen vault idp set --issuer <url>` first.");
   }
@@ -52,11 +52,11 @@ export async function verifyIdpJwt(idp: IdpConfig, token: string, now: number, n
   return payload;
 }
 
-export function provisionUser(ctx: IdentityContext, idp: IdpConfig, payload: JWTPayload): VerifiedUser {
+export async function provisionUser(ctx: IdentityContext, idp: IdpConfig, payload: JWTPayload): Promise<VerifiedUser> {
   const subject = payload.sub!;
   const groups = groupsFrom(payload[idp.groupsClaim]);
   // jwtVerify checked iss against the configured issuer: that is whom the subject belongs to.
-  const user = observeUser(ctx.db, ctx.app.id, idp.issuer, subject, groups, ctx.now());
+  const user = await observeUser(ctx.store, ctx.app.id, idp.issuer, subject, groups, ctx.now());
   if (user.removedAt !== null) {
     throw new VaultError("user_token_invalid", "This user was removed from the vault (`vault users remove`); their tokens are no longer accepted.");
   }

@@ -17,18 +17,18 @@ const DETAILS = { flow: "device" } as const;
 /** The device prompt for the session, or why there is none (the SDK then prints the login URL). */
 export type DeviceStart = { prompt: DevicePrompt; unavailable: null } | { prompt: null; unavailable: string };
 
-function idpClient(ctx: CallerContext): { endpoint: string | null; tokenUrl: string; auth: ClientAuth; scopes: string[] } {
-  const idp = getIdpOrConfigError(ctx);
+async function idpClient(ctx: CallerContext): Promise<{ endpoint: string | null; tokenUrl: string; auth: ClientAuth; scopes: string[] }> {
+  const idp = await getIdpOrConfigError(ctx);
   return {
     endpoint: idp.discovery.deviceAuthorizationEndpoint ?? null,
     tokenUrl: idp.discovery.tokenEndpoint!,
-    auth: { clientId: idp.clientId!, clientSecret: openIdpClientSecret(ctx.db, ctx.crypto, ctx.app.id), method: idpAuthMethod(idp.discovery.tokenAuthMethods) },
+    auth: { clientId: idp.clientId!, clientSecret: await openIdpClientSecret(ctx.store, ctx.app.id), method: idpAuthMethod(idp.discovery.tokenAuthMethods) },
     scopes: loginScopes(idp),
   };
 }
 
 export async function startAuthDevice(ctx: CallerContext, session: AuthSession): Promise<DeviceStart> {
-  const client = idpClient(ctx);
+  const client = await idpClient(ctx);
   if (!client.endpoint) {
     return {
       prompt: null,
@@ -38,7 +38,7 @@ export async function startAuthDevice(ctx: CallerContext, session: AuthSession):
   }
   try {
     const started = capExpiry(await startDeviceAuthorization(client.endpoint, client.auth, client.scopes, " ", "the IDP", ctx.now), Date.parse(session.expiresAt));
-    insertDevice(ctx, "auth", session.id, null, started);
+    await insertDevice(ctx, "auth", session.id, null, started);
     return { prompt: started.prompt, unavailable: null };
   } catch (e) {
     if (e instanceof OAuthEndpointError || e instanceof VaultError || e instanceof DeviceAnswerError || e instanceof TokenAnswerError) {
@@ -50,8 +50,8 @@ export async function startAuthDevice(ctx: CallerContext, session: AuthSession):
 
 /** Polls the IDP once if due; a finished device grant completes or ends the session. */
 export async function advanceAuthDevice(ctx: CallerContext, session: AuthSession): Promise<void> {
-  if (session.status !== "pending" || devicesOf(ctx.db, session.id).length === 0) return;
-  const client = idpClient(ctx);
+  if (session.status !== "pending" || (await devicesOf(ctx.store, session.id)).length === 0) return;
+  const client = await idpClient(ctx);
   const endings = await pollDueDevices(ctx, session.id, () => ({ tokenUrl: client.tokenUrl, auth: client.auth, owner: "the IDP" }));
   for (const ending of endings) await finish(ctx, session, ending);
 }

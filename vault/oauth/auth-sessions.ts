@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { VaultError } from "../errors.js";
 import type { CallerContext, VaultContext } from "../context.js";
-import type { Db } from "../storage/db.js";
+import type { Store } from "../storage/store/index.js";
+import type { AuthSessionRow as Row } from "../storage/store/auth-sessions.js";
 import { openIdpClientSecret } from "../identity/idp-config.js";
 import { provisionUser, requireIdp, verifyIdpJwt } from "../identity/verify.js";
 import { hashToken } from "./pkce.js";
@@ -18,20 +19,6 @@ export const AUTH_CALLBACK_PATH = "/auth/callback";
 const TOKEN_PURPOSE = "auth-session-token";
 
 export type AuthStatus = "pending" | "completed" | "failed" | "expired";
-
-interface Row {
-  id: string;
-  app_id: string;
-  key_id: string | null;
-  page_token_hash: string;
-  status: AuthStatus;
-  id_token_sealed: string | null;
-  user_label: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: string;
-  expires_at: string;
-}
 
 export interface AuthSession {
   id: string;
@@ -57,8 +44,8 @@ const toSession = (r: Row, now: number): AuthSession => ({
 });
 
 /** Checks the app can run a login at its IDP (issuer, client id) before creating a session. */
-export function createAuthSession(ctx: CallerContext, pageToken: string): AuthSession {
-  const idp = getIdpOrConfigError(ctx);
+export async function createAuthSession(ctx: CallerContext, pageToken: string): Promise<AuthSession> {
+  const idp = await getIdpOrConfigError(ctx);
   if (!idp.clientId || !idp.discovery.authorizationEndpoint || !idp.discovery.tokenEndpoint) {
     throw new VaultError(
       "connect_config",
@@ -67,14 +54,16 @@ export function createAuthSession(ctx: CallerContext, pageToken: string): AuthSe
   }
   const id = randomUUID();
   const now = ctx.now();
-  pruneFinishedFlows(ctx.db, now);
-  ctx.db
-    .prepare(
-      `INSERT INTO auth_sessions (id, app_id, key_id, page_token_hash, status, created_at, expires_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-    )
-    .run(id, ctx.app.id, ctx.caller.keyId, hashToken(pageToken), new Date(now).toISOString(), new Date(now + AUTH_SESSION_TTL_MS).toISOString());
-  return getAuthSession(ctx.db, id, now)!;
+  await pruneFinishedFlows(ctx.store, now);
+  await ctx.store.authSessions.insert({
+    id,
+    app_id: ctx.app.id,
+    key_id: ctx.caller.keyId,
+    page_token_hash: hashToken(pageToken),
+    created_at: new Date(now).toISOString(),
+    expires_at: new Date(now + AUTH_SESSION_TTL_MS).toISOString(),
+  });
+  return (await getAuthSession(ctx.store, id, now))!;
 }
 
 /** What a login asks the IDP for: the ID token's claims, and the groups claim where it is a scope. */
@@ -84,21 +73,21 @@ export function loginScopes(idp: { discovery: { scopesSupported: string[] }; gro
   return scopes;
 }
 
-export function getIdpOrConfigError(ctx: VaultContext) {
+export async function getIdpOrConfigError(ctx: VaultContext) {
   try {
-    return requireIdp(ctx);
+    return await requireIdp(ctx);
   } catch {
     throw new VaultError("connect_config", "This vault has no identity provider; run `alter-gen vault idp set --issuer <url> …` first.");
   }
 }
 
-export function getAuthSession(db: Db, id: string, now: number): AuthSession | undefined {
-  const row = db.prepare("SELECT * FROM auth_sessions WHERE id = ?").get(id) as Row | undefined;
+export async function getAuthSession(store: Store, id: string, now: number): Promise<AuthSession | undefined> {
+  const row = await store.authSessions.get(id);
   return row && toSession(row, now);
 }
 
-export function authSessionForPage(db: Db, id: string, pageToken: string, now: number): AuthSession | undefined {
-  const row = db.prepare("SELECT * FROM auth_sessions WHERE id = ?").get(id) as Row | undefined;
+export async function authSessionForPage(store: Store, id: string, pageToken: string, now: number): Promise<AuthSession | undefined> {
+  const row = await store.authSessions.get(id);
   if (!row || !constantTimeEqualHex(row.page_token_hash, hashToken(pageToken))) return undefined;
   return toSession(row, now);
 }
@@ -107,10 +96,10 @@ export function authSessionForPage(db: Db, id: string, pageToken: string, now: n
  * The IDP's authorize URL for this session (fresh state, nonce and PKCE). `returnTo`: where the
  * callback sends the person afterwards (an approver signing in), kept sealed with the attempt.
  */
-export function loginRedirect(ctx: VaultContext, session: AuthSession, base: string, returnTo?: string): string {
-  const idp = getIdpOrConfigError(ctx);
+export async function loginRedirect(ctx: VaultContext, session: AuthSession, base: string, returnTo?: string): Promise<string> {
+  const idp = await getIdpOrConfigError(ctx);
   const redirectUri = base + AUTH_CALLBACK_PATH;
-  const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri, ...(returnTo ? { pageToken: returnTo } : {}) }, ctx.now());
+  const attempt = await createAttempt(ctx.store, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri, ...(returnTo ? { pageToken: returnTo } : {}) }, ctx.now());
   const scopes = loginScopes(idp);
   const url = new URL(idp.discovery.authorizationEndpoint!);
   url.searchParams.set("response_type", "code");
@@ -133,21 +122,21 @@ export type AuthCallbackOutcome =
 export async function handleAuthCallback(ctx: CallerContext, query: URLSearchParams): Promise<AuthCallbackOutcome> {
   const now = ctx.now();
   const state = query.get("state");
-  const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "auth", state, now) : undefined;
+  const attempt = state ? await consumeAttempt(ctx.store, ctx.crypto, "auth", state, now) : undefined;
   if (!attempt) {
-    const used = state ? usedAttempt(ctx.db, ctx.crypto, "auth", state) : undefined;
-    const earlier = used && getAuthSession(ctx.db, used.sessionId, now);
+    const used = state ? await usedAttempt(ctx.store, ctx.crypto, "auth", state) : undefined;
+    const earlier = used && (await getAuthSession(ctx.store, used.sessionId, now));
     if (earlier && earlier.appId === ctx.app.id && earlier.status !== "pending") return { kind: "finished", session: earlier };
     return { kind: "failed", message: "This sign-in link is unknown, expired, or was already used." };
   }
-  const session = getAuthSession(ctx.db, attempt.sessionId, now);
+  const session = await getAuthSession(ctx.store, attempt.sessionId, now);
   if (!session || session.appId !== ctx.app.id) return { kind: "failed", message: "This sign-in session does not exist." };
   if (session.status !== "pending") return { kind: "finished", session };
-  const fail = (code: string, message: string): AuthCallbackOutcome => {
-    failAuthSession(ctx, session, code, message);
+  const fail = async (code: string, message: string): Promise<AuthCallbackOutcome> => {
+    await failAuthSession(ctx, session, code, message);
     return { kind: "failed", message };
   };
-  const idp = getIdpOrConfigError(ctx);
+  const idp = await getIdpOrConfigError(ctx);
   const issProblem = idpIssProblem(idp.issuer, idp.discovery.issParameterSupported === true, query);
   if (issProblem) return fail("auth_failed", issProblem);
   const error = query.get("error");
@@ -160,7 +149,7 @@ export async function handleAuthCallback(ctx: CallerContext, query: URLSearchPar
     const res = await requestToken(
       idp.discovery.tokenEndpoint!,
       { grant_type: "authorization_code", code, redirect_uri: attempt.redirectUri, code_verifier: attempt.verifier },
-      { clientId: idp.clientId!, clientSecret: openIdpClientSecret(ctx.db, ctx.crypto, ctx.app.id), method: idpAuthMethod(idp.discovery.tokenAuthMethods) },
+      { clientId: idp.clientId!, clientSecret: await openIdpClientSecret(ctx.store, ctx.app.id), method: idpAuthMethod(idp.discovery.tokenAuthMethods) },
       { owner: "the IDP" },
     );
     if (!res.idToken) return fail("auth_failed", "The identity provider returned no ID token.");
@@ -175,10 +164,8 @@ export async function handleAuthCallback(ctx: CallerContext, query: URLSearchPar
 }
 
 /** Ends a pending sign-in as failed (or expired), with its audit row. */
-export function failAuthSession(ctx: CallerContext, session: AuthSession, code: string, message: string, status: "failed" | "expired" = "failed", details: Record<string, unknown> = {}): void {
-  ctx.db
-    .prepare("UPDATE auth_sessions SET status = ?, error_code = ?, error_message = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
-    .run(status, code, message, new Date(ctx.now()).toISOString(), session.id);
+export async function failAuthSession(ctx: CallerContext, session: AuthSession, code: string, message: string, status: "failed" | "expired" = "failed", details: Record<string, unknown> = {}): Promise<void> {
+  await ctx.store.authSessions.fail(session.id, status, code, message, ctx.now());
   ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.caller.remoteAddress, errorCode: code, details: { sessionId: session.id, ...details } });
 }
 
@@ -194,12 +181,12 @@ export async function finishSignIn(
   nonce: string | undefined,
   details: Record<string, unknown> = {},
 ): Promise<{ ok: true; subject: string; label: string } | { ok: false; message: string }> {
-  const idp = getIdpOrConfigError(ctx);
+  const idp = await getIdpOrConfigError(ctx);
   let subject: string;
   let label: string;
   try {
     const payload = await verifyIdpJwt(idp, idToken, ctx.now(), nonce);
-    const user = provisionUser(ctx, idp, payload);
+    const user = await provisionUser(ctx, idp, payload);
     subject = user.subject;
     label = personLabel(payload as Record<string, unknown>) ?? subject;
     ctx.audit.write({
@@ -214,27 +201,19 @@ export async function finishSignIn(
     });
   } catch (e) {
     if (e instanceof VaultError) {
-      failAuthSession(ctx, session, "user_token_invalid", e.message, "failed", details);
+      await failAuthSession(ctx, session, "user_token_invalid", e.message, "failed", details);
       return { ok: false, message: e.message };
     }
     throw e;
   }
-  ctx.db
-    .prepare("UPDATE auth_sessions SET status = 'completed', id_token_sealed = ?, user_label = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
-    .run(ctx.crypto.seal(TOKEN_PURPOSE, session.id, idToken), label, new Date(ctx.now()).toISOString(), session.id);
+  await ctx.store.authSessions.complete(session.id, ctx.crypto.seal(TOKEN_PURPOSE, session.id, idToken), label, ctx.now());
   return { ok: true, subject, label };
 }
 
 /** The ID token once: it is deleted from the vault as it is handed over. */
-export function takeAuthToken(ctx: VaultContext, id: string): string | null {
-  return ctx.db.transaction(() => {
-    const row = ctx.db.prepare("SELECT id_token_sealed FROM auth_sessions WHERE id = ? AND status = 'completed'").get(id) as
-      | { id_token_sealed: string | null }
-      | undefined;
-    if (!row?.id_token_sealed) return null;
-    ctx.db.prepare("UPDATE auth_sessions SET id_token_sealed = NULL, delivered_at = ? WHERE id = ?").run(new Date(ctx.now()).toISOString(), id);
-    return ctx.crypto.open(TOKEN_PURPOSE, id, row.id_token_sealed).toString("utf8");
-  })();
+export async function takeAuthToken(ctx: VaultContext, id: string): Promise<string | null> {
+  const sealed = await ctx.store.authSessions.takeToken(id, ctx.now());
+  return sealed === null ? null : ctx.crypto.open(TOKEN_PURPOSE, id, sealed).toString("utf8");
 }
 
 /** RFC 9207 for logins: an `iss` must be the IDP's; a missing one only when it declared support. */

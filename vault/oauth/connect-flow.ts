@@ -3,8 +3,6 @@
 import { randomUUID } from "node:crypto";
 import { VaultError } from "../errors.js";
 import type { CallerContext } from "../context.js";
-import { insertGrant } from "../storage/grants.js";
-import { getUser } from "../storage/users.js";
 import { accountFor } from "./account.js";
 import { finishConnectSession, getConnectSession, recordConnectedGrant, type ConnectSession } from "./connect-sessions.js";
 import { connectRedirectUri, mixupProblem } from "./mixup.js";
@@ -13,16 +11,15 @@ import { consumeAttempt, createAttempt, usedAttempt } from "./states.js";
 import { OAuthEndpointError, requestToken, TokenAnswerError, type TokenResponse } from "./token-endpoint.js";
 import { expiryFrom, sealTokens, tokensFrom } from "./tokens.js";
 
-
 export function scopesFor(session: ConnectSession, provider: string, defaults: string[]): string[] {
   return session.scopes[provider] ?? defaults;
 }
 
 /** The provider's authorize URL for one provider of the session (a fresh single-use state). */
-export function authorizeUrlFor(ctx: CallerContext, session: ConnectSession, provider: string, base: string, pageToken: string): string {
-  const config = resolveOAuthProvider(ctx, session.appId, provider);
+export async function authorizeUrlFor(ctx: CallerContext, session: ConnectSession, provider: string, base: string, pageToken: string): Promise<string> {
+  const config = await resolveOAuthProvider(ctx, session.appId, provider);
   const redirectUri = connectRedirectUri(base, provider, config.callback);
-  const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "connect", sessionId: session.id, provider, redirectUri, pageToken }, ctx.now());
+  const attempt = await createAttempt(ctx.store, ctx.crypto, { kind: "connect", sessionId: session.id, provider, redirectUri, pageToken }, ctx.now());
   const url = new URL(config.authorizeUrl);
   for (const [k, v] of Object.entries(config.authorizeParams)) url.searchParams.set(k, v);
   url.searchParams.set("response_type", "code");
@@ -69,56 +66,56 @@ export function connectAuditor(ctx: CallerContext, session: ConnectSession, prov
 export async function handleConnectCallback(ctx: CallerContext, query: URLSearchParams, arrivedOn: string): Promise<CallbackOutcome> {
   const now = ctx.now();
   const state = query.get("state");
-  const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "connect", state, now) : undefined;
+  const attempt = state ? await consumeAttempt(ctx.store, ctx.crypto, "connect", state, now) : undefined;
   if (!attempt || !attempt.provider) {
     // Used already: a reload of the page this callback showed. Say how the session stands.
-    const used = state ? usedAttempt(ctx.db, ctx.crypto, "connect", state) : undefined;
-    const earlier = used && getConnectSession(ctx.db, used.sessionId, now);
+    const used = state ? await usedAttempt(ctx.store, ctx.crypto, "connect", state) : undefined;
+    const earlier = used && (await getConnectSession(ctx.store, used.sessionId, now));
     if (earlier && earlier.appId === ctx.app.id && used.provider && (earlier.status !== "pending" || earlier.grantIds[used.provider])) {
       return { kind: "finished", session: earlier, provider: used.provider, pageToken: used.pageToken };
     }
     return { kind: "failed", session: null, message: "This authorization link is unknown, expired, or was already used." };
   }
   const provider = attempt.provider;
-  const session = getConnectSession(ctx.db, attempt.sessionId, now);
+  const session = await getConnectSession(ctx.store, attempt.sessionId, now);
   if (!session || session.appId !== ctx.app.id) return { kind: "failed", session: null, message: "This connect session does not exist." };
   if (session.status !== "pending") return { kind: "finished", session, provider, pageToken: attempt.pageToken };
   const audit = connectAuditor(ctx, session, provider);
-  const fail = (code: string, message: string, auditCode = code): CallbackOutcome => {
-    finishConnectSession(ctx.db, session.id, "failed", { code, message }, ctx.now(), provider);
+  const fail = async (code: string, message: string, auditCode = code): Promise<CallbackOutcome> => {
+    await finishConnectSession(ctx.store, session.id, "failed", { code, message }, ctx.now(), provider);
     audit("error", { errorCode: auditCode });
-    return { kind: "failed", session: getConnectSession(ctx.db, session.id, ctx.now()) ?? session, message, provider };
+    return { kind: "failed", session: (await getConnectSession(ctx.store, session.id, ctx.now())) ?? session, message, provider };
   };
 
   let config: OAuthProviderConfig;
   try {
-    config = resolveOAuthProvider(ctx, session.appId, provider);
+    config = await resolveOAuthProvider(ctx, session.appId, provider);
   } catch (e) {
     if (e instanceof VaultError) return fail("connect_config", e.message);
     throw e;
   }
   // Before anything in the answer is believed, even an error: it must come from this provider.
-  const mixup = mixupProblem(ctx.db, session.appId, config, attempt.redirectUri, arrivedOn, query);
+  const mixup = await mixupProblem(ctx.store, session.appId, config, attempt.redirectUri, arrivedOn, query);
   if (mixup) return fail("connect_failed", mixup, "oauth_mixup");
 
   const error = query.get("error");
   if (error) {
     if (error === "access_denied") {
       const message = `The user denied access at ${provider}.`;
-      finishConnectSession(ctx.db, session.id, "denied", { code: "connect_denied", message }, now, provider);
+      await finishConnectSession(ctx.store, session.id, "denied", { code: "connect_denied", message }, now, provider);
       audit("denied", { errorCode: "connect_denied" });
-      return { kind: "denied", session: getConnectSession(ctx.db, session.id, now)!, provider };
+      return { kind: "denied", session: (await getConnectSession(ctx.store, session.id, now))!, provider };
     }
     return fail("connect_failed", `${provider} answered the authorization with error "${error.slice(0, 100)}".`);
   }
   const code = query.get("code");
   if (!code) return { kind: "failed", session, message: "The provider sent no authorization code." };
-  const owner = session.userId ? getUser(ctx.db, session.userId) : undefined;
+  const owner = session.userId ? await ctx.store.users.get(session.userId) : undefined;
   if (owner?.removedAt) {
     const message = "The user this connection was for has been removed from the vault.";
-    finishConnectSession(ctx.db, session.id, "failed", { code: "connect_failed", message }, now, provider);
+    await finishConnectSession(ctx.store, session.id, "failed", { code: "connect_failed", message }, now, provider);
     audit("denied", { errorCode: "user_removed" });
-    return { kind: "failed", session: getConnectSession(ctx.db, session.id, now) ?? session, message, provider };
+    return { kind: "failed", session: (await getConnectSession(ctx.store, session.id, now)) ?? session, message, provider };
   }
 
   let res: TokenResponse;
@@ -128,7 +125,7 @@ export async function handleConnectCallback(ctx: CallerContext, query: URLSearch
     res = await requestToken(
       config.tokenUrl,
       params,
-      { clientId: config.clientId, clientSecret: clientSecretFor(ctx, session.appId, provider), method: config.authMethod },
+      { clientId: config.clientId, clientSecret: await clientSecretFor(ctx, session.appId, provider), method: config.authMethod },
       { owner: provider, tokenTypes: config.tokenTypes },
     );
   } catch (e) {
@@ -157,8 +154,7 @@ export async function storeConnectedGrant(
   // What the server says it granted (RFC 6749 §5.1); without a scope field, what was asked.
   const requested = scopesFor(session, provider, config.defaultScopes);
   const granted = res.scopes ?? requested;
-  insertGrant(
-    ctx.db,
+  await ctx.store.grants.insert(
     {
       id: grantId,
       appId: session.appId,
@@ -176,7 +172,7 @@ export async function storeConnectedGrant(
     },
     ctx.now(),
   );
-  const updated = recordConnectedGrant(ctx.db, session.id, provider, grantId, ctx.now());
+  const updated = await recordConnectedGrant(ctx.store, session.id, provider, grantId, ctx.now());
   const notGranted = requested.filter((s) => !granted.includes(s));
   audit("success", {
     grantId,

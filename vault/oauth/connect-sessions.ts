@@ -2,7 +2,8 @@
 // through (one OAuth authorization per provider). Made with a user token, the grants belong to
 // that user; without one, they are system grants bound to the app.
 import { randomUUID } from "node:crypto";
-import type { Db } from "../storage/db.js";
+import type { Store } from "../storage/store/index.js";
+import type { StoredConnectSession } from "../storage/store/connect-sessions.js";
 import { hashToken } from "./pkce.js";
 import { constantTimeEqualHex } from "./compare.js";
 
@@ -30,119 +31,81 @@ export interface ConnectSession {
   expiresAt: string;
 }
 
-interface Row {
-  id: string;
-  app_id: string;
-  key_id: string | null;
-  page_token_hash: string;
-  providers: string;
-  scopes: string;
-  principal_type: "user" | "system";
-  user_id: string | null;
-  owner_label: string | null;
-  status: ConnectStatus;
-  grant_ids: string;
-  provider_outcomes: string;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: string;
-  expires_at: string;
-}
-
-function toSession(r: Row, now: number): ConnectSession {
-  const expired = r.status === "pending" && Date.parse(r.expires_at) <= now;
+function toSession(r: StoredConnectSession, now: number): ConnectSession {
+  const expired = r.status === "pending" && Date.parse(r.expiresAt) <= now;
   return {
     id: r.id,
-    appId: r.app_id,
-    keyId: r.key_id,
-    providers: JSON.parse(r.providers) as string[],
-    scopes: JSON.parse(r.scopes) as Record<string, string[]>,
-    principalType: r.principal_type,
-    userId: r.user_id,
-    ownerLabel: r.owner_label ?? null,
+    appId: r.appId,
+    keyId: r.keyId,
+    providers: r.providers,
+    scopes: r.scopes,
+    principalType: r.principalType,
+    userId: r.userId,
+    ownerLabel: r.ownerLabel ?? null,
     status: expired ? "expired" : r.status,
-    grantIds: JSON.parse(r.grant_ids) as Record<string, string>,
-    outcomes: JSON.parse(r.provider_outcomes ?? "{}") as Record<string, "denied" | "failed">,
+    grantIds: r.grantIds,
+    outcomes: r.outcomes,
     error: expired
       ? { code: "connect_expired", message: "The connect session expired before the user finished." }
-      : r.error_code
-        ? { code: r.error_code, message: r.error_message ?? "" }
+      : r.errorCode
+        ? { code: r.errorCode, message: r.errorMessage ?? "" }
         : null,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
   };
 }
 
-export function createConnectSession(
-  db: Db,
+export async function createConnectSession(
+  store: Store,
   s: { appId: string; keyId: string | null; providers: string[]; scopes: Record<string, string[]>; userId: string | null; ownerLabel?: string | null; pageToken: string },
   now: number,
-): ConnectSession {
-  pruneFinishedFlows(db, now);
-  const id = randomUUID();
-  db.prepare(
-    `INSERT INTO connect_sessions (id, app_id, key_id, page_token_hash, providers, scopes, principal_type, user_id, owner_label, status, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-  ).run(
-    id,
-    s.appId,
-    s.keyId,
-    hashToken(s.pageToken),
-    JSON.stringify(s.providers),
-    JSON.stringify(s.scopes),
-    s.userId ? "user" : "system",
-    s.userId,
-    s.ownerLabel ?? null,
-    new Date(now).toISOString(),
-    new Date(now + CONNECT_SESSION_TTL_MS).toISOString(),
-  );
-  return getConnectSession(db, id, now)!;
+): Promise<ConnectSession> {
+  await pruneFinishedFlows(store, now);
+  const stored = await store.connectSessions.insert({
+    id: randomUUID(),
+    appId: s.appId,
+    keyId: s.keyId,
+    pageTokenHash: hashToken(s.pageToken),
+    providers: s.providers,
+    scopes: s.scopes,
+    userId: s.userId,
+    ownerLabel: s.ownerLabel ?? null,
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + CONNECT_SESSION_TTL_MS).toISOString(),
+  });
+  return toSession(stored, now);
 }
 
-export function getConnectSession(db: Db, id: string, now: number): ConnectSession | undefined {
-  const row = db.prepare("SELECT * FROM connect_sessions WHERE id = ?").get(id) as Row | undefined;
+export async function getConnectSession(store: Store, id: string, now: number): Promise<ConnectSession | undefined> {
+  const row = await store.connectSessions.get(id);
   return row && toSession(row, now);
 }
 
 /** The session if `pageToken` is the one in its connectUrl. */
-export function connectSessionForPage(db: Db, id: string, pageToken: string, now: number): ConnectSession | undefined {
-  const row = db.prepare("SELECT * FROM connect_sessions WHERE id = ?").get(id) as Row | undefined;
-  if (!row || !constantTimeEqualHex(row.page_token_hash, hashToken(pageToken))) return undefined;
+export async function connectSessionForPage(store: Store, id: string, pageToken: string, now: number): Promise<ConnectSession | undefined> {
+  const row = await store.connectSessions.get(id);
+  if (!row || !constantTimeEqualHex(row.pageTokenHash, hashToken(pageToken))) return undefined;
   return toSession(row, now);
 }
 
 /** Records one provider's new grant; the session completes once every provider has one. */
-export function recordConnectedGrant(db: Db, id: string, provider: string, grantId: string, now: number): ConnectSession {
-  db.transaction(() => {
-    const row = db.prepare("SELECT * FROM connect_sessions WHERE id = ?").get(id) as Row;
-    const grants = { ...(JSON.parse(row.grant_ids) as Record<string, string>), [provider]: grantId };
-    const providers = JSON.parse(row.providers) as string[];
-    const done = providers.every((p) => grants[p] !== undefined);
-    db.prepare(
-      `UPDATE connect_sessions SET grant_ids = ?, status = CASE WHEN ? THEN 'completed' ELSE status END,
-         completed_at = CASE WHEN ? THEN ? ELSE completed_at END WHERE id = ? AND status = 'pending'`,
-    ).run(JSON.stringify(grants), done ? 1 : 0, done ? 1 : 0, new Date(now).toISOString(), id);
-  })();
-  return getConnectSession(db, id, now)!;
+export async function recordConnectedGrant(store: Store, id: string, provider: string, grantId: string, now: number): Promise<ConnectSession> {
+  return toSession((await store.connectSessions.recordGrant(id, provider, grantId, now))!, now);
 }
 
 /**
  * Ends a pending session as denied or failed because of `provider` (null: no one provider). The
  * grants already created for other providers stay, and are reported with the session.
  */
-export function finishConnectSession(
-  db: Db,
+export async function finishConnectSession(
+  store: Store,
   id: string,
   status: "denied" | "failed",
   error: { code: string; message: string },
   now: number,
   provider: string | null = null,
-): void {
-  db.prepare(
-    `UPDATE connect_sessions SET status = ?, error_code = ?, error_message = ?, completed_at = ?,
-       provider_outcomes = CASE WHEN ? IS NULL THEN provider_outcomes ELSE json_set(provider_outcomes, '$.' || json_quote(?), ?) END
-     WHERE id = ? AND status = 'pending'`,
-  ).run(status, error.code, error.message, new Date(now).toISOString(), provider, provider, status, id);
+): Promise<void> {
+  await store.connectSessions.finish(id, status, error, now, provider);
 }
 
 export type ProviderConnectStatus = "connected" | "pending" | "denied" | "failed" | "not_connected";
@@ -156,15 +119,9 @@ export function providerStatuses(s: ConnectSession): { provider: string; status:
   });
 }
 
-const KEEP_FINISHED_MS = 24 * 3600_000;
-
-/** Drops authorization attempts and sessions that ended more than a day ago. */
-export function pruneFinishedFlows(db: Db, now: number): void {
-  const before = new Date(now - KEEP_FINISHED_MS).toISOString();
-  db.prepare("DELETE FROM oauth_states WHERE expires_at < ?").run(before);
-  db.prepare("DELETE FROM connect_sessions WHERE expires_at < ?").run(before);
-  db.prepare("DELETE FROM auth_sessions WHERE expires_at < ?").run(before);
-  db.prepare("DELETE FROM device_authorizations WHERE expires_at < ?").run(before);
+/** Drops authorization attempts, sessions and device authorizations that ended more than a day ago. */
+export async function pruneFinishedFlows(store: Store, now: number): Promise<void> {
+  await store.connectSessions.prune(now);
 }
 
 /**

@@ -4,7 +4,8 @@
 // so no timer runs inside the vault, and a session nobody watches any more stops costing polls.
 import { randomUUID } from "node:crypto";
 import type { VaultContext } from "../context.js";
-import type { Db } from "../storage/db.js";
+import type { Store } from "../storage/store/index.js";
+import type { DeviceAuthorizationRow } from "../storage/store/device-authorizations.js";
 import { devicePollStep, pollDeviceToken, type DevicePollAnswer, type DevicePollStep, type StartedDevice } from "./device-grant.js";
 import type { ClientAuth } from "./token-endpoint.js";
 
@@ -23,20 +24,7 @@ export interface DeviceAuthorization {
   expiresAt: string;
 }
 
-interface Row {
-  id: string;
-  flow: "auth" | "connect";
-  session_id: string;
-  provider: string | null;
-  device_code_sealed: string | null;
-  interval_s: number;
-  next_poll_at: number;
-  polls: number;
-  status: DeviceAuthorization["status"];
-  expires_at: string;
-}
-
-const toDevice = (r: Row): DeviceAuthorization => ({
+const toDevice = (r: DeviceAuthorizationRow): DeviceAuthorization => ({
   id: r.id,
   flow: r.flow,
   sessionId: r.session_id,
@@ -49,35 +37,25 @@ const toDevice = (r: Row): DeviceAuthorization => ({
 });
 
 /** Stores a started device authorization; the first poll is due one interval from now. */
-export function insertDevice(ctx: VaultContext, flow: "auth" | "connect", sessionId: string, provider: string | null, started: StartedDevice): void {
+export async function insertDevice(ctx: VaultContext, flow: "auth" | "connect", sessionId: string, provider: string | null, started: StartedDevice): Promise<void> {
   const id = randomUUID();
   const now = ctx.now();
-  ctx.db
-    .prepare(
-      `INSERT INTO device_authorizations (id, app_id, flow, session_id, provider, device_code_sealed, interval_s, next_poll_at, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      id,
-      ctx.app.id,
-      flow,
-      sessionId,
-      provider,
-      ctx.crypto.seal(CODE_PURPOSE, id, started.deviceCode),
-      started.intervalS,
-      now + started.intervalS * 1000,
-      new Date(now).toISOString(),
-      new Date(started.expiresAtMs).toISOString(),
-    );
+  await ctx.store.deviceAuthorizations.insert({
+    id,
+    app_id: ctx.app.id,
+    flow,
+    session_id: sessionId,
+    provider,
+    device_code_sealed: ctx.crypto.seal(CODE_PURPOSE, id, started.deviceCode),
+    interval_s: started.intervalS,
+    next_poll_at: now + started.intervalS * 1000,
+    created_at: new Date(now).toISOString(),
+    expires_at: new Date(started.expiresAtMs).toISOString(),
+  });
 }
 
-export function devicesOf(db: Db, sessionId: string): DeviceAuthorization[] {
-  return (db.prepare("SELECT * FROM device_authorizations WHERE session_id = ? ORDER BY provider").all(sessionId) as Row[]).map(toDevice);
-}
-
-/** Ends a device authorization; its device_code is forgotten with it. */
-function endDevice(db: Db, id: string, status: Exclude<DeviceAuthorization["status"], "pending">): boolean {
-  return db.prepare("UPDATE device_authorizations SET status = ?, device_code_sealed = NULL WHERE id = ? AND status = 'pending'").run(status, id).changes === 1;
+export async function devicesOf(store: Store, sessionId: string): Promise<DeviceAuthorization[]> {
+  return (await store.deviceAuthorizations.ofSession(sessionId)).map(toDevice);
 }
 
 /** Where one device authorization polls: the token endpoint and the client's authentication. */
@@ -99,33 +77,32 @@ const OUTCOME_STATUS = { token: "done", denied: "denied", expired: "expired", fa
  * Polls each pending device authorization of the session that is due, once. Returns the ones
  * that ended, each claimed by this call alone (two status requests at once poll once).
  */
-export async function pollDueDevices(ctx: VaultContext, sessionId: string, endpoint: (d: DeviceAuthorization) => DeviceEndpoint): Promise<DeviceEnding[]> {
+export async function pollDueDevices(
+  ctx: VaultContext,
+  sessionId: string,
+  endpoint: (d: DeviceAuthorization) => DeviceEndpoint | Promise<DeviceEndpoint>,
+): Promise<DeviceEnding[]> {
   const endings: DeviceEnding[] = [];
-  const rows = ctx.db.prepare("SELECT * FROM device_authorizations WHERE session_id = ? AND status = 'pending'").all(sessionId) as Row[];
-  for (const row of rows) {
+  const devices = ctx.store.deviceAuthorizations;
+  for (const row of await devices.ofSession(sessionId, true)) {
     const device = toDevice(row);
     const now = ctx.now();
     if (Date.parse(device.expiresAt) <= now) {
-      if (endDevice(ctx.db, device.id, "expired")) endings.push({ device, step: { rule: "code-lifetime-over", outcome: "expired", intervalS: device.intervalS }, answer: null });
+      if (await devices.end(device.id, "expired")) endings.push({ device, step: { rule: "code-lifetime-over", outcome: "expired", intervalS: device.intervalS }, answer: null });
       continue;
     }
     if (device.nextPollAt > now) continue;
-    const claimed = ctx.db
-      .prepare("UPDATE device_authorizations SET next_poll_at = ?, polls = polls + 1 WHERE id = ? AND status = 'pending' AND next_poll_at = ?")
-      .run(now + device.intervalS * 1000, device.id, device.nextPollAt).changes;
-    if (claimed !== 1) continue;
-    const where = endpoint(device);
+    if (!(await devices.claimPoll(device.id, device.nextPollAt, now + device.intervalS * 1000))) continue;
+    const where = await endpoint(device);
     const deviceCode = ctx.crypto.open(CODE_PURPOSE, device.id, row.device_code_sealed!).toString("utf8");
     const answer = await pollDeviceToken(where.tokenUrl, deviceCode, where.auth, where.owner);
     const step = devicePollStep(answer, device.intervalS);
     if (step.outcome === "wait") {
       // The interval counts from the answer, so a slow server does not shorten it.
-      ctx.db
-        .prepare("UPDATE device_authorizations SET interval_s = ?, next_poll_at = ? WHERE id = ? AND status = 'pending'")
-        .run(step.intervalS, ctx.now() + step.intervalS * 1000, device.id);
+      await devices.wait(device.id, step.intervalS, ctx.now() + step.intervalS * 1000);
       continue;
     }
-    if (endDevice(ctx.db, device.id, OUTCOME_STATUS[step.outcome])) endings.push({ device, step, answer });
+    if (await devices.end(device.id, OUTCOME_STATUS[step.outcome])) endings.push({ device, step, answer });
   }
   return endings;
 }

@@ -4,7 +4,7 @@
 // that provider's issuer. A hostile authorization server that bounces the user to an honest one
 // therefore gets nothing: the honest answer arrives on the honest provider's callback with the
 // hostile attempt's state, and is refused before any token request.
-import type { Db } from "../storage/db.js";
+import type { Store } from "../storage/store/index.js";
 import type { CallbackMode, OAuthProviderConfig } from "./provider-config.js";
 
 /** The shared callback of vaults set up before per-provider callbacks (kept for their registrations). */
@@ -21,10 +21,8 @@ export function connectRedirectUri(base: string, provider: string, mode: Callbac
 }
 
 /** Issuers configured for the app's other providers: an `iss` naming one of them is a mix-up. */
-function otherIssuers(db: Db, appId: string, provider: string): Map<string, string> {
-  const rows = db
-    .prepare("SELECT provider, issuer FROM oauth_endpoints WHERE app_id = ? AND provider <> ? AND issuer IS NOT NULL")
-    .all(appId, provider) as { provider: string; issuer: string }[];
+async function otherIssuers(store: Store, appId: string, provider: string): Promise<Map<string, string>> {
+  const rows = await store.oauthEndpoints.otherIssuers(appId, provider);
   return new Map(rows.map((r) => [r.issuer, r.provider]));
 }
 
@@ -34,14 +32,14 @@ const shown = (s: string) => JSON.stringify(s.length > 200 ? s.slice(0, 200) + "
  * Why an authorization response must be refused, or null when it may be redeemed. `arrivedOn`
  * is the path of the callback the browser came back to; `redirectUri` the one the attempt sent.
  */
-export function mixupProblem(
-  db: Db,
+export async function mixupProblem(
+  store: Store,
   appId: string,
   config: OAuthProviderConfig,
   redirectUri: string,
   arrivedOn: string,
   query: URLSearchParams,
-): string | null {
+): Promise<string | null> {
   const provider = config.provider;
   if (new URL(redirectUri).pathname !== arrivedOn) {
     return `The answer for ${provider} came back on ${arrivedOn}, which is not ${provider}'s callback; the vault refused it and sent nothing to any token endpoint (OAuth mix-up defence).`;
@@ -57,7 +55,7 @@ export function mixupProblem(
     if (iss === config.issuer) return null;
     return `The answer for ${provider} was issued by ${shown(iss)}, not by ${provider}'s authorization server ${shown(config.issuer)} (RFC 9207); the vault refused it and sent nothing to any token endpoint.`;
   }
-  const other = otherIssuers(db, appId, provider).get(iss);
+  const other = (await otherIssuers(store, appId, provider)).get(iss);
   if (other !== undefined) {
     return `The answer for ${provider} was issued by ${other}'s authorization server ${shown(iss)} (RFC 9207); the vault refused it and sent nothing to any token endpoint.`;
   }

@@ -4,7 +4,8 @@
 import type { Db } from "../storage/db.js";
 import type { VaultContext } from "../context.js";
 import { VaultError, VaultUsageError } from "../errors.js";
-import { getProviderSettings, openClientSecret } from "../storage/providers.js";
+import type { Store } from "../storage/store/index.js";
+import type { OAuthEndpointsRow } from "../storage/store/oauth-endpoints.js";
 import { assertSafeOAuthUrl } from "./urls.js";
 import { specOAuth } from "./spec-provider.js";
 
@@ -55,38 +56,47 @@ export interface OAuthProviderConfig {
 /** What OAuth use cases run in (connect, refresh, revocation): the domain context. */
 export type OAuthContext = VaultContext;
 
-interface OverrideRow {
-  authorize_url: string | null;
-  token_url: string | null;
-  revoke_url: string | null;
-  userinfo_url: string | null;
-  device_authorization_url: string | null;
-  auth_method: TokenAuthMethod | null;
-  issuer: string | null;
-  iss_parameter_supported: number | null;
-  callback: CallbackMode | null;
+function toOverrides(r: OAuthEndpointsRow): OAuthEndpointOverrides {
+  return {
+    authorizeUrl: r.authorize_url,
+    tokenUrl: r.token_url,
+    revokeUrl: r.revoke_url,
+    userinfoUrl: r.userinfo_url,
+    deviceAuthorizationUrl: r.device_authorization_url,
+    authMethod: r.auth_method as TokenAuthMethod | null,
+    issuer: r.issuer,
+    issParameterSupported: r.iss_parameter_supported === null ? null : r.iss_parameter_supported === 1,
+    callback: r.callback as CallbackMode | null,
+  };
 }
 
+function toRow(o: OAuthEndpointOverrides): OAuthEndpointsRow {
+  return {
+    authorize_url: o.authorizeUrl ?? null,
+    token_url: o.tokenUrl ?? null,
+    revoke_url: o.revokeUrl ?? null,
+    userinfo_url: o.userinfoUrl ?? null,
+    device_authorization_url: o.deviceAuthorizationUrl ?? null,
+    auth_method: o.authMethod ?? null,
+    issuer: o.issuer ?? null,
+    iss_parameter_supported: o.issParameterSupported === undefined || o.issParameterSupported === null ? null : o.issParameterSupported ? 1 : 0,
+    callback: o.callback ?? null,
+  };
+}
+
+export async function loadOAuthOverrides(store: Store, appId: string, provider: string): Promise<OAuthEndpointOverrides | undefined> {
+  const r = await store.oauthEndpoints.get(appId, provider);
+  return r && toOverrides(r);
+}
+
+/** Synchronous read for callers not yet on the store (issue 14); removed once none is left. */
 export function getOAuthOverrides(db: Db, appId: string, provider: string): OAuthEndpointOverrides | undefined {
-  const r = db.prepare("SELECT * FROM oauth_endpoints WHERE app_id = ? AND provider = ?").get(appId, provider) as OverrideRow | undefined;
-  return (
-    r && {
-      authorizeUrl: r.authorize_url,
-      tokenUrl: r.token_url,
-      revokeUrl: r.revoke_url,
-      userinfoUrl: r.userinfo_url,
-      deviceAuthorizationUrl: r.device_authorization_url,
-      authMethod: r.auth_method,
-      issuer: r.issuer,
-      issParameterSupported: r.iss_parameter_supported === null ? null : r.iss_parameter_supported === 1,
-      callback: r.callback,
-    }
-  );
+  const r = db.prepare("SELECT * FROM oauth_endpoints WHERE app_id = ? AND provider = ?").get(appId, provider) as OAuthEndpointsRow | undefined;
+  return r && toOverrides(r);
 }
 
-/** Upserts overrides; fields left undefined keep their stored value, null clears one. */
-export function setOAuthOverrides(db: Db, appId: string, provider: string, patch: OAuthEndpointOverrides, now: number): OAuthEndpointOverrides {
-  const cur = getOAuthOverrides(db, appId, provider) ?? {};
+/** The stored overrides with `patch` applied: undefined keeps a value, null clears it; URLs checked. */
+function mergeOverrides(cur: OAuthEndpointOverrides, patch: OAuthEndpointOverrides): OAuthEndpointOverrides {
   const next = { ...cur };
   const urlFields = [
     ["authorizeUrl", "--authorize-url"],
@@ -108,6 +118,19 @@ export function setOAuthOverrides(db: Db, appId: string, provider: string, patch
   }
   if (patch.issParameterSupported !== undefined) next.issParameterSupported = patch.issParameterSupported;
   if (patch.callback !== undefined) next.callback = patch.callback;
+  return next;
+}
+
+/** Upserts overrides; fields left undefined keep their stored value, null clears one. */
+export async function saveOAuthOverrides(store: Store, appId: string, provider: string, patch: OAuthEndpointOverrides, now: number): Promise<OAuthEndpointOverrides> {
+  const next = mergeOverrides((await loadOAuthOverrides(store, appId, provider)) ?? {}, patch);
+  await store.oauthEndpoints.put(appId, provider, toRow(next), now);
+  return (await loadOAuthOverrides(store, appId, provider))!;
+}
+
+/** Synchronous twin for callers not yet on the store (admin/provider-from-spec.ts, issue 14). */
+export function setOAuthOverrides(db: Db, appId: string, provider: string, patch: OAuthEndpointOverrides, now: number): OAuthEndpointOverrides {
+  const r = toRow(mergeOverrides(getOAuthOverrides(db, appId, provider) ?? {}, patch));
   db.prepare(
     `INSERT INTO oauth_endpoints (app_id, provider, authorize_url, token_url, revoke_url, userinfo_url, auth_method,
        issuer, iss_parameter_supported, callback, device_authorization_url, updated_at)
@@ -116,20 +139,7 @@ export function setOAuthOverrides(db: Db, appId: string, provider: string, patch
        revoke_url = excluded.revoke_url, userinfo_url = excluded.userinfo_url, auth_method = excluded.auth_method,
        issuer = excluded.issuer, iss_parameter_supported = excluded.iss_parameter_supported, callback = excluded.callback,
        device_authorization_url = excluded.device_authorization_url, updated_at = excluded.updated_at`,
-  ).run(
-    appId,
-    provider,
-    next.authorizeUrl ?? null,
-    next.tokenUrl ?? null,
-    next.revokeUrl ?? null,
-    next.userinfoUrl ?? null,
-    next.authMethod ?? null,
-    next.issuer ?? null,
-    next.issParameterSupported === undefined || next.issParameterSupported === null ? null : next.issParameterSupported ? 1 : 0,
-    next.callback ?? null,
-    next.deviceAuthorizationUrl ?? null,
-    new Date(now).toISOString(),
-  );
+  ).run(appId, provider, r.authorize_url, r.token_url, r.revoke_url, r.userinfo_url, r.auth_method, r.issuer, r.iss_parameter_supported, r.callback, r.device_authorization_url, new Date(now).toISOString());
   return getOAuthOverrides(db, appId, provider)!;
 }
 
@@ -141,9 +151,9 @@ export function assertIssuer(issuer: string): URL {
 }
 
 /** Everything needed to run OAuth for `provider`, or a `connect_config` error naming what is missing. */
-export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider: string): OAuthProviderConfig {
+export async function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider: string): Promise<OAuthProviderConfig> {
   const entry = ctx.vault.catalogProvider(provider);
-  const o = getOAuthOverrides(ctx.db, appId, provider) ?? {};
+  const o = (await loadOAuthOverrides(ctx.store, appId, provider)) ?? {};
   // Outside the catalog, the endpoints `vault providers set --from-spec` took from the document.
   const oauth = entry ? entry.oauth : specOAuth(o);
   if (!entry && !oauth) {
@@ -152,7 +162,7 @@ export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider:
   if (!oauth) {
     throw new VaultError("connect_config", `Provider "${provider}" has no OAuth flow in the catalog; use a managed secret (\`vault secrets add\`).`);
   }
-  const settings = getProviderSettings(ctx.db, appId, provider);
+  const settings = await ctx.store.providers.get(appId, provider);
   if (!settings?.clientId) {
     throw new VaultError(
       "connect_config",
@@ -190,6 +200,6 @@ function catalogDeviceUrl(oauth: { tokenUrl: string; deviceAuthorizationUrl?: st
 }
 
 /** The client secret in clear, only for a token or revocation request. */
-export function clientSecretFor(ctx: Pick<OAuthContext, "db" | "crypto">, appId: string, provider: string): string | null {
-  return openClientSecret(ctx.db, ctx.crypto, appId, provider);
+export function clientSecretFor(ctx: Pick<OAuthContext, "store">, appId: string, provider: string): Promise<string | null> {
+  return ctx.store.providers.openClientSecret(appId, provider);
 }

@@ -5,7 +5,6 @@
 // on to the new refresh token, and the next attempt sends that one, never the spent one.
 import { VaultError } from "../errors.js";
 import type { Credential, GrantRecord } from "../grant-types.js";
-import { setGrantStatus } from "../storage/grants.js";
 import { clientSecretFor, resolveOAuthProvider, type OAuthContext } from "./provider-config.js";
 import { refreshTokenOf, validateTokenAnswer, type TokenResponse } from "./token-answer.js";
 import { OAuthEndpointError, requestTokenAnswer } from "./token-endpoint.js";
@@ -30,14 +29,14 @@ export async function refreshNow(
     if (stillValid(grant, current, ctx.now(), rejected)) return { token: current.token };
     return needsReauth(ctx, grant, "The access token expired and the provider issued no refresh token; the user must connect again.");
   }
-  const config = resolveOAuthProvider(ctx, grant.appId, grant.provider);
+  const config = await resolveOAuthProvider(ctx, grant.appId, grant.provider);
   const rules = { owner: grant.provider, tokenTypes: config.tokenTypes };
   let body: Record<string, unknown>;
   try {
     body = await requestTokenAnswer(
       config.tokenUrl,
       { grant_type: "refresh_token", refresh_token: current.refreshToken },
-      { clientId: config.clientId, clientSecret: clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod },
+      { clientId: config.clientId, clientSecret: await clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod },
       grant.provider,
     );
   } catch (e) {
@@ -51,34 +50,28 @@ export async function refreshNow(
   }
   // 1. The rotated refresh token first: from here on, the old one is spent at the provider.
   const rotated = refreshTokenOf(body, rules);
-  if (rotated !== null && rotated !== current.refreshToken) storeRotated(ctx, grant, { ...current, refreshToken: rotated });
+  if (rotated !== null && rotated !== current.refreshToken) await storeRotated(ctx, grant, { ...current, refreshToken: rotated });
   // 2. The rest of the answer; a refusal here leaves the grant on the rotated refresh token.
   const res = validateTokenAnswer(body, rules);
   return storeRefreshed(ctx, grant, res, rotated ?? current.refreshToken, { rotated: rotated !== null && rotated !== current.refreshToken, takeover });
 }
 
-function storeRotated(ctx: OAuthContext, grant: GrantRecord, tokens: StoredOAuthTokens): void {
-  const r = ctx.db
-    .prepare("UPDATE grants SET credential_sealed = ? WHERE id = ? AND status = 'active'")
-    .run(sealTokens(ctx.crypto, grant.id, tokens), grant.id);
-  if (r.changes !== 1) throw new VaultError("grant_revoked", "This grant was revoked while its token was being refreshed.");
+async function storeRotated(ctx: OAuthContext, grant: GrantRecord, tokens: StoredOAuthTokens): Promise<void> {
+  if (!(await ctx.store.grants.setRotatedTokens(grant.id, sealTokens(ctx.crypto, grant.id, tokens)))) throw new VaultError("grant_revoked", "This grant was revoked while its token was being refreshed.");
 }
 
-function storeRefreshed(
+async function storeRefreshed(
   ctx: OAuthContext,
   grant: GrantRecord,
   res: TokenResponse,
   refreshToken: string | null,
   facts: { rotated: boolean; takeover: boolean },
-): Credential {
+): Promise<Credential> {
   const now = ctx.now();
   const tokens = tokensFrom(res, now, refreshToken);
   // The scope field is what the server granted now; without one, the grant keeps its scopes.
   const scopes = res.scopes ?? grant.scopes;
-  const updated = ctx.db
-    .prepare("UPDATE grants SET credential_sealed = ?, credential_expires_at = ?, scopes = ? WHERE id = ? AND status = 'active'")
-    .run(sealTokens(ctx.crypto, grant.id, tokens), expiryFrom(res, now), JSON.stringify(scopes), grant.id);
-  if (updated.changes !== 1) throw new VaultError("grant_revoked", "This grant was revoked while its token was being refreshed.");
+  if (!(await ctx.store.grants.setRefreshed(grant.id, sealTokens(ctx.crypto, grant.id, tokens), expiryFrom(res, now), scopes))) throw new VaultError("grant_revoked", "This grant was revoked while its token was being refreshed.");
   const removed = grant.scopes.filter((s) => !scopes.includes(s));
   const added = scopes.filter((s) => !grant.scopes.includes(s));
   auditRefresh(ctx, grant, "success", {
@@ -91,8 +84,8 @@ function storeRefreshed(
   return { token: tokens.token };
 }
 
-function needsReauth(ctx: OAuthContext, grant: GrantRecord, message: string): never {
-  setGrantStatus(ctx.db, grant.id, "reauth_required");
+async function needsReauth(ctx: OAuthContext, grant: GrantRecord, message: string): Promise<never> {
+  await ctx.store.grants.setStatus(grant.id, "reauth_required");
   auditRefresh(ctx, grant, "error", { errorCode: "reauth_required", details: { message } });
   throw new VaultError("reauth_required", message);
 }

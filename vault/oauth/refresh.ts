@@ -1,15 +1,18 @@
 // Returns a usable access token for an OAuth grant, refreshing it shortly before it expires.
 // However many calls arrive at once, one refresh per grant is in flight: an in-process promise
 // map joins callers of this process (they all share its outcome, success or failure), and a
-// lease row (refresh-lease.ts) makes another process wait instead of refreshing again — which,
-// with rotating refresh tokens, would revoke the grant at the provider. A lease whose holder
-// died is taken over at once. After a failed attempt, a cool-down with jitter passes before the
+// lease row in the store (refresh-lease.ts) makes every other process, on this instance or
+// another, wait instead of refreshing again — which, with rotating refresh tokens, would revoke
+// the grant at the provider. The winner reads the grant again after taking the lease and
+// refreshes only if the token is still the one that needed it: a holder that finished between
+// our read and our take has already spent that refresh token. A lease whose holder died is
+// taken over at once. After a failed attempt, a cool-down with jitter passes before the
 // next request to the token endpoint; meanwhile callers get `token_refresh_in_progress` with
 // `retryAfter`, or the current token while it is still valid.
 import { setTimeout as sleep } from "node:timers/promises";
 import { VaultError } from "../errors.js";
 import type { Credential, GrantRecord } from "../grant-types.js";
-import { getGrant } from "../storage/grants.js";
+import type { Store } from "../storage/store/index.js";
 import type { OAuthContext } from "./provider-config.js";
 import { cooldownMs, dropLease, LEASE_MS, recordFailure, takeLease } from "./refresh-lease.js";
 import { auditRefresh, RefreshClientError, refreshNow } from "./refresh-exchange.js";
@@ -18,7 +21,13 @@ import { needsRefresh, openTokens, stillValid, type StoredOAuthTokens } from "./
 
 const LEASE_POLL_MS = 50;
 
-const inflight = new Map<string, Promise<Credential>>();
+/** Refreshes in flight, per instance (store) and grant: an instance's callers share one. */
+const inflightByStore = new WeakMap<Store, Map<string, Promise<Credential>>>();
+function inflightOf(store: Store): Map<string, Promise<Credential>> {
+  let m = inflightByStore.get(store);
+  if (!m) inflightByStore.set(store, (m = new Map()));
+  return m;
+}
 
 /**
  * `rejected` is the fingerprint of a token the provider answered 401 to: when it is still the
@@ -29,6 +38,7 @@ export async function ensureFreshCredential(ctx: OAuthContext, grant: GrantRecor
   assertUsable(grant);
   const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
   if (!needsRefresh(grant, tokens, ctx.now(), rejected)) return { token: tokens.token };
+  const inflight = inflightOf(ctx.store);
   let pending = inflight.get(grant.id);
   if (!pending) {
     pending = refreshUnderLease(ctx, grant, rejected).finally(() => inflight.delete(grant.id));
@@ -55,25 +65,51 @@ function retryLater(why: string, waitMs: number): VaultError {
 async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord, rejected?: string): Promise<Credential> {
   const deadline = Date.now() + LEASE_MS;
   for (;;) {
-    const grant = getGrant(ctx.db, first.appId, first.id);
-    if (!grant) throw new VaultError("grant_not_found", "This grant no longer exists.");
-    assertUsable(grant);
+    const grant = await currentGrant(ctx, first);
     // Another process may have refreshed while we waited for the lease.
     const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
     const now = ctx.now();
     if (!needsRefresh(grant, tokens, now, rejected)) return { token: tokens.token };
-    const lease = takeLease(ctx.db, grant.id, Date.now(), now);
+    const lease = await takeLease(ctx.store, grant.id, Date.now(), now);
     if (lease.kind === "cooling") {
       if (stillValid(grant, tokens, now, rejected)) return { token: tokens.token };
       const why = lease.lastError ?? "The last attempt to refresh this grant's token failed.";
       throw retryLater(why, lease.retryAt - now);
     }
-    if (lease.kind === "taken") return attempt(ctx, grant, tokens, rejected, lease);
+    if (lease.kind === "taken") return underLease(ctx, first, rejected, lease);
     if (Date.now() > deadline) {
       throw retryLater("Another vault process is refreshing this grant's token.", Math.max(LEASE_POLL_MS, lease.expiresAt - Date.now()));
     }
     await sleep(LEASE_POLL_MS);
   }
+}
+
+async function currentGrant(ctx: OAuthContext, first: GrantRecord): Promise<GrantRecord> {
+  const grant = await ctx.store.grants.get(first.appId, first.id);
+  if (!grant) throw new VaultError("grant_not_found", "This grant no longer exists.");
+  assertUsable(grant);
+  return grant;
+}
+
+/**
+ * Holding the lease: read the grant again, since a holder that released the lease between our
+ * read and our take has stored new tokens (and spent the refresh token we read). Refresh only
+ * when the token is still the one that needs it.
+ */
+async function underLease(ctx: OAuthContext, first: GrantRecord, rejected: string | undefined, lease: { takeover: boolean; failures: number }): Promise<Credential> {
+  let grant: GrantRecord;
+  try {
+    grant = await currentGrant(ctx, first);
+  } catch (e) {
+    await dropLease(ctx.store, first.id);
+    throw e;
+  }
+  const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
+  if (!needsRefresh(grant, tokens, ctx.now(), rejected)) {
+    await dropLease(ctx.store, grant.id);
+    return { token: tokens.token };
+  }
+  return attempt(ctx, grant, tokens, rejected, lease);
 }
 
 /** One attempt under the lease. A transient failure starts the cool-down every waiter shares. */
@@ -86,18 +122,18 @@ async function attempt(
 ): Promise<Credential> {
   try {
     const credential = await refreshNow(ctx, grant, current, rejected, lease.takeover);
-    dropLease(ctx.db, grant.id);
+    await dropLease(ctx.store, grant.id);
     return credential;
   } catch (e) {
     if (!isTransient(e)) {
       // reauth_required, grant_revoked, or a fault of the vault itself: no cool-down to keep.
-      dropLease(ctx.db, grant.id);
+      await dropLease(ctx.store, grant.id);
       throw e;
     }
     const failures = lease.failures + 1;
     const wait = cooldownMs(failures);
     const message = e.message;
-    recordFailure(ctx.db, grant.id, ctx.now() + wait, failures, message);
+    await recordFailure(ctx.store, grant.id, ctx.now() + wait, failures, message);
     auditRefresh(ctx, grant, "error", { errorCode: "token_refresh_failed", details: { message, failures, retryInMs: wait } });
     // Transient (network, 5xx, a refused answer): the current token is still good for a while.
     if (stillValid(grant, current, ctx.now(), rejected)) return { token: current.token };

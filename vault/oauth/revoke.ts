@@ -1,7 +1,6 @@
 // Revocation: tell the provider (RFC 7009) where it has a revocation endpoint, then delete the
 // grant's tokens and mark it revoked. Only a new connect restores access.
 import type { GrantRecord } from "../grant-types.js";
-import { getGrant, markRevoked } from "../storage/grants.js";
 import { clientSecretFor, resolveOAuthProvider, type OAuthContext } from "./provider-config.js";
 import { requestRevocation } from "./token-endpoint.js";
 import { openTokens } from "./tokens.js";
@@ -20,13 +19,13 @@ export async function revokeAtProvider(ctx: OAuthContext, grant: GrantRecord): P
   if (grant.source !== "oauth" || !grant.credentialSealed) return { called: false, status: null };
   let config;
   try {
-    config = resolveOAuthProvider(ctx, grant.appId, grant.provider);
+    config = await resolveOAuthProvider(ctx, grant.appId, grant.provider);
   } catch {
     return { called: false, status: null };
   }
   if (!config.revokeUrl) return { called: false, status: null };
   const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed);
-  const auth = { clientId: config.clientId, clientSecret: clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod };
+  const auth = { clientId: config.clientId, clientSecret: await clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod };
   let status: number | null = null;
   try {
     // Revoking the refresh token ends the whole authorization at most servers; the access token
@@ -55,8 +54,8 @@ export async function revokeAtProvider(ctx: OAuthContext, grant: GrantRecord): P
 
 /** Revokes at the provider, then in the vault. False when the grant is missing or already revoked. */
 export async function revokeGrant(ctx: OAuthContext, appId: string, grantId: string, reason: string | null): Promise<boolean> {
-  const grant = getGrant(ctx.db, appId, grantId);
+  const grant = await ctx.store.grants.get(appId, grantId);
   if (!grant || grant.status === "revoked") return false;
   await revokeAtProvider(ctx, grant);
-  return markRevoked(ctx.db, appId, grantId, reason, ctx.now());
+  return ctx.store.grants.revoke(appId, grantId, reason, ctx.now());
 }

@@ -227,10 +227,6 @@ export function markRevoked(db: Db, appId: string, id: string, reason: string | 
   return r.changes === 1;
 }
 
-export function setGrantStatus(db: Db, id: string, status: GrantStatus): void {
-  stmt(db, "UPDATE grants SET status = ? WHERE id = ?").run(status, id);
-}
-
 export function touchGrant(db: Db, id: string, now: number): void {
   stmt(db, "UPDATE grants SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
 }

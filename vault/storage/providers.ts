@@ -87,14 +87,5 @@ export function setProviderSettings(db: Db, crypto: AtRest, appId: string, provi
   return getProviderSettings(db, appId, provider)!;
 }
 
-/** The OAuth client secret in clear, for the token endpoint call only. */
-export function openClientSecret(db: Db, crypto: AtRest, appId: string, provider: string): string | null {
-  const row = stmt(db, "SELECT client_secret_sealed FROM providers WHERE app_id = ? AND provider = ?").get(appId, provider) as
-    | { client_secret_sealed: string | null }
-    | undefined;
-  if (!row?.client_secret_sealed) return null;
-  return crypto.open(PURPOSE, provider, row.client_secret_sealed).toString("utf8");
-}
-
 /** Shared with the asynchronous repository (store/providers.ts). */
 export { toSettings as providerSettingsFromRow, type Row as ProviderRow, PURPOSE as PROVIDER_SECRET_PURPOSE };

@@ -36,11 +36,6 @@ export function findUser(db: Db, appId: string, issuer: string, subject: string)
   return row && toUser(row);
 }
 
-/** Every user with this subject, whatever their issuer (operator commands). */
-export function findUsersBySubject(db: Db, appId: string, subject: string): UserRecord[] {
-  return (stmt(db, "SELECT * FROM users WHERE app_id = ? AND subject = ? ORDER BY created_at, id").all(appId, subject) as Row[]).map(toUser);
-}
-
 export function getUser(db: Db, id: string): UserRecord | undefined {
   const row = stmt(db, "SELECT * FROM users WHERE id = ?").get(id) as Row | undefined;
   return row && toUser(row);

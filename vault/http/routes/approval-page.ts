@@ -106,13 +106,13 @@ function signedInState(ctx: UnsignedContext, a: ApprovalRecord): { signedIn: str
 }
 
 /** GET /approvals/:id/sign-in?token=…: off to the app's IDP, back to this approval. */
-function signIn(ctx: UnsignedContext): RouteResult {
+async function signIn(ctx: UnsignedContext): Promise<RouteResult> {
   const token = ctx.url.searchParams.get("token");
   const found = authorize(ctx, token);
   if (!found || !token) return forbidden(ctx);
   try {
-    const session = createAuthSession(ctx, randomToken(24));
-    return { status: 303, location: loginRedirect(ctx, session, publicBase(ctx), `${APPROVER_RETURN}${found.a.id}:${token}`) };
+    const session = await createAuthSession(ctx, randomToken(24));
+    return { status: 303, location: await loginRedirect(ctx, session, publicBase(ctx), `${APPROVER_RETURN}${found.a.id}:${token}`) };
   } catch (e) {
     if (e instanceof VaultError) return { status: 400, html: approvalErrorPage(pageFrame(ctx), "Signing in is not set up", e.message) };
     throw e;
@@ -120,9 +120,9 @@ function signIn(ctx: UnsignedContext): RouteResult {
 }
 
 /** The IDP sent the approver back (routes/auth.ts): remember who they are for this approval. */
-export function approverSignedIn(ctx: UnsignedContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): RouteResult {
+export async function approverSignedIn(ctx: UnsignedContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): Promise<RouteResult> {
   // The sign-in's ID token is nobody's to collect: drop it now.
-  takeAuthToken(ctx, o.sessionId);
+  await takeAuthToken(ctx, o.sessionId);
   const rest = (o.returnTo ?? "").slice(APPROVER_RETURN.length);
   const i = rest.indexOf(":");
   const id = rest.slice(0, i);

@@ -14,7 +14,7 @@ import { APPROVER_RETURN, approverSignedIn } from "./approval-page.js";
 async function createSession(ctx: SignedContext): Promise<RouteResult> {
   const flow = parseFlow(ctx.body);
   const pageToken = randomToken(24);
-  const session = createAuthSession(ctx, pageToken);
+  const session = await createAuthSession(ctx, pageToken);
   const loginUrl = `${publicBase(ctx)}/auth/${session.id}?state=${pageToken}`;
   const json: Record<string, unknown> = { sessionId: session.id, loginUrl, expiresAt: session.expiresAt };
   if (flow === "device") {
@@ -28,30 +28,30 @@ async function createSession(ctx: SignedContext): Promise<RouteResult> {
 
 async function sessionStatus(ctx: SignedContext): Promise<RouteResult> {
   const id = ctx.params.id ?? "";
-  const found = getAuthSession(ctx.db, id, ctx.now());
+  const found = await getAuthSession(ctx.store, id, ctx.now());
   if (!found || found.appId !== ctx.app.id) throw new VaultError("not_found", "No sign-in session with this id.");
   // A headless sign-in advances as it is polled: the vault asks the IDP's token endpoint when due.
   await advanceAuthDevice(ctx, found);
-  const session = getAuthSession(ctx.db, id, ctx.now()) ?? found;
+  const session = (await getAuthSession(ctx.store, id, ctx.now())) ?? found;
   // Only the key that created the session may collect its token.
-  const token = session.status === "completed" && session.keyId === ctx.caller.keyId ? takeAuthToken(ctx, id) : null;
+  const token = session.status === "completed" && session.keyId === ctx.caller.keyId ? await takeAuthToken(ctx, id) : null;
   return {
     status: 200,
     json: { status: session.status, userToken: token === null ? null : ctx.sealForCaller(token), expiresAt: session.expiresAt, error: session.error },
   };
 }
 
-function loginPage(ctx: UnsignedContext): RouteResult {
+async function loginPage(ctx: UnsignedContext): Promise<RouteResult> {
   const frame = pageFrame(ctx);
   const pageToken = ctx.url.searchParams.get("state") ?? "";
-  const session = pageToken ? authSessionForPage(ctx.db, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
+  const session = pageToken ? await authSessionForPage(ctx.store, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
   if (!session || session.appId !== ctx.app.id) {
     return { status: 404, html: authErrorPage(frame, "This sign-in link is not valid: it may be incomplete or mistyped.", { title: "This link does not work" }) };
   }
   if (session.status === "expired") return { status: 410, html: authErrorPage(frame, "This sign-in link was not used in time.", { title: "This link has expired", outcome: "expired" }) };
   if (session.status !== "pending") return finishedPage(ctx, session);
   try {
-    return { status: 303, location: loginRedirect(ctx, session, publicBase(ctx)) };
+    return { status: 303, location: await loginRedirect(ctx, session, publicBase(ctx)) };
   } catch (e) {
     if (e instanceof VaultError) return { status: 400, html: authErrorPage(frame, `${ctx.app.name} is not set up for signing in yet.`, { details: e.message }) };
     throw e;

@@ -9,8 +9,6 @@ import { confirmationMatches, confirmationToken, connectCsrfCookie, cookieValue 
 import { authorizeUrlFor, handleConnectCallback, scopesFor } from "../../oauth/connect-flow.js";
 import { resolveOAuthProvider } from "../../oauth/provider-config.js";
 import { publicBase } from "../public-base.js";
-import { getGrant } from "../../storage/grants.js";
-import { getUser } from "../../storage/users.js";
 import {
   confirmPage, connectErrorPage, connectedPage, connectHref, expiredLinkPage, finishedSessionPage, notConnectedPage, pickerPage, type ProviderState,
 } from "../pages/connect.js";
@@ -29,37 +27,39 @@ function providerName(ctx: UnsignedContext, id: string): string {
 }
 
 /** Every provider of the session as the pages show it: connected (as which account) or not. */
-function providerStates(ctx: UnsignedContext, s: ConnectSession): ProviderState[] {
-  return providerStatuses(s).map(({ provider, status, grantId }) => ({
-    id: provider,
-    name: providerName(ctx, provider),
-    state: status === "connected" ? "connected" : status === "denied" ? "denied" : status === "failed" ? "failed" : "waiting",
-    account: grantId ? (getGrant(ctx.db, s.appId, grantId)?.account ?? null) : null,
-  }));
+async function providerStates(ctx: UnsignedContext, s: ConnectSession): Promise<ProviderState[]> {
+  return Promise.all(
+    providerStatuses(s).map(async ({ provider, status, grantId }) => ({
+      id: provider,
+      name: providerName(ctx, provider),
+      state: status === "connected" ? "connected" : status === "denied" ? "denied" : status === "failed" ? "failed" : "waiting",
+      account: grantId ? ((await ctx.store.grants.get(s.appId, grantId))?.account ?? null) : null,
+    })),
+  );
 }
 
 /** The pending session a page token opens, or the page to show instead. */
-function openSession(ctx: UnsignedContext, pageToken: string): ConnectSession | RouteResult {
-  const session = pageToken ? connectSessionForPage(ctx.db, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
+async function openSession(ctx: UnsignedContext, pageToken: string): Promise<ConnectSession | RouteResult> {
+  const session = pageToken ? await connectSessionForPage(ctx.store, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
   const frame = pageFrame(ctx);
   if (!session || session.appId !== ctx.app.id) {
     return { status: 404, html: connectErrorPage(frame, "This connect link is not valid: it may be incomplete or mistyped.", { next: `Ask ${ctx.app.name} for a new link.` }) };
   }
   if (session.status === "expired" && Object.keys(session.grantIds).length === 0) return { status: 410, html: expiredLinkPage(frame, "connect") };
-  if (session.status !== "pending") return { status: 200, html: finishedSessionPage(frame, session.status, providerStates(ctx, session)) };
+  if (session.status !== "pending") return { status: 200, html: finishedSessionPage(frame, session.status, await providerStates(ctx, session)) };
   return session;
 }
 
 const remainingOf = (s: ConnectSession) => s.providers.filter((p) => s.grantIds[p] === undefined);
 
-function ownerLabel(ctx: UnsignedContext, s: ConnectSession): string | null {
+async function ownerLabel(ctx: UnsignedContext, s: ConnectSession): Promise<string | null> {
   if (!s.userId) return null;
-  return s.ownerLabel ?? getUser(ctx.db, s.userId)?.subject ?? "an unknown user";
+  return s.ownerLabel ?? (await ctx.store.users.get(s.userId))?.subject ?? "an unknown user";
 }
 
-function connectPage(ctx: UnsignedContext): RouteResult {
+async function connectPage(ctx: UnsignedContext): Promise<RouteResult> {
   const pageToken = ctx.url.searchParams.get("state") ?? "";
-  const session = openSession(ctx, pageToken);
+  const session = await openSession(ctx, pageToken);
   if (!("id" in session)) return session;
   const frame = pageFrame(ctx);
   const remaining = remainingOf(session);
@@ -68,10 +68,10 @@ function connectPage(ctx: UnsignedContext): RouteResult {
     return { status: 400, html: connectErrorPage(frame, `"${chosen}" is not a provider left to connect with this link.`, { next: "Go back to the list and pick another." }) };
   }
   const provider = chosen ?? (remaining.length === 1 ? remaining[0]! : null);
-  if (provider === null) return { status: 200, html: pickerPage(frame, session.id, pageToken, providerStates(ctx, session)) };
+  if (provider === null) return { status: 200, html: pickerPage(frame, session.id, pageToken, await providerStates(ctx, session)) };
   let scopes: string[];
   try {
-    const config = resolveOAuthProvider(ctx, session.appId, provider);
+    const config = await resolveOAuthProvider(ctx, session.appId, provider);
     scopes = scopesFor(session, provider, config.defaultScopes);
   } catch (e) {
     if (e instanceof VaultError) return { status: 400, html: connectErrorPage(frame, `${ctx.app.name} is not set up to connect ${providerName(ctx, provider)} yet.`, { details: e.message }) };
@@ -88,7 +88,7 @@ function connectPage(ctx: UnsignedContext): RouteResult {
       csrf,
       provider: { id: provider, name: providerName(ctx, provider) },
       scopes: scopes.map((scope) => ({ scope, words: scopeDescription(catalog, scope) })),
-      owner: ownerLabel(ctx, session),
+      owner: await ownerLabel(ctx, session),
     }),
     headers: {
       "set-cookie": `${connectCsrfCookie(provider)}=${csrf}; Path=/connect/${encodeURIComponent(session.id)}; HttpOnly; SameSite=Strict; Max-Age=600${secure}`,
@@ -103,7 +103,7 @@ async function start(ctx: UnsignedContext): Promise<RouteResult> {
   const form = ctx.form;
   if (!form) return refused(ctx);
   const pageToken = form.get("state") ?? "";
-  const session = openSession(ctx, pageToken);
+  const session = await openSession(ctx, pageToken);
   if (!("id" in session)) return session;
   // Browsers send Origin on a form POST: another site's is refused outright. Our own pages send
   // "null" (their referrer policy is no-referrer), so the token and cookie decide.
@@ -116,11 +116,11 @@ async function start(ctx: UnsignedContext): Promise<RouteResult> {
   if (!confirmationMatches(ctx.crypto, { sessionId: session.id, provider, pageToken, csrf, cookie })) return refused(ctx);
   const frame = pageFrame(ctx);
   if (!remainingOf(session).includes(provider)) {
-    return { status: 200, html: finishedSessionPage(frame, "completed", providerStates(ctx, session)) };
+    return { status: 200, html: finishedSessionPage(frame, "completed", await providerStates(ctx, session)) };
   }
   if (form.get("action") === "cancel") {
     const message = "The person declined on the vault's confirmation page.";
-    finishConnectSession(ctx.db, session.id, "denied", { code: "connect_denied", message }, ctx.now(), provider);
+    await finishConnectSession(ctx.store, session.id, "denied", { code: "connect_denied", message }, ctx.now(), provider);
     ctx.audit.write({
       action: "connect",
       outcome: "denied",
@@ -133,12 +133,12 @@ async function start(ctx: UnsignedContext): Promise<RouteResult> {
       errorCode: "connect_denied",
       details: { sessionId: session.id, step: "confirmation" },
     });
-    const after = getConnectSession(ctx.db, session.id, ctx.now()) ?? session;
-    const list = providerStates(ctx, after);
+    const after = (await getConnectSession(ctx.store, session.id, ctx.now())) ?? session;
+    const list = await providerStates(ctx, after);
     return { status: 200, html: notConnectedPage(frame, "cancelled", list.find((p) => p.id === provider)!, list) };
   }
   try {
-    return { status: 303, location: authorizeUrlFor(ctx, session, provider, publicBase(ctx), pageToken) };
+    return { status: 303, location: await authorizeUrlFor(ctx, session, provider, publicBase(ctx), pageToken) };
   } catch (e) {
     if (e instanceof VaultError) return { status: 400, html: connectErrorPage(frame, `${ctx.app.name} is not set up to connect ${providerName(ctx, provider)} yet.`, { details: e.message }) };
     throw e;
@@ -154,12 +154,12 @@ async function callback(ctx: UnsignedContext): Promise<RouteResult> {
   };
   switch (outcome.kind) {
     case "connected": {
-      const list = providerStates(ctx, outcome.session);
+      const list = await providerStates(ctx, outcome.session);
       const me = list.find((p) => p.id === outcome.provider)!;
       return { status: 200, html: connectedPage(frame, me, list, nextOf(outcome.session, outcome.pageToken)) };
     }
     case "finished": {
-      const list = providerStates(ctx, outcome.session);
+      const list = await providerStates(ctx, outcome.session);
       const me = list.find((p) => p.id === outcome.provider);
       if (outcome.session.status === "pending" && me?.state === "connected") {
         return { status: 200, html: connectedPage(frame, me, list, nextOf(outcome.session, outcome.pageToken)) };
@@ -167,11 +167,11 @@ async function callback(ctx: UnsignedContext): Promise<RouteResult> {
       return { status: 200, html: finishedSessionPage(frame, outcome.session.status, list) };
     }
     case "denied": {
-      const list = providerStates(ctx, outcome.session);
+      const list = await providerStates(ctx, outcome.session);
       return { status: 200, html: notConnectedPage(frame, "denied", list.find((p) => p.id === outcome.provider)!, list) };
     }
     case "failed": {
-      const list = outcome.session ? providerStates(ctx, outcome.session) : [];
+      const list = outcome.session ? await providerStates(ctx, outcome.session) : [];
       const kept = list.filter((p) => p.state === "connected").map((p) => p.name);
       const message = kept.length > 0 ? `${kept.join(" and ")} stayed connected, but the rest could not be connected.` : "The account could not be connected.";
       return { status: 400, html: connectErrorPage(frame, message, { details: outcome.message }) };

@@ -3,7 +3,7 @@
 import type { SignedContext, RouteDef, RouteResult } from "../context.js";
 import { VaultError } from "../../errors.js";
 import { bodyObject } from "../request-fields.js";
-import { getGrant, grantInfo } from "../../storage/grants.js";
+import { grantInfo } from "../../storage/grants.js";
 import type { GrantInfo } from "../../grant-types.js";
 import { createConnectSession, getConnectSession, personLabel, providerStatuses, verifiedClaims, type ConnectSession } from "../../oauth/connect-sessions.js";
 import { resolveOAuthProvider } from "../../oauth/provider-config.js";
@@ -48,10 +48,10 @@ function parseCreate(body: unknown): { providers: string[]; scopes: Record<strin
 async function createSession(ctx: SignedContext): Promise<RouteResult> {
   const { providers, scopes } = parseCreate(ctx.body);
   // Configuration problems surface now, to the developer, not later in the user's browser.
-  for (const p of providers) resolveOAuthProvider(ctx, ctx.app.id, p);
+  for (const p of providers) await resolveOAuthProvider(ctx, ctx.app.id, p);
   const pageToken = randomToken(24);
-  const session = createConnectSession(
-    ctx.db,
+  const session = await createConnectSession(
+    ctx.store,
     {
       appId: ctx.app.id,
       keyId: ctx.caller.keyId,
@@ -74,29 +74,26 @@ async function createSession(ctx: SignedContext): Promise<RouteResult> {
   return { status: 201, json };
 }
 
-function sessionGrants(ctx: SignedContext, session: ConnectSession): GrantInfo[] {
+async function sessionGrants(ctx: SignedContext, session: ConnectSession): Promise<GrantInfo[]> {
   const now = ctx.now();
-  return session.providers
-    .map((p) => session.grantIds[p])
-    .filter((id): id is string => id !== undefined)
-    .map((id) => getGrant(ctx.db, session.appId, id))
-    .filter((g) => g !== undefined)
-    .map((g) => grantInfo(g, now));
+  const ids = session.providers.map((p) => session.grantIds[p]).filter((id): id is string => id !== undefined);
+  const grants = await Promise.all(ids.map((id) => ctx.store.grants.get(session.appId, id)));
+  return grants.filter((g) => g !== undefined).map((g) => grantInfo(g, now));
 }
 
 async function sessionStatus(ctx: SignedContext): Promise<RouteResult> {
-  const found = getConnectSession(ctx.db, ctx.params.id ?? "", ctx.now());
+  const found = await getConnectSession(ctx.store, ctx.params.id ?? "", ctx.now());
   if (!found || found.appId !== ctx.app.id) throw new VaultError("not_found", "No connect session with this id.");
   // Acting for an end user, only that user's sessions exist.
   if (ctx.caller.user && found.userId !== ctx.caller.user.userId) throw new VaultError("not_found", "No connect session with this id.");
   // A headless connect advances as it is polled: the vault asks each provider's token endpoint when due.
   await advanceConnectDevice(ctx, found);
-  const session = getConnectSession(ctx.db, found.id, ctx.now()) ?? found;
+  const session = (await getConnectSession(ctx.store, found.id, ctx.now())) ?? found;
   // Every grant the session created, whatever its status: a person who connected one provider
   // and declined the next left the app holding the first one, and the app must know.
   return {
     status: 200,
-    json: { status: session.status, grants: sessionGrants(ctx, session), providers: providerStatuses(session), error: session.error },
+    json: { status: session.status, grants: await sessionGrants(ctx, session), providers: providerStatuses(session), error: session.error },
   };
 }
 

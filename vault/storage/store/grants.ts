@@ -2,7 +2,7 @@
 // user's grants for a provider), the writes around it (last use, new tokens after a refresh,
 // revocation) and issuing. Row mapping is ../grants.ts's.
 import { randomUUID } from "node:crypto";
-import type { GrantRecord } from "../../grant-types.js";
+import type { GrantRecord, GrantStatus } from "../../grant-types.js";
 import type { SqlDriver, SqlRunner, SqlValue } from "../sql/driver.js";
 import { rowToGrant, SELECT_GRANTS, type GrantIdentity, type GrantRow, type NewGrant } from "../grants.js";
 import type { PrincipalType } from "../../grant-types.js";
@@ -85,6 +85,42 @@ export class GrantsRepo {
     if (f.after) where.push("(created_at > ? OR (created_at = ? AND id > ?))"), args.push(f.after.createdAt, f.after.createdAt, f.after.id);
     const limit = f.limit ? ` LIMIT ${Math.floor(f.limit)}` : "";
     return (await this.sql.all<GrantRow>(`${SELECT_GRANTS} WHERE ${where.join(" AND ")} ORDER BY created_at, id${limit}`, args)).map(rowToGrant);
+  }
+
+  /**
+   * Grants not revoked that are bound to identities: `orphanedFrom` those of users and groups at
+   * another issuer than this one (null: none configured), which no token can reach; `issuer`
+   * those bound to that issuer; `userId` that user's own.
+   */
+  async liveBoundTo(appId: string, to: { orphanedFrom: string | null } | { issuer: string } | { userId: string }): Promise<GrantRecord[]> {
+    const [clause, arg] =
+      "orphanedFrom" in to
+        ? ["principal_type IN ('user', 'group') AND principal_issuer IS DISTINCT FROM CAST(? AS TEXT)", to.orphanedFrom]
+        : "issuer" in to
+          ? ["principal_issuer = ?", to.issuer]
+          : ["principal_type = 'user' AND principal_id = ?", to.userId];
+    const rows = await this.sql.all<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND status <> 'revoked' AND ${clause} ORDER BY created_at, id`, [appId, arg]);
+    return rows.map(rowToGrant);
+  }
+
+  /** A refresh's rotated refresh token, stored before the rest of its answer is checked. False: not active any more. */
+  async setRotatedTokens(id: string, sealed: string): Promise<boolean> {
+    return (await this.sql.run("UPDATE grants SET credential_sealed = ? WHERE id = ? AND status = 'active'", [sealed, id])).changes === 1;
+  }
+
+  /** A refresh's whole answer: tokens, expiry and the scopes granted now. False: not active any more. */
+  async setRefreshed(id: string, sealed: string, expiresAt: string | null, scopes: readonly string[]): Promise<boolean> {
+    const r = await this.sql.run("UPDATE grants SET credential_sealed = ?, credential_expires_at = ?, scopes = ? WHERE id = ? AND status = 'active'", [
+      sealed,
+      expiresAt,
+      JSON.stringify(scopes),
+      id,
+    ]);
+    return r.changes === 1;
+  }
+
+  async setStatus(id: string, status: GrantStatus): Promise<void> {
+    await this.sql.run("UPDATE grants SET status = ? WHERE id = ?", [status, id]);
   }
 
   /** `r`: the transaction of the retrieval's audit row, which it commits with. */

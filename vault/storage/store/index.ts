@@ -15,6 +15,10 @@ import { LeasesRepo } from "./leases.js";
 import { OAuthStatesRepo } from "./oauth-states.js";
 import { ConnectSessionsRepo } from "./connect-sessions.js";
 import { ProviderOperationsRepo } from "./provider-operations.js";
+import { IdpConfigsRepo } from "./idp-configs.js";
+import { OAuthEndpointsRepo } from "./oauth-endpoints.js";
+import { DeviceAuthorizationsRepo } from "./device-authorizations.js";
+import { AuthSessionsRepo } from "./auth-sessions.js";
 
 export interface Store {
   readonly sql: SqlDriver;
@@ -30,6 +34,10 @@ export interface Store {
   readonly oauthStates: OAuthStatesRepo;
   readonly connectSessions: ConnectSessionsRepo;
   readonly providerOperations: ProviderOperationsRepo;
+  readonly idpConfigs: IdpConfigsRepo;
+  readonly oauthEndpoints: OAuthEndpointsRepo;
+  readonly deviceAuthorizations: DeviceAuthorizationsRepo;
+  readonly authSessions: AuthSessionsRepo;
   close(): Promise<void>;
 }
 
@@ -54,6 +62,10 @@ export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions =
     oauthStates: new OAuthStatesRepo(sql),
     connectSessions: new ConnectSessionsRepo(sql),
     providerOperations: new ProviderOperationsRepo(sql),
+    idpConfigs: new IdpConfigsRepo(sql, crypto),
+    oauthEndpoints: new OAuthEndpointsRepo(sql),
+    deviceAuthorizations: new DeviceAuthorizationsRepo(sql),
+    authSessions: new AuthSessionsRepo(sql),
     close: () => sql.close(),
   };
 }

@@ -142,6 +142,23 @@ export class UsersRepo {
     });
     return this.get(userId);
   }
+
+  /** Every user with this subject, whatever their issuer (operator commands). */
+  async bySubject(appId: string, subject: string): Promise<UserRecord[]> {
+    return (await this.sql.all<UserRow>("SELECT * FROM users WHERE app_id = ? AND subject = ? ORDER BY created_at, id", [appId, subject])).map(userFromRow);
+  }
+
+  /** The app's users with their last-seen time and group memberships (sorted), oldest first. */
+  async list(appId: string): Promise<(UserRecord & { lastSeenAt: string | null; groups: string[] })[]> {
+    const rows = await this.sql.all<UserRow & { last_seen_at: string | null }>("SELECT * FROM users WHERE app_id = ? ORDER BY created_at, id", [appId]);
+    const memberships = await this.sql.all<{ user_id: string; group_id: string }>(
+      "SELECT g.user_id, g.group_id FROM user_groups g JOIN users u ON u.id = g.user_id WHERE u.app_id = ? ORDER BY g.group_id",
+      [appId],
+    );
+    const groups = new Map<string, string[]>();
+    for (const m of memberships) groups.set(m.user_id, [...(groups.get(m.user_id) ?? []), m.group_id]);
+    return rows.map((r) => ({ ...userFromRow(r), lastSeenAt: r.last_seen_at, groups: groups.get(r.id) ?? [] }));
+  }
 }
 
 export class ProvidersRepo {
