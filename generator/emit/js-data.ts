@@ -37,6 +37,25 @@ function dataKey(k: string, language: Language): string {
   return language === "js" && /^(?:\d+|\d+\.\d+)$/.test(k) && String(Number(k)) === k ? k : propertyKey(k);
 }
 
+/**
+ * Printed keys and their widths by language: a tools table repeats the same few keys (type,
+ * description, properties) hundreds of thousands of times.
+ */
+const printedKeys = { js: new Map<string, PrintedKey>(), ts: new Map<string, PrintedKey>() };
+interface PrintedKey {
+  key: string;
+  width: number;
+}
+
+function printedKey(k: string, language: Language): PrintedKey {
+  const known = printedKeys[language].get(k);
+  if (known) return known;
+  const key = dataKey(k, language);
+  const made = { key, width: stringWidth(key) };
+  printedKeys[language].set(k, made);
+  return made;
+}
+
 /** prettier's typescript parser keeps numeric keys quoted; its babel parser (.js) unquotes them. */
 export type Language = "js" | "ts";
 
@@ -62,13 +81,13 @@ export function printData(value: Data, indent: number, prefixWidth: number, suff
   const lines: string[] = [];
   for (const [k, v] of Object.entries(value as Record<string, Data>)) {
     if (v === undefined) continue;
-    const key = dataKey(k, language);
-    const keyWidth = stringWidth(key);
+    const { key, width: keyWidth } = printedKey(k, language);
     const printed = printData(v, indent + 2, indent + 2 + keyWidth + 2, ",", language);
     // prettier's assignment layout (valueOnOwnLine); an array or object moves too when its
     // opening `key: [` alone passes 80 columns (Bitbucket's operation ids as keys of provider.js's
     // security table).
-    const stringOver = typeof v === "string" && valueOnOwnLine(indent + 2, key, printed);
+    // valueOnOwnLine with the key's width already known.
+    const stringOver = typeof v === "string" && keyWidth >= 5 && indent + 2 + keyWidth + 2 + stringWidth(printed) + 1 > WIDTH;
     const openerOver = keyWidth >= 5 && indent + 2 + keyWidth + 3 > WIDTH && printed.includes("\n");
     if (openerOver) lines.push(`${pad}${key}:\n${pad}  ${printData(v, indent + 4, indent + 4, ",", language)},`);
     else lines.push(stringOver ? `${pad}${key}:\n${pad}  ${printed},` : `${pad}${key}: ${printed},`);
