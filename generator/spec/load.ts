@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseDocument } from "yaml";
+import { loadYaml } from "../../catalog/yaml.js";
 import { SpecError, UsageError } from "../errors.js";
 
 export interface LoadedText {
@@ -86,7 +86,7 @@ export function lineColumn(text: string, offset: number): { line: number; column
 }
 
 /** Parses JSON (fast path) or YAML; `file` is only used in error messages. */
-export function parseText(text: string, file: string): unknown {
+export async function parseText(text: string, file: string): Promise<unknown> {
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     try {
@@ -99,7 +99,7 @@ export function parseText(text: string, file: string): unknown {
       throw new SpecError(`The document is not valid JSON${at}: ${message.replace(/ in JSON at position \d+.*$/, "")}.`, { file });
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const doc = (await loadYaml()).parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0] ?? (first.pos ? (({ line, column }) => ({ line, col: column }))(lineColumn(text, first.pos[0])) : undefined);
