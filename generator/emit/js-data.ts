@@ -109,8 +109,9 @@ export function exportConst(name: string, value: Data, typeComment?: string, lan
   const printed = printData(value, 0, prefix.length, ";", language);
   // Prettier's "fluid" assignment layout: when `export const Name = {` (up to the object's first
   // line break) does not fit in 80 columns, it breaks after `=` and indents the object
-  // (Microsoft Graph's long enum names, e.g. …FilterByCurrentUserOptions).
-  if (printed.startsWith("{\n") && prefix.length + 1 > WIDTH) {
+  // (Microsoft Graph's long enum names, e.g. …FilterByCurrentUserOptions). The width is tested
+  // first: reading the text would join the appended pieces of a large table into one copy.
+  if (prefix.length + 1 > WIDTH && printed.startsWith("{\n")) {
     return `${comment}export const ${name} =\n  ${printData(value, 2, 2, ";", language)};\n`;
   }
   return `${comment}${prefix}${printed};\n`;
