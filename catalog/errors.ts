@@ -37,9 +37,13 @@ export class CatalogError extends InputError {
 
 /** Escapes one JSON pointer segment (RFC 6901). */
 export function pointerSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+  const text = String(segment);
+  // Most segments (names, keywords, indexes) hold neither character: no regex pass for them.
+  return text.includes("~") || text.includes("/") ? text.replace(/~/g, "~0").replace(/\//g, "~1") : text;
 }
 
 export function joinPointer(base: string, ...segments: (string | number)[]): string {
-  return base + segments.map((s) => "/" + pointerSegment(s)).join("");
+  let out = base;
+  for (const segment of segments) out += "/" + pointerSegment(segment);
+  return out;
 }

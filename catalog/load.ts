@@ -2,12 +2,12 @@
 import { readFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
 import { closest } from "./did-you-mean.js";
 import { CatalogError } from "./errors.js";
 import { findAlterGenPackage } from "./package.js";
 import type { Catalog, CatalogProvider } from "./types.js";
 import { validateCatalogData } from "./validate.js";
+import { loadYaml } from "./yaml.js";
 
 /** The package's own specs/ folder (catalog/package.ts finds the package). */
 export function defaultSpecsDir(): string {
@@ -28,7 +28,7 @@ export async function loadCatalog(specsDir: string = defaultSpecsDir()): Promise
   }
   let data: unknown;
   try {
-    data = parse(text);
+    data = (await loadYaml()).parse(text);
   } catch (error) {
     throw new CatalogError(`the provider catalog is not valid YAML: ${(error as Error).message.split("\n")[0]}`, { file });
   }

@@ -2,10 +2,10 @@
 // file both end up as a list of Targets; option values and defaults come from options.ts.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse } from "yaml";
 import { joinPointer, UsageError } from "./errors.js";
 import { isChoice, options, quotedChoices, type MethodNames, type NamespaceBy } from "./options.js";
 import { parseToolsConfig, type ToolsConfig } from "../catalog/index.js";
+import { loadYaml } from "../catalog/yaml.js";
 
 export interface CatalogTarget {
   kind: "catalog";
@@ -71,7 +71,7 @@ export async function loadConfigFile(file: string, flag?: string): Promise<Confi
   }
   let data: unknown;
   try {
-    data = parse(text);
+    data = (await loadYaml()).parse(text);
   } catch (err) {
     const e = err as { linePos?: { line: number; col: number }[]; message: string };
     const at = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";

@@ -1,8 +1,8 @@
 // Spec fixes: small JSON-patch-like edits kept beside a pinned document (specs/<id>/fixes.yaml),
 // so known defects are repaired as data instead of as branches in the generator.
 import { readFile } from "node:fs/promises";
-import { parse } from "yaml";
 import { SpecError, UsageError, joinPointer } from "./errors.js";
+import { loadYaml } from "../catalog/yaml.js";
 
 export type SpecFix =
   | { op: "add"; path: string; value: unknown; why: string }
@@ -91,7 +91,7 @@ export async function loadFixes(file: string): Promise<SpecFix[]> {
   }
   let data: unknown;
   try {
-    data = parse(text);
+    data = (await loadYaml()).parse(text);
   } catch (error) {
     throw new UsageError(`the fixes file is not valid YAML: ${(error as Error).message.split("\n")[0]}`, { file });
   }
@@ -222,7 +222,7 @@ function applyOne(doc: unknown, fix: Exclude<SpecFix, { op: "move" }>, index: nu
 export async function loadOverrides(file: string): Promise<Record<string, string>> {
   let data: unknown;
   try {
-    data = parse(await readFile(file, "utf8"));
+    data = (await loadYaml()).parse(await readFile(file, "utf8"));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(

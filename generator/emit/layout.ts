@@ -109,10 +109,22 @@ function propagateBreaks(doc: Layout): boolean {
 const MODE_BREAK = 1;
 const MODE_FLAT = 2;
 type Mode = typeof MODE_BREAK | typeof MODE_FLAT;
-interface Cmd {
-  ind: string;
-  mode: Mode;
-  doc: Layout;
+/**
+ * The printer's work list as three parallel arrays (indentation, mode, layout) rather than an
+ * object per entry: printing GitHub's declarations pushes a few million entries.
+ */
+class Stack {
+  readonly ind: string[] = [];
+  readonly mode: Mode[] = [];
+  readonly doc: Layout[] = [];
+  get length(): number {
+    return this.doc.length;
+  }
+  push(ind: string, mode: Mode, doc: Layout): void {
+    this.ind.push(ind);
+    this.mode.push(mode);
+    this.doc.push(doc);
+  }
 }
 
 // Wide (CJK, fullwidth) characters count 2 columns, combining marks 0, as prettier counts them.
@@ -132,39 +144,52 @@ export function stringWidth(text: string): number {
   return width;
 }
 
-function fits(next: Cmd, rest: Cmd[], width: number, groupModes: Map<symbol, Mode>, mustBeFlat: boolean): boolean {
+/** Whether `doc` (flat) and then the rest of the work list up to the next line break fit in `width`. */
+function fits(doc0: Layout, rest: Stack, width: number, groupModes: Map<symbol, Mode>, mustBeFlat: boolean): boolean {
   let restIdx = rest.length;
-  const cmds: { mode: Mode; doc: Layout }[] = [next];
+  const modes: Mode[] = [MODE_FLAT];
+  const docs: Layout[] = [doc0];
   while (width >= 0) {
-    if (cmds.length === 0) {
+    if (docs.length === 0) {
       if (restIdx === 0) return true;
-      cmds.push(rest[--restIdx]!);
+      restIdx--;
+      modes.push(rest.mode[restIdx]!);
+      docs.push(rest.doc[restIdx]!);
       continue;
     }
-    const { mode, doc } = cmds.pop()!;
+    const mode = modes.pop()!;
+    const doc = docs.pop()!;
     if (typeof doc === "string") {
       width -= stringWidth(doc);
       continue;
     }
     if (Array.isArray(doc)) {
-      for (let i = doc.length - 1; i >= 0; i--) cmds.push({ mode, doc: doc[i]! });
+      for (let i = doc.length - 1; i >= 0; i--) {
+        modes.push(mode);
+        docs.push(doc[i]!);
+      }
       continue;
     }
     switch (doc.type) {
       case "indent":
       case "align":
       case "indent-if-break":
-        cmds.push({ mode, doc: doc.contents });
+        modes.push(mode);
+        docs.push(doc.contents);
         break;
       case "group": {
         if (mustBeFlat && doc.break) return false;
-        cmds.push({ mode: doc.break ? MODE_BREAK : mode, doc: doc.contents });
+        modes.push(doc.break ? MODE_BREAK : mode);
+        docs.push(doc.contents);
         break;
       }
       case "if-break": {
         const groupMode = doc.groupId ? (groupModes.get(doc.groupId) ?? MODE_FLAT) : mode;
         const contents = groupMode === MODE_BREAK ? doc.breakContents : doc.flatContents;
-        if (contents) cmds.push({ mode, doc: contents });
+        if (contents) {
+          modes.push(mode);
+          docs.push(contents);
+        }
         break;
       }
       case "line":
@@ -175,7 +200,10 @@ function fits(next: Cmd, rest: Cmd[], width: number, groupModes: Map<symbol, Mod
         break;
       case "lazy":
         if (mode === MODE_FLAT) width -= stringWidth(doc.flat);
-        else cmds.push({ mode, doc: expand(doc) });
+        else {
+          modes.push(mode);
+          docs.push(expand(doc));
+        }
         break;
     }
   }
@@ -202,24 +230,27 @@ export function printLayout(doc: Layout, width = 80): string {
   const out: string[] = [];
   let pos = 0;
   let shouldRemeasure = false;
-  const cmds: Cmd[] = [{ ind: "", mode: MODE_BREAK, doc }];
+  const cmds = new Stack();
+  cmds.push("", MODE_BREAK, doc);
   while (cmds.length > 0) {
-    const { ind, mode, doc } = cmds.pop()!;
+    const ind = cmds.ind.pop()!;
+    const mode = cmds.mode.pop()!;
+    const doc = cmds.doc.pop()!;
     if (typeof doc === "string") {
       out.push(doc);
       pos += stringWidth(doc);
       continue;
     }
     if (Array.isArray(doc)) {
-      for (let i = doc.length - 1; i >= 0; i--) cmds.push({ ind, mode, doc: doc[i]! });
+      for (let i = doc.length - 1; i >= 0; i--) cmds.push(ind, mode, doc[i]!);
       continue;
     }
     switch (doc.type) {
       case "indent":
-        cmds.push({ ind: ind + "  ", mode, doc: doc.contents });
+        cmds.push(ind + "  ", mode, doc.contents);
         break;
       case "align":
-        cmds.push({ ind: ind + " ".repeat(doc.n), mode, doc: doc.contents });
+        cmds.push(ind + " ".repeat(doc.n), mode, doc.contents);
         break;
       case "group": {
         let chosen: Mode;
@@ -227,10 +258,9 @@ export function printLayout(doc: Layout, width = 80): string {
           chosen = doc.break ? MODE_BREAK : MODE_FLAT;
         } else {
           shouldRemeasure = false;
-          const next: Cmd = { ind, mode: MODE_FLAT, doc: doc.contents };
-          chosen = !doc.break && fits(next, cmds, width - pos, groupModes, false) ? MODE_FLAT : MODE_BREAK;
+          chosen = !doc.break && fits(doc.contents, cmds, width - pos, groupModes, false) ? MODE_FLAT : MODE_BREAK;
         }
-        cmds.push({ ind, mode: chosen, doc: doc.contents });
+        cmds.push(ind, chosen, doc.contents);
         if (doc.id) groupModes.set(doc.id, chosen);
         break;
       }
@@ -239,9 +269,9 @@ export function printLayout(doc: Layout, width = 80): string {
         const groupMode = doc.groupId ? groupModes.get(doc.groupId) : mode;
         if (doc.type === "if-break") {
           const contents = groupMode === MODE_BREAK ? doc.breakContents : doc.flatContents;
-          if (contents) cmds.push({ ind, mode, doc: contents });
+          if (contents) cmds.push(ind, mode, contents);
         } else {
-          cmds.push({ ind: groupMode === MODE_BREAK ? ind + "  " : ind, mode, doc: doc.contents });
+          cmds.push(groupMode === MODE_BREAK ? ind + "  " : ind, mode, doc.contents);
         }
         break;
       }
@@ -263,11 +293,11 @@ export function printLayout(doc: Layout, width = 80): string {
       case "lazy": {
         const flatMode = mode === MODE_FLAT && !shouldRemeasure;
         if (!flatMode) shouldRemeasure = false;
-        if (flatMode || fits({ ind, mode: MODE_FLAT, doc: doc.flat }, cmds, width - pos, groupModes, false)) {
+        if (flatMode || fits(doc.flat, cmds, width - pos, groupModes, false)) {
           out.push(doc.flat);
           pos += stringWidth(doc.flat);
         } else {
-          cmds.push({ ind, mode: MODE_BREAK, doc: expand(doc) });
+          cmds.push(ind, MODE_BREAK, expand(doc));
         }
         break;
       }

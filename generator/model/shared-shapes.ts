@@ -254,12 +254,14 @@ class ShapeIds {
   }
 
   #key(node: SchemaNode): string {
-    const own: Record<string, unknown> = {};
+    // The node's own fields written straight into the key (field names are plain words and each
+    // value is JSON, so the key is unambiguous) rather than copied into an object to stringify.
+    let key = "";
     for (const k in node) {
       if (SKIPPED_IN_KEY.has(k)) continue;
-      own[k] = node[k as keyof SchemaNode];
+      const v = node[k as keyof SchemaNode];
+      if (v !== undefined) key += `${k}=${JSON.stringify(v)};`;
     }
-    let key = JSON.stringify(own);
     switch (node.kind) {
       case "object":
         for (const p of node.properties) key += `|p${JSON.stringify(p.name)}${p.required ? "!" : "?"}${this.#childKey(p.schema)}`;

@@ -33,7 +33,7 @@ export interface LoadSpecOptions {
 
 export async function loadSpec(source: string, options: LoadSpecOptions = {}): Promise<LoadedSpec> {
   const text = await readSource(source, options.flag);
-  const parsed = parseText(text.text, text.source);
+  const parsed = await parseText(text.text, text.source);
   const kind = detectKind(parsed, text.source);
   let doc = parsed as Record<string, any>;
   if (options.fix) doc = options.fix(doc) ?? doc;

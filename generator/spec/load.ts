@@ -1,9 +1,10 @@
 // Reads an OpenAPI document from a file or URL and parses it as JSON or YAML, turning every
 // failure into a GeneratorError that names the file and, for syntax errors, line and column.
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseDocument } from "yaml";
+import { loadYaml } from "../../catalog/yaml.js";
 import { SpecError, UsageError } from "../errors.js";
 
 export interface LoadedText {
@@ -43,16 +44,19 @@ export async function readSource(source: string, flag?: string): Promise<LoadedT
 export async function readText(source: string): Promise<LoadedText> {
   if (isUrl(source)) return fetchText(source);
   const file = path.resolve(source);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ReadFailure(
       code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory, not a file" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code ?? String(err)})`,
     );
   }
-  return { source: file, text, sha256: sha256(text) };
+  const text = bytes.toString("utf8");
+  // The digest of the bytes as read skips encoding 12 MB of text back to UTF-8; it is the digest
+  // of the text whenever the bytes are valid UTF-8 (decoding changes nothing then).
+  return { source: file, text, sha256: isUtf8(bytes) ? createHash("sha256").update(bytes).digest("hex") : sha256(text) };
 }
 
 async function fetchText(url: string): Promise<LoadedText> {
@@ -86,7 +90,7 @@ export function lineColumn(text: string, offset: number): { line: number; column
 }
 
 /** Parses JSON (fast path) or YAML; `file` is only used in error messages. */
-export function parseText(text: string, file: string): unknown {
+export async function parseText(text: string, file: string): Promise<unknown> {
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     try {
@@ -99,7 +103,7 @@ export function parseText(text: string, file: string): unknown {
       throw new SpecError(`The document is not valid JSON${at}: ${message.replace(/ in JSON at position \d+.*$/, "")}.`, { file });
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const doc = (await loadYaml()).parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0] ?? (first.pos ? (({ line, column }) => ({ line, col: column }))(lineColumn(text, first.pos[0])) : undefined);

@@ -50,3 +50,14 @@ describe("the compiler is loaded only for alter-gen diff", () => {
     expect([...reachable("generator/diff/index.ts").values()].flat()).toContain("ts-morph");
   });
 });
+
+describe("the YAML parser is loaded only for a YAML file", () => {
+  it("no module the CLI loads statically imports yaml (a JSON --spec run never needs it)", () => {
+    const offenders = [...reachable("cli/entry.ts")].flatMap(([file, packages]) => (packages.includes("yaml") ? [file] : []));
+    expect(offenders).toEqual([]);
+  });
+
+  it("catalog/yaml.ts loads it on demand (so the check above has something to miss)", () => {
+    expect(readFileSync(path.join(root, "catalog/yaml.ts"), "utf8")).toMatch(/import\("yaml"\)/);
+  });
+});

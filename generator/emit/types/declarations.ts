@@ -122,7 +122,9 @@ export function printComponentDeclarations(
   const cycles = aliasCycles(schemas);
 
   const imports = new Imports();
-  const docs: Layout[] = [];
+  // Each declaration is printed as soon as it is built: its layout then dies young, instead of
+  // every declaration's layout surviving (and being copied by the collector) until the end.
+  const printed: string[] = [];
   for (const schemaName of [...schemas.keys()].sort(byCodeUnits)) {
     const node = schemas.get(schemaName)!;
     const entry = names.get(schemaName)!;
@@ -140,12 +142,11 @@ export function printComponentDeclarations(
       const narrowed = narrowing.get(schemaName);
       if (narrowed) type = pinProperty(type, narrowed.property, narrowed.values);
       imports.addType(type);
-      docs.push(declarationLayout(typeName, type, node, node.nullable === true));
+      printed.push(printLayout(declarationLayout(typeName, type, node, node.nullable === true)) + "\n");
     }
   }
   const enums = printEnumConsts(schemas);
-  // One document per declaration keeps the printer's working set small.
-  const types = docs.map((d) => printLayout(d) + "\n").join("\n");
+  const types = printed.join("\n");
   return {
     code: [types, enums.dts].filter(Boolean).join("\n"),
     types,

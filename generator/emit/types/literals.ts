@@ -24,44 +24,14 @@ export function stringLiteral(value: string): string {
   const quote = doubles > singles ? "'" : '"';
   // Most strings (descriptions, names) need no escape at all: copied whole, not char by char.
   if (!NEEDS_ESCAPE.test(value) && !value.includes(quote)) return quote + value + quote;
-  let out = quote;
-  for (const ch of value) {
-    switch (ch) {
-      case "\\":
-        out += "\\\\";
-        break;
-      case "\n":
-        out += "\\n";
-        break;
-      case "\r":
-        out += "\\r";
-        break;
-      case "\t":
-        out += "\\t";
-        break;
-      case "\b":
-        out += "\\b";
-        break;
-      case "\f":
-        out += "\\f";
-        break;
-      case "\u2028":
-        out += "\\u2028";
-        break;
-      case "\u2029":
-        out += "\\u2029";
-        break;
-      default: {
-        if (ch === quote) out += "\\" + ch;
-        else {
-          const code = ch.codePointAt(0)!;
-          out += code < 0x20 || code === 0x7f ? "\\u" + code.toString(16).padStart(4, "0") : ch;
-        }
-      }
-    }
-  }
-  return out + quote;
+  // One native pass over the rest (descriptions hold line breaks): only the characters to escape call back.
+  return quote + value.replace(quote === '"' ? ESCAPED_DOUBLE : ESCAPED_SINGLE, (ch) => ESCAPES[ch] ?? (ch === quote ? "\\" + ch : "\\u" + ch.charCodeAt(0).toString(16).padStart(4, "0"))) + quote;
 }
+
+/** How stringLiteral writes the characters it escapes by name; other controls become `\uXXXX`. */
+const ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f", "\u2028": "\\u2028", "\u2029": "\\u2029" };
+const ESCAPED_DOUBLE = /[\\\x00-\x1f\x7f\u2028\u2029"]/g;
+const ESCAPED_SINGLE = /[\\\x00-\x1f\x7f\u2028\u2029']/g;
 
 /** A number literal in prettier's normal form (`1e21`, not `1e+21`). */
 export function numberLiteral(value: number): string {
