@@ -54,6 +54,7 @@ async function runCall(env: CallEnv, input: CallInput): Promise<CallResult> {
 
     // A redirect that was not followed is a final answer: a redirect is not a retry.
     if (answer?.refused) throw redirectError(op, provider, answer);
+    if (answer?.stream) return { data: answer.stream, status: answer.status, headers: answer.headers, requestId: requestIdOf(answer.headers, provider), url: answer.url ?? prepared.url };
     if (answer && answer.status >= 200 && answer.status < 300) {
       const data = decodeBody(op.response ?? "json", answer.status, answer.headers, answer.body);
       if (failedByFlag(provider, data)) throw providerError(op, provider, answer.status, answer.headers, data, env.now());
