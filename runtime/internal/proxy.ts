@@ -27,10 +27,12 @@ export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared, 
     // Only a policy other than the default travels (the vault follows 5 hops unless told).
     if (redirects.mode !== DEFAULT_REDIRECT_POLICY.mode) request.redirect = redirects.mode;
     if (redirects.maxRedirects !== DEFAULT_REDIRECT_POLICY.maxRedirects) request.maxRedirects = redirects.maxRedirects;
-    const res = await callVault<ProxyAnswer, ProxyRequest>(env, "/v1/proxy", input, p, request, userToken);
+    if (p.stream) request.stream = true;
+    const res = await callVault<ProxyAnswer, ProxyRequest>(env, "/v1/proxy", input, p, request, userToken, p.stream === true);
     const answer = proxyAnswer(res.data);
-    // The relay is buffered by the vault (base64 in a signed JSON answer): a stream of its bytes.
-    if (p.stream && answer.status >= 200 && answer.status < 300 && !answer.refused) answer.stream = bytesAsStream(answer.body as Uint8Array);
+    if (res.stream) answer.stream = res.stream;
+    // A vault that relayed the answer whole (base64 in its signed JSON): a stream of those bytes.
+    else if (p.stream && answer.status >= 200 && answer.status < 300 && !answer.refused) answer.stream = bytesAsStream(answer.body as Uint8Array);
     return answer;
   } catch (error) {
     const approval = approvalRequired(error);

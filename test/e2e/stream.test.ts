@@ -8,6 +8,7 @@ import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterValueError, AlterVault, NetworkError, ProviderAPIError, TimeoutError, type ByteStream } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
+import { readAudit } from "../../vault/index.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
 import { startDownloadHost, type DownloadHost } from "../support/download-host.js";
 import { CANARY_CREDENTIALS, carried, findLeak } from "../support/canary-forms.js";
@@ -90,30 +91,24 @@ async function drain(reader: ReturnType<ByteStream["getReader"]>, first: Uint8Ar
 }
 
 describe("a large download streams to the caller", () => {
-  it("retrieve mode: 50 MB through the 302 arrive intact, and a consumer that stops reading holds the host back", async () => {
+  it.each(MODES)("%s mode: 50 MB through the 302 arrive intact, and a consumer that stops reading holds the host back", async (mode) => {
     const size = 50 * MiB;
     const feed = archive(size);
-    const res = await github("retrieve").repos.downloadTarballArchive.withResponse(grant, ARCHIVE, { stream: true });
-    expect([res.status, res.headers["content-length"]]).toEqual([200, String(size)]);
+    const res = await github(mode).repos.downloadTarballArchive.withResponse(grant, ARCHIVE, { stream: true });
+    expect(res.status).toBe(200);
+    if (mode === "retrieve") expect(res.headers["content-length"]).toBe(String(size));
     const reader = res.data.getReader();
     const first = await reader.read();
     expect(first.done).toBe(false);
-    // The consumer pauses: the host can only fill the read-ahead and the sockets' buffers.
-    await pause(400);
     // One read hands over one socket read, not the body.
     expect(first.value!.byteLength).toBeLessThanOrEqual(MiB);
-    // Streamed, the host is held back by the unread bytes (kernel buffers and undici's 64 KiB);
-    // buffered, it would have sent all 50 MB before the call even resolved.
+    // The consumer pauses: streamed, the host is held back by the unread bytes (kernel buffers,
+    // undici's 64 KiB, in proxy mode the vault's legs too); buffered, it would have sent all
+    // 50 MB before the call even resolved (and proxy mode would refuse past 16 MiB).
+    await pause(400);
     expect(feed.sent).toBeLessThan(16 * MiB);
     const got = await drain(reader, [first.value!]);
     expect(got).toEqual({ bytes: size, hash: feed.hash });
-  });
-
-  it("proxy mode: the vault's relay comes back as a stream of the same bytes (buffered by the vault, under its 16 MiB limit)", async () => {
-    const feed = archive(3 * MiB);
-    const body = await github("proxy").repos.downloadTarballArchive(grant, ARCHIVE, { stream: true });
-    expect(body).toBeInstanceOf(ReadableStream);
-    expect(await drain(body.getReader())).toEqual({ bytes: 3 * MiB, hash: feed.hash });
   });
 
   it.each(MODES)("%s mode: for await over the stream reads every byte", async (mode) => {
@@ -122,13 +117,21 @@ describe("a large download streams to the caller", () => {
     for await (const chunk of await github(mode).repos.downloadTarballArchive(grant, ARCHIVE, { stream: true })) bytes += chunk.byteLength;
     expect([bytes, feed.sent]).toEqual([MiB + 17, MiB + 17]);
   });
+
+  it("proxy mode: the audit row is written as for any proxied call, marked streamed, with its hop", async () => {
+    archive(1000);
+    const before = (await readAudit({ dataDir: p.dataDir })).length;
+    await drain((await github("proxy").repos.downloadTarballArchive(grant, ARCHIVE, { stream: true })).getReader());
+    const rows = (await readAudit({ dataDir: p.dataDir })).slice(before).filter((r) => r.action === "proxy.call");
+    expect(rows.map((r) => [r.outcome, r.status, r.details])).toEqual([["success", 200, { redirects: [{ status: 302, host: dl.host }], streamed: true }]]);
+  });
 });
 
 describe("a stream that ends early", () => {
-  it("abort through the call's signal mid-stream: the read rejects with the signal's reason and the host's connection closes", async () => {
+  it.each(MODES)("%s mode: abort through the call's signal mid-stream: the read rejects with the signal's reason and the host's connection closes", async (mode) => {
     const feed = archive(50 * MiB);
     const ac = new AbortController();
-    const body = await github("retrieve").repos.downloadTarballArchive(grant, ARCHIVE, { stream: true, signal: ac.signal });
+    const body = await github(mode).repos.downloadTarballArchive(grant, ARCHIVE, { stream: true, signal: ac.signal });
     const reader = body.getReader();
     await reader.read();
     const reason = new Error("the caller gave up");
@@ -138,9 +141,9 @@ describe("a stream that ends early", () => {
     expect(feed.sent).toBeLessThan(50 * MiB);
   });
 
-  it("a consumer that cancels frees the connection", async () => {
+  it.each(MODES)("%s mode: a consumer that cancels frees the connection", async (mode) => {
     const feed = archive(50 * MiB);
-    const body = await github("retrieve").repos.downloadTarballArchive(grant, ARCHIVE, { stream: true });
+    const body = await github(mode).repos.downloadTarballArchive(grant, ARCHIVE, { stream: true });
     const reader = body.getReader();
     await reader.read();
     await reader.cancel();
@@ -148,16 +151,19 @@ describe("a stream that ends early", () => {
     expect(feed.sent).toBeLessThan(50 * MiB);
   });
 
-  it("the host drops the connection midway: the stream errors with a NetworkError, not undici's error", async () => {
+  it.each([
+    ["retrieve", /^repos\/download-tarball-archive: could not reach http:\/\/127\.0\.0\.2:\d+\//],
+    ["proxy", /^the provider's answer was cut off while the vault relayed it \(provider_unreachable\)$/],
+  ] as const)("%s mode: the host drops the connection midway: the stream errors with a NetworkError, not undici's error", async (mode, message) => {
     archive(8 * MiB, { failAfter: 512 * 1024 });
-    const body = await github("retrieve").repos.downloadTarballArchive(grant, ARCHIVE, { stream: true });
+    const body = await github(mode).repos.downloadTarballArchive(grant, ARCHIVE, { stream: true });
     const error = await drain(body.getReader()).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(error).not.toBeInstanceOf(TimeoutError);
-    expect((error as Error).message).toMatch(/^repos\/download-tarball-archive: could not reach http:\/\/127\.0\.0\.2:\d+\//);
+    expect((error as Error).message).toMatch(message);
   });
 
-  it("the host stalls midway: the stream errors with a TimeoutError after timeoutMs without bytes", async () => {
+  it("retrieve mode: the host stalls midway: the stream errors with a TimeoutError after timeoutMs without bytes", async () => {
     archive(8 * MiB, { stallAfter: 256 * 1024 });
     const body = await github("retrieve").repos.downloadTarballArchive(grant, ARCHIVE, { stream: true, timeoutMs: 700 });
     const error = await drain(body.getReader()).then(() => undefined, (e: unknown) => e);
