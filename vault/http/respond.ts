@@ -40,7 +40,7 @@ export function send(req: IncomingMessage, res: ServerResponse, result: RouteRes
     signInto(req, result.status, headers, body, signing);
   }
   if (result.stream) {
-    if (signing) return relayStream(res, headers, body, result.stream, signing);
+    if (signing) return relayStream(res, headers, body, result.stream, signing.key.keys.responseSigning);
     result.stream.body.destroy();
   }
   headers["content-length"] = String(body.length);

@@ -5,11 +5,10 @@
 // only once the caller's socket took the last one; a caller that goes away drops the provider's
 // body (and its connection).
 import { createHash } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { StreamScrubber } from "../../protocol/scrub-stream.js";
 import { STREAM_CONTENT_TYPE, STREAM_HEAD, dataFrames, frame, signedEnd, type StreamEnd } from "../../protocol/stream-frames.js";
 import type { ArrivingBody } from "../proxy/send.js";
-import type { SigningInfo } from "./respond.js";
 
 /** Headers for the head: the stream's content type and the `Alter-Stream` marker (signed, as every alter-* header). */
 export function streamHeadHeaders(headers: Record<string, string>): void {
@@ -18,7 +17,7 @@ export function streamHeadHeaders(headers: Record<string, string>): void {
 }
 
 /** Relays `arriving` after the signed `head`; `headers` already carry the head's signature. */
-export function relayStream(res: ServerResponse, headers: Record<string, string>, head: Buffer, arriving: ArrivingBody, signing: SigningInfo): void {
+export function relayStream(res: ServerResponse, headers: Record<string, string>, head: Buffer, arriving: ArrivingBody, responseKey: Uint8Array): void {
   const signature = headers.signature;
   res.writeHead(200, headers);
   if (signature === undefined) {
@@ -31,7 +30,7 @@ export function relayStream(res: ServerResponse, headers: Record<string, string>
   res.once("close", () => {
     if (!res.writableFinished) arriving.body.destroy();
   });
-  void pump(res, arriving, signing.key.keys.responseSigning, signature);
+  void pump(res, arriving, responseKey, signature);
 }
 
 async function pump(res: ServerResponse, arriving: ArrivingBody, key: Uint8Array, signature: string): Promise<void> {
