@@ -70,29 +70,68 @@ export function verifiedEnd(key: Uint8Array, signature: string, payload: Uint8Ar
 }
 
 /**
- * Splits arriving bytes into frames. `push` returns the frames completed by a chunk; a data
- * frame's payload may be a view into the chunk.
+ * Splits arriving bytes into frames. `push` returns the frames completed by a chunk; a frame
+ * wholly inside one chunk is a view into it (no copy), one split across chunks is joined once.
  */
 export class FrameSplitter {
-  #pending: Uint8Array = new Uint8Array(0);
+  /** The pieces of an incomplete frame, and their total length. */
+  #parts: Uint8Array[] = [];
+  #held = 0;
 
   push(chunk: Uint8Array): Uint8Array[] {
-    let buf = this.#pending.byteLength ? Buffer.concat([this.#pending, chunk]) : chunk;
     const frames: Uint8Array[] = [];
-    for (;;) {
-      if (buf.byteLength < 4) break;
-      const len = new DataView(buf.buffer, buf.byteOffset, 4).getUint32(0);
-      if (len > MAX_FRAME) throw new RangeError(`a frame of ${len} bytes is longer than ${MAX_FRAME}`);
-      if (buf.byteLength < 4 + len) break;
-      frames.push(buf.subarray(4, 4 + len));
-      buf = buf.subarray(4 + len);
+    let at = 0;
+    if (this.#held) {
+      const joined = this.#complete(chunk);
+      if (!joined) return frames;
+      frames.push(joined.frame);
+      at = joined.used;
     }
-    this.#pending = buf.byteLength ? buf.slice() : new Uint8Array(0);
+    while (chunk.byteLength - at >= 4) {
+      const len = lengthOf(chunk, at);
+      if (chunk.byteLength - at < 4 + len) break;
+      frames.push(chunk.subarray(at + 4, at + 4 + len));
+      at += 4 + len;
+    }
+    if (at < chunk.byteLength) {
+      this.#parts.push(chunk.slice(at));
+      this.#held += chunk.byteLength - at;
+    }
     return frames;
   }
 
   /** Bytes of an incomplete frame still waiting. */
   get pending(): number {
-    return this.#pending.byteLength;
+    return this.#held;
   }
+
+  /** Adds `chunk` to the held frame; the frame and the bytes of `chunk` it took once it is whole. */
+  #complete(chunk: Uint8Array): { frame: Uint8Array; used: number } | undefined {
+    let used = 0;
+    if (this.#parts[0]!.byteLength < 4) {
+      // The length prefix itself was split: what is held (at most 3 bytes) joined with the chunk's start.
+      used = Math.min(chunk.byteLength, 4 - this.#held);
+      const prefix = Buffer.concat([...this.#parts, chunk.subarray(0, used)]);
+      this.#parts = [prefix];
+      this.#held = prefix.byteLength;
+      if (prefix.byteLength < 4) return undefined;
+    }
+    const rest = chunk.subarray(used);
+    const need = 4 + lengthOf(this.#parts[0]!, 0) - this.#held;
+    if (rest.byteLength < need) {
+      this.#parts.push(rest.slice());
+      this.#held += rest.byteLength;
+      return undefined;
+    }
+    const whole = Buffer.concat([...this.#parts, rest.subarray(0, need)]);
+    this.#parts = [];
+    this.#held = 0;
+    return { frame: whole.subarray(4), used: used + need };
+  }
+}
+
+function lengthOf(buf: Uint8Array, at: number): number {
+  const len = new DataView(buf.buffer, buf.byteOffset + at, 4).getUint32(0);
+  if (len > MAX_FRAME) throw new RangeError(`a frame of ${len} bytes is longer than ${MAX_FRAME}`);
+  return len;
 }

@@ -249,8 +249,9 @@ export interface CallOptions {
    */
   signal?: AbortSignalLike;
   /**
-   * Time limit of each attempt, in milliseconds: for the answer's headers, and again for each gap
-   * while its body arrives (retries get a fresh limit each).
+   * Time limit of each attempt, in milliseconds: for the answer's headers (one limit across every
+   * redirect the attempt follows), and again for each gap while its body arrives (retries get a
+   * fresh limit each).
    * @default the client's `timeoutMs`, else the AlterVault's `timeoutMs` (30000)
    */
   timeoutMs?: number;

@@ -10,6 +10,8 @@ import { StreamScrubber } from "../../protocol/scrub-stream.js";
 import { STREAM_CONTENT_TYPE, STREAM_HEAD, dataFrames, frame, signedEnd, type StreamEnd } from "../../protocol/stream-frames.js";
 import type { ArrivingBody } from "../proxy/send.js";
 
+const WRITE_SLACK = 1024 * 1024;
+
 /** Headers for the head: the stream's content type and the `Alter-Stream` marker (signed, as every alter-* header). */
 export function streamHeadHeaders(headers: Record<string, string>): void {
   headers["content-type"] = STREAM_CONTENT_TYPE;
@@ -41,7 +43,10 @@ async function pump(res: ServerResponse, arriving: ArrivingBody, key: Uint8Array
     if (!data.byteLength) return;
     digest.update(data);
     bytes += data.byteLength;
-    for (const f of dataFrames(data)) if (!res.write(f)) await drained(res);
+    for (const f of dataFrames(data)) res.write(f);
+    // Backpressure with some slack: waiting for 'drain' after every 64 KiB frame paces the relay
+    // to round trips; one socket's worth of buffered bytes is the bound instead.
+    if (res.writableLength > WRITE_SLACK) await drained(res);
   };
   let end: StreamEnd;
   try {
