@@ -23,7 +23,7 @@ export function userTokenFor(env: CallEnv, opId: string, p: Prepared): Promise<s
  */
 export function callVault<T, R extends { operationId: string; method: string; url: string }>(
   env: CallEnv,
-  path: "/v1/credentials/retrieve" | "/v1/proxy",
+  path: "/v1/credentials/retrieve" | "/v1/proxy" | "/v1/credentials/hops",
   input: CallInput,
   p: Prepared,
   request: R,
