@@ -43,6 +43,8 @@ const ASCII = /^[\x00-\x7f]*$/;
 /** A text without any of these holds no escaped form (escapes start with %, \ or &; + is a space). */
 const ESCAPE_HINT = /[%\\&+]/;
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+/** Bytes one escaped character may take in a streamed body's search (`%25252F`, `\\u002F`, `&#x2F;`). */
+const ESCAPE_WIDTH = 8;
 
 /** The escaped forms of one value: a pattern built and compiled on first use (most answers never need it). */
 interface Pattern {
@@ -85,6 +87,18 @@ export class Scrubber {
   /** Whether there is anything to search for. */
   get active(): boolean {
     return this.#literals.length > 0;
+  }
+
+  /**
+   * The most bytes one form can span in a body (a streamed body holds this many minus one back,
+   * so a form split over two chunks is still found): the longest literal form, and for a value
+   * with escaped forms up to ESCAPE_WIDTH bytes per byte of it (`%25252F` is 7).
+   */
+  get longestForm(): number {
+    let n = 0;
+    for (const f of this.#literals) n = Math.max(n, Buffer.byteLength(f, "utf8"));
+    for (const p of this.#patterns) n = Math.max(n, Buffer.byteLength(p.value, "utf8") * ESCAPE_WIDTH);
+    return n;
   }
 
   /** The text with every form replaced by `[REDACTED]` (the same string when there was none). */

@@ -156,6 +156,8 @@ export interface ProxyResponse {
   redirects?: RedirectHop[];
   /** Set when this answer is a redirect the vault would not follow (the call fails with `code`). */
   redirectRefused?: { code: RedirectRefusal; why: string };
+  /** The head of a streamed answer: `body` is empty and the bytes follow in frames. */
+  stream?: true;
 }
 
 /** `POST /v1/proxy`, 200 (whatever the provider's status). */
@@ -222,4 +224,6 @@ export interface ProxyRequest {
   redirect?: RedirectMode;
   /** Hops the vault follows at most (0–20). @default 5 */
   maxRedirects?: number;
+  /** A 2xx answer's body is relayed as it arrives: a signed head, frames, a signed end (docs/protocol.md, "Streamed answers"). @default false */
+  stream?: boolean;
 }

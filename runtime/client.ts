@@ -48,6 +48,9 @@ function makeMethod(env: CallEnv, provider: ProviderSpec, op: OperationSpec, def
     const style = provider.pagination;
     const pages = (grant: GrantRef, params?: AnyParams, options?: CallOptions) => {
       if (!style) throw new AlterValueError(`${op.id} is paginated, but provider ${provider.id} declares no pagination style`);
+      if ((options as { stream?: unknown } | undefined)?.stream) {
+        throw new AlterValueError(`${op.id}: options.stream cannot be used with pages() or paginate(): each page is decoded to find the next`, "invalid_option");
+      }
       return iteratePages(
         style,
         op,

@@ -249,8 +249,9 @@ export interface CallOptions {
    */
   signal?: AbortSignalLike;
   /**
-   * Time limit of each attempt, in milliseconds: for the answer's headers, and again for each gap
-   * while its body arrives (retries get a fresh limit each).
+   * Time limit of each attempt, in milliseconds: for the answer's headers (one limit across every
+   * redirect the attempt follows), and again for each gap while its body arrives (retries get a
+   * fresh limit each).
    * @default the client's `timeoutMs`, else the AlterVault's `timeoutMs` (30000)
    */
   timeoutMs?: number;
@@ -292,10 +293,52 @@ export interface CallOptions {
    * @default 5
    */
   maxRedirects?: number;
+  /**
+   * `true` resolves the call with the answer's body as it arrives, a `ByteStream` (see
+   * `StreamOptions`), instead of reading and decoding it first. Not a client default.
+   * @default false (the body is read whole and decoded)
+   */
+  stream?: false;
+}
+
+/**
+ * The answer's body while it arrives: at run time a web `ReadableStream<Uint8Array>` (Node's
+ * global one), so `for await (const chunk of body)`, `Readable.fromWeb(body as ReadableStream)`,
+ * `new Response(body)` and `body.pipeTo(...)` all work. Declared structurally, like
+ * `AbortSignalLike`, so these declarations need neither the DOM lib nor @types/node.
+ */
+export interface ByteStream extends AsyncIterable<Uint8Array> {
+  /** Whether a reader holds the stream. */
+  readonly locked: boolean;
+  /** Stops reading: the rest of the body is dropped and its connection freed. */
+  cancel(reason?: unknown): Promise<void>;
+  getReader(): ByteStreamReader;
+}
+
+export interface ByteStreamReader {
+  read(): Promise<{ done: false; value: Uint8Array } | { done: true; value?: undefined }>;
+  cancel(reason?: unknown): Promise<void>;
+  releaseLock(): void;
+  readonly closed: Promise<void>;
+}
+
+/**
+ * The options of a call that streams its answer (`{ stream: true }`), on every operation and
+ * with `accept` for another representation: a 2xx answer's body is handed over as it arrives
+ * (the raw bytes, whatever the response type), with backpressure (nothing is read ahead of the
+ * consumer beyond the socket's buffers). The call resolves once the answer's headers are in;
+ * a non-2xx answer is still read and thrown as a `ProviderAPIError`. While the body arrives,
+ * `signal` aborts it (the stream errors with the signal's reason), `timeoutMs` limits each gap,
+ * a failure errors the stream with a `NetworkError` or `TimeoutError`, and `cancel()` frees the
+ * connection. The credential is scrubbed from the bytes as from a buffered body, across chunk
+ * boundaries. Not with `pages`/`paginate`.
+ */
+export interface StreamOptions extends Omit<CallOptions, "stream"> {
+  stream: true;
 }
 
 /** Options given once to `createXClient(vault, defaults)`. */
-export interface ClientDefaults extends Omit<CallOptions, "signal" | "toolCallId"> {
+export interface ClientDefaults extends Omit<CallOptions, "signal" | "toolCallId" | "stream"> {
   /**
    * Replaces the provider base URL (a proxy, an enterprise host, a local stand-in); `undefined`
    * keeps the provider's, so `{ baseUrl: process.env.X }` type-checks under exactOptionalPropertyTypes.
@@ -320,6 +363,8 @@ export interface ApiResponse<R, H = Record<string, string>> {
 
 /** Methods whose params object has at least one required property. */
 export interface Method<P, R, E = unknown> {
+  /** The answer's body as it arrives (`{ stream: true }`, see `StreamOptions`). */
+  (grant: GrantRef, params: P, options: StreamOptions): Promise<ByteStream>;
   /**
    * Calls the operation and resolves with the provider's decoded answer.
    * @param grant Whose credential to use: a grant id (`"3f1c…"`), or `asUser()` / `asUser({ account })`
@@ -330,6 +375,7 @@ export interface Method<P, R, E = unknown> {
    */
   (grant: GrantRef, params: P, options?: CallOptions): Promise<R>;
   /** As the call itself, with the status, the headers and the provider's request id. */
+  withResponse(grant: GrantRef, params: P, options: StreamOptions): Promise<ApiResponse<ByteStream>>;
   withResponse(grant: GrantRef, params: P, options?: CallOptions): Promise<ApiResponse<R>>;
   /** Narrows a caught error to this operation's provider error with its typed body. */
   isError(error: unknown): error is ProviderErrorOf<E>;
@@ -337,6 +383,8 @@ export interface Method<P, R, E = unknown> {
 
 /** Methods whose params are all optional. */
 export interface MethodOpt<P, R, E = unknown> {
+  /** The answer's body as it arrives (`{ stream: true }`, see `StreamOptions`). */
+  (grant: GrantRef, params: P | undefined, options: StreamOptions): Promise<ByteStream>;
   /**
    * Calls the operation and resolves with the provider's decoded answer.
    * @param grant Whose credential to use: a grant id (`"3f1c…"`), or `asUser()` / `asUser({ account })`
@@ -346,6 +394,7 @@ export interface MethodOpt<P, R, E = unknown> {
    */
   (grant: GrantRef, params?: P, options?: CallOptions): Promise<R>;
   /** As the call itself, with the status, the headers and the provider's request id. */
+  withResponse(grant: GrantRef, params: P | undefined, options: StreamOptions): Promise<ApiResponse<ByteStream>>;
   withResponse(grant: GrantRef, params?: P, options?: CallOptions): Promise<ApiResponse<R>>;
   isError(error: unknown): error is ProviderErrorOf<E>;
 }
@@ -376,6 +425,9 @@ export interface RepresentationOptions<M extends string> extends CallOptions {
 
 /** The calls of a method whose answer has several representations, `A` mapping media type to type. */
 export interface Represented<P, A> {
+  /** The representation `options.accept`, its body as it arrives (`stream: true`). */
+  <M extends keyof A & string>(grant: GrantRef, params: P, options: StreamOptions & { accept: M }): Promise<ByteStream>;
+  withResponse<M extends keyof A & string>(grant: GrantRef, params: P, options: StreamOptions & { accept: M }): Promise<ApiResponse<ByteStream>>;
   /** Calls the operation asking for the representation `options.accept`; resolves with it decoded. */
   <M extends keyof A & string>(grant: GrantRef, params: P, options: RepresentationOptions<M>): Promise<A[M]>;
   withResponse<M extends keyof A & string>(grant: GrantRef, params: P, options: RepresentationOptions<M>): Promise<ApiResponse<A[M]>>;
@@ -383,6 +435,9 @@ export interface Represented<P, A> {
 
 /** `Represented` for methods whose params are all optional. */
 export interface RepresentedOpt<P, A> {
+  /** The representation `options.accept`, its body as it arrives (`stream: true`). */
+  <M extends keyof A & string>(grant: GrantRef, params: P | undefined, options: StreamOptions & { accept: M }): Promise<ByteStream>;
+  withResponse<M extends keyof A & string>(grant: GrantRef, params: P | undefined, options: StreamOptions & { accept: M }): Promise<ApiResponse<ByteStream>>;
   /** Calls the operation asking for the representation `options.accept`; resolves with it decoded. */
   <M extends keyof A & string>(grant: GrantRef, params: P | undefined, options: RepresentationOptions<M>): Promise<A[M]>;
   withResponse<M extends keyof A & string>(grant: GrantRef, params: P | undefined, options: RepresentationOptions<M>): Promise<ApiResponse<A[M]>>;

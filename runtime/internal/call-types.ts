@@ -77,6 +77,13 @@ export interface Prepared {
   context: AuditContext;
   signal: AbortSignal | undefined;
   timeoutMs: number;
+  /**
+   * When the answer's headers are due (performance.now()), set on a redirect's hop: one
+   * `timeoutMs` covers every hop of an attempt, not one each.
+   */
+  deadline?: number | undefined;
+  /** `stream: true`: a 2xx body is handed over as it arrives (stream-body.ts), not read first. */
+  stream?: boolean | undefined;
   idempotencyKey: string | undefined;
   /** Fingerprint of a token the provider answered 401 to; asks the vault for a fresh one. */
   rejectedCredential?: string | undefined;
@@ -90,6 +97,8 @@ export interface ProviderAnswer {
   status: number;
   headers: Record<string, string>;
   body: RawBody;
+  /** A 2xx body of a `stream: true` call, still arriving (then `body` is empty). */
+  stream?: ReadableStream<Uint8Array>;
   /** Fingerprint of the token this answer was obtained with (retrieve mode, token credentials). */
   credentialFingerprint?: string;
   /** Sent with no credential (a redirect's hop off the grant's hosts): its 401 says nothing about the grant. */

@@ -15,6 +15,7 @@ import { NO_SCRUBBER } from "../../protocol/scrub.js";
 import type { OutgoingRequest } from "../../protocol/injection.js";
 import { failedByFlag, providerError, SENT } from "./provider-errors.js";
 import { followRedirects, redirectError, redirectPolicyOf, withoutCredentialPlaces } from "./redirect.js";
+import { reportHops } from "./report-hops.js";
 import { isAllowedScheme } from "./call-plan.js";
 import type { CallEnv, CallInput, CallResult, Prepared, ProviderAnswer } from "./call-types.js";
 
@@ -45,7 +46,7 @@ async function runCall(env: CallEnv, input: CallInput): Promise<CallResult> {
       answer =
         mode === "proxy" && needsCredential(provider, op)
           ? await attemptProxy(env, input, prepared, redirects)
-          : await followRedirects(prepared, redirects, (hop) => sendHop(env, input, prepared, hop));
+          : await followRedirects(prepared, redirects, (hop) => sendHop(env, input, prepared, hop)).then((a) => reportHops(env, input, prepared, a));
     } catch (error) {
       if (prepared.signal?.aborted) throw prepared.signal.reason;
       const sent = (error as { [SENT]?: boolean })[SENT] === true;
@@ -54,6 +55,7 @@ async function runCall(env: CallEnv, input: CallInput): Promise<CallResult> {
 
     // A redirect that was not followed is a final answer: a redirect is not a retry.
     if (answer?.refused) throw redirectError(op, provider, answer);
+    if (answer?.stream) return { data: answer.stream, status: answer.status, headers: answer.headers, requestId: requestIdOf(answer.headers, provider), url: answer.url ?? prepared.url };
     if (answer && answer.status >= 200 && answer.status < 300) {
       const data = decodeBody(op.response ?? "json", answer.status, answer.headers, answer.body);
       if (failedByFlag(provider, data)) throw providerError(op, provider, answer.status, answer.headers, data, env.now());

@@ -23,14 +23,15 @@ export function userTokenFor(env: CallEnv, opId: string, p: Prepared): Promise<s
  */
 export function callVault<T, R extends { operationId: string; method: string; url: string }>(
   env: CallEnv,
-  path: "/v1/credentials/retrieve" | "/v1/proxy",
+  path: "/v1/credentials/retrieve" | "/v1/proxy" | "/v1/credentials/hops",
   input: CallInput,
   p: Prepared,
   request: R,
   userToken: string | undefined,
+  stream = false,
 ): Promise<TransportResponse<T>> {
   const body: CallEnvelope<R> = { grant: p.grant, provider: input.provider.id, request, context: p.context };
-  const send = () => env.transport.request<T>("POST", path, { body, userToken, signal: p.signal, timeoutMs: p.timeoutMs });
+  const send = () => env.transport.request<T>("POST", path, stream ? { body, userToken, signal: p.signal, timeoutMs: p.timeoutMs, stream } : { body, userToken, signal: p.signal, timeoutMs: p.timeoutMs });
   // The operation's span loaded the API before any vault call, so `api` is set when tracing is on.
   return env.tracing?.api === undefined ? send() : traceVaultCall(env.tracing, env.transport.baseUrl, path, input, p, send);
 }

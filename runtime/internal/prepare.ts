@@ -73,6 +73,7 @@ export function prepare(env: CallEnv, input: CallInput): Prepared {
     options,
   });
   const timeoutMs = options.timeoutMs ?? defaults?.timeoutMs ?? env.timeoutMs;
+  const stream = streamOption(op.id, options);
   return {
     method: op.method,
     url,
@@ -85,8 +86,17 @@ export function prepare(env: CallEnv, input: CallInput): Prepared {
     context,
     signal: platformSignal(options.signal),
     timeoutMs,
+    stream,
     idempotencyKey,
   };
+}
+
+/** `options.stream`: true, false or absent. */
+function streamOption(opId: string, options: object): boolean {
+  const stream = (options as { stream?: unknown }).stream;
+  if (stream === undefined || stream === false) return false;
+  if (stream !== true) throw new AlterValueError(`${opId}: options.stream must be true or false, got ${typeof stream}`, "invalid_option");
+  return true;
 }
 
 function hasKeys(record: Readonly<Record<string, string>>): boolean {

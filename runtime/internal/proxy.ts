@@ -7,6 +7,7 @@ import { DEFAULT_REDIRECT_POLICY, type RedirectPolicy } from "../../protocol/red
 import { redirectError } from "./redirect.js";
 import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf } from "./response.js";
 import { callVault, userTokenFor } from "./envelope.js";
+import { bytesAsStream } from "./stream-body.js";
 import { approvalRequired, markSent, providerError } from "./provider-errors.js";
 import type { CallEnv, CallInput, PendingApproval, Prepared, ProviderAnswer } from "./call-types.js";
 
@@ -26,8 +27,13 @@ export async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared, 
     // Only a policy other than the default travels (the vault follows 5 hops unless told).
     if (redirects.mode !== DEFAULT_REDIRECT_POLICY.mode) request.redirect = redirects.mode;
     if (redirects.maxRedirects !== DEFAULT_REDIRECT_POLICY.maxRedirects) request.maxRedirects = redirects.maxRedirects;
-    const res = await callVault<ProxyAnswer, ProxyRequest>(env, "/v1/proxy", input, p, request, userToken);
-    return proxyAnswer(res.data);
+    if (p.stream) request.stream = true;
+    const res = await callVault<ProxyAnswer, ProxyRequest>(env, "/v1/proxy", input, p, request, userToken, p.stream === true);
+    const answer = proxyAnswer(res.data);
+    if (res.stream) answer.stream = res.stream;
+    // A vault that relayed the answer whole (base64 in its signed JSON): a stream of those bytes.
+    else if (p.stream && answer.status >= 200 && answer.status < 300 && !answer.refused) answer.stream = bytesAsStream(answer.body as Uint8Array);
+    return answer;
   } catch (error) {
     const approval = approvalRequired(error);
     if (approval) env.approvals.set(approval, { provider: input.provider, op: input.op });

@@ -51,6 +51,8 @@ export async function followRedirects(
   send: (hop: Prepared) => Promise<ProviderAnswer>,
 ): Promise<ProviderAnswer> {
   let hop = first;
+  // One time limit for the answer's headers across every hop of the attempt.
+  const deadline = performance.now() + first.timeoutMs;
   let answer = await send(hop);
   const hops: RedirectHop[] = [];
   while (policy.mode !== "manual" && isFollowableRedirect(answer.status, answer.headers.location)) {
@@ -61,6 +63,7 @@ export async function followRedirects(
     if ("refused" in next) return refuse(next.refused, next.why);
     hops.push({ status: answer.status, host: next.host });
     next.redirects = hops.slice();
+    next.deadline = deadline;
     hop = next;
     answer = await send(hop);
   }

@@ -9,6 +9,7 @@ import { redactUrl } from "../../protocol/redact.js";
 import { AlterValueError } from "../errors.js";
 import { isAllowedScheme } from "./call-plan.js";
 import { readsAsText, undiciHeaders } from "./response.js";
+import { streamedBody } from "./stream-body.js";
 import { hostNotAllowedError, insecureTargetError, markSent, networkError, timeoutError } from "./provider-errors.js";
 import type { CallEnv, CallInput, Prepared, ProviderAnswer } from "./call-types.js";
 
@@ -43,8 +44,14 @@ export async function sendToProvider(env: CallEnv, input: CallInput, req: Outgoi
     if (p.body) options.body = p.body.payload;
     if (p.signal) options.signal = p.signal;
     if (p.timeoutMs !== env.timeoutMs) options.headersTimeout = options.bodyTimeout = p.timeoutMs;
+    // A redirect's hop gets what is left of the attempt's time for its headers.
+    if (p.deadline !== undefined) options.headersTimeout = Math.max(1, Math.ceil(p.deadline - performance.now()));
     const res = await env.providerAgent.request(options);
     const status = res.statusCode;
+    if (p.stream && status >= 200 && status < 300) {
+      const stream = streamedBody({ body: res.body, scrubber, signal: p.signal, failure: (error) => providerLegError(opId, p, error, scrubber) });
+      return { status, headers: scrubber.headers(undiciHeaders(res.headers)), body: EMPTY, stream };
+    }
     // A body decoded as text is read as text: undici decodes it straight from its buffer.
     const asText = status < 200 || status >= 300 || readsAsText(op.response ?? "json");
     // Headers and bodies are scrubbed by value: a provider may quote the credential anywhere.
@@ -52,9 +59,15 @@ export async function sendToProvider(env: CallEnv, input: CallInput, req: Outgoi
     return { status, headers: scrubber.headers(undiciHeaders(res.headers)), body };
   } catch (error) {
     if (p.signal?.aborted) throw p.signal.reason;
-    if (isUndiciTimeout(error)) throw markSent(timeoutError(opId, p.timeoutMs));
-    throw markSent(networkError(opId, redactUrl(p.url), error, scrubber));
+    throw markSent(providerLegError(opId, p, error, scrubber));
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** A failure of the provider leg (also while a streamed body arrives) as the SDK's error. */
+function providerLegError(opId: string, p: Prepared, error: unknown, scrubber: Scrubber): Error {
+  return isUndiciTimeout(error) ? timeoutError(opId, p.timeoutMs) : networkError(opId, redactUrl(p.url), error, scrubber);
 }
 
 

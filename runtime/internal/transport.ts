@@ -20,6 +20,8 @@ import { sdkError } from "./protocol-errors.js";
 import { ApiKey, parseSigningKey } from "./keys.js";
 import { redactUrl } from "../../protocol/redact.js";
 import { unseal as openSealed, type SealedValue } from "../../protocol/seal.js";
+import { FrameSplitter, STREAM_CONTENT_TYPE, STREAM_HEAD } from "../../protocol/stream-frames.js";
+import { framedBody } from "./vault-stream.js";
 import { signVaultRequest, verifyVaultAnswer, type RequestSigner, type SignedVaultRequest, type VaultAnswer } from "./signed-exchange.js";
 
 export interface TransportLogger {
@@ -52,6 +54,8 @@ export interface TransportRequestOptions {
   userToken?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** A streamed answer is accepted (proxy `stream: true`): its head is `data`, its body `stream`. */
+  stream?: boolean;
 }
 
 export interface TransportResponse<T> {
@@ -59,6 +63,17 @@ export interface TransportResponse<T> {
   data: T;
   /** The nonce of the request's signature: the key to unseal values in `data`. */
   nonce: string;
+  /** The body after a streamed answer's verified head (vault-stream.ts). */
+  stream?: ReadableStream<Uint8Array>;
+}
+
+/** A streamed answer's frames after its head, as #send leaves them. */
+interface StreamRest {
+  chunks: AsyncIterator<Uint8Array>;
+  splitter: FrameSplitter;
+  queued: Uint8Array[];
+  destroy(): void;
+  done(): void;
 }
 
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -153,7 +168,7 @@ export class VaultTransport {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
     const signed = signVaultRequest({ method, url, body, userToken }, this.#signer, headers);
 
-    const { status, responseHeaders, responseBody } = await this.#send(method, requestPath, headers, body, options);
+    const { status, responseHeaders, responseBody, rest } = await this.#send(method, requestPath, headers, body, options);
     this.#logger?.debug?.(`vault ${method} ${redactUrl(path)} -> ${status}`);
 
     const envelope = () => {
@@ -165,6 +180,8 @@ export class VaultTransport {
     };
 
     if (responseHeaders["signature"] === undefined && responseHeaders["signature-input"] === undefined) {
+      rest?.destroy();
+      rest?.done();
       if (status === 401) {
         // A vault that cannot find our key cannot sign its answer; its code is a hint only.
         const parsed = envelope() as { error?: { code?: unknown } } | undefined;
@@ -183,7 +200,15 @@ export class VaultTransport {
       throw new SignatureError("signature_missing", `the vault's answer (${status}) is not signed`);
     }
 
-    this.#verifyAnswer({ status, headers: responseHeaders, body: responseBody }, signed);
+    try {
+      this.#verifyAnswer({ status, headers: responseHeaders, body: responseBody }, signed);
+      // The stream's content type is signed; so is Alter-Stream, which says the digest covers the head.
+      if (rest && headerString(responseHeaders["alter-stream"]) !== STREAM_HEAD) throw new SignatureError("signature_invalid", "the vault's streamed answer does not say what its digest covers (Alter-Stream)");
+    } catch (error) {
+      rest?.destroy();
+      rest?.done();
+      throw error;
+    }
 
     const deprecated = headerString(responseHeaders["alter-key-deprecated"]);
     if (deprecated !== undefined && !this.#warnedDeprecated) {
@@ -198,7 +223,13 @@ export class VaultTransport {
     try {
       data = (responseBody.length === 0 ? undefined : JSON.parse(responseBody.toString("utf8"))) as T;
     } catch {
+      rest?.destroy();
+      rest?.done();
       throw new BackendError("invalid_response", `the vault's ${status} answer is not JSON`, { status });
+    }
+    if (rest) {
+      const stream = framedBody({ ...rest, key: this.#responseKey, signature: headerString(responseHeaders.signature)!, signal: options.signal });
+      return { status, data, nonce: signed.nonce, stream };
     }
     return { status, data, nonce: signed.nonce };
   }
@@ -267,8 +298,8 @@ export class VaultTransport {
     path: string,
     headers: Record<string, string>,
     body: Buffer | undefined,
-    options: { signal?: AbortSignal; timeoutMs?: number },
-  ): Promise<{ status: number; responseHeaders: Record<string, string | string[] | undefined>; responseBody: Buffer }> {
+    options: { signal?: AbortSignal; timeoutMs?: number; stream?: boolean },
+  ): Promise<{ status: number; responseHeaders: Record<string, string | string[] | undefined>; responseBody: Buffer; rest?: StreamRest }> {
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -277,6 +308,8 @@ export class VaultTransport {
       controller.abort();
     }, timeoutMs);
     const userSignal = options.signal;
+    // A streamed answer keeps the caller's signal wired to the request until the stream ends.
+    let keepListening = false;
     const onAbort = () => controller.abort(userSignal?.reason);
     if (userSignal !== undefined) {
       if (userSignal.aborted) {
@@ -294,6 +327,12 @@ export class VaultTransport {
         body: body ?? null,
         signal: controller.signal,
       });
+      if (options.stream && headerString(res.headers["content-type"]) === STREAM_CONTENT_TYPE) {
+        // Only the head is read here; the time limit covers it, the caller's signal the rest.
+        const { head, rest } = await readHead(res.body, () => userSignal?.removeEventListener("abort", onAbort));
+        keepListening = true;
+        return { status: res.statusCode, responseHeaders: res.headers, responseBody: head, rest };
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body) {
@@ -313,9 +352,30 @@ export class VaultTransport {
       throw new NetworkError(`could not reach the vault at ${this.#origin} (${describeNetworkError(error)})`, { cause: error });
     } finally {
       clearTimeout(timer);
-      userSignal?.removeEventListener("abort", onAbort);
+      if (!keepListening) userSignal?.removeEventListener("abort", onAbort);
     }
   }
+}
+
+/** Reads a streamed answer up to its head frame; what follows is left for vault-stream.ts. */
+async function readHead(body: AsyncIterable<unknown> & { destroy(): unknown }, done: () => void): Promise<{ head: Buffer; rest: StreamRest }> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  const splitter = new FrameSplitter();
+  const queued: Uint8Array[] = [];
+  const destroy = () => void body.destroy();
+  try {
+    while (queued.length === 0) {
+      const r = await chunks.next();
+      if (r.done) throw new NetworkError("the vault's streamed answer ended before its head", { code: "stream_truncated" });
+      queued.push(...splitter.push(r.value));
+    }
+  } catch (error) {
+    destroy();
+    if (error instanceof RangeError) throw new SignatureError("signature_invalid", `the vault's streamed answer is not framed as the protocol says (${error.message})`);
+    throw error;
+  }
+  const head = Buffer.from(queued.shift()!);
+  return { head, rest: { chunks, splitter, queued, destroy, done } };
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {

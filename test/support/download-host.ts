@@ -2,7 +2,7 @@
 // (codeload.github.com, a host outside any grant), on another address (127.0.0.2 by default)
 // so it is a different URL host from the stand-in's. It has no OpenAPI document: it records
 // every request as received (method, URL, headers, body) and answers with what the test set.
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface ReceivedRequest {
@@ -18,6 +18,10 @@ export interface HostAnswer {
   status: number;
   headers?: Record<string, string>;
   body?: Uint8Array | string;
+  /** Writes the body itself after the head (a large or slow download, a failure midway); `body` is then ignored. */
+  write?: (res: ServerResponse) => void;
+  /** Waits this long before the head (a slow host). */
+  delayMs?: number;
 }
 
 export interface DownloadHost {
@@ -44,13 +48,26 @@ export async function startDownloadHost(address = "127.0.0.2"): Promise<Download
     void readAll(req).then((body) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-      const r: ReceivedRequest = { method: req.method ?? "", url: req.url ?? "", headers, body };
+      const r: ReceivedRequest = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers,
+        body,
+      };
       received.push(r);
       const a = respond(r);
-      res.writeHead(a.status, { "content-type": "application/octet-stream", ...a.headers });
-      res.end(a.body ?? "");
+      if (a.delayMs) return void setTimeout(() => send(res, a), a.delayMs);
+      send(res, a);
     });
   });
+  const send = (res: ServerResponse, a: HostAnswer) => {
+    res.writeHead(a.status, {
+      "content-type": "application/octet-stream",
+      ...a.headers,
+    });
+    if (a.write) a.write(res);
+    else res.end(a.body ?? "");
+  };
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, address, () => resolve());

@@ -97,6 +97,11 @@ const retrieve = (role: Role) => (t: VaultTransport, userToken?: string) =>
     body: { grant: { grantId: grantFor(role) }, provider: "github", request: { method: "GET", url: "https://api.github.com/user" } },
     userToken,
   });
+const hops = (role: Role) => (t: VaultTransport, userToken?: string) =>
+  t.request("POST", "/v1/credentials/hops", {
+    body: { grant: { grantId: grantFor(role) }, provider: "github", request: { method: "GET", url: "https://api.github.com/user", redirects: [{ status: 302, host: "codeload.github.com" }] } },
+    userToken,
+  });
 const proxy = (role: Role) => (t: VaultTransport, userToken?: string) => t.request("POST", "/v1/proxy", { body: proxyBody(grantFor(role)), userToken });
 const approval = (id: () => string) => (t: VaultTransport, userToken?: string) => t.request("GET", `/v1/approvals/${id()}`, { userToken });
 const issue = (principal: (() => Record<string, unknown>) | Record<string, unknown>) => (t: VaultTransport, userToken?: string) =>
@@ -123,6 +128,10 @@ const ROWS: Row[] = [
   { route: "POST /v1/credentials/retrieve", key: "manage", user: null, about: "system grant", send: retrieve("system"), expect: scope },
   { route: "POST /v1/credentials/retrieve", key: "agent", user: "bob", about: "alice's grant", send: retrieve("alice"), expect: { error: GrantNotFoundError } },
   { route: "POST /v1/credentials/retrieve", key: "agent", user: "alice", about: "alice's grant", send: retrieve("alice"), expect: "allowed" },
+  // POST /v1/credentials/hops: call, authorized as a retrieval of the grant
+  { route: "POST /v1/credentials/hops", key: "agent", user: null, about: "system grant", send: hops("system"), expect: "allowed" },
+  { route: "POST /v1/credentials/hops", key: "provision", user: null, about: "system grant", send: hops("system"), expect: scope },
+  { route: "POST /v1/credentials/hops", key: "agent", user: "bob", about: "alice's grant", send: hops("alice"), expect: { error: GrantNotFoundError } },
   // POST /v1/proxy: call (a gated grant answers approval_required: the scope check passed)
   { route: "POST /v1/proxy", key: "agent", user: null, about: "gated system grant", send: proxy("gated"), expect: approvalAsked },
   { route: "POST /v1/proxy", key: "provision", user: null, about: "gated system grant", send: proxy("gated"), expect: scope },

@@ -9,6 +9,7 @@ import type { Caller, CallerContext } from "../context.js";
 export type { VaultState, VerifiedUser } from "../context.js";
 import type { ApiKeyRecord, DerivedKeys } from "../storage/api-keys.js";
 import type { KeyScope } from "../keys/scopes.js";
+import type { ArrivingBody } from "../proxy/send.js";
 
 /** What every handler sees of its request, whatever its auth. */
 interface RequestContext extends CallerContext {
@@ -59,6 +60,8 @@ export interface RouteResult {
    *  workspace subdomain), and browsers check each hop against form-action. */
   formActions?: string[] | "any";
   headers?: Record<string, string>;
+  /** A body relayed as it arrives after `json` as the signed head (docs/protocol.md, "Streamed answers"). */
+  stream?: ArrivingBody;
 }
 
 export type RouteAuth = "signed" | "browser" | "none";

@@ -9,6 +9,7 @@ import { VaultError } from "../errors.js";
 import type { RouteResult } from "./context.js";
 import type { KeyInfo } from "./verify.js";
 import { PAGE_SCRIPT_CSP } from "./pages/layout.js";
+import { relayStream, streamHeadHeaders } from "./stream-relay.js";
 
 export interface SigningInfo {
   key: KeyInfo;
@@ -33,8 +34,14 @@ export function send(req: IncomingMessage, res: ServerResponse, result: RouteRes
     headers["content-type"] = "application/json";
     body = Buffer.from(JSON.stringify(result.json ?? {}), "utf8");
   }
+  // A streamed answer: the JSON is its head, signed as a body would be (stream-relay.ts).
+  if (result.stream) streamHeadHeaders(headers);
   if (signing && hasAlterSignature(req)) {
     signInto(req, result.status, headers, body, signing);
+  }
+  if (result.stream) {
+    if (signing) return relayStream(res, headers, body, result.stream, signing.key.keys.responseSigning);
+    result.stream.body.destroy();
   }
   headers["content-length"] = String(body.length);
   // Answered before its body was read (refused, or too large): the rest of the body is not

@@ -22,7 +22,9 @@ export function withoutCredentialSlot(req: ProxyRequest, injection: Injection): 
   }
   let url = injection.type === "query" ? withoutQueryParam(req.url, injection.name) : req.url;
   for (const p of parts) if (p.in === "query") url = withoutQueryParam(url, p.name);
-  return req.redirect ? { method: req.method, url, headers, body: req.body, redirect: req.redirect } : { method: req.method, url, headers, body: req.body };
+  const out: ProxyRequest = req.redirect ? { method: req.method, url, headers, body: req.body, redirect: req.redirect } : { method: req.method, url, headers, body: req.body };
+  if (req.stream) out.stream = true;
+  return out;
 }
 
 /** Drops every `name=` pair from the query, leaving the rest of the URL byte for byte. */

@@ -5,7 +5,7 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { Agent, request } from "undici";
 import { injectCredential, type OutgoingRequest } from "../../protocol/injection.js";
-import { credentialScrubber } from "../../protocol/scrub.js";
+import { credentialScrubber, type Scrubber } from "../../protocol/scrub.js";
 import { VaultError } from "../errors.js";
 import type { EffectiveProvider } from "../grants/provider-config.js";
 import type { Credential, Injection } from "../grant-types.js";
@@ -24,6 +24,14 @@ export interface ProxyRequest {
   body: Buffer | null;
   /** How redirects are treated (`/request/redirect`, `/request/maxRedirects`); default: follow 5. */
   redirect?: RedirectPolicy;
+  /** `/request/stream`: a 2xx answer's body is relayed as it arrives (stream-relay.ts), not read first. */
+  stream?: boolean;
+}
+
+/** A 2xx body still arriving from the provider, and the scrubber its bytes go through. */
+export interface ArrivingBody {
+  body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown };
+  scrubber: Scrubber;
 }
 
 declare const scrubbedBrand: unique symbol;
@@ -42,6 +50,8 @@ export interface ProxyResponse {
   redirects?: RedirectHop[];
   /** This answer is a redirect that was not followed, and why. */
   redirectRefused?: { code: RedirectRefusal; why: string };
+  /** Set for a streamed answer (`body` is then empty): not part of the JSON answer. */
+  arriving?: ArrivingBody;
   readonly [scrubbedBrand]: true;
 }
 
@@ -108,6 +118,7 @@ export function parseProxyRequest(r: Record<string, unknown>): ProxyRequest {
   }
   const redirect = parseRedirectPolicy(r.redirect, r.maxRedirects);
   if (typeof redirect === "string") throw new VaultError("invalid_request", `/request/${redirect}.`);
+  if (r.stream !== undefined && typeof r.stream !== "boolean") throw new VaultError("invalid_request", "/request/stream must be true or false.");
   // What is audited and stored for approval is what will be sent: the URL as parsed (after the
   // check above, parsing can no longer move its path; it only normalises case and escapes).
   let url = r.url;
@@ -116,7 +127,9 @@ export function parseProxyRequest(r: Record<string, unknown>): ProxyRequest {
   } catch {
     /* checkProxyTarget names the problem */
   }
-  return r.redirect === undefined && r.maxRedirects === undefined ? { method, url, headers, body } : { method, url, headers, body, redirect };
+  const parsed: ProxyRequest = r.redirect === undefined && r.maxRedirects === undefined ? { method, url, headers, body } : { method, url, headers, body, redirect };
+  if (r.stream === true) parsed.stream = true;
+  return parsed;
 }
 
 export async function sendProxied(provider: EffectiveProvider, injection: Injection, credential: Credential, req: ProxyRequest, nowMs: number): Promise<ProxyResponse> {
@@ -128,7 +141,7 @@ export async function sendProxied(provider: EffectiveProvider, injection: Inject
   let hop: Hop = { method: req.method, url: req.url, headers, body: req.body, credentialed: true };
   const hops: RedirectHop[] = [];
   for (;;) {
-    const answer = await sendHop(provider, injection, credential, hop, nowMs);
+    const answer = await sendHop(provider, injection, credential, hop, nowMs, req.stream === true);
     const location = answer.headers.location;
     if (policy.mode === "manual" || !isFollowableRedirect(answer.status, location)) return relayed(answer, hops);
     if (policy.mode === "error") return relayed(answer, hops, { code: "redirect_not_followed", why: `the call's redirect option is "error"` });
@@ -149,6 +162,8 @@ interface HopAnswer {
   headers: Record<string, string>;
   /** Scrubbed. */
   body: Uint8Array;
+  /** A streamed 2xx body, scrubbed as it is relayed. */
+  arriving?: ArrivingBody;
 }
 
 /**
@@ -156,7 +171,7 @@ interface HopAnswer {
  * (nextHop took every credential place out). The answer is scrubbed of every form of the
  * credential either way, before anything reads its Location.
  */
-async function sendHop(provider: EffectiveProvider, injection: Injection, credential: Credential, hop: Hop, nowMs: number): Promise<HopAnswer> {
+async function sendHop(provider: EffectiveProvider, injection: Injection, credential: Credential, hop: Hop, nowMs: number, stream: boolean): Promise<HopAnswer> {
   const outgoing: OutgoingRequest = { method: hop.method, url: hop.url, headers: hop.headers, body: hop.body };
   const injected = hop.credentialed ? injectCredential(injection, credential, outgoing, nowMs) : outgoing;
   let res;
@@ -176,6 +191,18 @@ async function sendHop(provider: EffectiveProvider, injection: Injection, creden
     }
     throw new VaultError("provider_unreachable", "The vault could not reach the provider; try again.", { details: { cause: code ?? "network" } });
   }
+  const outHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v === undefined || DROP_RESPONSE.has(k)) continue;
+    outHeaders[k] = Array.isArray(v) ? v.join(", ") : String(v);
+  }
+  // Every header (Location too) and the body lose every form of the credential, whichever hop
+  // answered: a host that never received it is scrubbed all the same.
+  const scrubber = credentialScrubber(injection, credential, injected.headers);
+  // A 2xx is never followed: when the caller streams, its body is relayed as it arrives, unbounded.
+  if (stream && res.statusCode >= 200 && res.statusCode < 300) {
+    return { status: res.statusCode, headers: scrubber.headers(outHeaders), body: new Uint8Array(0), arriving: { body: res.body, scrubber } };
+  }
   let body: Buffer;
   try {
     body = await readBounded(
@@ -187,14 +214,6 @@ async function sendHop(provider: EffectiveProvider, injection: Injection, creden
     if (e instanceof VaultError) throw e;
     throw new VaultError("provider_unreachable", "The provider's response was cut off; try again.");
   }
-  const outHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) {
-    if (v === undefined || DROP_RESPONSE.has(k)) continue;
-    outHeaders[k] = Array.isArray(v) ? v.join(", ") : String(v);
-  }
-  // Every header (Location too) and the body lose every form of the credential, whichever hop
-  // answered: a host that never received it is scrubbed all the same.
-  const scrubber = credentialScrubber(injection, credential, injected.headers);
   return { status: res.statusCode, headers: scrubber.headers(outHeaders), body: scrubber.bytes(body) };
 }
 
@@ -203,5 +222,6 @@ function relayed(answer: HopAnswer, hops: RedirectHop[], refused?: ProxyResponse
   const out = { status: answer.status, headers: answer.headers, body: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64") } as ProxyResponse;
   if (hops.length) out.redirects = hops;
   if (refused) out.redirectRefused = refused;
+  if (answer.arriving) Object.defineProperty(out, "arriving", { value: answer.arriving, enumerable: false });
   return out;
 }

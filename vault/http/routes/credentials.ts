@@ -108,4 +108,31 @@ function common(
   };
 }
 
-export const credentialRoutes: RouteDef[] = [{ method: "POST", path: "/v1/credentials/retrieve", auth: "signed", scope: "call", handler: retrieve }];
+/**
+ * POST /v1/credentials/hops: the SDK reports the redirects it followed in retrieve mode to a host
+ * off the grant's hosts, where no credential went and so no retrieval was asked for (GitHub's
+ * archive 302 to codeload). Authorized as a retrieval of that grant; releases nothing; audited as
+ * `redirect.followed` with the hops (hosts and statuses only) and the URL they started from.
+ */
+async function reportHops(ctx: SignedContext): Promise<RouteResult> {
+  const body = bodyObject(ctx.body);
+  const context = auditContext(body.context);
+  const provider = str(body, "provider", "/provider")!;
+  if (!isProviderSlug(provider)) throw new VaultError("invalid_request", "/provider must be a provider slug such as github.");
+  const request = obj(body, "request", "/request")!;
+  const method = str(request, "method", "/request/method", false);
+  const url = str(request, "url", "/request/url")!;
+  const operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
+  const hops = parseReportedHops(request.redirects);
+  if (!hops?.length) throw new VaultError("invalid_request", "/request/redirects must name at least one hop.");
+  const { grant } = authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "retrieve");
+  checkTargetAsWritten(url, "/request/url");
+  onProviderHosts(url, effectiveProvider(ctx.vault, ctx.app.id, provider).hosts);
+  const auditId = await ctx.audit.commit({ ...common(ctx, context, grant, provider, method, url, operationId), action: "redirect.followed", outcome: "success", status: 200, details: { redirects: hops } });
+  return { status: 200, json: { auditId } };
+}
+
+export const credentialRoutes: RouteDef[] = [
+  { method: "POST", path: "/v1/credentials/retrieve", auth: "signed", scope: "call", handler: retrieve },
+  { method: "POST", path: "/v1/credentials/hops", auth: "signed", scope: "call", handler: reportHops },
+];

@@ -64,7 +64,8 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
           keyId: ctx.caller.keyId,
           provider,
           operationId: operationId ?? null,
-          request: req,
+          // An approved call runs later, with no caller waiting on a stream: its answer is stored whole.
+          request: withoutStream(req),
           urlRedacted: redactUrl(req.url),
           context,
           remoteAddress: ctx.caller.remoteAddress,
@@ -88,14 +89,23 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
     const res = await proxyThroughGrant(ctx, grant, req);
     // The hops followed (status and host each, never a path or query) go into the row's details.
     const followed = redirectDetails(res);
-    const auditId = audit({ action: "proxy.call", outcome: "success", status: res.status, ...(followed ? { details: followed } : {}) });
-    return { status: 200, json: { ...res, grantId: grant.id, auditId } satisfies ProxyAnswer };
+    const details = res.arriving ? { ...followed, streamed: true } : followed;
+    const auditId = audit({ action: "proxy.call", outcome: "success", status: res.status, ...(details ? { details } : {}) });
+    const json = { ...res, grantId: grant.id, auditId } satisfies ProxyAnswer;
+    // A streamed answer: this JSON is the head, the body follows as it arrives (stream-relay.ts).
+    return res.arriving ? { status: 200, json: { ...json, stream: true }, stream: res.arriving } : { status: 200, json };
   } catch (e) {
     if (e instanceof VaultError) {
       audit({ action: "proxy.call", outcome: e.status >= 500 ? "error" : "denied", status: e.status, errorCode: e.code });
     }
     throw e;
   }
+}
+
+function withoutStream(req: ProxyRequest): ProxyRequest {
+  if (!req.stream) return req;
+  const { stream: _stream, ...rest } = req;
+  return rest;
 }
 
 /** Tells the app's approval webhook (if any) after this answer has left; its outcome is audited there. */
