@@ -10,6 +10,7 @@ import { AtRest } from "../../../vault/crypto/at-rest.js";
 import { HASHED_COLUMNS, type ChainRow } from "../../../vault/crypto/audit-chain.js";
 import type { Store } from "../../../vault/storage/store/index.js";
 import type { LeaseHolder } from "../../../vault/storage/store/leases.js";
+import { approvalsConformance } from "./conformance-approvals.js";
 
 export interface Fresh {
   /** The store under test (on PostgreSQL: connected as the runtime role). */
@@ -309,4 +310,5 @@ export function storeConformance(harness: () => StoreHarness): void {
       expect(await store.leases.take("g", holder("E"), T0 + 5 + L, T0, L)).toEqual({ kind: "taken", takeover: false, failures: 0 });
     });
   });
+  approvalsConformance(harness);
 }

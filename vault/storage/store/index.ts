@@ -14,6 +14,8 @@ import { NoncesRepo } from "./nonces.js";
 import { LeasesRepo } from "./leases.js";
 import { OAuthStatesRepo } from "./oauth-states.js";
 import { ConnectSessionsRepo } from "./connect-sessions.js";
+import { ApprovalsRepo } from "./approvals.js";
+import { ApprovalWebhooksRepo } from "./approval-webhooks.js";
 
 export interface Store {
   readonly sql: SqlDriver;
@@ -28,6 +30,8 @@ export interface Store {
   readonly leases: LeasesRepo;
   readonly oauthStates: OAuthStatesRepo;
   readonly connectSessions: ConnectSessionsRepo;
+  readonly approvals: ApprovalsRepo;
+  readonly approvalWebhooks: ApprovalWebhooksRepo;
   close(): Promise<void>;
 }
 
@@ -51,6 +55,8 @@ export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions =
     leases: new LeasesRepo(sql),
     oauthStates: new OAuthStatesRepo(sql),
     connectSessions: new ConnectSessionsRepo(sql),
+    approvals: new ApprovalsRepo(sql),
+    approvalWebhooks: new ApprovalWebhooksRepo(sql),
     close: () => sql.close(),
   };
 }
