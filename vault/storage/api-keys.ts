@@ -134,22 +134,6 @@ export function openSealedDerivedKeys(crypto: AtRest, id: string, sealed: string
   return Object.freeze(keys as DerivedKeys);
 }
 
-export function revokeApiKeyRow(db: Db, id: string, now: number): boolean {
-  const r = stmt(db, "UPDATE api_keys SET state = 'revoked', revoked_at = ? WHERE id = ? AND state != 'revoked'")
-    .run(new Date(now).toISOString(), id);
-  return r.changes === 1;
-}
-
-export function deprecateApiKeyRow(db: Db, id: string, sunsetAt: string, now: number): boolean {
-  const r = stmt(db, "UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'")
-    .run(new Date(now).toISOString(), sunsetAt, id);
-  return r.changes === 1;
-}
-
-export function setApiKeyScopes(db: Db, id: string, scopes: readonly KeyScope[]): boolean {
-  return stmt(db, "UPDATE api_keys SET scopes = ? WHERE id = ?").run(JSON.stringify(scopes), id).changes === 1;
-}
-
 /** How often a key's last use is written: at most once a minute, so a busy key costs no write per request. */
 export const KEY_LAST_USE_INTERVAL_MS = 60_000;
 

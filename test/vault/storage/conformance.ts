@@ -11,6 +11,7 @@ import { HASHED_COLUMNS, type ChainRow } from "../../../vault/crypto/audit-chain
 import type { Store } from "../../../vault/storage/store/index.js";
 import type { LeaseHolder } from "../../../vault/storage/store/leases.js";
 import { approvalsConformance } from "./conformance-approvals.js";
+import { adminConformance } from "./conformance-admin.js";
 
 export interface Fresh {
   /** The store under test (on PostgreSQL: connected as the runtime role). */
@@ -311,4 +312,5 @@ export function storeConformance(harness: () => StoreHarness): void {
     });
   });
   approvalsConformance(harness);
+  adminConformance(harness);
 }

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { AtRest } from "../../crypto/at-rest.js";
 import type { Credential, GrantPolicy } from "../../grant-types.js";
 import type { SqlDriver } from "../sql/driver.js";
+import type { KeyScope } from "../../keys/scopes.js";
 import { appFromRow, type AppRecord, type AppRow } from "../apps.js";
 import {
   apiKeyFromRow,
@@ -87,6 +88,20 @@ export class ApiKeysRepo {
       iso(now - KEY_LAST_USE_INTERVAL_MS),
     ]);
     return r.changes === 1;
+  }
+
+  async list(appId: string): Promise<ApiKeyRecord[]> {
+    return (await this.sql.all<ApiKeyRow>("SELECT * FROM api_keys WHERE app_id = ? ORDER BY created_at, id", [appId])).map(apiKeyFromRow);
+  }
+
+  /** active → deprecated with a sunset date; false when the key is not active. */
+  async deprecate(id: string, sunsetAt: string, now: number): Promise<boolean> {
+    const r = await this.sql.run("UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'", [iso(now), sunsetAt, id]);
+    return r.changes === 1;
+  }
+
+  async setScopes(id: string, scopes: readonly KeyScope[]): Promise<boolean> {
+    return (await this.sql.run("UPDATE api_keys SET scopes = ? WHERE id = ?", [JSON.stringify(scopes), id])).changes === 1;
   }
 }
 
@@ -186,6 +201,10 @@ export class ProvidersRepo {
     );
     return row?.client_secret_sealed ? this.crypto.open(PROVIDER_SECRET_PURPOSE, provider, row.client_secret_sealed).toString("utf8") : null;
   }
+
+  async list(appId: string): Promise<ProviderSettings[]> {
+    return (await this.sql.all<ProviderRow>("SELECT * FROM providers WHERE app_id = ? ORDER BY provider", [appId])).map(providerSettingsFromRow);
+  }
 }
 
 export interface NewSecret {
@@ -225,5 +244,22 @@ export class SecretsRepo {
   async open(id: string): Promise<Credential | undefined> {
     const row = await this.sql.get<{ sealed: string }>("SELECT sealed FROM managed_secrets WHERE id = ?", [id]);
     return row && this.crypto.openJson<Credential>(MANAGED_SECRET_PURPOSE, id, row.sealed);
+  }
+
+  /** Replaces the floor in one transaction (the row locked on PostgreSQL), returning the secret
+   *  before and after; undefined when the app has no such secret. */
+  async replaceFloor(appId: string, id: string, floor: GrantPolicy): Promise<{ before: ManagedSecretRecord; after: ManagedSecretRecord } | undefined> {
+    return this.sql.transaction(async (tx) => {
+      const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
+      const row = await tx.get<SecretRow>(`SELECT * FROM managed_secrets WHERE app_id = ? AND id = ?${lock}`, [appId, id]);
+      if (!row) return undefined;
+      await tx.run("UPDATE managed_secrets SET policy_floor = ? WHERE app_id = ? AND id = ?", [JSON.stringify(floor), appId, id]);
+      const before = secretFromRow(row);
+      return { before, after: secretFromRow({ ...row, policy_floor: JSON.stringify(floor) }) };
+    });
+  }
+
+  async list(appId: string): Promise<ManagedSecretRecord[]> {
+    return (await this.sql.all<SecretRow>("SELECT * FROM managed_secrets WHERE app_id = ? ORDER BY created_at, id", [appId])).map(secretFromRow);
   }
 }
