@@ -12,6 +12,7 @@ import type { Store } from "../../../vault/storage/store/index.js";
 import type { LeaseHolder } from "../../../vault/storage/store/leases.js";
 import { approvalsConformance } from "./conformance-approvals.js";
 import { adminConformance } from "./conformance-admin.js";
+import { rotationConformance } from "./conformance-rotation.js";
 
 export interface Fresh {
   /** The store under test (on PostgreSQL: connected as the runtime role). */
@@ -313,4 +314,5 @@ export function storeConformance(harness: () => StoreHarness): void {
   });
   approvalsConformance(harness);
   adminConformance(harness);
+  rotationConformance(harness);
 }

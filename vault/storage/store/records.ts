@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import type { AtRest } from "../../crypto/at-rest.js";
 import type { Credential, GrantPolicy } from "../../grant-types.js";
 import type { SqlDriver } from "../sql/driver.js";
-import type { KeyScope } from "../../keys/scopes.js";
 import { appFromRow, type AppRecord, type AppRow } from "../apps.js";
 import {
   apiKeyFromRow,
@@ -18,6 +17,7 @@ import {
   type NewApiKey,
 } from "../api-keys.js";
 import { userFromRow, type UserRecord, type UserRow } from "../users.js";
+import type { KeyScope } from "../../keys/scopes.js";
 import {
   PROVIDER_SECRET_PURPOSE,
   providerSettingsFromRow,
