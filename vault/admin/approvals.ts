@@ -10,6 +10,10 @@ import { deleteWebhook, getWebhook, newWebhookSecret, saveWebhook, type Approval
 import { webhookUrlProblem } from "../approvals/webhook.js";
 import { quoted } from "../quote.js";
 import { MAX_APPROVER_NAME_CHARS, mintNamedApprover } from "../approvals/approver-session.js";
+import { deciderDetails } from "../approvals/decider-rules.js";
+
+/** The deciding identity of a decision made from the command line (decider-rules.ts: operators always may). */
+const BY_OPERATOR = deciderDetails({ decider: { kind: "operator", via: "cli" }, grant: undefined, owner: undefined }, "operator");
 
 export async function listApprovals(opts: AdminOptions & { status?: ApprovalStatus } = {}): Promise<ApprovalRecord[]> {
   return withVault(opts, async (s) => {
@@ -28,20 +32,20 @@ type ApproveOptions = AdminOptions & { approvalId: string; by?: string; expectHa
 /** Approves and runs once. With `expectHash` (from `showApproval`), refused unless the request
  *  that would run is still the one reviewed. */
 export async function approve(opts: ApproveOptions): Promise<ApprovalRecord> {
-  return withVault(opts, (s) => approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash));
+  return withVault(opts, (s) => approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash, BY_OPERATOR));
 }
 
 /** `approve`, and what became of the call (the approver's page says the same): ran and accepted,
  *  ran and refused by the provider (non-2xx, or the catalog's okField false), or did not run and why. */
 export async function approveWithOutcome(opts: ApproveOptions): Promise<{ approval: ApprovalRecord; outcome: ApprovalOutcome }> {
   return withVault(opts, async (s) => {
-    const approval = await approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash);
+    const approval = await approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash, BY_OPERATOR);
     return { approval, outcome: await outcomeOf(s, approval) };
   });
 }
 
 export async function deny(opts: AdminOptions & { approvalId: string; by?: string }): Promise<ApprovalRecord> {
-  return withVault(opts, async (s) => denyApproval(s, s.app, opts.approvalId, opts.by ?? "cli"));
+  return withVault(opts, async (s) => denyApproval(s, s.app, opts.approvalId, opts.by ?? "cli", BY_OPERATOR));
 }
 
 /**

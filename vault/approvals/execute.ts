@@ -55,12 +55,13 @@ function auditBase(a: ApprovalRecord) {
   return { ...callAuditColumns(originOf(a)), grantId: a.grantId, provider: a.provider, method: a.method, url: a.urlRedacted };
 }
 
-export async function denyApproval(state: State, app: AppRecord, id: string, by: string): Promise<ApprovalRecord> {
+/** `who`: the deciding identity for the audit row (decider-rules.ts deciderDetails). */
+export async function denyApproval(state: State, app: AppRecord, id: string, by: string, who: Record<string, unknown> = {}): Promise<ApprovalRecord> {
   const a = await load(state, app, id);
   if (!(await decide(state.store, id, "denied", by, state.now()))) {
     throw new VaultUsageError(`Approval ${id} is ${a.status}, not pending; it cannot be denied.`);
   }
-  state.audit.write({ ...auditBase(a), action: "approval.deny", outcome: "success", details: { approvalId: id, by } });
+  state.audit.write({ ...auditBase(a), action: "approval.deny", outcome: "success", details: { approvalId: id, by, ...who } });
   return (await getApproval(state.store, id))!;
 }
 
@@ -69,14 +70,14 @@ export async function denyApproval(state: State, app: AppRecord, id: string, by:
  * carries it; `vault approvals approve --expect-hash` passes it): when it differs from the review
  * of what would run now, nothing is decided.
  */
-export async function approveAndRun(state: State, app: AppRecord, id: string, by: string, shownHash?: string): Promise<ApprovalRecord> {
+export async function approveAndRun(state: State, app: AppRecord, id: string, by: string, shownHash?: string, who: Record<string, unknown> = {}): Promise<ApprovalRecord> {
   const { approval: a, hash } = await loadReview(state, app, id);
   if (a.status !== "pending") throw new VaultUsageError(`Approval ${id} is ${a.status}, not pending; it cannot be approved.`);
   if (shownHash !== undefined && shownHash !== hash) throw new ReviewMismatchError(id);
   if (!(await decide(state.store, id, "approved", by, state.now(), hash))) {
     throw new VaultUsageError(`Approval ${id} is ${(await getApproval(state.store, id))?.status ?? "gone"}, not pending; it cannot be approved.`);
   }
-  state.audit.write({ ...auditBase(a), action: "approval.approve", outcome: "success", details: { approvalId: id, by, reviewSha256: hash } });
+  state.audit.write({ ...auditBase(a), action: "approval.approve", outcome: "success", details: { approvalId: id, by, reviewSha256: hash, ...who } });
   await runApproved(state, app, id);
   return (await getApproval(state.store, id))!;
 }

@@ -17,7 +17,7 @@ import { operationSummary } from "../pages/provider-docs.js";
 import { getIdpConfig } from "../../identity/idp-config.js";
 import { APPROVER_COOKIE, APPROVER_SESSION_MS, approverName, mintApproverCookie, readApproverCookie, readNamedApprover, type Approver } from "../../approvals/approver-session.js";
 import { cookieValue } from "../../oauth/connect-confirmations.js";
-import { signedInApproverRefusal } from "../../approvals/approver-rule.js";
+import { judgeDecider, type Decider } from "../../approvals/decider-rules.js";
 import { createAuthSession, loginRedirect, takeAuthToken } from "../../oauth/auth-sessions.js";
 import { randomToken } from "../../oauth/pkce.js";
 import { publicBase } from "../public-base.js";
@@ -98,8 +98,8 @@ function signedInApprover(ctx: UnsignedContext, id: string): Approver | null {
 async function signedInState(ctx: UnsignedContext, a: ApprovalRecord): Promise<{ signedIn: string | null; refusal?: string }> {
   const who = signedInApprover(ctx, a.id);
   if (!who) return { signedIn: null };
-  const refusal = await signedInApproverRefusal(ctx.store, a, who, getIdpConfig(ctx.db, ctx.app.id)!.issuer);
-  return { signedIn: who.label, ...(refusal ? { refusal } : {}) };
+  const { verdict } = await judgeDecider(ctx.store, a, { kind: "signed-in", approver: who });
+  return { signedIn: who.label, ...(verdict.allowed ? {} : { refusal: verdict.why }) };
 }
 
 /** GET /approvals/:id/sign-in?token=…: off to the app's IDP, back to this approval. */
@@ -116,15 +116,20 @@ async function signIn(ctx: UnsignedContext): Promise<RouteResult> {
   }
 }
 
-/** The IDP sent the approver back (routes/auth.ts): remember who they are for this approval. */
-export function approverSignedIn(ctx: UnsignedContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): RouteResult {
+/** The IDP sent the approver back (routes/auth.ts): remember who they are for this approval, with
+ *  the issuer and the groups the vault recorded from the token they just signed in with (a group
+ *  grant's approval is decided by its members only: decider-rules.ts). */
+export async function approverSignedIn(ctx: UnsignedContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): Promise<RouteResult> {
   // The sign-in's ID token is nobody's to collect: drop it now.
   takeAuthToken(ctx, o.sessionId);
+  const issuer = getIdpConfig(ctx.db, ctx.app.id)?.issuer ?? "";
+  const user = await ctx.store.users.find(ctx.app.id, issuer, o.subject);
+  const groups = user ? await ctx.store.users.groups(user.id) : [];
   const rest = (o.returnTo ?? "").slice(APPROVER_RETURN.length);
   const i = rest.indexOf(":");
   const id = rest.slice(0, i);
   const token = rest.slice(i + 1);
-  const cookie = mintApproverCookie(ctx.crypto, { approvalId: id, label: o.label, subject: o.subject, expiresAt: ctx.now() + APPROVER_SESSION_MS });
+  const cookie = mintApproverCookie(ctx.crypto, { approvalId: id, label: o.label, subject: o.subject, issuer, groups, expiresAt: ctx.now() + APPROVER_SESSION_MS });
   const secure = publicBase(ctx).startsWith("https:") ? "; Secure" : "";
   return {
     status: 303,
@@ -152,22 +157,29 @@ async function decideRoute(ctx: UnsignedContext): Promise<RouteResult> {
   const shown = form.get("shown");
   if (decision === "approve" && !shown) return bad("The decision does not say which review it approves.");
   let by: string;
+  let decider: Decider;
   const named = readNamedApprover(ctx.crypto, form.get("named"), a.id, token);
   if (form.get("named") !== null && named === null) return forbidden(ctx);
-  if (named !== null) by = approverName({ named });
-  else if (idpSignIn(ctx)) {
+  if (named !== null) {
+    by = approverName({ named });
+    decider = { kind: "operator", via: "named-link" };
+  } else if (idpSignIn(ctx)) {
     const who = signedInApprover(ctx, a.id);
     if (!who) return bad(`Sign in at ${ctx.app.name}'s identity provider first: your decision is recorded under your name.`);
-    const refusal = await signedInApproverRefusal(ctx.store, a, who, getIdpConfig(ctx.db, ctx.app.id)!.issuer);
-    if (refusal) return { status: 403, html: approvalErrorPage(pageFrame(ctx), "You cannot decide this call", refusal, "Ask the person whose account it is, or an operator.") };
     by = approverName(who);
+    decider = { kind: "signed-in", approver: who };
   } else {
     const given = visible((form.get("approver") ?? "").trim(), false);
     if (given === "" || given.length > MAX_APPROVER_CHARS) return bad(`Give your name (1 to ${MAX_APPROVER_CHARS} characters): it is recorded with your decision.`);
     by = approverName({ given });
+    decider = { kind: "named-on-page" };
+  }
+  const { verdict, audit: who } = await judgeDecider(ctx.store, a, decider);
+  if (!verdict.allowed) {
+    return { status: 403, html: approvalErrorPage(pageFrame(ctx), "You cannot decide this call", verdict.why, "Ask a person whose access the call uses, or an operator.") };
   }
   try {
-    const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, by, shown!) : await denyApproval(ctx.vault, app, a.id, by);
+    const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, by, shown!, who) : await denyApproval(ctx.vault, app, a.id, by, who);
     return finished(ctx, after, 200);
   } catch (e) {
     if (e instanceof ReviewMismatchError) {
