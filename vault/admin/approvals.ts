@@ -6,7 +6,7 @@ import type { ApprovalOutcome } from "../approvals/outcome.js";
 import { runningServer } from "./server-lock.js";
 import { VaultUsageError } from "../errors.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
-import { deleteWebhook, getWebhook, newWebhookSecret, saveWebhook, type ApprovalWebhook } from "../approvals/webhook-store.js";
+import { deleteWebhook, getWebhook, newWebhookSecret, saveWebhook, shownWebhookUrl, type ApprovalWebhook } from "../approvals/webhook-store.js";
 import { webhookUrlProblem } from "../approvals/webhook.js";
 import { quoted } from "../quote.js";
 import { MAX_APPROVER_NAME_CHARS, mintNamedApprover } from "../approvals/approver-session.js";
@@ -78,19 +78,20 @@ export async function approverLink(opts: AdminOptions & { approvalId: string; ba
  * Sets the app's approval webhook (replacing any): every new approval is announced there, signed
  * with the secret returned here, once. https, or http to a loopback address only.
  */
-export async function setApprovalWebhook(opts: AdminOptions & { url: string }): Promise<{ url: string; secret: string }> {
+export async function setApprovalWebhook(opts: AdminOptions & { url: string }): Promise<{ shown: string; secret: string }> {
   const problem = webhookUrlProblem(opts.url);
-  if (problem) throw new VaultUsageError(`The webhook URL ${quoted(opts.url)} ${problem}.`);
+  // The URL may carry a token in its path: errors name it by its masked form only.
+  if (problem) throw new VaultUsageError(`The webhook URL ${quoted(shownWebhookUrl(opts.url))} ${problem}.`);
   return withVault(opts, async (s) => {
     const secret = newWebhookSecret();
     await saveWebhook(s.store, s.crypto, s.app.id, opts.url, secret, s.now());
     auditAdmin(s, "approvals webhook set", { details: { host: new URL(opts.url).host } });
-    return { url: opts.url, secret };
+    return { shown: shownWebhookUrl(opts.url), secret };
   });
 }
 
 export async function showApprovalWebhook(opts: AdminOptions = {}): Promise<ApprovalWebhook | undefined> {
-  return withVault(opts, (s) => getWebhook(s.store, s.app.id));
+  return withVault(opts, (s) => getWebhook(s.store, s.crypto, s.app.id));
 }
 
 export async function clearApprovalWebhook(opts: AdminOptions = {}): Promise<boolean> {

@@ -28,6 +28,7 @@ export const sealedColumns: SealedColumn[] = [
   { table: "oauth_states", idColumn: "id", column: "verifier_sealed", purpose: "oauth-pkce-verifier" },
   { table: "auth_sessions", idColumn: "id", column: "id_token_sealed", purpose: "auth-session-token" },
   { table: "approval_webhooks", idColumn: "app_id", column: "secret_sealed", purpose: "approval-webhook-secret" },
+  { table: "approval_webhooks", idColumn: "app_id", column: "url_sealed", purpose: "approval-webhook-url" },
   { table: "device_authorizations", idColumn: "id", column: "device_code_sealed", purpose: "device-code" },
 ];
 

@@ -111,17 +111,37 @@ export function approvalsConformance(harness: () => StoreHarness): void {
     });
   });
 
-  describe("approval webhooks: one per app, replaced, removed", () => {
+  describe("approval webhooks: one per app, replaced, removed; a pre-087 plain URL sealed once", () => {
     it("save replaces the app's webhook; another instance reads it; delete once", async () => {
       const { store, another } = await harness().fresh();
       const other = await another();
       const { app } = await seedGrant(store);
-      await store.approvalWebhooks.save({ app_id: app.id, url: "https://hooks.example/one", secret_sealed: "sealed-1", created_at: iso(T0) });
-      await store.approvalWebhooks.save({ app_id: app.id, url: "https://hooks.example/two", secret_sealed: "sealed-2", created_at: iso(T0 + 1) });
-      expect(await other.approvalWebhooks.get(app.id)).toEqual({ app_id: app.id, url: "https://hooks.example/two", secret_sealed: "sealed-2", created_at: iso(T0 + 1) });
+      await store.approvalWebhooks.save({ app_id: app.id, url_sealed: "sealed-url-1", url_shown: "https://hooks.example/***", secret_sealed: "sealed-1", created_at: iso(T0) });
+      await store.approvalWebhooks.save({ app_id: app.id, url_sealed: "sealed-url-2", url_shown: "https://hooks.example/***/***", secret_sealed: "sealed-2", created_at: iso(T0 + 1) });
+      expect(await other.approvalWebhooks.get(app.id)).toEqual({
+        app_id: app.id, url: null, url_sealed: "sealed-url-2", url_shown: "https://hooks.example/***/***", secret_sealed: "sealed-2", created_at: iso(T0 + 1),
+      });
       expect(await other.approvalWebhooks.delete(app.id)).toBe(true);
       expect(await store.approvalWebhooks.delete(app.id)).toBe(false);
       expect(await store.approvalWebhooks.get(app.id)).toBeUndefined();
+      await other.close();
+    });
+
+    it("a plain URL from before migration 087 is replaced by its sealed form once, by whichever instance reads it first", async () => {
+      const { store, another, raw } = await harness().fresh();
+      const other = await another();
+      const { app } = await seedGrant(store);
+      const plain = "https://hooks.slack.example/services/T000/B000/canary-token-in-path";
+      await store.sql.run("INSERT INTO approval_webhooks (app_id, url, secret_sealed, created_at) VALUES (?, ?, ?, ?)", [app.id, plain, "sealed-s", iso(T0)]);
+      const raced = await Promise.all([
+        store.approvalWebhooks.sealLegacyUrl(app.id, plain, "sealed-by-a", "shown-a"),
+        other.approvalWebhooks.sealLegacyUrl(app.id, plain, "sealed-by-b", "shown-b"),
+      ]);
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      const row = await store.approvalWebhooks.get(app.id);
+      expect(row?.url).toBeNull();
+      expect(["sealed-by-a", "sealed-by-b"]).toContain(row?.url_sealed);
+      expect(JSON.stringify(await raw("SELECT * FROM approval_webhooks"))).not.toContain("canary-token-in-path");
       await other.close();
     });
   });

@@ -17,7 +17,10 @@ export function rotationConformance(harness: () => StoreHarness): void {
       const app = await store.apps.create("rotation", T0);
       const secret = await store.secrets.insert({ appId: app.id, provider: "github", label: null, type: "token", value: { token: CANARY } }, T0);
       await store.providers.set(app.id, "acme", { clientSecret: `${CANARY}-client` }, T0);
-      await store.approvalWebhooks.save({ app_id: app.id, url: "https://hooks.example/x", secret_sealed: oldKey.sealJson("approval-webhook-secret", app.id, "whsec_x"), created_at: "t" });
+      await store.approvalWebhooks.save({
+        app_id: app.id, url_sealed: oldKey.sealJson("approval-webhook-url", app.id, "https://hooks.example/x"), url_shown: "https://hooks.example/***",
+        secret_sealed: oldKey.sealJson("approval-webhook-secret", app.id, "whsec_x"), created_at: "t",
+      });
 
       // A row sealed under a third key: the rotation must stop and leave everything as it was.
       const stranger = new AtRest(Buffer.alloc(32, 3));
@@ -29,12 +32,13 @@ export function rotationConformance(harness: () => StoreHarness): void {
 
       await store.sql.run("DELETE FROM meta WHERE key = ?", ["sealed:foreign"]);
       const n = await store.sql.transaction((tx) => resealAll(tx, oldKey, newKey));
-      expect(n).toBe(3);
+      expect(n).toBe(4);
       const rotated = createStore(store.sql, newKey);
       expect(await rotated.secrets.open(secret.id)).toEqual({ token: CANARY });
       expect(await rotated.providers.openClientSecret(app.id, "acme")).toBe(`${CANARY}-client`);
       const hook = await rotated.approvalWebhooks.get(app.id);
       expect(newKey.openJson("approval-webhook-secret", app.id, hook!.secret_sealed)).toBe("whsec_x");
+      expect(newKey.openJson("approval-webhook-url", app.id, hook!.url_sealed!)).toBe("https://hooks.example/x");
       await expect(store.secrets.open(secret.id)).rejects.toThrow(); // the old key no longer opens it
       expect(sealedColumns.length).toBeGreaterThan(3);
     });

@@ -23,6 +23,7 @@ import { m074ProviderOperations } from "./074-provider-operations.js";
 import { m075ApprovalAskedFor } from "./075-approval-asked-for.js";
 import { m076DeviceFlow } from "./076-device-flow.js";
 import { m080RequestNonces } from "./080-request-nonces.js";
+import { m087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -48,4 +49,5 @@ export const migrations: Migration[] = [
   m075ApprovalAskedFor,
   m076DeviceFlow,
   m080RequestNonces,
+  m087WebhookUrlSealed,
 ];
