@@ -94,15 +94,6 @@ export function sealDerivedKeys(crypto: AtRest, id: string, derived: DerivedKeys
   });
 }
 
-export function insertApiKey(db: Db, crypto: AtRest, key: NewApiKey, now: number): ApiKeyRecord {
-  const sealed = sealDerivedKeys(crypto, key.id, key.derived);
-  stmt(db, 
-    `INSERT INTO api_keys (id, app_id, label, state, derived_keys_sealed, kind, scopes, ed25519_public_key, created_at)
-     VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
-  ).run(key.id, key.appId, key.label, sealed, key.kind, JSON.stringify(key.scopes), key.ed25519PublicKey ?? null, new Date(now).toISOString());
-  return getApiKey(db, key.id)!;
-}
-
 export function getApiKey(db: Db, id: string): ApiKeyRecord | undefined {
   const row = stmt(db, "SELECT * FROM api_keys WHERE id = ?").get(id) as Row | undefined;
   return row && toRecord(row);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { AtRest } from "../../../vault/crypto/at-rest.js";
 import { resealAll, sealedColumns } from "../../../vault/crypto/sealed-columns.js";
+import { checkMasterKeyIn, writeMasterKeyCheck } from "../../../vault/crypto/key-check.js";
 import { createStore } from "../../../vault/storage/store/index.js";
 import { CANARY, crypto as oldKey, type StoreHarness } from "./conformance.js";
 
@@ -12,6 +13,15 @@ const newKey = new AtRest(Buffer.alloc(32, 9));
 
 export function rotationConformance(harness: () => StoreHarness): void {
   describe("master-key rotation through the store", () => {
+    it("the master-key check: written (and rewritten) through the store, opened by its key only", async () => {
+      const { store } = await harness().fresh();
+      await expect(checkMasterKeyIn(store.sql, oldKey)).rejects.toThrow(/no master key check/);
+      await store.sql.transaction((tx) => writeMasterKeyCheck(tx, newKey));
+      await writeMasterKeyCheck(store.sql, oldKey);
+      await checkMasterKeyIn(store.sql, oldKey);
+      await expect(checkMasterKeyIn(store.sql, newKey)).rejects.toThrow(/does not open this vault's data/);
+    });
+
     it("re-seals every sealed column in one transaction; a value the old key cannot open changes nothing", async () => {
       const { store, raw } = await harness().fresh();
       const app = await store.apps.create("rotation", T0);

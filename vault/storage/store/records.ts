@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { AtRest } from "../../crypto/at-rest.js";
 import type { Credential, GrantPolicy } from "../../grant-types.js";
-import type { SqlDriver } from "../sql/driver.js";
+import type { SqlDriver, SqlRunner } from "../sql/driver.js";
 import { appFromRow, type AppRecord, type AppRow } from "../apps.js";
 import {
   apiKeyFromRow,
@@ -32,8 +32,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class AppsRepo {
   constructor(private readonly sql: SqlDriver) {}
 
-  async create(name: string, now: number, id: string = randomUUID()): Promise<AppRecord> {
-    await this.sql.run("INSERT INTO apps (id, name, created_at) VALUES (?, ?, ?)", [id, name, iso(now)]);
+  /** `r`: a transaction to create it in (vault init); the driver by default. */
+  async create(name: string, now: number, id: string = randomUUID(), r: SqlRunner = this.sql): Promise<AppRecord> {
+    await r.run("INSERT INTO apps (id, name, created_at) VALUES (?, ?, ?)", [id, name, iso(now)]);
     return { id, name, createdAt: iso(now) };
   }
 
@@ -55,13 +56,14 @@ export class ApiKeysRepo {
     private readonly crypto: AtRest,
   ) {}
 
-  async insert(key: NewApiKey, now: number): Promise<ApiKeyRecord> {
-    await this.sql.run(
+  /** `r`: a transaction to insert it in (vault init); the driver by default. */
+  async insert(key: NewApiKey, now: number, r: SqlRunner = this.sql): Promise<ApiKeyRecord> {
+    await r.run(
       `INSERT INTO api_keys (id, app_id, label, state, derived_keys_sealed, kind, scopes, ed25519_public_key, created_at)
        VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
       [key.id, key.appId, key.label, sealDerivedKeys(this.crypto, key.id, key.derived), key.kind, JSON.stringify(key.scopes), key.ed25519PublicKey ?? null, iso(now)],
     );
-    return (await this.get(key.id))!;
+    return apiKeyFromRow((await r.get<ApiKeyRow>("SELECT * FROM api_keys WHERE id = ?", [key.id]))!);
   }
 
   async get(id: string): Promise<ApiKeyRecord | undefined> {
