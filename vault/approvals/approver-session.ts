@@ -18,7 +18,8 @@ export interface Approver {
   subject: string;
   /** The IDP that vouched for the subject (a group grant names groups at one issuer). */
   issuer: string;
-  /** The person's groups at that issuer, from the token they signed in with. */
+  /** The person's groups at that issuer, from the token they signed in with (only those the
+   *  approval's grant names: http/routes/approval-page.ts). */
   groups: string[];
   expiresAt: number;
 }

@@ -116,19 +116,28 @@ async function signIn(ctx: UnsignedContext): Promise<RouteResult> {
   }
 }
 
+/** Of the person's groups, the one this approval's group grant names, if they are in it: all the
+ *  decision needs, and a cookie stays small for a person in hundreds of groups. */
+async function approvalGroupsOf(ctx: UnsignedContext, approvalId: string, issuer: string, subject: string): Promise<string[]> {
+  const a = await getApproval(ctx.store, approvalId);
+  const grant = a && (await ctx.store.grants.get(a.appId, a.grantId));
+  if (grant?.principalType !== "group" || !grant.principalId) return [];
+  const user = await ctx.store.users.find(ctx.app.id, issuer, subject);
+  return user && (await ctx.store.users.groups(user.id)).includes(grant.principalId) ? [grant.principalId] : [];
+}
+
 /** The IDP sent the approver back (routes/auth.ts): remember who they are for this approval, with
  *  the issuer and the groups the vault recorded from the token they just signed in with (a group
  *  grant's approval is decided by its members only: decider-rules.ts). */
 export async function approverSignedIn(ctx: UnsignedContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): Promise<RouteResult> {
   // The sign-in's ID token is nobody's to collect: drop it now.
   takeAuthToken(ctx, o.sessionId);
-  const issuer = getIdpConfig(ctx.db, ctx.app.id)?.issuer ?? "";
-  const user = await ctx.store.users.find(ctx.app.id, issuer, o.subject);
-  const groups = user ? await ctx.store.users.groups(user.id) : [];
   const rest = (o.returnTo ?? "").slice(APPROVER_RETURN.length);
   const i = rest.indexOf(":");
   const id = rest.slice(0, i);
   const token = rest.slice(i + 1);
+  const issuer = getIdpConfig(ctx.db, ctx.app.id)?.issuer ?? "";
+  const groups = await approvalGroupsOf(ctx, id, issuer, o.subject);
   const cookie = mintApproverCookie(ctx.crypto, { approvalId: id, label: o.label, subject: o.subject, issuer, groups, expiresAt: ctx.now() + APPROVER_SESSION_MS });
   const secure = publicBase(ctx).startsWith("https:") ? "; Secure" : "";
   return {
