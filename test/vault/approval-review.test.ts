@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { addManagedSecret, approve, approverLink, issueGrant, setProviderConfig, showApproval } from "../../vault/index.js";
 import { openVaultState } from "../../vault/state.js";
-import { openApprovalRequest } from "../../vault/approvals/store.js";
+import { approvalWithRequest } from "../../vault/approvals/store.js";
 import { runApproved } from "../../vault/approvals/execute.js";
 import { indentJson } from "../../vault/approvals/json-indent.js";
 import { buildReview, MAX_SHOWN_BODY_CHARS, visible } from "../../vault/approvals/review.js";
@@ -142,7 +142,7 @@ describe("the approver's page (Chromium)", () => {
     const approvalId = await ask();
     const s = await openVaultState(v.dataDir);
     try {
-      const stored = JSON.stringify(openApprovalRequest(s.db, s.crypto, approvalId));
+      const stored = JSON.stringify((await approvalWithRequest(s.store, s.crypto, approvalId))!.request());
       expect(stored).not.toContain(CANARY);
       expect(stored).not.toContain("caller-forged");
       expect(JSON.stringify(s.db.prepare("SELECT * FROM approvals WHERE id = ?").all(approvalId))).not.toContain(CANARY);
@@ -163,7 +163,7 @@ describe("the approver's page (Chromium)", () => {
     // The stored request changes after the page was shown (the row is rewritten under the master key).
     const s = await openVaultState(v.dataDir);
     try {
-      const req = openApprovalRequest(s.db, s.crypto, approvalId);
+      const req = (await approvalWithRequest(s.store, s.crypto, approvalId))!.request();
       const swapped = { method: req.method, url: req.url, headers: req.headers, body: Buffer.from('{"amount": 900000}').toString("base64") };
       s.db.prepare("UPDATE approvals SET request_sealed = ? WHERE id = ?").run(s.crypto.sealJson("approval-request", approvalId, swapped), approvalId);
     } finally {

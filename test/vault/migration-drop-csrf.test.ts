@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../vault/storage/db.js";
 import { migrations } from "../../vault/storage/migrations/index.js";
 import { getApproval } from "../../vault/approvals/store.js";
+import { sqliteStore } from "../../vault/storage/store/index.js";
+import { AtRest } from "../../vault/crypto/at-rest.js";
 import { tempDir } from "./helpers.js";
 
 const tmp = tempDir();
@@ -15,7 +17,7 @@ const columns = (db: ReturnType<typeof openDatabase>, table: string) => (db.prep
 const tables = (db: ReturnType<typeof openDatabase>) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
 
 describe("migration 073 (unused CSRF storage)", () => {
-  it("drops the table and the column, keeping every approval", () => {
+  it("drops the table and the column, keeping every approval", async () => {
     const file = join(tmp.dir, "at-072.db");
     const old = openDatabase(file, migrations.filter((m) => m.version < 73));
     expect(tables(old)).toContain("connect_confirmations");
@@ -35,7 +37,7 @@ describe("migration 073 (unused CSRF storage)", () => {
     try {
       expect(tables(db)).not.toContain("connect_confirmations");
       expect(columns(db, "approvals")).not.toContain("csrf_token_hash");
-      expect(getApproval(db, "a1")).toMatchObject({ id: "a1", grantId: "g1", status: "pending", operationId: "issues/create", method: "POST", askedBy: ["grant"] });
+      expect(await getApproval(sqliteStore(db, new AtRest(Buffer.alloc(32, 1))), "a1")).toMatchObject({ id: "a1", grantId: "g1", status: "pending", operationId: "issues/create", method: "POST", askedBy: ["grant"] });
       expect(db.pragma("foreign_key_check")).toEqual([]);
     } finally {
       db.close();

@@ -71,7 +71,7 @@ describe.each(CANARY_CREDENTIALS)("the vault relaying a $name credential's echoe
     const approvalId: string = asked.json.error.details.approvalId;
     p.standin.script("repos/get", echo.response(cred, p.standin.origin));
     await approve({ dataDir: p.dataDir, approvalId });
-    const stored = await withVault({ dataDir: p.dataDir }, (s) => openApprovalResult(s.db, s.crypto, approvalId));
+    const stored = await withVault({ dataDir: p.dataDir }, (s) => openApprovalResult(s.store, s.crypto, approvalId));
     expect(typeof stored).toBe("object");
     const status = await call(v, "GET", `/v1/approvals/${approvalId}`);
     expect(status.json.status).toBe("executed");

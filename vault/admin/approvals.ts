@@ -1,20 +1,24 @@
 // Approvals from the command line: list, approve (runs the stored request once), deny.
 import { approveAndRun, denyApproval, loadReview, outcomeOf } from "../approvals/execute.js";
 import type { ApprovalReview } from "../approvals/review.js";
-import { approverToken, expireIfDue, getApproval, listApprovalRows, type ApprovalRecord, type ApprovalStatus } from "../approvals/store.js";
+import { approverToken, currentApproval, listApprovalRows, type ApprovalRecord, type ApprovalStatus } from "../approvals/store.js";
 import type { ApprovalOutcome } from "../approvals/outcome.js";
 import { runningServer } from "./server-lock.js";
 import { VaultUsageError } from "../errors.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
-import { deleteWebhook, getWebhook, newWebhookSecret, saveWebhook, type ApprovalWebhook } from "../approvals/webhook-store.js";
+import { deleteWebhook, getWebhook, newWebhookSecret, saveWebhook, shownWebhookUrl, type ApprovalWebhook } from "../approvals/webhook-store.js";
 import { webhookUrlProblem } from "../approvals/webhook.js";
 import { quoted } from "../quote.js";
 import { MAX_APPROVER_NAME_CHARS, mintNamedApprover } from "../approvals/approver-session.js";
+import { deciderDetails } from "../approvals/decider-rules.js";
+
+/** The deciding identity of a decision made from the command line (decider-rules.ts: operators always may). */
+const BY_OPERATOR = deciderDetails({ decider: { kind: "operator", via: "cli" }, grant: undefined, owner: undefined }, "operator");
 
 export async function listApprovals(opts: AdminOptions & { status?: ApprovalStatus } = {}): Promise<ApprovalRecord[]> {
-  return withVault(opts, (s) => {
-    for (const a of listApprovalRows(s.db, s.app.id, "pending")) expireIfDue(s.db, a.id, s.now());
-    return listApprovalRows(s.db, s.app.id, opts.status);
+  return withVault(opts, async (s) => {
+    await s.store.approvals.expireDue(s.app.id, s.now());
+    return listApprovalRows(s.store, s.app.id, opts.status);
   });
 }
 
@@ -28,20 +32,20 @@ type ApproveOptions = AdminOptions & { approvalId: string; by?: string; expectHa
 /** Approves and runs once. With `expectHash` (from `showApproval`), refused unless the request
  *  that would run is still the one reviewed. */
 export async function approve(opts: ApproveOptions): Promise<ApprovalRecord> {
-  return withVault(opts, (s) => approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash));
+  return withVault(opts, (s) => approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash, BY_OPERATOR));
 }
 
 /** `approve`, and what became of the call (the approver's page says the same): ran and accepted,
  *  ran and refused by the provider (non-2xx, or the catalog's okField false), or did not run and why. */
 export async function approveWithOutcome(opts: ApproveOptions): Promise<{ approval: ApprovalRecord; outcome: ApprovalOutcome }> {
   return withVault(opts, async (s) => {
-    const approval = await approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash);
-    return { approval, outcome: outcomeOf(s, approval) };
+    const approval = await approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash, BY_OPERATOR);
+    return { approval, outcome: await outcomeOf(s, approval) };
   });
 }
 
 export async function deny(opts: AdminOptions & { approvalId: string; by?: string }): Promise<ApprovalRecord> {
-  return withVault(opts, (s) => denyApproval(s, s.app, opts.approvalId, opts.by ?? "cli"));
+  return withVault(opts, async (s) => denyApproval(s, s.app, opts.approvalId, opts.by ?? "cli", BY_OPERATOR));
 }
 
 /**
@@ -54,12 +58,11 @@ export async function approverLink(opts: AdminOptions & { approvalId: string; ba
   if (named !== undefined && (named === "" || named.length > MAX_APPROVER_NAME_CHARS || /[\u0000-\u001f\u007f]/.test(named))) {
     throw new VaultUsageError(`--approver must be a person's name of 1 to ${MAX_APPROVER_NAME_CHARS} characters, with no control characters.`);
   }
-  return withVault(opts, (s) => {
-    expireIfDue(s.db, opts.approvalId, s.now());
-    const a = getApproval(s.db, opts.approvalId);
+  return withVault(opts, async (s) => {
+    const a = (await currentApproval(s.store, opts.approvalId, s.now()))?.approval;
     if (!a || a.appId !== s.app.id) throw new VaultUsageError(`No approval ${opts.approvalId} in this vault.`);
     if (a.status !== "pending") throw new VaultUsageError(`Approval ${a.id} is ${a.status}; only a pending approval has an approver link.`);
-    const token = approverToken(s.db, s.crypto, a.id);
+    const token = await approverToken(s.store, s.crypto, a.id);
     if (!token) throw new VaultUsageError(`Approval ${a.id} predates approver links; approve it with \`vault approvals approve ${a.id}\`.`);
     const base = opts.baseUrl ?? runningServer(s.dataDir)?.url;
     if (!base) throw new VaultUsageError("No vault is serving this data folder; pass --base-url with the address people reach it at.");
@@ -75,24 +78,25 @@ export async function approverLink(opts: AdminOptions & { approvalId: string; ba
  * Sets the app's approval webhook (replacing any): every new approval is announced there, signed
  * with the secret returned here, once. https, or http to a loopback address only.
  */
-export async function setApprovalWebhook(opts: AdminOptions & { url: string }): Promise<{ url: string; secret: string }> {
+export async function setApprovalWebhook(opts: AdminOptions & { url: string }): Promise<{ shown: string; secret: string }> {
   const problem = webhookUrlProblem(opts.url);
-  if (problem) throw new VaultUsageError(`The webhook URL ${quoted(opts.url)} ${problem}.`);
-  return withVault(opts, (s) => {
+  // The URL may carry a token in its path: errors name it by its masked form only.
+  if (problem) throw new VaultUsageError(`The webhook URL ${quoted(shownWebhookUrl(opts.url))} ${problem}.`);
+  return withVault(opts, async (s) => {
     const secret = newWebhookSecret();
-    saveWebhook(s.db, s.crypto, s.app.id, opts.url, secret, s.now());
+    await saveWebhook(s.store, s.crypto, s.app.id, opts.url, secret, s.now());
     auditAdmin(s, "approvals webhook set", { details: { host: new URL(opts.url).host } });
-    return { url: opts.url, secret };
+    return { shown: shownWebhookUrl(opts.url), secret };
   });
 }
 
 export async function showApprovalWebhook(opts: AdminOptions = {}): Promise<ApprovalWebhook | undefined> {
-  return withVault(opts, (s) => getWebhook(s.db, s.app.id));
+  return withVault(opts, (s) => getWebhook(s.store, s.crypto, s.app.id));
 }
 
 export async function clearApprovalWebhook(opts: AdminOptions = {}): Promise<boolean> {
-  return withVault(opts, (s) => {
-    const removed = deleteWebhook(s.db, s.app.id);
+  return withVault(opts, async (s) => {
+    const removed = await deleteWebhook(s.store, s.app.id);
     if (removed) auditAdmin(s, "approvals webhook clear");
     return removed;
   });

@@ -3,7 +3,7 @@ import { VaultError, VaultUsageError } from "../errors.js";
 import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../grants/issue.js";
 import type { GrantInfo, GrantPolicy, GrantStatus } from "../grant-types.js";
 import { validatePolicy } from "../policy/validate.js";
-import { getGrant, grantInfo, listGrants as listRows, setGrantPolicyRow } from "../storage/grants.js";
+import { grantInfo } from "../storage/grants.js";
 import { grantExpiry } from "../policy/validate.js";
 import { checkAgainstFloor } from "../grants/policies.js";
 import { ensureUser } from "../storage/users.js";
@@ -61,9 +61,9 @@ export interface AdminGrantInfo extends GrantInfo {
 }
 
 export async function listGrants(opts: AdminOptions & { provider?: string; status?: GrantStatus; orphaned?: boolean } = {}): Promise<AdminGrantInfo[]> {
-  return withVault(opts, (s) => {
+  return withVault(opts, async (s) => {
     const current = getIdpConfig(s.db, s.app.id)?.issuer ?? null;
-    const rows = opts.orphaned ? orphanedGrants(s.db, s.app.id, current) : listRows(s.db, s.app.id);
+    const rows = opts.orphaned ? orphanedGrants(s.db, s.app.id, current) : await s.store.grants.listAll(s.app.id);
     return rows
       .filter((g) => !opts.provider || g.provider === opts.provider)
       .map((g) => {
@@ -97,14 +97,13 @@ export async function revokeGrant(opts: AdminOptions & { grantId: string; reason
  */
 export async function setGrantPolicy(opts: AdminOptions & { grantId: string; policy: GrantPolicy }): Promise<GrantInfo> {
   const policy = validatePolicy(opts.policy, "policy");
-  return withVault(opts, (s) =>
-    s.db.transaction(() => {
-      const g = getGrant(s.db, s.app.id, opts.grantId);
-      if (!g || g.status === "revoked") throw new VaultUsageError(`No active grant with id ${quoted(opts.grantId)}; see \`alter-gen vault grants list\`.`);
-      checkAgainstFloor(g.policyFloor, policy, s.now(), "--time-window");
-      setGrantPolicyRow(s.db, s.app.id, g.id, policy, grantExpiry(policy, Date.parse(g.createdAt)));
-      auditAdmin(s, "grants policy", { grantId: g.id, provider: g.provider, details: { fields: Object.keys(policy) } });
-      return grantInfo(getGrant(s.db, s.app.id, g.id)!, s.now());
-    })(),
-  );
+  return withVault(opts, async (s) => {
+    const g = await s.store.grants.updatePolicy(s.app.id, opts.grantId, (current) => {
+      checkAgainstFloor(current.policyFloor, policy, s.now(), "--time-window");
+      return { policy, expiresAt: grantExpiry(policy, Date.parse(current.createdAt)) };
+    });
+    if (!g) throw new VaultUsageError(`No active grant with id ${quoted(opts.grantId)}; see \`alter-gen vault grants list\`.`);
+    auditAdmin(s, "grants policy", { grantId: g.id, provider: g.provider, details: { fields: Object.keys(policy) } });
+    return grantInfo(g, s.now());
+  });
 }

@@ -7,8 +7,7 @@ import { decodeMasterKey, generateMasterKey, MASTER_KEY_ENV, masterKeyPath, writ
 import { writeMasterKeyCheck } from "../crypto/key-check.js";
 import { openDatabase } from "../storage/db.js";
 import { loadSqlite } from "../storage/sqlite.js";
-import { createApp } from "../storage/apps.js";
-import { insertApiKey } from "../storage/api-keys.js";
+import { sqliteStore } from "../storage/store/index.js";
 import { DEFAULT_SCOPES } from "../keys/scopes.js";
 import { AuditWriter } from "../audit/writer.js";
 import { openAuditWriter } from "../audit/open.js";
@@ -45,7 +44,7 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
   const createdDir = mkdirSync(dir, { recursive: true, mode: 0o700 });
   const written: string[] = [];
   try {
-    return createVault(dir, env, opts, written);
+    return await createVault(dir, env, opts, written);
   } catch (error) {
     // Never leave a half-made data folder that blocks the next `vault init`.
     for (const file of written) rmSync(file, { force: true });
@@ -54,7 +53,7 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
   }
 }
 
-function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOptions, written: string[]): InitResult {
+async function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOptions, written: string[]): Promise<InitResult> {
   let key: Buffer;
   let source: InitResult["masterKeySource"];
   if (opts.masterKey !== undefined) {
@@ -81,11 +80,13 @@ function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOptions, wri
   try {
     const now = Date.now();
     const generated = generateApiKey();
-    const app = db.transaction(() => {
-      writeMasterKeyCheck(db, crypto);
-      const app = createApp(db, opts.appName ?? "default", now);
+    const store = sqliteStore(db, crypto);
+    // The key check, the app, its first key and the audit row commit together or not at all.
+    const app = await store.sql.transaction(async (tx) => {
+      await writeMasterKeyCheck(tx, crypto);
+      const app = await store.apps.create(opts.appName ?? "default", now, undefined, tx);
       // The first key is the operator's own service key: every scope (vault/keys/scopes.ts).
-      insertApiKey(db, crypto, { id: generated.keyId, appId: app.id, label: "initial", derived: generated.keys, kind: "service", scopes: DEFAULT_SCOPES.service }, now);
+      await store.apiKeys.insert({ id: generated.keyId, appId: app.id, label: "initial", derived: generated.keys, kind: "service", scopes: DEFAULT_SCOPES.service }, now, tx);
       new AuditWriter(db).write({
         action: "admin",
         outcome: "success",
@@ -96,7 +97,7 @@ function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOptions, wri
         details: { command: "init" },
       });
       return app;
-    })();
+    });
     // The first checkpoint, attesting the row above (audit/open.ts).
     openAuditWriter(dir, db, crypto).close();
     return { appId: app.id, keyId: generated.keyId, apiKey: generated.apiKey, dataDir: dir, masterKeySource: source };

@@ -2,7 +2,7 @@
 import { createPublicKey } from "node:crypto";
 import { generateApiKey } from "../../protocol/keys.js";
 import { VaultUsageError } from "../errors.js";
-import { deprecateApiKeyRow, getApiKey, insertApiKey, listApiKeys as listRows, revokeApiKeyRow, setApiKeyScopes, type ApiKeyRecord } from "../storage/api-keys.js";
+import type { ApiKeyRecord } from "../storage/api-keys.js";
 import { DEFAULT_SCOPES, isKeyKind, KEY_KINDS, parseScopes, type KeyKind, type KeyScope } from "../keys/scopes.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 import { flagValue } from "../quote.js";
@@ -31,48 +31,48 @@ export async function createApiKey(opts: CreateApiKeyOptions = {}): Promise<{ ke
       throw new VaultUsageError("The Ed25519 public key is not a PEM-encoded Ed25519 public key.");
     }
   }
-  return withVault(opts, (s) => {
+  return withVault(opts, async (s) => {
     const g = generateApiKey();
-    insertApiKey(s.db, s.crypto, { id: g.keyId, appId: s.app.id, label: opts.label ?? null, derived: g.keys, kind, scopes, ed25519PublicKey: x }, s.now());
+    await s.store.apiKeys.insert({ id: g.keyId, appId: s.app.id, label: opts.label ?? null, derived: g.keys, kind, scopes, ed25519PublicKey: x }, s.now());
     auditAdmin(s, "keys create", { details: { keyId: g.keyId, kind, scopes } });
     return { keyId: g.keyId, apiKey: g.apiKey, kind, scopes };
   });
 }
 
 export async function listApiKeys(opts: AdminOptions = {}): Promise<ApiKeyRecord[]> {
-  return withVault(opts, (s) => listRows(s.db, s.app.id));
+  return withVault(opts, (s) => s.store.apiKeys.list(s.app.id));
 }
 
 /** Replaces a key's scopes; takes effect on its next request. */
 export async function setApiKeyScopesOf(opts: AdminOptions & { keyId: string; scopes: string | readonly string[] }): Promise<ApiKeyRecord> {
   const scopes = parseScopes(opts.scopes, "--scopes");
-  return withVault(opts, (s) => {
-    const k = getApiKey(s.db, opts.keyId);
+  return withVault(opts, async (s) => {
+    const k = await s.store.apiKeys.get(opts.keyId);
     if (!k || k.appId !== s.app.id) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
-    setApiKeyScopes(s.db, opts.keyId, scopes);
+    await s.store.apiKeys.setScopes(opts.keyId, scopes);
     auditAdmin(s, "keys scopes", { details: { keyId: opts.keyId, from: k.scopes, to: scopes } });
-    return getApiKey(s.db, opts.keyId)!;
+    return (await s.store.apiKeys.get(opts.keyId))!;
   });
 }
 
 export async function revokeApiKey(opts: AdminOptions & { keyId: string }): Promise<ApiKeyRecord> {
-  return withVault(opts, (s) => {
-    if (!getApiKey(s.db, opts.keyId)) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
-    if (!revokeApiKeyRow(s.db, opts.keyId, s.now())) throw new VaultUsageError(`API key ${opts.keyId} is already revoked.`);
+  return withVault(opts, async (s) => {
+    if (!(await s.store.apiKeys.get(opts.keyId))) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
+    if (!(await s.store.apiKeys.revoke(opts.keyId, s.now()))) throw new VaultUsageError(`API key ${opts.keyId} is already revoked.`);
     auditAdmin(s, "keys revoke", { details: { keyId: opts.keyId } });
-    return getApiKey(s.db, opts.keyId)!;
+    return (await s.store.apiKeys.get(opts.keyId))!;
   });
 }
 
 export async function deprecateApiKey(opts: AdminOptions & { keyId: string; sunsetAt?: string }): Promise<ApiKeyRecord> {
-  return withVault(opts, (s) => {
+  return withVault(opts, async (s) => {
     const sunset = opts.sunsetAt ?? new Date(s.now() + 30 * 86_400_000).toISOString();
     if (Number.isNaN(Date.parse(sunset))) throw new VaultUsageError(`${flagValue("--sunset", String(opts.sunsetAt))} is not an ISO date.`);
-    if (!getApiKey(s.db, opts.keyId)) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
-    if (!deprecateApiKeyRow(s.db, opts.keyId, new Date(sunset).toISOString(), s.now())) {
+    if (!(await s.store.apiKeys.get(opts.keyId))) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
+    if (!(await s.store.apiKeys.deprecate(opts.keyId, new Date(sunset).toISOString(), s.now()))) {
       throw new VaultUsageError(`API key ${opts.keyId} is not active (only active keys can be deprecated).`);
     }
     auditAdmin(s, "keys deprecate", { details: { keyId: opts.keyId, sunsetAt: sunset } });
-    return getApiKey(s.db, opts.keyId)!;
+    return (await s.store.apiKeys.get(opts.keyId))!;
   });
 }

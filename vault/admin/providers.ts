@@ -2,7 +2,7 @@
 import { VaultUsageError } from "../errors.js";
 import { isProviderSlug } from "../grants/provider-config.js";
 import type { Injection } from "../grant-types.js";
-import { listProviderSettings, setProviderSettings, type ProviderSettings } from "../storage/providers.js";
+import type { ProviderSettings, ProviderSettingsPatch } from "../storage/providers.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 import { flagValue, quoted } from "../quote.js";
 
@@ -32,14 +32,14 @@ export async function setProviderConfig(opts: ProviderConfigOptions): Promise<Pr
       if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i.test(h)) throw new VaultUsageError(`${flagValue("--hosts", h)} is not a host or host:port.`);
     });
   }
-  return withVault(opts, (s) => {
-    const patch: Parameters<typeof setProviderSettings>[4] = {};
+  return withVault(opts, async (s) => {
+    const patch: ProviderSettingsPatch = {};
     if (opts.clientId !== undefined) patch.clientId = opts.clientId;
     if (opts.clientSecret !== undefined) patch.clientSecret = opts.clientSecret;
     if (opts.baseUrl !== undefined) patch.baseUrl = opts.baseUrl === null ? null : opts.baseUrl.replace(/\/$/, "");
     if (opts.hosts !== undefined) patch.hosts = opts.hosts === null ? null : opts.hosts.map((h) => h.toLowerCase());
     if (opts.injection !== undefined) patch.injection = opts.injection;
-    const out = setProviderSettings(s.db, s.crypto, s.app.id, opts.provider, patch, s.now());
+    const out = await s.store.providers.set(s.app.id, opts.provider, patch, s.now());
     auditAdmin(s, "providers set", {
       provider: opts.provider,
       details: { fields: Object.keys(patch) },
@@ -49,5 +49,5 @@ export async function setProviderConfig(opts: ProviderConfigOptions): Promise<Pr
 }
 
 export async function listProviderConfigs(opts: AdminOptions = {}): Promise<ProviderSettings[]> {
-  return withVault(opts, (s) => listProviderSettings(s.db, s.app.id));
+  return withVault(opts, (s) => s.store.providers.list(s.app.id));
 }

@@ -12,7 +12,7 @@ import { openDatabase, type Db } from "../storage/db.js";
 import { AuditWriter } from "../audit/writer.js";
 import { CheckpointFile } from "../audit/checkpoint.js";
 import { checkpointHolds } from "../audit/open.js";
-import { defaultApp } from "../storage/apps.js";
+import { sqliteStore } from "../storage/store/index.js";
 import { VaultUsageError } from "../errors.js";
 import { DB_FILE } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
@@ -42,13 +42,13 @@ export async function rotateMasterKey(opts: RotateOptions = {}): Promise<RotateR
   // master.key.lock (taken inside) keeps every other opener from settling the key files under it.
   const lock = await acquireServerLock(dir, "rotating the master key (it still holds the old key)", "rotating the master key of");
   try {
-    return rotateLocked(dir, opts);
+    return await rotateLocked(dir, opts);
   } finally {
     lock.release();
   }
 }
 
-function rotateLocked(dir: string, opts: RotateOptions): RotateResult {
+async function rotateLocked(dir: string, opts: RotateOptions): Promise<RotateResult> {
   const current = loadMasterKey(dir, opts.env);
   if (current.source === "env" && !opts.newMasterKey) {
     throw new VaultUsageError(
@@ -72,19 +72,22 @@ function rotateLocked(dir: string, opts: RotateOptions): RotateResult {
       rmSync(pending, { force: true });
       writeMasterKeyFile(pending, next);
     }
-    let resealed = 0;
     const audit = new AuditWriter(db, Date.now, { seqFloor: checkpoints.floor });
-    db.transaction(() => {
-      resealed = resealAll(db, oldCrypto!, newCrypto);
+    // The store over this handle: the re-sealing and its audit row commit together.
+    const store = sqliteStore(db, newCrypto);
+    const app = await store.apps.first();
+    const resealed = await store.sql.transaction(async (tx) => {
+      const n = await resealAll(tx, oldCrypto!, newCrypto);
       audit.write({
         action: "admin",
         outcome: "success",
-        appId: defaultApp(db)?.id ?? null,
+        appId: app?.id ?? null,
         caller: "alter-gen vault",
         callerType: "service",
-        details: { command: "rotate-master-key", resealed },
+        details: { command: "rotate-master-key", resealed: n },
       });
-    }).immediate();
+      return n;
+    });
     checkpoints.after(audit.head());
     if (current.source === "file") {
       renameSync(pending, file);

@@ -2,8 +2,7 @@
 import { VaultUsageError } from "../errors.js";
 import { isProviderSlug } from "../grants/provider-config.js";
 import type { Credential, GrantPolicy } from "../grant-types.js";
-import { getSecret, insertSecret, listSecrets as listRows, setSecretPolicyFloor, type ManagedSecretRecord, type SecretType } from "../storage/secrets.js";
-import { listGrants } from "../storage/grants.js";
+import type { ManagedSecretRecord, SecretType } from "../storage/secrets.js";
 import { validatePolicy } from "../policy/validate.js";
 import { windowsOverlap } from "../policy/time-window.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
@@ -72,18 +71,15 @@ export async function addManagedSecret(opts: AddSecretOptions): Promise<ManagedS
   if (!["token", "basic", "aws", "fields"].includes(type)) throw new VaultUsageError(`${flagValue("--type", type)} must be token, basic, aws or fields.`);
   const value = credentialFromInput(type, opts.value);
   const policyFloor = validatePolicy(opts.policyFloor ?? {}, "policy floor");
-  return withVault(opts, (s) => {
-    const rec = s.db.transaction(() => {
-      const rec = insertSecret(s.db, s.crypto, { appId: s.app.id, provider: opts.provider, label: opts.label ?? null, type, value, policyFloor }, s.now());
-      auditAdmin(s, "secrets add", { provider: opts.provider, details: { secretId: rec.id, type, policyFloor } });
-      return rec;
-    })();
+  return withVault(opts, async (s) => {
+    const rec = await s.store.secrets.insert({ appId: s.app.id, provider: opts.provider, label: opts.label ?? null, type, value, policyFloor }, s.now());
+    auditAdmin(s, "secrets add", { provider: opts.provider, details: { secretId: rec.id, type, policyFloor } });
     return rec;
   });
 }
 
 export async function listManagedSecrets(opts: AdminOptions = {}): Promise<ManagedSecretRecord[]> {
-  return withVault(opts, (s) => listRows(s.db, s.app.id));
+  return withVault(opts, (s) => s.store.secrets.list(s.app.id));
 }
 
 /**
@@ -93,19 +89,17 @@ export async function listManagedSecrets(opts: AdminOptions = {}): Promise<Manag
  */
 export async function setSecretPolicy(opts: AdminOptions & { secretId: string; policyFloor: GrantPolicy }): Promise<{ secret: ManagedSecretRecord; unusable: string[] }> {
   const floor = validatePolicy(opts.policyFloor, "policy floor");
-  return withVault(opts, (s) =>
-    s.db.transaction(() => {
-      const before = getSecret(s.db, s.app.id, opts.secretId);
-      if (!before) throw new VaultUsageError(`No managed secret with id ${quoted(opts.secretId)}; list them with \`alter-gen vault secrets list\`.`);
-      setSecretPolicyFloor(s.db, s.app.id, opts.secretId, floor);
-      auditAdmin(s, "secrets policy", { provider: before.provider, details: { secretId: opts.secretId, from: before.policyFloor, to: floor } });
-      const unusable = floor.timeWindow
-        ? listGrants(s.db, s.app.id, { provider: before.provider })
-            .filter((g) => g.managedSecretId === opts.secretId && g.status === "active" && g.policy.timeWindow)
-            .filter((g) => !windowsOverlap([floor.timeWindow!, g.policy.timeWindow!], s.now()))
-            .map((g) => g.id)
-        : [];
-      return { secret: getSecret(s.db, s.app.id, opts.secretId)!, unusable };
-    })(),
-  );
+  return withVault(opts, async (s) => {
+    const replaced = await s.store.secrets.replaceFloor(s.app.id, opts.secretId, floor);
+    if (!replaced) throw new VaultUsageError(`No managed secret with id ${quoted(opts.secretId)}; list them with \`alter-gen vault secrets list\`.`);
+    const { before, after } = replaced;
+    auditAdmin(s, "secrets policy", { provider: before.provider, details: { secretId: opts.secretId, from: before.policyFloor, to: floor } });
+    const unusable = floor.timeWindow
+      ? (await s.store.grants.listAll(s.app.id, before.provider))
+          .filter((g) => g.managedSecretId === opts.secretId && g.status === "active" && g.policy.timeWindow)
+          .filter((g) => !windowsOverlap([floor.timeWindow!, g.policy.timeWindow!], s.now()))
+          .map((g) => g.id)
+      : [];
+    return { secret: after, unusable };
+  });
 }

@@ -1,7 +1,7 @@
 // Who is approving. When the app has an IDP, the approver signs in there (through the vault's
 // /auth flow) before deciding, and the vault keeps who they are in a cookie for that one
-// approval: its value is the approval id, the person's name (or email) and IDP subject, and an
-// expiry, MACed under the master key so it cannot be made or edited outside the vault. The
+// approval: its value is the approval id, the person's name (or email), IDP issuer and subject,
+// the groups the vault recorded from the token they signed in with, and an expiry, MACed under the master key so it cannot be made or edited outside the vault. The
 // decision and its audit row name that person. Without an IDP the approver gives a name, recorded
 // as given on the page.
 import type { AtRest } from "../crypto/at-rest.js";
@@ -16,13 +16,18 @@ export interface Approver {
   label: string;
   /** The IDP's subject (what the audit row adds). */
   subject: string;
+  /** The IDP that vouched for the subject (a group grant names groups at one issuer). */
+  issuer: string;
+  /** The person's groups at that issuer, from the token they signed in with (only those the
+   *  approval's grant names: http/routes/approval-page.ts). */
+  groups: string[];
   expiresAt: number;
 }
 
 const PURPOSE = "approver-session";
 
 export function mintApproverCookie(crypto: Pick<AtRest, "mac">, a: Approver): string {
-  const body = Buffer.from(JSON.stringify([a.approvalId, a.label, a.subject, a.expiresAt]), "utf8").toString("base64url");
+  const body = Buffer.from(JSON.stringify([a.approvalId, a.label, a.subject, a.expiresAt, a.issuer, a.groups]), "utf8").toString("base64url");
   return `${body}.${crypto.mac(PURPOSE, body)}`;
 }
 
@@ -32,9 +37,11 @@ export function readApproverCookie(crypto: Pick<AtRest, "mac">, value: string | 
   const [body, mac] = value.split(".");
   if (!body || !mac || !constantTimeEqualHex(mac, crypto.mac(PURPOSE, body))) return null;
   try {
-    const [id, label, subject, expiresAt] = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as [string, string, string, number];
+    const [id, label, subject, expiresAt, issuer, groups] = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as [string, string, string, number, string, string[]];
     if (id !== approvalId || typeof expiresAt !== "number" || expiresAt <= nowMs) return null;
-    return { approvalId: id, label, subject, expiresAt };
+    // A cookie minted before issuer and groups were recorded names no issuer: sign in again.
+    if (typeof issuer !== "string" || !Array.isArray(groups) || !groups.every((g) => typeof g === "string")) return null;
+    return { approvalId: id, label, subject, issuer, groups, expiresAt };
   } catch {
     return null;
   }

@@ -5,7 +5,7 @@
 import { VaultError, VaultUsageError } from "../errors.js";
 import { vaultContext, type VaultState } from "../context.js";
 import type { AppRecord } from "../storage/apps.js";
-import { effectiveStatus, getGrant } from "../storage/grants.js";
+import { effectiveStatus } from "../storage/grants.js";
 import { authorizeCall, decideUsability } from "../grants/authorize.js";
 import { proxyThroughGrant } from "../proxy/call.js";
 import { redirectDetails } from "../audit/redirects.js";
@@ -13,7 +13,7 @@ import { callAuditColumns, type CallOrigin } from "../audit/call-context.js";
 import { quoted } from "../quote.js";
 import { buildReview, reviewHash, type ApprovalReview } from "./review.js";
 import {
-  claimExecution, decide, expireIfDue, finishExecution, getApproval, openApprovalRequest, openApprovalResult, type ApprovalRecord,
+  approvalWithRequest, claimExecution, currentApproval, decide, finishExecution, getApproval, openApprovalResult, type ApprovalRecord,
 } from "./store.js";
 import { approvalOutcome, type ApprovalOutcome } from "./outcome.js";
 
@@ -27,22 +27,22 @@ export class ReviewMismatchError extends VaultUsageError {
   }
 }
 
-function load(state: State, app: AppRecord, id: string): ApprovalRecord {
-  expireIfDue(state.db, id, state.now());
-  const a = getApproval(state.db, id);
+async function load(state: State, app: AppRecord, id: string): Promise<ApprovalRecord> {
+  const a = (await currentApproval(state.store, id, state.now()))?.approval;
   if (!a || a.appId !== app.id) throw new VaultUsageError(`No approval with id ${quoted(id)}; see \`alter-gen vault approvals list\`.`);
   return a;
 }
 
 /** The review of an approval as it stands now (what an approver is shown, and what would run). */
-export function currentReview(state: VaultState, a: ApprovalRecord): ApprovalReview {
-  const req = openApprovalRequest(state.db, state.crypto, a.id);
-  return buildReview(a, req, getGrant(state.db, a.appId, a.grantId));
+export async function currentReview(state: Pick<VaultState, "store" | "crypto">, a: ApprovalRecord): Promise<ApprovalReview> {
+  const [found, grant] = await Promise.all([approvalWithRequest(state.store, state.crypto, a.id), state.store.grants.get(a.appId, a.grantId)]);
+  if (!found) throw new VaultUsageError(`No approval with id ${quoted(a.id)}; see \`alter-gen vault approvals list\`.`);
+  return buildReview(a, found.request(), grant);
 }
 
-export function loadReview(state: State, app: AppRecord, id: string): { approval: ApprovalRecord; review: ApprovalReview; hash: string } {
-  const approval = load(state, app, id);
-  const review = currentReview(state, approval);
+export async function loadReview(state: State, app: AppRecord, id: string): Promise<{ approval: ApprovalRecord; review: ApprovalReview; hash: string }> {
+  const approval = await load(state, app, id);
+  const review = await currentReview(state, approval);
   return { approval, review, hash: reviewHash(review) };
 }
 
@@ -55,13 +55,14 @@ function auditBase(a: ApprovalRecord) {
   return { ...callAuditColumns(originOf(a)), grantId: a.grantId, provider: a.provider, method: a.method, url: a.urlRedacted };
 }
 
-export function denyApproval(state: State, app: AppRecord, id: string, by: string): ApprovalRecord {
-  const a = load(state, app, id);
-  if (!decide(state.db, id, "denied", by, state.now())) {
+/** `who`: the deciding identity for the audit row (decider-rules.ts deciderDetails). */
+export async function denyApproval(state: State, app: AppRecord, id: string, by: string, who: Record<string, unknown> = {}): Promise<ApprovalRecord> {
+  const a = await load(state, app, id);
+  if (!(await decide(state.store, id, "denied", by, state.now()))) {
     throw new VaultUsageError(`Approval ${id} is ${a.status}, not pending; it cannot be denied.`);
   }
-  state.audit.write({ ...auditBase(a), action: "approval.deny", outcome: "success", details: { approvalId: id, by } });
-  return getApproval(state.db, id)!;
+  state.audit.write({ ...auditBase(a), action: "approval.deny", outcome: "success", details: { approvalId: id, by, ...who } });
+  return (await getApproval(state.store, id))!;
 }
 
 /**
@@ -69,16 +70,16 @@ export function denyApproval(state: State, app: AppRecord, id: string, by: strin
  * carries it; `vault approvals approve --expect-hash` passes it): when it differs from the review
  * of what would run now, nothing is decided.
  */
-export async function approveAndRun(state: State, app: AppRecord, id: string, by: string, shownHash?: string): Promise<ApprovalRecord> {
-  const { approval: a, hash } = loadReview(state, app, id);
+export async function approveAndRun(state: State, app: AppRecord, id: string, by: string, shownHash?: string, who: Record<string, unknown> = {}): Promise<ApprovalRecord> {
+  const { approval: a, hash } = await loadReview(state, app, id);
   if (a.status !== "pending") throw new VaultUsageError(`Approval ${id} is ${a.status}, not pending; it cannot be approved.`);
   if (shownHash !== undefined && shownHash !== hash) throw new ReviewMismatchError(id);
-  if (!decide(state.db, id, "approved", by, state.now(), hash)) {
-    throw new VaultUsageError(`Approval ${id} is ${getApproval(state.db, id)?.status ?? "gone"}, not pending; it cannot be approved.`);
+  if (!(await decide(state.store, id, "approved", by, state.now(), hash))) {
+    throw new VaultUsageError(`Approval ${id} is ${(await getApproval(state.store, id))?.status ?? "gone"}, not pending; it cannot be approved.`);
   }
-  state.audit.write({ ...auditBase(a), action: "approval.approve", outcome: "success", details: { approvalId: id, by, reviewSha256: hash } });
+  state.audit.write({ ...auditBase(a), action: "approval.approve", outcome: "success", details: { approvalId: id, by, reviewSha256: hash, ...who } });
   await runApproved(state, app, id);
-  return getApproval(state.db, id)!;
+  return (await getApproval(state.store, id))!;
 }
 
 class MismatchAtRun extends Error {}
@@ -87,8 +88,8 @@ class MismatchAtRun extends Error {}
  *  (the grant revoked, expired, gone), or null: the approval page then offers only Deny. The
  *  grant's status goes through authorizeCall's own rules, with no policy layer (a policy is
  *  checked when the call runs, with that moment's facts). */
-export function blockedCode(state: Pick<VaultState, "db" | "now">, a: ApprovalRecord): string | null {
-  const grant = getGrant(state.db, a.appId, a.grantId);
+export async function blockedCode(state: Pick<VaultState, "store" | "now">, a: ApprovalRecord): Promise<string | null> {
+  const grant = await state.store.grants.get(a.appId, a.grantId);
   if (!grant) return "grant_not_found";
   const nowMs = state.now();
   const d = decideUsability({ status: effectiveStatus(grant, nowMs), layers: [], access: { nowMs, remoteAddress: "", grantCreatedAt: grant.createdAt, mode: "proxy" } });
@@ -97,15 +98,15 @@ export function blockedCode(state: Pick<VaultState, "db" | "now">, a: ApprovalRe
 
 /** What became of an approval's call, from its stored (scrubbed) result and the provider's okField:
  *  what the approver's page, the status page and `vault approvals approve` all say. */
-export function outcomeOf(state: Pick<VaultState, "db" | "crypto" | "catalogProvider">, a: ApprovalRecord): ApprovalOutcome {
-  const result = a.status === "executed" ? openApprovalResult(state.db, state.crypto, a.id) : null;
+export async function outcomeOf(state: Pick<VaultState, "store" | "crypto" | "catalogProvider">, a: ApprovalRecord): Promise<ApprovalOutcome> {
+  const result = a.status === "executed" ? await openApprovalResult(state.store, state.crypto, a.id) : null;
   return approvalOutcome(a, result, state.catalogProvider(a.provider)?.okField);
 }
 
 /** Runs an approved request if nobody else has claimed it yet. */
 export async function runApproved(state: State, app: AppRecord, id: string): Promise<void> {
-  if (!claimExecution(state.db, id)) return;
-  const a = getApproval(state.db, id)!;
+  if (!(await claimExecution(state.store, id))) return;
+  const { approval: a, request } = (await approvalWithRequest(state.store, state.crypto, id))!;
   const started = performance.now();
   let status: number | null = null;
   let errorCode: string | null = null;
@@ -114,7 +115,7 @@ export async function runApproved(state: State, app: AppRecord, id: string): Pro
     const ctx = vaultContext(state, app);
     // The same authorization as the call that asked, now: the grant by the id the approval holds
     // (the asking user's access to it was settled when they asked), the groups of that user.
-    const req = openApprovalRequest(state.db, state.crypto, id);
+    const req = request();
     const { grant } = await authorizeCall(
       ctx,
       { user: null, remoteAddress: a.remoteAddress ?? "", groups: a.requester?.groups ?? null },
@@ -129,10 +130,10 @@ export async function runApproved(state: State, app: AppRecord, id: string): Pro
     const res = await proxyThroughGrant(ctx, grant, req);
     status = res.status;
     followed = redirectDetails(res);
-    finishExecution(state.db, state.crypto, id, res, null);
+    await finishExecution(state.store, state.crypto, id, res, null);
   } catch (e) {
     errorCode = e instanceof MismatchAtRun ? "approval_mismatch" : e instanceof VaultError ? e.code : "internal_error";
-    finishExecution(state.db, state.crypto, id, null, errorCode);
+    await finishExecution(state.store, state.crypto, id, null, errorCode);
   }
   state.audit.write({
     ...auditBase(a),

@@ -1,6 +1,7 @@
 // Approval records: a pending proxied request waiting for a person's yes or no.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { stmt, type Db } from "../storage/db.js";
+import type { Store } from "../storage/store/index.js";
+import type { ApprovalRow } from "../storage/store/approvals.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { ProxyRequest, ProxyResponse } from "../proxy/send.js";
 import type { CallContext } from "../audit/call-context.js";
@@ -47,33 +48,7 @@ export interface Requester {
   groups: string[];
 }
 
-interface Row {
-  id: string;
-  app_id: string;
-  grant_id: string;
-  key_id: string | null;
-  status: ApprovalStatus;
-  provider: string;
-  operation_id: string | null;
-  method: string;
-  url_redacted: string;
-  request_sealed: string;
-  context: string;
-  remote_address: string | null;
-  page_token_hash: string;
-  created_at: string;
-  expires_at: string;
-  decided_at: string | null;
-  decided_by: string | null;
-  result_sealed: string | null;
-  error_code: string | null;
-  requester_user_id: string | null;
-  requester_subject: string | null;
-  requester_groups: string | null;
-  asked_by: string;
-  asked_for: string | null;
-  approved_hash: string | null;
-}
+type Row = ApprovalRow;
 
 const toRecord = (r: Row): ApprovalRecord => ({
   id: r.id,
@@ -130,7 +105,7 @@ export interface NewApproval {
  * sealed under the master key (so `vault approvals link` can print it for an operator); it is
  * returned to no one here, least of all the SDK caller.
  */
-export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: number): ApprovalRecord {
+export async function createApproval(store: Store, crypto: AtRest, a: NewApproval, nowMs: number): Promise<ApprovalRecord> {
   const id = randomUUID();
   const pageToken = randomBytes(32).toString("base64url");
   const sealed = crypto.sealJson("approval-request", id, {
@@ -141,82 +116,77 @@ export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: nu
     // The caller's redirect policy, when it set one, runs with the request (absent: follow 5).
     ...(a.request.redirect ? { redirect: a.request.redirect } : {}),
   });
-  stmt(db, 
-    `INSERT INTO approvals (id, app_id, grant_id, key_id, status, provider, operation_id, method, url_redacted, request_sealed,
-       context, remote_address, page_token_hash, page_token_sealed, created_at, expires_at,
-       requester_user_id, requester_subject, requester_groups, asked_by, asked_for)
-     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    id, a.appId, a.grantId, a.keyId, a.provider, a.operationId, a.request.method, a.urlRedacted, sealed,
-    JSON.stringify(a.context), a.remoteAddress, hashToken(pageToken), crypto.sealJson(APPROVER_TOKEN, id, pageToken),
-    new Date(nowMs).toISOString(), new Date(nowMs + APPROVAL_TTL_MS).toISOString(),
-    a.requester?.userId ?? null, a.requester?.subject ?? null, a.requester ? JSON.stringify(a.requester.groups) : null, JSON.stringify(a.askedBy),
-    a.askedFor ? JSON.stringify(a.askedFor) : null,
-  );
-  return getApproval(db, id)!;
+  await store.approvals.insert({
+    id, app_id: a.appId, grant_id: a.grantId, key_id: a.keyId, provider: a.provider, operation_id: a.operationId,
+    method: a.request.method, url_redacted: a.urlRedacted, request_sealed: sealed, context: JSON.stringify(a.context),
+    remote_address: a.remoteAddress, page_token_hash: hashToken(pageToken), page_token_sealed: crypto.sealJson(APPROVER_TOKEN, id, pageToken),
+    created_at: new Date(nowMs).toISOString(), expires_at: new Date(nowMs + APPROVAL_TTL_MS).toISOString(),
+    requester_user_id: a.requester?.userId ?? null, requester_subject: a.requester?.subject ?? null,
+    requester_groups: a.requester ? JSON.stringify(a.requester.groups) : null, asked_by: JSON.stringify(a.askedBy),
+    asked_for: a.askedFor ? JSON.stringify(a.askedFor) : null,
+  });
+  return (await getApproval(store, id))!;
 }
 
 /** Its purpose string; listed in crypto/sealed-columns.ts like every sealed column. */
 const APPROVER_TOKEN = "approval-page-token";
 
 /** The approver page token of an approval, for operators (it needs the master key). */
-export function approverToken(db: Db, crypto: AtRest, id: string): string | undefined {
-  const row = stmt(db, "SELECT page_token_sealed FROM approvals WHERE id = ?").get(id) as { page_token_sealed: string | null } | undefined;
+export async function approverToken(store: Store, crypto: AtRest, id: string): Promise<string | undefined> {
+  const row = await store.approvals.get(id);
   return row?.page_token_sealed ? crypto.openJson<string>(APPROVER_TOKEN, id, row.page_token_sealed) : undefined;
 }
 
-export function getApproval(db: Db, id: string): ApprovalRecord | undefined {
-  const row = stmt(db, "SELECT * FROM approvals WHERE id = ?").get(id) as Row | undefined;
+export async function getApproval(store: Store, id: string): Promise<ApprovalRecord | undefined> {
+  const row = await store.approvals.get(id);
   return row && toRecord(row);
 }
 
-/** The hash of an approval's approver-link token. (Its page's CSRF token is derived from the
- *  link token, not stored: see http/routes/approval-page.ts.) */
-export function approverTokenHash(db: Db, id: string): string | undefined {
-  const row = stmt(db, "SELECT page_token_hash FROM approvals WHERE id = ?").get(id) as { page_token_hash: string } | undefined;
-  return row?.page_token_hash;
+/** An approval as it stands now (a pending one past its expiry is marked expired first), with the
+ *  hash of its approver-link token. (Its page's CSRF token is derived from the link token, not
+ *  stored: see http/routes/approval-page.ts.) */
+export async function currentApproval(store: Store, id: string, nowMs: number): Promise<{ approval: ApprovalRecord; tokenHash: string } | undefined> {
+  await store.approvals.expireIfDue(id, nowMs);
+  const row = await store.approvals.get(id);
+  return row && { approval: toRecord(row), tokenHash: row.page_token_hash };
 }
 
-export function listApprovalRows(db: Db, appId: string, status?: ApprovalStatus): ApprovalRecord[] {
-  const rows = status
-    ? (stmt(db, "SELECT * FROM approvals WHERE app_id = ? AND status = ? ORDER BY created_at").all(appId, status) as Row[])
-    : (stmt(db, "SELECT * FROM approvals WHERE app_id = ? ORDER BY created_at").all(appId) as Row[]);
-  return rows.map(toRecord);
+export async function listApprovalRows(store: Store, appId: string, status?: ApprovalStatus): Promise<ApprovalRecord[]> {
+  return (await store.approvals.list(appId, status)).map(toRecord);
 }
 
 /** Pending past its expiry becomes expired (lazily, whenever it is read). */
-export function expireIfDue(db: Db, id: string, nowMs: number): void {
-  stmt(db, "UPDATE approvals SET status = 'expired' WHERE id = ? AND status = 'pending' AND expires_at <= ?").run(id, new Date(nowMs).toISOString());
+export async function expireIfDue(store: Store, id: string, nowMs: number): Promise<void> {
+  await store.approvals.expireIfDue(id, nowMs);
 }
 
 /** pending → approved|denied, once; false when it was no longer pending (or expired).
  *  `hash` is the review the decision was made on (approvals only). */
-export function decide(db: Db, id: string, decision: "approved" | "denied", by: string, nowMs: number, hash: string | null = null): boolean {
-  const r = stmt(db, "UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, approved_hash = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")
-    .run(decision, new Date(nowMs).toISOString(), by, hash, id, new Date(nowMs).toISOString());
-  return r.changes === 1;
+export function decide(store: Store, id: string, decision: "approved" | "denied", by: string, nowMs: number, hash: string | null = null): Promise<boolean> {
+  return store.approvals.decide(id, decision, by, nowMs, hash);
 }
 
-/** approved → executing, once: whoever wins this update runs the request. */
-export function claimExecution(db: Db, id: string): boolean {
-  return stmt(db, "UPDATE approvals SET status = 'executing' WHERE id = ? AND status = 'approved'").run(id).changes === 1;
+/** approved → executing, once: whoever wins this update runs the request (on any instance). */
+export function claimExecution(store: Store, id: string): Promise<boolean> {
+  return store.approvals.claimExecution(id);
 }
 
-export function finishExecution(db: Db, crypto: AtRest, id: string, result: ProxyResponse | null, errorCode: string | null): void {
-  stmt(db, "UPDATE approvals SET status = ?, result_sealed = ?, error_code = ? WHERE id = ? AND status = 'executing'").run(
-    result ? "executed" : "failed",
-    result ? crypto.sealJson("approval-result", id, { ...result, scrubbed: true }) : null,
-    errorCode,
-    id,
-  );
+export async function finishExecution(store: Store, crypto: AtRest, id: string, result: ProxyResponse | null, errorCode: string | null): Promise<void> {
+  await store.approvals.finishExecution(id, result ? crypto.sealJson("approval-result", id, { ...result, scrubbed: true }) : null, errorCode);
 }
 
-export function openApprovalRequest(db: Db, crypto: AtRest, id: string): ProxyRequest {
-  const row = stmt(db, "SELECT request_sealed FROM approvals WHERE id = ?").get(id) as { request_sealed: string };
-  const r = crypto.openJson<{ method: string; url: string; headers: Record<string, string>; body: string | null; redirect?: RedirectPolicy }>("approval-request", id, row.request_sealed);
+/** The stored request of an approval row, opened. */
+export function openApprovalRequest(crypto: AtRest, row: Pick<ApprovalRow, "id" | "request_sealed">): ProxyRequest {
+  const r = crypto.openJson<{ method: string; url: string; headers: Record<string, string>; body: string | null; redirect?: RedirectPolicy }>("approval-request", row.id, row.request_sealed);
   const req: ProxyRequest = { method: r.method, url: r.url, headers: r.headers, body: r.body === null ? null : Buffer.from(r.body, "base64") };
   if (r.redirect) req.redirect = r.redirect;
   return req;
+}
+
+/** An approval's record and its stored request (opened when asked for), in one read. */
+export async function approvalWithRequest(store: Store, crypto: AtRest, id: string): Promise<{ approval: ApprovalRecord; request: () => ProxyRequest } | undefined> {
+  const row = await store.approvals.get(id);
+  return row && { approval: toRecord(row), request: () => openApprovalRequest(crypto, row) };
 }
 
 /**
@@ -224,8 +194,8 @@ export function openApprovalRequest(db: Db, crypto: AtRest, id: string): ProxyRe
  * comes from the proxy's scrubbing send) and marked so; one stored before results were scrubbed
  * has no mark and is withheld (`"withheld"`), since it may quote the credential.
  */
-export function openApprovalResult(db: Db, crypto: AtRest, id: string): ProxyResponse | "withheld" | null {
-  const row = stmt(db, "SELECT result_sealed FROM approvals WHERE id = ?").get(id) as { result_sealed: string | null } | undefined;
+export async function openApprovalResult(store: Store, crypto: AtRest, id: string): Promise<ProxyResponse | "withheld" | null> {
+  const row = await store.approvals.get(id);
   if (!row?.result_sealed) return null;
   const { scrubbed, ...result } = crypto.openJson<ProxyResponse & { scrubbed?: boolean }>("approval-result", id, row.result_sealed);
   return scrubbed === true ? (result as ProxyResponse) : "withheld";

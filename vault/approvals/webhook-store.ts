@@ -1,14 +1,19 @@
 // The app's approval webhook: where the vault tells someone an approval waits. The signing secret
 // is generated here, returned once to the operator who sets it, and kept sealed under the master
-// key (the vault signs each delivery with it).
+// key (the vault signs each delivery with it). The URL is sealed too: Slack and Teams incoming-
+// webhook URLs carry a token in their path, so whoever holds the URL can post to the channel.
+// Operators are shown its origin with the path masked (shownWebhookUrl), never the whole URL.
 import { randomBytes } from "node:crypto";
-import { stmt, type Db } from "../storage/db.js";
+import type { Store } from "../storage/store/index.js";
+import type { ApprovalWebhookRow } from "../storage/store/approval-webhooks.js";
 import type { AtRest } from "../crypto/at-rest.js";
 
 const PURPOSE = "approval-webhook-secret";
+const URL_PURPOSE = "approval-webhook-url";
 
 export interface ApprovalWebhook {
-  url: string;
+  /** The URL's origin with every path segment (and any query) masked: safe to print and log. */
+  shown: string;
   createdAt: string;
 }
 
@@ -17,25 +22,57 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString("base64")}`;
 }
 
-export function saveWebhook(db: Db, crypto: AtRest, appId: string, url: string, secret: string, nowMs: number): void {
-  stmt(db, "INSERT INTO approval_webhooks (app_id, url, secret_sealed, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(app_id) DO UPDATE SET url = excluded.url, secret_sealed = excluded.secret_sealed, created_at = excluded.created_at").run(
-    appId, url, crypto.sealJson(PURPOSE, appId, secret), new Date(nowMs).toISOString(),
-  );
+/** The URL's origin, then a masked segment for each path segment and a masked query if there is
+ *  one: a Slack incoming-webhook URL shows as its origin and three masked segments. */
+export function shownWebhookUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "(an unparseable URL)";
+  }
+  const segments = u.pathname.split("/").filter((s) => s !== "");
+  return `${u.origin}${segments.map(() => "/***").join("")}${u.search ? "?***" : ""}`;
 }
 
-export function getWebhook(db: Db, appId: string): ApprovalWebhook | undefined {
-  const row = stmt(db, "SELECT url, created_at FROM approval_webhooks WHERE app_id = ?").get(appId) as { url: string; created_at: string } | undefined;
-  return row && { url: row.url, createdAt: row.created_at };
+export async function saveWebhook(store: Store, crypto: AtRest, appId: string, url: string, secret: string, nowMs: number): Promise<void> {
+  await store.approvalWebhooks.save({
+    app_id: appId,
+    url_sealed: crypto.sealJson(URL_PURPOSE, appId, url),
+    url_shown: shownWebhookUrl(url),
+    secret_sealed: crypto.sealJson(PURPOSE, appId, secret),
+    created_at: new Date(nowMs).toISOString(),
+  });
 }
 
-/** The webhook with its secret, for signing one delivery (never logged, never returned). */
-export function webhookForDelivery(db: Db, crypto: AtRest, appId: string): (ApprovalWebhook & { secret: string }) | undefined {
-  const row = stmt(db, "SELECT url, created_at, secret_sealed FROM approval_webhooks WHERE app_id = ?").get(appId) as
-    | { url: string; created_at: string; secret_sealed: string }
-    | undefined;
-  return row && { url: row.url, createdAt: row.created_at, secret: crypto.openJson<string>(PURPOSE, appId, row.secret_sealed) };
+/** The row, its URL sealed first when it was set before URLs were (migration 087). */
+async function sealedRow(store: Store, crypto: AtRest, appId: string): Promise<ApprovalWebhookRow | undefined> {
+  const row = await store.approvalWebhooks.get(appId);
+  if (!row || row.url === null) return row;
+  const sealed = crypto.sealJson(URL_PURPOSE, appId, row.url);
+  const shown = shownWebhookUrl(row.url);
+  // Another instance may seal it at the same moment: either result is the same URL.
+  if (!(await store.approvalWebhooks.sealLegacyUrl(appId, row.url, sealed, shown))) return store.approvalWebhooks.get(appId);
+  return { ...row, url: null, url_sealed: sealed, url_shown: shown };
 }
 
-export function deleteWebhook(db: Db, appId: string): boolean {
-  return stmt(db, "DELETE FROM approval_webhooks WHERE app_id = ?").run(appId).changes === 1;
+export async function getWebhook(store: Store, crypto: AtRest, appId: string): Promise<ApprovalWebhook | undefined> {
+  const row = await sealedRow(store, crypto, appId);
+  return row && { shown: row.url_shown ?? "(not recorded)", createdAt: row.created_at };
+}
+
+/** The webhook with its URL and secret, for one delivery (neither is logged or returned). */
+export async function webhookForDelivery(store: Store, crypto: AtRest, appId: string): Promise<(ApprovalWebhook & { url: string; secret: string }) | undefined> {
+  const row = await sealedRow(store, crypto, appId);
+  if (!row?.url_sealed) return undefined;
+  return {
+    url: crypto.openJson<string>(URL_PURPOSE, appId, row.url_sealed),
+    shown: row.url_shown ?? "(not recorded)",
+    createdAt: row.created_at,
+    secret: crypto.openJson<string>(PURPOSE, appId, row.secret_sealed),
+  };
+}
+
+export function deleteWebhook(store: Store, appId: string): Promise<boolean> {
+  return store.approvalWebhooks.delete(appId);
 }

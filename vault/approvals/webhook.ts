@@ -123,7 +123,7 @@ const retryable = (a: Attempt) => a.status === null || a.status === 408 || a.sta
  * done (tests await it); the proxy route does not.
  */
 export async function deliverApprovalNotice(state: VaultState, appId: string, notice: ApprovalNotice, sleep = unrefSleep): Promise<void> {
-  const hook = webhookForDelivery(state.db, state.crypto, appId);
+  const hook = await webhookForDelivery(state.store, state.crypto, appId);
   if (!hook) return;
   const id = `msg_${randomUUID()}`;
   const problem = webhookUrlProblem(hook.url);

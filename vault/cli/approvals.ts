@@ -14,15 +14,16 @@ export function registerApprovals(vault: Command): void {
     .argument("<url>")
     .action(
       action(async (url: string, flags: DataFlags) => {
-        const { secret } = await setApprovalWebhook({ dataDir: flags.data, url });
-        out(`Approvals will be announced to ${url}.`);
+        const { shown, secret } = await setApprovalWebhook({ dataDir: flags.data, url });
+        // The URL can carry a token (Slack, Teams): only its origin is printed.
+        out(`Approvals will be announced to ${shown}.`);
         out(`Signing secret (shown once; verify webhook-signature with it): ${secret}`);
       }),
     );
-  withData(webhook.command("show").description("the webhook URL (never its secret)")).action(
+  withData(webhook.command("show").description("the webhook's origin, its path masked (never the whole URL or its secret)")).action(
     action(async (flags: DataFlags) => {
       const hook = await showApprovalWebhook({ dataDir: flags.data });
-      out(hook ? `Approvals are announced to ${hook.url} (set ${hook.createdAt}).` : "No approval webhook is set.");
+      out(hook ? `Approvals are announced to ${hook.shown} (set ${hook.createdAt}).` : "No approval webhook is set.");
     }),
   );
   withData(webhook.command("clear").description("stop announcing approvals")).action(

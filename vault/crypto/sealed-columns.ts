@@ -1,7 +1,7 @@
 // Every column holding a value sealed by AtRest, so rotate-master-key can re-seal all of them.
 // A migration adding a sealed column adds a line here; test/vault/sealed-columns.test.ts fails
 // for any column of the migrated schema named `sealed` or `*_sealed` missing from this list.
-import type { Db } from "../storage/db.js";
+import type { SqlRunner } from "../storage/sql/driver.js";
 import type { AtRest } from "./at-rest.js";
 
 export interface SealedColumn {
@@ -28,25 +28,31 @@ export const sealedColumns: SealedColumn[] = [
   { table: "oauth_states", idColumn: "id", column: "verifier_sealed", purpose: "oauth-pkce-verifier" },
   { table: "auth_sessions", idColumn: "id", column: "id_token_sealed", purpose: "auth-session-token" },
   { table: "approval_webhooks", idColumn: "app_id", column: "secret_sealed", purpose: "approval-webhook-secret" },
+  { table: "approval_webhooks", idColumn: "app_id", column: "url_sealed", purpose: "approval-webhook-url" },
   { table: "device_authorizations", idColumn: "id", column: "device_code_sealed", purpose: "device-code" },
 ];
 
 /**
- * Re-seals every listed column from `from` to `to` (the caller holds the transaction); returns
- * how many values were re-sealed. A value that does not open with `from` aborts the rotation.
+ * Re-seals every listed column from `from` to `to`, through `tx` (the caller's transaction, on
+ * either engine: the whole rotation commits or none of it); returns how many values were
+ * re-sealed. A value that does not open with `from` aborts the rotation. Each row is matched by its
+ * record id and its old sealed value (unique: every seal has a fresh nonce), so no engine's row
+ * address is needed.
  */
-export function resealAll(db: Db, from: AtRest, to: AtRest, columns: readonly SealedColumn[] = sealedColumns): number {
+export async function resealAll(tx: SqlRunner, from: AtRest, to: AtRest, columns: readonly SealedColumn[] = sealedColumns): Promise<number> {
   let resealed = 0;
+  const tableExists =
+    tx.dialect === "postgres"
+      ? "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+      : "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?";
   for (const c of columns) {
-    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(c.table);
-    if (!exists) continue;
-    const rows = db
-      .prepare(`SELECT rowid AS rid, ${c.idColumn} AS rec, ${c.column} AS val FROM ${c.table} WHERE ${c.column} IS NOT NULL${c.where ? ` AND (${c.where})` : ""}`)
-      .all() as { rid: number; rec: string; val: string }[];
-    const update = db.prepare(`UPDATE ${c.table} SET ${c.column} = ? WHERE rowid = ?`);
+    if (!(await tx.get(tableExists, [c.table]))) continue;
+    const rows = await tx.all<{ rec: string; val: string }>(
+      `SELECT ${c.idColumn} AS rec, ${c.column} AS val FROM ${c.table} WHERE ${c.column} IS NOT NULL${c.where ? ` AND (${c.where})` : ""}`,
+    );
     for (const r of rows) {
       const plain = from.open(c.purpose, String(r.rec), r.val);
-      update.run(to.seal(c.purpose, String(r.rec), plain), r.rid);
+      await tx.run(`UPDATE ${c.table} SET ${c.column} = ? WHERE ${c.idColumn} = ? AND ${c.column} = ?`, [to.seal(c.purpose, String(r.rec), plain), r.rec, r.val]);
       plain.fill(0);
       resealed++;
     }

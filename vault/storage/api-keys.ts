@@ -94,15 +94,6 @@ export function sealDerivedKeys(crypto: AtRest, id: string, derived: DerivedKeys
   });
 }
 
-export function insertApiKey(db: Db, crypto: AtRest, key: NewApiKey, now: number): ApiKeyRecord {
-  const sealed = sealDerivedKeys(crypto, key.id, key.derived);
-  stmt(db, 
-    `INSERT INTO api_keys (id, app_id, label, state, derived_keys_sealed, kind, scopes, ed25519_public_key, created_at)
-     VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
-  ).run(key.id, key.appId, key.label, sealed, key.kind, JSON.stringify(key.scopes), key.ed25519PublicKey ?? null, new Date(now).toISOString());
-  return getApiKey(db, key.id)!;
-}
-
 export function getApiKey(db: Db, id: string): ApiKeyRecord | undefined {
   const row = stmt(db, "SELECT * FROM api_keys WHERE id = ?").get(id) as Row | undefined;
   return row && toRecord(row);
@@ -132,22 +123,6 @@ export function openSealedDerivedKeys(crypto: AtRest, id: string, sealed: string
     [inspect.custom]: { value: () => "[derived keys]" },
   });
   return Object.freeze(keys as DerivedKeys);
-}
-
-export function revokeApiKeyRow(db: Db, id: string, now: number): boolean {
-  const r = stmt(db, "UPDATE api_keys SET state = 'revoked', revoked_at = ? WHERE id = ? AND state != 'revoked'")
-    .run(new Date(now).toISOString(), id);
-  return r.changes === 1;
-}
-
-export function deprecateApiKeyRow(db: Db, id: string, sunsetAt: string, now: number): boolean {
-  const r = stmt(db, "UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'")
-    .run(new Date(now).toISOString(), sunsetAt, id);
-  return r.changes === 1;
-}
-
-export function setApiKeyScopes(db: Db, id: string, scopes: readonly KeyScope[]): boolean {
-  return stmt(db, "UPDATE api_keys SET scopes = ? WHERE id = ?").run(JSON.stringify(scopes), id).changes === 1;
 }
 
 /** How often a key's last use is written: at most once a minute, so a busy key costs no write per request. */

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { stmt, type Db } from "./db.js";
 
 export interface AppRecord {
@@ -14,12 +13,6 @@ interface AppRow {
 }
 
 const toApp = (r: AppRow): AppRecord => ({ id: r.id, name: r.name, createdAt: r.created_at });
-
-export function createApp(db: Db, name: string, now: number): AppRecord {
-  const app = { id: randomUUID(), name, createdAt: new Date(now).toISOString() };
-  stmt(db, "INSERT INTO apps (id, name, created_at) VALUES (?, ?, ?)").run(app.id, app.name, app.createdAt);
-  return app;
-}
 
 export function getApp(db: Db, id: string): AppRecord | undefined {
   const row = stmt(db, "SELECT * FROM apps WHERE id = ?").get(id) as AppRow | undefined;

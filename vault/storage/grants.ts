@@ -231,10 +231,5 @@ export function touchGrant(db: Db, id: string, now: number): void {
   stmt(db, "UPDATE grants SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
 }
 
-/** Replaces a grant's own policy and the expiry it implies; false when no such grant of the app. */
-export function setGrantPolicyRow(db: Db, appId: string, id: string, policy: GrantPolicy, expiresAt: string | null): boolean {
-  return stmt(db, "UPDATE grants SET policy = ?, expires_at = ? WHERE app_id = ? AND id = ?").run(JSON.stringify(policy), expiresAt, appId, id).changes === 1;
-}
-
 /** Shared with the asynchronous repository (store/grants.ts). */
 export { SELECT_GRANTS, type Row as GrantRow };

@@ -1,5 +1,4 @@
 // Managed secrets: write-only. The sealed value is opened only to serve a grant.
-import { randomUUID } from "node:crypto";
 import { stmt, type Db } from "./db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { Credential, GrantPolicy } from "../grant-types.js";
@@ -40,38 +39,9 @@ const toRecord = (r: Row): ManagedSecretRecord => ({
   createdAt: r.created_at,
 });
 
-export function insertSecret(
-  db: Db,
-  crypto: AtRest,
-  s: { appId: string; provider: string; label: string | null; type: SecretType; value: Credential; policyFloor?: GrantPolicy },
-  now: number,
-): ManagedSecretRecord {
-  const id = randomUUID();
-  stmt(db, "INSERT INTO managed_secrets (id, app_id, provider, label, type, sealed, policy_floor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
-    id,
-    s.appId,
-    s.provider,
-    s.label,
-    s.type,
-    crypto.sealJson(PURPOSE, id, s.value),
-    JSON.stringify(s.policyFloor ?? {}),
-    new Date(now).toISOString(),
-  );
-  return getSecret(db, s.appId, id)!;
-}
-
 export function getSecret(db: Db, appId: string, id: string): ManagedSecretRecord | undefined {
   const row = stmt(db, "SELECT * FROM managed_secrets WHERE app_id = ? AND id = ?").get(appId, id) as Row | undefined;
   return row && toRecord(row);
-}
-
-export function listSecrets(db: Db, appId: string): ManagedSecretRecord[] {
-  return (stmt(db, "SELECT * FROM managed_secrets WHERE app_id = ? ORDER BY created_at, id").all(appId) as Row[]).map(toRecord);
-}
-
-/** Replaces the floor; grants over the secret follow it from their next access. */
-export function setSecretPolicyFloor(db: Db, appId: string, id: string, floor: GrantPolicy): boolean {
-  return stmt(db, "UPDATE managed_secrets SET policy_floor = ? WHERE app_id = ? AND id = ?").run(JSON.stringify(floor), appId, id).changes === 1;
 }
 
 export function openSecret(db: Db, crypto: AtRest, id: string): Credential | undefined {

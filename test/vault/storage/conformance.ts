@@ -12,6 +12,9 @@ import type { Store } from "../../../vault/storage/store/index.js";
 import type { LeaseHolder } from "../../../vault/storage/store/leases.js";
 import { coreConformance } from "./conformance-core.js";
 import { oauthConformance } from "./conformance-oauth.js";
+import { approvalsConformance } from "./conformance-approvals.js";
+import { adminConformance } from "./conformance-admin.js";
+import { rotationConformance } from "./conformance-rotation.js";
 
 export interface Fresh {
   /** The store under test (on PostgreSQL: connected as the runtime role). */
@@ -313,4 +316,7 @@ export function storeConformance(harness: () => StoreHarness): void {
   });
   coreConformance(harness);
   oauthConformance(harness);
+  approvalsConformance(harness);
+  adminConformance(harness);
+  rotationConformance(harness);
 }

@@ -8,17 +8,16 @@
 // Without a token the page shows the status only.
 import { timingSafeEqual } from "node:crypto";
 import type { UnsignedContext, RouteDef, RouteResult } from "../context.js";
-import { approverTokenHash, expireIfDue, getApproval, tokenMatches, type ApprovalRecord } from "../../approvals/store.js";
+import { currentApproval, getApproval, tokenMatches, type ApprovalRecord } from "../../approvals/store.js";
 import { approveAndRun, blockedCode, currentReview, denyApproval, loadReview, outcomeOf, ReviewMismatchError } from "../../approvals/execute.js";
 import { visible } from "../../approvals/review.js";
 import { approvalErrorPage, approvalPage, approvalStatusPage, approvalWaitingPage, type ReviewLabels } from "../pages/approval.js";
 import { pageFrame } from "../pages/layout.js";
 import { operationSummary } from "../pages/provider-docs.js";
-import { getApp } from "../../storage/apps.js";
 import { getIdpConfig } from "../../identity/idp-config.js";
 import { APPROVER_COOKIE, APPROVER_SESSION_MS, approverName, mintApproverCookie, readApproverCookie, readNamedApprover, type Approver } from "../../approvals/approver-session.js";
 import { cookieValue } from "../../oauth/connect-confirmations.js";
-import { signedInApproverRefusal } from "../../approvals/approver-rule.js";
+import { judgeDecider, type Decider } from "../../approvals/decider-rules.js";
 import { createAuthSession, loginRedirect, takeAuthToken } from "../../oauth/auth-sessions.js";
 import { randomToken } from "../../oauth/pkce.js";
 import { publicBase } from "../public-base.js";
@@ -38,13 +37,12 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function authorize(ctx: UnsignedContext, token: string | null | undefined) {
+async function authorize(ctx: UnsignedContext, token: string | null | undefined) {
   const id = ctx.params.id!;
-  expireIfDue(ctx.db, id, ctx.now());
-  const a = getApproval(ctx.db, id);
-  const hash = approverTokenHash(ctx.db, id);
-  if (!a || !hash || !token || !tokenMatches(token, hash)) return undefined;
-  const app = getApp(ctx.db, a.appId);
+  const found = await currentApproval(ctx.store, id, ctx.now());
+  if (!found || !token || !tokenMatches(token, found.tokenHash)) return undefined;
+  const a = found.approval;
+  const app = await ctx.store.apps.get(a.appId);
   return app ? { a, app } : undefined;
 }
 
@@ -54,34 +52,33 @@ function labels(ctx: UnsignedContext, a: ApprovalRecord): ReviewLabels {
   return { providerName: provider?.name ?? a.provider, summary: provider && operationId ? operationSummary(provider, operationId) : null };
 }
 
-function finished(ctx: UnsignedContext, a: ApprovalRecord, status: number, note?: string): RouteResult {
-  const outcome = outcomeOf(ctx.vault, a);
-  return { status, html: approvalStatusPage(pageFrame(ctx), a, outcome, currentReview(ctx.vault, a), labels(ctx, a), note) };
+async function finished(ctx: UnsignedContext, a: ApprovalRecord, status: number, note?: string): Promise<RouteResult> {
+  const outcome = await outcomeOf(ctx.vault, a);
+  return { status, html: approvalStatusPage(pageFrame(ctx), a, outcome, await currentReview(ctx.vault, a), labels(ctx, a), note) };
 }
 
-function show(ctx: UnsignedContext): RouteResult {
+async function show(ctx: UnsignedContext): Promise<RouteResult> {
   const token = ctx.url.searchParams.get("token");
   if (token === null) return statusOnly(ctx);
-  const found = authorize(ctx, token);
+  const found = await authorize(ctx, token);
   if (!found) return forbidden(ctx);
   const { a, app } = found;
   if (a.status !== "pending") return finished(ctx, a, 200);
-  const { review, hash } = loadReview(ctx.vault, app, a.id);
+  const { review, hash } = await loadReview(ctx.vault, app, a.id);
   const namedValue = ctx.url.searchParams.get("named");
   const named = readNamedApprover(ctx.crypto, namedValue, a.id, token);
   if (namedValue !== null && named === null) return forbidden(ctx);
-  const approver = named !== null ? { named, value: namedValue! } : idpSignIn(ctx) ? signedInState(ctx, a) : null;
-  const form = { hash, pageToken: token, csrf: csrfFor(ctx, a.id, token), blocked: blockedCode(ctx, a), approver };
+  const approver = named !== null ? { named, value: namedValue! } : idpSignIn(ctx) ? await signedInState(ctx, a) : null;
+  const form = { hash, pageToken: token, csrf: csrfFor(ctx, a.id, token), blocked: await blockedCode(ctx, a), approver };
   return { status: 200, html: approvalPage(pageFrame(ctx), review, labels(ctx, a), form) };
 }
 
 /** What the SDK's approvalUrl shows: the status, and how an operator decides. */
-function statusOnly(ctx: UnsignedContext): RouteResult {
+async function statusOnly(ctx: UnsignedContext): Promise<RouteResult> {
   const id = ctx.params.id!;
-  expireIfDue(ctx.db, id, ctx.now());
-  const a = getApproval(ctx.db, id);
+  const a = (await currentApproval(ctx.store, id, ctx.now()))?.approval;
   if (!a) return { status: 404, html: approvalErrorPage(pageFrame(ctx), "No such approval", "There is no approval with this id.", "Check the link, or ask the app for it again.") };
-  const outcome = outcomeOf(ctx.vault, a);
+  const outcome = await outcomeOf(ctx.vault, a);
   return { status: 200, html: approvalWaitingPage(pageFrame(ctx), a, outcome, labels(ctx, a)) };
 }
 
@@ -98,17 +95,17 @@ function signedInApprover(ctx: UnsignedContext, id: string): Approver | null {
 }
 
 /** Who signed in for this approval, and why they may not decide it (another user's grant). */
-function signedInState(ctx: UnsignedContext, a: ApprovalRecord): { signedIn: string | null; refusal?: string } {
+async function signedInState(ctx: UnsignedContext, a: ApprovalRecord): Promise<{ signedIn: string | null; refusal?: string }> {
   const who = signedInApprover(ctx, a.id);
   if (!who) return { signedIn: null };
-  const refusal = signedInApproverRefusal(ctx.db, a, who, getIdpConfig(ctx.db, ctx.app.id)!.issuer);
-  return { signedIn: who.label, ...(refusal ? { refusal } : {}) };
+  const { verdict } = await judgeDecider(ctx.store, a, { kind: "signed-in", approver: who });
+  return { signedIn: who.label, ...(verdict.allowed ? {} : { refusal: verdict.why }) };
 }
 
 /** GET /approvals/:id/sign-in?token=…: off to the app's IDP, back to this approval. */
 async function signIn(ctx: UnsignedContext): Promise<RouteResult> {
   const token = ctx.url.searchParams.get("token");
-  const found = authorize(ctx, token);
+  const found = await authorize(ctx, token);
   if (!found || !token) return forbidden(ctx);
   try {
     const session = await createAuthSession(ctx, randomToken(24));
@@ -119,7 +116,19 @@ async function signIn(ctx: UnsignedContext): Promise<RouteResult> {
   }
 }
 
-/** The IDP sent the approver back (routes/auth.ts): remember who they are for this approval. */
+/** Of the person's groups, the one this approval's group grant names, if they are in it: all the
+ *  decision needs, and a cookie stays small for a person in hundreds of groups. */
+async function approvalGroupsOf(ctx: UnsignedContext, approvalId: string, issuer: string, subject: string): Promise<string[]> {
+  const a = await getApproval(ctx.store, approvalId);
+  const grant = a && (await ctx.store.grants.get(a.appId, a.grantId));
+  if (grant?.principalType !== "group" || !grant.principalId) return [];
+  const user = await ctx.store.users.find(ctx.app.id, issuer, subject);
+  return user && (await ctx.store.users.groups(user.id)).includes(grant.principalId) ? [grant.principalId] : [];
+}
+
+/** The IDP sent the approver back (routes/auth.ts): remember who they are for this approval, with
+ *  the issuer and the groups the vault recorded from the token they just signed in with (a group
+ *  grant's approval is decided by its members only: decider-rules.ts). */
 export async function approverSignedIn(ctx: UnsignedContext, o: { sessionId: string; subject: string; label: string; returnTo: string | null }): Promise<RouteResult> {
   // The sign-in's ID token is nobody's to collect: drop it now.
   await takeAuthToken(ctx, o.sessionId);
@@ -127,7 +136,9 @@ export async function approverSignedIn(ctx: UnsignedContext, o: { sessionId: str
   const i = rest.indexOf(":");
   const id = rest.slice(0, i);
   const token = rest.slice(i + 1);
-  const cookie = mintApproverCookie(ctx.crypto, { approvalId: id, label: o.label, subject: o.subject, expiresAt: ctx.now() + APPROVER_SESSION_MS });
+  const issuer = getIdpConfig(ctx.db, ctx.app.id)?.issuer ?? "";
+  const groups = await approvalGroupsOf(ctx, id, issuer, o.subject);
+  const cookie = mintApproverCookie(ctx.crypto, { approvalId: id, label: o.label, subject: o.subject, issuer, groups, expiresAt: ctx.now() + APPROVER_SESSION_MS });
   const secure = publicBase(ctx).startsWith("https:") ? "; Secure" : "";
   return {
     status: 303,
@@ -140,7 +151,7 @@ export async function approverSignedIn(ctx: UnsignedContext, o: { sessionId: str
 async function decideRoute(ctx: UnsignedContext): Promise<RouteResult> {
   const form = ctx.form;
   const token = form?.get("token");
-  const found = authorize(ctx, token);
+  const found = await authorize(ctx, token);
   if (!found || !form || !token) return forbidden(ctx);
   const { a, app } = found;
   // A form posted from another site would carry a foreign Origin; browsers always send it on POST.
@@ -155,28 +166,35 @@ async function decideRoute(ctx: UnsignedContext): Promise<RouteResult> {
   const shown = form.get("shown");
   if (decision === "approve" && !shown) return bad("The decision does not say which review it approves.");
   let by: string;
+  let decider: Decider;
   const named = readNamedApprover(ctx.crypto, form.get("named"), a.id, token);
   if (form.get("named") !== null && named === null) return forbidden(ctx);
-  if (named !== null) by = approverName({ named });
-  else if (idpSignIn(ctx)) {
+  if (named !== null) {
+    by = approverName({ named });
+    decider = { kind: "operator", via: "named-link" };
+  } else if (idpSignIn(ctx)) {
     const who = signedInApprover(ctx, a.id);
     if (!who) return bad(`Sign in at ${ctx.app.name}'s identity provider first: your decision is recorded under your name.`);
-    const refusal = signedInApproverRefusal(ctx.db, a, who, getIdpConfig(ctx.db, ctx.app.id)!.issuer);
-    if (refusal) return { status: 403, html: approvalErrorPage(pageFrame(ctx), "You cannot decide this call", refusal, "Ask the person whose account it is, or an operator.") };
     by = approverName(who);
+    decider = { kind: "signed-in", approver: who };
   } else {
     const given = visible((form.get("approver") ?? "").trim(), false);
     if (given === "" || given.length > MAX_APPROVER_CHARS) return bad(`Give your name (1 to ${MAX_APPROVER_CHARS} characters): it is recorded with your decision.`);
     by = approverName({ given });
+    decider = { kind: "named-on-page" };
+  }
+  const { verdict, audit: who } = await judgeDecider(ctx.store, a, decider);
+  if (!verdict.allowed) {
+    return { status: 403, html: approvalErrorPage(pageFrame(ctx), "You cannot decide this call", verdict.why, "Ask a person whose access the call uses, or an operator.") };
   }
   try {
-    const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, by, shown!) : denyApproval(ctx.vault, app, a.id, by);
+    const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, by, shown!, who) : await denyApproval(ctx.vault, app, a.id, by, who);
     return finished(ctx, after, 200);
   } catch (e) {
     if (e instanceof ReviewMismatchError) {
-      return finished(ctx, getApproval(ctx.db, a.id)!, 409, "Nothing was decided: the request that would run differs from the one this page showed. Reload the page and review it again.");
+      return finished(ctx, (await getApproval(ctx.store, a.id))!, 409, "Nothing was decided: the request that would run differs from the one this page showed. Reload the page and review it again.");
     }
-    if (e instanceof VaultUsageError) return finished(ctx, getApproval(ctx.db, a.id)!, 409, "This call was already decided; nothing was changed.");
+    if (e instanceof VaultUsageError) return finished(ctx, (await getApproval(ctx.store, a.id))!, 409, "This call was already decided; nothing was changed.");
     throw e;
   }
 }

@@ -3,18 +3,17 @@
 import type { ApprovalAnswer } from "../../../protocol/wire.js";
 import { VaultError } from "../../errors.js";
 import type { SignedContext, RouteDef, RouteResult } from "../context.js";
-import { expireIfDue, getApproval, openApprovalResult } from "../../approvals/store.js";
+import { currentApproval, openApprovalResult } from "../../approvals/store.js";
 
-function show(ctx: SignedContext): RouteResult {
+async function show(ctx: SignedContext): Promise<RouteResult> {
   const id = ctx.params.id!;
-  expireIfDue(ctx.db, id, ctx.now());
-  const a = getApproval(ctx.db, id);
+  const a = (await currentApproval(ctx.store, id, ctx.now()))?.approval;
   // Only the principal whose call asked sees it: the same end user (Alter-User-Token), or, for a
   // call made without one, a request without one. Anyone else gets the answer for a missing id.
   if (!a || a.appId !== ctx.app.id || (a.requester?.userId ?? null) !== (ctx.caller.user?.userId ?? null)) {
     throw new VaultError("not_found", "No approval with this id.");
   }
-  const result = a.status === "executed" ? openApprovalResult(ctx.db, ctx.crypto, id) : null;
+  const result = a.status === "executed" ? await openApprovalResult(ctx.store, ctx.crypto, id) : null;
   const withheld = result === "withheld";
   return {
     status: 200,

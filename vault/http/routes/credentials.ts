@@ -125,9 +125,9 @@ async function reportHops(ctx: SignedContext): Promise<RouteResult> {
   const operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
   const hops = parseReportedHops(request.redirects);
   if (!hops?.length) throw new VaultError("invalid_request", "/request/redirects must name at least one hop.");
-  const { grant } = authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "retrieve");
+  const { grant } = await authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "retrieve");
   checkTargetAsWritten(url, "/request/url");
-  onProviderHosts(url, effectiveProvider(ctx.vault, ctx.app.id, provider).hosts);
+  onProviderHosts(url, (await effectiveProvider(ctx.vault, ctx.app.id, provider)).hosts);
   const auditId = await ctx.audit.commit({ ...common(ctx, context, grant, provider, method, url, operationId), action: "redirect.followed", outcome: "success", status: 200, details: { redirects: hops } });
   return { status: 200, json: { auditId } };
 }

@@ -55,8 +55,8 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
     req = withoutCredentialSlot(req, config.injection);
 
     if (requireApproval) {
-      const approval = createApproval(
-        ctx.db,
+      const approval = await createApproval(
+        ctx.store,
         ctx.crypto,
         {
           appId: ctx.app.id,
@@ -110,24 +110,28 @@ function withoutStream(req: ProxyRequest): ProxyRequest {
 
 /** Tells the app's approval webhook (if any) after this answer has left; its outcome is audited there. */
 function notifyApprovers(ctx: SignedContext, approval: ApprovalRecord, grant: GrantRecord, askedFor: string[]): void {
-  const token = approverToken(ctx.db, ctx.crypto, approval.id);
-  if (!token) return;
   const provider = ctx.vault.catalogProvider(approval.provider);
   const operationId = approval.operationId ?? approval.context.operationId ?? null;
-  const notice = approvalNotice(
-    approval,
-    grant,
-    {
-      approverUrl: `${ctx.vault.baseUrl}/approvals/${approval.id}?token=${token}`,
-      providerName: provider?.name ?? approval.provider,
-      operationSummary: provider && operationId ? operationSummary(provider, operationId) : null,
-      askedFor,
-    },
-    ctx.now(),
-  );
+  const nowMs = ctx.now();
   const state = ctx.vault;
   const appId = ctx.app.id;
-  setImmediate(() => void deliverApprovalNotice(state, appId, notice).catch(() => {}));
+  const send = async () => {
+    const token = await approverToken(ctx.store, ctx.crypto, approval.id);
+    if (!token) return;
+    const notice = approvalNotice(
+      approval,
+      grant,
+      {
+        approverUrl: `${ctx.vault.baseUrl}/approvals/${approval.id}?token=${token}`,
+        providerName: provider?.name ?? approval.provider,
+        operationSummary: provider && operationId ? operationSummary(provider, operationId) : null,
+        askedFor,
+      },
+      nowMs,
+    );
+    await deliverApprovalNotice(state, appId, notice);
+  };
+  setImmediate(() => void send().catch(() => {}));
 }
 
 export const proxyRoutes: RouteDef[] = [{ method: "POST", path: "/v1/proxy", auth: "signed", scope: "call", handler: proxy }];

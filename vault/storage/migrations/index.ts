@@ -23,6 +23,7 @@ import { m074ProviderOperations } from "./074-provider-operations.js";
 import { m075ApprovalAskedFor } from "./075-approval-asked-for.js";
 import { m076DeviceFlow } from "./076-device-flow.js";
 import { m080RequestNonces } from "./080-request-nonces.js";
+import { m087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 import { m090AuditPartitions } from "./090-audit-partitions.js";
 
 export const migrations: Migration[] = [
@@ -49,5 +50,6 @@ export const migrations: Migration[] = [
   m075ApprovalAskedFor,
   m076DeviceFlow,
   m080RequestNonces,
+  m087WebhookUrlSealed,
   m090AuditPartitions,
 ];

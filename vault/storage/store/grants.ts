@@ -2,7 +2,7 @@
 // user's grants for a provider), the writes around it (last use, new tokens after a refresh,
 // revocation) and issuing. Row mapping is ../grants.ts's.
 import { randomUUID } from "node:crypto";
-import type { GrantRecord, GrantStatus } from "../../grant-types.js";
+import type { GrantPolicy, GrantRecord, GrantStatus } from "../../grant-types.js";
 import type { SqlDriver, SqlRunner, SqlValue } from "../sql/driver.js";
 import { rowToGrant, SELECT_GRANTS, type GrantIdentity, type GrantRow, type NewGrant } from "../grants.js";
 import type { PrincipalType } from "../../grant-types.js";
@@ -146,5 +146,33 @@ export class GrantsRepo {
       [iso(now), reason, appId, id],
     );
     return r.changes === 1;
+  }
+
+  /** Every grant of the app (one provider's when given), oldest first (operator commands). */
+  async listAll(appId: string, provider?: string): Promise<GrantRecord[]> {
+    const rows = provider
+      ? await this.sql.all<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND provider = ? ORDER BY created_at, id`, [appId, provider])
+      : await this.sql.all<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? ORDER BY created_at, id`, [appId]);
+    return rows.map(rowToGrant);
+  }
+
+  /**
+   * Replaces a live grant's own policy and the expiry it implies, in one transaction: `decide`
+   * sees the grant as it stands (locked on PostgreSQL, so a concurrent change waits) and returns
+   * the new policy and expiry, or throws to change nothing. Undefined when no live grant has the id.
+   */
+  async updatePolicy(
+    appId: string,
+    id: string,
+    decide: (g: GrantRecord) => { policy: GrantPolicy; expiresAt: string | null },
+  ): Promise<GrantRecord | undefined> {
+    return this.sql.transaction(async (tx) => {
+      const lock = tx.dialect === "postgres" ? " FOR UPDATE OF grants" : "";
+      const row = await tx.get<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND id = ? AND status <> 'revoked'${lock}`, [appId, id]);
+      if (!row) return undefined;
+      const next = decide(rowToGrant(row));
+      await tx.run("UPDATE grants SET policy = ?, expires_at = ? WHERE app_id = ? AND id = ?", [JSON.stringify(next.policy), next.expiresAt, appId, id]);
+      return rowToGrant((await tx.get<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND id = ?`, [appId, id]))!);
+    });
   }
 }

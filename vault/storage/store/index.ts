@@ -19,6 +19,8 @@ import { IdpConfigsRepo } from "./idp-configs.js";
 import { OAuthEndpointsRepo } from "./oauth-endpoints.js";
 import { DeviceAuthorizationsRepo } from "./device-authorizations.js";
 import { AuthSessionsRepo } from "./auth-sessions.js";
+import { ApprovalsRepo } from "./approvals.js";
+import { ApprovalWebhooksRepo } from "./approval-webhooks.js";
 
 export interface Store {
   readonly sql: SqlDriver;
@@ -38,6 +40,8 @@ export interface Store {
   readonly oauthEndpoints: OAuthEndpointsRepo;
   readonly deviceAuthorizations: DeviceAuthorizationsRepo;
   readonly authSessions: AuthSessionsRepo;
+  readonly approvals: ApprovalsRepo;
+  readonly approvalWebhooks: ApprovalWebhooksRepo;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,8 @@ export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions =
     oauthEndpoints: new OAuthEndpointsRepo(sql),
     deviceAuthorizations: new DeviceAuthorizationsRepo(sql),
     authSessions: new AuthSessionsRepo(sql),
+    approvals: new ApprovalsRepo(sql),
+    approvalWebhooks: new ApprovalWebhooksRepo(sql),
     close: () => sql.close(),
   };
 }

@@ -17,6 +17,7 @@ import {
   type NewApiKey,
 } from "../api-keys.js";
 import { userFromRow, type UserRecord, type UserRow } from "../users.js";
+import type { KeyScope } from "../../keys/scopes.js";
 import {
   PROVIDER_SECRET_PURPOSE,
   providerSettingsFromRow,
@@ -31,8 +32,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class AppsRepo {
   constructor(private readonly sql: SqlDriver) {}
 
-  async create(name: string, now: number, id: string = randomUUID()): Promise<AppRecord> {
-    await this.sql.run("INSERT INTO apps (id, name, created_at) VALUES (?, ?, ?)", [id, name, iso(now)]);
+  /** `r`: a transaction to create it in (vault init); the driver by default. */
+  async create(name: string, now: number, id: string = randomUUID(), r: SqlRunner = this.sql): Promise<AppRecord> {
+    await r.run("INSERT INTO apps (id, name, created_at) VALUES (?, ?, ?)", [id, name, iso(now)]);
     return { id, name, createdAt: iso(now) };
   }
 
@@ -54,13 +56,14 @@ export class ApiKeysRepo {
     private readonly crypto: AtRest,
   ) {}
 
-  async insert(key: NewApiKey, now: number): Promise<ApiKeyRecord> {
-    await this.sql.run(
+  /** `r`: a transaction to insert it in (vault init); the driver by default. */
+  async insert(key: NewApiKey, now: number, r: SqlRunner = this.sql): Promise<ApiKeyRecord> {
+    await r.run(
       `INSERT INTO api_keys (id, app_id, label, state, derived_keys_sealed, kind, scopes, ed25519_public_key, created_at)
        VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
       [key.id, key.appId, key.label, sealDerivedKeys(this.crypto, key.id, key.derived), key.kind, JSON.stringify(key.scopes), key.ed25519PublicKey ?? null, iso(now)],
     );
-    return (await this.get(key.id))!;
+    return apiKeyFromRow((await r.get<ApiKeyRow>("SELECT * FROM api_keys WHERE id = ?", [key.id]))!);
   }
 
   async get(id: string): Promise<ApiKeyRecord | undefined> {
@@ -87,6 +90,20 @@ export class ApiKeysRepo {
       iso(now - KEY_LAST_USE_INTERVAL_MS),
     ]);
     return r.changes === 1;
+  }
+
+  async list(appId: string): Promise<ApiKeyRecord[]> {
+    return (await this.sql.all<ApiKeyRow>("SELECT * FROM api_keys WHERE app_id = ? ORDER BY created_at, id", [appId])).map(apiKeyFromRow);
+  }
+
+  /** active → deprecated with a sunset date; false when the key is not active. */
+  async deprecate(id: string, sunsetAt: string, now: number): Promise<boolean> {
+    const r = await this.sql.run("UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'", [iso(now), sunsetAt, id]);
+    return r.changes === 1;
+  }
+
+  async setScopes(id: string, scopes: readonly KeyScope[]): Promise<boolean> {
+    return (await this.sql.run("UPDATE api_keys SET scopes = ? WHERE id = ?", [JSON.stringify(scopes), id])).changes === 1;
   }
 }
 
@@ -203,6 +220,10 @@ export class ProvidersRepo {
     );
     return row?.client_secret_sealed ? this.crypto.open(PROVIDER_SECRET_PURPOSE, provider, row.client_secret_sealed).toString("utf8") : null;
   }
+
+  async list(appId: string): Promise<ProviderSettings[]> {
+    return (await this.sql.all<ProviderRow>("SELECT * FROM providers WHERE app_id = ? ORDER BY provider", [appId])).map(providerSettingsFromRow);
+  }
 }
 
 export interface NewSecret {
@@ -242,5 +263,22 @@ export class SecretsRepo {
   async open(id: string): Promise<Credential | undefined> {
     const row = await this.sql.get<{ sealed: string }>("SELECT sealed FROM managed_secrets WHERE id = ?", [id]);
     return row && this.crypto.openJson<Credential>(MANAGED_SECRET_PURPOSE, id, row.sealed);
+  }
+
+  /** Replaces the floor in one transaction (the row locked on PostgreSQL), returning the secret
+   *  before and after; undefined when the app has no such secret. */
+  async replaceFloor(appId: string, id: string, floor: GrantPolicy): Promise<{ before: ManagedSecretRecord; after: ManagedSecretRecord } | undefined> {
+    return this.sql.transaction(async (tx) => {
+      const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
+      const row = await tx.get<SecretRow>(`SELECT * FROM managed_secrets WHERE app_id = ? AND id = ?${lock}`, [appId, id]);
+      if (!row) return undefined;
+      await tx.run("UPDATE managed_secrets SET policy_floor = ? WHERE app_id = ? AND id = ?", [JSON.stringify(floor), appId, id]);
+      const before = secretFromRow(row);
+      return { before, after: secretFromRow({ ...row, policy_floor: JSON.stringify(floor) }) };
+    });
+  }
+
+  async list(appId: string): Promise<ManagedSecretRecord[]> {
+    return (await this.sql.all<SecretRow>("SELECT * FROM managed_secrets WHERE app_id = ? ORDER BY created_at, id", [appId])).map(secretFromRow);
   }
 }

@@ -7,6 +7,7 @@ import { pg074ProviderOperations } from "./074-provider-operations.js";
 import { pg075ApprovalAskedFor } from "./075-approval-asked-for.js";
 import { pg076DeviceFlow } from "./076-device-flow.js";
 import { pg080RequestNonces } from "./080-request-nonces.js";
+import { pg087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 import { pg090AuditPartitions } from "./090-audit-partitions.js";
 
 export const pgMigrations: PgMigration[] = [
@@ -17,6 +18,7 @@ export const pgMigrations: PgMigration[] = [
   pg075ApprovalAskedFor,
   pg076DeviceFlow,
   pg080RequestNonces,
+  pg087WebhookUrlSealed,
   pg090AuditPartitions,
 ];
 export type { PgMigration };
