@@ -1,14 +1,13 @@
 // Operator grant commands: issue (managed secrets), list, revoke.
 import { VaultError, VaultUsageError } from "../errors.js";
-import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../grants/issue.js";
+import { issueSecretGrant, revokeGrantRecord, type PrincipalInput } from "../grants/issue.js";
 import type { GrantInfo, GrantPolicy, GrantStatus } from "../grant-types.js";
 import { validatePolicy } from "../policy/validate.js";
 import { grantInfo } from "../storage/grants.js";
 import { grantExpiry } from "../policy/validate.js";
 import { checkAgainstFloor } from "../grants/policies.js";
-import { ensureUser } from "../storage/users.js";
-import { getIdpConfig } from "../identity/idp-config.js";
-import { orphanedGrants } from "../identity/orphans.js";
+import { loadIdpConfig } from "../identity/idp-config.js";
+import { loadOrphanedGrants } from "../identity/orphans.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 import { flagValue, quoted } from "../quote.js";
 
@@ -31,26 +30,29 @@ export function parsePrincipal(text: string): { type: "system" | "user" | "group
 export async function issueGrant(opts: IssueGrantOptions): Promise<GrantInfo> {
   const p = parsePrincipal(opts.principal);
   const policy = validatePolicy(opts.policy ?? {}, "policy");
-  return withVault(opts, (s) =>
-    s.db.transaction(() => {
-      let principal: PrincipalInput;
-      if (p.type === "system") principal = { type: "system", id: null, label: opts.label ?? null };
-      else {
-        // A subject or group id is an identity at one IDP: the grant is bound to the current one.
-        const idp = getIdpConfig(s.db, s.app.id);
-        if (!idp) {
-          throw new VaultUsageError(`--principal ${p.type}:… names an identity at the app's IDP, and none is set; run \`alter-gen vault idp set --issuer <url>\` first.`);
-        }
-        if (p.type === "user") {
-          const user = ensureUser(s.db, s.app.id, idp.issuer, p.value!, s.now());
-          principal = { type: "user", id: user.id, label: opts.label ?? p.value };
-        } else principal = { type: "group", id: p.value, label: opts.label ?? p.value, issuer: idp.issuer };
+  return withVault(opts, async (s) => {
+    let principal: PrincipalInput;
+    if (p.type === "system") principal = { type: "system", id: null, label: opts.label ?? null };
+    else {
+      // A subject or group id is an identity at one IDP: the grant is bound to the current one.
+      const idp = await loadIdpConfig(s.store, s.app.id);
+      if (!idp) {
+        throw new VaultUsageError(`--principal ${p.type}:… names an identity at the app's IDP, and none is set; run \`alter-gen vault idp set --issuer <url>\` first.`);
       }
-      const g = issueManagedGrant(s, s.app, opts.secretId, principal, policy, { account: opts.account ?? null, timeWindowName: "--time-window" });
+      if (p.type === "user") {
+        // Before the transaction: the users repository writes outside it, and a user record
+        // standing alone (the grant refused) is what their first sign-in would make anyway.
+        const user = await s.store.users.ensure(s.app.id, idp.issuer, p.value!, s.now());
+        principal = { type: "user", id: user.id, label: opts.label ?? p.value };
+      } else principal = { type: "group", id: p.value, label: opts.label ?? p.value, issuer: idp.issuer };
+    }
+    // The grant and its audit row commit together (the row written inside joins the transaction).
+    return s.store.sql.transaction(async (tx) => {
+      const g = await issueSecretGrant(s, s.app, opts.secretId, principal, policy, { account: opts.account ?? null, timeWindowName: "--time-window" }, tx);
       auditAdmin(s, "grants issue", { grantId: g.id, provider: g.provider, details: { principalType: g.principalType } });
       return grantInfo(g, s.now());
-    })(),
-  );
+    });
+  });
 }
 
 /** A grant as operators see it: who the principal belongs to, and whether any token can reach it. */
@@ -62,8 +64,8 @@ export interface AdminGrantInfo extends GrantInfo {
 
 export async function listGrants(opts: AdminOptions & { provider?: string; status?: GrantStatus; orphaned?: boolean } = {}): Promise<AdminGrantInfo[]> {
   return withVault(opts, async (s) => {
-    const current = getIdpConfig(s.db, s.app.id)?.issuer ?? null;
-    const rows = opts.orphaned ? orphanedGrants(s.db, s.app.id, current) : await s.store.grants.listAll(s.app.id);
+    const current = (await loadIdpConfig(s.store, s.app.id))?.issuer ?? null;
+    const rows = opts.orphaned ? await loadOrphanedGrants(s.store, s.app.id, current) : await s.store.grants.listAll(s.app.id);
     return rows
       .filter((g) => !opts.provider || g.provider === opts.provider)
       .map((g) => {

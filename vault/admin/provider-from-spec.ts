@@ -8,10 +8,10 @@ import { needsCredential, readSecurity } from "../../catalog/security-schemes.js
 import { injectionForRequirement } from "../../catalog/security-injection.js";
 import { VaultUsageError } from "../errors.js";
 import type { Injection } from "../grant-types.js";
-import { setOAuthOverrides } from "../oauth/provider-config.js";
+import { saveOAuthOverrides } from "../oauth/provider-config.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 import { indexOfDocument, operationTriples } from "../grants/operations.js";
-import { saveProviderOperations, type OperationTriple } from "../storage/provider-operations.js";
+import type { OperationTriple } from "../storage/provider-operations.js";
 
 export interface SpecAuth {
   injection: Injection;
@@ -149,9 +149,9 @@ export function describeInjection(injection: Injection): string {
  * endpoints are curated and win for catalog providers): connect then works as for any provider.
  */
 export async function setSpecOAuth(opts: AdminOptions & { provider: string; authorizeUrl: string; tokenUrl: string; deviceAuthorizationUrl?: string }): Promise<void> {
-  await withVault(opts, (s) => {
+  await withVault(opts, async (s) => {
     const device = opts.deviceAuthorizationUrl ? { deviceAuthorizationUrl: opts.deviceAuthorizationUrl } : {};
-    setOAuthOverrides(s.db, s.app.id, opts.provider, { authorizeUrl: opts.authorizeUrl, tokenUrl: opts.tokenUrl, ...device }, s.now());
+    await saveOAuthOverrides(s.store, s.app.id, opts.provider, { authorizeUrl: opts.authorizeUrl, tokenUrl: opts.tokenUrl, ...device }, s.now());
     auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { fields: ["authorizeUrl", "tokenUrl", ...Object.keys(device)] } });
   });
 }
@@ -162,8 +162,8 @@ export async function setSpecOAuth(opts: AdminOptions & { provider: string; auth
  * used for catalog providers).
  */
 export async function setSpecOperations(opts: AdminOptions & { provider: string; operations: OperationTriple[] }): Promise<void> {
-  await withVault(opts, (s) => {
-    saveProviderOperations(s.db, s.app.id, opts.provider, opts.operations, s.now());
+  await withVault(opts, async (s) => {
+    await s.store.providerOperations.save(s.app.id, opts.provider, opts.operations, s.now());
     auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { operations: opts.operations.length } });
   });
 }

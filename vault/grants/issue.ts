@@ -2,8 +2,7 @@
 import { VaultError, VaultUsageError } from "../errors.js";
 import { vaultContext, type VaultState } from "../context.js";
 import type { AppRecord } from "../storage/apps.js";
-import { getSecret } from "../storage/secrets.js";
-import { insertGrant, type NewGrant } from "../storage/grants.js";
+import type { NewGrant } from "../storage/grants.js";
 import type { SqlRunner } from "../storage/sql/driver.js";
 import type { ManagedSecretRecord } from "../storage/secrets.js";
 import { grantExpiry } from "../policy/validate.js";
@@ -42,15 +41,6 @@ export async function issueSecretGrant(
   const secret = await state.store.secrets.get(app.id, secretId, tx);
   const now = state.now();
   return state.store.grants.insert(secretGrant(app, secret, secretId, principal, policy, options, now), now, tx);
-}
-
-/**
- * The synchronous issueSecretGrant, for vault/admin/grants.ts until it moves onto the store
- * (issue 14); nothing else calls it.
- */
-export function issueManagedGrant(state: VaultState, app: AppRecord, secretId: string, principal: PrincipalInput, policy: GrantPolicy, options: IssueOptions = {}): GrantRecord {
-  const now = state.now();
-  return insertGrant(state.db, secretGrant(app, getSecret(state.db, app.id, secretId), secretId, principal, policy, options, now), now);
 }
 
 /** The new grant's row, once the secret exists and the policy stays within its floor. */

@@ -3,7 +3,7 @@
 // writes must not let a POST pass as `issues/list-for-repo`). The index is read once per provider
 // and process from the catalog's pinned document (only ids, methods and path templates are kept),
 // or, for a provider outside the catalog, from the operations stored when its document was given
-// to `vault providers set --from-spec` (storage/provider-operations.ts). An operation without an
+// to `vault providers set --from-spec` (store/provider-operations.ts). An operation without an
 // operationId is known by the generator's fallback name for it (catalog/operation-id.ts). With
 // neither, a call under an operation-gated policy is refused (`operation_mismatch`, `no_document`).
 import { readFileSync } from "node:fs";

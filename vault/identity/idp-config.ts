@@ -1,6 +1,5 @@
 // The app's one identity provider: issuer, expected audience, the OIDC client the vault uses for
 // authenticate sessions (secret sealed at rest), the groups claim, and the discovered metadata.
-import type { Db } from "../storage/db.js";
 import type { Store } from "../storage/store/index.js";
 import { IDP_SECRET_PURPOSE, type IdpConfigRow as Row } from "../storage/store/idp-configs.js";
 import type { IdpDiscovery } from "./discovery.js";
@@ -48,12 +47,6 @@ function acceptedAudiences(r: Row): string[] {
 /** The app's IDP, from the store (every instance sees the same one). */
 export async function loadIdpConfig(store: Store, appId: string): Promise<IdpConfig | undefined> {
   const row = await store.idpConfigs.get(appId);
-  return row && toConfig(row);
-}
-
-/** Synchronous read for callers not yet on the store (issue 14); removed once none is left. */
-export function getIdpConfig(db: Db, appId: string): IdpConfig | undefined {
-  const row = db.prepare("SELECT * FROM idp_configs WHERE app_id = ?").get(appId) as Row | undefined;
   return row && toConfig(row);
 }
 

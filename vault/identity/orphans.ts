@@ -2,8 +2,6 @@
 // vouched for them (a `sub` or group id means something only at its IDP), so once the app trusts
 // another issuer those grants are reachable by no token: "orphaned". They stay on record, bound
 // to the old identities, until an operator revokes them or sets the old issuer again.
-import type { Db } from "../storage/db.js";
-import { listGrants } from "../storage/grants.js";
 import type { Store } from "../storage/store/index.js";
 import type { GrantRecord } from "../grant-types.js";
 
@@ -23,11 +21,6 @@ export interface OrphanSummary {
 /** Grants (not revoked) that users of `issuer` cannot reach, because they belong to other issuers. */
 export function loadOrphanedGrants(store: Store, appId: string, issuer: string | null): Promise<GrantRecord[]> {
   return store.grants.liveBoundTo(appId, { orphanedFrom: issuer });
-}
-
-/** Synchronous twin for callers not yet on the store (admin/grants.ts, issue 14); removed after. */
-export function orphanedGrants(db: Db, appId: string, issuer: string | null): GrantRecord[] {
-  return listGrants(db, appId, { orphanedFrom: { currentIssuer: issuer } }).filter((g) => g.status !== "revoked");
 }
 
 export function summarizeOrphans(grants: readonly GrantRecord[]): OrphanSummary {

@@ -1,7 +1,6 @@
 // The OAuth settings of one provider for one app: the catalog's `oauth` entry, the app's client
 // id/secret (`vault providers set`), and per-app endpoint overrides (`vault oauth set`), which let
 // tests or self-hosted installs point a catalog provider at another authorization server.
-import type { Db } from "../storage/db.js";
 import type { VaultContext } from "../context.js";
 import { VaultError, VaultUsageError } from "../errors.js";
 import type { Store } from "../storage/store/index.js";
@@ -89,12 +88,6 @@ export async function loadOAuthOverrides(store: Store, appId: string, provider: 
   return r && toOverrides(r);
 }
 
-/** Synchronous read for callers not yet on the store (issue 14); removed once none is left. */
-export function getOAuthOverrides(db: Db, appId: string, provider: string): OAuthEndpointOverrides | undefined {
-  const r = db.prepare("SELECT * FROM oauth_endpoints WHERE app_id = ? AND provider = ?").get(appId, provider) as OAuthEndpointsRow | undefined;
-  return r && toOverrides(r);
-}
-
 /** The stored overrides with `patch` applied: undefined keeps a value, null clears it; URLs checked. */
 function mergeOverrides(cur: OAuthEndpointOverrides, patch: OAuthEndpointOverrides): OAuthEndpointOverrides {
   const next = { ...cur };
@@ -126,21 +119,6 @@ export async function saveOAuthOverrides(store: Store, appId: string, provider: 
   const next = mergeOverrides((await loadOAuthOverrides(store, appId, provider)) ?? {}, patch);
   await store.oauthEndpoints.put(appId, provider, toRow(next), now);
   return (await loadOAuthOverrides(store, appId, provider))!;
-}
-
-/** Synchronous twin for callers not yet on the store (admin/provider-from-spec.ts, issue 14). */
-export function setOAuthOverrides(db: Db, appId: string, provider: string, patch: OAuthEndpointOverrides, now: number): OAuthEndpointOverrides {
-  const r = toRow(mergeOverrides(getOAuthOverrides(db, appId, provider) ?? {}, patch));
-  db.prepare(
-    `INSERT INTO oauth_endpoints (app_id, provider, authorize_url, token_url, revoke_url, userinfo_url, auth_method,
-       issuer, iss_parameter_supported, callback, device_authorization_url, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (app_id, provider) DO UPDATE SET authorize_url = excluded.authorize_url, token_url = excluded.token_url,
-       revoke_url = excluded.revoke_url, userinfo_url = excluded.userinfo_url, auth_method = excluded.auth_method,
-       issuer = excluded.issuer, iss_parameter_supported = excluded.iss_parameter_supported, callback = excluded.callback,
-       device_authorization_url = excluded.device_authorization_url, updated_at = excluded.updated_at`,
-  ).run(appId, provider, r.authorize_url, r.token_url, r.revoke_url, r.userinfo_url, r.auth_method, r.issuer, r.iss_parameter_supported, r.callback, r.device_authorization_url, new Date(now).toISOString());
-  return getOAuthOverrides(db, appId, provider)!;
 }
 
 /** RFC 8414 §2: an https URL (loopback http for tests) with no query or fragment. */

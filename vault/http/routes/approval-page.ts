@@ -14,7 +14,7 @@ import { visible } from "../../approvals/review.js";
 import { approvalErrorPage, approvalPage, approvalStatusPage, approvalWaitingPage, type ReviewLabels } from "../pages/approval.js";
 import { pageFrame } from "../pages/layout.js";
 import { operationSummary } from "../pages/provider-docs.js";
-import { getIdpConfig } from "../../identity/idp-config.js";
+import { loadIdpConfig } from "../../identity/idp-config.js";
 import { APPROVER_COOKIE, APPROVER_SESSION_MS, approverName, mintApproverCookie, readApproverCookie, readNamedApprover, type Approver } from "../../approvals/approver-session.js";
 import { cookieValue } from "../../oauth/connect-confirmations.js";
 import { judgeDecider, type Decider } from "../../approvals/decider-rules.js";
@@ -68,7 +68,7 @@ async function show(ctx: UnsignedContext): Promise<RouteResult> {
   const namedValue = ctx.url.searchParams.get("named");
   const named = readNamedApprover(ctx.crypto, namedValue, a.id, token);
   if (namedValue !== null && named === null) return forbidden(ctx);
-  const approver = named !== null ? { named, value: namedValue! } : idpSignIn(ctx) ? await signedInState(ctx, a) : null;
+  const approver = named !== null ? { named, value: namedValue! } : (await idpSignIn(ctx)) ? await signedInState(ctx, a) : null;
   const form = { hash, pageToken: token, csrf: csrfFor(ctx, a.id, token), blocked: await blockedCode(ctx, a), approver };
   return { status: 200, html: approvalPage(pageFrame(ctx), review, labels(ctx, a), form) };
 }
@@ -88,7 +88,7 @@ const MAX_APPROVER_CHARS = 100;
 export const APPROVER_RETURN = "approval:";
 
 /** True when approvers sign in at the app's IDP (it has a login client), not type a name. */
-const idpSignIn = (ctx: UnsignedContext) => Boolean(getIdpConfig(ctx.db, ctx.app.id)?.clientId);
+const idpSignIn = async (ctx: UnsignedContext) => Boolean((await loadIdpConfig(ctx.store, ctx.app.id))?.clientId);
 
 function signedInApprover(ctx: UnsignedContext, id: string): Approver | null {
   return readApproverCookie(ctx.crypto, cookieValue(ctx.req.headers.cookie, APPROVER_COOKIE), id, ctx.now());
@@ -136,7 +136,7 @@ export async function approverSignedIn(ctx: UnsignedContext, o: { sessionId: str
   const i = rest.indexOf(":");
   const id = rest.slice(0, i);
   const token = rest.slice(i + 1);
-  const issuer = getIdpConfig(ctx.db, ctx.app.id)?.issuer ?? "";
+  const issuer = (await loadIdpConfig(ctx.store, ctx.app.id))?.issuer ?? "";
   const groups = await approvalGroupsOf(ctx, id, issuer, o.subject);
   const cookie = mintApproverCookie(ctx.crypto, { approvalId: id, label: o.label, subject: o.subject, issuer, groups, expiresAt: ctx.now() + APPROVER_SESSION_MS });
   const secure = publicBase(ctx).startsWith("https:") ? "; Secure" : "";
@@ -172,7 +172,7 @@ async function decideRoute(ctx: UnsignedContext): Promise<RouteResult> {
   if (named !== null) {
     by = approverName({ named });
     decider = { kind: "operator", via: "named-link" };
-  } else if (idpSignIn(ctx)) {
+  } else if (await idpSignIn(ctx)) {
     const who = signedInApprover(ctx, a.id);
     if (!who) return bad(`Sign in at ${ctx.app.name}'s identity provider first: your decision is recorded under your name.`);
     by = approverName(who);

@@ -7,7 +7,7 @@ import { grantInfo } from "../../storage/grants.js";
 import { issueSecretGrant, revokeGrantRecord, type PrincipalInput } from "../../grants/issue.js";
 import { validatePolicy } from "../../policy/validate.js";
 import { verifyUserToken } from "../../identity/verify.js";
-import { getIdpConfig } from "../../identity/idp-config.js";
+import { loadIdpConfig } from "../../identity/idp-config.js";
 import type { GrantRecord, GrantStatus } from "../../grant-types.js";
 
 const STATUSES = new Set(["active", "expired", "revoked", "reauth_required"]);
@@ -137,7 +137,7 @@ async function principalFor(ctx: SignedContext, p: Record<string, unknown>): Pro
   if (type === "group") {
     const groupId = str(p, "groupId", "/principal/groupId")!;
     // A group id means something only at its IDP: the grant is bound to the current one.
-    const idp = getIdpConfig(ctx.db, ctx.app.id);
+    const idp = await loadIdpConfig(ctx.store, ctx.app.id);
     if (!idp) throw new VaultError("invalid_request", "/principal/groupId names a group at the app's IDP, and none is set (`alter-gen vault idp set`).");
     return { type: "group", id: groupId, label, issuer: idp.issuer };
   }
