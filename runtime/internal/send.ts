@@ -44,9 +44,16 @@ export async function sendToProvider(env: CallEnv, input: CallInput, req: Outgoi
     if (p.body) options.body = p.body.payload;
     if (p.signal) options.signal = p.signal;
     if (p.timeoutMs !== env.timeoutMs) options.headersTimeout = options.bodyTimeout = p.timeoutMs;
-    // A redirect's hop gets what is left of the attempt's time for its headers.
-    if (p.deadline !== undefined) options.headersTimeout = Math.max(1, Math.ceil(p.deadline - performance.now()));
-    const res = await env.providerAgent.request(options);
+    // A redirect's hop gets what is left of the attempt's time for its headers. undici's own
+    // timer for it is coarse (it can fire up to about a second late), so a hop, which is rare,
+    // also gets a native timer that cancels it at the deadline.
+    const hopLimit = p.deadline === undefined ? undefined : hopDeadline(p.deadline, options);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await env.providerAgent.request(options);
+    } finally {
+      hopLimit?.clear();
+    }
     const status = res.statusCode;
     if (p.stream && status >= 200 && status < 300) {
       const stream = streamedBody({ body: res.body, scrubber, signal: p.signal, failure: (error) => providerLegError(opId, p, error, scrubber) });
@@ -64,6 +71,18 @@ export async function sendToProvider(env: CallEnv, input: CallInput, req: Outgoi
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** What is left of the attempt's time, as undici's headers limit and as a native timer that cancels the hop. */
+function hopDeadline(deadline: number, options: Dispatcher.RequestOptions): { clear: () => void } {
+  const left = Math.max(1, Math.ceil(deadline - performance.now()));
+  options.headersTimeout = left;
+  const controller = new AbortController();
+  // Read as undici's own headers timeout by providerLegError: the same TimeoutError.
+  const timer = setTimeout(() => controller.abort(Object.assign(new Error("the redirect's hop ran out of the attempt's time"), { code: "UND_ERR_HEADERS_TIMEOUT" })), left);
+  const caller = options.signal as AbortSignal | undefined;
+  options.signal = caller ? AbortSignal.any([caller, controller.signal]) : controller.signal;
+  return { clear: () => clearTimeout(timer) };
+}
 
 /** A failure of the provider leg (also while a streamed body arrives) as the SDK's error. */
 function providerLegError(opId: string, p: Prepared, error: unknown, scrubber: Scrubber): Error {
