@@ -4,9 +4,8 @@
 // newest row is attested by a signed checkpoint (checkpoint.ts) before anyone is told it exists.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../storage/db.js";
-import { stmt } from "../storage/db.js";
-import { storeTransaction } from "../storage/sql/sqlite-driver.js";
-import type { SqlRunner, SqlValue } from "../storage/sql/driver.js";
+import { handleRunner, storeTransaction } from "../storage/sql/sqlite-driver.js";
+import type { SqlRunner } from "../storage/sql/driver.js";
 import { redactUrl } from "./redact.js";
 import { genesisHash, HASHED_COLUMNS, rowHash, type ChainRow } from "../crypto/audit-chain.js";
 import type { CheckpointFile } from "./checkpoint.js";
@@ -293,15 +292,7 @@ export class AuditWriter {
         return Promise.reject(e);
       }
     };
-    const db = this.#db;
-    const tx: SqlRunner = {
-      dialect: "sqlite",
-      get: <T>(sql: string, p: readonly SqlValue[] = []) => now(() => stmt(db, sql).get(...p) as T | undefined),
-      all: <T>(sql: string, p: readonly SqlValue[] = []) => now(() => stmt(db, sql).all(...p) as T[]),
-      values: (sql: string, p: readonly SqlValue[] = []) => now(() => db.prepare(sql).raw(true).all(...p) as unknown[][]),
-      run: (sql: string, p: readonly SqlValue[] = []) => now(() => ({ changes: stmt(db, sql).run(...p).changes })),
-    };
-    const out = also(tx);
+    const out = also(handleRunner(this.#db, now));
     // Failures are thrown below; the promise's own rejection has no one else to tell.
     if (out instanceof Promise) out.catch(() => {});
     if (failures.length > 0) throw failures[0];

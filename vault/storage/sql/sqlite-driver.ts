@@ -32,8 +32,8 @@ const inside = new AsyncLocalStorage<Gate>();
  * there would be rolled back with it.
  */
 export function storeTransaction(db: Db): { inside: boolean; ended: Promise<void> } | undefined {
-  const g = db.memory || !db.name ? memoryGates.get(db) : gates.get(resolve(db.name));
-  if (!g?.open) return undefined;
+  const g = gateOf(db);
+  if (!g.open) return undefined;
   return { inside: inside.getStore() === g, ended: g.open };
 }
 
@@ -52,6 +52,31 @@ function gateOf(db: Db): Gate {
   return g;
 }
 
+/** Runs `f` now; its result or its throw as a promise (what an async function body would give). */
+function settleNow<T>(f: () => T): Promise<T> {
+  try {
+    return Promise.resolve(f());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * A runner whose statements execute at once on the handle, each through `settle` (which may also
+ * note a failure synchronously, as the audit writer's in-transaction runner does). No gate: for
+ * code that already holds the handle's transaction.
+ */
+export function handleRunner(db: Db, settle: <T>(f: () => T) => Promise<T> = settleNow): SqlRunner {
+  return {
+    dialect: "sqlite",
+    get: <T>(sql: string, p: readonly SqlValue[] = []) => settle(() => stmt(db, sql).get(...p) as T | undefined),
+    all: <T>(sql: string, p: readonly SqlValue[] = []) => settle(() => stmt(db, sql).all(...p) as T[]),
+    // A raw statement of its own: raw(true) would change the cached statement for every caller.
+    values: (sql: string, p: readonly SqlValue[] = []) => settle(() => db.prepare(sql).raw(true).all(...p) as unknown[][]),
+    run: (sql: string, p: readonly SqlValue[] = []) => settle(() => ({ changes: stmt(db, sql).run(...p).changes })),
+  };
+}
+
 export class SqliteDriver implements SqlDriver {
   readonly dialect = "sqlite" as const;
   readonly db: Db;
@@ -61,14 +86,7 @@ export class SqliteDriver implements SqlDriver {
   constructor(db: Db) {
     this.db = db;
     this.#gate = gateOf(db);
-    this.#direct = {
-      dialect: "sqlite",
-      get: async <T>(sql: string, p: readonly SqlValue[] = []) => stmt(db, sql).get(...p) as T | undefined,
-      all: async <T>(sql: string, p: readonly SqlValue[] = []) => stmt(db, sql).all(...p) as T[],
-      // A raw statement of its own: raw(true) would change the cached statement for every caller.
-      values: async (sql: string, p: readonly SqlValue[] = []) => db.prepare(sql).raw(true).all(...p) as unknown[][],
-      run: async (sql: string, p: readonly SqlValue[] = []) => ({ changes: stmt(db, sql).run(...p).changes }),
-    };
+    this.#direct = handleRunner(db);
   }
 
   async #idle(): Promise<void> {
