@@ -122,14 +122,7 @@ export async function startPostgres(): Promise<PgCluster> {
   const base = `postgres://postgres@127.0.0.1:${port}`;
   let n = 0;
   const sql = async (database: string, text: string) => {
-    const { default: pg } = await import("pg");
-    const client = new pg.Client({ connectionString: `${base}/${database}` });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
+    await queryRows(`${base}/${database}`, text);
   };
   return {
     url: `${base}/postgres`,
@@ -145,4 +138,24 @@ export async function startPostgres(): Promise<PgCluster> {
       stopNow();
     },
   };
+}
+
+/** Runs one statement on a connection of its own and returns its rows. */
+export async function queryRows<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** `url` connecting as `role` instead (with its password, when it has one). */
+export function asRole(url: string, role: string, password?: string): string {
+  const u = new URL(url);
+  u.username = role;
+  if (password !== undefined) u.password = password;
+  return u.toString();
 }

@@ -2,9 +2,8 @@
 // rows land in their month's partition and read back as one chain; an existing table is rebuilt
 // with every row and the same verification; a month with no partition falls into the default
 // partition and `vault migrate` names it; and the partitions are as append-only as the parent.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgres, type PgCluster } from "../../support/postgres.js";
+import { asRole, queryRows, startPostgres, type PgCluster } from "../../support/postgres.js";
 import { postgresStore, type Store } from "../../../vault/storage/store/index.js";
 import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
 import { pgMigrations } from "../../../vault/storage/sql/pg-migrations/index.js";
@@ -25,22 +24,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const asRuntime = (url: string) => {
-  const u = new URL(url);
-  u.username = RUNTIME;
-  u.password = "runtime-pw";
-  return u.toString();
-};
-
-async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+const asRuntime = (url: string) => asRole(url, RUNTIME, "runtime-pw");
+const query = queryRows;
 
 async function store(url: string, chain = "instance-a"): Promise<Store> {
   const s = await postgresStore(asRuntime(url), crypto, { auditChain: chain });

@@ -3,9 +3,8 @@
 // prefer the system's server). It migrates and serves the store like the system server, and
 // stop() leaves neither a server nor its folder behind.
 import { existsSync } from "node:fs";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startPostgres, type PgCluster } from "../../support/postgres.js";
+import { queryRows, startPostgres, type PgCluster } from "../../support/postgres.js";
 import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
 import { pgMigrations } from "../../../vault/storage/sql/pg-migrations/index.js";
 import { postgresStore } from "../../../vault/storage/store/index.js";
@@ -41,11 +40,5 @@ describe("embedded-postgres fallback", () => {
 });
 
 async function queryOne(url: string, sql: string): Promise<Record<string, unknown>> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql)).rows[0] as Record<string, unknown>;
-  } finally {
-    await c.end();
-  }
+  return (await queryRows<Record<string, unknown>>(url, sql))[0]!;
 }

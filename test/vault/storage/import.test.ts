@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgres, type PgCluster } from "../../support/postgres.js";
+import { asRole, startPostgres, type PgCluster } from "../../support/postgres.js";
 import { initVault, type InitResult } from "../../../vault/admin/init.js";
 import { addManagedSecret } from "../../../vault/admin/secrets.js";
 import { issueGrant } from "../../../vault/admin/grants.js";
@@ -51,9 +51,7 @@ describe("vault import (SQLite to PostgreSQL)", () => {
     const crypto = new AtRest(Buffer.from(readFileSync(join(dataDir, "master.key"), "utf8").trim(), "base64url"));
     const db = openDatabase(join(dataDir, "vault.db"));
     const local = sqliteStore(db, crypto);
-    const u = new URL(owner);
-    u.username = "vault_runtime";
-    const pg = await postgresStore(u.toString(), crypto);
+    const pg = await postgresStore(asRole(owner, "vault_runtime"), crypto);
     try {
       expect((await pg.apps.first())?.id).toBe(init.appId);
       for (const id of [init.keyId, agentKey]) {

@@ -5,9 +5,8 @@
 // Plus what only PostgreSQL has: the role's limits on the audit table, several audit chains,
 // and the migration runner's own behaviour.
 import { inspect } from "node:util";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgres, type PgCluster } from "../../support/postgres.js";
+import { asRole as roleUrl, queryRows, startPostgres, type PgCluster } from "../../support/postgres.js";
 import { postgresStore, type Store } from "../../../vault/storage/store/index.js";
 import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
 import { pgMigrations } from "../../../vault/storage/sql/pg-migrations/index.js";
@@ -17,6 +16,7 @@ import { chainRow, crypto, storeConformance, type StoreHarness } from "./conform
 import { runVaultCli } from "../cli-run.js";
 
 const RUNTIME = "vault_runtime";
+const asRole = (url: string, role: string) => roleUrl(url, role, "runtime-pw");
 let cluster: PgCluster;
 const stores: Store[] = [];
 
@@ -30,28 +30,13 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const asRole = (url: string, role: string) => {
-  const u = new URL(url);
-  u.username = role;
-  u.password = "runtime-pw";
-  return u.toString();
-};
-
 async function track(s: Promise<Store>): Promise<Store> {
   const store = await s;
   stores.push(store);
   return store;
 }
 
-async function ownerQuery<T>(url: string, sql: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+const ownerQuery = queryRows;
 
 async function freshDatabase(): Promise<{ owner: string; runtime: string }> {
   const owner = await cluster.createDatabase();
