@@ -4,7 +4,7 @@
 // folder's database into a freshly migrated PostgreSQL one and checks the result.
 import { join } from "node:path";
 import type { Command } from "commander";
-import { migratePostgres } from "../storage/sql/pg-migrate.js";
+import { MAX_AUDIT_MONTHS_AHEAD, migratePostgres } from "../storage/sql/pg-migrate.js";
 import { redactDatabaseUrl } from "../storage/sql/driver.js";
 import { PostgresDriver } from "../storage/sql/postgres-driver.js";
 import { copySqliteToPostgres } from "../storage/sql/copy-to-postgres.js";
@@ -30,7 +30,9 @@ interface MigrateFlags {
 function monthsAhead(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 120) throw new VaultUsageError(`--audit-months-ahead must be a whole number of months from 0 to 120, not "${value}"`);
+  if (!/^\d+$/.test(value) || n > MAX_AUDIT_MONTHS_AHEAD) {
+    throw new VaultUsageError(`--audit-months-ahead must be a whole number of months from 0 to ${MAX_AUDIT_MONTHS_AHEAD}, not "${value}"`);
+  }
   return n;
 }
 

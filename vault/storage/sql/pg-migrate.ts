@@ -90,10 +90,13 @@ async function applyPending(client: PoolClient, migrations: PgMigration[]): Prom
   return applied;
 }
 
+/** The most months of audit partitions one run creates ahead (ten years). */
+export const MAX_AUDIT_MONTHS_AHEAD = 120;
+
 /** The audit table's monthly partitions (pg-migrations/090) from this month on. */
 async function ensureAuditMonths(client: PoolClient, monthsAhead: number): Promise<string[]> {
-  if (!Number.isInteger(monthsAhead) || monthsAhead < 0 || monthsAhead > 120) {
-    throw new Error(`auditMonthsAhead: ${monthsAhead} is not a whole number of months from 0 to 120`);
+  if (!Number.isInteger(monthsAhead) || monthsAhead < 0 || monthsAhead > MAX_AUDIT_MONTHS_AHEAD) {
+    throw new Error(`auditMonthsAhead: ${monthsAhead} is not a whole number of months from 0 to ${MAX_AUDIT_MONTHS_AHEAD}`);
   }
   const r = await client.query("SELECT audit_ensure_partitions($1) AS skipped", [monthsAhead]);
   return (r.rows[0].skipped as string[]).slice();
