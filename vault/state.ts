@@ -6,7 +6,7 @@ import type { AtRest } from "./crypto/at-rest.js";
 import { loadMasterKey } from "./crypto/master-key.js";
 import { settleMasterKey } from "./crypto/rotation-files.js";
 import { openDatabase, type Db } from "./storage/db.js";
-import { openAuditWriter } from "./audit/open.js";
+import { openAuditLog } from "./audit/open.js";
 import { sqliteStore } from "./storage/store/index.js";
 import { VaultUsageError } from "./errors.js";
 import type { OpenedVault } from "./context.js";
@@ -65,7 +65,7 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
     crypto,
     now,
     startedAt: now(),
-    audit: openAuditWriter(dir, db, crypto, now),
+    audit: await openAuditLog({ dataDir: dir, store, crypto, now }),
     catalogProvider: (id) => byId.get(id),
     baseUrl: opts.baseUrl ?? "",
     app,
