@@ -28,8 +28,8 @@ beforeAll(async () => {
   await cluster.sql("postgres", "CREATE ROLE vault_rt LOGIN; CREATE ROLE no_grants LOGIN");
   await cluster.sql("postgres", `CREATE ROLE pw_user LOGIN PASSWORD 'right-${CANARY}'`);
   // The test cluster trusts loopback; this role must give a password (scram), so a wrong one fails.
-  const [{ hba_file: hba }] = await queryRows<{ hba_file: string }>(cluster.url, "SHOW hba_file");
-  writeFileSync(hba!, `host all pw_user 127.0.0.1/32 scram-sha-256\n${readFileSync(hba!, "utf8")}`);
+  const hba = (await queryRows<{ hba_file: string }>(cluster.url, "SHOW hba_file"))[0]!.hba_file;
+  writeFileSync(hba, `host all pw_user 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, "utf8")}`);
   await queryRows(cluster.url, "SELECT pg_reload_conf()");
 
   urls.fresh = await cluster.createDatabase();
