@@ -38,6 +38,8 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** Connections in the PostgreSQL pool. @default 10 */
   databasePool?: number;
+  /** PostgreSQL: the audit chain this instance appends to (docs/architecture.md "Audit log"). @default "main" */
+  auditChain?: string;
 }
 
 /**
@@ -142,7 +144,7 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
   const loaded = loadMasterKey(dir, env);
   const crypto = new AtRest(loaded.key);
   loaded.key.fill(0);
-  const store = await openPostgresStore(database, crypto, { max: opts.databasePool ?? DEFAULT_POOL });
+  const store = await openPostgresStore(database, crypto, { max: opts.databasePool ?? DEFAULT_POOL, ...(opts.auditChain ? { auditChain: opts.auditChain } : {}) });
   try {
     await checkMasterKeyIn(store.sql, crypto);
   } catch (e) {
