@@ -60,7 +60,8 @@ export async function openAuditLog(opts: OpenAuditLogOptions): Promise<AuditLog>
   const state = await readChainCheckpoint(store.audit, crypto);
   const holds = await chainCheckpointHolds(store.audit, state);
   return new PostgresAuditLog(store.audit, store.sql as PostgresDriver, now, {
-    ...(holds ? { after: chainCheckpointWriter(store.audit, crypto, now) } : {}),
+    attest: chainCheckpointWriter(store.audit, crypto, now),
+    attested: holds,
     seqFloor: state.status === "ok" ? state.checkpoint.seq : 0,
   });
 }
