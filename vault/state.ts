@@ -14,7 +14,7 @@ import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditLog } from "./audit/open.js";
 import type { AuditLog } from "./audit/log.js";
 import { sqliteStore, type Store } from "./storage/store/index.js";
-import { chooseDatabase, type DatabaseChoice } from "./storage/database-url.js";
+import { chooseDatabase, choosePoolSize, type DatabaseChoice } from "./storage/database-url.js";
 import { openPostgresStore } from "./storage/open-postgres.js";
 import { VaultUsageError } from "./errors.js";
 import type { OpenedVault } from "./context.js";
@@ -36,7 +36,7 @@ export interface OpenOptions {
    * @default env ALTER_VAULT_DATABASE_URL, else SQLite
    */
   databaseUrl?: string;
-  /** Connections in the PostgreSQL pool. @default 10 */
+  /** Connections in the PostgreSQL pool. @default env ALTER_VAULT_DATABASE_POOL, else 10 */
   databasePool?: number;
   /** PostgreSQL: the audit chain this instance appends to (docs/architecture.md "Audit log"). @default "main" */
   auditChain?: string;
@@ -144,7 +144,7 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
   const loaded = loadMasterKey(dir, env);
   const crypto = new AtRest(loaded.key);
   loaded.key.fill(0);
-  const store = await openPostgresStore(database, crypto, { max: opts.databasePool ?? DEFAULT_POOL, ...(opts.auditChain ? { auditChain: opts.auditChain } : {}) });
+  const store = await openPostgresStore(database, crypto, { max: choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL), ...(opts.auditChain ? { auditChain: opts.auditChain } : {}) });
   try {
     await checkMasterKeyIn(store.sql, crypto);
   } catch (e) {
