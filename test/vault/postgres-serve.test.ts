@@ -14,7 +14,8 @@ import { AlterVault, GrantRevokedError, type CallMode } from "alter-gen/runtime"
 import { createGithubClient } from "alter-gen/generated/github";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { asRole, queryRows, startPostgres, type PgCluster } from "../support/postgres.js";
-import { addManagedSecret, initVault, issueGrant, setProviderConfig } from "../../vault/index.js";
+import { addManagedSecret, initVault, issueGrant, setProviderConfig, VaultUsageError } from "../../vault/index.js";
+import { withVault } from "../../vault/admin/open.js";
 import { startVaultCli } from "./cli-run.js";
 import { vaultInProcess } from "./vault-in-process.js";
 import { tempDir } from "./helpers.js";
@@ -158,6 +159,22 @@ describe("two `vault start` processes over one PostgreSQL database", () => {
     clients.push(c);
     // The grant was revoked above; the instance still answers, from the database.
     await expect(createGithubClient(c, { baseUrl: standin.url }).repos.get(grantId, { owner: "octo", repo: "hello" })).rejects.toBeInstanceOf(GrantRevokedError);
+  });
+});
+
+describe("the database going away during an admin command", () => {
+  it("is one paragraph naming the database and the flag, not an internal error", async () => {
+    const kill = () => queryRows(owner, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'vault_rt' AND pid <> pg_backend_pid()");
+    const run = withVault({ dataDir: dirB, databaseUrl: runtime }, (s) =>
+      s.store.sql.transaction(async (tx) => {
+        await tx.get("SELECT 1 AS one");
+        await kill();
+        return tx.get("SELECT 1 AS one");
+      }),
+    );
+    await expect(run).rejects.toThrow(VaultUsageError);
+    await expect(run).rejects.toThrow(/^PostgreSQL at 127\.0\.0\.1:\d+\/\w+ \(--database-url\) stopped answering: .*run the command again when the database is back\.$/);
+    await expect(run).rejects.not.toThrow(new RegExp(PASSWORD));
   });
 });
 
