@@ -5,25 +5,23 @@
 // may not migrate: `vault migrate` is the owner's).
 import { VaultUsageError } from "../errors.js";
 import { maskSecrets } from "../quote.js";
-import type { AtRest } from "../crypto/at-rest.js";
 import type { DatabaseChoice } from "./database-url.js";
 import { PostgresDriver } from "./sql/postgres-driver.js";
 import { pgMigrations } from "./sql/pg-migrations/index.js";
-import { createStore, type Store, type StoreOptions } from "./store/index.js";
 
 /** A host that drops packets fails within this, instead of the operating system's minutes. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** Opens a pool on `db`, checks the schema is current, and returns the store over it. */
-export async function openPostgresStore(db: DatabaseChoice, crypto: AtRest, opts: StoreOptions & { max?: number } = {}): Promise<Store> {
-  const driver = await connectPostgres(db, opts.max);
+/** A pool on `db` whose schema is current (every migration this version knows is applied). */
+export async function openPostgresDriver(db: DatabaseChoice, max?: number): Promise<PostgresDriver> {
+  const driver = await connectPostgres(db, max);
   try {
     await checkSchema(driver, db);
   } catch (error) {
     await driver.close().catch(() => {});
     throw error;
   }
-  return createStore(driver, crypto, opts);
+  return driver;
 }
 
 /** A pool on `db` whose first connection worked; failures as one VaultUsageError. */
@@ -76,6 +74,22 @@ export function explainConnectError(error: unknown, db: DatabaseChoice): VaultUs
   }
   if (code === "3D000") return new VaultUsageError(`${at}: the database does not exist; create it, then run \`alter-gen vault migrate\` as its owner.`);
   return new VaultUsageError(`Cannot connect to ${at}: ${scrub(cause, db.url)}.`);
+}
+
+/** SQLSTATE classes and codes of a server or connection gone, not of a statement's fault. */
+const LOST = /^(08...|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)$/;
+
+/**
+ * A VaultUsageError for an error that means the database went away or refused more work while a
+ * command ran (server stopped, connection cut, too many connections), else undefined: any other
+ * failure is the vault's own and stays an internal error.
+ */
+export function explainLostDatabase(error: unknown, db: DatabaseChoice): VaultUsageError | undefined {
+  if (error instanceof VaultUsageError) return undefined;
+  const code = pgCode(error);
+  const gone = (code !== undefined && LOST.test(code)) || /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable/i.test(messageOf(error));
+  if (!gone) return undefined;
+  return new VaultUsageError(`PostgreSQL at ${db.where} (${db.from}) stopped answering: ${scrub(error, db.url)}. Nothing more was done; run the command again when the database is back.`);
 }
 
 function pgCode(error: unknown): string | undefined {
