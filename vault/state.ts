@@ -5,6 +5,8 @@ import { loadCatalog, type CatalogProvider } from "../catalog/index.js";
 import type { AtRest } from "./crypto/at-rest.js";
 import { loadMasterKey } from "./crypto/master-key.js";
 import { settleMasterKey } from "./crypto/rotation-files.js";
+import { adoptKeyState } from "./crypto/kek-state.js";
+import { SqliteDriver } from "./storage/sql/sqlite-driver.js";
 import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditWriter } from "./audit/open.js";
 import { sqliteStore } from "./storage/store/index.js";
@@ -23,11 +25,15 @@ export interface OpenOptions {
 }
 
 /**
- * The AtRest for this folder's key, after settling what an interrupted rotation left behind
- * (crypto/rotation-files.ts: a pending key is moved into place or removed, whichever the data says).
+ * The AtRest for this folder's keyring, after settling what an interrupted rotation left behind
+ * (crypto/rotation-files.ts: a pending key is moved into place or removed, whichever the data says),
+ * with the database's key state adopted and followed (crypto/kek-state.ts).
  */
-export function openWithMasterKey(dir: string, db: Db, env?: NodeJS.ProcessEnv): AtRest {
-  return settleMasterKey(dir, db, loadMasterKey(dir, env));
+export async function openWithMasterKey(dir: string, db: Db, env?: NodeJS.ProcessEnv): Promise<AtRest> {
+  const crypto = settleMasterKey(dir, db, loadMasterKey(dir, env), { env });
+  // The database's current KEK and MAC root, followed while the vault runs (crypto/kek-state.ts).
+  await adoptKeyState(new SqliteDriver(db), crypto, { follow: true });
+  return crypto;
 }
 
 /** Throws VaultUsageError unless `dataDir` holds a vault database; returns the absolute folder. */
@@ -44,7 +50,7 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
   const db = openDatabase(join(dir, DB_FILE));
   let crypto: AtRest;
   try {
-    crypto = openWithMasterKey(dir, db, opts.env);
+    crypto = await openWithMasterKey(dir, db, opts.env);
   } catch (e) {
     db.close();
     throw e;

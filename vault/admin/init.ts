@@ -5,6 +5,7 @@ import { generateApiKey } from "../../protocol/keys.js";
 import { AtRest } from "../crypto/at-rest.js";
 import { decodeMasterKey, generateMasterKey, MASTER_KEY_ENV, masterKeyPath, writeMasterKeyFile } from "../crypto/master-key.js";
 import { writeMasterKeyCheck } from "../crypto/key-check.js";
+import { writeNewKeyState } from "../crypto/kek-state.js";
 import { openDatabase } from "../storage/db.js";
 import { loadSqlite } from "../storage/sqlite.js";
 import { sqliteStore } from "../storage/store/index.js";
@@ -84,6 +85,7 @@ async function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOption
     // The key check, the app, its first key and the audit row commit together or not at all.
     const app = await store.sql.transaction(async (tx) => {
       await writeMasterKeyCheck(tx, crypto);
+      await writeNewKeyState(tx, crypto, now);
       const app = await store.apps.create(opts.appName ?? "default", now, undefined, tx);
       // The first key is the operator's own service key: every scope (vault/keys/scopes.ts).
       await store.apiKeys.insert({ id: generated.keyId, appId: app.id, label: "initial", derived: generated.keys, kind: "service", scopes: DEFAULT_SCOPES.service }, now, tx);
