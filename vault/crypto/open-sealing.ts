@@ -9,11 +9,11 @@ import { adoptKeyState } from "./kek-state.js";
 import { checkMasterKeyIn } from "./key-check.js";
 import { loadMasterKey } from "./master-key.js";
 
-export async function openSealingOn(r: SqlRunner, dataDir: string, env?: NodeJS.ProcessEnv): Promise<AtRest> {
+export async function openSealingOn(r: SqlRunner, dataDir: string, env?: NodeJS.ProcessEnv, opts: { follow?: boolean } = {}): Promise<AtRest> {
   const loaded = loadMasterKey(dataDir, env);
   const crypto = new AtRest(FolderKeyring.fromFolder(dataDir, loaded, env));
   loaded.key.fill(0);
   await checkMasterKeyIn(r, crypto);
-  await adoptKeyState(r, crypto, { follow: true });
+  await adoptKeyState(r, crypto, { follow: opts.follow ?? true });
   return crypto;
 }
