@@ -4,6 +4,7 @@
 // the old KEK, the folder holds only the new one (a restarted server, which can only know the new
 // one, serves), and MACs are unchanged. A rotation interrupted after one batch is finished by
 // running it again, and a second rotation of the same folder is refused meanwhile.
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -201,6 +202,36 @@ describe("an interrupted rotation", () => {
     const r = await first;
     expect(r.phase).toBe("retired");
     expect((await inspectFolder(f.dataDir, r.kekId)).notUnder).toBe(0);
+  }, 60_000);
+});
+
+describe("the command", () => {
+  /** `alter-gen vault <args>` in a child process, as an operator runs it. */
+  function cli(args: string[]): Promise<{ code: number | null; output: string }> {
+    const root = join(import.meta.dirname, "../..");
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli/entry.ts"), "vault", ...args], {
+      cwd: root,
+      env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    return new Promise((resolve) => child.once("close", (code) => resolve({ code, output })));
+  }
+
+  it("rotate-master-key in two steps (--add-only, then the rest) prints KEK ids, never a key", async () => {
+    const f = await freshFolder(0);
+    const before = readFileSync(join(f.dataDir, "master.key"), "utf8").trim();
+    const added = await cli(["rotate-master-key", "--data", f.dataDir, "--add-only"]);
+    expect(added.code).toBe(0);
+    expect(added.output).toMatch(/^Added KEK mk-[0-9a-f]{16} to keyring\.json\. Copy it to every other instance's data folder/);
+    const newKey = [...readKeyringFile(f.dataDir).values()][0]!.toString("base64url");
+    const done = await cli(["rotate-master-key", "--data", f.dataDir]);
+    expect(done.code).toBe(0);
+    expect(done.output).toMatch(/^Re-sealed 4 values under KEK mk-[0-9a-f]{16}; retired mk-[0-9a-f]{16}\.\nThe new key replaced master\.key/);
+    expect(readFileSync(join(f.dataDir, "master.key"), "utf8").trim()).toBe(newKey);
+    for (const key of [before, newKey]) expect(added.output + done.output).not.toContain(key);
   }, 60_000);
 });
 
