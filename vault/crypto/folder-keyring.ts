@@ -22,7 +22,7 @@ export const KEYRING_FILE = "keyring.json";
 const RELOAD_EVERY_MS = 1000;
 const UNWRAPPED_KEPT = 1024;
 
-/** A KEK's id: a digest of it (the same rule LocalKeyring.fromMasterKey uses). */
+/** A KEK's id: a digest of it ("mk-" and 16 hex digits; it tells nothing of the key). */
 export function kekIdOf(key: Buffer): string {
   return "mk-" + createHash("sha256").update("alter-vault/kek-id\0").update(key).digest("hex").slice(0, 16);
 }
