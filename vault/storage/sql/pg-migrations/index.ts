@@ -10,6 +10,7 @@ import { pg080RequestNonces } from "./080-request-nonces.js";
 import { pg087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 import { pg090AuditPartitions } from "./090-audit-partitions.js";
 import { pg092AuditCheckpoints } from "./092-audit-checkpoints.js";
+import { pg094Keks } from "./094-keks.js";
 
 export const pgMigrations: PgMigration[] = [
   pg071Baseline,
@@ -22,6 +23,7 @@ export const pgMigrations: PgMigration[] = [
   pg087WebhookUrlSealed,
   pg090AuditPartitions,
   pg092AuditCheckpoints,
+  pg094Keks,
 ];
 export { PG_ONLY_TABLES } from "./092-audit-checkpoints.js";
 export type { PgMigration };
