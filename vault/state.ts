@@ -9,9 +9,8 @@ import { loadCatalog, type CatalogProvider } from "../catalog/index.js";
 import { AtRest } from "./crypto/at-rest.js";
 import { loadMasterKey, MASTER_KEY_ENV, masterKeyPath } from "./crypto/master-key.js";
 import { settleMasterKey } from "./crypto/rotation-files.js";
-import { checkMasterKeyIn } from "./crypto/key-check.js";
 import { adoptKeyState } from "./crypto/kek-state.js";
-import { FolderKeyring } from "./crypto/folder-keyring.js";
+import { openSealingOn } from "./crypto/open-sealing.js";
 import { SqliteDriver } from "./storage/sql/sqlite-driver.js";
 import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditLog } from "./audit/open.js";
@@ -166,24 +165,18 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
 }
 
 /**
- * The sealing object of an instance on `r`'s database: the folder's master key, checked against
- * the database's key-check row. (No key files to settle: a rotation's leftovers are SQLite's.)
+ * The sealing object of an instance on `r`'s database (crypto/open-sealing.ts: the folder's
+ * keyring checked against the database, its key state followed). No key files to settle: a
+ * rotation's leftovers are SQLite's.
  */
-async function sealingOn(r: SqlRunner, dir: string, env: NodeJS.ProcessEnv, database: DatabaseChoice): Promise<AtRest> {
-  const loaded = loadMasterKey(dir, env);
-  const crypto = new AtRest(FolderKeyring.fromFolder(dir, loaded, env));
-  loaded.key.fill(0);
+export async function sealingOn(r: SqlRunner, dir: string, env: NodeJS.ProcessEnv, database: DatabaseChoice, opts: { follow?: boolean } = {}): Promise<AtRest> {
   try {
-    await checkMasterKeyIn(r, crypto);
-    // The database's current KEK and MAC root, followed while the instance runs (crypto/kek-state.ts).
-    await adoptKeyState(r, crypto, { follow: true });
+    return await openSealingOn(r, dir, env, opts);
   } catch (e) {
-    crypto.close();
     // No check row: the schema is there (open-postgres checked it) but `vault init` never ran.
     if (e instanceof VaultUsageError && /no master key check/.test(e.message)) throw new VaultUsageError(noVaultIn(database));
     throw e;
   }
-  return crypto;
 }
 
 function noVaultIn(database: DatabaseChoice): string {

@@ -13,16 +13,17 @@ import { openDatabase, type Db } from "../storage/db.js";
 import { openAuditWriter } from "../audit/open.js";
 import { sqliteStore } from "../storage/store/index.js";
 import { VaultUsageError } from "../errors.js";
-import { databaseOf, DB_FILE } from "../state.js";
+import { databaseOf, DB_FILE, sealingOn } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
 import { acquireServerLock, type ServerLock } from "./server-lock.js";
 import { maskSecrets } from "../quote.js";
 import { rotateKeks, type KekRotationOptions, type KekRotationResult } from "./rotate-keks.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import { MASTER_KEY_ENV } from "../crypto/master-key.js";
-import { openSealingOn } from "../crypto/open-sealing.js";
 import type { DatabaseChoice } from "../storage/database-url.js";
-import { connectPostgres } from "../storage/open-postgres.js";
+import { openPostgresDriver } from "../storage/open-postgres.js";
+import type { PostgresDriver } from "../storage/sql/postgres-driver.js";
+import { auditChainId } from "../audit/chain-id.js";
 import { createStore } from "../storage/store/index.js";
 import { PostgresAuditLog } from "../audit/pg-log.js";
 
@@ -124,11 +125,19 @@ async function rotateOnPostgres(dir: string, database: DatabaseChoice, opts: Rot
     throw new VaultUsageError(`Rotating the key of ${database.where} (${database.from}) needs the master key in the data folder's key file, not in ${MASTER_KEY_ENV}: serving instances follow the new KEK through their keyring files.`);
   }
   const releaseFiles = takeRotationLock(dir);
-  const driver = await connectPostgres(database, 2);
+  const env = opts.env ?? process.env;
+  let driver: PostgresDriver;
+  try {
+    driver = await openPostgresDriver(database, 2);
+  } catch (e) {
+    releaseFiles();
+    throw e;
+  }
   let crypto: AtRest | undefined;
   try {
-    crypto = await openSealingOn(driver, dir, opts.env, { follow: false });
-    const store = createStore(driver, crypto);
+    crypto = await sealingOn(driver, dir, env, database, { follow: false });
+    // The row goes to this machine's chain, as every admin command's does (audit/chain-id.ts).
+    const store = createStore(driver, crypto, { auditChain: auditChainId(env) });
     const r = await rotateKeks({
       sql: driver,
       crypto,

@@ -13,7 +13,12 @@ export async function openSealingOn(r: SqlRunner, dataDir: string, env?: NodeJS.
   const loaded = loadMasterKey(dataDir, env);
   const crypto = new AtRest(FolderKeyring.fromFolder(dataDir, loaded, env));
   loaded.key.fill(0);
-  await checkMasterKeyIn(r, crypto);
-  await adoptKeyState(r, crypto, { follow: opts.follow ?? true });
+  try {
+    await checkMasterKeyIn(r, crypto);
+    await adoptKeyState(r, crypto, { follow: opts.follow ?? true });
+  } catch (e) {
+    crypto.close();
+    throw e;
+  }
   return crypto;
 }
