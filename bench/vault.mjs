@@ -96,8 +96,9 @@ const dataDir = path.join(tmp, "data");
 const init = await vaultApi.initVault({ dataDir, env: {} });
 const secret = await vaultApi.addManagedSecret({ dataDir, provider: "github", value: "ghp_bench_0123456789abcdefghij", label: "bench-bot" });
 const systemGrant = await vaultApi.issueGrant({ dataDir, secretId: secret.id, principal: "system" });
-await vaultApi.issueGrant({ dataDir, secretId: secret.id, principal: "user:bench-user" });
+// A user grant names an identity at the app's IDP, so the IDP is set first.
 await setIdp({ dataDir, issuer, audience: "bench-app" });
+await vaultApi.issueGrant({ dataDir, secretId: secret.id, principal: "user:bench-user" });
 const server = await startChildServer(path.join(ROOT, "bench/lib/vault-server.mjs"), [DIST, dataDir], { env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" } });
 const vaultUrl = `http://127.0.0.1:${server.port}`;
 log(`vault (pid ${server.pid}) at ${vaultUrl}`);
