@@ -10,7 +10,9 @@
 // unseals every credential. Vault CPU per request comes from /proc/<pid>/stat.
 //
 // Flags: --requests N (default 20000), --concurrency C (default 64), --rounds R (default 3),
-//        --no-readme, --no-build.
+//        --no-readme, --no-build, --only health,byId,byIdentity (rows to run),
+//        --cpu-prof DIR (the vault process writes a V8 CPU profile there when it exits; summarise
+//        it with bench/lib/cpu-profile.mjs).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -32,6 +34,8 @@ const { values: opts } = parseArgs({
     rounds: { type: "string", default: "3" },
     "no-readme": { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
+    only: { type: "string" },
+    "cpu-prof": { type: "string" },
   },
 });
 const TOTAL = Number(opts.requests);
@@ -99,7 +103,8 @@ const systemGrant = await vaultApi.issueGrant({ dataDir, secretId: secret.id, pr
 // A user grant names an identity at the app's IDP, so the IDP is set first.
 await setIdp({ dataDir, issuer, audience: "bench-app" });
 await vaultApi.issueGrant({ dataDir, secretId: secret.id, principal: "user:bench-user" });
-const server = await startChildServer(path.join(ROOT, "bench/lib/vault-server.mjs"), [DIST, dataDir], { env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" } });
+const execArgv = opts["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(opts["cpu-prof"])] : [];
+const server = await startChildServer(path.join(ROOT, "bench/lib/vault-server.mjs"), [DIST, dataDir], { env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" }, execArgv });
 const vaultUrl = `http://127.0.0.1:${server.port}`;
 log(`vault (pid ${server.pid}) at ${vaultUrl}`);
 // Requests signed in the second the vault started are refused (possible replays from before).
@@ -171,8 +176,9 @@ const scenarios = [
   },
 ];
 
+const only = opts.only ? new Set(opts.only.split(",")) : undefined;
 const live = [];
-for (const s of scenarios) {
+for (const s of scenarios.filter((x) => !only || only.has(x.key))) {
   try {
     const inst = await s.setup();
     await inst.call(0);
@@ -210,7 +216,7 @@ const summary = (s) => ({
   clientCpu: median(s.rounds.map((r) => r.cpuUsPerCall)),
   vaultCpu: median(s.rounds.map((r) => r.vaultCpuUs)),
 });
-const rows = scenarios.map((s) => {
+const rows = scenarios.filter((x) => !only || only.has(x.key)).map((s) => {
   const l = live.find((x) => x.key === s.key);
   if (!l) return [s.label, `not measured: ${s.failure}`, "", "", "", "", ""];
   const m = summary(l);
