@@ -19,6 +19,8 @@ export class VersionReader {
   readonly #sql: SqlDriver;
   #running: Promise<Versions> | undefined;
   #next: Promise<Versions> | undefined;
+  /** Reads started so far: the one in flight is the last. */
+  #started = 0;
 
   constructor(sql: SqlDriver) {
     this.#sql = sql;
@@ -39,10 +41,11 @@ export class VersionReader {
   #start(): Promise<Versions> {
     // From here on, a caller joins no read that started before it called.
     this.#next = undefined;
+    const started = ++this.#started;
     const p = this.#query();
     this.#running = p;
     const done = () => {
-      if (this.#running === p) this.#running = undefined;
+      if (this.#started === started) this.#running = undefined;
     };
     p.then(done, done);
     return p;
