@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { streamAudit, verifyAudit, type AuditQuery } from "../admin/audit.js";
 import type { AuditRow } from "../audit/writer.js";
 import type { AuditReport } from "../audit/verify.js";
-import { action, out, parseDuration, usage, withData, type DataFlags } from "./common.js";
+import { action, out, parseDuration, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { LineOut, OutputClosed, StreamingTable } from "./stream-out.js";
 import { flagValue } from "../quote.js";
 
@@ -84,7 +84,7 @@ async function printAudit(flags: AuditFlags): Promise<void> {
   const table = flags.json ? undefined : new StreamingTable(HEAD, lines);
   let page: { nextCursor: number | null };
   try {
-    page = await streamAudit({ dataDir: flags.data, ...q }, (r) => (table ? table.row(cells(r)) : lines.line(JSON.stringify(r))));
+    page = await streamAudit({ ...vaultAt(flags), ...q }, (r) => (table ? table.row(cells(r)) : lines.line(JSON.stringify(r))));
     await (table ? table.end() : lines.flush());
   } catch (e) {
     if (e instanceof OutputClosed) return;
@@ -99,14 +99,20 @@ function cells(r: AuditRow): string[] {
 }
 
 function describeReport(r: AuditReport): string {
-  const lines = [`${r.rows} rows, last row ${r.head.seq}; checkpoint: ${r.checkpoint ? `row ${r.checkpoint.seq} (${r.checkpoint.time})` : "none"}.`];
+  const lines = r.chains
+    ? [`${r.rows} rows in ${r.chains.length} chain(s):`, ...r.chains.map((c) => `  chain "${c.chain}": ${headLine(c)}`)]
+    : [headLine(r)];
   if (r.unattested > 0) lines.push(`${r.unattested} row(s) after the last checkpoint (normal only right after a crash).`);
   for (const o of r.overrides) lines.push(`Damage accepted by an operator at row ${o.seq} (${o.time}): ${o.problemCount} problem(s), listed in that row.`);
   if (r.firstBroken) lines.push(`BROKEN: first broken link at row ${r.firstBroken.seq}: ${r.firstBroken.message}.`);
-  else lines.push("OK: every row links to the one before it and the checkpoint matches.");
+  else lines.push(`OK: every row links to the one before it and the checkpoint matches${r.chains ? " (each chain)" : ""}.`);
   for (const p of r.problems) {
     lines.push(`  ${p.acknowledgedBy !== undefined ? `accepted by row ${p.acknowledgedBy}` : "open"}  ${p.kind}  ${p.message}`);
   }
   if (r.problems.length < r.acknowledged + r.unacknowledged) lines.push(`  … ${r.acknowledged + r.unacknowledged - r.problems.length} more`);
   return lines.join("\n");
+}
+
+function headLine(r: AuditReport): string {
+  return `${r.rows} rows, last row ${r.head.seq}; checkpoint: ${r.checkpoint ? `row ${r.checkpoint.seq} (${r.checkpoint.time})` : "none"}.`;
 }
