@@ -9,6 +9,7 @@ import type { Store } from "./storage/store/index.js";
 import type { AppRecord } from "./storage/apps.js";
 import type { AuditLog } from "./audit/log.js";
 import type { AuditSink } from "./audit/request-audit.js";
+import type { RecordView } from "./storage/store/record-cache.js";
 
 /** State shared by everything one running vault (a server, or one admin command) does. */
 export interface VaultState {
@@ -54,6 +55,9 @@ export interface VaultContext {
   audit: AuditSink;
   /** The app acted for (from the API key; the only app for browser pages and admin commands). */
   app: AppRecord;
+  /** A signed request's cached record reads, current as of its version read (storage/store/
+   *  record-cache.ts); absent elsewhere, where reads go to the store. */
+  records?: RecordView;
 }
 
 /** Who is calling: an audit attribute and, for the end user, an access boundary. */

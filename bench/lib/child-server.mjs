@@ -1,8 +1,9 @@
 // Starts a server script as a child process and waits for the first line it prints (its port).
 import { spawn } from "node:child_process";
 
-export function startChildServer(script, args = [], { env } = {}) {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ["pipe", "pipe", "inherit"], env: env ?? process.env });
+// `execArgv`: Node flags for the child (a CPU profile: --cpu-prof --cpu-prof-dir DIR).
+export function startChildServer(script, args = [], { env, execArgv = [] } = {}) {
+  const child = spawn(process.execPath, [...execArgv, script, ...args], { stdio: ["pipe", "pipe", "inherit"], env: env ?? process.env });
   return new Promise((resolve, reject) => {
     let buf = "";
     const onData = (d) => {

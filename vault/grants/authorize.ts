@@ -113,7 +113,7 @@ export async function authorizeCall(
   // checked against its method and path before any gate is matched.
   if (!call) throw new VaultError("internal_error", "An operation-gated grant was authorized without the call's method and URL.");
   const index = await operationIndexFor(ctx.vault, ctx.app.id, provider);
-  const operation = verifyOperation(index, provider, (await effectiveProvider(ctx.vault, ctx.app.id, provider)).baseUrl, call);
+  const operation = verifyOperation(index, provider, (await effectiveProvider(ctx.vault, ctx.app.id, provider, ctx.records)).baseUrl, call);
   const byOperation = operationApprovalAskedBy(layers, operation);
   const approvalBy = [...new Set([...d.approvalBy, ...byOperation.by])];
   return { grant, requireApproval: approvalBy.length > 0, approvalBy, approvalReasons: [...reasons, ...byOperation.reasons], operation };

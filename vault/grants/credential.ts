@@ -14,7 +14,7 @@ export async function credentialFor(
 ): Promise<Credential> {
   if (g.source === "managed_secret") {
     if (!g.managedSecretId) throw new VaultError("credential_revoked", "The grant has no secret behind it.");
-    const c = await ctx.store.secrets.open(g.managedSecretId);
+    const c = await (ctx.records ?? ctx.store.records.direct()).secret(g.managedSecretId);
     if (!c) throw new VaultError("credential_revoked", "The managed secret behind this grant was deleted.");
     return c;
   }

@@ -2,6 +2,7 @@
 import { VaultError } from "../errors.js";
 import type { VaultState } from "../context.js";
 import type { Injection } from "../grant-types.js";
+import type { RecordView } from "../storage/store/record-cache.js";
 
 export interface EffectiveProvider {
   id: string;
@@ -20,9 +21,15 @@ export function isProviderSlug(id: unknown): id is string {
   return typeof id === "string" && SLUG.test(id);
 }
 
-export async function effectiveProvider(state: Pick<VaultState, "store" | "catalogProvider">, appId: string, provider: string): Promise<EffectiveProvider> {
+/** `records`: a request's cached reads (VaultContext.records); the store when absent. */
+export async function effectiveProvider(
+  state: Pick<VaultState, "store" | "catalogProvider">,
+  appId: string,
+  provider: string,
+  records?: RecordView,
+): Promise<EffectiveProvider> {
   const cat = state.catalogProvider(provider);
-  const settings = await state.store.providers.get(appId, provider);
+  const settings = await (records ?? state.store.records.direct()).provider(appId, provider);
   if (!cat && !settings) {
     throw new VaultError("invalid_request", `Unknown provider "${provider}": it is not in the catalog and has no settings (alter-gen vault providers set ${provider} …).`);
   }

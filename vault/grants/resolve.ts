@@ -23,7 +23,7 @@ export function parseGrantRef(v: unknown): GrantRefInput {
  *  `user`: the verified end user the call acts for (null: none), who sees only their grants. */
 export async function findGrant(ctx: VaultContext, user: VerifiedUser | null, ref: GrantRefInput, provider: string): Promise<GrantRecord> {
   if ("grantId" in ref) {
-    const g = await ctx.store.grants.get(ctx.app.id, ref.grantId);
+    const g = await (ctx.records ?? ctx.store.records.direct()).grant(ctx.app.id, ref.grantId);
     if (!g) throw new VaultError("grant_not_found", "No grant with this id exists for this app.");
     // A caller acting for a signed-in user cannot borrow another user's (or another group's)
     // grant by id: to them it does not exist. System grants stay addressable by id.
@@ -39,7 +39,7 @@ export async function findGrant(ctx: VaultContext, user: VerifiedUser | null, re
     throw new VaultError("user_token_invalid", "An identity-based grant reference needs the end user's token (Alter-User-Token).");
   }
   if (ref.provider !== provider) throw new VaultError("invalid_request", `grant.provider "${ref.provider}" differs from provider "${provider}".`);
-  let candidates = await ctx.store.grants.forIdentity(ctx.app.id, provider, user);
+  let candidates = await (ctx.records ?? ctx.store.records.direct()).grantsForIdentity(ctx.app.id, provider, user);
   if (ref.account !== undefined) candidates = candidates.filter((g) => g.account === ref.account);
   if (candidates.length === 0) {
     throw new VaultError("grant_not_found", `This user has no ${provider} grant${ref.account !== undefined ? ` for account "${ref.account}"` : ""}; connect first.`);

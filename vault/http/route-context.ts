@@ -25,9 +25,9 @@ export interface IncomingRequest {
 
 /** The verified key's app, key, sealing keys and end user, with the JSON body. */
 export async function signedContext(state: OpenedVault, r: IncomingRequest, v: VerifiedRequest): Promise<SignedContext> {
-  const app = v.apiKey.appId === state.app.id ? state.app : await state.store.apps.get(v.apiKey.appId);
+  const app = v.apiKey.appId === state.app.id ? state.app : await v.records.app(v.apiKey.appId);
   if (!app) throw new VaultError("unknown_key", "The key id is not a key of this vault.");
-  const base = vaultContext(state, app, r.audit);
+  const base = { ...vaultContext(state, app, r.audit), records: v.records };
   const token = r.req.headers["alter-user-token"];
   const userToken = typeof token === "string" ? token : null;
   const user = userToken === null ? null : await verifyUserToken(base, userToken);

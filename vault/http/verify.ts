@@ -18,6 +18,7 @@ import { parseContentDigest, type StatedDigest } from "../../protocol/digest.js"
 import { ProtocolError } from "../../protocol/errors.js";
 import { REQUEST_TAG, SIGNATURE_LABEL, checkRequestWindow, protocolHeaderNames } from "../../protocol/rules.js";
 import type { ApiKeyRecord, DerivedKeys } from "../storage/api-keys.js";
+import type { RecordView } from "../storage/store/record-cache.js";
 import type { VaultState } from "./context.js";
 import type { ReplayGuard } from "./replay.js";
 import { mayHaveBody } from "./body.js";
@@ -29,6 +30,8 @@ export interface KeyInfo {
   keys: DerivedKeys;
   /** The request's signature bytes for label alter, which the response binds to. */
   requestSignature: Buffer;
+  /** The record reads of this request, current as of its one version read. */
+  records: RecordView;
 }
 
 export interface VerifiedRequest extends KeyInfo {
@@ -55,13 +58,14 @@ export class KeyCache {
   readonly #ed = new Map<string, KeyObject>();
 
   /**
-   * The key's record (read every time: a revocation counts at once) and its derived keys, opened
-   * once per process (they never change for a key id). One query either way.
+   * The key's record (from the record cache, current as of the request's version read: a
+   * revocation counts at the next request) and its derived keys, opened once per process (they
+   * never change for a key id).
    */
-  async lookup(state: VaultState, id: string): Promise<{ apiKey: ApiKeyRecord; keys: DerivedKeys } | undefined> {
+  async lookup(state: VaultState, records: RecordView, id: string): Promise<{ apiKey: ApiKeyRecord; keys: DerivedKeys } | undefined> {
     const known = this.#keys.get(id);
     if (known) {
-      const apiKey = await state.store.apiKeys.get(id);
+      const apiKey = await records.apiKey(id);
       return apiKey && { apiKey, keys: known };
     }
     const found = await state.store.apiKeys.getWithKeys(id);
@@ -142,11 +146,16 @@ function parseStep(view: MessageView): Checked<ParsedSignature> {
   }
 }
 
-/** The key the signature names; unknown keys cannot sign their refusal. */
+/**
+ * The key the signature names; unknown keys cannot sign their refusal. The request's one read
+ * of the record versions happens here, before its first record read.
+ */
 async function lookupStep(v: Verifier, keyId: string | undefined, parsed: ParsedSignature): Promise<Checked<KeyInfo>> {
-  const found = keyId === undefined ? undefined : await v.keys.lookup(v.state, keyId);
+  if (keyId === undefined) return refusal("unknown_key", "the key id is not a key of this vault", keyId);
+  const records = await v.state.store.records.view();
+  const found = await v.keys.lookup(v.state, records, keyId);
   if (!found) return refusal("unknown_key", "the key id is not a key of this vault", keyId);
-  return { ok: true, value: { ...found, requestSignature: parsed.signature } };
+  return { ok: true, value: { ...found, requestSignature: parsed.signature, records } };
 }
 
 function stateStep(apiKey: ApiKeyRecord, nowMs: number): Checked<void> {

@@ -7,7 +7,7 @@ import { effectiveProvider } from "../grants/provider-config.js";
 import { sendProxied, type ProxyRequest, type ProxyResponse } from "./send.js";
 
 export async function proxyThroughGrant(ctx: VaultContext, grant: GrantRecord, req: ProxyRequest): Promise<ProxyResponse> {
-  const config = await effectiveProvider(ctx.vault, ctx.app.id, grant.provider);
+  const config = await effectiveProvider(ctx.vault, ctx.app.id, grant.provider, ctx.records);
   const credential = await credentialFor(ctx, grant);
   const res = await sendProxied(config, injectionFor(config.injection, credential), credential, req, ctx.now());
   await ctx.store.grants.touch(grant.id, ctx.now());

@@ -32,7 +32,7 @@ async function retrieve(ctx: SignedContext): Promise<RouteResult> {
     operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
     const ref = parseGrantRef(body.grant);
     ({ grant } = await authorizeCall(ctx, ctx.caller, ref, provider, "retrieve", (g) => (grant = g)));
-    const config = await effectiveProvider(ctx.vault, ctx.app.id, provider);
+    const config = await effectiveProvider(ctx.vault, ctx.app.id, provider, ctx.records);
     if (url !== undefined) {
       // The audit row names this URL: it must be the one the SDK can call (no dot segments).
       checkTargetAsWritten(url, "/request/url");
@@ -127,7 +127,7 @@ async function reportHops(ctx: SignedContext): Promise<RouteResult> {
   if (!hops?.length) throw new VaultError("invalid_request", "/request/redirects must name at least one hop.");
   const { grant } = await authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "retrieve");
   checkTargetAsWritten(url, "/request/url");
-  onProviderHosts(url, (await effectiveProvider(ctx.vault, ctx.app.id, provider)).hosts);
+  onProviderHosts(url, (await effectiveProvider(ctx.vault, ctx.app.id, provider, ctx.records)).hosts);
   const auditId = await ctx.audit.commit({ ...common(ctx, context, grant, provider, method, url, operationId), action: "redirect.followed", outcome: "success", status: 200, details: { redirects: hops } });
   return { status: 200, json: { auditId } };
 }

@@ -49,7 +49,7 @@ async function proxy(ctx: SignedContext): Promise<RouteResult> {
     const authorized = await authorizeCall(ctx, ctx.caller, parseGrantRef(body.grant), provider, "proxy", (g) => (grant = g), named);
     const { requireApproval, approvalBy, approvalReasons } = authorized;
     grant = authorized.grant;
-    const config = await effectiveProvider(ctx.vault, ctx.app.id, provider);
+    const config = await effectiveProvider(ctx.vault, ctx.app.id, provider, ctx.records);
     checkProxyTarget(req.url, config);
     // The credential's place belongs to the vault: what is stored, shown and sent holds no caller value there.
     req = withoutCredentialSlot(req, config.injection);

@@ -27,6 +27,7 @@ import { m087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 import { m090AuditPartitions } from "./090-audit-partitions.js";
 import { m092AuditCheckpoints } from "./092-audit-checkpoints.js";
 import { m094Keks } from "./094-keks.js";
+import { m095RecordVersions } from "./095-record-versions.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -56,4 +57,5 @@ export const migrations: Migration[] = [
   m090AuditPartitions,
   m092AuditCheckpoints,
   m094Keks,
+  m095RecordVersions,
 ];

@@ -16,7 +16,8 @@ export const COPIED_TABLES = [
   "refresh_leases", "request_nonces", "approval_webhooks", "provider_operations", "device_authorizations", "keks", "kek_rotations", "audit",
 ] as const;
 
-const NOT_COPIED = new Set(["schema_migrations", "sqlite_sequence"]);
+// record_versions: counters the target's own triggers keep (every copied row bumps them).
+const NOT_COPIED = new Set(["schema_migrations", "sqlite_sequence", "record_versions"]);
 const BATCH = 200;
 
 export interface CopyReport {

@@ -123,9 +123,13 @@ export class GrantsRepo {
     await this.sql.run("UPDATE grants SET status = ? WHERE id = ?", [status, id]);
   }
 
+  /** Told of every last use written (the record cache shows it: record-cache.ts). */
+  onTouch?: (id: string, at: string) => void;
+
   /** `r`: the transaction of the retrieval's audit row, which it commits with. */
   async touch(id: string, now: number, r: SqlRunner = this.sql): Promise<void> {
     await r.run("UPDATE grants SET last_used_at = ? WHERE id = ?", [iso(now), id]);
+    this.onTouch?.(id, iso(now));
   }
 
   /** Stores the tokens a refresh returned (already sealed by vault/grants/credential.ts). */

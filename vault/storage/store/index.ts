@@ -22,6 +22,7 @@ import { DeviceAuthorizationsRepo } from "./device-authorizations.js";
 import { AuthSessionsRepo } from "./auth-sessions.js";
 import { ApprovalsRepo } from "./approvals.js";
 import { ApprovalWebhooksRepo } from "./approval-webhooks.js";
+import { RecordCache } from "./record-cache.js";
 
 export interface Store {
   readonly sql: SqlDriver;
@@ -43,6 +44,8 @@ export interface Store {
   readonly authSessions: AuthSessionsRepo;
   readonly approvals: ApprovalsRepo;
   readonly approvalWebhooks: ApprovalWebhooksRepo;
+  /** The records a signed request reads, cached with version counters (record-cache.ts). */
+  readonly records: RecordCache;
   close(): Promise<void>;
 }
 
@@ -53,14 +56,14 @@ export interface StoreOptions {
 
 export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions = {}): Store {
   const users = new UsersRepo(sql);
+  const cached = { apps: new AppsRepo(sql), apiKeys: new ApiKeysRepo(sql, crypto), providers: new ProvidersRepo(sql, crypto), secrets: new SecretsRepo(sql, crypto), grants: new GrantsRepo(sql, users) };
+  const records = new RecordCache(sql, cached);
+  cached.apiKeys.onTouch = cached.grants.onTouch = (id, at) => records.noteUse(id, at);
   return {
     sql,
-    apps: new AppsRepo(sql),
-    apiKeys: new ApiKeysRepo(sql, crypto),
+    ...cached,
     users,
-    providers: new ProvidersRepo(sql, crypto),
-    secrets: new SecretsRepo(sql, crypto),
-    grants: new GrantsRepo(sql, users),
+    records,
     audit: new AuditRepo(sql, opts.auditChain ?? MAIN_CHAIN),
     nonces: new NoncesRepo(sql),
     leases: new LeasesRepo(sql),

@@ -83,6 +83,9 @@ export class ApiKeysRepo {
     return r.changes === 1;
   }
 
+  /** Told of every use written or found recent (the record cache shows it: record-cache.ts). */
+  onTouch?: (id: string, at: string) => void;
+
   /** Records a use at most once a minute, decided in the UPDATE (concurrent requests write once). */
   async touch(id: string, now: number): Promise<boolean> {
     const r = await this.sql.run("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)", [
@@ -90,6 +93,9 @@ export class ApiKeysRepo {
       id,
       iso(now - KEY_LAST_USE_INTERVAL_MS),
     ]);
+    // No change: another writer (instance) stored a use within the minute; either way a use is
+    // recent, and a cached record that says so saves the next requests this statement.
+    this.onTouch?.(id, iso(now));
     return r.changes === 1;
   }
 

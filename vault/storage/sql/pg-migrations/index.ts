@@ -11,6 +11,7 @@ import { pg087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 import { pg090AuditPartitions } from "./090-audit-partitions.js";
 import { pg092AuditCheckpoints } from "./092-audit-checkpoints.js";
 import { pg094Keks } from "./094-keks.js";
+import { pg095RecordVersions } from "./095-record-versions.js";
 
 export const pgMigrations: PgMigration[] = [
   pg071Baseline,
@@ -24,6 +25,7 @@ export const pgMigrations: PgMigration[] = [
   pg090AuditPartitions,
   pg092AuditCheckpoints,
   pg094Keks,
+  pg095RecordVersions,
 ];
 export { PG_ONLY_TABLES } from "./092-audit-checkpoints.js";
 export type { PgMigration };
