@@ -76,6 +76,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "internal_error"
+  | "storage_unavailable"
   | "provider_unreachable"
   | "token_refresh_in_progress"
   | "too_many_connections";
@@ -112,6 +113,7 @@ export const ERROR_TABLE = {
   token_refresh_in_progress: yes(503, "TokenRefreshInProgressError"),
   provider_unreachable: yes(502, "NetworkError"),
   internal_error: yes(500, "BackendError"),
+  storage_unavailable: yes(503, "NetworkError"),
   not_found: no(404, "BackendError"),
   method_not_allowed: no(405, "BackendError"),
   payload_too_large: no(413, "AlterValueError"),

@@ -37,6 +37,7 @@ const table: Row[] = [
   ["token_refresh_in_progress", 503, E.TokenRefreshInProgressError, true, { retryAfter: 1.5 }],
   ["provider_unreachable", 502, E.NetworkError, true],
   ["internal_error", 500, E.BackendError, true],
+  ["storage_unavailable", 503, E.NetworkError, true],
   ["not_found", 404, E.BackendError, false],
   ["method_not_allowed", 405, E.BackendError, false],
   ["payload_too_large", 413, E.AlterValueError, false],

@@ -16,6 +16,7 @@ import { errorResult, send, type SigningInfo } from "./respond.js";
 import { refusalError, type Refusal } from "./refusal.js";
 import { capConnectionsPerSource, resolveLimits, type ConnectionLimits } from "./limits.js";
 import { Router } from "./router.js";
+import { isStorageUnavailable } from "../storage/sql/unavailable.js";
 import { KEY_LAST_USE_INTERVAL_MS, type ApiKeyRecord } from "../storage/api-keys.js";
 import { tlsServerOptions } from "./tls.js";
 import { clientAddress } from "./client-address.js";
@@ -48,6 +49,20 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
   const verifier: Verifier = { state, keys: new KeyCache(), nonces: replayGuard(state.store, { now: state.now, log }) };
   const refusals = new RefusalRecorder(state.audit, { now: state.now, log, ...(opts.refusalLimits ? { limits: opts.refusalLimits } : {}) });
   const trusted = opts.trustedProxies ?? [];
+
+  /**
+   * The answer to a failure no route expected, logged with `where`: a database out of reach is
+   * `storage_unavailable` (503; behind a balancer another instance may answer the retry), anything
+   * else `internal_error`.
+   */
+  const unexpected = (e: unknown, where: string): VaultError => {
+    if (isStorageUnavailable(e)) {
+      log(`alter vault: the database is out of reach ${where}: ${describe(e)}`);
+      return new VaultError("storage_unavailable", "The vault cannot reach its database right now; try again.");
+    }
+    log(`alter vault: internal error ${where}: ${describe(e)}`);
+    return new VaultError("internal_error", "The vault failed to handle the request; try again.");
+  };
 
   /**
    * Every refused signed request passes here on its way to its error answer, and leaves its audit
@@ -120,18 +135,13 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
         result = await route.handler(unsignedContext(state, incoming(await readBody(req, bodyLimit))));
       }
     } catch (e) {
-      if (e instanceof VaultError) result = errorResult(e);
-      else {
-        log(`alter vault: internal error on ${req.method} ${safePath(req.url)}: ${describe(e)}`);
-        result = errorResult(new VaultError("internal_error", "The vault failed to handle the request; try again."));
-      }
+      result = errorResult(e instanceof VaultError ? e : unexpected(e, `on ${req.method} ${safePath(req.url)}`));
     }
     if (signing) signing.nowSec = Math.floor(state.now() / 1000);
     try {
       await audited.settle();
     } catch (e) {
-      log(`alter vault: could not write the audit row of ${req.method} ${safePath(req.url)}: ${describe(e)}`);
-      result = errorResult(new VaultError("internal_error", "The vault failed to handle the request; try again."));
+      result = errorResult(unexpected(e, `writing the audit row of ${req.method} ${safePath(req.url)}`));
     }
     // Any other 401/403 its route did not audit (an invalid user token, a missing scope, a page's
     // refused link) is recorded here.

@@ -8,6 +8,7 @@ import { maskSecrets } from "../quote.js";
 import type { DatabaseChoice } from "./database-url.js";
 import { PostgresDriver } from "./sql/postgres-driver.js";
 import { pgMigrations } from "./sql/pg-migrations/index.js";
+import { isStorageUnavailable } from "./sql/unavailable.js";
 
 /** A host that drops packets fails within this, instead of the operating system's minutes. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -76,9 +77,6 @@ export function explainConnectError(error: unknown, db: DatabaseChoice): VaultUs
   return new VaultUsageError(`Cannot connect to ${at}: ${scrub(cause, db.url)}.`);
 }
 
-/** SQLSTATE classes and codes of a server or connection gone, not of a statement's fault. */
-const LOST = /^(08...|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)$/;
-
 /**
  * A VaultUsageError for an error that means the database went away or refused more work while a
  * command ran (server stopped, connection cut, too many connections), else undefined: any other
@@ -86,9 +84,7 @@ const LOST = /^(08...|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EH
  */
 export function explainLostDatabase(error: unknown, db: DatabaseChoice): VaultUsageError | undefined {
   if (error instanceof VaultUsageError) return undefined;
-  const code = pgCode(error);
-  const gone = (code !== undefined && LOST.test(code)) || /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable/i.test(messageOf(error));
-  if (!gone) return undefined;
+  if (!isStorageUnavailable(error)) return undefined;
   return new VaultUsageError(`PostgreSQL at ${db.where} (${db.from}) stopped answering: ${scrub(error, db.url)}. Nothing more was done; run the command again when the database is back.`);
 }
 
