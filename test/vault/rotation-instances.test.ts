@@ -153,6 +153,9 @@ describe("master-key rotation while two instances serve one PostgreSQL database"
       const added = await rotateKeks({ sql: rotStore.sql, crypto: rotCrypto, dataDir: dirs[0]!, addOnly: true });
       expect(added.phase).toBe("added");
       expect(Object.fromEntries((await keks(rotStore.sql)).map((k) => [k.id, k.status]))).toEqual({ [oldKek]: "current", [added.kekId]: "known" });
+      // Adding again adds nothing more: the same KEK, still only known.
+      expect((await rotateKeks({ sql: rotStore.sql, crypto: rotCrypto, dataDir: dirs[0]!, addOnly: true })).kekId).toBe(added.kekId);
+      expect((await keks(rotStore.sql)).map((k) => k.status).sort()).toEqual(["current", "known"]);
       // The operator copies keyring.json to the other instance's folder.
       copyFileSync(join(dirs[0]!, KEYRING_FILE), join(dirs[1]!, KEYRING_FILE));
       await sleep(200);

@@ -173,6 +173,8 @@ describe("an interrupted rotation", () => {
       await running.close();
     }
 
+    // --add-only never moves a rotation under way along.
+    await expect(rotateMasterKey({ dataDir: f.dataDir, env: {}, addOnly: true })).rejects.toThrow(`A rotation to KEK "${newKek}" is under way; run the command without --add-only to finish it.`);
     const r = await rotateMasterKey({ dataDir: f.dataDir, env: {} });
     expect([r.phase, r.kekId, r.retired]).toEqual(["retired", newKek, [oldKek]]);
     const after = await inspectFolder(f.dataDir, newKek);
