@@ -15,6 +15,9 @@ import type { AuditRepo, ChainHead } from "../storage/store/audit.js";
 import type { AlsoInTransaction, AuditEntry, AuditLog, FinishRow } from "./log.js";
 import { auditRow } from "./writer.js";
 
+/** Rows per group commit at most (a failed batch is retried row by row). */
+const MAX_BATCH = 512;
+
 interface Pending {
   row: ChainRow;
   also: AlsoInTransaction | undefined;
@@ -134,12 +137,19 @@ export class PostgresAuditLog implements AuditLog {
     });
   }
 
+  /**
+   * One batch at a time: batches of one chain serialise on its lock anyway, so rows queued while
+   * one is in flight wait for it and go together in the next (fewer, larger transactions, and
+   * one pool connection instead of one per waiting batch).
+   */
   #flush(): Promise<void> {
-    if (this.#queue.length === 0) return Promise.resolve();
-    const batch = this.#queue;
-    this.#queue = [];
     this.#scheduled = false;
-    const done = this.#flushBatch(batch).finally(() => this.#flushing.delete(done));
+    if (this.#queue.length === 0 || this.#flushing.size > 0) return Promise.resolve();
+    const batch = this.#queue.splice(0, MAX_BATCH);
+    const done = this.#flushBatch(batch).finally(() => {
+      this.#flushing.delete(done);
+      if (this.#queue.length > 0) void this.#flush();
+    });
     this.#flushing.add(done);
     return done;
   }

@@ -16,6 +16,7 @@ import { approvalsConformance } from "./conformance-approvals.js";
 import { adminConformance } from "./conformance-admin.js";
 import { rotationConformance } from "./conformance-rotation.js";
 import { cacheConformance } from "./conformance-cache.js";
+import { auditLogConformance } from "./conformance-audit-log.js";
 
 export interface Fresh {
   /** The store under test (on PostgreSQL: connected as the runtime role). */
@@ -321,4 +322,5 @@ export function storeConformance(harness: () => StoreHarness): void {
   adminConformance(harness);
   rotationConformance(harness);
   cacheConformance(harness);
+  auditLogConformance(harness);
 }
