@@ -74,8 +74,9 @@ describe("vault import (SQLite to PostgreSQL)", () => {
       const [here, there] = [await openSealingOn(local.sql, dataDir, {}, { follow: false }), await openSealingOn(pg.sql, dataDir, {}, { follow: false })];
       expect(there.keyring.currentId).toBe(here.keyring.currentId);
       expect(there.mac("approval-page-csrf", "x")).toBe(here.mac("approval-page-csrf", "x"));
-      // The checkpoint file became chain main's checkpoint row: the imported chain verifies attested.
-      const report = await verifyStoreAudit(pg, crypto, "/nonexistent");
+      // The checkpoint file became chain main's checkpoint row: the imported chain verifies attested
+      // (under the vault's MAC root, which came along: `there` adopted it from PostgreSQL).
+      const report = await verifyStoreAudit(pg, there, "/nonexistent");
       expect([report.firstBroken, report.chains!.map((c) => [c.chain, c.checkpoint?.seq])]).toEqual([null, [["main", b.head.seq]]]);
     } finally {
       await pg.close();
