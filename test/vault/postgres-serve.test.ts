@@ -90,6 +90,8 @@ async function getRepo(vault: AlterVault, mode: CallMode, marker: string): Promi
 describe("two `vault start` processes over one PostgreSQL database", () => {
   it("both serve from one data folder (no server lock), and neither folder holds a database", () => {
     expect(instances).toHaveLength(2);
+    expect(instances[0]!.stderr()).toMatch(/serving the PostgreSQL database 127\.0\.0\.1:\d+\/\w+ \(--database-url\) as audit chain "vault-a"/);
+    expect(instances[1]!.stderr()).toMatch(/\(ALTER_VAULT_DATABASE_URL\) as audit chain "vault-b"/);
     expect(instances[0]!.url).not.toBe(instances[1]!.url);
     for (const dir of [dirA, dirB]) expect(readdirSync(dir).filter((f) => /\.db(-wal|-shm)?$/.test(f))).toEqual([]);
   });
@@ -147,6 +149,14 @@ describe("two `vault start` processes over one PostgreSQL database", () => {
     for (const i of [0, 1]) {
       await expect(createGithubClient(client(i), { baseUrl: standin.url }).repos.get(grantId, { owner: "octo", repo: "hello" })).rejects.toBeInstanceOf(GrantRevokedError);
     }
+  });
+
+  it("`vault oauth show` says the instances' address is not known here (no folder lock records it on PostgreSQL)", async () => {
+    const r = await vaultInProcess(["oauth", "show", "github", "--data", dirB, "--database-url", runtime]);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/"redirectUri": "http:\/\/127\.0\.0\.1:7420\/connect\/callback\/github"/);
+    expect(r.output).toMatch(/On PostgreSQL the address the vault's instances are reached at is not known here/);
+    expect(r.output).not.toMatch(/No vault serves this data folder/);
   });
 
   it("a second `vault init` on the database is refused and leaves no key file behind", async () => {
