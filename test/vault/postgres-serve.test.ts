@@ -168,9 +168,14 @@ describe("two `vault start` processes over one PostgreSQL database", () => {
     expect(r.output).not.toContain(PASSWORD);
   });
 
-  it("stopping one instance (SIGTERM) ends it cleanly and the other keeps serving", async () => {
+  it("stopping one instance (SIGTERM) ends it cleanly (exit 0, its connections gone) and the other keeps serving", async () => {
+    const connections = async (name: string) =>
+      (await queryRows<{ n: number }>(owner, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [name]))[0]!.n;
+    expect(await connections("alter-vault vault-a")).toBeGreaterThan(0);
     const stopped = instances.shift()!;
     expect(await stopped.stop()).toBe(0);
+    expect(await connections("alter-vault vault-a")).toBe(0);
+    expect(await connections("alter-vault vault-b")).toBeGreaterThan(0);
     expect(stopped.stderr()).not.toContain(PASSWORD);
     const c = new AlterVault({ apiKey, baseUrl: instances[0]!.url, caller: "pg-serve", retry: false });
     clients.push(c);
