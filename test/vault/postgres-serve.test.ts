@@ -9,6 +9,7 @@
 // validates requests against GitHub's pinned document.
 import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, GrantRevokedError, type CallMode } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
@@ -181,6 +182,22 @@ describe("two `vault start` processes over one PostgreSQL database", () => {
     clients.push(c);
     // The grant was revoked above; the instance still answers, from the database.
     await expect(createGithubClient(c, { baseUrl: standin.url }).repos.get(grantId, { owner: "octo", repo: "hello" })).rejects.toBeInstanceOf(GrantRevokedError);
+  });
+});
+
+describe("the database password in an opened state", () => {
+  it("appears in no inspection or serialisation of the state, its store or its audit log", async () => {
+    const shown = await withVault({ dataDir: dirB, databaseUrl: runtime }, (s) => {
+      const views = [inspect(s, { depth: 8, showHidden: true, getters: true }), inspect(s.store.sql, { depth: 8, showHidden: true })];
+      try {
+        views.push(JSON.stringify(s));
+      } catch {
+        // a cycle: the inspections above cover it
+      }
+      return views.join("\n");
+    });
+    expect(shown).toContain("store");
+    expect(shown).not.toContain(PASSWORD);
   });
 });
 
