@@ -17,6 +17,7 @@ import { postgresStore, sqliteStore } from "../../../vault/storage/store/index.j
 import { tempDir } from "../helpers.js";
 import { runVaultCli } from "../cli-run.js";
 import { CANARY } from "./conformance.js";
+import { verifyStoreAudit } from "../../../vault/audit/verify-store.js";
 
 let cluster: PgCluster;
 const tmp = tempDir("alter-import-");
@@ -66,6 +67,9 @@ describe("vault import (SQLite to PostgreSQL)", () => {
       expect(a.rows).toBeGreaterThanOrEqual(4); // init, secrets add, grants issue, keys create
       expect(b).toEqual(a);
       expect(b.problems).toEqual([]);
+      // The checkpoint file became chain main's checkpoint row: the imported chain verifies attested.
+      const report = await verifyStoreAudit(pg, crypto, "/nonexistent");
+      expect([report.firstBroken, report.chains!.map((c) => [c.chain, c.checkpoint?.seq])]).toEqual([null, [["main", b.head.seq]]]);
     } finally {
       await pg.close();
       db.close();
