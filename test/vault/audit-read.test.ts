@@ -52,7 +52,7 @@ function declaredFilters(): { flag: string; value: string | undefined }[] {
   const program = new Command();
   registerVaultCommands(program);
   const audit = program.commands.find((c) => c.name() === "vault")!.commands.find((c) => c.name() === "audit")!;
-  const notFilters = new Set(["data", "limit", "cursor", "reverse", "json"]);
+  const notFilters = new Set(["data", "databaseUrl", "limit", "cursor", "reverse", "json"]);
   const samples: Record<string, string> = { since: "2026-01-02T00:00:00Z", until: "2026-01-02T01:00:00Z" };
   return audit.options
     .map((o) => o.attributeName())
