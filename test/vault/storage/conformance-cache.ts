@@ -21,7 +21,7 @@ function counting(inner: SqlDriver) {
   const seen: string[] = [];
   let before: ((sql: string) => Promise<void>) | undefined;
   const note = async (sql: string) => {
-    seen.push(sql.replace(/\s+/g, " ").trim().slice(0, 60));
+    seen.push(sql.replace(/\s+/g, " ").trim().slice(0, 120));
     if (before) await before(sql);
   };
   const driver: SqlDriver = {
@@ -37,7 +37,7 @@ function counting(inner: SqlDriver) {
     driver,
     /** Statements since the last call, other than the counters' read. */
     records(): string[] {
-      const r = seen.filter((s) => !s.startsWith("SELECT kind, version FROM record_versions"));
+      const r = seen.filter((s) => !s.includes("FROM record_versions"));
       seen.length = 0;
       return r;
     },
@@ -175,11 +175,11 @@ export function cacheConformance(harness: () => StoreHarness): void {
       const ran = new Promise<void>((r) => (queried = r));
       const slow: SqlDriver = {
         ...count.driver,
-        all: async <T>(sql: string, p?: readonly SqlValue[]) => {
-          const rows = await count.driver.all<T>(sql, p);
+        get: async <T>(sql: string, p?: readonly SqlValue[]) => {
+          const row = await count.driver.get<T>(sql, p);
           queried();
           await held;
-          return rows;
+          return row;
         },
       };
       const slowReader = new VersionReader(slow);

@@ -2,6 +2,9 @@
 // triggers in the transaction of every change), read for record-cache.ts.
 import type { SqlDriver } from "../sql/driver.js";
 
+const SQLITE_READ = "SELECT group_concat(kind || '=' || version, ',') AS v FROM record_versions";
+const PG_READ = "SELECT string_agg(kind || '=' || version, ',') AS v FROM record_versions";
+
 /** The tables whose records the vault caches; each has a counter row. */
 export const VERSIONED_TABLES = ["apps", "api_keys", "providers", "managed_secrets", "grants"] as const;
 
@@ -52,9 +55,14 @@ export class VersionReader {
   }
 
   async #query(): Promise<Versions> {
-    const rows = await this.#sql.all<{ kind: string; version: number | string }>("SELECT kind, version FROM record_versions");
+    // One row of one text column ("grants=12,apps=1,…"): on SQLite about half the CPU of five
+    // row objects, and this read is on every request.
+    const row = await this.#sql.get<{ v: string | null }>(this.#sql.dialect === "postgres" ? PG_READ : SQLITE_READ);
     const v: Record<string, number> = {};
-    for (const r of rows) v[r.kind] = Number(r.version);
+    for (const pair of (row?.v ?? "").split(",")) {
+      const eq = pair.indexOf("=");
+      if (eq > 0) v[pair.slice(0, eq)] = Number(pair.slice(eq + 1));
+    }
     return v as Versions;
   }
 }
