@@ -23,6 +23,8 @@ export interface Balancer {
   pick: ((req: IncomingMessage, backends: readonly string[]) => number) | undefined;
   /** Requests answered per backend URL (status line received from it). */
   readonly served: Map<string, number>;
+  /** Every request, in arrival order: where it went and how it ended (a status, or "broken"). */
+  readonly log: readonly { method: string; path: string; backend: string | undefined; outcome: number | "broken" | "pending" }[];
   /** Requests whose backend connection broke after the request was sent (client connection destroyed). */
   readonly broken: number;
   close(): Promise<void>;
@@ -33,12 +35,15 @@ export async function startBalancer(): Promise<Balancer> {
   let next = 0;
   let broken = 0;
   const served = new Map<string, number>();
+  const log: { method: string; path: string; backend: string | undefined; outcome: number | "broken" | "pending" }[] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const sockets = new Set<Socket>();
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, order: string[]) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, order: string[], entry: (typeof log)[number]) => {
     const target = order.shift();
+    entry.backend = target;
     if (!target) {
+      entry.outcome = 502;
       res.writeHead(502, { "content-type": "text/plain" }).end("no vault instance accepted the connection\n");
       return;
     }
@@ -48,17 +53,20 @@ export async function startBalancer(): Promise<Balancer> {
     out.on("socket", (s) => s.once("connect", () => (sent = true)));
     out.on("response", (up) => {
       served.set(target, (served.get(target) ?? 0) + 1);
+      entry.outcome = up.statusCode ?? 502;
       res.writeHead(up.statusCode ?? 502, up.statusMessage, up.rawHeaders);
       up.pipe(res);
       up.on("error", () => {
         broken++;
+        entry.outcome = "broken";
         req.socket.destroy();
       });
     });
     out.on("error", (e: NodeJS.ErrnoException) => {
       // Refused before anything was sent: that instance is down, the next one gets the request.
-      if (e.code === "ECONNREFUSED" && !sent) return forward(req, res, body, order);
+      if (e.code === "ECONNREFUSED" && !sent) return forward(req, res, body, order, entry);
       broken++;
+      entry.outcome = "broken";
       req.socket.destroy();
     });
     out.end(body);
@@ -73,7 +81,9 @@ export async function startBalancer(): Promise<Balancer> {
       const first = lb.pick ? lb.pick(req, list) : next++ % list.length;
       // The chosen instance first, then the others in ring order.
       const order = list.map((_, i) => list[(first + i) % list.length]!);
-      forward(req, res, Buffer.concat(chunks), order);
+      const entry = { method: req.method ?? "", path: req.url ?? "", backend: undefined as string | undefined, outcome: "pending" as const };
+      log.push(entry);
+      forward(req, res, Buffer.concat(chunks), order, entry);
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -91,6 +101,7 @@ export async function startBalancer(): Promise<Balancer> {
     },
     pick: undefined,
     served,
+    log,
     get broken() {
       return broken;
     },

@@ -207,11 +207,12 @@ export async function withStore<T>(world: Multi, fn: (store: Store, crypto: AtRe
  */
 export async function expiredOAuthGrant(world: Multi): Promise<{ grantId: string; staleToken: string }> {
   const tokens = await world.idp.login("alice", { clientId: GITHUB_CLIENT.clientId, scope: "openid offline_access repo" });
-  if (!tokens.refreshToken) throw new Error("the IDP gave no refresh token");
+  const refreshToken = tokens.refreshToken;
+  if (!refreshToken) throw new Error("the IDP gave no refresh token");
   const id = randomUUID();
   const now = Date.now();
   await withStore(world, async (store, crypto) => {
-    const stored = { token: tokens.accessToken, refreshToken: tokens.refreshToken, tokenType: "Bearer", scope: tokens.scope ?? null, obtainedAt: now - 3_600_000 };
+    const stored = { token: tokens.accessToken, refreshToken, tokenType: "Bearer", scope: tokens.scope ?? null, obtainedAt: now - 3_600_000 };
     await store.grants.insert(
       {
         id,
