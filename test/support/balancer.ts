@@ -16,6 +16,16 @@
 import { createServer, request, Agent, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
+export interface LoggedRequest {
+  /** performance.now() when the request had arrived whole. */
+  at: number;
+  method: string;
+  path: string;
+  /** The instance it was sent to last (after skipping refused ones). */
+  backend: string | undefined;
+  outcome: number | "broken" | "pending";
+}
+
 export interface Balancer {
   readonly url: string;
   setBackends(urls: string[]): void;
@@ -24,7 +34,7 @@ export interface Balancer {
   /** Requests answered per backend URL (status line received from it). */
   readonly served: Map<string, number>;
   /** Every request, in arrival order: where it went and how it ended (a status, or "broken"). */
-  readonly log: readonly { method: string; path: string; backend: string | undefined; outcome: number | "broken" | "pending" }[];
+  readonly log: readonly LoggedRequest[];
   /** Requests whose backend connection broke after the request was sent (client connection destroyed). */
   readonly broken: number;
   close(): Promise<void>;
@@ -35,7 +45,7 @@ export async function startBalancer(): Promise<Balancer> {
   let next = 0;
   let broken = 0;
   const served = new Map<string, number>();
-  const log: { method: string; path: string; backend: string | undefined; outcome: number | "broken" | "pending" }[] = [];
+  const log: LoggedRequest[] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const sockets = new Set<Socket>();
 
@@ -49,8 +59,6 @@ export async function startBalancer(): Promise<Balancer> {
     }
     const u = new URL(target);
     const out = request({ host: u.hostname, port: u.port, method: req.method, path: req.url, headers: req.rawHeaders, agent, setHost: false });
-    let sent = false;
-    out.on("socket", (s) => s.once("connect", () => (sent = true)));
     out.on("response", (up) => {
       served.set(target, (served.get(target) ?? 0) + 1);
       entry.outcome = up.statusCode ?? 502;
@@ -63,8 +71,9 @@ export async function startBalancer(): Promise<Balancer> {
       });
     });
     out.on("error", (e: NodeJS.ErrnoException) => {
-      // Refused before anything was sent: that instance is down, the next one gets the request.
-      if (e.code === "ECONNREFUSED" && !sent) return forward(req, res, body, order, entry);
+      // Refused (only a new connection can be): nothing was sent, that instance is down, the next
+      // one gets the request.
+      if (e.code === "ECONNREFUSED") return forward(req, res, body, order, entry);
       broken++;
       entry.outcome = "broken";
       req.socket.destroy();
@@ -81,7 +90,7 @@ export async function startBalancer(): Promise<Balancer> {
       const first = lb.pick ? lb.pick(req, list) : next++ % list.length;
       // The chosen instance first, then the others in ring order.
       const order = list.map((_, i) => list[(first + i) % list.length]!);
-      const entry = { method: req.method ?? "", path: req.url ?? "", backend: undefined as string | undefined, outcome: "pending" as const };
+      const entry: LoggedRequest = { at: performance.now(), method: req.method ?? "", path: req.url ?? "", backend: undefined, outcome: "pending" };
       log.push(entry);
       forward(req, res, Buffer.concat(chunks), order, entry);
     });

@@ -24,6 +24,7 @@ import { sealTokens } from "../../../vault/oauth/tokens.js";
 import { openDatabase } from "../../../vault/storage/db.js";
 import { DB_FILE } from "../../../vault/state.js";
 import { postgresStore, sqliteStore, type Store } from "../../../vault/storage/store/index.js";
+import { AuditRepo, type ChainCheck } from "../../../vault/storage/store/audit.js";
 import { startProviderStandin, type Standin } from "../../../standins/index.js";
 import { startBalancer, type Balancer } from "../../support/balancer.js";
 import { startIdp, type StartIdpOptions, type TestIdp } from "../../support/idp.js";
@@ -233,4 +234,13 @@ export async function expiredOAuthGrant(world: Multi): Promise<{ grantId: string
     );
   });
   return { grantId: id, staleToken: tokens.accessToken };
+}
+
+/** Every audit chain in the database, each verified on its own (hashes, links, seq holes). */
+export async function verifyChains(world: Multi): Promise<ChainCheck[]> {
+  return withStore(world, async (store) => {
+    const checks: ChainCheck[] = [];
+    for (const chain of await store.audit.chains()) checks.push(await new AuditRepo(store.sql, chain).verify());
+    return checks;
+  });
 }

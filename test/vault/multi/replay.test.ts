@@ -1,0 +1,49 @@
+// Case 1 of issue 14's multi-instance list: a signed request one vault process accepted is
+// refused as a replay (`signature_replayed`) by another process over the same PostgreSQL
+// database, both ways. Clients are pinned per instance here (the request's bytes are sent to one
+// instance's socket, then to the other's), not balanced: the case is about which instance saw the
+// nonce first, so the test must choose it. Each request is signed for the balancer's URL, the
+// --public-url every instance verifies the target URI against, as behind a real load balancer.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nowSec, send, sign } from "../helpers.js";
+import { startAll, startMulti, verifyChains, type Multi } from "./harness.js";
+
+let world: Multi;
+beforeAll(async () => {
+  world = await startMulti({ engine: "postgres", instances: 2 });
+  await startAll(world, 2);
+}, 90_000);
+afterAll(async () => {
+  await world?.close();
+});
+
+const path = "/v1/grants";
+const at = (i: number) => `${world.instances[i]!.url}${path}`;
+
+describe("a signed request replayed to another vault process over one PostgreSQL database", () => {
+  // [instance that sees it first, instance it is replayed to]
+  it.each([
+    [0, 1],
+    [1, 0],
+    [0, 0],
+  ])("accepted by instance %i, refused as a replay by instance %i", async (first, replay) => {
+    const req = sign(world.apiKey, { method: "GET", url: `${world.lb.url}${path}`, created: nowSec() });
+    const ok = await send(req, { url: at(first) });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ grants: [] });
+    const again = await send(req, { url: at(replay) });
+    expect(again.status).toBe(401);
+    expect(again.json.error.code).toBe("signature_replayed");
+  });
+
+  it("a fresh nonce goes through on either instance, and each refusal is an audit row of the instance that refused", async () => {
+    for (const i of [0, 1]) expect((await send(sign(world.apiKey, { method: "GET", url: `${world.lb.url}${path}` }), { url: at(i) })).status).toBe(200);
+    const refused = (await world.auditRows()).filter((r) => r.action === "request.refused");
+    expect(refused).toHaveLength(3);
+    // Two instances, two chains: the refusals of the cross-instance replays are on both.
+    expect(new Set(refused.map((r) => r.chain)).size).toBe(2);
+    const chains = await verifyChains(world);
+    expect(chains.length).toBeGreaterThanOrEqual(2);
+    expect(chains.flatMap((c) => c.problems)).toEqual([]);
+  });
+});
