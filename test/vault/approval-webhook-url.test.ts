@@ -99,8 +99,7 @@ describe("the approval webhook URL is a secret", () => {
       await deliverApprovalNotice(s, s.app.id, notice());
     } finally {
       for (const restore of writes) restore();
-      s.audit.close();
-      s.db.close();
+      await s.close();
     }
     expect(paths.at(-1)).toBe(`/services/T000/B000/${CANARY}`); // the sealed URL opened and worked
     expect(printed.join("")).not.toContain(CANARY);
@@ -132,8 +131,7 @@ describe("the approval webhook URL is a secret", () => {
     try {
       await deliverApprovalNotice(s, s.app.id, notice());
     } finally {
-      s.audit.close();
-      s.db.close();
+      await s.close();
     }
     expect(paths.at(-1)).toBe(`/legacy/${CANARY}-old`);
   }, 60_000);

@@ -12,6 +12,8 @@ export interface PostgresOptions {
   url: string;
   /** Pool size; defaults to 10. */
   max?: number;
+  /** How long a new connection may take before it fails (a host that drops packets). @default no limit */
+  connectTimeoutMs?: number;
 }
 
 interface Named {
@@ -35,6 +37,7 @@ export class PostgresDriver implements SqlDriver {
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.max ?? 10,
+      ...(opts.connectTimeoutMs ? { connectionTimeoutMillis: opts.connectTimeoutMs } : {}),
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
           oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -47,7 +50,8 @@ export class PostgresDriver implements SqlDriver {
       c.release();
     } catch (error) {
       await pool.end().catch(() => {});
-      throw new Error(`cannot connect to PostgreSQL at ${redactDatabaseUrl(opts.url)}: ${(error as Error).message}`);
+      // The cause keeps pg's error code, so a caller can say which failure it was (open-postgres.ts).
+      throw new Error(`cannot connect to PostgreSQL at ${redactDatabaseUrl(opts.url)}: ${(error as Error).message}`, { cause: error });
     }
     return new PostgresDriver(pool);
   }
