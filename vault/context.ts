@@ -7,7 +7,7 @@ import type { CatalogProvider } from "../catalog/index.js";
 import type { AtRest } from "./crypto/at-rest.js";
 import type { Store } from "./storage/store/index.js";
 import type { AppRecord } from "./storage/apps.js";
-import type { AuditWriter } from "./audit/writer.js";
+import type { AuditLog } from "./audit/log.js";
 import type { AuditSink } from "./audit/request-audit.js";
 
 /** State shared by everything one running vault (a server, or one admin command) does. */
@@ -21,7 +21,7 @@ export interface VaultState {
   now: () => number;
   /** When this process started serving; requests signed before it are refused as replays. */
   startedAt: number;
-  audit: AuditWriter;
+  audit: AuditLog;
   /** The catalog entry of a provider id (specs/providers.yaml), or undefined. */
   catalogProvider: (id: string) => CatalogProvider | undefined;
   /** The vault's own base URL as clients reach it (e.g. http://127.0.0.1:7420), no trailing slash. */

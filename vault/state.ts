@@ -12,7 +12,8 @@ import { settleMasterKey } from "./crypto/rotation-files.js";
 import { checkMasterKeyIn } from "./crypto/key-check.js";
 import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditWriter } from "./audit/open.js";
-import type { AuditWriter } from "./audit/writer.js";
+import type { AuditLog } from "./audit/log.js";
+import { PostgresAuditLog } from "./audit/pg-log.js";
 import { sqliteStore, type Store } from "./storage/store/index.js";
 import { chooseDatabase, type DatabaseChoice } from "./storage/database-url.js";
 import { openPostgresStore } from "./storage/open-postgres.js";
@@ -67,7 +68,7 @@ interface Opened {
   store: Store;
   crypto: AtRest;
   /** The audit log, once the app is known to exist (it may write the first checkpoint). */
-  openAudit(now: () => number): AuditWriter;
+  openAudit(now: () => number): Promise<AuditLog>;
   /** Where to run `vault init` when the database holds no app. */
   initHint: string;
 }
@@ -76,12 +77,12 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
   const database = databaseOf(opts);
   const opened = database ? await openPostgres(dataDir, database, opts) : openSqlite(dataDir, opts.env);
   const { dir, store, crypto } = opened;
-  let audit: AuditWriter | undefined;
+  let audit: AuditLog | undefined;
   try {
     const app = await store.apps.first();
     if (!app) throw new VaultUsageError(opened.initHint);
     const now = opts.now ?? Date.now;
-    audit = opened.openAudit(now);
+    audit = await opened.openAudit(now);
     const catalog = await loadCatalog(opts.specsDir);
     const byId = new Map<string, CatalogProvider>(catalog.providers.map((p) => [p.id, p]));
     const log = audit;
@@ -127,7 +128,7 @@ function openSqlite(dataDir: string, env: NodeJS.ProcessEnv | undefined): Opened
     dir,
     store: sqliteStore(db, crypto),
     crypto,
-    openAudit: (now) => openAuditWriter(dir, db, crypto, now),
+    openAudit: async (now) => openAuditWriter(dir, db, crypto, now),
     initHint: `${maskSecrets(dir)} holds no app; run \`alter-gen vault init --data ${maskSecrets(dataDir)}\` again in an empty folder.`,
   };
 }
@@ -157,9 +158,7 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
     dir,
     store,
     crypto,
-    openAudit: () => {
-      throw new VaultUsageError("The audit log on PostgreSQL is not wired yet.");
-    },
+    openAudit: (now) => PostgresAuditLog.open(store, crypto, now),
     initHint: noVaultIn(database),
   };
 }
