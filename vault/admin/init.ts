@@ -18,6 +18,8 @@ import { VaultUsageError } from "../errors.js";
 import { databaseOf, DB_FILE } from "../state.js";
 import type { DatabaseChoice } from "../storage/database-url.js";
 import { checkSchema, connectPostgres } from "../storage/open-postgres.js";
+import { PostgresAuditLog } from "../audit/pg-log.js";
+import type { PostgresDriver } from "../storage/sql/postgres-driver.js";
 import { createStore } from "../storage/store/index.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
 import { maskSecrets } from "../quote.js";
@@ -165,9 +167,8 @@ async function postgresTarget(database: DatabaseChoice, crypto: AtRest): Promise
   const store = createStore(await connectPostgres(database, 2), crypto);
   return {
     store,
-    auditInTransaction: () => {
-      throw new VaultUsageError("The audit log on PostgreSQL is not wired yet.");
-    },
+    // Inside the store transaction the row joins it (audit/pg-log.ts).
+    auditInTransaction: (_tx, _crypto, entry) => void new PostgresAuditLog(store.audit, store.sql as PostgresDriver).write(entry),
     attest: () => {},
     close: () => store.close(),
   };

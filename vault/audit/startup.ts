@@ -3,6 +3,7 @@
 import { VaultUsageError } from "../errors.js";
 import type { OpenedVault } from "../context.js";
 import { CheckpointFile } from "./checkpoint.js";
+import { genesisHash } from "../crypto/audit-chain.js";
 import { writeOverride } from "./override.js";
 import { AuditWriter } from "./writer.js";
 import { verifyAuditChain, type AuditReport } from "./verify.js";
@@ -13,7 +14,12 @@ export async function checkAuditAtStart(
   state: OpenedVault,
   opts: { acceptDamage?: boolean; log: (line: string) => void },
 ): Promise<AuditReport> {
-  const report = await verifyAuditChain(state.store.audit, state.crypto, new CheckpointFile(state.dataDir, state.crypto).read());
+  // PostgreSQL has no checkpoint file (per-chain checkpoints are pg-audit's): the chain alone.
+  const checkpoint =
+    state.store.sql.dialect === "postgres"
+      ? ({ status: "ok", checkpoint: { seq: 0, hash: genesisHash(state.store.audit.chain), time: "" } } as const)
+      : new CheckpointFile(state.dataDir, state.crypto).read();
+  const report = await verifyAuditChain(state.store.audit, state.crypto, checkpoint);
   if (report.firstBroken) {
     const first = report.firstBroken.message;
     const more = report.unacknowledged > 1 ? ` (and ${report.unacknowledged - 1} more problem${report.unacknowledged > 2 ? "s" : ""})` : "";

