@@ -10,6 +10,9 @@ import { AtRest } from "./crypto/at-rest.js";
 import { loadMasterKey, MASTER_KEY_ENV, masterKeyPath } from "./crypto/master-key.js";
 import { settleMasterKey } from "./crypto/rotation-files.js";
 import { checkMasterKeyIn } from "./crypto/key-check.js";
+import { adoptKeyState } from "./crypto/kek-state.js";
+import { FolderKeyring } from "./crypto/folder-keyring.js";
+import { SqliteDriver } from "./storage/sql/sqlite-driver.js";
 import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditWriter } from "./audit/open.js";
 import type { AuditLog } from "./audit/log.js";
@@ -45,8 +48,11 @@ export interface OpenOptions {
  * The AtRest for this folder's key, after settling what an interrupted rotation left behind
  * (crypto/rotation-files.ts: a pending key is moved into place or removed, whichever the data says).
  */
-export function openWithMasterKey(dir: string, db: Db, env?: NodeJS.ProcessEnv): AtRest {
-  return settleMasterKey(dir, db, loadMasterKey(dir, env));
+export async function openWithMasterKey(dir: string, db: Db, env?: NodeJS.ProcessEnv): Promise<AtRest> {
+  const crypto = settleMasterKey(dir, db, loadMasterKey(dir, env), { env });
+  // The database's current KEK and MAC root, followed while the vault runs (crypto/kek-state.ts).
+  await adoptKeyState(new SqliteDriver(db), crypto, { follow: true });
+  return crypto;
 }
 
 /** Throws VaultUsageError unless `dataDir` holds a vault database; returns the absolute folder. */
@@ -75,7 +81,7 @@ interface Opened {
 
 export async function openVaultState(dataDir: string, opts: OpenOptions = {}): Promise<OpenedVault> {
   const database = databaseOf(opts);
-  const opened = database ? await openPostgres(dataDir, database, opts) : openSqlite(dataDir, opts.env);
+  const opened = database ? await openPostgres(dataDir, database, opts) : await openSqlite(dataDir, opts.env);
   const { dir, store, crypto } = opened;
   let audit: AuditLog | undefined;
   try {
@@ -101,6 +107,7 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
         // Rows still queued for their group commit are written before the database closes.
         closing ??= log.drain().finally(async () => {
           log.close();
+          crypto.close();
           await store.close();
         });
         return closing;
@@ -114,12 +121,12 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
 }
 
 /** The data folder's SQLite file, its key files settled; the handle is the store's from here on. */
-function openSqlite(dataDir: string, env: NodeJS.ProcessEnv | undefined): Opened {
+async function openSqlite(dataDir: string, env: NodeJS.ProcessEnv | undefined): Promise<Opened> {
   const dir = assertVaultFolder(dataDir);
   const db = openDatabase(join(dir, DB_FILE));
   let crypto: AtRest;
   try {
-    crypto = openWithMasterKey(dir, db, env);
+    crypto = await openWithMasterKey(dir, db, env);
   } catch (e) {
     db.close();
     throw e;
@@ -143,12 +150,15 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
     );
   }
   const loaded = loadMasterKey(dir, env);
-  const crypto = new AtRest(loaded.key);
+  const crypto = new AtRest(FolderKeyring.fromFolder(dir, loaded, env));
   loaded.key.fill(0);
   const store = await openPostgresStore(database, crypto, { max: opts.databasePool ?? DEFAULT_POOL });
   try {
     await checkMasterKeyIn(store.sql, crypto);
+    // The database's current KEK and MAC root, followed while the instance runs (crypto/kek-state.ts).
+    await adoptKeyState(store.sql, crypto, { follow: true });
   } catch (e) {
+    crypto.close();
     await store.close().catch(() => {});
     // No check row: the schema is there (open-postgres checked it) but `vault init` never ran.
     if (e instanceof VaultUsageError && /no master key check/.test(e.message)) throw new VaultUsageError(noVaultIn(database));

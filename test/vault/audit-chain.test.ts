@@ -9,7 +9,8 @@ import { addManagedSecret, createApiKey, initVault, issueGrant, readAudit, start
 import { genesisHash, HASHED_COLUMNS, rowHash, type ChainRow } from "../../vault/crypto/audit-chain.js";
 import { openDatabase } from "../../vault/storage/db.js";
 import { call, tempDir } from "./helpers.js";
-import { AtRest } from "../../vault/crypto/at-rest.js";
+import { openSealingOn } from "../../vault/crypto/open-sealing.js";
+import { SqliteDriver } from "../../vault/storage/sql/sqlite-driver.js";
 import { CheckpointFile } from "../../vault/audit/checkpoint.js";
 
 let tmp: ReturnType<typeof tempDir>;
@@ -198,7 +199,10 @@ describe("a damaged audit log", () => {
 describe("attesting before answering", () => {
   it("a row a route writes inside its own transaction is checkpointed by the time the caller has the answer", async () => {
     const dir = copy();
-    const key = new AtRest(Buffer.from(readFileSync(join(dir, "master.key"), "utf8").trim(), "base64url"));
+    // The vault's own sealing object: its MAC root is in the database, not derived from the key file.
+    const keyDb = openDatabase(join(dir, "vault.db"));
+    const key = await openSealingOn(new SqliteDriver(keyDb), dir, {}, { follow: false });
+    keyDb.close();
     const apiKey = (await createApiKey({ dataDir: dir, label: "issuer" })).apiKey;
     const secretId = (await readAudit({ dataDir: dir, action: "admin" })).map((r) => r.details as { command: string; secretId?: string }).find((d) => d.secretId)?.secretId;
     expect(secretId).toBeDefined();

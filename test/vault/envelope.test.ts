@@ -8,7 +8,7 @@ import { inspect } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { Envelope } from "../../vault/crypto/envelope.js";
 import { LocalKeyring } from "../../vault/crypto/keyring.js";
-import { AtRest } from "../../vault/crypto/at-rest.js";
+import { sealV1 } from "../support/seal-v1.js";
 import { tempDir } from "./helpers.js";
 
 const CANARY = "canary-secret-Qx81Lm";
@@ -58,7 +58,7 @@ describe("Envelope", () => {
   });
 
   it("refuses a value in another format (AtRest v1) by saying so", () => {
-    const v1 = new AtRest(k(9)).seal("managed-secret", "rec-1", CANARY);
+    const v1 = sealV1(k(9), "managed-secret", "rec-1", CANARY);
     expect(() => new Envelope(ring({ k1: 1 }, "k1")).open("managed-secret", "rec-1", v1)).toThrow(/is not in the envelope format \(e1\)/);
   });
 

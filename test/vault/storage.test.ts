@@ -137,8 +137,8 @@ describe("master key", () => {
     await createApiKey({ dataDir, label: "second" });
     const oldKey = readFileSync(join(dataDir, "master.key"), "utf8");
     const r = await rotateMasterKey({ dataDir, env: {} });
-    // meta check + 2 api keys + client secret + managed secret
-    expect(r.resealed).toBe(5);
+    // meta check + MAC root + 2 api keys + client secret + managed secret
+    expect(r.resealed).toBe(6);
     expect(r.keyDestination).toBe("file");
     const newKey = readFileSync(join(dataDir, "master.key"), "utf8");
     expect(newKey).not.toBe(oldKey);
@@ -158,7 +158,7 @@ describe("master key", () => {
       await running.close();
     }
     const rows = await readAudit({ dataDir });
-    expect(rows.at(-2)!.details).toMatchObject({ command: "rotate-master-key", resealed: 5 });
+    expect(rows.at(-2)!.details).toMatchObject({ command: "rotate-master-key", resealed: 6 });
   });
 
   it("a rotation interrupted after its commit is completed from the pending key file", async () => {
@@ -176,11 +176,13 @@ describe("master key", () => {
 });
 
 describe("one server per data folder", () => {
-  it("refuses a second server and a master key rotation while one is serving", async () => {
+  it("refuses a second server, and a rotation of a key from the environment while one is serving", async () => {
     const running = await startVault({ dataDir, port: 0, env: {} });
     try {
       await expect(startVault({ dataDir, port: 0, env: {} })).rejects.toThrow(/A vault is already serving .* stop it before starting another/);
-      await expect(rotateMasterKey({ dataDir, env: {} })).rejects.toThrow(/stop it before rotating the master key/);
+      // A serving instance cannot re-read its environment, so it could never learn the new KEK.
+      const env = { ALTER_VAULT_MASTER_KEY: readFileSync(join(dataDir, "master.key"), "utf8").trim() };
+      await expect(rotateMasterKey({ dataDir, env, newMasterKey: Buffer.alloc(32, 4).toString("base64url") })).rejects.toThrow(/stop it before rotating the master key/);
     } finally {
       await running.close();
     }

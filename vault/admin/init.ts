@@ -7,6 +7,7 @@ import { generateApiKey } from "../../protocol/keys.js";
 import { AtRest } from "../crypto/at-rest.js";
 import { decodeMasterKey, generateMasterKey, MASTER_KEY_ENV, masterKeyPath, writeMasterKeyFile } from "../crypto/master-key.js";
 import { writeMasterKeyCheck } from "../crypto/key-check.js";
+import { writeNewKeyState } from "../crypto/kek-state.js";
 import { openDatabase } from "../storage/db.js";
 import { loadSqlite } from "../storage/sqlite.js";
 import { sqliteStore, type Store } from "../storage/store/index.js";
@@ -99,6 +100,7 @@ async function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOption
         if (await tx.get("SELECT 1 AS one FROM apps LIMIT 1")) throw new VaultUsageError(alreadyHeld(database!));
       }
       await writeMasterKeyCheck(tx, crypto);
+      await writeNewKeyState(tx, crypto, now);
       const app = await store.apps.create(opts.appName ?? "default", now, undefined, tx);
       // The first key is the operator's own service key: every scope (vault/keys/scopes.ts).
       await store.apiKeys.insert({ id: generated.keyId, appId: app.id, label: "initial", derived: generated.keys, kind: "service", scopes: DEFAULT_SCOPES.service }, now, tx);

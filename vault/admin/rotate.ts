@@ -1,23 +1,30 @@
-// `vault rotate-master-key`: re-seals every sealed column under a new master key in one
-// transaction. The steps, and which key file is authoritative after each, are described in
-// crypto/rotation-files.ts, which also settles what an interrupted rotation left on the next open.
-import { existsSync, renameSync, rmSync } from "node:fs";
+// `vault rotate-master-key` on a SQLite data folder: a KEK rotation (admin/rotate-keks.ts) over
+// the folder's database, while a server may be serving it. The server picks up the new KEK from
+// the database (crypto/kek-state.ts) and the folder (keyring.json), so it need not stop; only
+// with the key in ALTER_VAULT_MASTER_KEY, which a running server cannot re-read, must it be
+// stopped. What an interrupted rotation of the format before envelopes left behind (master.key.new)
+// is settled first (crypto/rotation-files.ts).
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { AtRest } from "../crypto/at-rest.js";
-import { decodeMasterKey, generateMasterKey, loadMasterKey, masterKeyPath, syncDir, writeMasterKeyFile } from "../crypto/master-key.js";
-import { checkMasterKey } from "../crypto/key-check.js";
-import { PENDING_KEY_SUFFIX, settleMasterKey, takeRotationLock } from "../crypto/rotation-files.js";
-import { resealAll } from "../crypto/sealed-columns.js";
+import { decodeMasterKey, loadMasterKey } from "../crypto/master-key.js";
+import { settleMasterKey, takeRotationLock } from "../crypto/rotation-files.js";
+import { PENDING_KEY_SUFFIX } from "../crypto/rotation-files.js";
 import { openDatabase, type Db } from "../storage/db.js";
-import { AuditWriter } from "../audit/writer.js";
-import { CheckpointFile } from "../audit/checkpoint.js";
-import { checkpointHolds } from "../audit/open.js";
+import { openAuditWriter } from "../audit/open.js";
 import { sqliteStore } from "../storage/store/index.js";
 import { VaultUsageError } from "../errors.js";
 import { databaseOf, DB_FILE } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
-import { acquireServerLock } from "./server-lock.js";
+import { acquireServerLock, type ServerLock } from "./server-lock.js";
 import { maskSecrets } from "../quote.js";
+import { rotateKeks, type KekRotationOptions, type KekRotationResult } from "./rotate-keks.js";
+import type { AtRest } from "../crypto/at-rest.js";
+import { MASTER_KEY_ENV } from "../crypto/master-key.js";
+import { openSealingOn } from "../crypto/open-sealing.js";
+import type { DatabaseChoice } from "../storage/database-url.js";
+import { connectPostgres } from "../storage/open-postgres.js";
+import { createStore } from "../storage/store/index.js";
+import { PostgresAuditLog } from "../audit/pg-log.js";
 
 export { PENDING_KEY_SUFFIX };
 
@@ -26,122 +33,124 @@ export interface RotateOptions {
   /** The new key (base64url/hex). Required when the current key comes from ALTER_VAULT_MASTER_KEY. */
   newMasterKey?: string;
   env?: NodeJS.ProcessEnv;
-  /** Refused: a rotation here re-seals one SQLite data folder (see the refusal below). */
+  /** Rotate the KEK of the PostgreSQL database several instances serve (each follows it). */
   databaseUrl?: string;
+  /** Stop once the new KEK is in this folder's keyring.json and known to the database (copy it to other instances, then run again). */
+  addOnly?: boolean;
+  /** Overrides how long to wait for serving instances to follow the new KEK (tests). */
+  settleMs?: number;
+  batchSize?: number;
+  afterBatch?: KekRotationOptions["afterBatch"];
 }
 
 export interface RotateResult {
-  /** How many sealed values were re-sealed. */
+  /** How many sealed values were rewrapped under the new KEK. */
   resealed: number;
   /** Where the new key lives: the key file, or the caller must put it in the environment. */
   keyDestination: "file" | "env";
+  kekId: string;
+  phase: KekRotationResult["phase"];
+  retired: string[];
 }
 
 export async function rotateMasterKey(opts: RotateOptions = {}): Promise<RotateResult> {
   const dir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   const database = databaseOf(opts);
-  if (database) {
-    // Instances serving one PostgreSQL database each hold the key; swapping it under them needs
-    // the envelope format's rotation while serving, not this stop-the-world re-seal.
-    throw new VaultUsageError(
-      `vault rotate-master-key re-seals a SQLite data folder with its server stopped; it does not rotate the key of the PostgreSQL database ${database.where} (${database.from}). ${database.from === "--database-url" ? "Leave out --database-url" : `Unset ${database.from}`} to rotate the folder's SQLite vault.`,
-    );
-  }
+  if (database) return rotateOnPostgres(dir, database, opts);
   if (!existsSync(join(dir, DB_FILE))) throw new VaultUsageError(`${maskSecrets(dir)} is not a vault data folder (no ${DB_FILE}).`);
-  // The server lock, held for the whole rotation: no server can start on the old key meanwhile.
-  // master.key.lock (taken inside) keeps every other opener from settling the key files under it.
-  const lock = await acquireServerLock(dir, "rotating the master key (it still holds the old key)", "rotating the master key of");
-  try {
-    return await rotateLocked(dir, opts);
-  } finally {
-    lock.release();
-  }
-}
-
-async function rotateLocked(dir: string, opts: RotateOptions): Promise<RotateResult> {
   const current = loadMasterKey(dir, opts.env);
   if (current.source === "env" && !opts.newMasterKey) {
     throw new VaultUsageError(
       "The master key comes from ALTER_VAULT_MASTER_KEY, so the new key must too: generate one, pass it with --new-key-from-env <VAR>, then set ALTER_VAULT_MASTER_KEY to it.",
     );
   }
-  const next = opts.newMasterKey ? decodeMasterKey(opts.newMasterKey, "The new master key") : generateMasterKey();
-  const release = takeRotationLock(dir);
-  const db = openDatabase(join(dir, DB_FILE));
-  const file = masterKeyPath(dir);
-  const pending = file + PENDING_KEY_SUFFIX;
-  let oldCrypto: AtRest | undefined;
+  const newKey = opts.newMasterKey ? decodeMasterKey(opts.newMasterKey, "The new master key") : undefined;
+  // No server may serve a folder whose key comes from the environment (it could not learn the new
+  // KEK); with key files the server lock only tells whether one serves, and so how long to wait.
+  let serverLock: ServerLock | undefined;
   try {
-    // A rotation interrupted earlier is completed (or its leftover removed) before this one starts.
-    oldCrypto = settleMasterKey(dir, db, current, { holdsLock: true });
-    const newCrypto = new AtRest(next);
-    // The re-sealed data must reach the disk before the new key file replaces the old one.
-    db.pragma("synchronous = FULL");
-    const checkpoints = reSignCheckpoint(dir, db, oldCrypto, newCrypto);
-    if (current.source === "file") {
-      rmSync(pending, { force: true });
-      writeMasterKeyFile(pending, next);
-    }
-    const audit = new AuditWriter(db, Date.now, { seqFloor: checkpoints.floor });
-    // The store over this handle: the re-sealing and its audit row commit together.
-    const store = sqliteStore(db, newCrypto);
-    const app = await store.apps.first();
-    const resealed = await store.sql.transaction(async (tx) => {
-      const n = await resealAll(tx, oldCrypto!, newCrypto);
-      audit.write({
-        action: "admin",
-        outcome: "success",
-        appId: app?.id ?? null,
-        caller: "alter-gen vault",
-        callerType: "service",
-        details: { command: "rotate-master-key", resealed: n },
-      });
-      return n;
-    });
-    checkpoints.after(audit.head());
-    if (current.source === "file") {
-      renameSync(pending, file);
-      syncDir(dir);
-    }
-    next.fill(0);
-    return { resealed, keyDestination: current.source };
+    serverLock = await acquireServerLock(dir, "rotating the master key (it still holds the old key)", "rotating the master key of");
   } catch (e) {
-    if (current.source === "file" && existsSync(pending) && oldCrypto) {
-      // The transaction rolled back: the old key is still the right one.
-      try {
-        checkMasterKey(db, oldCrypto);
-        rmSync(pending, { force: true });
-      } catch {
-        // keep the pending key: the next open settles whichever key opens the data
-      }
-    }
-    throw e;
+    if (current.source === "env") throw e;
+  }
+  let releaseFiles: (() => void) | undefined;
+  let db: Db | undefined;
+  try {
+    // master.key.lock: nobody settles this folder's key files while the rotation changes them.
+    releaseFiles = takeRotationLock(dir);
+    db = openDatabase(join(dir, DB_FILE));
+    const crypto = settleMasterKey(dir, db, current, { holdsLock: true });
+    const store = sqliteStore(db, crypto);
+    const r = await rotateKeks({
+      sql: store.sql,
+      crypto,
+      ...(current.source === "file" ? { dataDir: dir } : {}),
+      ...(newKey ? { newKey } : {}),
+      ...(opts.addOnly ? { addOnly: true } : {}),
+      // Nobody serves: nobody to wait for.
+      settleMs: opts.settleMs ?? (serverLock ? 0 : undefined),
+      ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+      ...(opts.afterBatch ? { afterBatch: opts.afterBatch } : {}),
+    });
+    const audit = openAuditWriter(dir, db, crypto);
+    const app = await store.apps.first();
+    await audit.commit({
+      action: "admin",
+      outcome: "success",
+      appId: app?.id ?? null,
+      caller: "alter-gen vault",
+      callerType: "service",
+      details: { command: "rotate-master-key", kek: r.kekId, phase: r.phase, resealed: r.rewrapped, retired: r.retired },
+    });
+    audit.close();
+    crypto.close();
+    return { resealed: r.rewrapped, keyDestination: current.source, kekId: r.kekId, phase: r.phase, retired: r.retired };
   } finally {
-    db.close();
-    release();
+    newKey?.fill(0);
+    db?.close();
+    releaseFiles?.();
+    serverLock?.release();
   }
 }
 
 /**
- * The audit checkpoint is signed with a key derived from the master key. Before the data moves to
- * the new key, the newest checkpoint is re-signed with it into the other slot (so whichever key
- * ends up authoritative finds a checkpoint it can verify); after the commit the rotation's own row
- * is attested. A checkpoint that does not hold is left alone, so a rotation never launders damage.
+ * The same KEK rotation on the PostgreSQL database instances serve: this folder's keyring gets the
+ * new KEK (copy keyring.json to every other instance's folder after an --add-only run), and each
+ * instance follows the database's current KEK (crypto/kek-state.ts). Key files only: an instance
+ * holding its key in ALTER_VAULT_MASTER_KEY could not learn the new one.
  */
-function reSignCheckpoint(dir: string, db: Db, oldCrypto: AtRest, newCrypto: AtRest): { floor: number; after(head: { seq: number; hash: string }): void } {
-  const oldFile = new CheckpointFile(dir, oldCrypto);
-  const state = oldFile.read();
-  const floor = state.status === "ok" ? state.checkpoint.seq : 0;
-  if (state.status !== "ok" || !checkpointHolds(db, state)) return { floor, after() {} };
-  const slot = oldFile.nextSlot;
-  const newFile = new CheckpointFile(dir, newCrypto);
-  newFile.write(state.checkpoint, slot);
-  newFile.syncNow();
-  return {
-    floor,
-    after(head) {
-      newFile.write({ ...head, time: new Date().toISOString() }, 1 - slot);
-      newFile.syncNow();
-    },
-  };
+async function rotateOnPostgres(dir: string, database: DatabaseChoice, opts: RotateOptions): Promise<RotateResult> {
+  if ((opts.env ?? process.env)[MASTER_KEY_ENV]) {
+    throw new VaultUsageError(`Rotating the key of ${database.where} (${database.from}) needs the master key in the data folder's key file, not in ${MASTER_KEY_ENV}: serving instances follow the new KEK through their keyring files.`);
+  }
+  const releaseFiles = takeRotationLock(dir);
+  const driver = await connectPostgres(database, 2);
+  let crypto: AtRest | undefined;
+  try {
+    crypto = await openSealingOn(driver, dir, opts.env, { follow: false });
+    const store = createStore(driver, crypto);
+    const r = await rotateKeks({
+      sql: driver,
+      crypto,
+      dataDir: dir,
+      ...(opts.addOnly ? { addOnly: true } : {}),
+      ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}),
+      ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+      ...(opts.afterBatch ? { afterBatch: opts.afterBatch } : {}),
+    });
+    const app = await store.apps.first();
+    await new PostgresAuditLog(store.audit, driver).commit({
+      action: "admin",
+      outcome: "success",
+      appId: app?.id ?? null,
+      caller: "alter-gen vault",
+      callerType: "service",
+      details: { command: "rotate-master-key", kek: r.kekId, phase: r.phase, resealed: r.rewrapped, retired: r.retired },
+    });
+    return { resealed: r.rewrapped, keyDestination: "file", kekId: r.kekId, phase: r.phase, retired: r.retired };
+  } finally {
+    crypto?.close();
+    await driver.close();
+    releaseFiles();
+  }
 }

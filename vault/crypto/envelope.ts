@@ -2,8 +2,7 @@
 // (AES-256-GCM), and only that key is wrapped by a key-encryption key from a keyring
 // (keyring.ts). Rotating the KEK then rewraps 60-odd bytes per record instead of re-encrypting
 // the values, and while a rotation runs every instance opens both old and new records (the ring
-// holds both KEKs). Not yet used by the vault, which seals with AtRest (at-rest.ts, format v1);
-// the store will move to this format record by record.
+// holds both KEKs). AtRest (at-rest.ts) seals every value of the vault in this format.
 //
 // Format: e1.<kek id>.<wrapped data key>.<iv>.<ciphertext>.<tag> (base64url parts; the wrapped
 // key is iv~ciphertext~tag). Both layers take "<purpose>:<record id>" as associated data, so a
@@ -39,7 +38,12 @@ export class Envelope {
   open(purpose: string, recordId: string, sealed: string): Buffer {
     const p = parse(purpose, sealed);
     const ad = aad(purpose, recordId);
-    const dataKey = this.#keyring.unwrap(p.kekId, p.wrapped, ad);
+    let dataKey: Buffer;
+    try {
+      dataKey = this.#keyring.unwrap(p.kekId, p.wrapped, ad);
+    } catch (e) {
+      throw new Error(`a sealed ${purpose} value does not open: ${(e as Error).message}`);
+    }
     try {
       const decipher = createDecipheriv("aes-256-gcm", dataKey, Buffer.from(p.iv, "base64url"));
       decipher.setAAD(Buffer.from(ad, "utf8"));

@@ -1,6 +1,8 @@
-// What a master-key rotation leaves in the data folder, and putting it right on the next open.
+// What a master-key rotation of the format before envelopes left in the data folder, and putting
+// it right on the next open. (Rotations now rotate KEKs with their state in the database,
+// admin/rotate-keks.ts, and leave no master.key.new; a folder an older version was rotating may.)
 //
-// A rotation (admin/rotate.ts) holds master.key.lock for its whole run and goes:
+// Such a rotation held master.key.lock for its whole run and goes:
 //   1. writes the new key to master.key.new (tmp file, fsync, rename, fsync of the folder);
 //   2. re-seals every sealed column in one transaction and commits it durably;
 //   3. renames master.key.new over master.key (fsync of the folder).
@@ -16,7 +18,8 @@ import { VaultUsageError } from "../errors.js";
 import type { Db } from "../storage/db.js";
 import { AtRest } from "./at-rest.js";
 import { checkMasterKey } from "./key-check.js";
-import { decodeMasterKey, MASTER_KEY_FILE, masterKeyPath, syncDir, type LoadedMasterKey } from "./master-key.js";
+import { decodeMasterKey, loadMasterKey, MASTER_KEY_FILE, masterKeyPath, syncDir, type LoadedMasterKey } from "./master-key.js";
+import { FolderKeyring } from "./folder-keyring.js";
 
 export const PENDING_KEY_SUFFIX = ".new";
 export const ROTATION_LOCK = "master.key.lock";
@@ -74,11 +77,11 @@ function opens(db: Db, crypto: AtRest): boolean {
 }
 
 /**
- * The AtRest for this folder's data, after settling any leftover of an interrupted rotation.
+ * The AtRest over this folder's keyring (crypto/folder-keyring.ts), after settling any leftover of an interrupted rotation.
  * `loaded` is the configured key (file or environment).
  */
-export function settleMasterKey(dataDir: string, db: Db, loaded: LoadedMasterKey, opts: { holdsLock?: boolean } = {}): AtRest {
-  const current = new AtRest(loaded.key);
+export function settleMasterKey(dataDir: string, db: Db, loaded: LoadedMasterKey, opts: { holdsLock?: boolean; env?: NodeJS.ProcessEnv } = {}): AtRest {
+  const current = new AtRest(FolderKeyring.fromFolder(dataDir, loaded, opts.env));
   loaded.key.fill(0);
   const pendingFile = masterKeyPath(dataDir) + PENDING_KEY_SUFFIX;
   const taken = loaded.source === "file" && !opts.holdsLock ? tryRotationLock(dataDir) : undefined;
@@ -96,6 +99,7 @@ export function settleMasterKey(dataDir: string, db: Db, loaded: LoadedMasterKey
         renameSync(pendingFile, masterKeyPath(dataDir));
         syncDir(dataDir);
         removeDeadTempFiles(dataDir);
+        return new AtRest(FolderKeyring.fromFolder(dataDir, loadMasterKey(dataDir, opts.env), opts.env));
       }
       return pending;
     }

@@ -13,7 +13,7 @@ import { AuditRepo, type ChainCheck } from "../store/audit.js";
 export const COPIED_TABLES = [
   "meta", "apps", "api_keys", "users", "user_groups", "managed_secrets", "grants", "approvals", "providers",
   "oauth_endpoints", "idp_configs", "auth_sessions", "connect_sessions", "oauth_states",
-  "refresh_leases", "request_nonces", "approval_webhooks", "provider_operations", "device_authorizations", "audit",
+  "refresh_leases", "request_nonces", "approval_webhooks", "provider_operations", "device_authorizations", "keks", "kek_rotations", "audit",
 ] as const;
 
 const NOT_COPIED = new Set(["schema_migrations", "sqlite_sequence"]);
