@@ -2,19 +2,26 @@
 // runs it): spawn, wait for its "alter vault listening on URL" line, stop it politely (SIGTERM)
 // or kill it hard (SIGKILL), and keep what it printed for the test's failure message. Every
 // process started here is remembered until it has exited, so a test that fails half-way still
-// leaves none behind: `stopAllVaultProcesses()` in afterAll, and a SIGKILL to each survivor when
-// the test process itself exits.
+// leaves none behind: `stopAllVaultProcesses()` in afterAll, and a watchdog shell around each
+// vault that SIGKILLs it when the test process is gone, however it ended.
 //
 //   const a = await startVaultProcess({ dataDir, args: ["--public-url", lb.url] });
 //   a.url;                 // http://127.0.0.1:<port>
 //   await a.kill("SIGKILL"); // resolves once the process is gone
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { constants } from "node:os";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/alter-gen.js");
 const LISTEN_TIMEOUT_MS = 30_000;
+
+/** $@ is the vault's command line; the first line read (or EOF) is the signal for it. */
+const WATCHDOG = `"$@" & pid=$!
+read sig || sig=KILL
+kill -s "\${sig:-KILL}" "$pid" 2>/dev/null
+wait "$pid"`;
 
 export interface VaultProcessOptions {
   dataDir: string;
@@ -35,6 +42,7 @@ export interface VaultProcess {
   readonly url: string;
   /** What its listening line said (its --public-url when given). */
   readonly announced: string;
+  /** The watchdog shell's pid (the vault process is its only child). */
   readonly pid: number;
   /** Everything the process wrote so far, stdout and stderr interleaved as they came. */
   output(): string;
@@ -54,7 +62,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   // A test process that dies without its afterAll: kill what is left (synchronous, as exit needs).
   process.once("exit", () => {
-    for (const child of live) child.kill("SIGKILL");
+    for (const child of live) child.stdin?.end();
   });
 }
 
@@ -75,26 +83,32 @@ export async function startVaultProcess(opts: VaultProcessOptions): Promise<Vaul
   const name = opts.name ?? "vault";
   const port = opts.port ?? (await freePort());
   const args = [BIN, "vault", "start", "--data", opts.dataDir, "--port", String(port), ...(opts.databaseUrl ? ["--database-url", opts.databaseUrl] : []), ...(opts.args ?? [])];
-  const child = spawn(process.execPath, args, {
+  // The vault runs under a small shell that waits for a line on its standard input, our pipe: a
+  // line names the signal to send the vault, and the end of the pipe (this test process gone,
+  // even by SIGKILL, with no exit hook run) sends SIGKILL. So no vault outlives its test.
+  const child = spawn("sh", ["-c", WATCHDOG, "vault-watchdog", process.execPath, ...args], {
     cwd: ROOT,
     // The key comes from the folder's key file, never from the test's environment.
     env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ALTER_VAULT_DATABASE_URL: "", ...opts.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  child.stdin!.on("error", () => {});
   live.add(child);
   let text = "";
   child.stdout!.on("data", (d: Buffer) => (text += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (text += d.toString()));
   let exited = false;
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => {
+    child.once("exit", (code) => {
       exited = true;
       live.delete(child);
-      resolve({ code, signal });
+      // The shell reports a vault ended by a signal as 128 + its number.
+      const signal = code !== null && code > 128 ? (Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] as NodeJS.Signals | undefined) : undefined;
+      resolve(signal ? { code: null, signal } : { code, signal: null });
     }),
   );
   const kill = (signal: NodeJS.Signals = "SIGTERM") => {
-    if (!exited) child.kill(signal);
+    if (!exited) child.stdin!.write(`${signal.replace(/^SIG/, "")}\n`);
     return exit;
   };
   return new Promise((resolve, reject) => {
@@ -135,12 +149,13 @@ export async function stopAllVaultProcesses(): Promise<void> {
       (child) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
+          // A line for the watchdog: TERM now, KILL (the pipe's end) if that takes over 5 s.
+          const hard = setTimeout(() => child.stdin!.end(), 5_000);
           child.once("exit", () => {
             clearTimeout(hard);
             resolve();
           });
-          child.kill("SIGTERM");
+          child.stdin!.write("TERM\n");
         }),
     ),
   );
