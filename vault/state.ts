@@ -14,11 +14,10 @@ import { adoptKeyState } from "./crypto/kek-state.js";
 import { FolderKeyring } from "./crypto/folder-keyring.js";
 import { SqliteDriver } from "./storage/sql/sqlite-driver.js";
 import { openDatabase, type Db } from "./storage/db.js";
-import { openAuditWriter } from "./audit/open.js";
+import { openAuditLog } from "./audit/open.js";
 import type { AuditLog } from "./audit/log.js";
-import { PostgresAuditLog } from "./audit/pg-log.js";
 import { sqliteStore, type Store } from "./storage/store/index.js";
-import { chooseDatabase, type DatabaseChoice } from "./storage/database-url.js";
+import { chooseDatabase, choosePoolSize, type DatabaseChoice } from "./storage/database-url.js";
 import { openPostgresStore } from "./storage/open-postgres.js";
 import { VaultUsageError } from "./errors.js";
 import type { OpenedVault } from "./context.js";
@@ -40,8 +39,10 @@ export interface OpenOptions {
    * @default env ALTER_VAULT_DATABASE_URL, else SQLite
    */
   databaseUrl?: string;
-  /** Connections in the PostgreSQL pool. @default 10 */
+  /** Connections in the PostgreSQL pool. @default env ALTER_VAULT_DATABASE_POOL, else 10 */
   databasePool?: number;
+  /** PostgreSQL: the audit chain this instance appends to (docs/architecture.md "Audit log"). @default "main" */
+  auditChain?: string;
 }
 
 /**
@@ -73,8 +74,6 @@ interface Opened {
   dir: string;
   store: Store;
   crypto: AtRest;
-  /** The audit log, once the app is known to exist (it may write the first checkpoint). */
-  openAudit(now: () => number): Promise<AuditLog>;
   /** Where to run `vault init` when the database holds no app. */
   initHint: string;
 }
@@ -88,7 +87,8 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
     const app = await store.apps.first();
     if (!app) throw new VaultUsageError(opened.initHint);
     const now = opts.now ?? Date.now;
-    audit = await opened.openAudit(now);
+    // Opened once the app is known to exist: it may write the first checkpoint (audit/open.ts).
+    audit = await openAuditLog({ dataDir: dir, store, crypto, now });
     const catalog = await loadCatalog(opts.specsDir);
     const byId = new Map<string, CatalogProvider>(catalog.providers.map((p) => [p.id, p]));
     const log = audit;
@@ -135,7 +135,6 @@ async function openSqlite(dataDir: string, env: NodeJS.ProcessEnv | undefined): 
     dir,
     store: sqliteStore(db, crypto),
     crypto,
-    openAudit: async (now) => openAuditWriter(dir, db, crypto, now),
     initHint: `${maskSecrets(dir)} holds no app; run \`alter-gen vault init --data ${maskSecrets(dataDir)}\` again in an empty folder.`,
   };
 }
@@ -152,7 +151,7 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
   const loaded = loadMasterKey(dir, env);
   const crypto = new AtRest(FolderKeyring.fromFolder(dir, loaded, env));
   loaded.key.fill(0);
-  const store = await openPostgresStore(database, crypto, { max: opts.databasePool ?? DEFAULT_POOL });
+  const store = await openPostgresStore(database, crypto, { max: choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL), ...(opts.auditChain ? { auditChain: opts.auditChain } : {}) });
   try {
     await checkMasterKeyIn(store.sql, crypto);
     // The database's current KEK and MAC root, followed while the instance runs (crypto/kek-state.ts).
@@ -168,7 +167,6 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
     dir,
     store,
     crypto,
-    openAudit: (now) => PostgresAuditLog.open(store, crypto, now),
     initHint: noVaultIn(database),
   };
 }

@@ -11,16 +11,14 @@ import { writeNewKeyState } from "../crypto/kek-state.js";
 import { openDatabase } from "../storage/db.js";
 import { loadSqlite } from "../storage/sqlite.js";
 import { sqliteStore, type Store } from "../storage/store/index.js";
-import type { SqlRunner } from "../storage/sql/driver.js";
 import { DEFAULT_SCOPES } from "../keys/scopes.js";
-import { AuditWriter, type AuditEntry } from "../audit/writer.js";
-import { openAuditWriter } from "../audit/open.js";
+import { AuditWriter } from "../audit/writer.js";
+import type { AuditEntry, AuditLog } from "../audit/log.js";
+import { openAuditLog, openAuditWriter } from "../audit/open.js";
 import { VaultUsageError } from "../errors.js";
 import { databaseOf, DB_FILE } from "../state.js";
 import type { DatabaseChoice } from "../storage/database-url.js";
 import { checkSchema, connectPostgres } from "../storage/open-postgres.js";
-import { PostgresAuditLog } from "../audit/pg-log.js";
-import type { PostgresDriver } from "../storage/sql/postgres-driver.js";
 import { createStore } from "../storage/store/index.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
 import { maskSecrets } from "../quote.js";
@@ -52,10 +50,10 @@ export interface InitResult {
 /** Where the vault's records go, and how its first audit row is written and attested. */
 interface Target {
   store: Store;
-  /** Writes the init row inside the creating transaction `tx`. */
-  auditInTransaction(tx: SqlRunner, crypto: AtRest, entry: AuditEntry): Promise<void> | void;
+  /** Writes the init row inside the creating transaction (it joins it: both engines' logs do). */
+  auditInTransaction(entry: AuditEntry): void;
   /** After the commit: the first checkpoint attesting that row. */
-  attest(crypto: AtRest): void;
+  attest(crypto: AtRest): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,7 +85,7 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
 
 async function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOptions, written: string[], database: DatabaseChoice | undefined): Promise<InitResult> {
   const { crypto, source } = masterKeyFor(dir, env, opts, written);
-  const target = database ? await postgresTarget(database, crypto) : sqliteTarget(dir, crypto, written);
+  const target = database ? await postgresTarget(dir, database, crypto) : sqliteTarget(dir, crypto, written);
   try {
     const { store } = target;
     const now = Date.now();
@@ -104,7 +102,7 @@ async function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOption
       const app = await store.apps.create(opts.appName ?? "default", now, undefined, tx);
       // The first key is the operator's own service key: every scope (vault/keys/scopes.ts).
       await store.apiKeys.insert({ id: generated.keyId, appId: app.id, label: "initial", derived: generated.keys, kind: "service", scopes: DEFAULT_SCOPES.service }, now, tx);
-      await target.auditInTransaction(tx, crypto, {
+      target.auditInTransaction({
         action: "admin",
         outcome: "success",
         appId: app.id,
@@ -115,7 +113,7 @@ async function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOption
       });
       return app;
     });
-    target.attest(crypto);
+    await target.attest(crypto);
     return { appId: app.id, keyId: generated.keyId, apiKey: generated.apiKey, dataDir: dir, masterKeySource: source, database: database?.where ?? null };
   } finally {
     await target.close();
@@ -156,23 +154,36 @@ function sqliteTarget(dir: string, crypto: AtRest, written: string[]): Target {
   return {
     store: sqliteStore(db, crypto),
     // Inside a store transaction the writer's row joins it (sql/sqlite-driver.ts storeTransaction).
-    auditInTransaction: (_tx, _crypto, entry) => void new AuditWriter(db).write(entry),
+    auditInTransaction: (entry) => void new AuditWriter(db).write(entry),
     // The first checkpoint, attesting the row above (audit/open.ts).
-    attest: (c) => openAuditWriter(dir, db, c).close(),
+    attest: async (c) => openAuditWriter(dir, db, c).close(),
     close: async () => {
       db.close();
     },
   };
 }
 
-async function postgresTarget(database: DatabaseChoice, crypto: AtRest): Promise<Target> {
+async function postgresTarget(dir: string, database: DatabaseChoice, crypto: AtRest): Promise<Target> {
   const store = createStore(await connectPostgres(database, 2), crypto);
+  let log: AuditLog;
+  try {
+    log = await openAuditLog({ dataDir: dir, store, crypto });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   return {
     store,
-    // Inside the store transaction the row joins it (audit/pg-log.ts).
-    auditInTransaction: (_tx, _crypto, entry) => void new PostgresAuditLog(store.audit, store.sql as PostgresDriver).write(entry),
-    attest: () => {},
-    close: () => store.close(),
+    // Written inside the store transaction, the row joins it (audit/pg-log.ts).
+    auditInTransaction: (entry) => void log.write(entry),
+    attest: async () => {
+      await log.drain();
+    },
+    close: async () => {
+      await log.drain().catch(() => {});
+      log.close();
+      await store.close();
+    },
   };
 }
 

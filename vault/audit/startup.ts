@@ -3,10 +3,10 @@
 import { VaultUsageError } from "../errors.js";
 import type { OpenedVault } from "../context.js";
 import { CheckpointFile } from "./checkpoint.js";
-import { genesisHash } from "../crypto/audit-chain.js";
 import { writeOverride } from "./override.js";
 import { AuditWriter } from "./writer.js";
 import { verifyAuditChain, type AuditReport } from "./verify.js";
+import { verifyChain } from "./verify-store.js";
 
 export const ACCEPT_FLAG = "--accept-audit-damage";
 
@@ -14,12 +14,11 @@ export async function checkAuditAtStart(
   state: OpenedVault,
   opts: { acceptDamage?: boolean; log: (line: string) => void },
 ): Promise<AuditReport> {
-  // PostgreSQL has no checkpoint file (per-chain checkpoints are pg-audit's): the chain alone.
-  const checkpoint =
-    state.store.sql.dialect === "postgres"
-      ? ({ status: "ok", checkpoint: { seq: 0, hash: genesisHash(state.store.audit.chain), time: "" } } as const)
-      : new CheckpointFile(state.dataDir, state.crypto).read();
-  const report = await verifyAuditChain(state.store.audit, state.crypto, checkpoint);
+  // PostgreSQL: this instance's own chain against its checkpoint row (the others are their instances' to check).
+  const report =
+    state.store.sql.dialect === "sqlite"
+      ? await verifyAuditChain(state.store.audit, state.crypto, new CheckpointFile(state.dataDir, state.crypto).read())
+      : await verifyChain(state.store, state.audit.chain, state.crypto);
   if (report.firstBroken) {
     const first = report.firstBroken.message;
     const more = report.unacknowledged > 1 ? ` (and ${report.unacknowledged - 1} more problem${report.unacknowledged > 2 ? "s" : ""})` : "";

@@ -5,7 +5,6 @@
 // repeated at all, and a URL is shown with its password and query replaced (redactDatabaseUrl).
 import { VaultUsageError } from "../errors.js";
 import { quoted } from "../quote.js";
-import { redactDatabaseUrl } from "./sql/driver.js";
 
 export const DATABASE_URL_ENV = "ALTER_VAULT_DATABASE_URL";
 export const DATABASE_URL_FLAG = "--database-url";
@@ -43,7 +42,9 @@ export function checkDatabaseUrl(url: string, from: DatabaseChoice["from"]): Dat
     throw new VaultUsageError(`${from} is not a URL (its value is not shown: it may hold a password); expected ${example}.`);
   }
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    throw new VaultUsageError(`${from} must be a postgres:// URL such as ${example}, not ${redactDatabaseUrl(url)}.`);
+    // Only the scheme is repeated: what follows an unknown one is opaque, so a password in it
+    // would not be recognised (and redacted) as one.
+    throw new VaultUsageError(`${from} must be a postgres:// URL such as ${example}, not a ${quoted(parsed.protocol.slice(0, 20))} URL.`);
   }
   return { url, from, where: databaseWhere(parsed) };
 }

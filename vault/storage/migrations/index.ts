@@ -25,6 +25,7 @@ import { m076DeviceFlow } from "./076-device-flow.js";
 import { m080RequestNonces } from "./080-request-nonces.js";
 import { m087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 import { m090AuditPartitions } from "./090-audit-partitions.js";
+import { m092AuditCheckpoints } from "./092-audit-checkpoints.js";
 import { m094Keks } from "./094-keks.js";
 
 export const migrations: Migration[] = [
@@ -53,5 +54,6 @@ export const migrations: Migration[] = [
   m080RequestNonces,
   m087WebhookUrlSealed,
   m090AuditPartitions,
+  m092AuditCheckpoints,
   m094Keks,
 ];

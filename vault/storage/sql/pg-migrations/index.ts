@@ -9,6 +9,7 @@ import { pg076DeviceFlow } from "./076-device-flow.js";
 import { pg080RequestNonces } from "./080-request-nonces.js";
 import { pg087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 import { pg090AuditPartitions } from "./090-audit-partitions.js";
+import { pg092AuditCheckpoints } from "./092-audit-checkpoints.js";
 import { pg094Keks } from "./094-keks.js";
 
 export const pgMigrations: PgMigration[] = [
@@ -21,6 +22,8 @@ export const pgMigrations: PgMigration[] = [
   pg080RequestNonces,
   pg087WebhookUrlSealed,
   pg090AuditPartitions,
+  pg092AuditCheckpoints,
   pg094Keks,
 ];
+export { PG_ONLY_TABLES } from "./092-audit-checkpoints.js";
 export type { PgMigration };
