@@ -204,6 +204,29 @@ describe("an interrupted rotation", () => {
   }, 60_000);
 });
 
+describe("a master key from ALTER_VAULT_MASTER_KEY", () => {
+  it("rotates with --new-key-from-env; interrupted, the same command finishes it; then only the new key opens the vault", async () => {
+    const [oldKey, newKey] = [Buffer.alloc(32, 21).toString("base64url"), Buffer.alloc(32, 22).toString("base64url")];
+    const dataDir = join(tmp.dir, `env${n++}`);
+    const init = await initVault({ dataDir, env: { ALTER_VAULT_MASTER_KEY: oldKey } });
+    const env = { ALTER_VAULT_MASTER_KEY: oldKey };
+    await expect(rotateMasterKey({ dataDir, env, newMasterKey: newKey, batchSize: 1, afterBatch: () => Promise.reject(new Error("crashed")) })).rejects.toThrow(/crashed/);
+    const r = await rotateMasterKey({ dataDir, env, newMasterKey: newKey });
+    expect([r.phase, r.keyDestination, r.kekId]).toEqual(["retired", "env", kekIdOf(Buffer.from(newKey, "base64url"))]);
+    // Nothing of the new key was written to the folder.
+    expect(existsSync(join(dataDir, KEYRING_FILE))).toBe(false);
+    expect(existsSync(join(dataDir, "master.key"))).toBe(false);
+    const { openVaultState } = await import("../../vault/state.js");
+    await expect(openVaultState(dataDir, { env })).rejects.toThrow(/does not open this vault's data/);
+    const s = await openVaultState(dataDir, { env: { ALTER_VAULT_MASTER_KEY: newKey } });
+    try {
+      expect((await s.store.apiKeys.getWithKeys(init.keyId))?.key.id).toBe(init.keyId);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
+
 describe("a vault sealed before envelopes", () => {
   it("v1 values are rewrapped into envelopes and the vault's MACs stay those of its master key", async () => {
     const f = await freshFolder(0);

@@ -79,7 +79,7 @@ export async function rotateMasterKey(opts: RotateOptions = {}): Promise<RotateR
     // master.key.lock: nobody settles this folder's key files while the rotation changes them.
     releaseFiles = takeRotationLock(dir);
     db = openDatabase(join(dir, DB_FILE));
-    const crypto = settleMasterKey(dir, db, current, { holdsLock: true });
+    const crypto = settleMasterKey(dir, db, current, { holdsLock: true, env: opts.env ?? process.env, ...(newKey ? { alsoKeys: [newKey] } : {}) });
     const store = sqliteStore(db, crypto);
     const r = await rotateKeks({
       sql: store.sql,

@@ -38,12 +38,7 @@ export class Envelope {
   open(purpose: string, recordId: string, sealed: string): Buffer {
     const p = parse(purpose, sealed);
     const ad = aad(purpose, recordId);
-    let dataKey: Buffer;
-    try {
-      dataKey = this.#keyring.unwrap(p.kekId, p.wrapped, ad);
-    } catch (e) {
-      throw new Error(`a sealed ${purpose} value does not open: ${(e as Error).message}`);
-    }
+    const dataKey = this.#unwrap(purpose, p, ad);
     try {
       const decipher = createDecipheriv("aes-256-gcm", dataKey, Buffer.from(p.iv, "base64url"));
       decipher.setAAD(Buffer.from(ad, "utf8"));
@@ -61,12 +56,20 @@ export class Envelope {
     const p = parse(purpose, sealed);
     if (p.kekId === this.#keyring.currentId) return sealed;
     const ad = aad(purpose, recordId);
-    const dataKey = this.#keyring.unwrap(p.kekId, p.wrapped, ad);
+    const dataKey = this.#unwrap(purpose, p, ad);
     try {
       const { kekId, wrapped } = this.#keyring.wrap(dataKey, ad);
       return [VERSION, kekId, wrapped, p.iv, p.ct, p.tag].join(".");
     } finally {
       dataKey.fill(0);
+    }
+  }
+
+  #unwrap(purpose: string, p: { kekId: string; wrapped: string }, ad: string): Buffer {
+    try {
+      return this.#keyring.unwrap(p.kekId, p.wrapped, ad);
+    } catch (e) {
+      throw new Error(`a sealed ${purpose} value does not open: ${(e as Error).message}`);
     }
   }
 

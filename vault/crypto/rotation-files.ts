@@ -80,8 +80,16 @@ function opens(db: Db, crypto: AtRest): boolean {
  * The AtRest over this folder's keyring (crypto/folder-keyring.ts), after settling any leftover of an interrupted rotation.
  * `loaded` is the configured key (file or environment).
  */
-export function settleMasterKey(dataDir: string, db: Db, loaded: LoadedMasterKey, opts: { holdsLock?: boolean; env?: NodeJS.ProcessEnv } = {}): AtRest {
-  const current = new AtRest(FolderKeyring.fromFolder(dataDir, loaded, opts.env));
+export function settleMasterKey(
+  dataDir: string,
+  db: Db,
+  loaded: LoadedMasterKey,
+  opts: { holdsLock?: boolean; env?: NodeJS.ProcessEnv; alsoKeys?: readonly Buffer[] } = {},
+): AtRest {
+  const ring = FolderKeyring.fromFolder(dataDir, loaded, opts.env);
+  // A KEK given to a rotation from the environment: the data may already be partly under it.
+  for (const key of opts.alsoKeys ?? []) ring.adopt(key);
+  const current = new AtRest(ring);
   loaded.key.fill(0);
   const pendingFile = masterKeyPath(dataDir) + PENDING_KEY_SUFFIX;
   const taken = loaded.source === "file" && !opts.holdsLock ? tryRotationLock(dataDir) : undefined;

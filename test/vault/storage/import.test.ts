@@ -11,6 +11,7 @@ import { addManagedSecret } from "../../../vault/admin/secrets.js";
 import { issueGrant } from "../../../vault/admin/grants.js";
 import { createApiKey } from "../../../vault/admin/keys.js";
 import { openDatabase } from "../../../vault/storage/db.js";
+import { openSealingOn } from "../../../vault/crypto/open-sealing.js";
 import { AtRest } from "../../../vault/crypto/at-rest.js";
 import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
 import { postgresStore, sqliteStore } from "../../../vault/storage/store/index.js";
@@ -46,7 +47,7 @@ describe("vault import (SQLite to PostgreSQL)", () => {
     await migratePostgres({ url: owner, runtimeRole: "vault_runtime" });
     const r = await runVaultCli(["import", "--data", dataDir, "--database-url", owner]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(r.stdout).toMatch(/^Copied \d+ rows in 20 tables; every table's count matches\.\nAudit chain "main": \d+ rows, head \d+, verified the same on both sides\.\n$/);
+    expect(r.stdout).toMatch(/^Copied \d+ rows in 22 tables; every table's count matches\.\nAudit chain "main": \d+ rows, head \d+, verified the same on both sides\.\n$/);
 
     const crypto = new AtRest(Buffer.from(readFileSync(join(dataDir, "master.key"), "utf8").trim(), "base64url"));
     const db = openDatabase(join(dataDir, "vault.db"));
@@ -66,6 +67,12 @@ describe("vault import (SQLite to PostgreSQL)", () => {
       expect(a.rows).toBeGreaterThanOrEqual(4); // init, secrets add, grants issue, keys create
       expect(b).toEqual(a);
       expect(b.problems).toEqual([]);
+      // The KEK state and the MAC root come along: the folder's keyring opens PostgreSQL the same.
+      const kekRows = "SELECT id, status FROM keks ORDER BY id";
+      expect(await pg.sql.all(kekRows)).toEqual(await local.sql.all(kekRows));
+      const [here, there] = [await openSealingOn(local.sql, dataDir, {}, { follow: false }), await openSealingOn(pg.sql, dataDir, {}, { follow: false })];
+      expect(there.keyring.currentId).toBe(here.keyring.currentId);
+      expect(there.mac("approval-page-csrf", "x")).toBe(here.mac("approval-page-csrf", "x"));
     } finally {
       await pg.close();
       db.close();
