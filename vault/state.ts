@@ -16,9 +16,10 @@ import { SqliteDriver } from "./storage/sql/sqlite-driver.js";
 import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditLog } from "./audit/open.js";
 import type { AuditLog } from "./audit/log.js";
-import { sqliteStore, type Store } from "./storage/store/index.js";
+import { createStore, sqliteStore, type Store } from "./storage/store/index.js";
+import type { SqlRunner } from "./storage/sql/driver.js";
 import { chooseDatabase, choosePoolSize, type DatabaseChoice } from "./storage/database-url.js";
-import { openPostgresStore } from "./storage/open-postgres.js";
+import { openPostgresDriver } from "./storage/open-postgres.js";
 import { VaultUsageError } from "./errors.js";
 import type { OpenedVault } from "./context.js";
 import { maskSecrets } from "./quote.js";
@@ -148,27 +149,37 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
       `No master key for the vault in ${database.where}: ${maskSecrets(masterKeyPath(dir))} does not exist and ${MASTER_KEY_ENV} is not set. With ${database.from} the data folder (--data) holds only the master key: copy master.key from the machine that ran \`vault init\` (mode 0600), or set ${MASTER_KEY_ENV}.`,
     );
   }
+  const driver = await openPostgresDriver(database, choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL));
+  let crypto: AtRest;
+  try {
+    crypto = await sealingOn(driver, dir, env, database);
+  } catch (e) {
+    await driver.close().catch(() => {});
+    throw e;
+  }
+  const store = createStore(driver, crypto, opts.auditChain ? { auditChain: opts.auditChain } : {});
+  return { dir, store, crypto, initHint: noVaultIn(database) };
+}
+
+/**
+ * The sealing object of an instance on `r`'s database: the folder's master key, checked against
+ * the database's key-check row. (No key files to settle: a rotation's leftovers are SQLite's.)
+ */
+async function sealingOn(r: SqlRunner, dir: string, env: NodeJS.ProcessEnv, database: DatabaseChoice): Promise<AtRest> {
   const loaded = loadMasterKey(dir, env);
   const crypto = new AtRest(FolderKeyring.fromFolder(dir, loaded, env));
   loaded.key.fill(0);
-  const store = await openPostgresStore(database, crypto, { max: choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL), ...(opts.auditChain ? { auditChain: opts.auditChain } : {}) });
   try {
-    await checkMasterKeyIn(store.sql, crypto);
+    await checkMasterKeyIn(r, crypto);
     // The database's current KEK and MAC root, followed while the instance runs (crypto/kek-state.ts).
-    await adoptKeyState(store.sql, crypto, { follow: true });
+    await adoptKeyState(r, crypto, { follow: true });
   } catch (e) {
     crypto.close();
-    await store.close().catch(() => {});
     // No check row: the schema is there (open-postgres checked it) but `vault init` never ran.
     if (e instanceof VaultUsageError && /no master key check/.test(e.message)) throw new VaultUsageError(noVaultIn(database));
     throw e;
   }
-  return {
-    dir,
-    store,
-    crypto,
-    initHint: noVaultIn(database),
-  };
+  return crypto;
 }
 
 function noVaultIn(database: DatabaseChoice): string {
