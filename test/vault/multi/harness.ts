@@ -130,6 +130,8 @@ export async function startMulti(opts: MultiOptions): Promise<Multi> {
         dataDir: dataDirs[i]!,
         ...(databaseUrl ? { databaseUrl } : {}),
         args: ["--public-url", lb.url],
+        // Each instance its own audit chain (on one host they would all default to the host name).
+        env: { ALTER_VAULT_INSTANCE_ID: `instance-${String.fromCharCode(65 + i)}` },
       });
       instances[i] = p;
       lb.setBackends(instances.filter((x) => !x.exited).map((x) => x.url));
