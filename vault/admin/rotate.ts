@@ -22,7 +22,7 @@ import type { AtRest } from "../crypto/at-rest.js";
 import { MASTER_KEY_ENV } from "../crypto/master-key.js";
 import { openSealingOn } from "../crypto/open-sealing.js";
 import type { DatabaseChoice } from "../storage/database-url.js";
-import { connectPostgres } from "../storage/open-postgres.js";
+import { checkSchema, connectPostgres } from "../storage/open-postgres.js";
 import { createStore } from "../storage/store/index.js";
 import { PostgresAuditLog } from "../audit/pg-log.js";
 
@@ -127,7 +127,15 @@ async function rotateOnPostgres(dir: string, database: DatabaseChoice, opts: Rot
   const driver = await connectPostgres(database, 2);
   let crypto: AtRest | undefined;
   try {
-    crypto = await openSealingOn(driver, dir, opts.env, { follow: false });
+    await checkSchema(driver, database);
+    try {
+      crypto = await openSealingOn(driver, dir, opts.env, { follow: false });
+    } catch (e) {
+      if (e instanceof VaultUsageError && /no master key check/.test(e.message)) {
+        throw new VaultUsageError(`The database ${database.where} (${database.from}) holds no vault yet: nothing to rotate. Point ${database.from} at the vault's database.`);
+      }
+      throw e;
+    }
     const store = createStore(driver, crypto);
     const r = await rotateKeks({
       sql: driver,
