@@ -15,6 +15,7 @@ import { FolderKeyring } from "./crypto/folder-keyring.js";
 import { SqliteDriver } from "./storage/sql/sqlite-driver.js";
 import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditLog } from "./audit/open.js";
+import { auditChainId } from "./audit/chain-id.js";
 import type { AuditLog } from "./audit/log.js";
 import { createStore, sqliteStore, type Store } from "./storage/store/index.js";
 import type { SqlRunner } from "./storage/sql/driver.js";
@@ -42,7 +43,7 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** Connections in the PostgreSQL pool. @default env ALTER_VAULT_DATABASE_POOL, else 10 */
   databasePool?: number;
-  /** PostgreSQL: the audit chain this instance appends to (docs/architecture.md "Audit log"). @default "main" */
+  /** PostgreSQL: the audit chain this instance appends to (docs/architecture.md "Audit log"). @default env ALTER_VAULT_INSTANCE_ID, else the host name */
   auditChain?: string;
 }
 
@@ -149,6 +150,8 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
       `No master key for the vault in ${database.where}: ${maskSecrets(masterKeyPath(dir))} does not exist and ${MASTER_KEY_ENV} is not set. With ${database.from} the data folder (--data) holds only the master key: copy master.key from the machine that ran \`vault init\` (mode 0600), or set ${MASTER_KEY_ENV}.`,
     );
   }
+  // Each instance appends to its own audit chain (audit/chain-id.ts: ALTER_VAULT_INSTANCE_ID, else the host name).
+  const chain = opts.auditChain ?? auditChainId(env);
   const driver = await openPostgresDriver(database, choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL));
   let crypto: AtRest;
   try {
@@ -157,7 +160,7 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
     await driver.close().catch(() => {});
     throw e;
   }
-  const store = createStore(driver, crypto, opts.auditChain ? { auditChain: opts.auditChain } : {});
+  const store = createStore(driver, crypto, { auditChain: chain });
   return { dir, store, crypto, initHint: noVaultIn(database) };
 }
 

@@ -15,6 +15,7 @@ import { DEFAULT_SCOPES } from "../keys/scopes.js";
 import { AuditWriter } from "../audit/writer.js";
 import type { AuditEntry, AuditLog } from "../audit/log.js";
 import { openAuditLog, openAuditWriter } from "../audit/open.js";
+import { auditChainId } from "../audit/chain-id.js";
 import { VaultUsageError } from "../errors.js";
 import { databaseOf, DB_FILE } from "../state.js";
 import type { DatabaseChoice } from "../storage/database-url.js";
@@ -85,7 +86,7 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
 
 async function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOptions, written: string[], database: DatabaseChoice | undefined): Promise<InitResult> {
   const { crypto, source } = masterKeyFor(dir, env, opts, written);
-  const target = database ? await postgresTarget(dir, database, crypto) : sqliteTarget(dir, crypto, written);
+  const target = database ? await postgresTarget(dir, database, crypto, env) : sqliteTarget(dir, crypto, written);
   try {
     const { store } = target;
     const now = Date.now();
@@ -163,8 +164,9 @@ function sqliteTarget(dir: string, crypto: AtRest, written: string[]): Target {
   };
 }
 
-async function postgresTarget(dir: string, database: DatabaseChoice, crypto: AtRest): Promise<Target> {
-  const store = createStore(await connectPostgres(database, 2), crypto);
+async function postgresTarget(dir: string, database: DatabaseChoice, crypto: AtRest, env: NodeJS.ProcessEnv): Promise<Target> {
+  // The init row goes to this machine's chain, as every admin command's row does (audit/chain-id.ts).
+  const store = createStore(await connectPostgres(database, 2), crypto, { auditChain: auditChainId(env) });
   let log: AuditLog;
   try {
     log = await openAuditLog({ dataDir: dir, store, crypto });

@@ -1,5 +1,6 @@
 // Opens a data folder for one admin operation and closes it afterwards.
-import { openVaultState, type OpenOptions } from "../state.js";
+import { databaseOf, openVaultState, type OpenOptions } from "../state.js";
+import { explainLostDatabase } from "../storage/open-postgres.js";
 import type { OpenedVault } from "../context.js";
 
 export interface AdminOptions {
@@ -27,11 +28,23 @@ export async function withVault<T>(opts: AdminOptions, fn: (s: AdminState) => T 
   if (opts.databaseUrl !== undefined) o.databaseUrl = opts.databaseUrl;
   o.databasePool = ADMIN_POOL;
   const state = await openVaultState(opts.dataDir ?? DEFAULT_DATA_DIR, o);
+  // A database that went away mid-command is the operator's to fix, not a bug to report.
+  const database = databaseOf(o);
+  const explained = (e: unknown) => (database && explainLostDatabase(e, database)) || e;
+  let result: T;
   try {
-    return await fn(state);
-  } finally {
-    await state.close();
+    result = await fn(state);
+  } catch (e) {
+    await state.close().catch(() => {});
+    throw explained(e);
   }
+  try {
+    // Closing drains the audit log: a row that cannot be written fails the command.
+    await state.close();
+  } catch (e) {
+    throw explained(e);
+  }
+  return result;
 }
 
 /** Writes the audit row of an admin action (never with a secret in it). */

@@ -76,6 +76,22 @@ export function explainConnectError(error: unknown, db: DatabaseChoice): VaultUs
   return new VaultUsageError(`Cannot connect to ${at}: ${scrub(cause, db.url)}.`);
 }
 
+/** SQLSTATE classes and codes of a server or connection gone, not of a statement's fault. */
+const LOST = /^(08...|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)$/;
+
+/**
+ * A VaultUsageError for an error that means the database went away or refused more work while a
+ * command ran (server stopped, connection cut, too many connections), else undefined: any other
+ * failure is the vault's own and stays an internal error.
+ */
+export function explainLostDatabase(error: unknown, db: DatabaseChoice): VaultUsageError | undefined {
+  if (error instanceof VaultUsageError) return undefined;
+  const code = pgCode(error);
+  const gone = (code !== undefined && LOST.test(code)) || /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable/i.test(messageOf(error));
+  if (!gone) return undefined;
+  return new VaultUsageError(`PostgreSQL at ${db.where} (${db.from}) stopped answering: ${scrub(error, db.url)}. Nothing more was done; run the command again when the database is back.`);
+}
+
 function pgCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;

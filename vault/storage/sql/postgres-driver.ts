@@ -115,6 +115,11 @@ export class PostgresDriver implements SqlDriver {
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.#pool.connect();
     let broken = false;
+    // A checked-out client's connection error (server shut down, backend terminated) is emitted
+    // on the client, not the pool; unheard it would end the process. The query in flight fails
+    // with it anyway, and the broken client is not given back.
+    const lost = () => (broken = true);
+    client.on("error", lost);
     const runner = this.#runner((s, p) => client.query(named(s, p)));
     const open: OpenTransaction = { runner, joined: [], ended: false, join: (w) => void open.joined.push(w) };
     try {
@@ -135,6 +140,7 @@ export class PostgresDriver implements SqlDriver {
     } finally {
       // Code that kept this context (a timer set inside fn) must not join a finished transaction.
       open.ended = true;
+      client.off("error", lost);
       client.release(broken);
     }
   }
