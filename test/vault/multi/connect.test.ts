@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGithubClient } from "alter-gen/generated/github";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../../support/browser.js";
-import { startAll, startMulti, verifyChains, type Multi } from "./harness.js";
+import { chainOf, startAll, startMulti, verifyChains, type Multi } from "./harness.js";
 
 const INSTANCES = 3;
 let world: Multi;
@@ -71,10 +71,12 @@ describe("a connect flow across vault processes", () => {
       expect(world.lb.log.slice(before).map((e) => e.backend)).toEqual([p.url]);
     }
     const rows = await world.auditRows();
-    expect(rows.filter((r) => r.run_id?.startsWith("connect-use-") && r.outcome === "success")).toHaveLength(INSTANCES);
+    // Each use is on the chain of the instance that served it.
+    const uses = rows.filter((r) => r.run_id?.startsWith("connect-use-") && r.outcome === "success");
+    expect(uses.map((r) => [r.run_id, r.chain]).sort()).toEqual(world.instances.map((_, i) => [`connect-use-${i}`, chainOf(i)]));
     // The connect row is B's: the instance that redeemed the code wrote it.
     const connected = rows.filter((r) => r.action === "connect" && r.grant_id === grants[0]!.grantId);
-    expect(connected.map((r) => r.outcome)).toEqual(["success"]);
+    expect(connected.map((r) => [r.outcome, r.chain])).toEqual([["success", chainOf(1)]]);
     expect((await verifyChains(world)).flatMap((c) => c.problems)).toEqual([]);
   }, 120_000);
 });

@@ -131,7 +131,7 @@ export async function startMulti(opts: MultiOptions): Promise<Multi> {
         ...(databaseUrl ? { databaseUrl } : {}),
         args: ["--public-url", lb.url],
         // Each instance its own audit chain (on one host they would all default to the host name).
-        env: { ALTER_VAULT_INSTANCE_ID: `instance-${String.fromCharCode(65 + i)}` },
+        env: { ALTER_VAULT_INSTANCE_ID: chainOf(i) },
       });
       instances[i] = p;
       lb.setBackends(instances.filter((x) => !x.exited).map((x) => x.url));
@@ -185,6 +185,11 @@ export async function startMulti(opts: MultiOptions): Promise<Multi> {
     for (const step of cleanup.reverse()) await step().catch(() => {});
     throw e;
   }
+}
+
+/** The audit chain of instance `i` on PostgreSQL (its ALTER_VAULT_INSTANCE_ID): instance-A, -B, … */
+export function chainOf(i: number): string {
+  return `instance-${String.fromCharCode(65 + i)}`;
 }
 
 /** Starts every instance of `world`, in order. */

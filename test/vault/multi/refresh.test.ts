@@ -7,7 +7,7 @@
 // succeeds with the new token, and the database holds one `grant.refresh` row.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGithubClient } from "alter-gen/generated/github";
-import { expiredOAuthGrant, startAll, startMulti, verifyChains, type Multi } from "./harness.js";
+import { chainOf, expiredOAuthGrant, startAll, startMulti, verifyChains, type Multi } from "./harness.js";
 
 const CALLS = 1000;
 const INSTANCES = 3;
@@ -57,6 +57,8 @@ describe("an expired OAuth grant under 1,000 concurrent calls over three vault p
     expect(rows.filter((r) => r.action === "grant.refresh").map((r) => r.outcome)).toEqual(["success"]);
     const callRows = rows.filter((r) => r.run_id?.startsWith("refresh-") && r.outcome === "success");
     expect(new Set(callRows.map((r) => r.run_id)).size).toBe(CALLS);
+    // Each instance wrote its share of them into its own chain.
+    expect([...new Set(callRows.map((r) => r.chain))].sort()).toEqual([chainOf(0), chainOf(1), chainOf(2)]);
     expect((await verifyChains(world)).flatMap((c) => c.problems)).toEqual([]);
   }, 120_000);
 });
