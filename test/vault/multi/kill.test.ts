@@ -50,9 +50,9 @@ async function drive(n: number, concurrency: number, call: (i: number) => Promis
 describe("kill -9 of one vault process under load", () => {
   it("loses no acknowledged audit row; the chains verify; the clients' retries land on the others", async () => {
     const grantId = await world.managedGrant("ghp_MultiKillCANARY00000000001");
-    // Retries as shipped, one more than the default: a call may meet the dead instance twice (a
-    // pooled connection to it breaking, then the balancer's first pick) before a live one.
-    const vault = world.client({ caller: "multi-kill", retry: { maxRetries: 3, baseDelayMs: 100 } });
+    // Retries as shipped (the default policy: two retries, 500 ms base backoff): the balancer skips
+    // the dead instance on a new connection, so one retry lands on a live one.
+    const vault = world.client({ caller: "multi-kill" });
     const gh = createGithubClient(vault, { baseUrl: world.github.url });
     const victim = world.instances[1]!;
     const lbFrom = world.lb.log.length;
