@@ -152,7 +152,7 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
   }
   // Each instance appends to its own audit chain (audit/chain-id.ts: ALTER_VAULT_INSTANCE_ID, else the host name).
   const chain = opts.auditChain ?? auditChainId(env);
-  const driver = await openPostgresDriver(database, choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL));
+  const driver = await openPostgresDriver(database, choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL), `alter-vault ${chain}`);
   let crypto: AtRest;
   try {
     crypto = await sealingOn(driver, dir, env, database);

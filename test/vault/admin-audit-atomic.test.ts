@@ -23,6 +23,7 @@ import {
   setSecretPolicy,
 } from "../../vault/index.js";
 import { tempDir } from "./helpers.js";
+import { setSpecOperations } from "../../vault/admin/provider-from-spec.js";
 
 const tmp = tempDir("alter-admin-atomic-");
 const dataDir = join(tmp.dir, "data");
@@ -37,7 +38,18 @@ async function snapshot(): Promise<unknown> {
     secrets: await listManagedSecrets({ dataDir }),
     grants: (await listGrants({ dataDir })).map((g) => ({ ...g, lastUsedAt: null })),
     providers: await listProviderConfigs({ dataDir }),
+    operations: await storedOperations(),
   };
+}
+
+/** The stored operations of providers outside the catalog (no admin function lists them). */
+async function storedOperations(): Promise<unknown> {
+  const db = new Database(join(dataDir, "vault.db"), { readonly: true });
+  try {
+    return db.prepare("SELECT * FROM provider_operations").all();
+  } finally {
+    db.close();
+  }
 }
 
 function refuseAuditRows(refuse: boolean): void {
@@ -66,6 +78,7 @@ const COMMANDS: [string, () => Promise<unknown>][] = [
   ["keys deprecate", () => deprecateApiKey({ dataDir, keyId })],
   ["keys revoke", () => revokeApiKey({ dataDir, keyId })],
   ["providers set", () => setProviderConfig({ dataDir, provider: "github", baseUrl: "https://ghe.example.com/api/v3" })],
+  ["providers set --from-spec (operations)", () => setSpecOperations({ dataDir, provider: "acme", operations: [["listThings", "GET", "/things"]] })],
 ];
 
 describe("an admin change whose audit row cannot be written", () => {

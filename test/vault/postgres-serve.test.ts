@@ -9,6 +9,7 @@
 // validates requests against GitHub's pinned document.
 import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, GrantRevokedError, type CallMode } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
@@ -90,6 +91,8 @@ async function getRepo(vault: AlterVault, mode: CallMode, marker: string): Promi
 describe("two `vault start` processes over one PostgreSQL database", () => {
   it("both serve from one data folder (no server lock), and neither folder holds a database", () => {
     expect(instances).toHaveLength(2);
+    expect(instances[0]!.stderr()).toMatch(/serving the PostgreSQL database 127\.0\.0\.1:\d+\/\w+ \(--database-url\) as audit chain "vault-a"/);
+    expect(instances[1]!.stderr()).toMatch(/\(ALTER_VAULT_DATABASE_URL\) as audit chain "vault-b"/);
     expect(instances[0]!.url).not.toBe(instances[1]!.url);
     for (const dir of [dirA, dirB]) expect(readdirSync(dir).filter((f) => /\.db(-wal|-shm)?$/.test(f))).toEqual([]);
   });
@@ -149,6 +152,14 @@ describe("two `vault start` processes over one PostgreSQL database", () => {
     }
   });
 
+  it("`vault oauth show` says the instances' address is not known here (no folder lock records it on PostgreSQL)", async () => {
+    const r = await vaultInProcess(["oauth", "show", "github", "--data", dirB, "--database-url", runtime]);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/"redirectUri": "http:\/\/127\.0\.0\.1:7420\/connect\/callback\/github"/);
+    expect(r.output).toMatch(/On PostgreSQL the address the vault's instances are reached at is not known here/);
+    expect(r.output).not.toMatch(/No vault serves this data folder/);
+  });
+
   it("a second `vault init` on the database is refused and leaves no key file behind", async () => {
     const dirC = join(tmp.dir, "c");
     const r = await vaultInProcess(["init", "--data", dirC], { [ENV]: runtime });
@@ -158,14 +169,35 @@ describe("two `vault start` processes over one PostgreSQL database", () => {
     expect(r.output).not.toContain(PASSWORD);
   });
 
-  it("stopping one instance (SIGTERM) ends it cleanly and the other keeps serving", async () => {
+  it("stopping one instance (SIGTERM) ends it cleanly (exit 0, its connections gone) and the other keeps serving", async () => {
+    const connections = async (name: string) =>
+      (await queryRows<{ n: number }>(owner, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [name]))[0]!.n;
+    expect(await connections("alter-vault vault-a")).toBeGreaterThan(0);
     const stopped = instances.shift()!;
     expect(await stopped.stop()).toBe(0);
+    expect(await connections("alter-vault vault-a")).toBe(0);
+    expect(await connections("alter-vault vault-b")).toBeGreaterThan(0);
     expect(stopped.stderr()).not.toContain(PASSWORD);
     const c = new AlterVault({ apiKey, baseUrl: instances[0]!.url, caller: "pg-serve", retry: false });
     clients.push(c);
     // The grant was revoked above; the instance still answers, from the database.
     await expect(createGithubClient(c, { baseUrl: standin.url }).repos.get(grantId, { owner: "octo", repo: "hello" })).rejects.toBeInstanceOf(GrantRevokedError);
+  });
+});
+
+describe("the database password in an opened state", () => {
+  it("appears in no inspection or serialisation of the state, its store or its audit log", async () => {
+    const shown = await withVault({ dataDir: dirB, databaseUrl: runtime }, (s) => {
+      const views = [inspect(s, { depth: 8, showHidden: true, getters: true }), inspect(s.store.sql, { depth: 8, showHidden: true })];
+      try {
+        views.push(JSON.stringify(s));
+      } catch {
+        // a cycle: the inspections above cover it
+      }
+      return views.join("\n");
+    });
+    expect(shown).toContain("store");
+    expect(shown).not.toContain(PASSWORD);
   });
 });
 

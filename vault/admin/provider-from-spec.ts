@@ -162,8 +162,11 @@ export async function setSpecOAuth(opts: AdminOptions & { provider: string; auth
  * used for catalog providers).
  */
 export async function setSpecOperations(opts: AdminOptions & { provider: string; operations: OperationTriple[] }): Promise<void> {
-  await withVault(opts, async (s) => {
-    await s.store.providerOperations.save(s.app.id, opts.provider, opts.operations, s.now());
-    auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { operations: opts.operations.length } });
-  });
+  await withVault(opts, (s) =>
+    s.store.sql.transaction(async (tx) => {
+      await s.store.providerOperations.save(s.app.id, opts.provider, opts.operations, s.now(), tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { operations: opts.operations.length } });
+    }),
+  );
 }

@@ -85,7 +85,8 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.databaseUrl !== undefined) openOpts.databaseUrl = opts.databaseUrl;
   if (opts.databasePool !== undefined) openOpts.databasePool = opts.databasePool;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
-  const shared = databaseOf(openOpts) !== undefined;
+  const database = databaseOf(openOpts);
+  const shared = database !== undefined;
   const { state, lock } = await openServed(opts.dataDir ?? DEFAULT_DATA_DIR, openOpts, shared, { acceptDamage: opts.acceptAuditDamage === true, log });
   if (!shared) {
     // Requests signed before the start are refused as possible replays (created is in whole
@@ -134,6 +135,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   const url = opts.publicUrl?.replace(/\/$/, "") ?? `${tls ? "https" : "http"}://${shownHost}:${addr.port}`;
   state.baseUrl = url;
   lock.setUrl(url);
+  if (database) log(`alter vault: serving the PostgreSQL database ${database.where} (${database.from}) as audit chain "${state.audit.chain}"; other instances may serve it too.`);
   let closed: Promise<void> | undefined;
   return {
     url,

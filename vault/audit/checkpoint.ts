@@ -51,6 +51,30 @@ export function checkpointMacValid(crypto: AtRest, chain: string, c: Checkpoint,
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
+/**
+ * The newest well-formed checkpoint in the file with its MAC, unverified (no master key needed):
+ * `vault import` copies it into chain `main`'s checkpoint row, where every instance verifies it.
+ */
+export function newestCheckpointSlot(dataDir: string): (Checkpoint & { mac: string }) | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(checkpointPath(dataDir));
+  } catch {
+    return undefined;
+  }
+  let best: (Checkpoint & { mac: string }) | undefined;
+  for (const slot of [0, 1]) {
+    try {
+      const o = JSON.parse(bytes.subarray(slot * SLOT, (slot + 1) * SLOT).toString("utf8").trim()) as Record<string, unknown>;
+      if (o.v !== 1 || o.chain !== MAIN_CHAIN || !Number.isSafeInteger(o.seq) || typeof o.hash !== "string" || typeof o.time !== "string" || typeof o.mac !== "string") continue;
+      if (!best || (o.seq as number) > best.seq) best = { seq: o.seq as number, hash: o.hash, time: o.time, mac: o.mac };
+    } catch {
+      // a torn or empty slot
+    }
+  }
+  return best;
+}
+
 export function checkpointPath(dataDir: string): string {
   return join(dataDir, CHECKPOINT_FILE);
 }

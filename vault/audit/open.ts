@@ -20,6 +20,12 @@ import type { PostgresDriver } from "../storage/sql/postgres-driver.js";
 import { chainCheckpointHolds, chainCheckpointWriter, readChainCheckpoint } from "./checkpoint-rows.js";
 
 export function openAuditWriter(dataDir: string, db: Db, crypto: AtRest, now: () => number = Date.now): AuditWriter {
+  const { file, state } = settleCheckpointFile(dataDir, db, crypto, now);
+  return sqliteWriter(db, now, file, state, checkpointHolds(db, state));
+}
+
+/** The data folder's checkpoint file, created first where a migration or `vault init` left the marker. */
+function settleCheckpointFile(dataDir: string, db: Db, crypto: AtRest, now: () => number): { file: CheckpointFile; state: CheckpointState } {
   const file = new CheckpointFile(dataDir, crypto);
   if (db.prepare("SELECT 1 FROM meta WHERE key = ?").get(AUDIT_CHECKPOINT_PENDING)) {
     // Only ever creates a missing file: a marker put back into a database cannot replace a
@@ -27,9 +33,12 @@ export function openAuditWriter(dataDir: string, db: Db, crypto: AtRest, now: ()
     if (!file.exists()) file.create({ ...new AuditWriter(db).head(), time: new Date(now()).toISOString() });
     db.prepare("DELETE FROM meta WHERE key = ?").run(AUDIT_CHECKPOINT_PENDING);
   }
-  const state = file.read();
+  return { file, state: file.read() };
+}
+
+function sqliteWriter(db: Db, now: () => number, file: CheckpointFile, state: CheckpointState, holds: boolean): AuditWriter {
   return new AuditWriter(db, now, {
-    ...(checkpointHolds(db, state) ? { checkpoint: file } : {}),
+    ...(holds ? { checkpoint: file } : {}),
     seqFloor: state.status === "ok" ? state.checkpoint.seq : 0,
   });
 }
@@ -55,12 +64,18 @@ export async function openAuditLog(opts: OpenAuditLogOptions): Promise<AuditLog>
   const { store, crypto } = opts;
   const now = opts.now ?? Date.now;
   // The SQLite log writes on the store's own better-sqlite3 handle (one file, one write lock).
-  if (store.sql.dialect === "sqlite") return openAuditWriter(opts.dataDir, (store.sql as SqliteDriver).db, crypto, now);
+  if (store.sql.dialect === "sqlite") {
+    const db = (store.sql as SqliteDriver).db;
+    const { file, state } = settleCheckpointFile(opts.dataDir, db, crypto, now);
+    // The open-time check through the store, as on PostgreSQL; a missing file never holds here.
+    return sqliteWriter(db, now, file, state, state.status === "ok" && (await chainCheckpointHolds(store.audit, state)));
+  }
   // PostgreSQL: this instance's chain, attested by its checkpoint row only while that holds (as above).
   const state = await readChainCheckpoint(store.audit, crypto);
   const holds = await chainCheckpointHolds(store.audit, state);
   return new PostgresAuditLog(store.audit, store.sql as PostgresDriver, now, {
-    ...(holds ? { after: chainCheckpointWriter(store.audit, crypto, now) } : {}),
+    attest: chainCheckpointWriter(store.audit, crypto, now),
+    attested: holds,
     seqFloor: state.status === "ok" ? state.checkpoint.seq : 0,
   });
 }

@@ -9,6 +9,8 @@ import type { ChainRow } from "../crypto/audit-chain.js";
 import { CheckpointFile } from "./checkpoint.js";
 import type { AuditProblem, AuditReport } from "./report.js";
 import type { AuditWriter } from "./writer.js";
+import type { PostgresAuditLog } from "./pg-log.js";
+import type { AuditEntry, FinishRow } from "./log.js";
 
 export const OVERRIDE_ACTION = "audit.override";
 const MAC_PURPOSE = "audit-override";
@@ -27,27 +29,39 @@ export function writeOverride(
   facts: { appId: string; command: string },
   now: () => number,
 ): number {
-  const open = report.problems.filter((p) => p.acknowledgedBy === undefined);
   // Rows lost after the checkpoint keep their numbers: the override comes after all of them.
   if (report.checkpoint) audit.raiseFloor(report.checkpoint.seq);
-  const details = {
-    command: facts.command,
-    problemCount: report.unacknowledged,
-    problems: open.slice(0, LISTED).map((p: AuditProblem) => ({ kind: p.kind, seq: p.seq, ...(p.through !== undefined ? { through: p.through } : {}), message: p.message })),
-  };
-  audit.write(
-    { action: OVERRIDE_ACTION, outcome: "success", appId: facts.appId, caller: "alter-gen vault", callerType: "service", details },
-    (row: ChainRow, prevHash: string) => {
-      const text = JSON.stringify(details);
-      const mac = crypto.mac(MAC_PURPOSE, macInput(row.seq as number, prevHash, text));
-      row.details = JSON.stringify({ ...details, mac });
-    },
-  );
+  const { entry, finish } = overrideRow(crypto, report, facts);
+  audit.write(entry, finish);
   const head = audit.head();
   const file = new CheckpointFile(dataDir, crypto);
   file.create({ ...head, time: new Date(now()).toISOString() });
   audit.attestWith(file);
   return head.seq;
+}
+
+/** The same on PostgreSQL: the override row and its chain's fresh checkpoint row in one transaction. */
+export function writeOverrideOnPostgres(audit: PostgresAuditLog, crypto: AtRest, report: AuditReport, facts: { appId: string; command: string }): Promise<number> {
+  const { entry, finish } = overrideRow(crypto, report, facts);
+  return audit.acceptDamage(entry, finish, report.checkpoint?.seq ?? 0);
+}
+
+/** The override row: the open problems listed, its details MAC'd over its seq and link once it has them. */
+function overrideRow(crypto: AtRest, report: AuditReport, facts: { appId: string; command: string }): { entry: AuditEntry; finish: FinishRow } {
+  const open = report.problems.filter((p) => p.acknowledgedBy === undefined);
+  const details = {
+    command: facts.command,
+    problemCount: report.unacknowledged,
+    problems: open.slice(0, LISTED).map((p: AuditProblem) => ({ kind: p.kind, seq: p.seq, ...(p.through !== undefined ? { through: p.through } : {}), message: p.message })),
+  };
+  return {
+    entry: { action: OVERRIDE_ACTION, outcome: "success", appId: facts.appId, caller: "alter-gen vault", callerType: "service", details },
+    finish: (row: ChainRow, prevHash: string) => {
+      const text = JSON.stringify(details);
+      const mac = crypto.mac(MAC_PURPOSE, macInput(row.seq as number, prevHash, text));
+      row.details = JSON.stringify({ ...details, mac });
+    },
+  };
 }
 
 /** Whether an override row's details carry a valid MAC for its position in the chain. */

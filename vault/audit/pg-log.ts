@@ -15,6 +15,9 @@ import type { AuditRepo, ChainHead } from "../storage/store/audit.js";
 import type { AlsoInTransaction, AuditEntry, AuditLog, FinishRow } from "./log.js";
 import { auditRow } from "./writer.js";
 
+/** Rows per group commit at most (a failed batch is retried row by row). */
+const MAX_BATCH = 512;
+
 interface Pending {
   row: ChainRow;
   also: AlsoInTransaction | undefined;
@@ -27,8 +30,10 @@ interface Pending {
 export type AfterAppend = (tx: SqlRunner, head: ChainHead) => Promise<void>;
 
 export interface PostgresAuditLogOptions {
-  /** The chain's checkpoint, written in each appending transaction; none while the log is not attested. */
-  after?: AfterAppend;
+  /** Writes the chain's checkpoint in an appending transaction. */
+  attest?: AfterAppend;
+  /** Whether new rows are attested from the start (the chain's checkpoint holds); else only after acceptDamage(). */
+  attested?: boolean;
   /** The highest seq ever attested (the checkpoint's): rows lost never give their numbers away. */
   seqFloor?: number;
 }
@@ -38,8 +43,9 @@ export class PostgresAuditLog implements AuditLog {
   readonly #repo: AuditRepo;
   readonly #sql: PostgresDriver;
   readonly #now: () => number;
-  readonly #after: AfterAppend | undefined;
-  readonly #floor: number;
+  readonly #attest: AfterAppend | undefined;
+  #after: AfterAppend | undefined;
+  #floor: number;
   #queue: Pending[] = [];
   #scheduled = false;
   /** Rows of write() on their way (joined to a caller's transaction or queued), by id. */
@@ -50,7 +56,8 @@ export class PostgresAuditLog implements AuditLog {
     this.#repo = repo;
     this.#sql = sql;
     this.#now = now;
-    this.#after = opts.after;
+    this.#attest = opts.attest;
+    this.#after = opts.attested ? opts.attest : undefined;
     this.#floor = opts.seqFloor ?? 0;
     this.chain = repo.chain;
   }
@@ -87,6 +94,25 @@ export class PostgresAuditLog implements AuditLog {
     return this.#enqueue(row, also, undefined);
   }
 
+  /**
+   * The operator's override of a damaged chain (override.ts): appends the signed override row
+   * after every seq ever attested (`floor`) and a fresh checkpoint on it, in one transaction,
+   * and attests new rows from then on. Returns the row's seq.
+   */
+  async acceptDamage(e: AuditEntry, finish: FinishRow, floor: number): Promise<number> {
+    const attest = this.#attest;
+    if (!attest) throw new Error("this audit log has no checkpoint to write");
+    this.#floor = Math.max(this.#floor, floor);
+    const row = auditRow(e, this.#now());
+    const head = await this.#sql.transaction(async (tx) => {
+      const h = await this.#repo.appendIn(tx, [row], { finish, seqFloor: this.#floor });
+      await attest(tx, h);
+      return h;
+    });
+    this.#after = attest;
+    return head.seq;
+  }
+
   /** Checkpoints commit with the rows they attest: nothing is ever left to attest. */
   attestPending(): void {}
 
@@ -111,12 +137,19 @@ export class PostgresAuditLog implements AuditLog {
     });
   }
 
+  /**
+   * One batch at a time: batches of one chain serialise on its lock anyway, so rows queued while
+   * one is in flight wait for it and go together in the next (fewer, larger transactions, and
+   * one pool connection instead of one per waiting batch).
+   */
   #flush(): Promise<void> {
-    if (this.#queue.length === 0) return Promise.resolve();
-    const batch = this.#queue;
-    this.#queue = [];
     this.#scheduled = false;
-    const done = this.#flushBatch(batch).finally(() => this.#flushing.delete(done));
+    if (this.#queue.length === 0 || this.#flushing.size > 0) return Promise.resolve();
+    const batch = this.#queue.splice(0, MAX_BATCH);
+    const done = this.#flushBatch(batch).finally(() => {
+      this.#flushing.delete(done);
+      if (this.#queue.length > 0) void this.#flush();
+    });
     this.#flushing.add(done);
     return done;
   }

@@ -3,7 +3,8 @@
 import { VaultUsageError } from "../errors.js";
 import type { OpenedVault } from "../context.js";
 import { CheckpointFile } from "./checkpoint.js";
-import { writeOverride } from "./override.js";
+import { writeOverride, writeOverrideOnPostgres } from "./override.js";
+import type { PostgresAuditLog } from "./pg-log.js";
 import { AuditWriter } from "./writer.js";
 import { verifyAuditChain, type AuditReport } from "./verify.js";
 import { verifyChain } from "./verify-store.js";
@@ -27,10 +28,11 @@ export async function checkAuditAtStart(
         `The audit log of ${state.dataDir} is damaged: ${first}${more}. Nothing was served. See \`alter-gen vault audit verify --data ${state.dataDir}\`; to serve anyway, start with ${ACCEPT_FLAG} (the override is recorded in the audit log).`,
       );
     }
-    if (!(state.audit instanceof AuditWriter)) {
-      throw new VaultUsageError(`The audit log of ${state.dataDir} is damaged: ${first}${more}. ${ACCEPT_FLAG} is not available on PostgreSQL yet; nothing was served.`);
-    }
-    const seq = writeOverride(state.dataDir, state.audit, state.crypto, report, { appId: state.app.id, command: `start ${ACCEPT_FLAG}` }, state.now);
+    const facts = { appId: state.app.id, command: `start ${ACCEPT_FLAG}` };
+    const seq =
+      state.audit instanceof AuditWriter
+        ? writeOverride(state.dataDir, state.audit, state.crypto, report, facts, state.now)
+        : await writeOverrideOnPostgres(state.audit as PostgresAuditLog, state.crypto, report, facts);
     opts.log(`alter vault: WARNING: serving over a damaged audit log (${first}${more}); accepted by ${ACCEPT_FLAG}, recorded as audit row ${seq}.`);
   } else if (report.unattested > 0) {
     opts.log(`alter vault: ${report.unattested} audit row(s) after the last checkpoint (written just before the previous process stopped); they are attested from now on.`);

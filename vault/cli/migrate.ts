@@ -8,6 +8,7 @@ import { MAX_AUDIT_MONTHS_AHEAD, migratePostgres } from "../storage/sql/pg-migra
 import { redactDatabaseUrl } from "../storage/sql/driver.js";
 import { PostgresDriver } from "../storage/sql/postgres-driver.js";
 import { copySqliteToPostgres } from "../storage/sql/copy-to-postgres.js";
+import { newestCheckpointSlot } from "../audit/checkpoint.js";
 import { openDatabase } from "../storage/db.js";
 import { assertVaultFolder, DB_FILE } from "../state.js";
 import { assertNoServer } from "../admin/server-lock.js";
@@ -79,7 +80,8 @@ export function registerImport(vault: Command): void {
         let target: PostgresDriver | undefined;
         try {
           target = await PostgresDriver.open({ url: flags.databaseUrl, max: 2 });
-          const r = await copySqliteToPostgres(db, target);
+          const checkpoint = newestCheckpointSlot(dir);
+          const r = await copySqliteToPostgres(db, target, checkpoint ? { checkpoint } : {});
           const rows = Object.values(r.counts).reduce((a, b) => a + b, 0);
           out(`Copied ${rows} rows in ${Object.keys(r.counts).length} tables; every table's count matches.`);
           out(`Audit chain "main": ${r.audit.rows} rows, head ${r.audit.head.seq}, verified the same on both sides` + (r.audit.problems.length ? ` (with the ${r.audit.problems.length} problems the SQLite log already had).` : "."));

@@ -6,6 +6,7 @@ import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions, type O
 import type { CallbackMode, TokenAuthMethod } from "../oauth/provider-config.js";
 import { action, out, vaultAt, withData, type DataFlags } from "./common.js";
 import { maskSecrets } from "../quote.js";
+import { databaseOf } from "../state.js";
 
 interface SetFlags extends DataFlags {
   authorizeUrl?: string;
@@ -20,8 +21,8 @@ interface SetFlags extends DataFlags {
 }
 
 /** Notes on stderr, so that stdout stays the JSON of `oauth show`. */
-function warnShared(provider: string, o: OAuthSettingsView): void {
-  if (!o.vaultRunning) process.stderr.write(`${NOT_RUNNING}\n`);
+function warnShared(provider: string, o: OAuthSettingsView, flags: DataFlags): void {
+  if (!o.vaultRunning) process.stderr.write(`${notRunningNote(flags)}\n`);
   if (o.callback !== "shared") return;
   process.stderr.write(
     `${provider} still uses the shared callback ${o.redirectUri} (set up before per-provider callbacks), which leaves its connects open to OAuth mix-up. ` +
@@ -31,6 +32,15 @@ function warnShared(provider: string, o: OAuthSettingsView): void {
 
 export const NOT_RUNNING =
   "No vault serves this data folder now, so the redirect URI assumes http://127.0.0.1:7420; if you start it with --public-url or another --port, register that address instead.";
+
+/** On PostgreSQL no folder lock records a server's address, and several instances share one. */
+export const NOT_KNOWN_SHARED =
+  "On PostgreSQL the address the vault's instances are reached at is not known here, so the redirect URI assumes http://127.0.0.1:7420; register the address they serve under (their --public-url) instead.";
+
+/** The note for a redirect URI built without a running server's address. */
+export function notRunningNote(flags: DataFlags): string {
+  return databaseOf(flags.databaseUrl !== undefined ? { databaseUrl: flags.databaseUrl } : {}) ? NOT_KNOWN_SHARED : NOT_RUNNING;
+}
 
 export function registerOAuth(vault: Command): void {
   const oauth = vault.command("oauth").description("per-app OAuth endpoint overrides of catalog providers");
@@ -60,7 +70,7 @@ export function registerOAuth(vault: Command): void {
         const o = await setOAuthEndpoints(opts);
         // The settings may hold values the operator typed (URLs, an issuer): masked like every echo.
         out(`${maskSecrets(`OAuth settings of ${provider}: ${JSON.stringify(o)}`)}\nRedirect URI to register at ${provider}: ${o.redirectUri}`);
-        warnShared(provider, o);
+        warnShared(provider, o, flags);
       }),
     );
   withData(oauth.command("show").description("show a provider's OAuth settings and the redirect URI to register"))
@@ -69,7 +79,7 @@ export function registerOAuth(vault: Command): void {
       action(async (provider: string, flags: DataFlags) => {
         const o = await getOAuthEndpoints({ ...vaultAt(flags), provider });
         out(JSON.stringify(o, null, 2));
-        warnShared(provider, o);
+        warnShared(provider, o, flags);
       }),
     );
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { listProviderConfigs, setProviderConfig, type ProviderConfigOptions } from "../admin/providers.js";
 import { getOAuthEndpoints } from "../admin/oauth.js";
-import { NOT_RUNNING } from "./oauth.js";
+import { notRunningNote } from "./oauth.js";
 import { action, out, readEnvSecret, table, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { shown } from "../quote.js";
 import { loadCatalog } from "../../catalog/index.js";
@@ -65,7 +65,7 @@ export function registerProviders(vault: Command): void {
         const redirect = s.clientId ? await redirectUri(flags, id) : null;
         if (redirect) {
           out(`Redirect URI to register at ${id}: ${redirect.uri}`);
-          if (!redirect.running) out(NOT_RUNNING);
+          if (!redirect.running) out(notRunningNote(flags));
         }
       }),
     );

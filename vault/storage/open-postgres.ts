@@ -12,9 +12,13 @@ import { pgMigrations } from "./sql/pg-migrations/index.js";
 /** A host that drops packets fails within this, instead of the operating system's minutes. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** A pool on `db` whose schema is current (every migration this version knows is applied). */
-export async function openPostgresDriver(db: DatabaseChoice, max?: number): Promise<PostgresDriver> {
-  const driver = await connectPostgres(db, max);
+/**
+ * A pool on `db` whose schema is current (every migration this version knows is applied). Its
+ * connections carry `label` as their application name unless the URL (or PGAPPNAME) names one,
+ * so pg_stat_activity tells the instances apart.
+ */
+export async function openPostgresDriver(db: DatabaseChoice, max?: number, label?: string): Promise<PostgresDriver> {
+  const driver = await connectPostgres(label ? { ...db, url: withFallbackName(db.url, label) } : db, max);
   try {
     await checkSchema(driver, db);
   } catch (error) {
@@ -22,6 +26,12 @@ export async function openPostgresDriver(db: DatabaseChoice, max?: number): Prom
     throw error;
   }
   return driver;
+}
+
+function withFallbackName(url: string, label: string): string {
+  const u = new URL(url);
+  if (!u.searchParams.has("fallback_application_name")) u.searchParams.set("fallback_application_name", label.slice(0, 63));
+  return u.toString();
 }
 
 /** A pool on `db` whose first connection worked; failures as one VaultUsageError. */

@@ -14,6 +14,8 @@ import { verifyStoreAudit } from "../../../vault/audit/verify-store.js";
 import { genesisHash, rowHash, type ChainRow } from "../../../vault/crypto/audit-chain.js";
 import { AtRest } from "../../../vault/crypto/at-rest.js";
 import { crypto } from "./conformance.js";
+import { checkAuditAtStart } from "../../../vault/audit/startup.js";
+import type { OpenedVault } from "../../../vault/context.js";
 
 const RUNTIME = "vault_runtime";
 let cluster: PgCluster;
@@ -121,3 +123,26 @@ async function rewriteAndRehash(owner: string): Promise<void> {
     prev = hash;
   }
 }
+
+describe("PostgreSQL: the start-up check and the operator's override", () => {
+  it("refuses a damaged chain; --accept-audit-damage writes a signed override row and a fresh checkpoint, and attests again", async () => {
+    const { owner, runtime } = await fresh();
+    const a = await instance(runtime, "instance-a");
+    await writeRows(a.log, 10);
+    await ownerSql(owner, "ALTER TABLE audit DISABLE TRIGGER audit_no_update");
+    await ownerSql(owner, "DELETE FROM audit WHERE chain = 'instance-a' AND seq > 7");
+    const again = await instance(runtime, "instance-a");
+    const state = { ...again, audit: again.log, crypto, dataDir: "/nonexistent", app: { id: "app-1" }, now: Date.now } as unknown as OpenedVault;
+    const log: string[] = [];
+    await expect(checkAuditAtStart(state, { log: (l) => log.push(l) })).rejects.toThrow(/rows 8-10 are missing.*Nothing was served/);
+    await checkAuditAtStart(state, { acceptDamage: true, log: (l) => log.push(l) });
+    expect(log.join("\n")).toMatch(/serving over a damaged audit log .* recorded as audit row 11/);
+    await writeRows(again.log, 2, "after");
+    const report = await verifyStoreAudit(again.store, crypto, "/nonexistent");
+    expect([report.firstBroken, report.acknowledged, report.chains![0]!.checkpoint?.seq, report.chains![0]!.head.seq]).toEqual([null, 1, 13, 13]);
+    expect(report.overrides).toMatchObject([{ seq: 11, problemCount: 1 }]);
+    // The override is signed: the same row rewritten by the owner acknowledges nothing.
+    await ownerSql(owner, `UPDATE audit SET details = replace(details, '"problemCount":1', '"problemCount":2') WHERE chain = 'instance-a' AND seq = 11`);
+    expect((await verifyStoreAudit(again.store, crypto, "/nonexistent")).firstBroken).not.toBeNull();
+  });
+});

@@ -15,6 +15,7 @@ import { oauthConformance } from "./conformance-oauth.js";
 import { approvalsConformance } from "./conformance-approvals.js";
 import { adminConformance } from "./conformance-admin.js";
 import { rotationConformance } from "./conformance-rotation.js";
+import { auditLogConformance } from "./conformance-audit-log.js";
 
 export interface Fresh {
   /** The store under test (on PostgreSQL: connected as the runtime role). */
@@ -319,4 +320,5 @@ export function storeConformance(harness: () => StoreHarness): void {
   approvalsConformance(harness);
   adminConformance(harness);
   rotationConformance(harness);
+  auditLogConformance(harness);
 }

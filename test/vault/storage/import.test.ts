@@ -18,6 +18,7 @@ import { postgresStore, sqliteStore } from "../../../vault/storage/store/index.j
 import { tempDir } from "../helpers.js";
 import { runVaultCli } from "../cli-run.js";
 import { CANARY } from "./conformance.js";
+import { verifyStoreAudit } from "../../../vault/audit/verify-store.js";
 
 let cluster: PgCluster;
 const tmp = tempDir("alter-import-");
@@ -73,6 +74,9 @@ describe("vault import (SQLite to PostgreSQL)", () => {
       const [here, there] = [await openSealingOn(local.sql, dataDir, {}, { follow: false }), await openSealingOn(pg.sql, dataDir, {}, { follow: false })];
       expect(there.keyring.currentId).toBe(here.keyring.currentId);
       expect(there.mac("approval-page-csrf", "x")).toBe(here.mac("approval-page-csrf", "x"));
+      // The checkpoint file became chain main's checkpoint row: the imported chain verifies attested.
+      const report = await verifyStoreAudit(pg, crypto, "/nonexistent");
+      expect([report.firstBroken, report.chains!.map((c) => [c.chain, c.checkpoint?.seq])]).toEqual([null, [["main", b.head.seq]]]);
     } finally {
       await pg.close();
       db.close();

@@ -7,7 +7,7 @@ import type { Db } from "../db.js";
 import { SqliteDriver } from "./sqlite-driver.js";
 import type { PostgresDriver } from "./postgres-driver.js";
 import type { SqlRunner, SqlValue } from "./driver.js";
-import { AuditRepo, type ChainCheck } from "../store/audit.js";
+import { AuditRepo, type ChainCheck, type StoredCheckpoint } from "../store/audit.js";
 
 /** Tables in an order that satisfies their foreign keys. A table missing here stops the copy. */
 export const COPIED_TABLES = [
@@ -25,7 +25,12 @@ export interface CopyReport {
   audit: ChainCheck;
 }
 
-export async function copySqliteToPostgres(db: Db, target: PostgresDriver): Promise<CopyReport> {
+/**
+ * `checkpoint`: the SQLite log's signed checkpoint (vault/audit/checkpoint.ts), stored as chain
+ * `main`'s checkpoint row (migration 092) in the same transaction; its MAC covers the chain id,
+ * so the file's signature is the row's.
+ */
+export async function copySqliteToPostgres(db: Db, target: PostgresDriver, opts: { checkpoint?: StoredCheckpoint } = {}): Promise<CopyReport> {
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   const unknown = tables.filter((t) => !NOT_COPIED.has(t) && !(COPIED_TABLES as readonly string[]).includes(t));
   if (unknown.length) throw new Error(`the SQLite vault has tables vault import does not know how to copy: ${unknown.join(", ")}`);
@@ -39,6 +44,7 @@ export async function copySqliteToPostgres(db: Db, target: PostgresDriver): Prom
     await target.transaction(async (tx) => {
       await auditMonths(db, tx);
       for (const table of COPIED_TABLES) counts[table] = await copyTable(db, tx, table);
+      if (opts.checkpoint) await new AuditRepo(target).putCheckpoint(tx, opts.checkpoint);
     });
     for (const table of COPIED_TABLES) {
       const there = Number((await target.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n);

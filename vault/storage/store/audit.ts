@@ -73,6 +73,8 @@ export interface ChainCheck {
 
 const COLUMNS = [...HASHED_COLUMNS, "hash"] as const;
 const PAGE = 1000;
+/** Rows per INSERT statement on PostgreSQL (29 parameters each, far below its 65,535). */
+const INSERT_CHUNK = 64;
 
 export class AuditRepo {
   readonly chain: string;
@@ -108,14 +110,24 @@ export class AuditRepo {
     const head = await this.#head(tx);
     let hash = head.hash;
     let seq = Math.max(head.seq, opts.seqFloor ?? 0);
+    const linked: SqlValue[][] = [];
     for (const row of rows) {
       row.seq = ++seq;
       opts.finish?.(row, hash);
       hash = rowHash(hash, row);
       const values: SqlValue[] = COLUMNS.map((c) => (c === "hash" ? hash : (row[c] ?? null)));
-      await tx.run(this.#insert, tx.dialect === "postgres" ? [this.chain, ...values] : values);
+      linked.push(tx.dialect === "postgres" ? [this.chain, ...values] : values);
     }
+    if (tx.dialect === "sqlite") for (const values of linked) await tx.run(this.#insert, values);
+    // PostgreSQL: a group commit's rows in a few multi-row INSERTs, not one round trip per row.
+    else for (let i = 0; i < linked.length; i += INSERT_CHUNK) await this.#insertMany(tx, linked.slice(i, i + INSERT_CHUNK));
     return { seq, hash };
+  }
+
+  #insertMany(tx: SqlRunner, rows: SqlValue[][]): Promise<unknown> {
+    if (rows.length === 1) return tx.run(this.#insert, rows[0]);
+    const one = `(${rows[0]!.map(() => "?").join(", ")})`;
+    return tx.run(`${this.#insert.slice(0, this.#insert.indexOf(" VALUES "))} VALUES ${rows.map(() => one).join(", ")}`, rows.flat());
   }
 
   /** The same repository over another chain of the table (reading and verifying every chain). */
