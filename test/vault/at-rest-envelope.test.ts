@@ -4,7 +4,7 @@
 // the data folder again), MACs stay what they were before envelopes, and no key, data key or
 // plaintext shows in an error, util.inspect or JSON.stringify.
 import { createHmac, hkdfSync } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
@@ -101,6 +101,24 @@ describe("sealing with AtRest", () => {
     expect(a.open("api-key", "k-1", fromE1).toString()).toBe(CANARY);
     expect(() => a.keyring.useCurrent("mk-0000000000000000")).not.toThrow();
     expect(a.keyring.currentId).toBe(kekIdOf(NEXT));
+  });
+});
+
+describe("data keys kept for hot values", () => {
+  it("a value opened before its KEK is dropped does not open after (no kept data key outlives its KEK)", () => {
+    const dir = folder();
+    addKekToFolder(dir, Buffer.from(NEXT));
+    const a = fromFolder(dir);
+    const sealed = a.seal("grant-credential", "g-1", CANARY);
+    for (let i = 0; i < 3; i++) expect(a.open("grant-credential", "g-1", sealed).toString()).toBe(CANARY);
+    // The kept key is bound to its record too.
+    expect(() => a.open("grant-credential", "g-2", sealed)).toThrow(/does not open/);
+    a.keyring.useCurrent(kekIdOf(NEXT));
+    // The old KEK leaves the folder (as a finished rotation leaves it) and the process.
+    writeFileSync(join(dir, "master.key"), NEXT.toString("base64url") + "\n", { mode: 0o600 });
+    rmSync(join(dir, KEYRING_FILE));
+    a.keyring.drop([kekIdOf(MASTER)]);
+    expect(() => a.open("grant-credential", "g-1", sealed)).toThrow(new RegExp(`wrapped under KEK "${kekIdOf(MASTER)}", which this instance's keyring does not hold`));
   });
 });
 

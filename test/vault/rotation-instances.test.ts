@@ -1,9 +1,9 @@
 // Master-key rotation while two vault instances serve one PostgreSQL database (issue 14). Each
 // instance is a server over its own data folder (a copy: its own master.key, later its own
 // keyring.json) with a PostgreSQL store of its own, as another machine would run. Clients
-// retrieve a credential through both while the rotation runs: add a KEK (--add-only), the
-// operator copies keyring.json to the other folder, then the rest (make current, rewrap in
-// batches, retire). Every call succeeds, both instances follow the new KEK, a second rotation is
+// retrieve a credential and proxy calls to a GitHub stand-in through both while the rotation
+// runs: add a KEK (--add-only), the operator copies keyring.json to the other folder, then the
+// rest (make current, rewrap in batches, retire). Every call succeeds, both instances follow the new KEK, a second rotation is
 // refused meanwhile, nothing references the old KEK afterwards, dropping it from every keyring
 // keeps every call working, and MACs issued before the rotation still verify on both.
 import { copyFileSync, cpSync, existsSync, rmSync } from "node:fs";
@@ -30,6 +30,7 @@ import { writeMasterKeyFile, masterKeyPath } from "../../vault/crypto/master-key
 import { sealedColumns } from "../../vault/crypto/sealed-columns.js";
 import { rotateKeks } from "../../vault/admin/rotate-keks.js";
 import { nowSec, send, sign, tempDir, unsealFor } from "./helpers.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 
 const CANARY = "ghp_CANARY_rotation_instances_9e2b";
 let cluster: PgCluster;
@@ -42,6 +43,7 @@ const servers: Server[] = [];
 const urls: string[] = [];
 let apiKey = "";
 let grantId = "";
+let standin: Standin;
 
 beforeAll(async () => {
   cluster = await startPostgres();
@@ -73,6 +75,9 @@ beforeAll(async () => {
     states.push(state);
     servers.push(server);
   }
+  standin = await startProviderStandin("github", { credential: CANARY });
+  // The provider's settings carry a sealed client secret too (one more column to rewrap).
+  await stores[0]!.providers.set(init.appId, "github", { baseUrl: standin.url, clientSecret: `${CANARY}-client` }, Date.now());
   const secret = await stores[0]!.secrets.insert({ appId: init.appId, provider: "github", label: "octocat", type: "token", value: { token: CANARY } }, Date.now());
   for (let i = 0; i < 3; i++) {
     const res = await send(sign(apiKey, { method: "POST", url: `${urls[i % 2]}/v1/grants`, body: { managedSecretId: secret.id, principal: { type: "system", label: `g${i}` } } }));
@@ -86,26 +91,31 @@ afterAll(async () => {
   for (const s of stores) await s.close().catch(() => {});
   for (const s of states) await s.close();
   await cluster?.stop();
+  await standin?.close();
   tmp.remove();
 });
 
-/** Clients retrieving the credential through both instances in turn until stopped. */
+/** Clients calling through both instances until stopped: retrieve and proxy (to the stand-in) in turn. */
 function callers(perInstance: number) {
   let stop = false;
   const results: boolean[] = [];
   const errors: string[] = [];
+  let turn = 0;
   const loops = urls.flatMap((u) =>
     Array.from({ length: perInstance }, async () => {
       while (!stop) {
         try {
+          const proxy = turn++ % 2 === 1;
           const req = sign(apiKey, {
             method: "POST",
-            url: `${u}/v1/credentials/retrieve`,
+            url: `${u}${proxy ? "/v1/proxy" : "/v1/credentials/retrieve"}`,
             created: nowSec(),
-            body: { grant: { grantId }, provider: "github", request: { method: "GET", url: "https://api.github.com/user" } },
+            body: proxy
+              ? { grant: { grantId }, provider: "github", request: { operationId: "repos/get", method: "GET", url: `${standin.url}/repos/octo/hello`, headers: { accept: "application/vnd.github+json" }, body: null } }
+              : { grant: { grantId }, provider: "github", request: { method: "GET", url: `${standin.url}/user` } },
           });
           const res = await send(req);
-          const ok = res.status === 200 && unsealFor<{ token: string }>(apiKey, req.nonce, res.json.credential).token === CANARY;
+          const ok = res.status === 200 && (proxy ? res.json.status === 200 : unsealFor<{ token: string }>(apiKey, req.nonce, res.json.credential).token === CANARY);
           results.push(ok);
           if (!ok) errors.push(`${u} ${res.status} ${JSON.stringify(res.json)}`);
         } catch (e) {
@@ -148,6 +158,9 @@ describe("master-key rotation while two instances serve one PostgreSQL database"
       const added = await rotateKeks({ sql: rotStore.sql, crypto: rotCrypto, dataDir: dirs[0]!, addOnly: true });
       expect(added.phase).toBe("added");
       expect(Object.fromEntries((await keks(rotStore.sql)).map((k) => [k.id, k.status]))).toEqual({ [oldKek]: "current", [added.kekId]: "known" });
+      // Adding again adds nothing more: the same KEK, still only known.
+      expect((await rotateKeks({ sql: rotStore.sql, crypto: rotCrypto, dataDir: dirs[0]!, addOnly: true })).kekId).toBe(added.kekId);
+      expect((await keks(rotStore.sql)).map((k) => k.status).sort()).toEqual(["current", "known"]);
       // The operator copies keyring.json to the other instance's folder.
       copyFileSync(join(dirs[0]!, KEYRING_FILE), join(dirs[1]!, KEYRING_FILE));
       await sleep(200);
@@ -187,6 +200,8 @@ describe("master-key rotation while two instances serve one PostgreSQL database"
     }
     expect(load.errors).toEqual([]);
     expect(load.results.length).toBeGreaterThan(20);
+    expect(standin.requests.length).toBeGreaterThan(5);
+    for (const seen of standin.requests) expect([seen.problems, seen.headers.authorization]).toEqual([[], `Bearer ${CANARY}`]);
 
     const newKek = states[0]!.crypto.keyring.currentId;
     expect(Object.fromEntries((await keks(stores[0]!.sql)).map((k) => [k.id, k.status]))).toEqual({ [oldKek]: "retired", [newKek]: "current" });

@@ -4,10 +4,12 @@
 // the old KEK, the folder holds only the new one (a restarted server, which can only know the new
 // one, serves), and MACs are unchanged. A rotation interrupted after one batch is finished by
 // running it again, and a second rotation of the same folder is refused meanwhile.
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, createApiKey, initVault, issueGrant, rotateMasterKey, startVault, type RunningVault } from "../../vault/index.js";
+import { addManagedSecret, createApiKey, initVault, issueGrant, rotateMasterKey, setProviderConfig, startVault, type RunningVault } from "../../vault/index.js";
+import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { openSealingOn } from "../../vault/crypto/open-sealing.js";
 import { kekIdOf, KEYRING_FILE, readKeyringFile } from "../../vault/crypto/folder-keyring.js";
 import { countNotUnder } from "../../vault/crypto/rewrap.js";
@@ -57,20 +59,31 @@ async function inspectFolder(dataDir: string, kek: string) {
   }
 }
 
-/** Clients retrieving the credential in a loop until stopped; each result is true when the call returned it. */
-function callers(url: string, f: Folder, count: number) {
+/**
+ * Clients calling in a loop until stopped, retrieve and (with a provider stand-in) proxy in turn;
+ * each result is true when the call returned the credential, or the provider's answer.
+ */
+function callers(url: string, f: Folder, count: number, provider?: Standin) {
   let stop = false;
   const results: boolean[] = [];
   const errors: string[] = [];
+  let turn = 0;
   const loops = Array.from({ length: count }, async () => {
     while (!stop) {
       try {
-        const res = await call({ url, apiKey: f.apiKey } as never, "POST", "/v1/credentials/retrieve", {
-          grant: { grantId: f.grantId },
-          provider: "github",
-          request: { method: "GET", url: "https://api.github.com/user" },
-        });
-        const ok = res.status === 200 && unsealFor<{ token: string }>(f.apiKey, res.req.nonce, res.json.credential).token === CANARY;
+        const proxy = provider !== undefined && turn++ % 2 === 1;
+        const res = proxy
+          ? await call({ url, apiKey: f.apiKey } as never, "POST", "/v1/proxy", {
+              grant: { grantId: f.grantId },
+              provider: "github",
+              request: { operationId: "repos/get", method: "GET", url: `${provider.url}/repos/octo/hello`, headers: { accept: "application/vnd.github+json" }, body: null },
+            })
+          : await call({ url, apiKey: f.apiKey } as never, "POST", "/v1/credentials/retrieve", {
+              grant: { grantId: f.grantId },
+              provider: "github",
+              request: { method: "GET", url: `${provider?.url ?? "https://api.github.com"}/user` },
+            });
+        const ok = res.status === 200 && (proxy ? res.json.status === 200 : unsealFor<{ token: string }>(f.apiKey, res.req.nonce, res.json.credential).token === CANARY);
         results.push(ok);
         if (!ok) errors.push(`${res.status} ${JSON.stringify(res.json)}`);
       } catch (e) {
@@ -92,19 +105,23 @@ function callers(url: string, f: Folder, count: number) {
 describe("rotate-master-key while a SQLite vault serves", () => {
   let f: Folder;
   let running: RunningVault | undefined;
+  let standin: Standin;
   beforeAll(async () => {
     f = await freshFolder(3);
+    standin = await startProviderStandin("github", { credential: CANARY });
+    await setProviderConfig({ dataDir: f.dataDir, provider: "github", baseUrl: standin.url });
     running = await startVault({ dataDir: f.dataDir, port: 0, env: {} });
   });
   afterAll(async () => {
     await running?.close();
+    await standin?.close();
   });
 
   it("every call succeeds during the rotation; afterwards nothing needs the old KEK, MACs are unchanged, and a server knowing only the new KEK serves", async () => {
     const oldKek = keyIdOfFolder(f.dataDir);
     const before = await inspectFolder(f.dataDir, oldKek);
     expect(before.keks).toEqual({ [oldKek]: "current" });
-    const load = callers(running!.url, f, 3);
+    const load = callers(running!.url, f, 3, standin);
     let r: Awaited<ReturnType<typeof rotateMasterKey>>;
     try {
       await new Promise((res) => setTimeout(res, 200));
@@ -115,6 +132,9 @@ describe("rotate-master-key while a SQLite vault serves", () => {
     }
     expect(load.errors).toEqual([]);
     expect(load.results.length).toBeGreaterThan(20);
+    // The provider got every proxied call, each with the credential injected.
+    expect(standin.requests.length).toBeGreaterThan(5);
+    for (const seen of standin.requests) expect([seen.problems, seen.headers.authorization]).toEqual([[], `Bearer ${CANARY}`]);
     expect(r.phase).toBe("retired");
     expect(r.retired).toEqual([oldKek]);
     expect(r.kekId).not.toBe(oldKek);
@@ -133,7 +153,7 @@ describe("rotate-master-key while a SQLite vault serves", () => {
     // A server started now holds only the new KEK: it serves the same credential.
     await running!.close();
     running = await startVault({ dataDir: f.dataDir, port: 0, env: {} });
-    const again = callers(running.url, f, 1);
+    const again = callers(running.url, f, 2, standin);
     await new Promise((res) => setTimeout(res, 300));
     await again.stop();
     expect(again.errors).toEqual([]);
@@ -172,6 +192,8 @@ describe("an interrupted rotation", () => {
       await running.close();
     }
 
+    // --add-only never moves a rotation under way along.
+    await expect(rotateMasterKey({ dataDir: f.dataDir, env: {}, addOnly: true })).rejects.toThrow(`A rotation to KEK "${newKek}" is under way; run the command without --add-only to finish it.`);
     const r = await rotateMasterKey({ dataDir: f.dataDir, env: {} });
     expect([r.phase, r.kekId, r.retired]).toEqual(["retired", newKek, [oldKek]]);
     const after = await inspectFolder(f.dataDir, newKek);
@@ -201,6 +223,36 @@ describe("an interrupted rotation", () => {
     const r = await first;
     expect(r.phase).toBe("retired");
     expect((await inspectFolder(f.dataDir, r.kekId)).notUnder).toBe(0);
+  }, 60_000);
+});
+
+describe("the command", () => {
+  /** `alter-gen vault <args>` in a child process, as an operator runs it. */
+  function cli(args: string[]): Promise<{ code: number | null; output: string }> {
+    const root = join(import.meta.dirname, "../..");
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli/entry.ts"), "vault", ...args], {
+      cwd: root,
+      env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    return new Promise((resolve) => child.once("close", (code) => resolve({ code, output })));
+  }
+
+  it("rotate-master-key in two steps (--add-only, then the rest) prints KEK ids, never a key", async () => {
+    const f = await freshFolder(0);
+    const before = readFileSync(join(f.dataDir, "master.key"), "utf8").trim();
+    const added = await cli(["rotate-master-key", "--data", f.dataDir, "--add-only"]);
+    expect(added.code).toBe(0);
+    expect(added.output).toMatch(/^Added KEK mk-[0-9a-f]{16} to keyring\.json\. Copy it to every other instance's data folder/);
+    const newKey = [...readKeyringFile(f.dataDir).values()][0]!.toString("base64url");
+    const done = await cli(["rotate-master-key", "--data", f.dataDir]);
+    expect(done.code).toBe(0);
+    expect(done.output).toMatch(/^Re-sealed 4 values under KEK mk-[0-9a-f]{16}; retired mk-[0-9a-f]{16}\.\nThe new key replaced master\.key/);
+    expect(readFileSync(join(f.dataDir, "master.key"), "utf8").trim()).toBe(newKey);
+    for (const key of [before, newKey]) expect(added.output + done.output).not.toContain(key);
   }, 60_000);
 });
 

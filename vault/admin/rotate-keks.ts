@@ -63,7 +63,11 @@ export async function rotateKeks(opts: KekRotationOptions): Promise<KekRotationR
       return { kekId: unsettled, phase: "retired", rewrapped: 0, retired: [] };
     }
     const target = await targetKek(opts, now);
-    if (target.added && opts.addOnly) return { kekId: target.id, phase: "added", rewrapped: 0, retired: [] };
+    if (opts.addOnly) {
+      // Only ever adds: a KEK added before is reported again, a rotation under way is left alone.
+      if (!target.makeCurrent) throw new VaultUsageError(`A rotation to KEK "${target.id}" is under way; run the command without --add-only to finish it.`);
+      return { kekId: target.id, phase: "added", rewrapped: 0, retired: [] };
+    }
     if (target.makeCurrent) {
       await sql.transaction(async (tx) => {
         const at = new Date(now()).toISOString();

@@ -20,8 +20,9 @@ import { loadMasterKey, syncDir, type LoadedMasterKey } from "./master-key.js";
 
 export const KEYRING_FILE = "keyring.json";
 const RELOAD_EVERY_MS = 1000;
+const UNWRAPPED_KEPT = 1024;
 
-/** A KEK's id: a digest of it (the same rule LocalKeyring.fromMasterKey uses). */
+/** A KEK's id: a digest of it ("mk-" and 16 hex digits; it tells nothing of the key). */
 export function kekIdOf(key: Buffer): string {
   return "mk-" + createHash("sha256").update("alter-vault/kek-id\0").update(key).digest("hex").slice(0, 16);
 }
@@ -38,6 +39,8 @@ export class FolderKeyring implements Keyring {
   readonly #dir: string | undefined;
   readonly #env: NodeJS.ProcessEnv | undefined;
   #lastReload = 0;
+  /** Data keys unwrapped lately, by KEK, wrapped key and record (see unwrap). */
+  readonly #unwrapped = new Map<string, Buffer>();
 
   private constructor(master: Buffer, dir: string | undefined, env: NodeJS.ProcessEnv | undefined) {
     this.#dir = dir;
@@ -107,6 +110,7 @@ export class FolderKeyring implements Keyring {
   /** Forgets KEKs (retired ones), never the current one. */
   drop(ids: readonly string[]): void {
     for (const id of ids) if (id !== this.#current) this.#keys.delete(id);
+    for (const k of this.#unwrapped.keys()) if (ids.some((id) => k.startsWith(`${id}.`))) this.#unwrapped.delete(k);
   }
 
   wrap(dataKey: Buffer, aad: string): { kekId: string; wrapped: string } {
@@ -118,6 +122,19 @@ export class FolderKeyring implements Keyring {
   }
 
   unwrap(kekId: string, wrapped: string, aad: string): Buffer {
+    const cacheKey = `${kekId}.${wrapped}.${aad}`;
+    const hit = this.#unwrapped.get(cacheKey);
+    if (hit) return Buffer.from(hit);
+    const key = this.#unwrapFresh(kekId, wrapped, aad);
+    // The hot values (a grant's credential, a managed secret) are opened on every call: their data
+    // keys are kept, a bounded number, so each open costs one AES-GCM operation, not two. This
+    // holds nothing the KEKs in this object could not unwrap anyway; dropping a KEK forgets them.
+    if (this.#unwrapped.size >= UNWRAPPED_KEPT) this.#unwrapped.delete(this.#unwrapped.keys().next().value!);
+    this.#unwrapped.set(cacheKey, Buffer.from(key));
+    return key;
+  }
+
+  #unwrapFresh(kekId: string, wrapped: string, aad: string): Buffer {
     if (!this.holds(kekId)) {
       throw new Error(
         `a data key is wrapped under KEK "${kekId.slice(0, 64)}", which this instance's keyring does not hold (copy ${KEYRING_FILE} from the folder the rotation ran in into this data folder)`,
