@@ -75,7 +75,7 @@ describe("vault import (SQLite to PostgreSQL)", () => {
       expect(there.keyring.currentId).toBe(here.keyring.currentId);
       expect(there.mac("approval-page-csrf", "x")).toBe(here.mac("approval-page-csrf", "x"));
       // The checkpoint file became chain main's checkpoint row: the imported chain verifies attested.
-      const report = await verifyStoreAudit(pg, crypto, "/nonexistent");
+      const report = await verifyStoreAudit(pg, there, "/nonexistent");
       expect([report.firstBroken, report.chains!.map((c) => [c.chain, c.checkpoint?.seq])]).toEqual([null, [["main", b.head.seq]]]);
     } finally {
       await pg.close();
