@@ -5,9 +5,9 @@ import type { AuditRow } from "../audit/writer.js";
 import type { AuditReport } from "../audit/verify.js";
 import { verifyStoreAudit } from "../audit/verify-store.js";
 import { withVault, type AdminOptions } from "./open.js";
-import { sqliteHandle } from "../storage/store/index.js";
 import { VaultUsageError } from "../errors.js";
-import { flagValue } from "../quote.js";
+import { quoted } from "../quote.js";
+import { sqliteHandle } from "../storage/store/index.js";
 
 export type { AuditQuery, AuditReport };
 
@@ -31,7 +31,7 @@ export async function streamAudit(opts: AdminOptions & AuditQuery, onRow: (row: 
     const q = opts.limit !== undefined ? { ...opts, limit: opts.limit + 1 } : opts;
     // SQLite: the one chain in seq order; PostgreSQL: every instance's chain, by time.
     const onPostgres = s.store.sql.dialect === "postgres";
-    if (!onPostgres && typeof opts.cursor === "string") throw new VaultUsageError(`${flagValue("--cursor", opts.cursor.slice(0, 100))} must be the row number printed for the previous page.`);
+    if (!onPostgres && typeof opts.cursor === "string") throw new VaultUsageError(`--cursor ${quoted(opts.cursor.slice(0, 100))} must be the row number printed for the previous page.`);
     for await (const r of onPostgres ? iterateChainsAuditRows(s.store.audit, q) : iterateAuditRows(sqliteHandle(s.store, "vault audit"), q)) {
       if (opts.limit !== undefined && rows === opts.limit) return { rows, nextCursor: last };
       rows++;
