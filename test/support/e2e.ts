@@ -19,9 +19,10 @@ import {
   type AuditRow,
   type GrantPolicy,
   type RunningVault,
-} from "../../vault/index.js";
-import { setIdp } from "../../vault/admin/identity.js";
-import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
+  setIdp,
+  setOAuthEndpoints,
+} from "./vault-admin.js";
+import { databaseOf, dropVaultDatabase, type VaultDatabase } from "./vault-engine.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "./browser.js";
 import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "./idp.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
@@ -50,6 +51,8 @@ export interface E2E {
   idp: TestIdp;
   vault: RunningVault;
   dataDir: string;
+  /** The vault's own PostgreSQL database when the run is on PostgreSQL (test/support/vault-engine.ts). */
+  database: VaultDatabase | undefined;
   apiKey: string;
   standins: Record<string, Standin>;
   /** Every secret handed to the world (provider tokens, client secrets, the API key's secret). */
@@ -134,6 +137,7 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
     idp,
     vault,
     dataDir,
+    database: databaseOf(dataDir),
     apiKey: init.apiKey,
     standins,
     canaries,
@@ -222,6 +226,8 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
       if (browser) await (await browser).close();
       await Promise.allSettled([vault.close(), idp.close(), ...Object.values(standins).map((s) => s.close())]);
       await rm(dataDir, { recursive: true, force: true });
+      const database = databaseOf(dataDir);
+      if (database) await dropVaultDatabase(database);
     },
   };
   return world;
