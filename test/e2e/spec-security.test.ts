@@ -17,7 +17,7 @@ import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, ProviderAPIError } from "alter-gen/runtime";
 import type { CatalogInjection, CatalogProvider } from "../../catalog/index.js";
-import { addManagedSecret, initVault, issueGrant, readAudit, startVault, type RunningVault } from "../../vault/index.js";
+import { addManagedSecret, initVault, issueGrant, readAudit, startVault, type RunningVault } from "../support/vault-admin.js";
 import { startStandin, type Standin, type StandinCredential } from "../../standins/index.js";
 import { runVaultCli } from "../vault/cli-run.js";
 import { startIdp, type TestIdp } from "../support/idp.js";

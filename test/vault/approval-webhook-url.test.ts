@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initVault, readAudit, showApprovalWebhook } from "../../vault/index.js";
+import { initVault, readAudit, showApprovalWebhook } from "../support/vault-admin.js";
 import { openVaultState } from "../../vault/state.js";
 import { deliverApprovalNotice, type ApprovalNotice } from "../../vault/approvals/webhook.js";
 import { shownWebhookUrl } from "../../vault/approvals/webhook-store.js";

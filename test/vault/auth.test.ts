@@ -3,7 +3,7 @@
 // handed to the SDK sealed, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
-import { listUsers } from "../../vault/admin/identity.js";
+import { listUsers } from "../support/vault-admin.js";
 import { APP_CLIENT, startPeers, type Peers } from "./identity/harness.js";
 import { runInBrowser } from "./identity/flows.js";
 

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
-import { initVault } from "../../vault/index.js";
+import { initVault } from "../support/vault-admin.js";
 import { startIdp, type TestIdp } from "../support/idp.js";
 import { tempDir } from "./helpers.js";
 import { runVaultCli } from "./cli-run.js";

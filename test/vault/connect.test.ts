@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { completeIdpLogin, confirmConnect } from "../support/browser.js";
-import { setProviderConfig } from "../../vault/index.js";
-import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
-import { removeUser } from "../../vault/admin/identity.js";
+import { setProviderConfig, setOAuthEndpoints, removeUser } from "../support/vault-admin.js";
 import { GITHUB_CLIENT, startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, pressConfirm, retrieveToken, runInBrowser } from "./identity/flows.js";
 

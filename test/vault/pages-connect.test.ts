@@ -6,8 +6,7 @@
 // oidc-provider is the app's IDP and the authorization server of both providers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, ConnectDeniedError } from "../../runtime/index.js";
-import { setProviderConfig } from "../../vault/index.js";
-import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
+import { setProviderConfig, setOAuthEndpoints } from "../support/vault-admin.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../support/browser.js";
 import { startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, runInBrowser } from "./identity/flows.js";

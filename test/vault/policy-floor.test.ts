@@ -3,7 +3,7 @@
 // API cannot shed it, and a raised floor applies to existing grants at once (it is read, never
 // copied).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant, setSecretPolicy } from "../../vault/index.js";
+import { addManagedSecret, issueGrant, setSecretPolicy } from "../support/vault-admin.js";
 import { evaluatePolicies, type AccessFacts, type PolicyLayer } from "../../vault/policy/evaluate.js";
 import type { GrantPolicy } from "../../vault/grant-types.js";
 import { call, startTestVault, unsealFor, type TestVault } from "./helpers.js";

@@ -4,7 +4,7 @@
 // of an approved call and the approval status route, and the audit rows. Seen from the wire, with
 // the test's own signer (test/vault/helpers.ts), not through the runtime (which scrubs again).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approve, readAudit } from "../../vault/index.js";
+import { approve, readAudit } from "../support/vault-admin.js";
 import { withVault } from "../../vault/admin/open.js";
 import { openApprovalResult } from "../../vault/approvals/store.js";
 import { CANARY_CREDENTIALS, ECHOES, carried, findLeak, type CanaryCredential } from "../support/canary-forms.js";

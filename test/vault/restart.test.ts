@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, initVault, issueGrant, listGrants, readAudit } from "../../vault/index.js";
+import { addManagedSecret, initVault, issueGrant, listGrants, readAudit } from "../support/vault-admin.js";
 import { send, sign, tempDir, verifyResponse, type SignedRequest } from "./helpers.js";
 
 const ROOT = join(import.meta.dirname, "../..");

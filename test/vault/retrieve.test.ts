@@ -1,6 +1,6 @@
 // Retrieve mode: managed-secret grants resolved by id, sealed to the caller, audited.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
+import { addManagedSecret, issueGrant, readAudit, revokeGrant, setProviderConfig } from "../support/vault-admin.js";
 import { VaultTransport } from "../../runtime/internal/transport.js";
 import { call, startTestVault, unsealFor, verifyResponse, type TestVault } from "./helpers.js";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, approve, initVault, issueGrant, setProviderConfig, startVault } from "../../vault/index.js";
+import { addManagedSecret, approve, initVault, issueGrant, setProviderConfig, startVault } from "../support/vault-admin.js";
 import { call, send, sign, startTestVault, tempDir, verifyResponse, type TestVault } from "./helpers.js";
 
 let v: TestVault;

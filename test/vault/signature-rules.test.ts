@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey, deprecateApiKey } from "../../vault/index.js";
+import { createApiKey, deprecateApiKey } from "../support/vault-admin.js";
 import { REQUEST_TAG, RESPONSE_TAG } from "../../protocol/rules.js";
 import { call, send, sign, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
 

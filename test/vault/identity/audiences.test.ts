@@ -2,7 +2,7 @@
 // (RFC 8707), and the vault must still resolve the user from it. Tokens come from a real
 // oidc-provider: ID tokens of the app's client and JWT access tokens for a resource indicator.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getIdp, listUsers, setIdp } from "../../../vault/admin/identity.js";
+import { getIdp, listUsers, setIdp } from "../../support/vault-admin.js";
 import { APP_CLIENT, startPeers, type Peers } from "./harness.js";
 
 const MCP_URL = "http://127.0.0.1:7777/mcp";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerVaultCommands } from "../../../vault/cli/index.js";
-import { initVault, startVault } from "../../../vault/index.js";
+import { initVault, startVault } from "../../support/vault-admin.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 
 const SECRET = "cli-idp-secret-CANARY-0c9d";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerVaultCommands } from "../../../vault/cli/index.js";
-import { addManagedSecret, getIdp, initVault, issueGrant, listGrants, removeIdp, setIdp } from "../../../vault/index.js";
+import { addManagedSecret, getIdp, initVault, issueGrant, listGrants, removeIdp, setIdp } from "../../support/vault-admin.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 import { ROOT } from "../cli-run.js";
 

@@ -2,8 +2,7 @@
 // Alter-User-Token, and the vault checks it through the IDP's JWKS.
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant } from "../../../vault/index.js";
-import { getIdp, listUsers, removeIdp, removeUser, setIdp } from "../../../vault/admin/identity.js";
+import { addManagedSecret, issueGrant, getIdp, listUsers, removeIdp, removeUser, setIdp } from "../../support/vault-admin.js";
 import { APP_CLIENT, GITHUB_CLIENT, startPeers, type Peers } from "./harness.js";
 
 // Follow a rotation at the first unknown kid instead of after jose's 30 s cooldown.

@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AlterVault, ConnectDeniedError, DeviceCodeExpiredError, type DeviceCodePrompt } from "alter-gen/runtime";
 import { devicePollStep, parseDeviceAnswer, type DevicePollAnswer } from "../../../vault/oauth/device-grant.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
-import { readAudit } from "../../../vault/index.js";
+import { setOAuthEndpoints, readAudit } from "../../support/vault-admin.js";
 import { tokenJson, type Answer } from "../../support/oauth-server.js";
 import { startScripted, type Scripted } from "./scripted.js";
 

@@ -5,8 +5,7 @@
 // server of test/support/oauth-server.ts (asana's). The table below checks the RFC 9207 `iss`
 // rules and the per-provider callback binding without a browser.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setProviderConfig } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
+import { setProviderConfig, setOAuthEndpoints } from "../../support/vault-admin.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../../support/browser.js";
 import { pressConfirm } from "../identity/flows.js";
 import { startOAuthServer, tokenJson, type OAuthServer } from "../../support/oauth-server.js";

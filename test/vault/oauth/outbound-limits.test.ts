@@ -6,8 +6,7 @@
 import { SignJWT, generateKeyPair } from "jose";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { credentialFingerprint } from "../../../protocol/fingerprint.js";
-import { setIdp } from "../../../vault/admin/identity.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
+import { setIdp, setOAuthEndpoints } from "../../support/vault-admin.js";
 import { tokenJson, type Answer } from "../../support/oauth-server.js";
 import { startScripted, type Scripted } from "./scripted.js";
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, TokenRefreshInProgressError } from "alter-gen/runtime";
 import { createAsanaClient } from "alter-gen/generated/asana";
-import { setProviderConfig } from "../../../vault/index.js";
+import { setProviderConfig } from "../../support/vault-admin.js";
 import { COOLDOWN_MAX_MS, cooldownMs } from "../../../vault/oauth/refresh-lease.js";
 import { startProviderStandin, type Standin } from "../../../standins/index.js";
 import { tokenJson } from "../../support/oauth-server.js";

@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialFingerprint } from "../../../protocol/fingerprint.js";
 import { TokenRefreshInProgressError } from "../../../runtime/errors.js";
-import { setProviderConfig } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
+import { setProviderConfig, setOAuthEndpoints } from "../../support/vault-admin.js";
 import { tokenJson } from "../../support/oauth-server.js";
 import { CLIENT, startScripted, type Scripted } from "./scripted.js";
 

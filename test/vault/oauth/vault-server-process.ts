@@ -2,7 +2,7 @@
 // `node --import tsx vault-server-process.ts <dataDir>`. Prints `url <url>` once it serves; a
 // stdin line `offset <ms>` moves its clock that far ahead of real time and answers `ok`.
 import { createInterface } from "node:readline";
-import { startVault } from "../../../vault/index.js";
+import { startVault } from "../../support/vault-admin.js";
 
 const [dataDir] = process.argv.slice(2);
 if (!dataDir) throw new Error("usage: vault-server-process.ts <dataDir>");
