@@ -8,7 +8,6 @@
 // having to carry it around.
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { inject } from "vitest";
 import { asRole, queryRows } from "./postgres.js";
 
 export type TestEngine = "sqlite" | "postgres";
@@ -47,7 +46,10 @@ export interface VaultDatabase {
   ownerUrl: string;
 }
 
-function cluster(): TestPostgres {
+// vitest is imported only here, when a database is needed: the helpers that import this module
+// also run in plain child processes (a vault server a test kills), where vitest must not load.
+async function cluster(): Promise<TestPostgres> {
+  const { inject } = await import("vitest");
   const pg = inject("testPostgres");
   if (!pg) throw new Error(`${ENGINE_ENV}=postgres needs the "postgres" vitest project (its globalSetup starts the cluster): run vitest --project postgres`);
   return pg;
@@ -61,7 +63,7 @@ function databaseUrl(superuserUrl: string, name: string): string {
 
 /** A fresh copy of the migrated template database. */
 export async function freshVaultDatabase(): Promise<VaultDatabase> {
-  const pg = cluster();
+  const pg = await cluster();
   const name = `v_${process.pid}_${randomBytes(5).toString("hex")}`;
   await queryRows(pg.superuserUrl, `CREATE DATABASE ${name} TEMPLATE ${pg.template} OWNER ${PG_ROLES.owner.name}`);
   const base = databaseUrl(pg.superuserUrl, name);
@@ -74,7 +76,7 @@ export async function freshVaultDatabase(): Promise<VaultDatabase> {
 
 /** Drops a test database, closing whatever still holds a connection to it. */
 export async function dropVaultDatabase(db: VaultDatabase): Promise<void> {
-  await queryRows(cluster().superuserUrl, `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+  await queryRows((await cluster()).superuserUrl, `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
 }
 
 const byDataDir = new Map<string, VaultDatabase>();
