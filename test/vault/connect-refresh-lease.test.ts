@@ -66,5 +66,5 @@ it("refreshes once across two processes", async () => {
   const refreshes = peers.idp.tokenRequests("refresh_token").slice(before);
   expect(refreshes).toEqual([expect.objectContaining({ outcome: "success" })]);
   expect(new Set(tokens).size).toBe(1);
-  expect(peers.sql("SELECT * FROM refresh_leases")).toEqual([]);
+  expect(await peers.sql("SELECT * FROM refresh_leases")).toEqual([]);
 }, 60_000);

@@ -143,7 +143,7 @@ describe("finished pages stay finished", () => {
 
   it("an expired link says so, with the next step", async () => {
     const session = await createConnect(peers, { providers: ["github"] });
-    peers.exec("UPDATE connect_sessions SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), session.sessionId);
+    await peers.exec("UPDATE connect_sessions SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), session.sessionId);
     const page = await browser.newPage();
     try {
       const res = await page.goto(session.connectUrl);

@@ -45,8 +45,8 @@ describe("the IDP's audiences", () => {
     });
     expect(saved.audiences).toEqual([MCP_URL, APP_CLIENT.clientId, OTHER_MCP_URL]);
     expect((await getIdp({ dataDir: peers.dataDir }))?.audiences).toEqual(saved.audiences);
-    expect(peers.sql<{ extra_audiences: string }>("SELECT extra_audiences FROM idp_configs")[0]?.extra_audiences).toBe(JSON.stringify([OTHER_MCP_URL]));
-    const audit = peers.sql<{ details: string }>("SELECT details FROM audit WHERE action = 'admin' ORDER BY seq DESC LIMIT 1")[0];
+    expect((await peers.sql<{ extra_audiences: string }>("SELECT extra_audiences FROM idp_configs"))[0]?.extra_audiences).toBe(JSON.stringify([OTHER_MCP_URL]));
+    const audit = (await peers.sql<{ details: string }>("SELECT details FROM audit WHERE action = 'admin' ORDER BY seq DESC LIMIT 1"))[0];
     expect(JSON.parse(audit!.details)).toMatchObject({ command: "idp set", audiences: saved.audiences });
   });
 

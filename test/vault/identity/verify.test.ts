@@ -148,7 +148,7 @@ describe("groups and deprovisioning", () => {
 
     const removed = await removeUser({ dataDir: peers.dataDir, subject: "carol" });
     expect(removed.revokedGrants).toEqual([g.grantId]);
-    const row = peers.sql<{ status: string; revoke_reason: string }>("SELECT status, revoke_reason FROM grants WHERE id = ?", g.grantId)[0];
+    const row = (await peers.sql<{ status: string; revoke_reason: string }>("SELECT status, revoke_reason FROM grants WHERE id = ?", g.grantId))[0];
     expect(row).toEqual({ status: "revoked", revoke_reason: "user removed" });
     const e = await rejection(token);
     expect(e.code).toBe("user_token_invalid");
@@ -168,9 +168,9 @@ describe("IDP configuration", () => {
     expect(shown?.hasClientSecret).toBe(true);
     const texts = [
       JSON.stringify(shown),
-      JSON.stringify(peers.sql("SELECT * FROM idp_configs")),
-      JSON.stringify(peers.sql("SELECT * FROM providers")),
-      JSON.stringify(peers.sql("SELECT * FROM audit")),
+      JSON.stringify(await peers.sql("SELECT * FROM idp_configs")),
+      JSON.stringify(await peers.sql("SELECT * FROM providers")),
+      JSON.stringify(await peers.sql("SELECT * FROM audit")),
     ].join("\n");
     expect(texts).not.toContain(APP_CLIENT.clientSecret);
     expect(texts).not.toContain(GITHUB_CLIENT.clientSecret);

@@ -78,7 +78,7 @@ describe("a hostile authorization server bouncing the user to an honest one", ()
     expectNothingRedeemed(before);
     const status = (await peers.transport.request<{ status: string; error: { code: string } }>("GET", `/v1/connect/sessions/${result.sessionId}`)).data;
     expect(status).toMatchObject({ status: "failed", error: { code: "connect_failed" } });
-    expect(peers.sql("SELECT error_code FROM audit WHERE action = 'connect' ORDER BY seq DESC LIMIT 1")).toEqual([{ error_code: "oauth_mixup" }]);
+    expect(await peers.sql("SELECT error_code FROM audit WHERE action = 'connect' ORDER BY seq DESC LIMIT 1")).toEqual([{ error_code: "oauth_mixup" }]);
   }, 60_000);
 
   it("legacy shared callback: github's issuer in the answer is refused for an asana attempt (RFC 9207)", async () => {
@@ -177,7 +177,7 @@ describe("RFC 9207 iss and the callback binding", () => {
     await setOAuthEndpoints({ dataDir: s.dataDir, provider: "asana", issuer: null });
     if (setup === "other provider's issuer") {
       // zoom's authorization server is not reachable from here to read its metadata: stored directly.
-      s.sql("UPDATE oauth_endpoints SET issuer = 'https://zoom-as.example' WHERE provider = 'zoom' RETURNING 1");
+      await s.sql("UPDATE oauth_endpoints SET issuer = 'https://zoom-as.example' WHERE provider = 'zoom' RETURNING 1");
     }
   }
 
