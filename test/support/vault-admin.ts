@@ -7,6 +7,7 @@
 import { initVault as realInitVault, type InitOptions, type InitResult } from "../../vault/index.js";
 import * as vault from "../../vault/index.js";
 import { approveWithOutcome as realApproveWithOutcome } from "../../vault/admin/approvals.js";
+import { withVault as realWithVault } from "../../vault/admin/open.js";
 import { bindDatabase, engineOptions, freshVaultDatabase, onPostgres } from "./vault-engine.js";
 
 export * from "../../vault/index.js";
@@ -66,3 +67,5 @@ export const approverLink = onEngine(vault.approverLink);
 export const setApprovalWebhook = onEngine(vault.setApprovalWebhook);
 export const showApprovalWebhook = onEngine(vault.showApprovalWebhook);
 export const clearApprovalWebhook = onEngine(vault.clearApprovalWebhook);
+/** The data folder opened for one piece of work (vault/admin/open.ts), on the run's engine. */
+export const withVault = onEngine(realWithVault);

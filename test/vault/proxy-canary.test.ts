@@ -4,8 +4,7 @@
 // of an approved call and the approval status route, and the audit rows. Seen from the wire, with
 // the test's own signer (test/vault/helpers.ts), not through the runtime (which scrubs again).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approve, readAudit } from "../support/vault-admin.js";
-import { withVault } from "../../vault/admin/open.js";
+import { approve, readAudit, withVault } from "../support/vault-admin.js";
 import { openApprovalResult } from "../../vault/approvals/store.js";
 import { CANARY_CREDENTIALS, ECHOES, carried, findLeak, type CanaryCredential } from "../support/canary-forms.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
@@ -88,7 +87,7 @@ describe.each(CANARY_CREDENTIALS)("the vault relaying a $name credential's echoe
     // What an older vault stored: the provider's answer as it came, with no scrubbed mark.
     const legacy = { status: 200, headers: { "x-echo": cred.parts[0]! }, body: Buffer.from(cred.parts.join(" ")).toString("base64") };
     await withVault({ dataDir: p.dataDir }, (s) => {
-      s.db.prepare("UPDATE approvals SET result_sealed = ? WHERE id = ?").run(s.crypto.sealJson("approval-result", approvalId, legacy), approvalId);
+      return s.store.sql.run("UPDATE approvals SET result_sealed = ? WHERE id = ?", [s.crypto.sealJson("approval-result", approvalId, legacy), approvalId]);
     });
     const status = await call(v, "GET", `/v1/approvals/${approvalId}`);
     expect(status.json).toMatchObject({ status: "executed", result: null, error: { code: "result_withheld" } });
