@@ -295,10 +295,7 @@ describe("nothing leaks", () => {
       ["logs", logs.join("\n")],
       ["errors", errors.map((e) => inspect(e, { depth: 20, showHidden: true }) + String((e as Error).stack)).join("\n")],
     ];
-    for (const name of await readdir(dataDir, { recursive: true })) {
-      const bytes = await readFile(path.join(dataDir, name)).catch(() => undefined);
-      if (bytes) places.push([`data/${name}`, bytes.toString("latin1")]);
-    }
+    places.push(...(await storedAtRest(dataDir)));
     const found = places.flatMap(([where, text]) => CANARIES.filter((c) => text.includes(c) || text.includes(encodeURIComponent(c))).map((c) => `${where}: ${c.slice(0, 10)}…`));
     expect(found).toEqual([]);
   });

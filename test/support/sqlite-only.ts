@@ -2,7 +2,8 @@
 // test what exists on SQLite only (the database file and its WAL, the server lock, migrations of
 // old SQLite folders, the synchronous audit writer, `vault import` from a SQLite folder), or they
 // already run on both engines by themselves (the store conformance suites and the instance tests
-// that build one store per engine). Everything else in test/vault and test/e2e runs on both.
+// that build one store per engine), or they store nothing (pure rule tables, page builders: the
+// same test twice would only cost time). Everything else in test/vault and test/e2e runs on both.
 // Paths are relative to the repository root, as vitest's exclude patterns are.
 export const SQLITE_ONLY: Record<string, string> = {
   "test/vault/storage/**": "the store suites run on both engines by themselves (conformance on SQLite and on a real PostgreSQL)",
@@ -21,4 +22,21 @@ export const SQLITE_ONLY: Record<string, string> = {
   "test/vault/migration-secret-fields.test.ts": "SQLite migrations on a folder made before them",
   "test/vault/identity/migration-issuer.test.ts": "SQLite migrations on a folder made before them",
   "test/vault/oauth/migration.test.ts": "SQLite migrations on a folder made before them",
+  "test/vault/sealed-columns.test.ts": "master-key rotation re-sealing the columns of the SQLite file, read back from the file",
+  "test/e2e/aws-sigv4.test.ts": "runs on the examples' own sandbox (examples/sandbox.ts), a SQLite vault as the examples' readers make it",
+  "test/e2e/examples.test.ts": "runs the examples as a newcomer does, each making its own SQLite vault",
+  // No database at all: pure functions, page builders and tables, the same on both runs.
+  "test/vault/approval-gate.test.ts": "no database: the approval gate's rule table",
+  "test/vault/approval-outcome.test.ts": "no database: the outcome table of approvals",
+  "test/vault/envelope.test.ts": "no database: envelope encryption and the keyring",
+  "test/vault/grant-usability.test.ts": "no database: the grant usability rule table",
+  "test/vault/operation-index.test.ts": "no database: the catalog clients against the operation index",
+  "test/vault/pages-look.test.ts": "no database: the pages' look in a browser",
+  "test/vault/pages.test.ts": "no database: the page builders' escaping",
+  "test/vault/policy.test.ts": "no database: the policy rule table",
+  "test/vault/protocol-routes.test.ts": "no database: docs/protocol.md's route table against the code",
+  "test/vault/quote.test.ts": "no database: which values messages may quote",
+  "test/vault/refusal.test.ts": "no database: refusals as typed data",
+  "test/vault/deploy/client-address.test.ts": "no database: forwarded-header parsing",
+  "test/vault/oauth/process-identity.test.ts": "no database: whether a lease holder's process is gone",
 };
