@@ -9,7 +9,6 @@
 // answers, errors, logs, audit rows or the data folder.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect, promisify } from "node:util";
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, ProviderAPIError } from "alter-gen/runtime";
 import type { CatalogInjection, CatalogProvider } from "../../catalog/index.js";
 import { addManagedSecret, initVault, issueGrant, readAudit, startVault, type RunningVault } from "../support/vault-admin.js";
+import { storedAtRest } from "../support/vault-db.js";
 import { startStandin, type Standin, type StandinCredential } from "../../standins/index.js";
 import { runVaultCli } from "../vault/cli-run.js";
 import { startIdp, type TestIdp } from "../support/idp.js";

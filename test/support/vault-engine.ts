@@ -102,3 +102,12 @@ export function engineFlags(dataDir: string | undefined): string[] {
   const db = databaseOf(dataDir);
   return db ? ["--database-url", db.url] : [];
 }
+
+/**
+ * The environment a child process (a vault server a test kills, a second process on the same
+ * folder) needs for the vault of `dataDir`: ALTER_VAULT_DATABASE_URL on PostgreSQL, else nothing.
+ */
+export function engineEnv(dataDir: string | undefined): { ALTER_VAULT_DATABASE_URL?: string } {
+  const db = databaseOf(dataDir);
+  return db ? { ALTER_VAULT_DATABASE_URL: db.url } : {};
+}
