@@ -4,29 +4,14 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
+import { runVaultCli } from "./cli-run.js";
+import { engineEnv } from "../support/vault-engine.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const SECRET = "ghp_CLI_CANARY_5e6f7a8b9c0d";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...opts.env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  child.stdin.end(opts.stdin ?? "");
-  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
-}
+// The shared runner: on the postgres project it hands each data folder's database URL along.
+const cli = runVaultCli;
 
 let tmp: ReturnType<typeof tempDir>;
 let data: string;
@@ -172,7 +157,7 @@ describe("vault commands", () => {
   it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("start prints its address, serves, and shuts down cleanly on %s", async (signal) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", "--data", data, "--port", "0"], {
       cwd: ROOT,
-      env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" },
+      env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...engineEnv(data) },
     });
     let out = "";
     let err = "";
