@@ -19,7 +19,7 @@ export interface CliRunOptions {
 }
 
 /** The value of `--data` / `-d` in `args` (undefined when absent). */
-function dataFlag(args: string[]): string | undefined {
+export function dataFlag(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--data" || a === "-d") return args[i + 1];
