@@ -5,36 +5,35 @@
 // audit) take them and never import vault/http.
 import type { CatalogProvider } from "../catalog/index.js";
 import type { AtRest } from "./crypto/at-rest.js";
-import type { Db } from "./storage/db.js";
 import type { Store } from "./storage/store/index.js";
 import type { AppRecord } from "./storage/apps.js";
-import type { AuditWriter } from "./audit/writer.js";
+import type { AuditLog } from "./audit/log.js";
 import type { AuditSink } from "./audit/request-audit.js";
 
 /** State shared by everything one running vault (a server, or one admin command) does. */
 export interface VaultState {
+  /** The data folder: the master key file, and on SQLite the database and audit checkpoint. */
   dataDir: string;
-  /**
-   * The synchronous SQLite handle. Issue 14 moves every use case onto `store`; while that lasts
-   * both reach the same file (the store's SQLite driver shares this handle and its statements).
-   */
-  db: Db;
-  /** The asynchronous store (SQLite or PostgreSQL): where use cases read and write. */
+  /** The asynchronous store (SQLite or PostgreSQL): where every use case reads and writes. */
   store: Store;
   crypto: AtRest;
   /** Milliseconds since the epoch; injectable for tests. */
   now: () => number;
   /** When this process started serving; requests signed before it are refused as replays. */
   startedAt: number;
-  audit: AuditWriter;
+  audit: AuditLog;
   /** The catalog entry of a provider id (specs/providers.yaml), or undefined. */
   catalogProvider: (id: string) => CatalogProvider | undefined;
   /** The vault's own base URL as clients reach it (e.g. http://127.0.0.1:7420), no trailing slash. */
   baseUrl: string;
 }
 
-/** A vault opened on a data folder, with the app it holds (vault/state.ts). */
-export type OpenedVault = VaultState & { app: AppRecord };
+/** A vault opened on a data folder (and maybe a PostgreSQL database), with the app it holds (vault/state.ts). */
+export type OpenedVault = VaultState & {
+  app: AppRecord;
+  /** Drains the audit log, then closes it and the store (the SQLite file or the pool). Idempotent. */
+  close(): Promise<void>;
+};
 
 /** A verified end user (from Alter-User-Token), as vault/identity/verify.ts returns it. */
 export interface VerifiedUser {
@@ -48,8 +47,6 @@ export interface VerifiedUser {
 /** What every use case runs in: the running vault and the app it acts for. */
 export interface VaultContext {
   vault: VaultState;
-  /** @deprecated while issue 14 lasts: use `store`. */
-  db: Db;
   store: Store;
   crypto: AtRest;
   now: () => number;
@@ -76,5 +73,5 @@ export interface CallerContext extends VaultContext {
 
 /** The context of a use case run by the vault itself (an admin command, an approved call). */
 export function vaultContext(state: VaultState, app: AppRecord, audit: AuditSink = state.audit): VaultContext {
-  return { vault: state, db: state.db, store: state.store, crypto: state.crypto, now: state.now, audit, app };
+  return { vault: state, store: state.store, crypto: state.crypto, now: state.now, audit, app };
 }

@@ -1,18 +1,29 @@
-// Opens a data folder: master key, database, catalog. Shared by the server and admin functions.
+// Opens a vault: master key, database, audit log, catalog. Shared by the server and admin
+// functions. The database is SQLite in the data folder (the default), or the PostgreSQL database
+// `--database-url` / ALTER_VAULT_DATABASE_URL names (storage/database-url.ts); then the data
+// folder holds only the master key file. The SQLite handle stays inside the SQLite opening:
+// everything after it reads and writes through the store, and closing the state closes it.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadCatalog, type CatalogProvider } from "../catalog/index.js";
-import type { AtRest } from "./crypto/at-rest.js";
-import { loadMasterKey } from "./crypto/master-key.js";
+import { AtRest } from "./crypto/at-rest.js";
+import { loadMasterKey, MASTER_KEY_ENV, masterKeyPath } from "./crypto/master-key.js";
 import { settleMasterKey } from "./crypto/rotation-files.js";
+import { checkMasterKeyIn } from "./crypto/key-check.js";
 import { openDatabase, type Db } from "./storage/db.js";
-import { openAuditWriter } from "./audit/open.js";
-import { sqliteStore } from "./storage/store/index.js";
+import { openAuditLog } from "./audit/open.js";
+import type { AuditLog } from "./audit/log.js";
+import { sqliteStore, type Store } from "./storage/store/index.js";
+import { chooseDatabase, type DatabaseChoice } from "./storage/database-url.js";
+import { openPostgresStore } from "./storage/open-postgres.js";
 import { VaultUsageError } from "./errors.js";
 import type { OpenedVault } from "./context.js";
 import { maskSecrets } from "./quote.js";
 
 export const DB_FILE = "vault.db";
+
+/** Connections of a PostgreSQL vault's pool when nothing says otherwise (a 2-core instance). */
+export const DEFAULT_POOL = 10;
 
 export interface OpenOptions {
   now?: () => number;
@@ -20,6 +31,13 @@ export interface OpenOptions {
   /** Folder holding providers.yaml; defaults to the package's specs/. */
   specsDir?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * A postgres:// URL: run on that database instead of SQLite in the data folder.
+   * @default env ALTER_VAULT_DATABASE_URL, else SQLite
+   */
+  databaseUrl?: string;
+  /** Connections in the PostgreSQL pool. @default 10 */
+  databasePool?: number;
 }
 
 /**
@@ -39,35 +57,108 @@ export function assertVaultFolder(dataDir: string): string {
   return dir;
 }
 
+/** The PostgreSQL database chosen by `opts` (flag, then environment), or undefined for SQLite. */
+export function databaseOf(opts: Pick<OpenOptions, "databaseUrl" | "env">): DatabaseChoice | undefined {
+  return chooseDatabase(opts.databaseUrl, opts.env ?? process.env);
+}
+
+interface Opened {
+  dir: string;
+  store: Store;
+  crypto: AtRest;
+  /** Where to run `vault init` when the database holds no app. */
+  initHint: string;
+}
+
 export async function openVaultState(dataDir: string, opts: OpenOptions = {}): Promise<OpenedVault> {
+  const database = databaseOf(opts);
+  const opened = database ? await openPostgres(dataDir, database, opts) : openSqlite(dataDir, opts.env);
+  const { dir, store, crypto } = opened;
+  let audit: AuditLog | undefined;
+  try {
+    const app = await store.apps.first();
+    if (!app) throw new VaultUsageError(opened.initHint);
+    const now = opts.now ?? Date.now;
+    // Opened once the app is known to exist: it may write the first checkpoint (audit/open.ts).
+    audit = await openAuditLog({ dataDir: dir, store, crypto, now });
+    const catalog = await loadCatalog(opts.specsDir);
+    const byId = new Map<string, CatalogProvider>(catalog.providers.map((p) => [p.id, p]));
+    const log = audit;
+    let closing: Promise<void> | undefined;
+    return {
+      dataDir: dir,
+      store,
+      crypto,
+      now,
+      startedAt: now(),
+      audit: log,
+      catalogProvider: (id) => byId.get(id),
+      baseUrl: opts.baseUrl ?? "",
+      app,
+      close() {
+        // Rows still queued for their group commit are written before the database closes.
+        closing ??= log.drain().finally(async () => {
+          log.close();
+          await store.close();
+        });
+        return closing;
+      },
+    };
+  } catch (e) {
+    audit?.close();
+    await store.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** The data folder's SQLite file, its key files settled; the handle is the store's from here on. */
+function openSqlite(dataDir: string, env: NodeJS.ProcessEnv | undefined): Opened {
   const dir = assertVaultFolder(dataDir);
   const db = openDatabase(join(dir, DB_FILE));
   let crypto: AtRest;
   try {
-    crypto = openWithMasterKey(dir, db, opts.env);
+    crypto = openWithMasterKey(dir, db, env);
   } catch (e) {
     db.close();
     throw e;
   }
-  const store = sqliteStore(db, crypto);
-  const app = await store.apps.first();
-  if (!app) {
-    db.close();
-    throw new VaultUsageError(`${maskSecrets(dir)} holds no app; run \`alter-gen vault init --data ${maskSecrets(dataDir)}\` again in an empty folder.`);
-  }
-  const now = opts.now ?? Date.now;
-  const catalog = await loadCatalog(opts.specsDir);
-  const byId = new Map<string, CatalogProvider>(catalog.providers.map((p) => [p.id, p]));
   return {
-    dataDir: dir,
-    db,
+    dir,
+    store: sqliteStore(db, crypto),
+    crypto,
+    initHint: `${maskSecrets(dir)} holds no app; run \`alter-gen vault init --data ${maskSecrets(dataDir)}\` again in an empty folder.`,
+  };
+}
+
+/** The PostgreSQL database `database` names, with the data folder's master key. */
+async function openPostgres(dataDir: string, database: DatabaseChoice, opts: OpenOptions): Promise<Opened> {
+  const dir = resolve(dataDir);
+  const env = opts.env ?? process.env;
+  if (!env[MASTER_KEY_ENV] && !existsSync(masterKeyPath(dir))) {
+    throw new VaultUsageError(
+      `No master key for the vault in ${database.where}: ${maskSecrets(masterKeyPath(dir))} does not exist and ${MASTER_KEY_ENV} is not set. With ${database.from} the data folder (--data) holds only the master key: copy master.key from the machine that ran \`vault init\` (mode 0600), or set ${MASTER_KEY_ENV}.`,
+    );
+  }
+  const loaded = loadMasterKey(dir, env);
+  const crypto = new AtRest(loaded.key);
+  loaded.key.fill(0);
+  const store = await openPostgresStore(database, crypto, { max: opts.databasePool ?? DEFAULT_POOL });
+  try {
+    await checkMasterKeyIn(store.sql, crypto);
+  } catch (e) {
+    await store.close().catch(() => {});
+    // No check row: the schema is there (open-postgres checked it) but `vault init` never ran.
+    if (e instanceof VaultUsageError && /no master key check/.test(e.message)) throw new VaultUsageError(noVaultIn(database));
+    throw e;
+  }
+  return {
+    dir,
     store,
     crypto,
-    now,
-    startedAt: now(),
-    audit: openAuditWriter(dir, db, crypto, now),
-    catalogProvider: (id) => byId.get(id),
-    baseUrl: opts.baseUrl ?? "",
-    app,
+    initHint: noVaultIn(database),
   };
+}
+
+function noVaultIn(database: DatabaseChoice): string {
+  return `The database ${database.where} (${database.from}) holds no vault yet: run \`alter-gen vault init --database-url …\` (after \`vault migrate\`), or point ${database.from} at the vault's database.`;
 }

@@ -145,9 +145,9 @@ describe("the approver's page (Chromium)", () => {
       const stored = JSON.stringify((await approvalWithRequest(s.store, s.crypto, approvalId))!.request());
       expect(stored).not.toContain(CANARY);
       expect(stored).not.toContain("caller-forged");
-      expect(JSON.stringify(s.db.prepare("SELECT * FROM approvals WHERE id = ?").all(approvalId))).not.toContain(CANARY);
+      expect(JSON.stringify(await s.store.sql.all("SELECT * FROM approvals WHERE id = ?", [approvalId]))).not.toContain(CANARY);
     } finally {
-      s.db.close();
+      await s.close();
     }
   });
 
@@ -165,9 +165,9 @@ describe("the approver's page (Chromium)", () => {
     try {
       const req = (await approvalWithRequest(s.store, s.crypto, approvalId))!.request();
       const swapped = { method: req.method, url: req.url, headers: req.headers, body: Buffer.from('{"amount": 900000}').toString("base64") };
-      s.db.prepare("UPDATE approvals SET request_sealed = ? WHERE id = ?").run(s.crypto.sealJson("approval-request", approvalId, swapped), approvalId);
+      await s.store.sql.run("UPDATE approvals SET request_sealed = ? WHERE id = ?", [s.crypto.sealJson("approval-request", approvalId, swapped), approvalId]);
     } finally {
-      s.db.close();
+      await s.close();
     }
     const before = standin.requests.length;
     const noReview = await post({ ...form, shown: "" });
@@ -189,13 +189,13 @@ describe("the approver's page (Chromium)", () => {
     const approvalId = await ask();
     const s = await openVaultState(v.dataDir);
     try {
-      s.db.prepare("UPDATE approvals SET status = 'approved', approved_hash = ? WHERE id = ?").run("0".repeat(64), approvalId);
+      await s.store.sql.run("UPDATE approvals SET status = 'approved', approved_hash = ? WHERE id = ?", ["0".repeat(64), approvalId]);
       const before = standin.requests.length;
       await runApproved(s, s.app, approvalId);
-      expect(s.db.prepare("SELECT status, error_code FROM approvals WHERE id = ?").get(approvalId)).toEqual({ status: "failed", error_code: "approval_mismatch" });
+      expect(await s.store.sql.get("SELECT status, error_code FROM approvals WHERE id = ?", [approvalId])).toEqual({ status: "failed", error_code: "approval_mismatch" });
       expect(standin.requests.length).toBe(before);
     } finally {
-      s.db.close();
+      await s.close();
     }
   });
 });

@@ -86,8 +86,8 @@ describe.each(CANARY_CREDENTIALS)("the vault relaying a $name credential's echoe
     await approve({ dataDir: p.dataDir, approvalId });
     // What an older vault stored: the provider's answer as it came, with no scrubbed mark.
     const legacy = { status: 200, headers: { "x-echo": cred.parts[0]! }, body: Buffer.from(cred.parts.join(" ")).toString("base64") };
-    await withVault({ dataDir: p.dataDir }, (s) => {
-      return s.store.sql.run("UPDATE approvals SET result_sealed = ? WHERE id = ?", [s.crypto.sealJson("approval-result", approvalId, legacy), approvalId]);
+    await withVault({ dataDir: p.dataDir }, async (s) => {
+      await s.store.sql.run("UPDATE approvals SET result_sealed = ? WHERE id = ?", [s.crypto.sealJson("approval-result", approvalId, legacy), approvalId]);
     });
     const status = await call(v, "GET", `/v1/approvals/${approvalId}`);
     expect(status.json).toMatchObject({ status: "executed", result: null, error: { code: "result_withheld" } });

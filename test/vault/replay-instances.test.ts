@@ -58,11 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of servers) await new Promise((r) => s.close(r));
   for (const s of stores) await s.close().catch(() => {});
-  for (const s of states) {
-    await s.audit.drain();
-    s.audit.close();
-    s.db.close();
-  }
+  for (const s of states) await s.close();
   await cluster?.stop();
   tmp.remove();
 });

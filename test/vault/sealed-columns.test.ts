@@ -149,7 +149,7 @@ describe("approver links across a rotation", () => {
 });
 
 describe("what an interrupted rotation leaves behind", () => {
-  const open = async (dataDir: string) => (await openVaultState(dataDir, { env: {} })).db.close();
+  const open = async (dataDir: string) => (await openVaultState(dataDir, { env: {} })).close();
 
   it("a pending key of a rotation that never committed is removed; the data keeps its key", async () => {
     const { dataDir } = await freshVault();

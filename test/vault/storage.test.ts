@@ -7,7 +7,6 @@ import Database from "better-sqlite3";
 import { addManagedSecret, createApiKey, initVault, issueGrant, readAudit, rotateMasterKey, setProviderConfig, startVault } from "../support/vault-admin.js";
 import { openVaultState } from "../../vault/state.js";
 import { AtRest } from "../../vault/crypto/at-rest.js";
-import { openDerivedKeys } from "../../vault/storage/api-keys.js";
 import { call, tempDir, unsealFor } from "./helpers.js";
 
 const CANARY_TOKEN = "ghp_CANARYstorage0123456789abcdef";
@@ -81,12 +80,12 @@ describe("the data folder", () => {
       expect(inspect(s.crypto)).toBe("[AtRest]");
       expect(JSON.stringify({ c: s.crypto })).toBe('{"c":"[AtRest]"}');
       const keyId = /^alter_sk_([a-z0-9]{16})_/.exec(apiKey)![1]!;
-      const keys = openDerivedKeys(s.db, s.crypto, keyId)!;
+      const keys = (await s.store.apiKeys.getWithKeys(keyId))!.derived;
       expect(keys.requestSigning).toHaveLength(32);
       expect(inspect({ keys })).toBe("{ keys: [derived keys] }");
       expect(JSON.stringify({ keys })).toBe('{"keys":"[derived keys]"}');
     } finally {
-      s.db.close();
+      await s.close();
     }
   });
 });
@@ -114,7 +113,7 @@ describe("master key", () => {
       await initVault({ dataDir: dir, env });
       expect(readdirSync(dir)).not.toContain("master.key");
       const s = await openVaultState(dir, { env });
-      s.db.close();
+      await s.close();
       await expect(openVaultState(dir, { env: {} })).rejects.toThrow(/No master key/);
     } finally {
       other.remove();
@@ -170,7 +169,7 @@ describe("master key", () => {
     writeFileSync(join(dataDir, "master.key.new"), rotated, { mode: 0o600 });
     writeFileSync(join(dataDir, "master.key"), current, { mode: 0o600 });
     const s = await openVaultState(dataDir, { env: {} });
-    s.db.close();
+    await s.close();
     expect(readFileSync(join(dataDir, "master.key"), "utf8")).toBe(rotated);
     expect(readdirSync(dataDir)).not.toContain("master.key.new");
   });

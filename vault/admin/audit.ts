@@ -4,6 +4,7 @@ import type { AuditRow } from "../audit/writer.js";
 import { CheckpointFile } from "../audit/checkpoint.js";
 import { verifyAuditChain, type AuditReport } from "../audit/verify.js";
 import { withVault, type AdminOptions } from "./open.js";
+import { sqliteHandle } from "../storage/store/index.js";
 
 export type { AuditQuery, AuditReport };
 
@@ -25,7 +26,7 @@ export async function streamAudit(opts: AdminOptions & AuditQuery, onRow: (row: 
     let last: number | null = null;
     // One row more than asked says whether there is a next page.
     const q = opts.limit !== undefined ? { ...opts, limit: opts.limit + 1 } : opts;
-    for (const r of iterateAuditRows(s.db, q)) {
+    for (const r of iterateAuditRows(sqliteHandle(s.store, "vault audit"), q)) {
       if (opts.limit !== undefined && rows === opts.limit) return { rows, nextCursor: last };
       rows++;
       last = r.seq;
@@ -38,5 +39,5 @@ export async function streamAudit(opts: AdminOptions & AuditQuery, onRow: (row: 
 
 /** Checks every row's link and the newest signed checkpoint (`vault audit verify`). */
 export async function verifyAudit(opts: AdminOptions = {}): Promise<AuditReport> {
-  return withVault(opts, (s) => verifyAuditChain(s.db, s.crypto, new CheckpointFile(s.dataDir, s.crypto).read()));
+  return withVault(opts, (s) => verifyAuditChain(s.store.audit, s.crypto, new CheckpointFile(s.dataDir, s.crypto).read()));
 }

@@ -54,7 +54,7 @@ async function view(s: AdminState, provider: string): Promise<OAuthSettingsView>
 const FIELDS = "--authorize-url, --token-url, --revoke-url, --userinfo-url, --device-authorization-url, --auth-method, --issuer, --require-iss, --callback";
 
 export async function setOAuthEndpoints(opts: OAuthEndpointOptions): Promise<OAuthSettingsView> {
-  const { provider, dataDir: _d, now: _n, specsDir: _s, requireIss, ...patch } = opts;
+  const { provider, dataDir: _d, databaseUrl: _u, now: _n, specsDir: _s, requireIss, ...patch } = opts;
   if (Object.values(patch).every((v) => v === undefined) && requireIss === undefined) {
     throw new VaultUsageError(`oauth set needs at least one of ${FIELDS}.`);
   }

@@ -9,7 +9,12 @@ export interface AdminOptions {
   now?: () => number;
   /** Folder holding providers.yaml (default: the package's specs/). */
   specsDir?: string;
+  /** A postgres:// URL: the vault's database instead of SQLite in the data folder (default: env ALTER_VAULT_DATABASE_URL). */
+  databaseUrl?: string;
 }
+
+/** An admin command's pool: its own statements plus the audit log's group commit. */
+const ADMIN_POOL = 4;
 
 export const DEFAULT_DATA_DIR = ".alter";
 
@@ -19,13 +24,13 @@ export async function withVault<T>(opts: AdminOptions, fn: (s: AdminState) => T 
   const o: OpenOptions = {};
   if (opts.now) o.now = opts.now;
   if (opts.specsDir) o.specsDir = opts.specsDir;
+  if (opts.databaseUrl !== undefined) o.databaseUrl = opts.databaseUrl;
+  o.databasePool = ADMIN_POOL;
   const state = await openVaultState(opts.dataDir ?? DEFAULT_DATA_DIR, o);
   try {
     return await fn(state);
   } finally {
-    await state.audit.drain();
-    state.audit.close();
-    state.db.close();
+    await state.close();
   }
 }
 

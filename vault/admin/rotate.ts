@@ -14,7 +14,7 @@ import { CheckpointFile } from "../audit/checkpoint.js";
 import { checkpointHolds } from "../audit/open.js";
 import { sqliteStore } from "../storage/store/index.js";
 import { VaultUsageError } from "../errors.js";
-import { DB_FILE } from "../state.js";
+import { databaseOf, DB_FILE } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
 import { acquireServerLock } from "./server-lock.js";
 import { maskSecrets } from "../quote.js";
@@ -26,6 +26,8 @@ export interface RotateOptions {
   /** The new key (base64url/hex). Required when the current key comes from ALTER_VAULT_MASTER_KEY. */
   newMasterKey?: string;
   env?: NodeJS.ProcessEnv;
+  /** Refused: a rotation here re-seals one SQLite data folder (see the refusal below). */
+  databaseUrl?: string;
 }
 
 export interface RotateResult {
@@ -37,6 +39,14 @@ export interface RotateResult {
 
 export async function rotateMasterKey(opts: RotateOptions = {}): Promise<RotateResult> {
   const dir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
+  const database = databaseOf(opts);
+  if (database) {
+    // Instances serving one PostgreSQL database each hold the key; swapping it under them needs
+    // the envelope format's rotation while serving, not this stop-the-world re-seal.
+    throw new VaultUsageError(
+      `vault rotate-master-key re-seals a SQLite data folder with its server stopped; it does not rotate the key of the PostgreSQL database ${database.where} (${database.from}). ${database.from === "--database-url" ? "Leave out --database-url" : `Unset ${database.from}`} to rotate the folder's SQLite vault.`,
+    );
+  }
   if (!existsSync(join(dir, DB_FILE))) throw new VaultUsageError(`${maskSecrets(dir)} is not a vault data folder (no ${DB_FILE}).`);
   // The server lock, held for the whole rotation: no server can start on the old key meanwhile.
   // master.key.lock (taken inside) keeps every other opener from settling the key files under it.

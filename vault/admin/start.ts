@@ -3,10 +3,11 @@ import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { createVaultServer, type ServerOptions } from "../http/server.js";
 import { allRoutes } from "../http/routes/index.js";
-import { assertVaultFolder, openVaultState } from "../state.js";
+import { assertVaultFolder, databaseOf, openVaultState, type OpenOptions } from "../state.js";
+import type { OpenedVault } from "../context.js";
 import { VaultUsageError } from "../errors.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
-import { acquireServerLock } from "./server-lock.js";
+import { acquireServerLock, type ServerLock } from "./server-lock.js";
 import type { ConnectionLimits } from "../http/limits.js";
 import { checkBind } from "./bind.js";
 import { validateTrustedProxies } from "../http/client-address.js";
@@ -46,6 +47,13 @@ export interface StartOptions {
   acceptAuditDamage?: boolean;
   /** Rate limits of the audit rows of refused requests (tests). */
   refusalLimits?: ServerOptions["refusalLimits"];
+  /**
+   * A postgres:// URL: serve from that database (several instances may) instead of SQLite in
+   * the data folder, which then holds only the master key. @default env ALTER_VAULT_DATABASE_URL
+   */
+  databaseUrl?: string;
+  /** Connections in the PostgreSQL pool. @default 10 */
+  databasePool?: number;
 }
 
 export interface RunningVault {
@@ -70,35 +78,23 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   } catch (e) {
     throw new VaultUsageError(maskSecrets((e as Error).message) + ".");
   }
-  const openOpts: Parameters<typeof openVaultState>[1] = {};
+  const openOpts: OpenOptions = {};
   if (opts.now) openOpts.now = opts.now;
   if (opts.specsDir) openOpts.specsDir = opts.specsDir;
   if (opts.env) openOpts.env = opts.env;
+  if (opts.databaseUrl !== undefined) openOpts.databaseUrl = opts.databaseUrl;
+  if (opts.databasePool !== undefined) openOpts.databasePool = opts.databasePool;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
-  // The lock comes first, so a start that loses the race touches nothing.
-  const dataDir = assertVaultFolder(opts.dataDir ?? DEFAULT_DATA_DIR);
-  const lock = await acquireServerLock(dataDir, "starting another one on the same data folder");
-  let state: Awaited<ReturnType<typeof openVaultState>> | undefined;
-  try {
-    // A rotation takes the server lock too; master.key.lock alone (a rotation by an earlier
-    // version, or one that took it first) still keeps the server from starting on the old key.
-    const rotating = rotationHolder(dataDir);
-    if (rotating) throw new VaultUsageError(`A master key rotation of ${maskSecrets(dataDir)} is in progress (pid ${rotating}); start the vault when it has finished.`);
-    state = await openVaultState(dataDir, openOpts);
-    await checkAuditAtStart(state, { acceptDamage: opts.acceptAuditDamage === true, log });
-  } catch (e) {
-    state?.db.close();
-    lock.release();
-    throw e;
-  }
-  if (!opts.now) {
+  const shared = databaseOf(openOpts) !== undefined;
+  const { state, lock } = await openServed(opts.dataDir ?? DEFAULT_DATA_DIR, openOpts, shared, { acceptDamage: opts.acceptAuditDamage === true, log });
+  if (!shared) {
     // Requests signed before the start are refused as possible replays (created is in whole
-    // seconds): begin at the next full second so no request signed before it can pass.
-    const wait = 1000 - (Date.now() % 1000);
-    await new Promise((r) => setTimeout(r, wait));
+    // seconds): begin at the next full second so no request signed before it can pass. On
+    // PostgreSQL the nonces outlive the process (http/replay.ts), so there is no such rule.
+    if (!opts.now) await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+    // Aligned to the whole second so that `created` (whole seconds) compares exactly.
+    state.startedAt = opts.now ? state.now() : Math.floor(state.now() / 1000) * 1000;
   }
-  // Aligned to the whole second so that `created` (whole seconds) compares exactly.
-  state.startedAt = opts.now ? state.now() : Math.floor(state.now() / 1000) * 1000;
   const serverOpts: Parameters<typeof createVaultServer>[1] = { routes: allRoutes() };
   if (tls) serverOpts.tls = tls;
   if (opts.publicUrl) serverOpts.publicUrl = opts.publicUrl;
@@ -107,12 +103,15 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.limits) serverOpts.limits = opts.limits;
   if (opts.log) serverOpts.log = opts.log;
   if (opts.refusalLimits) serverOpts.refusalLimits = opts.refusalLimits;
+  const release = async () => {
+    await state.close();
+    lock.release();
+  };
   let server: ReturnType<typeof createVaultServer>;
   try {
     server = createVaultServer(state, serverOpts);
   } catch (e) {
-    state.db.close();
-    lock.release();
+    await release();
     throw e;
   }
   try {
@@ -124,8 +123,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
       });
     });
   } catch (e) {
-    state.db.close();
-    lock.release();
+    await release();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new VaultUsageError(`Port ${port} on ${maskSecrets(host)} is already in use; pick another with --port.`);
     if (code === "EADDRNOTAVAIL") throw new VaultUsageError(`--host ${maskSecrets(host)} is not an address of this machine.`);
@@ -145,15 +143,9 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     plainHttpExposed,
     close() {
       closed ??= new Promise<void>((resolve) => {
-        server.close(() => {
-          // Rows still queued for their group commit are written before the database closes.
-          void state.audit.drain().finally(() => {
-            state.audit.close();
-            state.db.close();
-            lock.release();
-            resolve();
-          });
-        });
+        // The state's close drains the audit log's queued rows, then closes the database (the
+        // SQLite file, or the PostgreSQL pool); the folder's lock goes last.
+        server.close(() => void release().finally(resolve));
         server.closeIdleConnections();
         // Requests in flight get a moment to finish; then connections are cut.
         setTimeout(() => server.closeAllConnections(), 2000).unref();
@@ -161,6 +153,41 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
       return closed;
     },
   };
+}
+
+/** No lock: several instances over one PostgreSQL database is the point of one. */
+const NO_LOCK: ServerLock = { setUrl() {}, release() {} };
+
+/**
+ * The opened state, its audit log checked, and what keeps a second server off the same SQLite
+ * file (the folder's lock; nothing on PostgreSQL).
+ */
+async function openServed(
+  dataDir: string,
+  openOpts: OpenOptions,
+  shared: boolean,
+  audit: { acceptDamage: boolean; log: (line: string) => void },
+): Promise<{ state: OpenedVault; lock: ServerLock }> {
+  let lock = NO_LOCK;
+  if (!shared) {
+    // The lock comes first, so a start that loses the race touches nothing.
+    dataDir = assertVaultFolder(dataDir);
+    lock = await acquireServerLock(dataDir, "starting another one on the same data folder");
+  }
+  let state: OpenedVault | undefined;
+  try {
+    // A rotation takes the server lock too; master.key.lock alone (a rotation by an earlier
+    // version, or one that took it first) still keeps the server from starting on the old key.
+    const rotating = shared ? undefined : rotationHolder(dataDir);
+    if (rotating) throw new VaultUsageError(`A master key rotation of ${maskSecrets(dataDir)} is in progress (pid ${rotating}); start the vault when it has finished.`);
+    state = await openVaultState(dataDir, openOpts);
+    await checkAuditAtStart(state, audit);
+    return { state, lock };
+  } catch (e) {
+    await state?.close();
+    lock.release();
+    throw e;
+  }
 }
 
 function loadTls(t: NonNullable<StartOptions["tls"]>): { cert: string | Buffer; key: string | Buffer } {

@@ -12,6 +12,10 @@ import type { Db } from "../storage/db.js";
 import { AUDIT_CHECKPOINT_PENDING } from "../storage/migrations/010-audit-chain.js";
 import { CheckpointFile, type CheckpointState } from "./checkpoint.js";
 import { AuditWriter } from "./writer.js";
+import type { AuditLog } from "./log.js";
+import { PostgresAuditLog } from "./pg-log.js";
+import type { Store } from "../storage/store/index.js";
+import type { SqliteDriver } from "../storage/sql/sqlite-driver.js";
 
 export function openAuditWriter(dataDir: string, db: Db, crypto: AtRest, now: () => number = Date.now): AuditWriter {
   const file = new CheckpointFile(dataDir, crypto);
@@ -35,4 +39,20 @@ export function checkpointHolds(db: Db, state: CheckpointState): boolean {
   if (cp.seq === 0) return cp.hash === genesisHash();
   const row = db.prepare("SELECT hash FROM audit WHERE seq = ?").get(cp.seq) as { hash: string | null } | undefined;
   return row?.hash === cp.hash;
+}
+
+export interface OpenAuditLogOptions {
+  dataDir: string;
+  store: Store;
+  crypto: AtRest;
+  now?: () => number;
+}
+
+/** The audit log of an opened vault, by the store's engine. */
+export async function openAuditLog(opts: OpenAuditLogOptions): Promise<AuditLog> {
+  const { store, crypto } = opts;
+  const now = opts.now ?? Date.now;
+  // The SQLite log writes on the store's own better-sqlite3 handle (one file, one write lock).
+  if (store.sql.dialect === "sqlite") return openAuditWriter(opts.dataDir, (store.sql as SqliteDriver).db, crypto, now);
+  return PostgresAuditLog.open(store, crypto, now);
 }

@@ -5,7 +5,8 @@
 // is counted instead of written; the count is written as one `request.refused.suppressed` row
 // when the bucket has refilled (checked every few seconds), and at shutdown. Memory is bounded
 // too: past `maxSources` buckets, new sources share one bucket per reason.
-import type { AuditWriter } from "./writer.js";
+import type { AuditEntry } from "./writer.js";
+import type { AuditLog } from "./log.js";
 
 export const REFUSED_ACTION = "request.refused";
 export const SUPPRESSED_ACTION = "request.refused.suppressed";
@@ -68,7 +69,7 @@ interface Source {
 }
 
 export class RefusalRecorder {
-  readonly #audit: AuditWriter;
+  readonly #audit: AuditLog;
   readonly #now: () => number;
   readonly #limits: RefusalLimits;
   readonly #global: Bucket;
@@ -76,7 +77,7 @@ export class RefusalRecorder {
   readonly #log: (line: string) => void;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(audit: AuditWriter, opts: { now?: () => number; limits?: Partial<RefusalLimits>; log?: (line: string) => void } = {}) {
+  constructor(audit: AuditLog, opts: { now?: () => number; limits?: Partial<RefusalLimits>; log?: (line: string) => void } = {}) {
     this.#audit = audit;
     this.#now = opts.now ?? Date.now;
     this.#limits = { ...DEFAULT_REFUSAL_LIMITS, ...opts.limits };
@@ -155,7 +156,7 @@ export class RefusalRecorder {
   }
 
   /** Group commit while serving; at shutdown (`now`) at once, before the database closes. */
-  #write(e: Parameters<AuditWriter["commit"]>[0], now = false): void {
+  #write(e: AuditEntry, now = false): void {
     const fail = (err: unknown) =>
       this.#log(`alter vault: could not write an audit row for a refused request: ${err instanceof Error ? err.message.split("\n")[0] : "unknown error"}`);
     if (!now) {
@@ -170,7 +171,7 @@ export class RefusalRecorder {
   }
 }
 
-function refusalEntry(r: Refusal): Parameters<AuditWriter["commit"]>[0] {
+function refusalEntry(r: Refusal): AuditEntry {
   return {
     action: REFUSED_ACTION,
     outcome: "denied",
@@ -185,7 +186,7 @@ function refusalEntry(r: Refusal): Parameters<AuditWriter["commit"]>[0] {
   };
 }
 
-function summaryEntry(sample: Refusal, b: Bucket): Parameters<AuditWriter["commit"]>[0] {
+function summaryEntry(sample: Refusal, b: Bucket): AuditEntry {
   return {
     action: SUPPRESSED_ACTION,
     outcome: "denied",

@@ -1,6 +1,7 @@
 // The audit writer as one request's handler sees it: the same rows, plus a note of whether the
 // handler wrote any, so the server knows which refusals are not audited yet (refusals.ts).
-import type { AlsoInTransaction, AuditEntry, AuditWriter, FinishRow } from "./writer.js";
+import type { AlsoInTransaction, AuditEntry, FinishRow } from "./writer.js";
+import type { AuditLog } from "./log.js";
 
 /** What route handlers use of the audit writer. */
 export interface AuditSink {
@@ -11,7 +12,7 @@ export interface AuditSink {
 export class RequestAudit implements AuditSink {
   #wrote = false;
   readonly #written: Promise<void>[] = [];
-  constructor(private readonly writer: AuditWriter) {}
+  constructor(private readonly writer: AuditLog) {}
 
   /** Whether the handler wrote (or queued) a row for this request. */
   get wrote(): boolean {

@@ -4,6 +4,7 @@ import { VaultUsageError } from "../errors.js";
 import type { OpenedVault } from "../context.js";
 import { CheckpointFile } from "./checkpoint.js";
 import { writeOverride } from "./override.js";
+import { AuditWriter } from "./writer.js";
 import { verifyAuditChain, type AuditReport } from "./verify.js";
 
 export const ACCEPT_FLAG = "--accept-audit-damage";
@@ -20,6 +21,9 @@ export async function checkAuditAtStart(
       throw new VaultUsageError(
         `The audit log of ${state.dataDir} is damaged: ${first}${more}. Nothing was served. See \`alter-gen vault audit verify --data ${state.dataDir}\`; to serve anyway, start with ${ACCEPT_FLAG} (the override is recorded in the audit log).`,
       );
+    }
+    if (!(state.audit instanceof AuditWriter)) {
+      throw new VaultUsageError(`The audit log of ${state.dataDir} is damaged: ${first}${more}. ${ACCEPT_FLAG} is not available on PostgreSQL yet; nothing was served.`);
     }
     const seq = writeOverride(state.dataDir, state.audit, state.crypto, report, { appId: state.app.id, command: `start ${ACCEPT_FLAG}` }, state.now);
     opts.log(`alter vault: WARNING: serving over a damaged audit log (${first}${more}); accepted by ${ACCEPT_FLAG}, recorded as audit row ${seq}.`);

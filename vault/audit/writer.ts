@@ -7,54 +7,11 @@ import type { Db } from "../storage/db.js";
 import { handleRunner, storeTransaction } from "../storage/sql/sqlite-driver.js";
 import type { SqlRunner } from "../storage/sql/driver.js";
 import { redactUrl } from "./redact.js";
-import { genesisHash, HASHED_COLUMNS, rowHash, type ChainRow } from "../crypto/audit-chain.js";
+import { genesisHash, HASHED_COLUMNS, MAIN_CHAIN, rowHash, type ChainRow } from "../crypto/audit-chain.js";
+import type { AlsoInTransaction, AuditEntry, AuditLog, FinishRow } from "./log.js";
+
+export type { AlsoInTransaction, AuditAction, AuditEntry, AuditOutcome, FinishRow } from "./log.js";
 import type { CheckpointFile } from "./checkpoint.js";
-
-export type AuditAction =
-  | "credential.retrieve"
-  | "proxy.call"
-  | "approval.create"
-  | "approval.approve"
-  | "approval.deny"
-  | "approval.execute"
-  | "grant.issue"
-  | "grant.revoke"
-  | "grant.list"
-  | "connect"
-  | "authenticate"
-  | "admin"
-  | (string & {});
-
-export type AuditOutcome = "success" | "denied" | "error";
-
-export interface AuditEntry {
-  action: AuditAction;
-  outcome: AuditOutcome;
-  appId?: string | null;
-  keyId?: string | null;
-  caller?: string | null;
-  callerType?: string | null;
-  principalType?: string | null;
-  principalId?: string | null;
-  grantId?: string | null;
-  provider?: string | null;
-  operationId?: string | null;
-  method?: string | null;
-  /** Redacted again here, whatever the caller did. */
-  url?: string | null;
-  reason?: string | null;
-  runId?: string | null;
-  threadId?: string | null;
-  toolCallId?: string | null;
-  toolName?: string | null;
-  sdkVersion?: string | null;
-  remoteAddress?: string | null;
-  status?: number | null;
-  latencyMs?: number | null;
-  errorCode?: string | null;
-  /** Non-secret extra facts (e.g. the admin command). */
-  details?: Record<string, unknown> | null;
-}
 
 export interface AuditRow extends Required<Omit<AuditEntry, "details">> {
   seq: number;
@@ -74,13 +31,6 @@ function text(v: unknown, max = 500): string | null {
   return s.length > max ? s.slice(0, max) + "…" : s;
 }
 
-/**
- * Work that commits with a row (e.g. the grant's last-used time), in the row's transaction. On
- * SQLite the transaction is synchronous (nothing else of the process runs inside it), so `also`
- * issues its statements on `tx` before its first await (a repository method called with `tx`).
- */
-export type AlsoInTransaction = (tx: SqlRunner) => unknown;
-
 interface Pending {
   row: ChainRow;
   also: AlsoInTransaction | undefined;
@@ -98,10 +48,9 @@ export interface AuditWriterOptions {
   seqFloor?: number;
 }
 
-/** Called once a row has its seq and link, before it is hashed (the override row signs itself). */
-export type FinishRow = (row: ChainRow, prevHash: string) => void;
-
-export class AuditWriter {
+export class AuditWriter implements AuditLog {
+  /** SQLite holds one chain. */
+  readonly chain = MAIN_CHAIN;
   readonly #db: Db;
   readonly #insert;
   readonly #head;
@@ -330,36 +279,41 @@ export class AuditWriter {
   }
 
   #row(e: AuditEntry): ChainRow {
-    const id = randomUUID();
-    return {
-      seq: null,
-      id,
-      time: new Date(this.#now()).toISOString(),
-      app_id: text(e.appId),
-      key_id: text(e.keyId),
-      action: e.action,
-      caller: text(e.caller),
-      caller_type: text(e.callerType, 20),
-      principal_type: text(e.principalType),
-      principal_id: text(e.principalId),
-      grant_id: text(e.grantId),
-      provider: text(e.provider),
-      operation_id: text(e.operationId),
-      method: text(e.method, 20),
-      url: e.url ? text(redactUrl(e.url), 2000) : null,
-      reason: text(e.reason, 1000),
-      run_id: text(e.runId),
-      thread_id: text(e.threadId),
-      tool_call_id: text(e.toolCallId),
-      tool_name: text(e.toolName),
-      sdk_version: text(e.sdkVersion, 50),
-      remote_address: text(e.remoteAddress, 100),
-      outcome: e.outcome,
-      status: e.status ?? null,
-      // Rounded to the microsecond: the stored REAL is then short and prints the same everywhere.
-      latency_ms: e.latencyMs === undefined || e.latencyMs === null ? null : Math.round(e.latencyMs * 1000) / 1000,
-      error_code: text(e.errorCode, 100),
-      details: e.details ? JSON.stringify(e.details) : null,
-    };
+    return auditRow(e, this.#now());
   }
+}
+
+/** A new row for `e` (not yet numbered or linked), limited and redacted as every engine stores it. */
+export function auditRow(e: AuditEntry, nowMs: number): ChainRow {
+  const id = randomUUID();
+  return {
+    seq: null,
+    id,
+    time: new Date(nowMs).toISOString(),
+    app_id: text(e.appId),
+    key_id: text(e.keyId),
+    action: e.action,
+    caller: text(e.caller),
+    caller_type: text(e.callerType, 20),
+    principal_type: text(e.principalType),
+    principal_id: text(e.principalId),
+    grant_id: text(e.grantId),
+    provider: text(e.provider),
+    operation_id: text(e.operationId),
+    method: text(e.method, 20),
+    url: e.url ? text(redactUrl(e.url), 2000) : null,
+    reason: text(e.reason, 1000),
+    run_id: text(e.runId),
+    thread_id: text(e.threadId),
+    tool_call_id: text(e.toolCallId),
+    tool_name: text(e.toolName),
+    sdk_version: text(e.sdkVersion, 50),
+    remote_address: text(e.remoteAddress, 100),
+    outcome: e.outcome,
+    status: e.status ?? null,
+    // Rounded to the microsecond: the stored REAL is then short and prints the same everywhere.
+    latency_ms: e.latencyMs === undefined || e.latencyMs === null ? null : Math.round(e.latencyMs * 1000) / 1000,
+    error_code: text(e.errorCode, 100),
+    details: e.details ? JSON.stringify(e.details) : null,
+  };
 }

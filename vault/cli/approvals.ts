@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { approveWithOutcome, approverLink, clearApprovalWebhook, deny, listApprovals, setApprovalWebhook, showApproval, showApprovalWebhook } from "../admin/approvals.js";
 import { outcomeLine, reviewText } from "./approval-text.js";
 import type { ApprovalStatus } from "../approvals/store.js";
-import { action, out, table, usage, withData, type DataFlags } from "./common.js";
+import { action, out, table, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { flagValue } from "../quote.js";
 
 const STATUSES = ["pending", "approved", "denied", "expired", "executing", "executed", "failed"];
@@ -14,7 +14,7 @@ export function registerApprovals(vault: Command): void {
     .argument("<url>")
     .action(
       action(async (url: string, flags: DataFlags) => {
-        const { shown, secret } = await setApprovalWebhook({ dataDir: flags.data, url });
+        const { shown, secret } = await setApprovalWebhook({ ...vaultAt(flags), url });
         // The URL can carry a token (Slack, Teams): only its origin is printed.
         out(`Approvals will be announced to ${shown}.`);
         out(`Signing secret (shown once; verify webhook-signature with it): ${secret}`);
@@ -22,13 +22,13 @@ export function registerApprovals(vault: Command): void {
     );
   withData(webhook.command("show").description("the webhook's origin, its path masked (never the whole URL or its secret)")).action(
     action(async (flags: DataFlags) => {
-      const hook = await showApprovalWebhook({ dataDir: flags.data });
+      const hook = await showApprovalWebhook({ ...vaultAt(flags) });
       out(hook ? `Approvals are announced to ${hook.shown} (set ${hook.createdAt}).` : "No approval webhook is set.");
     }),
   );
   withData(webhook.command("clear").description("stop announcing approvals")).action(
     action(async (flags: DataFlags) => {
-      out((await clearApprovalWebhook({ dataDir: flags.data })) ? "The approval webhook is removed." : "No approval webhook was set.");
+      out((await clearApprovalWebhook({ ...vaultAt(flags) })) ? "The approval webhook is removed." : "No approval webhook was set.");
     }),
   );
   withData(approvals.command("list").description("list approvals (pending first)"))
@@ -37,7 +37,7 @@ export function registerApprovals(vault: Command): void {
     .action(
       action(async (flags: DataFlags & { status?: string; json?: boolean }) => {
         if (flags.status && !STATUSES.includes(flags.status)) usage(`${flagValue("--status", flags.status)} must be one of ${STATUSES.join(", ")}.`);
-        const rows = await listApprovals({ dataDir: flags.data, ...(flags.status ? { status: flags.status as ApprovalStatus } : {}) });
+        const rows = await listApprovals({ ...vaultAt(flags), ...(flags.status ? { status: flags.status as ApprovalStatus } : {}) });
         if (flags.json) return out(JSON.stringify(rows, null, 2));
         out(
           table(
@@ -52,7 +52,7 @@ export function registerApprovals(vault: Command): void {
     .option("--json", "print JSON")
     .action(
       action(async (id: string, flags: DataFlags & { json?: boolean }) => {
-        const { approval, review, hash } = await showApproval({ dataDir: flags.data, approvalId: id });
+        const { approval, review, hash } = await showApproval({ ...vaultAt(flags), approvalId: id });
         if (flags.json) return out(JSON.stringify({ status: approval.status, review, reviewSha256: hash }, null, 2));
         out(`Approval ${approval.id}: ${approval.status}\n`);
         out(reviewText(review, hash));
@@ -63,7 +63,7 @@ export function registerApprovals(vault: Command): void {
     .option("--expect-hash <sha256>", "refuse unless the call is still the one `approvals show` printed with this review hash")
     .action(
       action(async (id: string, flags: DataFlags & { expectHash?: string }) => {
-        const { approval, outcome } = await approveWithOutcome({ dataDir: flags.data, approvalId: id, ...(flags.expectHash ? { expectHash: flags.expectHash } : {}) });
+        const { approval, outcome } = await approveWithOutcome({ ...vaultAt(flags), approvalId: id, ...(flags.expectHash ? { expectHash: flags.expectHash } : {}) });
         out(outcomeLine(approval.id, outcome));
       }),
     );
@@ -73,14 +73,14 @@ export function registerApprovals(vault: Command): void {
     .option("--approver <name>", "a link for this named person, who decides without signing in at the app's IDP (for approvers who are not its users; audited)")
     .action(
       action(async (id: string, flags: DataFlags & { baseUrl?: string; approver?: string }) => {
-        out(await approverLink({ dataDir: flags.data, approvalId: id, baseUrl: flags.baseUrl, ...(flags.approver !== undefined ? { approver: flags.approver } : {}) }));
+        out(await approverLink({ ...vaultAt(flags), approvalId: id, baseUrl: flags.baseUrl, ...(flags.approver !== undefined ? { approver: flags.approver } : {}) }));
       }),
     );
   withData(approvals.command("deny").description("deny a pending call"))
     .argument("<approvalId>")
     .action(
       action(async (id: string, flags: DataFlags) => {
-        const a = await deny({ dataDir: flags.data, approvalId: id });
+        const a = await deny({ ...vaultAt(flags), approvalId: id });
         out(`Approval ${a.id}: ${a.status}.`);
       }),
     );

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { streamAudit, verifyAudit, type AuditQuery } from "../admin/audit.js";
 import type { AuditRow } from "../audit/writer.js";
 import type { AuditReport } from "../audit/verify.js";
-import { action, out, parseDuration, usage, withData, type DataFlags } from "./common.js";
+import { action, out, parseDuration, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { LineOut, OutputClosed, StreamingTable } from "./stream-out.js";
 import { flagValue } from "../quote.js";
 
@@ -84,7 +84,7 @@ async function printAudit(flags: AuditFlags): Promise<void> {
   const table = flags.json ? undefined : new StreamingTable(HEAD, lines);
   let page: { nextCursor: number | null };
   try {
-    page = await streamAudit({ dataDir: flags.data, ...q }, (r) => (table ? table.row(cells(r)) : lines.line(JSON.stringify(r))));
+    page = await streamAudit({ ...vaultAt(flags), ...q }, (r) => (table ? table.row(cells(r)) : lines.line(JSON.stringify(r))));
     await (table ? table.end() : lines.flush());
   } catch (e) {
     if (e instanceof OutputClosed) return;

@@ -7,10 +7,26 @@ import { flagValue, looksSecret, maskSecrets } from "../quote.js";
 
 export interface DataFlags {
   data?: string;
+  /** --database-url: PostgreSQL instead of the folder's SQLite file (vault/storage/database-url.ts). */
+  databaseUrl?: string;
 }
 
+export const DATABASE_URL_HELP =
+  "run on this PostgreSQL database instead of SQLite in --data (default: $ALTER_VAULT_DATABASE_URL): postgres://role@host:5432/db, the password in PGPASSWORD or ~/.pgpass; --data then holds only the master key file";
+
+/** --data, and --database-url: every command that opens the vault (`vault import` takes --data only). */
 export function withData(cmd: Command): Command {
+  return withDataFolder(cmd).option("--database-url <url>", DATABASE_URL_HELP);
+}
+
+/** --data alone. */
+export function withDataFolder(cmd: Command): Command {
   return cmd.option("-d, --data <dir>", "vault data folder", DEFAULT_DATA_DIR);
+}
+
+/** Where an admin function finds the vault: the data folder and, when given, the database URL. */
+export function vaultAt(flags: DataFlags): { dataDir: string | undefined; databaseUrl?: string } {
+  return flags.databaseUrl !== undefined ? { dataDir: flags.data, databaseUrl: flags.databaseUrl } : { dataDir: flags.data };
 }
 
 export function out(text: string): void {

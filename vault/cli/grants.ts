@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { issueGrant, listGrants, revokeGrant, setGrantPolicy } from "../admin/grants.js";
 import type { GrantStatus } from "../grant-types.js";
-import { action, out, table, usage, withData, type DataFlags } from "./common.js";
+import { action, out, table, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { policyFromFlags, policySummary, withPolicyFlags, type PolicyFlags } from "./policy-flags.js";
 import { revokeOrphanedGrants } from "../admin/identity.js";
 import { confirm } from "./confirm.js";
@@ -29,7 +29,7 @@ export function registerGrants(vault: Command): void {
         if (!flags.principal) usage("grants issue needs --principal system|user:<subject>|group:<id>.");
         const policy = policyFromFlags(flags);
         const g = await issueGrant({
-          dataDir: flags.data,
+          ...vaultAt(flags),
           secretId: flags.secret,
           principal: flags.principal,
           policy,
@@ -54,7 +54,7 @@ export function registerGrants(vault: Command): void {
       const policy = policyFromFlags(flags);
       if (flags.clear && Object.keys(policy).length > 0) usage("--clear removes the policy; give either --clear or policy flags, not both.");
       if (!flags.clear && Object.keys(policy).length === 0) usage("grants policy needs policy flags (--approve-class, --approve-methods, --approve-operations, --require-approval, --ttl, …) or --clear.");
-      const g = await setGrantPolicy({ dataDir: flags.data, grantId, policy });
+      const g = await setGrantPolicy({ ...vaultAt(flags), grantId, policy });
       if (flags.json) return out(JSON.stringify(g, null, 2));
       const summary = policySummary(g.policy);
       out(summary ? `Policy of grant ${g.grantId}: ${summary}.` : `Grant ${g.grantId} has no policy of its own now.`);
@@ -71,7 +71,7 @@ export function registerGrants(vault: Command): void {
           usage(`${flagValue("--status", flags.status)} must be active, expired, revoked or reauth_required.`);
         }
         const rows = await listGrants({
-          dataDir: flags.data,
+          ...vaultAt(flags),
           ...(flags.provider ? { provider: flags.provider } : {}),
           ...(flags.status ? { status: flags.status as GrantStatus } : {}),
           ...(flags.orphaned ? { orphaned: true } : {}),
@@ -96,11 +96,11 @@ export function registerGrants(vault: Command): void {
     .option("--yes", "do not ask")
     .action(
       action(async (flags: DataFlags & { reason: string; yes?: boolean }) => {
-        const orphaned = await listGrants({ dataDir: flags.data, orphaned: true });
+        const orphaned = await listGrants({ ...vaultAt(flags), orphaned: true });
         if (orphaned.length === 0) return out("No orphaned grants.");
         const situation = `${orphaned.length} grant(s) belong to users and groups of another issuer than the app's IDP; revoking deletes their tokens for good.`;
         if (!(await confirm({ yes: flags.yes, situation, question: `Revoke ${orphaned.length} grant(s)?` }))) usage("Nothing was revoked.");
-        const revoked = await revokeOrphanedGrants({ dataDir: flags.data, reason: flags.reason });
+        const revoked = await revokeOrphanedGrants({ ...vaultAt(flags), reason: flags.reason });
         out(`Revoked ${revoked.length} orphaned grant(s)${revoked.length ? ": " + revoked.join(", ") : ""}.`);
       }),
     );
@@ -109,7 +109,7 @@ export function registerGrants(vault: Command): void {
     .option("--reason <text>", "why (kept in the audit log)")
     .action(
       action(async (grantId: string, flags: DataFlags & { reason?: string }) => {
-        const g = await revokeGrant({ dataDir: flags.data, grantId, ...(flags.reason ? { reason: flags.reason } : {}) });
+        const g = await revokeGrant({ ...vaultAt(flags), grantId, ...(flags.reason ? { reason: flags.reason } : {}) });
         out(`Revoked grant ${g.grantId} (${g.provider}).`);
       }),
     );

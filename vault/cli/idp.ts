@@ -1,7 +1,7 @@
 // `alter-gen vault idp set|show|remove`.
 import type { Command } from "commander";
 import { getIdp, removeIdp, setIdp, type IdpSwitchNeedsConfirmation, type SetIdpOptions } from "../admin/identity.js";
-import { action, out, readEnvSecret, usage, withData, type DataFlags } from "./common.js";
+import { action, out, readEnvSecret, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { confirm } from "./confirm.js";
 import { shown } from "../quote.js";
 
@@ -38,7 +38,7 @@ export function registerIdp(vault: Command): void {
     )
     .action(
       action(async (flags: SetFlags) => {
-        const opts: SetIdpOptions = { dataDir: flags.data, issuer: flags.issuer };
+        const opts: SetIdpOptions = { ...vaultAt(flags), issuer: flags.issuer };
         if (flags.audience !== undefined) opts.audience = flags.audience;
         if (flags.clientId !== undefined) opts.clientId = flags.clientId;
         if (flags.clientSecretFromEnv !== undefined) opts.clientSecret = readEnvSecret(flags.clientSecretFromEnv, "--client-secret-from-env");
@@ -54,7 +54,7 @@ export function registerIdp(vault: Command): void {
     );
   withData(idp.command("show").description("show the app's IDP (never the client secret)")).action(
     action(async (flags: DataFlags) => {
-      const c = await getIdp({ dataDir: flags.data });
+      const c = await getIdp({ ...vaultAt(flags) });
       if (!c) return out("No IDP configured. Run `alter-gen vault idp set --issuer <url> --client-id <id>`.");
       out(
         [
@@ -73,7 +73,7 @@ export function registerIdp(vault: Command): void {
   );
   withData(idp.command("remove").description("stop trusting the app's IDP (identity-based calls fail until a new one is set)")).action(
     action(async (flags: DataFlags) => {
-      const r = await removeIdp({ dataDir: flags.data });
+      const r = await removeIdp({ ...vaultAt(flags) });
       if (!r) return out("No IDP was configured.");
       out(
         `IDP ${r.issuer} removed.` +

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { createApiKey, deprecateApiKey, listApiKeys, revokeApiKey, setApiKeyScopesOf } from "../admin/keys.js";
 import { KEY_KINDS, KEY_SCOPES, type KeyKind } from "../keys/scopes.js";
-import { action, out, table, usage, withData, type DataFlags } from "./common.js";
+import { action, out, table, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { flagValue, maskSecrets } from "../quote.js";
 
 const SCOPE_HELP = `comma list of ${KEY_SCOPES.join(", ")}: call = retrieve, proxy, approval status, sign-in; provision = issue grants, connect sessions; manage = list and revoke grants`;
@@ -26,7 +26,7 @@ export function registerKeys(vault: Command): void {
           }
         }
         const k = await createApiKey({
-          dataDir: flags.data,
+          ...vaultAt(flags),
           kind: flags.kind as KeyKind,
           ...(flags.scopes !== undefined ? { scopes: flags.scopes } : {}),
           ...(flags.label ? { label: flags.label } : {}),
@@ -40,7 +40,7 @@ export function registerKeys(vault: Command): void {
     .option("--json", "print JSON")
     .action(
       action(async (flags: DataFlags & { json?: boolean }) => {
-        const rows = await listApiKeys({ dataDir: flags.data });
+        const rows = await listApiKeys({ ...vaultAt(flags) });
         if (flags.json) return out(JSON.stringify(rows, null, 2));
         out(
           table(
@@ -56,7 +56,7 @@ export function registerKeys(vault: Command): void {
     .requiredOption("--scopes <list>", SCOPE_HELP)
     .action(
       action(async (keyId: string, flags: DataFlags & { scopes: string }) => {
-        const k = await setApiKeyScopesOf({ dataDir: flags.data, keyId, scopes: flags.scopes });
+        const k = await setApiKeyScopesOf({ ...vaultAt(flags), keyId, scopes: flags.scopes });
         out(`API key ${k.id} now has scopes ${k.scopes.join(", ")}.`);
       }),
     );
@@ -64,7 +64,7 @@ export function registerKeys(vault: Command): void {
     .argument("<keyId>")
     .action(
       action(async (keyId: string, flags: DataFlags) => {
-        await revokeApiKey({ dataDir: flags.data, keyId });
+        await revokeApiKey({ ...vaultAt(flags), keyId });
         out(`Revoked API key ${keyId}.`);
       }),
     );
@@ -73,7 +73,7 @@ export function registerKeys(vault: Command): void {
     .option("--sunset <iso>", "when it stops working (default: in 30 days)")
     .action(
       action(async (keyId: string, flags: DataFlags & { sunset?: string }) => {
-        const k = await deprecateApiKey({ dataDir: flags.data, keyId, ...(flags.sunset ? { sunsetAt: flags.sunset } : {}) });
+        const k = await deprecateApiKey({ ...vaultAt(flags), keyId, ...(flags.sunset ? { sunsetAt: flags.sunset } : {}) });
         out(`Deprecated API key ${keyId}; it stops working at ${k.sunsetAt}.`);
       }),
     );

@@ -12,7 +12,7 @@ import { openDatabase } from "../storage/db.js";
 import { assertVaultFolder, DB_FILE } from "../state.js";
 import { assertNoServer } from "../admin/server-lock.js";
 import { VaultUsageError } from "../errors.js";
-import { action, out, withData, type DataFlags } from "./common.js";
+import { action, out, withDataFolder, type DataFlags } from "./common.js";
 
 const URL_HELP =
   "postgres://owner@host:port/database; leave the password out of the URL and set PGPASSWORD (or use ~/.pgpass) so it stays out of shell history";
@@ -68,7 +68,7 @@ export function registerMigrate(vault: Command): void {
 }
 
 export function registerImport(vault: Command): void {
-  withData(vault.command("import").description("copy a SQLite vault (stopped) into a freshly migrated, empty PostgreSQL database, then check counts and the audit chain"))
+  withDataFolder(vault.command("import").description("copy a SQLite vault (stopped) into a freshly migrated, empty PostgreSQL database, then check counts and the audit chain"))
     .requiredOption("--database-url <url>", URL_HELP)
     .action(
       action(async (flags: DataFlags & { databaseUrl: string }) => {

@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions, type OAuthSettingsView } from "../admin/oauth.js";
 import type { CallbackMode, TokenAuthMethod } from "../oauth/provider-config.js";
-import { action, out, withData, type DataFlags } from "./common.js";
+import { action, out, vaultAt, withData, type DataFlags } from "./common.js";
 import { maskSecrets } from "../quote.js";
 
 interface SetFlags extends DataFlags {
@@ -47,7 +47,7 @@ export function registerOAuth(vault: Command): void {
     .option("--callback <mode>", "per-provider (default) or shared (/connect/callback, for registrations made before)")
     .action(
       action(async (provider: string, flags: SetFlags) => {
-        const opts: OAuthEndpointOptions = { dataDir: flags.data, provider };
+        const opts: OAuthEndpointOptions = { ...vaultAt(flags), provider };
         if (flags.authorizeUrl !== undefined) opts.authorizeUrl = flags.authorizeUrl;
         if (flags.tokenUrl !== undefined) opts.tokenUrl = flags.tokenUrl;
         if (flags.revokeUrl !== undefined) opts.revokeUrl = flags.revokeUrl;
@@ -67,7 +67,7 @@ export function registerOAuth(vault: Command): void {
     .argument("<provider>")
     .action(
       action(async (provider: string, flags: DataFlags) => {
-        const o = await getOAuthEndpoints({ dataDir: flags.data, provider });
+        const o = await getOAuthEndpoints({ ...vaultAt(flags), provider });
         out(JSON.stringify(o, null, 2));
         warnShared(provider, o);
       }),

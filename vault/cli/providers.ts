@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { listProviderConfigs, setProviderConfig, type ProviderConfigOptions } from "../admin/providers.js";
 import { getOAuthEndpoints } from "../admin/oauth.js";
 import { NOT_RUNNING } from "./oauth.js";
-import { action, out, readEnvSecret, table, usage, withData, type DataFlags } from "./common.js";
+import { action, out, readEnvSecret, table, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { shown } from "../quote.js";
 import { loadCatalog } from "../../catalog/index.js";
 import { authFromSpec, describeInjection, setSpecOAuth, setSpecOperations } from "../admin/provider-from-spec.js";
@@ -28,7 +28,7 @@ export function registerProviders(vault: Command): void {
     .option("--schemes <names>", "with --from-spec: the scheme(s) to use, comma-separated when the document requires them together (e.g. api_key,api_token)")
     .action(
       action(async (id: string, flags: SetFlags) => {
-        const opts: ProviderConfigOptions = { dataDir: flags.data, provider: id };
+        const opts: ProviderConfigOptions = { ...vaultAt(flags), provider: id };
         if (flags.clientId !== undefined) opts.clientId = flags.clientId;
         if (flags.clientSecretFromEnv !== undefined) opts.clientSecret = readEnvSecret(flags.clientSecretFromEnv, "--client-secret-from-env");
         if (flags.baseUrl !== undefined) opts.baseUrl = flags.baseUrl;
@@ -44,7 +44,7 @@ export function registerProviders(vault: Command): void {
           opts.injection = fromSpec.injection;
           if (opts.baseUrl === undefined && fromSpec.baseUrl && outsideCatalog) opts.baseUrl = fromSpec.baseUrl;
         }
-        if (Object.keys(opts).length === 2) usage("providers set needs at least one of --client-id, --client-secret-from-env, --base-url, --hosts, --from-spec.");
+        if (Object.keys(opts).every((k) => k === "dataDir" || k === "databaseUrl" || k === "provider")) usage("providers set needs at least one of --client-id, --client-secret-from-env, --base-url, --hosts, --from-spec.");
         const s = await setProviderConfig(opts);
         // What the operator typed is repeated through shown(): a secret pasted as a client id is not.
         const echo = (v: string | null | undefined, none: string) => (v ? shown(v) : none);
@@ -53,16 +53,16 @@ export function registerProviders(vault: Command): void {
           out(`Credential from ${fromSpec.schemes.join(" + ")}: ${describeInjection(fromSpec.injection)} (${fromSpec.operations.using} operations; ${fromSpec.operations.without} need no credential and skip the vault).`);
           if (fromSpec.injection.type === "multi") out(`Store the secret as JSON with these fields: alter-gen vault secrets add --provider ${id} --type fields --from-env VAR (VAR holding {${fromSpec.injection.parts.map((p) => `"${p.field}": "…"`).join(", ")}}).`);
           if (fromSpec.oauth && outsideCatalog) {
-            await setSpecOAuth({ dataDir: flags.data, provider: id, ...fromSpec.oauth });
+            await setSpecOAuth({ ...vaultAt(flags), provider: id, ...fromSpec.oauth });
             out(`OAuth from the document: authorize ${fromSpec.oauth.authorizeUrl}, token ${fromSpec.oauth.tokenUrl}; connect asks for the scopes the SDK passes (a client's provider.security.leastScopes).`);
           }
           if (outsideCatalog) {
-            await setSpecOperations({ dataDir: flags.data, provider: id, operations: fromSpec.operationIndex });
+            await setSpecOperations({ ...vaultAt(flags), provider: id, operations: fromSpec.operationIndex });
             out(`Operations from the document: ${fromSpec.operationIndex.length} (what the vault checks a call's operation id against when a policy approves by operation).`);
           }
           if (fromSpec.others.length) out(`The document also accepts: ${fromSpec.others.map((o) => o.join(" + ")).join("; ")} (choose with --schemes).`);
         }
-        const redirect = s.clientId ? await redirectUri(flags.data, id) : null;
+        const redirect = s.clientId ? await redirectUri(flags, id) : null;
         if (redirect) {
           out(`Redirect URI to register at ${id}: ${redirect.uri}`);
           if (!redirect.running) out(NOT_RUNNING);
@@ -72,8 +72,8 @@ export function registerProviders(vault: Command): void {
   withData(providers.command("list").description("list provider settings (never the client secret)"))
     .action(
       action(async (flags: DataFlags) => {
-        const rows = await listProviderConfigs({ dataDir: flags.data });
-        const uris = await Promise.all(rows.map(async (s) => (s.clientId ? ((await redirectUri(flags.data, s.provider))?.uri ?? "") : "")));
+        const rows = await listProviderConfigs({ ...vaultAt(flags) });
+        const uris = await Promise.all(rows.map(async (s) => (s.clientId ? ((await redirectUri(flags, s.provider))?.uri ?? "") : "")));
         out(
           table(
             ["PROVIDER", "CLIENT ID", "SECRET", "BASE URL", "HOSTS", "REDIRECT URI"],
@@ -85,9 +85,9 @@ export function registerProviders(vault: Command): void {
 }
 
 /** The connect redirect URI an OAuth provider's client registers (null for a provider without OAuth). */
-async function redirectUri(dataDir: string | undefined, provider: string): Promise<{ uri: string; running: boolean } | null> {
+async function redirectUri(flags: DataFlags, provider: string): Promise<{ uri: string; running: boolean } | null> {
   try {
-    const o = await getOAuthEndpoints({ ...(dataDir !== undefined ? { dataDir } : {}), provider });
+    const o = await getOAuthEndpoints({ ...vaultAt(flags), provider });
     return { uri: o.redirectUri, running: o.vaultRunning };
   } catch {
     return null;

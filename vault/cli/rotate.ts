@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { rotateMasterKey } from "../admin/rotate.js";
-import { action, out, readEnvSecret, withData, type DataFlags } from "./common.js";
+import { action, out, readEnvSecret, vaultAt, withData, type DataFlags } from "./common.js";
 
 export function registerRotate(vault: Command): void {
   withData(vault.command("rotate-master-key").description("re-encrypt every stored secret under a new master key (one transaction)"))
@@ -8,7 +8,7 @@ export function registerRotate(vault: Command): void {
     .action(
       action(async (flags: DataFlags & { newKeyFromEnv?: string }) => {
         const r = await rotateMasterKey({
-          dataDir: flags.data,
+          ...vaultAt(flags),
           ...(flags.newKeyFromEnv ? { newMasterKey: readEnvSecret(flags.newKeyFromEnv, "--new-key-from-env") } : {}),
         });
         out(`Re-sealed ${r.resealed} values under the new master key.`);

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { addManagedSecret, listManagedSecrets, setSecretPolicy } from "../admin/secrets.js";
 import type { SecretType } from "../storage/secrets.js";
-import { action, out, readEnvSecret, readStdin, table, usage, withData, type DataFlags } from "./common.js";
+import { action, out, readEnvSecret, readStdin, table, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { policyFromFlags, policySummary, withPolicyFlags, type PolicyFlags } from "./policy-flags.js";
 import { flagValue, looksSecret } from "../quote.js";
 
@@ -33,7 +33,7 @@ export function registerSecrets(vault: Command): void {
       const policyFloor = policyFromFlags(flags);
       const value = flags.fromEnv ? readEnvSecret(flags.fromEnv, "--from-env") : await readStdin();
       const rec = await addManagedSecret({
-        dataDir: flags.data,
+        ...vaultAt(flags),
         provider: flags.provider,
         value,
         type: flags.type as SecretType,
@@ -55,7 +55,7 @@ export function registerSecrets(vault: Command): void {
       const floor = policyFromFlags(flags);
       if (flags.clear && Object.keys(floor).length > 0) usage("--clear removes the floor; give either --clear or policy flags, not both.");
       if (!flags.clear && Object.keys(floor).length === 0) usage("secrets policy needs policy flags (--require-approval, --ttl, --time-window, --ip, --groups, --expires) or --clear.");
-      const { secret, unusable } = await setSecretPolicy({ dataDir: flags.data, secretId, policyFloor: floor });
+      const { secret, unusable } = await setSecretPolicy({ ...vaultAt(flags), secretId, policyFloor: floor });
       const summary = policySummary(secret.policyFloor);
       out(summary ? `Policy floor of secret ${secret.id}: ${summary}.` : `Secret ${secret.id} has no policy floor now.`);
       if (unusable.length) out(`Warning: ${unusable.length} grant(s) have a time window that never meets the floor's and cannot be used: ${unusable.join(", ")}.`);
@@ -65,7 +65,7 @@ export function registerSecrets(vault: Command): void {
     .option("--json", "print JSON")
     .action(
       action(async (flags: DataFlags & { json?: boolean }) => {
-        const rows = await listManagedSecrets({ dataDir: flags.data });
+        const rows = await listManagedSecrets({ ...vaultAt(flags) });
         if (flags.json) return out(JSON.stringify(rows, null, 2));
         out(table(["ID", "PROVIDER", "TYPE", "LABEL", "POLICY FLOOR", "CREATED"], rows.map((r) => [r.id, r.provider, r.type, r.label ?? "", policySummary(r.policyFloor), r.createdAt])));
       }),

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { startVault } from "../admin/start.js";
-import { action, out, usage, withData, type DataFlags } from "./common.js";
+import { action, out, usage, vaultAt, withData, type DataFlags } from "./common.js";
 import { flagValue, maskSecrets } from "../quote.js";
+import { choosePoolSize } from "../storage/database-url.js";
+import { DEFAULT_POOL } from "../state.js";
 
 interface StartFlags extends DataFlags {
   port: string;
@@ -13,6 +15,7 @@ interface StartFlags extends DataFlags {
   insecureHttp?: boolean;
   acceptAuditDamage?: boolean;
   maxConnectionsPerSource?: string;
+  databasePool?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -37,6 +40,11 @@ export function registerStart(vault: Command): void {
       "--max-connections-per-source <n>",
       "open connections one TCP peer address may hold (default 256; every local process shares 127.0.0.1, and a --trusted-proxy counts as one peer)",
     )
+    .option("--database-pool <n>", "PostgreSQL connections this instance keeps (default $ALTER_VAULT_DATABASE_POOL, else 10)")
+    .addHelpText(
+      "after",
+      "\nSQLite (the default): the database is vault.db in --data, and one server serves a folder at a time.\nPostgreSQL (--database-url or ALTER_VAULT_DATABASE_URL): any number of instances serve one database\n(after `alter-gen vault migrate` as its owner and `vault init --database-url` once); each instance's\n--data folder then holds only a copy of master.key (or set ALTER_VAULT_MASTER_KEY) and needs nothing else.",
+    )
     .action(
       action(async (flags: StartFlags) => {
         if (!/^\d+$/.test(flags.port)) usage(`${flagValue("--port", flags.port)} is not a port number (0-65535).`);
@@ -44,7 +52,7 @@ export function registerStart(vault: Command): void {
         const cap = flags.maxConnectionsPerSource;
         if (cap !== undefined && !/^[1-9]\d{0,5}$/.test(cap)) usage(`${flagValue("--max-connections-per-source", cap)} is not a positive whole number.`);
         const running = await startVault({
-          dataDir: flags.data,
+          ...vaultAt(flags),
           port: Number(flags.port),
           host: flags.host,
           ...(flags.tlsCert ? { tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey! } } : {}),
@@ -53,6 +61,7 @@ export function registerStart(vault: Command): void {
           ...(flags.insecureHttp ? { insecureHttp: true } : {}),
           ...(flags.acceptAuditDamage ? { acceptAuditDamage: true } : {}),
           ...(cap !== undefined ? { limits: { maxConnectionsPerSource: Number(cap) } } : {}),
+          databasePool: choosePoolSize(flags.databasePool, process.env, DEFAULT_POOL),
         });
         if (running.plainHttpExposed) {
           process.stderr.write(

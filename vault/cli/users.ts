@@ -1,7 +1,7 @@
 // `alter-gen vault users list|remove`.
 import type { Command } from "commander";
 import { listUsers, removeUser } from "../admin/identity.js";
-import { action, out, table, withData, type DataFlags } from "./common.js";
+import { action, out, table, vaultAt, withData, type DataFlags } from "./common.js";
 
 export function registerUsers(vault: Command): void {
   const users = vault.command("users").description("end users seen through the app's IDP");
@@ -9,7 +9,7 @@ export function registerUsers(vault: Command): void {
     .option("--json", "print JSON")
     .action(
       action(async (flags: DataFlags & { json?: boolean }) => {
-        const rows = await listUsers({ dataDir: flags.data });
+        const rows = await listUsers({ ...vaultAt(flags) });
         if (flags.json) return out(JSON.stringify(rows, null, 2));
         out(table(["SUBJECT", "ISSUER", "STATUS", "GROUPS", "LAST SEEN"], rows.map((u) => [u.subject, u.issuer ?? "(unknown)", u.status, u.groups.join(","), u.lastSeenAt ?? ""])));
       }),
@@ -20,7 +20,7 @@ export function registerUsers(vault: Command): void {
     .option("--reason <text>", "recorded on each revoked grant", "user removed")
     .action(
       action(async (subject: string, flags: DataFlags & { reason: string; issuer?: string }) => {
-        const r = await removeUser({ dataDir: flags.data, subject, reason: flags.reason, ...(flags.issuer ? { issuer: flags.issuer } : {}) });
+        const r = await removeUser({ ...vaultAt(flags), subject, reason: flags.reason, ...(flags.issuer ? { issuer: flags.issuer } : {}) });
         out(`Removed ${r.subject}${r.issuer ? ` (${r.issuer})` : ""}; revoked ${r.revokedGrants.length} grant(s)${r.revokedGrants.length ? ": " + r.revokedGrants.join(", ") : ""}.`);
       }),
     );

@@ -7,7 +7,6 @@
 import { createInterface } from "node:readline";
 import { openVaultState } from "../../../vault/state.js";
 import { vaultContext } from "../../../vault/context.js";
-import { getGrant } from "../../../vault/storage/grants.js";
 import { credentialFor } from "../../../vault/grants/credential.js";
 
 const [dataDir] = process.argv.slice(2);
@@ -16,11 +15,11 @@ let offset = 0;
 const state = await openVaultState(dataDir, { now: () => Date.now() + offset });
 const ctx = vaultContext(state, state.app);
 process.stdout.write("ready\n");
-createInterface({ input: process.stdin }).on("line", (line) => {
+createInterface({ input: process.stdin }).on("line", async (line) => {
   const m = /^retrieve (\S+) (-?\d+) (\d+)$/.exec(line.trim());
   if (!m) return;
   offset = Number(m[2]);
-  const grant = getGrant(state.db, state.app.id, m[1]!);
+  const grant = await state.store.grants.get(state.app.id, m[1]!);
   if (!grant) {
     process.stdout.write(JSON.stringify({ error: "grant_not_found" }) + "\n");
     return;
@@ -32,6 +31,5 @@ createInterface({ input: process.stdin }).on("line", (line) => {
   );
 });
 process.on("SIGTERM", () => {
-  state.db.close();
-  process.exit(0);
+  void state.close().finally(() => process.exit(0));
 });

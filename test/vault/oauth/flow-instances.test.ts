@@ -54,7 +54,7 @@ function tokenEndpoint(expect: { challenge: () => string; redirectUri: () => str
 function callerCtx(store: Store, app: CallerContext["app"]): CallerContext {
   const writer = { write: () => {} };
   const vault = { catalogProvider: () => undefined, audit: writer } as unknown as VaultState;
-  return { vault, db: undefined as never, store, crypto, now: () => T0, audit: writer as never, app, caller: { keyId: null, user: null, remoteAddress: "127.0.0.1" } };
+  return { vault, store, crypto, now: () => T0, audit: writer as never, app, caller: { keyId: null, user: null, remoteAddress: "127.0.0.1" } };
 }
 
 function flowSuite(name: string, twoStores: () => Promise<[Store, Store]>, close: () => Promise<void>) {

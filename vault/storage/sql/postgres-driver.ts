@@ -2,6 +2,7 @@
 // prepared once per connection (a named statement), since parsing costs more than running the
 // vault's small queries. BIGINT columns (seq, epoch milliseconds) come back as numbers: every
 // value the vault stores there is far below 2^53.
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Pool, PoolClient, QueryResult } from "pg";
 import { redactDatabaseUrl, toNumbered, type SqlDriver, type SqlRunner, type SqlValue } from "./driver.js";
 
@@ -12,6 +13,23 @@ export interface PostgresOptions {
   url: string;
   /** Pool size; defaults to 10. */
   max?: number;
+  /** How long a new connection may take before it fails (a host that drops packets). @default no limit */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * The transaction the running code is inside, for work that must commit or roll back with it
+ * without being awaited by its caller (the audit log's write(), which returns at once): the
+ * transaction waits for joined work before it commits, and a joined failure rolls it back.
+ */
+export interface JoinableTransaction {
+  readonly runner: SqlRunner;
+  join(work: Promise<unknown>): void;
+}
+
+interface OpenTransaction extends JoinableTransaction {
+  joined: Promise<unknown>[];
+  ended: boolean;
 }
 
 interface Named {
@@ -24,6 +42,7 @@ export class PostgresDriver implements SqlDriver {
   readonly dialect = "postgres" as const;
   readonly #pool: Pool;
   readonly #named = new Map<string, Named>();
+  readonly #open = new AsyncLocalStorage<OpenTransaction>();
 
   private constructor(pool: Pool) {
     this.#pool = pool;
@@ -35,6 +54,7 @@ export class PostgresDriver implements SqlDriver {
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.max ?? 10,
+      ...(opts.connectTimeoutMs ? { connectionTimeoutMillis: opts.connectTimeoutMs } : {}),
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
           oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -47,7 +67,8 @@ export class PostgresDriver implements SqlDriver {
       c.release();
     } catch (error) {
       await pool.end().catch(() => {});
-      throw new Error(`cannot connect to PostgreSQL at ${redactDatabaseUrl(opts.url)}: ${(error as Error).message}`);
+      // The cause keeps pg's error code, so a caller can say which failure it was (open-postgres.ts).
+      throw new Error(`cannot connect to PostgreSQL at ${redactDatabaseUrl(opts.url)}: ${(error as Error).message}`, { cause: error });
     }
     return new PostgresDriver(pool);
   }
@@ -94,17 +115,34 @@ export class PostgresDriver implements SqlDriver {
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.#pool.connect();
     let broken = false;
+    const runner = this.#runner((s, p) => client.query(named(s, p)));
+    const open: OpenTransaction = { runner, joined: [], ended: false, join: (w) => void open.joined.push(w) };
     try {
       await client.query("BEGIN");
-      const value = await fn(this.#runner((s, p) => client.query(named(s, p))));
+      let value: T;
+      try {
+        value = await this.#open.run(open, () => fn(runner));
+      } catch (error) {
+        await settleJoined(open);
+        throw error;
+      }
+      await settleJoined(open, true);
       await client.query("COMMIT");
       return value;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => (broken = true));
       throw error;
     } finally {
+      // Code that kept this context (a timer set inside fn) must not join a finished transaction.
+      open.ended = true;
       client.release(broken);
     }
+  }
+
+  /** The open transaction of this driver the calling code runs inside, if any. */
+  joinable(): JoinableTransaction | undefined {
+    const open = this.#open.getStore();
+    return open && !open.ended ? open : undefined;
   }
 
   /** Runs a script of several statements (migrations): no parameters, no prepared statement. */
@@ -119,6 +157,15 @@ export class PostgresDriver implements SqlDriver {
 
   async close(): Promise<void> {
     await this.#pool.end();
+  }
+}
+
+/** Waits for work joined to `open` (also work joined meanwhile); with `rethrow`, its first failure. */
+async function settleJoined(open: OpenTransaction, rethrow = false): Promise<void> {
+  while (open.joined.length > 0) {
+    const results = await Promise.allSettled(open.joined.splice(0));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed && rethrow) throw failed.reason;
   }
 }
 

@@ -48,18 +48,26 @@ export class AuditRepo {
   }
 
   /** Numbers, links and inserts `rows` after the chain's newest row, in one transaction. */
-  async append(rows: ChainRow[]): Promise<ChainHead> {
-    return this.sql.transaction(async (tx) => {
-      if (tx.dialect === "postgres") await tx.get("SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)))", [`alter-audit:${this.chain}`]);
-      let { seq, hash } = await this.#head(tx);
-      for (const row of rows) {
-        row.seq = ++seq;
-        hash = rowHash(hash, row);
-        const values: SqlValue[] = COLUMNS.map((c) => (c === "hash" ? hash : (row[c] ?? null)));
-        await tx.run(this.#insert, tx.dialect === "postgres" ? [this.chain, ...values] : values);
-      }
-      return { seq, hash };
-    });
+  async append(rows: ChainRow[], finish?: (row: ChainRow, prevHash: string) => void): Promise<ChainHead> {
+    return this.sql.transaction((tx) => this.appendIn(tx, rows, finish));
+  }
+
+  /**
+   * append() inside the caller's transaction `tx`: the rows commit or roll back with it. On
+   * PostgreSQL the chain's lock is held until that transaction ends. `finish` sees each row once
+   * it has its seq and link, before it is hashed (the override row signs itself).
+   */
+  async appendIn(tx: SqlRunner, rows: ChainRow[], finish?: (row: ChainRow, prevHash: string) => void): Promise<ChainHead> {
+    if (tx.dialect === "postgres") await tx.get("SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)))", [`alter-audit:${this.chain}`]);
+    let { seq, hash } = await this.#head(tx);
+    for (const row of rows) {
+      row.seq = ++seq;
+      finish?.(row, hash);
+      hash = rowHash(hash, row);
+      const values: SqlValue[] = COLUMNS.map((c) => (c === "hash" ? hash : (row[c] ?? null)));
+      await tx.run(this.#insert, tx.dialect === "postgres" ? [this.chain, ...values] : values);
+    }
+    return { seq, hash };
   }
 
   /** The newest row's seq and hash (seq 0 and the chain's genesis when it is empty). */

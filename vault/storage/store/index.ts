@@ -2,6 +2,7 @@
 // (SQLite or PostgreSQL). Callers move here from the synchronous modules in ../ one use case at
 // a time; docs/architecture.md ("Storage") lists which repositories exist and what is left.
 import type { AtRest } from "../../crypto/at-rest.js";
+import { VaultUsageError } from "../../errors.js";
 import { MAIN_CHAIN } from "../../crypto/audit-chain.js";
 import type { Db } from "../db.js";
 import type { SqlDriver } from "../sql/driver.js";
@@ -79,6 +80,15 @@ export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions =
 /** The store over an open SQLite vault database (../db.ts openDatabase migrated it). */
 export function sqliteStore(db: Db, crypto: AtRest): Store {
   return createStore(new SqliteDriver(db), crypto);
+}
+
+/**
+ * The SQLite handle under `store`, for what still reads the file directly (`what`, named in the
+ * refusal on PostgreSQL).
+ */
+export function sqliteHandle(store: Store, what: string): Db {
+  if (store.sql instanceof SqliteDriver) return store.sql.db;
+  throw new VaultUsageError(`${what} does not run on PostgreSQL yet (--database-url / ALTER_VAULT_DATABASE_URL); it reads a SQLite data folder.`);
 }
 
 /** The store over a PostgreSQL database `vault migrate` brought up to date. */

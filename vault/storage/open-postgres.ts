@@ -1,0 +1,102 @@
+// Opening the PostgreSQL database a vault runs on (`--database-url` / ALTER_VAULT_DATABASE_URL),
+// with one clear paragraph for each way that fails, naming the flag or variable the URL came
+// from and never its password: the server cannot be reached, it refused the login, the database
+// does not exist, or its schema is missing or older than this version (the running vault's role
+// may not migrate: `vault migrate` is the owner's).
+import { VaultUsageError } from "../errors.js";
+import { maskSecrets } from "../quote.js";
+import type { AtRest } from "../crypto/at-rest.js";
+import type { DatabaseChoice } from "./database-url.js";
+import { PostgresDriver } from "./sql/postgres-driver.js";
+import { pgMigrations } from "./sql/pg-migrations/index.js";
+import { createStore, type Store, type StoreOptions } from "./store/index.js";
+
+/** A host that drops packets fails within this, instead of the operating system's minutes. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Opens a pool on `db`, checks the schema is current, and returns the store over it. */
+export async function openPostgresStore(db: DatabaseChoice, crypto: AtRest, opts: StoreOptions & { max?: number } = {}): Promise<Store> {
+  const driver = await connectPostgres(db, opts.max);
+  try {
+    await checkSchema(driver, db);
+  } catch (error) {
+    await driver.close().catch(() => {});
+    throw error;
+  }
+  return createStore(driver, crypto, opts);
+}
+
+/** A pool on `db` whose first connection worked; failures as one VaultUsageError. */
+export async function connectPostgres(db: DatabaseChoice, max?: number): Promise<PostgresDriver> {
+  try {
+    return await PostgresDriver.open({ url: db.url, ...(max ? { max } : {}), connectTimeoutMs: CONNECT_TIMEOUT_MS });
+  } catch (error) {
+    throw explainConnectError(error, db);
+  }
+}
+
+/** Refuses a database `vault migrate` has not brought up to this version's schema. */
+export async function checkSchema(driver: PostgresDriver, db: DatabaseChoice): Promise<void> {
+  const migrate = `run \`alter-gen vault migrate ${db.from === "--database-url" ? "--database-url …" : "--database-url \"$ALTER_VAULT_DATABASE_URL\""}\` as the role that owns the schema`;
+  let applied: Set<number>;
+  try {
+    applied = new Set((await driver.all<{ version: number }>("SELECT version FROM schema_migrations")).map((r) => Number(r.version)));
+  } catch (error) {
+    const code = pgCode(error);
+    if (code === "42P01") throw new VaultUsageError(`The database ${db.where} (${db.from}) has no vault schema yet: ${migrate} first.`);
+    if (code === "42501") {
+      throw new VaultUsageError(
+        `The role of ${db.from} may not read the vault's tables in ${db.where}: ${migrate} with --runtime-role <this role> to grant the running vault its privileges.`,
+      );
+    }
+    throw new VaultUsageError(`Cannot read the vault schema's version in ${db.where} (${db.from}): ${scrub(error, db.url)}.`);
+  }
+  const missing = pgMigrations.map((m) => m.version).filter((v) => !applied.has(v));
+  if (missing.length) {
+    const at = applied.size ? Math.max(...applied) : 0;
+    throw new VaultUsageError(
+      `The vault schema in ${db.where} (${db.from}) is older than this alter-gen needs (at ${at}; missing migration${missing.length > 1 ? "s" : ""} ${missing.join(", ")}): ${migrate}.`,
+    );
+  }
+}
+
+/** The VaultUsageError for a failed first connection: which failure, where, from which flag. */
+export function explainConnectError(error: unknown, db: DatabaseChoice): VaultUsageError {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const code = pgCode(cause);
+  const at = `PostgreSQL at ${db.where} (${db.from})`;
+  if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET"].includes(code)) {
+    return new VaultUsageError(`Cannot reach ${at}: ${code === "ENOTFOUND" || code === "EAI_AGAIN" ? "the host name does not resolve" : `the connection failed (${code})`}. Is the server running and the host and port right?`);
+  }
+  if (/timeout/i.test(messageOf(cause))) return new VaultUsageError(`Cannot reach ${at}: no answer within ${CONNECT_TIMEOUT_MS / 1000} s. Is the server running and the host and port right?`);
+  if (code === "28P01" || code === "28000" || /password must be a string|no password/i.test(messageOf(cause))) {
+    return new VaultUsageError(
+      `${at} refused the login: ${scrub(cause, db.url)}. Check the role in the URL, and its password in PGPASSWORD or ~/.pgpass (keep it out of the URL).`,
+    );
+  }
+  if (code === "3D000") return new VaultUsageError(`${at}: the database does not exist; create it, then run \`alter-gen vault migrate\` as its owner.`);
+  return new VaultUsageError(`Cannot connect to ${at}: ${scrub(cause, db.url)}.`);
+}
+
+function pgCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A driver's message without the URL's password (pg's messages do not carry it; this makes sure). */
+function scrub(error: unknown, url: string): string {
+  let text = messageOf(error).split("\n")[0]!.replace(/\.$/, "");
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) text = text.split(password).join("***");
+  } catch {
+    // an unparseable URL was refused before any connection
+  }
+  const fromEnv = process.env.PGPASSWORD;
+  if (fromEnv && fromEnv.length >= 4) text = text.split(fromEnv).join("***");
+  return maskSecrets(text);
+}
