@@ -28,7 +28,7 @@ export async function initVault(opts: WithUrl<InitOptions> = {}): Promise<InitRe
   if (!onPostgres() || opts.databaseUrl !== undefined) return realInitVault(opts);
   const db = await freshVaultDatabase();
   bindDatabase(opts.dataDir ?? ".alter", db);
-  return realInitVault({ ...opts, databaseUrl: db.url } as InitOptions);
+  return realInitVault({ ...opts, databaseUrl: db.url });
 }
 
 export const startVault = onEngine(vault.startVault);

@@ -1,8 +1,8 @@
 // The audit log for operators: read it (streamed), and verify its hash chain and checkpoint.
 import { iterateAuditRows, type AuditQuery } from "../audit/read.js";
 import type { AuditRow } from "../audit/writer.js";
-import { CheckpointFile } from "../audit/checkpoint.js";
-import { verifyAuditChain, type AuditReport } from "../audit/verify.js";
+import type { AuditReport } from "../audit/verify.js";
+import { verifyStoreAudit } from "../audit/verify-store.js";
 import { withVault, type AdminOptions } from "./open.js";
 import { sqliteHandle } from "../storage/store/index.js";
 
@@ -37,7 +37,7 @@ export async function streamAudit(opts: AdminOptions & AuditQuery, onRow: (row: 
   });
 }
 
-/** Checks every row's link and the newest signed checkpoint (`vault audit verify`). */
+/** Checks every row's link and the newest signed checkpoint, of every chain (`vault audit verify`). */
 export async function verifyAudit(opts: AdminOptions = {}): Promise<AuditReport> {
-  return withVault(opts, (s) => verifyAuditChain(s.store.audit, s.crypto, new CheckpointFile(s.dataDir, s.crypto).read()));
+  return withVault(opts, (s) => verifyStoreAudit(s.store, s.crypto, s.dataDir));
 }

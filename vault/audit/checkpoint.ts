@@ -39,6 +39,18 @@ function macInput(chain: string, c: Checkpoint): string {
   return `alter-audit-checkpoint/v1\n${chain}\n${c.seq}\n${c.hash}\n${c.time}`;
 }
 
+/** The checkpoint's MAC (hex) for `chain`: the same signature in the file and in a database row. */
+export function signCheckpoint(crypto: AtRest, chain: string, c: Checkpoint): string {
+  return crypto.mac(MAC_PURPOSE, macInput(chain, c));
+}
+
+/** Whether `mac` is the checkpoint's MAC for `chain` under this master key (constant time). */
+export function checkpointMacValid(crypto: AtRest, chain: string, c: Checkpoint, mac: unknown): boolean {
+  const want = Buffer.from(signCheckpoint(crypto, chain, c), "utf8");
+  const got = Buffer.from(typeof mac === "string" ? mac : "", "utf8");
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
 export function checkpointPath(dataDir: string): string {
   return join(dataDir, CHECKPOINT_FILE);
 }
@@ -154,7 +166,7 @@ export class CheckpointFile {
   }
 
   #slot(cp: Checkpoint): Buffer {
-    const text = JSON.stringify({ v: 1, chain: this.#chain, seq: cp.seq, hash: cp.hash, time: cp.time, mac: this.#crypto.mac(MAC_PURPOSE, macInput(this.#chain, cp)) });
+    const text = JSON.stringify({ v: 1, chain: this.#chain, seq: cp.seq, hash: cp.hash, time: cp.time, mac: signCheckpoint(this.#crypto, this.#chain, cp) });
     const buf = Buffer.alloc(SLOT, 0x20);
     buf.write(text, 0, "utf8");
     buf[SLOT - 1] = 0x0a;
@@ -166,9 +178,7 @@ export class CheckpointFile {
       const o = JSON.parse(slot.toString("utf8").trim()) as Record<string, unknown>;
       if (o.v !== 1 || o.chain !== this.#chain || !Number.isSafeInteger(o.seq) || typeof o.hash !== "string" || typeof o.time !== "string") return undefined;
       const cp: Checkpoint = { seq: o.seq as number, hash: o.hash, time: o.time };
-      const want = Buffer.from(this.#crypto.mac(MAC_PURPOSE, macInput(this.#chain, cp)), "utf8");
-      const got = Buffer.from(typeof o.mac === "string" ? o.mac : "", "utf8");
-      return got.length === want.length && timingSafeEqual(got, want) ? cp : undefined;
+      return checkpointMacValid(this.#crypto, this.#chain, cp, o.mac) ? cp : undefined;
     } catch {
       return undefined;
     }

@@ -16,6 +16,8 @@ import type { AuditLog } from "./log.js";
 import { PostgresAuditLog } from "./pg-log.js";
 import type { Store } from "../storage/store/index.js";
 import type { SqliteDriver } from "../storage/sql/sqlite-driver.js";
+import type { PostgresDriver } from "../storage/sql/postgres-driver.js";
+import { chainCheckpointHolds, chainCheckpointWriter, readChainCheckpoint } from "./checkpoint-rows.js";
 
 export function openAuditWriter(dataDir: string, db: Db, crypto: AtRest, now: () => number = Date.now): AuditWriter {
   const file = new CheckpointFile(dataDir, crypto);
@@ -54,5 +56,11 @@ export async function openAuditLog(opts: OpenAuditLogOptions): Promise<AuditLog>
   const now = opts.now ?? Date.now;
   // The SQLite log writes on the store's own better-sqlite3 handle (one file, one write lock).
   if (store.sql.dialect === "sqlite") return openAuditWriter(opts.dataDir, (store.sql as SqliteDriver).db, crypto, now);
-  return PostgresAuditLog.open(store, crypto, now);
+  // PostgreSQL: this instance's chain, attested by its checkpoint row only while that holds (as above).
+  const state = await readChainCheckpoint(store.audit, crypto);
+  const holds = await chainCheckpointHolds(store.audit, state);
+  return new PostgresAuditLog(store.audit, store.sql as PostgresDriver, now, {
+    ...(holds ? { after: chainCheckpointWriter(store.audit, crypto, now) } : {}),
+    seqFloor: state.status === "ok" ? state.checkpoint.seq : 0,
+  });
 }

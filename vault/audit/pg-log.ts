@@ -8,12 +8,10 @@
 //   caller's connection and the transaction waits for it before COMMIT, so the row commits or
 //   rolls back with the caller's change. Outside one, the row joins the next group commit and
 //   settled(id) says when it is in; nothing of it waits for another caller's transaction.
-import type { AtRest } from "../crypto/at-rest.js";
 import type { ChainRow } from "../crypto/audit-chain.js";
 import type { PostgresDriver } from "../storage/sql/postgres-driver.js";
 import type { SqlRunner } from "../storage/sql/driver.js";
 import type { AuditRepo, ChainHead } from "../storage/store/audit.js";
-import type { Store } from "../storage/store/index.js";
 import type { AlsoInTransaction, AuditEntry, AuditLog, FinishRow } from "./log.js";
 import { auditRow } from "./writer.js";
 
@@ -28,28 +26,33 @@ interface Pending {
 /** What is done in each appending transaction after the rows (the chain's signed checkpoint). */
 export type AfterAppend = (tx: SqlRunner, head: ChainHead) => Promise<void>;
 
+export interface PostgresAuditLogOptions {
+  /** The chain's checkpoint, written in each appending transaction; none while the log is not attested. */
+  after?: AfterAppend;
+  /** The highest seq ever attested (the checkpoint's): rows lost never give their numbers away. */
+  seqFloor?: number;
+}
+
 export class PostgresAuditLog implements AuditLog {
   readonly chain: string;
   readonly #repo: AuditRepo;
   readonly #sql: PostgresDriver;
   readonly #now: () => number;
   readonly #after: AfterAppend | undefined;
+  readonly #floor: number;
   #queue: Pending[] = [];
   #scheduled = false;
   /** Rows of write() on their way (joined to a caller's transaction or queued), by id. */
   readonly #pending = new Map<string, Promise<void>>();
   readonly #flushing = new Set<Promise<void>>();
 
-  constructor(repo: AuditRepo, sql: PostgresDriver, now: () => number = Date.now, after?: AfterAppend) {
+  constructor(repo: AuditRepo, sql: PostgresDriver, now: () => number = Date.now, opts: PostgresAuditLogOptions = {}) {
     this.#repo = repo;
     this.#sql = sql;
     this.#now = now;
-    this.#after = after;
+    this.#after = opts.after;
+    this.#floor = opts.seqFloor ?? 0;
     this.chain = repo.chain;
-  }
-
-  static async open(store: Store, _crypto: AtRest, now: () => number = Date.now): Promise<PostgresAuditLog> {
-    return new PostgresAuditLog(store.audit, store.sql as PostgresDriver, now);
   }
 
   write(e: AuditEntry, finish?: FinishRow): string {
@@ -150,7 +153,7 @@ export class PostgresAuditLog implements AuditLog {
   }
 
   async #appendIn(tx: SqlRunner, rows: ChainRow[], finishOf: (row: ChainRow) => FinishRow | undefined): Promise<ChainHead> {
-    const head = await this.#repo.appendIn(tx, rows, (row, prev) => finishOf(row)?.(row, prev));
+    const head = await this.#repo.appendIn(tx, rows, { finish: (row, prev) => finishOf(row)?.(row, prev), seqFloor: this.#floor });
     if (this.#after) await this.#after(tx, head);
     return head;
   }

@@ -38,4 +38,12 @@ export interface AuditReport {
   problems: AuditProblem[];
   /** Every operator override in the log: when damage was accepted, and how much. */
   overrides: { seq: number; time: string; problemCount: number }[];
+  /**
+   * PostgreSQL: each chain's own report (the fields above then sum them, and `head` and
+   * `checkpoint` are each chain's). Absent on SQLite's one chain.
+   */
+  chains?: ChainReport[];
 }
+
+/** The report of one chain of several, named. */
+export type ChainReport = AuditReport & { chain: string };

@@ -6,6 +6,7 @@ import { CheckpointFile } from "./checkpoint.js";
 import { writeOverride } from "./override.js";
 import { AuditWriter } from "./writer.js";
 import { verifyAuditChain, type AuditReport } from "./verify.js";
+import { verifyChain } from "./verify-store.js";
 
 export const ACCEPT_FLAG = "--accept-audit-damage";
 
@@ -13,7 +14,11 @@ export async function checkAuditAtStart(
   state: OpenedVault,
   opts: { acceptDamage?: boolean; log: (line: string) => void },
 ): Promise<AuditReport> {
-  const report = await verifyAuditChain(state.store.audit, state.crypto, new CheckpointFile(state.dataDir, state.crypto).read());
+  // PostgreSQL: this instance's own chain against its checkpoint row (the others are their instances' to check).
+  const report =
+    state.store.sql.dialect === "sqlite"
+      ? await verifyAuditChain(state.store.audit, state.crypto, new CheckpointFile(state.dataDir, state.crypto).read())
+      : await verifyChain(state.store, state.audit.chain, state.crypto);
   if (report.firstBroken) {
     const first = report.firstBroken.message;
     const more = report.unacknowledged > 1 ? ` (and ${report.unacknowledged - 1} more problem${report.unacknowledged > 2 ? "s" : ""})` : "";

@@ -29,6 +29,8 @@ export async function verifyAuditChain(
   log: AuditRepo | Db,
   crypto: AtRest,
   checkpoint: CheckpointState,
+  /** What the checkpoint is, in messages (PostgreSQL: the chain's checkpoint row). */
+  checkpointName = "the checkpoint file (audit.checkpoint)",
 ): Promise<AuditReport> {
   const audit =
     log instanceof AuditRepo ? log : new AuditRepo(new SqliteDriver(log));
@@ -99,7 +101,7 @@ export async function verifyAuditChain(
     }
   }
   const head = { seq: expected - 1, hash: rows ? prev : genesis };
-  checkCheckpoint(checkpoint, head, rows, cpRowHash, add);
+  checkCheckpoint(checkpoint, head, rows, cpRowHash, add, checkpointName);
   unacknowledged = open.length;
   return {
     rows,
@@ -120,13 +122,14 @@ function checkCheckpoint(
   rows: number,
   cpRowHash: string | undefined,
   add: (p: AuditProblem) => void,
+  name: string,
 ): void {
   if (state.status === "missing") {
     if (rows > 0)
       add({
         kind: "checkpoint_missing",
         seq: head.seq,
-        message: `the checkpoint file (audit.checkpoint) is missing, so rows lost or rewritten up to row ${head.seq} (the last row) cannot be ruled out`,
+        message: `${name} is missing, so rows lost or rewritten up to row ${head.seq} (the last row) cannot be ruled out`,
       });
     return;
   }
@@ -134,7 +137,7 @@ function checkCheckpoint(
     add({
       kind: "checkpoint_invalid",
       seq: head.seq,
-      message: `the checkpoint file (audit.checkpoint) carries no checkpoint signed with this vault's master key, so rows lost or rewritten up to row ${head.seq} (the last row) cannot be ruled out`,
+      message: `${name} carries no checkpoint signed with this vault's master key, so rows lost or rewritten up to row ${head.seq} (the last row) cannot be ruled out`,
     });
     return;
   }

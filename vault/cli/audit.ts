@@ -99,14 +99,20 @@ function cells(r: AuditRow): string[] {
 }
 
 function describeReport(r: AuditReport): string {
-  const lines = [`${r.rows} rows, last row ${r.head.seq}; checkpoint: ${r.checkpoint ? `row ${r.checkpoint.seq} (${r.checkpoint.time})` : "none"}.`];
+  const lines = r.chains
+    ? [`${r.rows} rows in ${r.chains.length} chain(s):`, ...r.chains.map((c) => `  chain "${c.chain}": ${headLine(c)}`)]
+    : [headLine(r)];
   if (r.unattested > 0) lines.push(`${r.unattested} row(s) after the last checkpoint (normal only right after a crash).`);
   for (const o of r.overrides) lines.push(`Damage accepted by an operator at row ${o.seq} (${o.time}): ${o.problemCount} problem(s), listed in that row.`);
   if (r.firstBroken) lines.push(`BROKEN: first broken link at row ${r.firstBroken.seq}: ${r.firstBroken.message}.`);
-  else lines.push("OK: every row links to the one before it and the checkpoint matches.");
+  else lines.push(`OK: every row links to the one before it and the checkpoint matches${r.chains ? " (each chain)" : ""}.`);
   for (const p of r.problems) {
     lines.push(`  ${p.acknowledgedBy !== undefined ? `accepted by row ${p.acknowledgedBy}` : "open"}  ${p.kind}  ${p.message}`);
   }
   if (r.problems.length < r.acknowledged + r.unacknowledged) lines.push(`  … ${r.acknowledged + r.unacknowledged - r.problems.length} more`);
   return lines.join("\n");
+}
+
+function headLine(r: AuditReport): string {
+  return `${r.rows} rows, last row ${r.head.seq}; checkpoint: ${r.checkpoint ? `row ${r.checkpoint.seq} (${r.checkpoint.time})` : "none"}.`;
 }

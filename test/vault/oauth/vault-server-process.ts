@@ -9,7 +9,7 @@ if (!dataDir) throw new Error("usage: vault-server-process.ts <dataDir>");
 let offset = 0;
 // On the postgres test project the parent names the folder's database (test/support/vault-engine.ts).
 const databaseUrl = process.env.ALTER_VAULT_DATABASE_URL;
-const vault = await startVault({ dataDir, port: 0, now: () => Date.now() + offset, ...(databaseUrl ? { databaseUrl } : {}) } as Parameters<typeof startVault>[0]);
+const vault = await startVault({ dataDir, port: 0, now: () => Date.now() + offset, ...(databaseUrl ? { databaseUrl } : {}) });
 process.stdout.write(`url ${vault.url}\n`);
 createInterface({ input: process.stdin }).on("line", (line) => {
   const m = /^offset (-?\d+)$/.exec(line.trim());

@@ -52,7 +52,7 @@ describe("PostgreSQL audit partitions", () => {
   it("a fresh schema partitions the audit table by month, this month and twelve ahead, plus a default", async () => {
     const url = await cluster.createDatabase();
     const r = await migratePostgres({ url, runtimeRole: RUNTIME });
-    expect(r).toMatchObject({ version: 90, auditMonthsInDefault: [] });
+    expect(r).toMatchObject({ version: Math.max(...pgMigrations.map((m) => m.version)), auditMonthsInDefault: [] });
     const kind = await query<{ relkind: string }>(url, "SELECT relkind FROM pg_class WHERE oid = 'audit'::regclass");
     expect(kind[0]!.relkind).toBe("p");
     const parts = (await query<{ p: string }>(url, "SELECT inhrelid::regclass::text AS p FROM pg_inherits WHERE inhparent = 'audit'::regclass ORDER BY 1")).map((x) => x.p);
@@ -95,7 +95,7 @@ describe("PostgreSQL audit partitions", () => {
     for (const s of stores.splice(0)) await s.close();
 
     const r = await migratePostgres({ url, runtimeRole: RUNTIME });
-    expect(r.applied).toEqual([90]);
+    expect(r.applied).toEqual(pgMigrations.filter((m) => m.version >= 90).map((m) => m.version));
     const after = [await store(url, "instance-a"), await store(url, "instance-b")];
     expect([await after[0]!.audit.verify(), await after[1]!.audit.verify()]).toEqual(checks);
     expect(await partitionsOf(url)).toEqual(["audit_y2024m02", "audit_y2025m07", partitionName(month(0)), "audit_y2025m07", partitionName(month(0))]);

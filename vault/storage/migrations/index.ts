@@ -25,6 +25,7 @@ import { m076DeviceFlow } from "./076-device-flow.js";
 import { m080RequestNonces } from "./080-request-nonces.js";
 import { m087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 import { m090AuditPartitions } from "./090-audit-partitions.js";
+import { m092AuditCheckpoints } from "./092-audit-checkpoints.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -52,4 +53,5 @@ export const migrations: Migration[] = [
   m080RequestNonces,
   m087WebhookUrlSealed,
   m090AuditPartitions,
+  m092AuditCheckpoints,
 ];

@@ -102,7 +102,7 @@ async function ensureAuditMonths(client: PoolClient, monthsAhead: number): Promi
   return (r.rows[0].skipped as string[]).slice();
 }
 
-/** Read and write on every table but two: audit (INSERT, SELECT) and schema_migrations (SELECT). */
+/** Read and write on every table but three: audit (INSERT, SELECT), audit_checkpoints (no DELETE) and schema_migrations (SELECT). */
 async function grantRuntime(client: PoolClient, role: string): Promise<void> {
   const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
   if (exists.rowCount === 0) throw new Error(`--runtime-role: no role "${role}" (create it first: CREATE ROLE ${role} LOGIN PASSWORD '…')`);
@@ -120,7 +120,7 @@ async function grantRuntime(client: PoolClient, role: string): Promise<void> {
     await client.query(`GRANT USAGE ON SCHEMA ${await schemaName(client)} TO ${q}`);
     for (const t of tables) {
       await client.query(`REVOKE ALL ON "${t}" FROM ${q}`);
-      const privileges = t === "audit" ? "SELECT, INSERT" : t === "schema_migrations" ? "SELECT" : "SELECT, INSERT, UPDATE, DELETE";
+      const privileges = t === "audit" ? "SELECT, INSERT" : t === "schema_migrations" ? "SELECT" : t === "audit_checkpoints" ? "SELECT, INSERT, UPDATE" : "SELECT, INSERT, UPDATE, DELETE";
       await client.query(`GRANT ${privileges} ON "${t}" TO ${q}`);
     }
     await client.query("COMMIT");

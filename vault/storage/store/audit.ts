@@ -16,6 +16,21 @@ export interface ChainHead {
   hash: string;
 }
 
+export interface AppendOptions {
+  /** Called with each row once it has its seq and link, before it is hashed (the override row signs itself). */
+  finish?: (row: ChainRow, prevHash: string) => void;
+  /** The lowest seq new rows may follow (a checkpoint's): rows lost never give their numbers away. */
+  seqFloor?: number;
+}
+
+/** A chain's checkpoint as stored: the newest attested row and its MAC (vault/audit/checkpoint.ts). */
+export interface StoredCheckpoint {
+  seq: number;
+  hash: string;
+  time: string;
+  mac: string;
+}
+
 export interface ChainCheck {
   chain: string;
   rows: number;
@@ -48,26 +63,53 @@ export class AuditRepo {
   }
 
   /** Numbers, links and inserts `rows` after the chain's newest row, in one transaction. */
-  async append(rows: ChainRow[], finish?: (row: ChainRow, prevHash: string) => void): Promise<ChainHead> {
-    return this.sql.transaction((tx) => this.appendIn(tx, rows, finish));
+  async append(rows: ChainRow[], opts: AppendOptions = {}): Promise<ChainHead> {
+    return this.sql.transaction((tx) => this.appendIn(tx, rows, opts));
   }
 
   /**
    * append() inside the caller's transaction `tx`: the rows commit or roll back with it. On
-   * PostgreSQL the chain's lock is held until that transaction ends. `finish` sees each row once
-   * it has its seq and link, before it is hashed (the override row signs itself).
+   * PostgreSQL the chain's lock is held until that transaction ends.
    */
-  async appendIn(tx: SqlRunner, rows: ChainRow[], finish?: (row: ChainRow, prevHash: string) => void): Promise<ChainHead> {
+  async appendIn(tx: SqlRunner, rows: ChainRow[], opts: AppendOptions = {}): Promise<ChainHead> {
     if (tx.dialect === "postgres") await tx.get("SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)))", [`alter-audit:${this.chain}`]);
-    let { seq, hash } = await this.#head(tx);
+    const head = await this.#head(tx);
+    let hash = head.hash;
+    let seq = Math.max(head.seq, opts.seqFloor ?? 0);
     for (const row of rows) {
       row.seq = ++seq;
-      finish?.(row, hash);
+      opts.finish?.(row, hash);
       hash = rowHash(hash, row);
       const values: SqlValue[] = COLUMNS.map((c) => (c === "hash" ? hash : (row[c] ?? null)));
       await tx.run(this.#insert, tx.dialect === "postgres" ? [this.chain, ...values] : values);
     }
     return { seq, hash };
+  }
+
+  /** The same repository over another chain of the table (reading and verifying every chain). */
+  forChain(chain: string): AuditRepo {
+    return chain === this.chain ? this : new AuditRepo(this.sql, chain);
+  }
+
+  /** The stored hash of the chain's row `seq` (undefined when there is no such row). */
+  async hashAt(seq: number): Promise<string | null | undefined> {
+    const row = await this.sql.get<{ hash: string | null }>(`SELECT hash FROM audit ${this.#where} AND seq = ?`, [this.chain, seq]);
+    return row ? row.hash : undefined;
+  }
+
+  /** Rewrites the chain's checkpoint row (PostgreSQL; migration 092) inside the appending transaction. */
+  async putCheckpoint(tx: SqlRunner, cp: StoredCheckpoint): Promise<void> {
+    await tx.run(
+      `INSERT INTO audit_checkpoints (chain, seq, hash, time, mac) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time, mac = excluded.mac`,
+      [this.chain, cp.seq, cp.hash, cp.time, cp.mac],
+    );
+  }
+
+  /** The chain's stored checkpoint row, unverified (PostgreSQL; SQLite keeps it in a file). */
+  async checkpoint(): Promise<StoredCheckpoint | undefined> {
+    if (this.sql.dialect === "sqlite") return undefined;
+    return this.sql.get<StoredCheckpoint>("SELECT seq, hash, time, mac FROM audit_checkpoints WHERE chain = ?", [this.chain]);
   }
 
   /** The newest row's seq and hash (seq 0 and the chain's genesis when it is empty). */
@@ -102,7 +144,9 @@ export class AuditRepo {
   /** The chains the table holds (one per instance that has written). */
   async chains(): Promise<string[]> {
     if (this.sql.dialect === "sqlite") return (await this.sql.get("SELECT 1 FROM audit LIMIT 1")) ? [MAIN_CHAIN] : [];
-    return (await this.sql.all<{ chain: string }>("SELECT DISTINCT chain FROM audit ORDER BY chain")).map((r) => r.chain);
+    // A chain whose rows are all gone still has its checkpoint row: it is listed (and fails verification).
+    const sql = "SELECT chain FROM audit UNION SELECT chain FROM audit_checkpoints ORDER BY chain";
+    return (await this.sql.all<{ chain: string }>(sql)).map((r) => r.chain);
   }
 
   /** Walks the chain page by page: every hash against its row and the row before, seq without holes. */

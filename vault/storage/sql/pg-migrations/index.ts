@@ -9,6 +9,7 @@ import { pg076DeviceFlow } from "./076-device-flow.js";
 import { pg080RequestNonces } from "./080-request-nonces.js";
 import { pg087WebhookUrlSealed } from "./087-webhook-url-sealed.js";
 import { pg090AuditPartitions } from "./090-audit-partitions.js";
+import { pg092AuditCheckpoints } from "./092-audit-checkpoints.js";
 
 export const pgMigrations: PgMigration[] = [
   pg071Baseline,
@@ -20,5 +21,7 @@ export const pgMigrations: PgMigration[] = [
   pg080RequestNonces,
   pg087WebhookUrlSealed,
   pg090AuditPartitions,
+  pg092AuditCheckpoints,
 ];
+export { PG_ONLY_TABLES } from "./092-audit-checkpoints.js";
 export type { PgMigration };
