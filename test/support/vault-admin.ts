@@ -8,6 +8,7 @@ import { initVault as realInitVault, type InitOptions, type InitResult } from ".
 import * as vault from "../../vault/index.js";
 import { approveWithOutcome as realApproveWithOutcome } from "../../vault/admin/approvals.js";
 import { withVault as realWithVault } from "../../vault/admin/open.js";
+import { openVaultState as realOpenVaultState, type OpenOptions } from "../../vault/state.js";
 import { bindDatabase, engineOptions, freshVaultDatabase, onPostgres } from "./vault-engine.js";
 
 export * from "../../vault/index.js";
@@ -69,3 +70,8 @@ export const showApprovalWebhook = onEngine(vault.showApprovalWebhook);
 export const clearApprovalWebhook = onEngine(vault.clearApprovalWebhook);
 /** The data folder opened for one piece of work (vault/admin/open.ts), on the run's engine. */
 export const withVault = onEngine(realWithVault);
+
+/** The data folder opened as the server opens it (vault/state.ts), on the run's engine. */
+export function openVaultState(dataDir: string, opts: OpenOptions = {}): ReturnType<typeof realOpenVaultState> {
+  return realOpenVaultState(dataDir, { ...engineOptions(dataDir), ...opts });
+}

@@ -5,12 +5,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, initVault, issueGrant, listGrants, readAudit } from "../support/vault-admin.js";
 import { send, sign, tempDir, verifyResponse, type SignedRequest } from "./helpers.js";
+import { engineEnv } from "../support/vault-engine.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
 function startChild(dataDir: string, port = 0): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", "--data", dataDir, "--port", String(port)], {
     cwd: ROOT,
+    env: { ...process.env, ...engineEnv(dataDir) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
