@@ -5,6 +5,7 @@
 // folder's `databaseUrl`, exactly as an operator passes --database-url to each command. A test
 // that gives its own databaseUrl keeps it.
 import { initVault as realInitVault, type InitOptions, type InitResult } from "../../vault/index.js";
+import { resolve } from "node:path";
 import * as vault from "../../vault/index.js";
 import { approveWithOutcome as realApproveWithOutcome } from "../../vault/admin/approvals.js";
 import { withVault as realWithVault } from "../../vault/admin/open.js";
@@ -32,7 +33,18 @@ export async function initVault(opts: WithUrl<InitOptions> = {}): Promise<InitRe
   return realInitVault({ ...opts, databaseUrl: db.url });
 }
 
-export const startVault = onEngine(vault.startVault);
+/**
+ * The URL each folder's vault serves at, for approverLink on PostgreSQL: there no server lock file
+ * in the data folder names the running server (several instances may serve one database), so an
+ * operator passes --base-url, and so do the tests.
+ */
+const servedAt = new Map<string, string>();
+
+export const startVault: typeof vault.startVault = async (opts = {}) => {
+  const running = await vault.startVault({ ...engineOptions(opts.dataDir), ...opts });
+  if (onPostgres()) servedAt.set(resolve(opts.dataDir ?? ".alter"), running.url);
+  return running;
+};
 export const addManagedSecret = onEngine(vault.addManagedSecret);
 export const listManagedSecrets = onEngine(vault.listManagedSecrets);
 export const setSecretPolicy = onEngine(vault.setSecretPolicy);
@@ -64,7 +76,10 @@ export const showApproval = onEngine(vault.showApproval);
 export const approve = onEngine(vault.approve);
 export const approveWithOutcome = onEngine(realApproveWithOutcome);
 export const deny = onEngine(vault.deny);
-export const approverLink = onEngine(vault.approverLink);
+export const approverLink: typeof vault.approverLink = (opts) => {
+  const baseUrl = opts.baseUrl ?? (onPostgres() ? servedAt.get(resolve(opts.dataDir ?? ".alter")) : undefined);
+  return vault.approverLink({ ...engineOptions(opts.dataDir), ...opts, ...(baseUrl ? { baseUrl } : {}) });
+};
 export const setApprovalWebhook = onEngine(vault.setApprovalWebhook);
 export const showApprovalWebhook = onEngine(vault.showApprovalWebhook);
 export const clearApprovalWebhook = onEngine(vault.clearApprovalWebhook);
