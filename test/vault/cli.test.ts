@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
 import { runVaultCli } from "./cli-run.js";
-import { engineEnv } from "../support/vault-engine.js";
+import { engineEnv, onPostgres } from "../support/vault-engine.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const SECRET = "ghp_CLI_CANARY_5e6f7a8b9c0d";
@@ -178,7 +178,8 @@ describe("vault commands", () => {
     expect(out).toContain(`${signal}, shutting down`);
   });
 
-  it("rotates the master key", async () => {
+  // On PostgreSQL, rotation while instances serve has tests of its own (the envelope work of issue 14).
+  it.skipIf(onPostgres())("rotates the master key", async () => {
     const r = await cli(["rotate-master-key", "--data", data]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Re-sealed \d+ values/);
