@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerVaultCommands } from "../../../vault/cli/index.js";
 import { initVault, startVault } from "../../support/vault-admin.js";
+import { engineFlags } from "../../support/vault-engine.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 
 const SECRET = "cli-idp-secret-CANARY-0c9d";
@@ -34,7 +35,7 @@ async function run(...args: string[]): Promise<{ out: string; error: CommanderEr
     return true;
   }) as typeof process.stdout.write;
   try {
-    await program.parseAsync(["vault", ...args, "--data", dataDir], { from: "user" });
+    await program.parseAsync(["vault", ...args, "--data", dataDir, ...engineFlags(dataDir)], { from: "user" });
     return { out, error: null };
   } catch (e) {
     if (e instanceof CommanderError) return { out, error: e };

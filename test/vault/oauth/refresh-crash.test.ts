@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { VaultTransport } from "../../../runtime/internal/transport.js";
 import { initVault, setProviderConfig, startVault, type RunningVault, setOAuthEndpoints } from "../../support/vault-admin.js";
 import { engineEnv } from "../../support/vault-engine.js";
@@ -186,8 +186,13 @@ it("a vault restarted after SIGKILL mid-refresh takes the dead lease over at onc
 
   expect(await db.all("SELECT status FROM grants WHERE id = ?", grantId)).toEqual([{ status: "active" }]);
   expect(await db.all("SELECT * FROM refresh_leases")).toEqual([]);
-  const audit = await db.all<{ outcome: string; details: string }>("SELECT outcome, details FROM audit WHERE action = 'grant.refresh'");
+  // The refresh's row is written beside the answer, not before it: on PostgreSQL its group commit
+  // may land a moment after the call returned.
+  const audit = await vi.waitFor(async () => {
+    const rows = await db.all<{ outcome: string; details: string }>("SELECT outcome, details FROM audit WHERE action = 'grant.refresh'");
+    expect(rows).toHaveLength(1);
+    return rows;
+  });
   await db.close();
-  expect(audit).toHaveLength(1);
   expect(JSON.parse(audit[0]!.details)).toMatchObject({ takeover: true, rotated: true });
 }, 90_000);
