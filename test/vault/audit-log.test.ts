@@ -11,6 +11,7 @@ import { migratePostgres } from "../../vault/storage/sql/pg-migrate.js";
 import { openDatabase } from "../../vault/storage/db.js";
 import type { AuditLog } from "../../vault/audit/log.js";
 import { openAuditLog } from "../../vault/audit/open.js";
+import { auditChainId } from "../../vault/audit/chain-id.js";
 import { crypto } from "./storage/conformance.js";
 import { tempDir } from "./helpers.js";
 
@@ -74,13 +75,13 @@ async function probes(store: Store, key: string): Promise<number> {
 }
 
 describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])("the audit log on %s", (engine) => {
-  // [what `also` does, does the row commit, is also's write kept]
+  // [what `also` does, do the row and also's write commit, also's statement]
   const ALSO = [
-    ["writes through the transaction", "INSERT INTO meta (key, value) VALUES ('also', 'x')", true],
-    ["runs a statement that fails", "INSERT INTO no_such_table (key) VALUES ('also')", false],
+    ["writes through the transaction", true, "INSERT INTO meta (key, value) VALUES ('also', 'x')"],
+    ["runs a statement that fails", false, "INSERT INTO no_such_table (key) VALUES ('also')"],
   ] as const;
 
-  it.each(ALSO)("group commit, when `also` %s: its row committed %s, the batch's other rows kept", async (_name, sql, ok) => {
+  it.each(ALSO)("group commit, when `also` %s: its row committed %s, the batch's other rows kept", async (_name, ok, sql) => {
     const { store, log } = await ENGINES[engine]();
     const results = await Promise.allSettled([
       log.commit({ action: "credential.retrieve", outcome: "success", runId: "before" }),
@@ -162,3 +163,35 @@ describe.each(Object.keys(ENGINES) as (keyof typeof ENGINES)[])("the audit log o
   });
 });
 
+
+describe("the chain an instance appends to (ALTER_VAULT_INSTANCE_ID, else the host name)", () => {
+  // [environment, host name, chain id or the error]
+  const CASES: [Record<string, string>, string, string | RegExp][] = [
+    [{ ALTER_VAULT_INSTANCE_ID: "vault-0" }, "ignored", "vault-0"],
+    [{}, "web-1.internal", "web-1.internal"],
+    [{ ALTER_VAULT_INSTANCE_ID: "" }, "host with spaces", "host-with-spaces"],
+    [{}, "", "instance"],
+    [{ ALTER_VAULT_INSTANCE_ID: "bad id/../x" }, "h", /ALTER_VAULT_INSTANCE_ID must be .* got "bad id\/..\/x"/],
+    [{ ALTER_VAULT_INSTANCE_ID: "x".repeat(101) }, "h", /ALTER_VAULT_INSTANCE_ID must be 1-100 characters/],
+  ];
+  it.each(CASES)("env %j on host %j: %s", (env, host, want) => {
+    if (typeof want === "string") expect(auditChainId(env, host)).toBe(want);
+    else expect(() => auditChainId(env, host)).toThrow(want);
+  });
+
+  it("two processes given the same id share one chain that stays unbroken and attested", async () => {
+    const owner = await cluster.createDatabase();
+    await migratePostgres({ url: owner, runtimeRole: RUNTIME });
+    const url = asRole(owner, RUNTIME, "runtime-pw");
+    const open = async () => {
+      const store = await track(await postgresStore(url, crypto, { auditChain: "same-id" }));
+      return { store, log: await openAuditLog({ dataDir: tmp.dir, store, crypto }) };
+    };
+    const [a, b] = [await open(), await open()];
+    const rows = (log: AuditLog, tag: string) =>
+      Array.from({ length: 150 }, (_, i) => (i % 4 === 0 ? log.settled(log.write({ action: "admin", outcome: "success", runId: `${tag}${i}` })) : log.commit({ action: "admin", outcome: "success", runId: `${tag}${i}` })));
+    await Promise.all([...rows(a.log, "a"), ...rows(b.log, "b")]);
+    expect(await a.store.audit.verify()).toMatchObject({ chain: "same-id", rows: 300, problems: [] });
+    expect(await a.store.audit.checkpoint()).toMatchObject(await a.store.audit.head());
+  });
+});

@@ -103,7 +103,7 @@ describe("reading 200k rows", () => {
     expect(oldest.map((r) => r.seq)).toEqual([1, 2]);
 
     const seen: number[] = [];
-    let cursor: number | undefined;
+    let cursor: number | string | undefined;
     for (let page = 0; page < 3; page++) {
       const r = await streamAudit({ dataDir, order: "newest-first", limit: 4, grantId: "grant-7", ...(cursor !== undefined ? { cursor } : {}) }, (row) => void seen.push(row.seq));
       cursor = r.nextCursor!;

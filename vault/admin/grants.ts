@@ -100,12 +100,21 @@ export async function revokeGrant(opts: AdminOptions & { grantId: string; reason
 export async function setGrantPolicy(opts: AdminOptions & { grantId: string; policy: GrantPolicy }): Promise<GrantInfo> {
   const policy = validatePolicy(opts.policy, "policy");
   return withVault(opts, async (s) => {
-    const g = await s.store.grants.updatePolicy(s.app.id, opts.grantId, (current) => {
-      checkAgainstFloor(current.policyFloor, policy, s.now(), "--time-window");
-      return { policy, expiresAt: grantExpiry(policy, Date.parse(current.createdAt)) };
+    const g = await s.store.sql.transaction(async (tx) => {
+      const updated = await s.store.grants.updatePolicy(
+        s.app.id,
+        opts.grantId,
+        (current) => {
+          checkAgainstFloor(current.policyFloor, policy, s.now(), "--time-window");
+          return { policy, expiresAt: grantExpiry(policy, Date.parse(current.createdAt)) };
+        },
+        tx,
+      );
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      if (updated) auditAdmin(s, "grants policy", { grantId: updated.id, provider: updated.provider, details: { fields: Object.keys(policy) } });
+      return updated;
     });
     if (!g) throw new VaultUsageError(`No active grant with id ${quoted(opts.grantId)}; see \`alter-gen vault grants list\`.`);
-    auditAdmin(s, "grants policy", { grantId: g.id, provider: g.provider, details: { fields: Object.keys(policy) } });
     return grantInfo(g, s.now());
   });
 }

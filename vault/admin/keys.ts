@@ -33,8 +33,11 @@ export async function createApiKey(opts: CreateApiKeyOptions = {}): Promise<{ ke
   }
   return withVault(opts, async (s) => {
     const g = generateApiKey();
-    await s.store.apiKeys.insert({ id: g.keyId, appId: s.app.id, label: opts.label ?? null, derived: g.keys, kind, scopes, ed25519PublicKey: x }, s.now());
-    auditAdmin(s, "keys create", { details: { keyId: g.keyId, kind, scopes } });
+    await s.store.sql.transaction(async (tx) => {
+      await s.store.apiKeys.insert({ id: g.keyId, appId: s.app.id, label: opts.label ?? null, derived: g.keys, kind, scopes, ed25519PublicKey: x }, s.now(), tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "keys create", { details: { keyId: g.keyId, kind, scopes } });
+    });
     return { keyId: g.keyId, apiKey: g.apiKey, kind, scopes };
   });
 }
@@ -49,8 +52,10 @@ export async function setApiKeyScopesOf(opts: AdminOptions & { keyId: string; sc
   return withVault(opts, async (s) => {
     const k = await s.store.apiKeys.get(opts.keyId);
     if (!k || k.appId !== s.app.id) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
-    await s.store.apiKeys.setScopes(opts.keyId, scopes);
-    auditAdmin(s, "keys scopes", { details: { keyId: opts.keyId, from: k.scopes, to: scopes } });
+    await s.store.sql.transaction(async (tx) => {
+      await s.store.apiKeys.setScopes(opts.keyId, scopes, tx);
+      auditAdmin(s, "keys scopes", { details: { keyId: opts.keyId, from: k.scopes, to: scopes } });
+    });
     return (await s.store.apiKeys.get(opts.keyId))!;
   });
 }
@@ -58,8 +63,10 @@ export async function setApiKeyScopesOf(opts: AdminOptions & { keyId: string; sc
 export async function revokeApiKey(opts: AdminOptions & { keyId: string }): Promise<ApiKeyRecord> {
   return withVault(opts, async (s) => {
     if (!(await s.store.apiKeys.get(opts.keyId))) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
-    if (!(await s.store.apiKeys.revoke(opts.keyId, s.now()))) throw new VaultUsageError(`API key ${opts.keyId} is already revoked.`);
-    auditAdmin(s, "keys revoke", { details: { keyId: opts.keyId } });
+    await s.store.sql.transaction(async (tx) => {
+      if (!(await s.store.apiKeys.revoke(opts.keyId, s.now(), tx))) throw new VaultUsageError(`API key ${opts.keyId} is already revoked.`);
+      auditAdmin(s, "keys revoke", { details: { keyId: opts.keyId } });
+    });
     return (await s.store.apiKeys.get(opts.keyId))!;
   });
 }
@@ -69,10 +76,12 @@ export async function deprecateApiKey(opts: AdminOptions & { keyId: string; suns
     const sunset = opts.sunsetAt ?? new Date(s.now() + 30 * 86_400_000).toISOString();
     if (Number.isNaN(Date.parse(sunset))) throw new VaultUsageError(`${flagValue("--sunset", String(opts.sunsetAt))} is not an ISO date.`);
     if (!(await s.store.apiKeys.get(opts.keyId))) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
-    if (!(await s.store.apiKeys.deprecate(opts.keyId, new Date(sunset).toISOString(), s.now()))) {
-      throw new VaultUsageError(`API key ${opts.keyId} is not active (only active keys can be deprecated).`);
-    }
-    auditAdmin(s, "keys deprecate", { details: { keyId: opts.keyId, sunsetAt: sunset } });
+    await s.store.sql.transaction(async (tx) => {
+      if (!(await s.store.apiKeys.deprecate(opts.keyId, new Date(sunset).toISOString(), s.now(), tx))) {
+        throw new VaultUsageError(`API key ${opts.keyId} is not active (only active keys can be deprecated).`);
+      }
+      auditAdmin(s, "keys deprecate", { details: { keyId: opts.keyId, sunsetAt: sunset } });
+    });
     return (await s.store.apiKeys.get(opts.keyId))!;
   });
 }

@@ -39,12 +39,15 @@ export async function setProviderConfig(opts: ProviderConfigOptions): Promise<Pr
     if (opts.baseUrl !== undefined) patch.baseUrl = opts.baseUrl === null ? null : opts.baseUrl.replace(/\/$/, "");
     if (opts.hosts !== undefined) patch.hosts = opts.hosts === null ? null : opts.hosts.map((h) => h.toLowerCase());
     if (opts.injection !== undefined) patch.injection = opts.injection;
-    const out = await s.store.providers.set(s.app.id, opts.provider, patch, s.now());
-    auditAdmin(s, "providers set", {
-      provider: opts.provider,
-      details: { fields: Object.keys(patch) },
+    return s.store.sql.transaction(async (tx) => {
+      const out = await s.store.providers.set(s.app.id, opts.provider, patch, s.now(), tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "providers set", {
+        provider: opts.provider,
+        details: { fields: Object.keys(patch) },
+      });
+      return out;
     });
-    return out;
   });
 }
 

@@ -71,11 +71,14 @@ export async function addManagedSecret(opts: AddSecretOptions): Promise<ManagedS
   if (!["token", "basic", "aws", "fields"].includes(type)) throw new VaultUsageError(`${flagValue("--type", type)} must be token, basic, aws or fields.`);
   const value = credentialFromInput(type, opts.value);
   const policyFloor = validatePolicy(opts.policyFloor ?? {}, "policy floor");
-  return withVault(opts, async (s) => {
-    const rec = await s.store.secrets.insert({ appId: s.app.id, provider: opts.provider, label: opts.label ?? null, type, value, policyFloor }, s.now());
-    auditAdmin(s, "secrets add", { provider: opts.provider, details: { secretId: rec.id, type, policyFloor } });
-    return rec;
-  });
+  return withVault(opts, (s) =>
+    s.store.sql.transaction(async (tx) => {
+      const rec = await s.store.secrets.insert({ appId: s.app.id, provider: opts.provider, label: opts.label ?? null, type, value, policyFloor }, s.now(), tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "secrets add", { provider: opts.provider, details: { secretId: rec.id, type, policyFloor } });
+      return rec;
+    }),
+  );
 }
 
 export async function listManagedSecrets(opts: AdminOptions = {}): Promise<ManagedSecretRecord[]> {
@@ -90,10 +93,14 @@ export async function listManagedSecrets(opts: AdminOptions = {}): Promise<Manag
 export async function setSecretPolicy(opts: AdminOptions & { secretId: string; policyFloor: GrantPolicy }): Promise<{ secret: ManagedSecretRecord; unusable: string[] }> {
   const floor = validatePolicy(opts.policyFloor, "policy floor");
   return withVault(opts, async (s) => {
-    const replaced = await s.store.secrets.replaceFloor(s.app.id, opts.secretId, floor);
+    const replaced = await s.store.sql.transaction(async (tx) => {
+      const r = await s.store.secrets.replaceFloor(s.app.id, opts.secretId, floor, tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      if (r) auditAdmin(s, "secrets policy", { provider: r.before.provider, details: { secretId: opts.secretId, from: r.before.policyFloor, to: floor } });
+      return r;
+    });
     if (!replaced) throw new VaultUsageError(`No managed secret with id ${quoted(opts.secretId)}; list them with \`alter-gen vault secrets list\`.`);
     const { before, after } = replaced;
-    auditAdmin(s, "secrets policy", { provider: before.provider, details: { secretId: opts.secretId, from: before.policyFloor, to: floor } });
     const unusable = floor.timeWindow
       ? (await s.store.grants.listAll(s.app.id, before.provider))
           .filter((g) => g.managedSecretId === opts.secretId && g.status === "active" && g.policy.timeWindow)

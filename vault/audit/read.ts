@@ -21,8 +21,11 @@ export interface AuditQuery {
    * @default "oldest-first" for readAudit() and streamAudit(), "newest-first" for `vault audit`
    */
   order?: "newest-first" | "oldest-first";
-  /** Rows strictly after this seq in the chosen order: the `nextCursor` of the previous page. */
-  cursor?: number;
+  /**
+   * Rows strictly after this one in the chosen order: the `nextCursor` of the previous page (a
+   * seq on SQLite; on PostgreSQL, whose listing spans every chain, an opaque word).
+   */
+  cursor?: number | string;
 }
 
 /**
@@ -54,7 +57,7 @@ export function auditQuerySql(q: AuditQuery): { sql: string; args: unknown[] } {
   const newest = q.order === "newest-first";
   if (q.cursor !== undefined) {
     where.push(newest ? "seq < ?" : "seq > ?");
-    args.push(Math.floor(q.cursor));
+    args.push(Math.floor(Number(q.cursor)));
   }
   const sql =
     `SELECT * FROM audit${index ? ` INDEXED BY ${index}` : ""}` +

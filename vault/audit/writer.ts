@@ -20,6 +20,8 @@ export interface AuditRow extends Required<Omit<AuditEntry, "details">> {
   details: Record<string, unknown> | null;
   /** The row's link in the hash chain (docs/architecture.md, "Audit log"). */
   hash: string | null;
+  /** PostgreSQL: the chain (instance) the row belongs to; seq counts within it. */
+  chain?: string;
 }
 
 const COLUMNS = [...HASHED_COLUMNS, "hash"] as const;

@@ -65,7 +65,8 @@ function when(text: string, flag: string): string {
 /** The query a set of `vault audit` flags asks for (bad values exit 2 naming the flag). */
 export function auditQueryFromFlags(flags: AuditFlags): AuditQuery {
   if (flags.limit !== undefined && !/^[1-9]\d*$/.test(flags.limit)) usage(`${flagValue("--limit", flags.limit)} must be a positive integer.`);
-  if (flags.cursor !== undefined && !/^\d+$/.test(flags.cursor)) usage(`${flagValue("--cursor", flags.cursor)} must be the row number printed for the previous page.`);
+  // A row number on SQLite; on PostgreSQL (every chain, by time) one opaque word.
+  if (flags.cursor !== undefined && !/^[A-Za-z0-9_-]+$/.test(flags.cursor)) usage(`${flagValue("--cursor", flags.cursor)} must be the cursor printed for the previous page.`);
   const q: AuditQuery = { order: flags.reverse ? "oldest-first" : "newest-first" };
   if (flags.grant) q.grantId = flags.grant;
   if (flags.run) q.runId = flags.run;
@@ -74,7 +75,7 @@ export function auditQueryFromFlags(flags: AuditFlags): AuditQuery {
   if (flags.since !== undefined) q.since = when(flags.since, "--since");
   if (flags.until !== undefined) q.until = when(flags.until, "--until");
   if (flags.limit) q.limit = Number(flags.limit);
-  if (flags.cursor) q.cursor = Number(flags.cursor);
+  if (flags.cursor) q.cursor = /^\d+$/.test(flags.cursor) ? Number(flags.cursor) : flags.cursor;
   return q;
 }
 
@@ -82,7 +83,7 @@ async function printAudit(flags: AuditFlags): Promise<void> {
   const q = auditQueryFromFlags(flags);
   const lines = new LineOut();
   const table = flags.json ? undefined : new StreamingTable(HEAD, lines);
-  let page: { nextCursor: number | null };
+  let page: { nextCursor: number | string | null };
   try {
     page = await streamAudit({ ...vaultAt(flags), ...q }, (r) => (table ? table.row(cells(r)) : lines.line(JSON.stringify(r))));
     await (table ? table.end() : lines.flush());
@@ -95,7 +96,7 @@ async function printAudit(flags: AuditFlags): Promise<void> {
 
 function cells(r: AuditRow): string[] {
   const caller = r.caller ? `${r.caller}${r.callerType ? ` (${r.callerType})` : ""}` : "";
-  return [String(r.seq), r.time, r.action, r.outcome, r.status === null ? "" : String(r.status), r.grantId ?? "", r.provider ?? "", caller, r.method ?? "", r.url ?? "", r.errorCode ?? ""];
+  return [r.chain ? `${r.chain}:${r.seq}` : String(r.seq), r.time, r.action, r.outcome, r.status === null ? "" : String(r.status), r.grantId ?? "", r.provider ?? "", caller, r.method ?? "", r.url ?? "", r.errorCode ?? ""];
 }
 
 function describeReport(r: AuditReport): string {

@@ -31,6 +31,38 @@ export interface StoredCheckpoint {
   mac: string;
 }
 
+/** A row's place in the listing of every chain: by time, then chain, then seq. */
+export interface AuditPosition {
+  time: string;
+  chain: string;
+  seq: number;
+}
+
+/** What `vault audit` asks of every chain on PostgreSQL (filters as in vault/audit/read.ts). */
+export interface AuditListQuery {
+  grantId?: string;
+  runId?: string;
+  keyId?: string;
+  action?: string;
+  since?: string;
+  until?: string;
+  newestFirst: boolean;
+  /** Rows strictly after this position in the chosen order. */
+  after?: AuditPosition;
+  limit: number;
+}
+
+export type ListedAuditRow = StoredAuditRow & { chain: string };
+
+const LIST_FILTERS: [keyof AuditListQuery, string][] = [
+  ["runId", "run_id = ?"],
+  ["grantId", "grant_id = ?"],
+  ["keyId", "key_id = ?"],
+  ["since", "time >= ?"],
+  ["until", "time < ?"],
+  ["action", "action = ?"],
+];
+
 export interface ChainCheck {
   chain: string;
   rows: number;
@@ -139,6 +171,30 @@ export class AuditRepo {
       this.chain,
       afterSeq,
     ]);
+  }
+
+  /**
+   * Rows of every chain (PostgreSQL), ordered by time, then chain, then seq: one page after
+   * `q.after`. SQLite's one chain is read in seq order by vault/audit/read.ts.
+   */
+  list(q: AuditListQuery): Promise<ListedAuditRow[]> {
+    const where: string[] = [];
+    const args: SqlValue[] = [];
+    for (const [field, cond] of LIST_FILTERS) {
+      const v = q[field];
+      if (typeof v !== "string" || v === "") continue;
+      where.push(cond);
+      args.push(v);
+    }
+    if (q.after) {
+      where.push(`(time, chain, seq) ${q.newestFirst ? "<" : ">"} (?, ?, ?)`);
+      args.push(q.after.time, q.after.chain, q.after.seq);
+    }
+    const dir = q.newestFirst ? "DESC" : "ASC";
+    return this.sql.all<ListedAuditRow>(
+      `SELECT chain, ${COLUMNS.join(", ")} FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY time ${dir}, chain ${dir}, seq ${dir} LIMIT ${Math.max(0, Math.floor(q.limit))}`,
+      args,
+    );
   }
 
   /** The chains the table holds (one per instance that has written). */

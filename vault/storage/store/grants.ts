@@ -165,8 +165,10 @@ export class GrantsRepo {
     appId: string,
     id: string,
     decide: (g: GrantRecord) => { policy: GrantPolicy; expiresAt: string | null },
+    outer?: SqlRunner,
   ): Promise<GrantRecord | undefined> {
-    return this.sql.transaction(async (tx) => {
+    const inTransaction = <T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> => (outer ? fn(outer) : this.sql.transaction(fn));
+    return inTransaction(async (tx) => {
       const lock = tx.dialect === "postgres" ? " FOR UPDATE OF grants" : "";
       const row = await tx.get<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND id = ? AND status <> 'revoked'${lock}`, [appId, id]);
       if (!row) return undefined;

@@ -77,8 +77,9 @@ export class ApiKeysRepo {
     return row && { key: apiKeyFromRow(row), derived: openSealedDerivedKeys(this.crypto, id, row.derived_keys_sealed) };
   }
 
-  async revoke(id: string, now: number): Promise<boolean> {
-    const r = await this.sql.run("UPDATE api_keys SET state = 'revoked', revoked_at = ? WHERE id = ? AND state <> 'revoked'", [iso(now), id]);
+  /** `tx`: a transaction to write in (an admin change and its audit row commit together). */
+  async revoke(id: string, now: number, tx: SqlRunner = this.sql): Promise<boolean> {
+    const r = await tx.run("UPDATE api_keys SET state = 'revoked', revoked_at = ? WHERE id = ? AND state <> 'revoked'", [iso(now), id]);
     return r.changes === 1;
   }
 
@@ -97,13 +98,13 @@ export class ApiKeysRepo {
   }
 
   /** active → deprecated with a sunset date; false when the key is not active. */
-  async deprecate(id: string, sunsetAt: string, now: number): Promise<boolean> {
-    const r = await this.sql.run("UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'", [iso(now), sunsetAt, id]);
+  async deprecate(id: string, sunsetAt: string, now: number, tx: SqlRunner = this.sql): Promise<boolean> {
+    const r = await tx.run("UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'", [iso(now), sunsetAt, id]);
     return r.changes === 1;
   }
 
-  async setScopes(id: string, scopes: readonly KeyScope[]): Promise<boolean> {
-    return (await this.sql.run("UPDATE api_keys SET scopes = ? WHERE id = ?", [JSON.stringify(scopes), id])).changes === 1;
+  async setScopes(id: string, scopes: readonly KeyScope[], tx: SqlRunner = this.sql): Promise<boolean> {
+    return (await tx.run("UPDATE api_keys SET scopes = ? WHERE id = ?", [JSON.stringify(scopes), id])).changes === 1;
   }
 }
 
@@ -189,9 +190,10 @@ export class ProvidersRepo {
     return row && providerSettingsFromRow(row);
   }
 
-  /** Upserts; fields left undefined keep their stored value. */
-  async set(appId: string, provider: string, p: ProviderSettingsPatch, now: number): Promise<ProviderSettings> {
-    await this.sql.transaction(async (tx) => {
+  /** Upserts; fields left undefined keep their stored value. `outer`: the caller's transaction, if any. */
+  async set(appId: string, provider: string, p: ProviderSettingsPatch, now: number, outer?: SqlRunner): Promise<ProviderSettings> {
+    const inTransaction = <T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> => (outer ? fn(outer) : this.sql.transaction(fn));
+    await inTransaction(async (tx) => {
       const cur = await tx.get<ProviderRow>("SELECT * FROM providers WHERE app_id = ? AND provider = ?", [appId, provider]);
       const next: ProviderRow = cur ?? { app_id: appId, provider, client_id: null, client_secret_sealed: null, base_url: null, hosts: null, injection: null, updated_at: "" };
       if (p.clientId !== undefined) next.client_id = p.clientId;
@@ -209,7 +211,8 @@ export class ProvidersRepo {
         [next.app_id, next.provider, next.client_id, next.client_secret_sealed, next.base_url, next.hosts, next.injection, next.updated_at],
       );
     });
-    return (await this.get(appId, provider))!;
+    if (!outer) return (await this.get(appId, provider))!;
+    return providerSettingsFromRow((await outer.get<ProviderRow>("SELECT * FROM providers WHERE app_id = ? AND provider = ?", [appId, provider]))!);
   }
 
   /** The OAuth client secret in clear, for the token endpoint call only. */
@@ -241,13 +244,14 @@ export class SecretsRepo {
     private readonly crypto: AtRest,
   ) {}
 
-  async insert(s: NewSecret, now: number): Promise<ManagedSecretRecord> {
+  /** `tx`: a transaction to insert it in (an admin change and its audit row commit together). */
+  async insert(s: NewSecret, now: number, tx: SqlRunner = this.sql): Promise<ManagedSecretRecord> {
     const id = randomUUID();
-    await this.sql.run(
+    await tx.run(
       "INSERT INTO managed_secrets (id, app_id, provider, label, type, sealed, policy_floor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [id, s.appId, s.provider, s.label, s.type, this.crypto.sealJson(MANAGED_SECRET_PURPOSE, id, s.value), JSON.stringify(s.policyFloor ?? {}), iso(now)],
     );
-    return (await this.get(s.appId, id))!;
+    return (await this.get(s.appId, id, tx))!;
   }
 
   async get(appId: string, id: string, r: SqlRunner = this.sql): Promise<ManagedSecretRecord | undefined> {
@@ -267,8 +271,9 @@ export class SecretsRepo {
 
   /** Replaces the floor in one transaction (the row locked on PostgreSQL), returning the secret
    *  before and after; undefined when the app has no such secret. */
-  async replaceFloor(appId: string, id: string, floor: GrantPolicy): Promise<{ before: ManagedSecretRecord; after: ManagedSecretRecord } | undefined> {
-    return this.sql.transaction(async (tx) => {
+  async replaceFloor(appId: string, id: string, floor: GrantPolicy, outer?: SqlRunner): Promise<{ before: ManagedSecretRecord; after: ManagedSecretRecord } | undefined> {
+    const inTransaction = <T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> => (outer ? fn(outer) : this.sql.transaction(fn));
+    return inTransaction(async (tx) => {
       const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
       const row = await tx.get<SecretRow>(`SELECT * FROM managed_secrets WHERE app_id = ? AND id = ?${lock}`, [appId, id]);
       if (!row) return undefined;
