@@ -9,6 +9,7 @@ export { KEY_SCOPES, KEY_KINDS, DEFAULT_SCOPES, type KeyScope, type KeyKind } fr
 export { readAudit, streamAudit, verifyAudit, type AuditQuery, type AuditReport } from "./admin/audit.js";
 export { rotateMasterKey, type RotateOptions, type RotateResult } from "./admin/rotate.js";
 export { DEFAULT_DATA_DIR, type AdminOptions } from "./admin/open.js";
+export { DATABASE_URL_ENV, DATABASE_POOL_ENV } from "./storage/database-url.js";
 export { setIdp, getIdp, removeIdp, listUsers, removeUser, revokeOrphanedGrants, IdpSwitchNeedsConfirmation, type SetIdpOptions, type RemovedUser, type RemovedIdp } from "./admin/identity.js";
 export { setOAuthEndpoints, getOAuthEndpoints, type OAuthEndpointOptions } from "./admin/oauth.js";
 export { VaultError, VaultUsageError } from "./errors.js";

@@ -13,9 +13,10 @@ import { checkMasterKeyIn } from "./crypto/key-check.js";
 import { openDatabase, type Db } from "./storage/db.js";
 import { openAuditLog } from "./audit/open.js";
 import type { AuditLog } from "./audit/log.js";
-import { sqliteStore, type Store } from "./storage/store/index.js";
-import { chooseDatabase, type DatabaseChoice } from "./storage/database-url.js";
-import { openPostgresStore } from "./storage/open-postgres.js";
+import { createStore, sqliteStore, type Store } from "./storage/store/index.js";
+import type { SqlRunner } from "./storage/sql/driver.js";
+import { chooseDatabase, choosePoolSize, type DatabaseChoice } from "./storage/database-url.js";
+import { openPostgresDriver } from "./storage/open-postgres.js";
 import { VaultUsageError } from "./errors.js";
 import type { OpenedVault } from "./context.js";
 import { maskSecrets } from "./quote.js";
@@ -36,8 +37,10 @@ export interface OpenOptions {
    * @default env ALTER_VAULT_DATABASE_URL, else SQLite
    */
   databaseUrl?: string;
-  /** Connections in the PostgreSQL pool. @default 10 */
+  /** Connections in the PostgreSQL pool. @default env ALTER_VAULT_DATABASE_POOL, else 10 */
   databasePool?: number;
+  /** PostgreSQL: the audit chain this instance appends to (docs/architecture.md "Audit log"). @default "main" */
+  auditChain?: string;
 }
 
 /**
@@ -139,24 +142,34 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
       `No master key for the vault in ${database.where}: ${maskSecrets(masterKeyPath(dir))} does not exist and ${MASTER_KEY_ENV} is not set. With ${database.from} the data folder (--data) holds only the master key: copy master.key from the machine that ran \`vault init\` (mode 0600), or set ${MASTER_KEY_ENV}.`,
     );
   }
+  const driver = await openPostgresDriver(database, choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL));
+  let crypto: AtRest;
+  try {
+    crypto = await sealingOn(driver, dir, env, database);
+  } catch (e) {
+    await driver.close().catch(() => {});
+    throw e;
+  }
+  const store = createStore(driver, crypto, opts.auditChain ? { auditChain: opts.auditChain } : {});
+  return { dir, store, crypto, initHint: noVaultIn(database) };
+}
+
+/**
+ * The sealing object of an instance on `r`'s database: the folder's master key, checked against
+ * the database's key-check row. (No key files to settle: a rotation's leftovers are SQLite's.)
+ */
+async function sealingOn(r: SqlRunner, dir: string, env: NodeJS.ProcessEnv, database: DatabaseChoice): Promise<AtRest> {
   const loaded = loadMasterKey(dir, env);
   const crypto = new AtRest(loaded.key);
   loaded.key.fill(0);
-  const store = await openPostgresStore(database, crypto, { max: opts.databasePool ?? DEFAULT_POOL });
   try {
-    await checkMasterKeyIn(store.sql, crypto);
+    await checkMasterKeyIn(r, crypto);
   } catch (e) {
-    await store.close().catch(() => {});
     // No check row: the schema is there (open-postgres checked it) but `vault init` never ran.
     if (e instanceof VaultUsageError && /no master key check/.test(e.message)) throw new VaultUsageError(noVaultIn(database));
     throw e;
   }
-  return {
-    dir,
-    store,
-    crypto,
-    initHint: noVaultIn(database),
-  };
+  return crypto;
 }
 
 function noVaultIn(database: DatabaseChoice): string {

@@ -91,6 +91,16 @@ describe("a database URL that cannot be used is refused in one paragraph naming 
     expect(r.output).not.toMatch(/internal error|\n\s+at /);
   });
 
+  it("a pool size that is not 1-200 connections names its flag or variable", async () => {
+    const flag = await vaultInProcess(["start", "--port", "0", "--data", keyDir, FLAG, urls.noVault, "--database-pool", "0"]);
+    expect([flag.code, flag.output]).toEqual([2, expect.stringMatching(/--database-pool must be a number of connections from 1 to 200, not "0"/)]);
+    const env = await vaultInProcess(["keys", "list", "--data", keyDir], { [ENV]: urls.noVault, ALTER_VAULT_DATABASE_POOL: "many" });
+    // Admin commands keep their own small pool; the variable sizes a served instance's.
+    expect(env.output).toMatch(/holds no vault yet/);
+    const start = await vaultInProcess(["start", "--port", "0", "--data", keyDir], { [ENV]: urls.noVault, ALTER_VAULT_DATABASE_POOL: "many" });
+    expect([start.code, start.output]).toEqual([2, expect.stringMatching(/ALTER_VAULT_DATABASE_POOL must be a number of connections/)]);
+  });
+
   it("a missing master key names the file to copy from the instance that ran vault init", async () => {
     const r = await vaultInProcess(["keys", "list", "--data", join(tmp.dir, "empty"), FLAG, urls.noVault]);
     expect(r.code).toBe(2);

@@ -1,25 +1,22 @@
 // Two vault instances over one PostgreSQL database (issue 14): a signed request one instance
 // accepted is refused as a replay by the other, through the real server and verifier. Each
-// instance is the server over a data folder's state whose store is a PostgreSQL store of its own
-// (its own pool, as another process would hold); the key and app live in PostgreSQL.
+// instance is the server over its own opened state on the database (openVaultState with the
+// URL: its own pool, as another process would hold), the data folder holding only the key.
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type PgCluster } from "../support/postgres.js";
-import { postgresStore, type Store } from "../../vault/storage/store/index.js";
 import { migratePostgres } from "../../vault/storage/sql/pg-migrate.js";
 import { initVault } from "../support/vault-admin.js";
 import { openVaultState } from "../../vault/state.js";
 import { createVaultServer } from "../../vault/http/server.js";
 import { allRoutes } from "../../vault/http/routes/index.js";
-import { ApiKey } from "../../runtime/internal/keys.js";
 import type { OpenedVault } from "../../vault/context.js";
 import { nowSec, send, sign, tempDir } from "./helpers.js";
 
 let cluster: PgCluster;
 const tmp = tempDir("alter-replay-instances-");
-const stores: Store[] = [];
 const states: OpenedVault[] = [];
 const servers: Server[] = [];
 const urls: string[] = [];
@@ -30,26 +27,15 @@ beforeAll(async () => {
   const url = await cluster.createDatabase();
   await migratePostgres({ url });
   const dataDir = join(tmp.dir, "data");
-  const init = await initVault({ dataDir, env: {} });
+  const init = await initVault({ dataDir, env: {}, databaseUrl: url });
   apiKey = init.apiKey;
   for (let i = 0; i < 2; i++) {
-    const state = await openVaultState(dataDir);
-    const store = await postgresStore(url, state.crypto);
-    if (i === 0) {
-      const key = ApiKey.parse(init.apiKey);
-      await store.apps.create("app", Date.now(), init.appId);
-      await store.apiKeys.insert(
-        { id: init.keyId, appId: init.appId, label: null, derived: key.derivedKeys, kind: "service", scopes: ["call", "provision", "manage"], ed25519PublicKey: null },
-        Date.now(),
-      );
-    }
-    state.store = store;
+    const state = await openVaultState(dataDir, { env: {}, databaseUrl: url });
     // Durable nonces outlive a process: a request signed before this one started is no replay.
     state.startedAt = Date.now() + 3_600_000;
     const server = createVaultServer(state, { routes: allRoutes(), log: () => {} });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    stores.push(store);
     states.push(state);
     servers.push(server);
   }
@@ -57,7 +43,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of servers) await new Promise((r) => s.close(r));
-  for (const s of stores) await s.close().catch(() => {});
   for (const s of states) await s.close();
   await cluster?.stop();
   tmp.remove();

@@ -48,7 +48,7 @@ export function registerAudit(vault: Command): void {
     .action(
       action(async (flags: { json?: boolean }, cmd: Command) => {
         // --data belongs to `vault audit` (commander parses it there, before or after `verify`).
-        const report = await verifyAudit({ dataDir: (cmd.optsWithGlobals() as DataFlags).data });
+        const report = await verifyAudit(vaultAt(cmd.optsWithGlobals() as DataFlags));
         if (flags.json) out(JSON.stringify(report, null, 2));
         else out(describeReport(report));
         if (report.firstBroken) process.exitCode = 1;

@@ -61,7 +61,8 @@ export function registerStart(vault: Command): void {
           ...(flags.insecureHttp ? { insecureHttp: true } : {}),
           ...(flags.acceptAuditDamage ? { acceptAuditDamage: true } : {}),
           ...(cap !== undefined ? { limits: { maxConnectionsPerSource: Number(cap) } } : {}),
-          databasePool: choosePoolSize(flags.databasePool, process.env, DEFAULT_POOL),
+          // ALTER_VAULT_DATABASE_POOL is read where the pool opens, and only on PostgreSQL.
+          ...(flags.databasePool !== undefined ? { databasePool: choosePoolSize(flags.databasePool, {}, DEFAULT_POOL) } : {}),
         });
         if (running.plainHttpExposed) {
           process.stderr.write(

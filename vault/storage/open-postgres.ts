@@ -5,25 +5,23 @@
 // may not migrate: `vault migrate` is the owner's).
 import { VaultUsageError } from "../errors.js";
 import { maskSecrets } from "../quote.js";
-import type { AtRest } from "../crypto/at-rest.js";
 import type { DatabaseChoice } from "./database-url.js";
 import { PostgresDriver } from "./sql/postgres-driver.js";
 import { pgMigrations } from "./sql/pg-migrations/index.js";
-import { createStore, type Store, type StoreOptions } from "./store/index.js";
 
 /** A host that drops packets fails within this, instead of the operating system's minutes. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** Opens a pool on `db`, checks the schema is current, and returns the store over it. */
-export async function openPostgresStore(db: DatabaseChoice, crypto: AtRest, opts: StoreOptions & { max?: number } = {}): Promise<Store> {
-  const driver = await connectPostgres(db, opts.max);
+/** A pool on `db` whose schema is current (every migration this version knows is applied). */
+export async function openPostgresDriver(db: DatabaseChoice, max?: number): Promise<PostgresDriver> {
+  const driver = await connectPostgres(db, max);
   try {
     await checkSchema(driver, db);
   } catch (error) {
     await driver.close().catch(() => {});
     throw error;
   }
-  return createStore(driver, crypto, opts);
+  return driver;
 }
 
 /** A pool on `db` whose first connection worked; failures as one VaultUsageError. */
