@@ -11,6 +11,7 @@ export const SQLITE_ONLY: Record<string, string> = {
   "test/vault/oauth/flow-instances.test.ts": "builds two stores of each engine by itself",
   "test/vault/oauth/refresh-instances.test.ts": "builds two stores of each engine by itself",
   "test/vault/database-url.test.ts": "starts its own PostgreSQL to refuse bad database URLs; on SQLite it checks the default stays",
+  "test/vault/postgres-serve.test.ts": "starts its own PostgreSQL and serves it as an operator does (migrate, init, two starts)",
   "test/vault/replay-instances.test.ts": "starts its own PostgreSQL cluster and instances over it",
   "test/vault/server-lock.test.ts": "the one-server-per-SQLite-file lock; PostgreSQL serves several instances on purpose",
   "test/vault/sqlite-check.test.ts": "a missing or unbuilt better-sqlite3 module",
