@@ -12,7 +12,7 @@ import { SQLITE_ONLY } from "./support/sqlite-only.js";
 const RULES: [name: string, pattern: RegExp, fix: string][] = [
   [
     "imports the vault's admin functions directly",
-    /from "(\.\.\/)+vault\/(index|admin\/(init|start|open|secrets|grants|keys|providers|identity|oauth|approvals|audit))\.js"/,
+    /(from |import\()"(\.\.\/)+vault\/(index|admin\/(init|start|open|secrets|grants|keys|providers|identity|oauth|approvals|audit))\.js"/,
     "import them from test/support/vault-admin.ts (it passes the folder's database URL)",
   ],
   ["opens the vault state directly", /import \{[^}]*\bopenVaultState\b[^}]*\} from "(\.\.\/)+vault\/state\.js"/, "import openVaultState from test/support/vault-admin.ts"],

@@ -129,7 +129,7 @@ describe("the floor on a live vault", () => {
       request: { method: "GET", url: "https://api.github.com/user", headers: {}, body: null },
     });
     expect(res.json.error.code).toBe("approval_required");
-    const { showApproval } = await import("../../vault/index.js");
+    const { showApproval } = await import("../support/vault-admin.js");
     const shown = await showApproval({ dataDir: v.dataDir, approvalId: res.json.error.details.approvalId });
     expect(shown.review.askedBy).toEqual(["floor"]);
   });
