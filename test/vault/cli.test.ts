@@ -222,7 +222,7 @@ describe("bad input: one paragraph, exit 2, no stack", () => {
     ["a grant whose window never meets the floor's", () => ["grants", "issue", "--data", data, "--secret", flooredId, "--principal", "system", "--time-window", "14:00-15:00@UTC"], /--time-window 14:00-15:00 \(UTC\) never overlaps/],
     ["audit with a bad --since", () => ["audit", "--data", data, "--since", "yesterday"], /--since "yesterday"/],
     // The cursor is a row number on SQLite; on PostgreSQL (several chains) a word the listing printed.
-    ["audit with a bad --cursor", () => ["audit", "--data", data, "--cursor", "abc"], onPostgres() ? /--cursor abc is not a cursor this vault printed/ : /--cursor "abc" must be the row number/],
+    ["audit with a bad --cursor", () => ["audit", "--data", data, "--cursor", "abc"], onPostgres() ? /--cursor abc is not a cursor this vault printed/ : /--cursor "?abc"? must be the row number/],
     ["audit with a bad --until", () => ["audit", "--data", data, "--until", "soon"], /--until "soon"/],
     ["an unknown subcommand", () => ["grants", "frobnicate", "--data", data], /unknown command|frobnicate/i],
     ["a wrong master key", () => ["grants", "list", "--data", data], /ALTER_VAULT_MASTER_KEY does not hold a master key/, { ALTER_VAULT_MASTER_KEY: "abc" }],
