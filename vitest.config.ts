@@ -1,4 +1,13 @@
 import { defineConfig } from "vitest/config";
+import { SQLITE_ONLY } from "./test/support/sqlite-only.js";
+
+// The vault and e2e suites run twice: in "main" on SQLite (the default engine) with everything
+// else, and in "postgres" on a real PostgreSQL the project's globalSetup starts once
+// (test/support/pg-global-setup.ts; each test vault gets a fresh database of its own,
+// test/support/vault-engine.ts), minus the files that are SQLite-only by nature
+// (test/support/sqlite-only.ts says why, file by file). `npm test` runs both;
+// `vitest run --project main` (or `--project postgres`) runs one.
+const VAULT_SUITES = ["test/vault/**/*.test.ts", "test/e2e/**/*.test.ts"];
 
 // "source" lets tests import alter-gen/runtime and alter-gen/generated/* from the TypeScript
 // sources instead of dist/, the same condition tsconfig.json uses. Vitest hands the SSR conditions
@@ -9,8 +18,6 @@ export default defineConfig({
   resolve: { conditions: ["source", "module", "node", "import", "default"] },
   ssr: { resolve: { conditions: ["source", "node"], externalConditions: ["source"] } },
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
@@ -20,6 +27,26 @@ export default defineConfig({
     // The AI SDK's provider-utils imports eventsource-parser, which does the same: the SDK (both
     // majors: ai and its ai-v5 alias) and its @ai-sdk packages are inlined down to it.
     server: { deps: { inline: ["eventsource", "@modelcontextprotocol/client", /\/node_modules\/(ai|ai-v5|@ai-sdk\/[^/]+|eventsource-parser)\//] } },
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "main",
+          include: ["test/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: VAULT_SUITES,
+          exclude: ["**/node_modules/**", ...Object.keys(SQLITE_ONLY)],
+          globalSetup: ["test/support/global-setup.ts", "test/support/pg-global-setup.ts"],
+          env: { ALTER_TEST_VAULT_ENGINE: "postgres" },
+        },
+      },
+    ],
   },
 });

@@ -42,7 +42,7 @@ import { createXeroClient } from "alter-gen/generated/xero";
 import { createYoutubeClient } from "alter-gen/generated/youtube";
 import { createZoomClient } from "alter-gen/generated/zoom";
 import { loadCatalog } from "../../catalog/index.js";
-import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../../vault/index.js";
+import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 
 type Call = (vault: AlterVault, baseUrl: string, grant: GrantRef) => Promise<unknown>;

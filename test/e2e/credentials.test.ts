@@ -10,7 +10,7 @@ import { createGithubClient } from "alter-gen/generated/github";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { createStripeClient } from "alter-gen/generated/stripe";
 import { ProviderAPIError } from "alter-gen/runtime";
-import { addManagedSecret, issueGrant } from "../../vault/index.js";
+import { addManagedSecret, issueGrant } from "../support/vault-admin.js";
 import { auditDuring, callRows, startE2E, type E2E } from "../support/e2e.js";
 
 const PROVIDERS = ["github", "slack", "stripe"] as const;

@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectDeniedError, type AlterVault, type DeviceCodePrompt } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
-import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
-import { getIdp } from "../../vault/admin/identity.js";
+import { setOAuthEndpoints, getIdp } from "../support/vault-admin.js";
 import { auditDuring, callRows, CONNECT_SCOPES, startE2E, type E2E } from "../support/e2e.js";
 import { enterDeviceCode, type DeviceEntryOptions } from "../support/device.js";
 

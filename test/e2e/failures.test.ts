@@ -14,7 +14,7 @@ import {
 import { createGithubClient } from "alter-gen/generated/github";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { createStripeClient } from "alter-gen/generated/stripe";
-import { approve, listApprovals, revokeGrant } from "../../vault/index.js";
+import { approve, listApprovals, revokeGrant } from "../support/vault-admin.js";
 import { tooManyRequests } from "../../standins/index.js";
 import { auditDuring, callRows, startE2E, type E2E } from "../support/e2e.js";
 

@@ -4,7 +4,7 @@
 // the grant from the user's JWT. A second user can neither use nor revoke the first user's grants.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApprovalRequiredError, asUser, BackendError, GrantNotFoundError, GrantRevokedError, type AlterVault } from "alter-gen/runtime";
-import { approve } from "../../vault/index.js";
+import { approve } from "../support/vault-admin.js";
 import { createGithubClient } from "alter-gen/generated/github";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { auditDuring, callRows, startE2E, type E2E } from "../support/e2e.js";

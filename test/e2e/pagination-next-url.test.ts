@@ -15,7 +15,7 @@ import { createMuxClient } from "alter-gen/generated/mux";
 import { createTwilioClient } from "alter-gen/generated/twilio";
 import { createXeroClient } from "alter-gen/generated/xero";
 import { findProvider, loadCatalog } from "../../catalog/index.js";
-import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../../vault/index.js";
+import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 
 type Mode = "proxy" | "retrieve";

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterValueError, AlterVault } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
-import { readAudit, type AuditRow } from "../../vault/index.js";
+import { readAudit, type AuditRow } from "../support/vault-admin.js";
 import { DOT_SEGMENT_VALUES } from "../support/path-attacks.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
 import { call, type TestVault } from "../vault/helpers.js";

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterValueError, AlterVault } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
-import { readAudit } from "../../vault/index.js";
+import { readAudit } from "../support/vault-admin.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
 
 const MODES = ["retrieve", "proxy"] as const;

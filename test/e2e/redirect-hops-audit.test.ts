@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
-import { readAudit } from "../../vault/index.js";
+import { readAudit } from "../support/vault-admin.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
 import { startDownloadHost, type DownloadHost } from "../support/download-host.js";
 

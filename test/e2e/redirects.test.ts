@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterValueError, AlterVault, ApprovalRequiredError, ProviderAPIError } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
-import { approve, readAudit, type AuditRow } from "../../vault/index.js";
+import { approve, readAudit, type AuditRow } from "../support/vault-admin.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
 import { startDownloadHost, type DownloadHost } from "../support/download-host.js";
 import { CANARY_CREDENTIALS, carried, findLeak, type CanaryCredential } from "../support/canary-forms.js";

@@ -9,7 +9,6 @@
 // answers, errors, logs, audit rows or the data folder.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect, promisify } from "node:util";
@@ -17,7 +16,8 @@ import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, ProviderAPIError } from "alter-gen/runtime";
 import type { CatalogInjection, CatalogProvider } from "../../catalog/index.js";
-import { addManagedSecret, initVault, issueGrant, readAudit, startVault, type RunningVault } from "../../vault/index.js";
+import { addManagedSecret, initVault, issueGrant, readAudit, startVault, type RunningVault } from "../support/vault-admin.js";
+import { storedAtRest } from "../support/vault-db.js";
 import { startStandin, type Standin, type StandinCredential } from "../../standins/index.js";
 import { runVaultCli } from "../vault/cli-run.js";
 import { startIdp, type TestIdp } from "../support/idp.js";
@@ -295,10 +295,7 @@ describe("nothing leaks", () => {
       ["logs", logs.join("\n")],
       ["errors", errors.map((e) => inspect(e, { depth: 20, showHidden: true }) + String((e as Error).stack)).join("\n")],
     ];
-    for (const name of await readdir(dataDir, { recursive: true })) {
-      const bytes = await readFile(path.join(dataDir, name)).catch(() => undefined);
-      if (bytes) places.push([`data/${name}`, bytes.toString("latin1")]);
-    }
+    places.push(...(await storedAtRest(dataDir)));
     const found = places.flatMap(([where, text]) => CANARIES.filter((c) => text.includes(c) || text.includes(encodeURIComponent(c))).map((c) => `${where}: ${c.slice(0, 10)}…`));
     expect(found).toEqual([]);
   });

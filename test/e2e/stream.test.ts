@@ -8,7 +8,7 @@ import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterValueError, AlterVault, NetworkError, ProviderAPIError, TimeoutError, type ByteStream } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
-import { readAudit } from "../../vault/index.js";
+import { readAudit } from "../support/vault-admin.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";
 import { startDownloadHost, type DownloadHost } from "../support/download-host.js";
 import { CANARY_CREDENTIALS, carried, findLeak } from "../support/canary-forms.js";

@@ -3,7 +3,7 @@
 // provider that validates requests against the provider's pinned document, and Chromium for the
 // browser steps. The vault's provider config points base URL and hosts at the stand-ins, as an
 // operator would point them at the real APIs; clients are the checked-in generated ones.
-import { readdir, readFile, rm, mkdtemp } from "node:fs/promises";
+import { rm, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -19,9 +19,11 @@ import {
   type AuditRow,
   type GrantPolicy,
   type RunningVault,
-} from "../../vault/index.js";
-import { setIdp } from "../../vault/admin/identity.js";
-import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
+  setIdp,
+  setOAuthEndpoints,
+} from "./vault-admin.js";
+import { databaseOf, dropVaultDatabase, type VaultDatabase } from "./vault-engine.js";
+import { storedAtRest } from "./vault-db.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "./browser.js";
 import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "./idp.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
@@ -50,6 +52,8 @@ export interface E2E {
   idp: TestIdp;
   vault: RunningVault;
   dataDir: string;
+  /** The vault's own PostgreSQL database when the run is on PostgreSQL (test/support/vault-engine.ts). */
+  database: VaultDatabase | undefined;
   apiKey: string;
   standins: Record<string, Standin>;
   /** Every secret handed to the world (provider tokens, client secrets, the API key's secret). */
@@ -71,7 +75,7 @@ export interface E2E {
   audit(): Promise<AuditRow[]>;
   /** Moves the vault's clock ahead of real time (keep it under the signature window). */
   setClockOffset(ms: number): void;
-  /** Where any canary shows up: audit rows, logs, files of the data folder. Empty when clean. */
+  /** Where any canary shows up: audit rows, logs, what the vault keeps at rest (data folder files; on PostgreSQL also every table). Empty when clean. */
   findSecrets(extra?: unknown[]): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -134,6 +138,7 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
     idp,
     vault,
     dataDir,
+    database: databaseOf(dataDir),
     apiKey: init.apiKey,
     standins,
     canaries,
@@ -206,10 +211,7 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
         ["logs", logs.join("\n")],
         ...extra.map((x, i): [string, string] => [`extra[${i}]`, traces(x)]),
       ];
-      for (const name of await readdir(dataDir, { recursive: true })) {
-        const bytes = await readFile(join(dataDir, name)).catch(() => undefined);
-        if (bytes) places.push([`data/${name}`, bytes.toString("latin1")]);
-      }
+      places.push(...(await storedAtRest(dataDir)));
       // OAuth access tokens were minted by the IDP; the stand-ins saw every one that was used.
       const seen = Object.values(standins).flatMap((st) => st.requests.map((r) => /^Bearer (.+)$/.exec(r.headers.authorization ?? "")?.[1]));
       const secrets = [...new Set([...canaries, ...seen.filter((t): t is string => t !== undefined)])];
@@ -222,6 +224,8 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
       if (browser) await (await browser).close();
       await Promise.allSettled([vault.close(), idp.close(), ...Object.values(standins).map((s) => s.close())]);
       await rm(dataDir, { recursive: true, force: true });
+      const database = databaseOf(dataDir);
+      if (database) await dropVaultDatabase(database);
     },
   };
   return world;

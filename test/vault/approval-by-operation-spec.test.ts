@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant, setProviderConfig } from "../../vault/index.js";
+import { addManagedSecret, issueGrant, setProviderConfig } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { call, startTestVault, tempDir, type TestVault } from "./helpers.js";
 import { runVaultCli } from "./cli-run.js";

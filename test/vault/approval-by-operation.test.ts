@@ -4,8 +4,8 @@
 // and a call that names none. The grant never hands its credential out in retrieve mode. The
 // provider is the GitHub stand-in, which validates every request against the same document.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, approve, issueGrant, readAudit, setGrantPolicy, setProviderConfig, showApproval } from "../../vault/index.js";
-import type { GrantPolicy } from "../../vault/index.js";
+import { addManagedSecret, approve, issueGrant, readAudit, setGrantPolicy, setProviderConfig, showApproval } from "../support/vault-admin.js";
+import type { GrantPolicy } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { call, startTestVault, type TestVault } from "./helpers.js";
 

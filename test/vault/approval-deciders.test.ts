@@ -4,7 +4,7 @@
 // decide and his posted decision is refused; alice, a member (her token's groups), approves, the
 // call runs, and the audit row names her issuer, subject and the rule that let her.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, approverLink, issueGrant, readAudit, setProviderConfig, showApproval } from "../../vault/index.js";
+import { addManagedSecret, approverLink, issueGrant, readAudit, setProviderConfig, showApproval } from "../support/vault-admin.js";
 import { mayDecide, type DeciderFacts } from "../../vault/approvals/decider-rules.js";
 import type { Approver } from "../../vault/approvals/approver-session.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";

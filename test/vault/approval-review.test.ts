@@ -5,8 +5,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { addManagedSecret, approve, approverLink, issueGrant, setProviderConfig, showApproval } from "../../vault/index.js";
-import { openVaultState } from "../../vault/state.js";
+import { addManagedSecret, approve, approverLink, issueGrant, openVaultState, setProviderConfig, showApproval } from "../support/vault-admin.js";
 import { approvalWithRequest } from "../../vault/approvals/store.js";
 import { runApproved } from "../../vault/approvals/execute.js";
 import { indentJson } from "../../vault/approvals/json-indent.js";

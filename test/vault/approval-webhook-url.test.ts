@@ -9,10 +9,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initVault, readAudit, showApprovalWebhook } from "../../vault/index.js";
-import { openVaultState } from "../../vault/state.js";
+import { initVault, readAudit, showApprovalWebhook, withVault } from "../support/vault-admin.js";
+import { openTestDb, storedAtRest } from "../support/vault-db.js";
 import { deliverApprovalNotice, type ApprovalNotice } from "../../vault/approvals/webhook.js";
 import { shownWebhookUrl } from "../../vault/approvals/webhook-store.js";
 import { runVaultCli } from "./cli-run.js";
@@ -40,10 +39,7 @@ afterAll(async () => {
 });
 
 /** Every file of the data folder, as text (the database, its WAL, key and checkpoint files). */
-const atRest = () =>
-  readdirSync(dataDir)
-    .map((f) => readFileSync(join(dataDir, f)).toString("latin1"))
-    .join("\n");
+const atRest = async () => (await storedAtRest(dataDir)).map(([, text]) => text).join("\n");
 
 function notice(): ApprovalNotice {
   const data = {
@@ -77,12 +73,11 @@ describe("the approval webhook URL is a secret", () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('"http://example.com/***/***" must be https');
     for (const r of [set, show, refused]) expect(r.stdout + r.stderr).not.toContain(CANARY);
-    expect(atRest()).not.toContain(CANARY);
+    expect(await atRest()).not.toContain(CANARY);
 
     const shown = await showApprovalWebhook({ dataDir });
     expect(inspect(shown, { depth: 10, showHidden: true }) + JSON.stringify(shown)).not.toContain(CANARY);
 
-    const s = await openVaultState(dataDir);
     const printed: string[] = [];
     const writes = [process.stdout, process.stderr].map((stream) => {
       const original = stream.write;
@@ -96,10 +91,9 @@ describe("the approval webhook URL is a secret", () => {
       };
     });
     try {
-      await deliverApprovalNotice(s, s.app.id, notice());
+      await withVault({ dataDir }, (s) => deliverApprovalNotice(s, s.app.id, notice()));
     } finally {
       for (const restore of writes) restore();
-      await s.close();
     }
     expect(paths.at(-1)).toBe(`/services/T000/B000/${CANARY}`); // the sealed URL opened and worked
     expect(printed.join("")).not.toContain(CANARY);
@@ -111,28 +105,18 @@ describe("the approval webhook URL is a secret", () => {
 
   it("a plain URL from before migration 087 is sealed the first time it is read", async () => {
     const legacy = `${base}/legacy/${CANARY}-old`;
-    const db = new Database(join(dataDir, "vault.db"));
+    const db = await openTestDb(dataDir);
     try {
-      db.prepare("UPDATE approval_webhooks SET url = ?, url_sealed = NULL, url_shown = NULL").run(legacy);
-    } finally {
-      db.close();
-    }
-    expect((await showApprovalWebhook({ dataDir }))?.shown).toBe(`${base}/***/***`);
-    const after = new Database(join(dataDir, "vault.db"), { readonly: true });
-    try {
-      const rows = after.prepare("SELECT * FROM approval_webhooks").all() as { url: string | null; url_sealed: string | null }[];
+      await db.run("UPDATE approval_webhooks SET url = ?, url_sealed = NULL, url_shown = NULL", legacy);
+      expect((await showApprovalWebhook({ dataDir }))?.shown).toBe(`${base}/***/***`);
+      const rows = await db.all<{ url: string | null; url_sealed: string | null }>("SELECT * FROM approval_webhooks");
       expect(rows).toHaveLength(1);
       expect(rows[0]!.url).toBeNull();
       expect(JSON.stringify(rows)).not.toContain(CANARY);
     } finally {
-      after.close();
+      await db.close();
     }
-    const s = await openVaultState(dataDir);
-    try {
-      await deliverApprovalNotice(s, s.app.id, notice());
-    } finally {
-      await s.close();
-    }
+    await withVault({ dataDir }, (s) => deliverApprovalNotice(s, s.app.id, notice()));
     expect(paths.at(-1)).toBe(`/legacy/${CANARY}-old`);
   }, 60_000);
 });

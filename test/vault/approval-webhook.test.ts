@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, approverLink, issueGrant, readAudit, setApprovalWebhook, setProviderConfig, showApproval, signWebhook } from "../../vault/index.js";
+import { addManagedSecret, approverLink, issueGrant, readAudit, setApprovalWebhook, setProviderConfig, showApproval, signWebhook } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { completeIdpLogin, launchBrowser, type TestBrowser } from "../support/browser.js";
 import { startPeers, type Peers } from "./identity/harness.js";

@@ -2,7 +2,7 @@
 // (vault/grants/authorize.ts), with what the approval stored: the grant id, the caller's address
 // and the groups of the end user who asked (the call runs later with no user token).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, approve, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
+import { addManagedSecret, approve, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { startPeers, type Peers } from "./identity/harness.js";
 

@@ -2,8 +2,8 @@
 // and a flood of them leaves a bounded number of rows plus the exact count of what was not written.
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, createApiKey, issueGrant, readAudit, revokeApiKey } from "../../vault/index.js";
-import type { AuditRow } from "../../vault/index.js";
+import { addManagedSecret, createApiKey, issueGrant, readAudit, revokeApiKey } from "../support/vault-admin.js";
+import type { AuditRow } from "../support/vault-admin.js";
 import { nowSec, send, sign, startTestVault, type RawResponse, type TestVault } from "./helpers.js";
 
 /** Small enough that a signed body past it is cheap to send. */

@@ -3,7 +3,7 @@
 // handed to the SDK sealed, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
-import { listUsers } from "../../vault/admin/identity.js";
+import { listUsers } from "../support/vault-admin.js";
 import { APP_CLIENT, startPeers, type Peers } from "./identity/harness.js";
 import { runInBrowser } from "./identity/flows.js";
 
@@ -53,8 +53,8 @@ describe("authenticate", () => {
     // Collected once: later polls see completed without a token, and the vault keeps no copy.
     const second = await peers.transport.request<AuthStatus>("GET", `/v1/auth/sessions/${login.sessionId}`);
     expect(second.data).toMatchObject({ status: "completed", userToken: null });
-    expect(peers.sql("SELECT id_token_sealed FROM auth_sessions WHERE id = ?", login.sessionId)).toEqual([{ id_token_sealed: null }]);
-    expect(JSON.stringify(peers.sql("SELECT * FROM audit"))).not.toContain(idToken);
+    expect(await peers.sql("SELECT id_token_sealed FROM auth_sessions WHERE id = ?", login.sessionId)).toEqual([{ id_token_sealed: null }]);
+    expect(JSON.stringify(await peers.sql("SELECT * FROM audit"))).not.toContain(idToken);
   });
 
   // RFC 9207 for sign-ins: oidc-provider declares authorization_response_iss_parameter_supported,
@@ -99,7 +99,7 @@ describe("authenticate", () => {
     expect(authorize.searchParams.get("nonce")).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(authorize.searchParams.get("scope")?.split(" ")).toEqual(expect.arrayContaining(["openid", "groups"]));
 
-    peers.exec("UPDATE auth_sessions SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), login.sessionId);
+    await peers.exec("UPDATE auth_sessions SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), login.sessionId);
     expect((await peers.transport.request<AuthStatus>("GET", `/v1/auth/sessions/${login.sessionId}`)).data.status).toBe("expired");
     expect((await fetch(login.loginUrl, { redirect: "manual" })).status).toBe(410);
   });

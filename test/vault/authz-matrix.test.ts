@@ -4,7 +4,7 @@
 // SDK's signed transport. docs/protocol.md's route table says the same; protocol-routes.test.ts
 // checks that table against the code.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, createApiKey, issueGrant } from "../../vault/index.js";
+import { addManagedSecret, createApiKey, issueGrant } from "../support/vault-admin.js";
 import { VaultTransport } from "../../runtime/internal/transport.js";
 import {
   ApprovalRequiredError,

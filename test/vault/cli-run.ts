@@ -1,7 +1,8 @@
 // Runs `alter-gen vault …` as a separate process through the real CLI entry (cli/entry.ts
 // under tsx), with its own environment and standard input: what an operator's shell does.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { bindDatabase, databaseOf, freshVaultDatabase, onPostgres } from "../support/vault-engine.js";
 
 export const ROOT = join(import.meta.dirname, "../..");
 
@@ -17,10 +18,37 @@ export interface CliRunOptions {
   stdin?: string;
 }
 
-export function runVaultCli(args: string[], opts: CliRunOptions = {}): Promise<CliRun> {
+/** The value of `--data` / `-d` in `args` (undefined when absent). */
+export function dataFlag(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--data" || a === "-d") return args[i + 1];
+    if (a.startsWith("--data=")) return a.slice("--data=".length);
+  }
+  return undefined;
+}
+
+/**
+ * On the postgres test project: ALTER_VAULT_DATABASE_URL for the folder's database, as an
+ * operator's environment would carry it (test/support/vault-engine.ts); `vault init` on a folder
+ * without one gets a fresh database first. Empty on SQLite or when the test names a URL itself.
+ */
+async function engineEnv(args: string[], env: Record<string, string> | undefined): Promise<Record<string, string>> {
+  if (!onPostgres() || args.includes("--database-url") || env?.ALTER_VAULT_DATABASE_URL !== undefined) return {};
+  const dir = resolve(ROOT, dataFlag(args) ?? ".alter");
+  let db = databaseOf(dir);
+  if (!db && args[0] === "init") {
+    db = await freshVaultDatabase();
+    bindDatabase(dir, db);
+  }
+  return db ? { ALTER_VAULT_DATABASE_URL: db.url } : {};
+}
+
+export async function runVaultCli(args: string[], opts: CliRunOptions = {}): Promise<CliRun> {
+  const engine = await engineEnv(args, opts.env);
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", ...args], {
     cwd: ROOT,
-    env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...opts.env },
+    env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...engine, ...opts.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";
@@ -33,10 +61,11 @@ export function runVaultCli(args: string[], opts: CliRunOptions = {}): Promise<C
 }
 
 /** Starts `vault start …args`; resolves once it printed its address, with a way to stop it. */
-export function startVaultCli(args: string[], env: Record<string, string> = {}): Promise<{ url: string; stderr: () => string; stop(): Promise<number | null> }> {
+export async function startVaultCli(args: string[], env: Record<string, string> = {}): Promise<{ url: string; stderr: () => string; stop(): Promise<number | null> }> {
+  const engine = await engineEnv(args, env);
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", ...args], {
     cwd: ROOT,
-    env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...env },
+    env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...engine, ...env },
   });
   let out = "";
   let err = "";

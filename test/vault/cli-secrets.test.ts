@@ -9,10 +9,11 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
-import { initVault } from "../../vault/index.js";
+import { initVault } from "../support/vault-admin.js";
 import { startIdp, type TestIdp } from "../support/idp.js";
 import { tempDir } from "./helpers.js";
-import { runVaultCli } from "./cli-run.js";
+import { dataFlag, runVaultCli } from "./cli-run.js";
+import { engineEnv } from "../support/vault-engine.js";
 
 /** Realistic shapes of credentials people paste: each row below uses one, in turn. */
 const CANARIES = [
@@ -54,7 +55,8 @@ async function vault(args: string[], env: Record<string, string> = {}): Promise<
     return true;
   };
   const saved = { out: process.stdout.write, err: process.stderr.write, env: { ...process.env } };
-  Object.assign(process.env, { ALTER_VAULT_MASTER_KEY: "" }, env);
+  // On the postgres project the folder's database URL, as the operator's environment holds it.
+  Object.assign(process.env, { ALTER_VAULT_MASTER_KEY: "" }, engineEnv(dataFlag(args)), env);
   process.stdout.write = capture as typeof process.stdout.write;
   process.stderr.write = capture as typeof process.stderr.write;
   try {

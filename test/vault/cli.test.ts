@@ -4,29 +4,14 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
+import { runVaultCli } from "./cli-run.js";
+import { engineEnv, onPostgres } from "../support/vault-engine.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const SECRET = "ghp_CLI_CANARY_5e6f7a8b9c0d";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...opts.env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  child.stdin.end(opts.stdin ?? "");
-  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
-}
+// The shared runner: on the postgres project it hands each data folder's database URL along.
+const cli = runVaultCli;
 
 let tmp: ReturnType<typeof tempDir>;
 let data: string;
@@ -172,7 +157,7 @@ describe("vault commands", () => {
   it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("start prints its address, serves, and shuts down cleanly on %s", async (signal) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", "--data", data, "--port", "0"], {
       cwd: ROOT,
-      env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" },
+      env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...engineEnv(data) },
     });
     let out = "";
     let err = "";
@@ -193,7 +178,8 @@ describe("vault commands", () => {
     expect(out).toContain(`${signal}, shutting down`);
   });
 
-  it("rotates the master key", async () => {
+  // On PostgreSQL, rotation while instances serve has tests of its own (the envelope work of issue 14).
+  it.skipIf(onPostgres())("rotates the master key", async () => {
     const r = await cli(["rotate-master-key", "--data", data]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Re-sealed \d+ values/);
@@ -235,7 +221,8 @@ describe("bad input: one paragraph, exit 2, no stack", () => {
     ["a floor for an unknown secret", () => ["secrets", "policy", "nope", "--data", data, "--require-approval"], /No managed secret with id "nope"/],
     ["a grant whose window never meets the floor's", () => ["grants", "issue", "--data", data, "--secret", flooredId, "--principal", "system", "--time-window", "14:00-15:00@UTC"], /--time-window 14:00-15:00 \(UTC\) never overlaps/],
     ["audit with a bad --since", () => ["audit", "--data", data, "--since", "yesterday"], /--since "yesterday"/],
-    ["audit with a bad --cursor", () => ["audit", "--data", data, "--cursor", "abc"], /--cursor "abc" must be the row number/],
+    // The cursor is a row number on SQLite; on PostgreSQL (several chains) a word the listing printed.
+    ["audit with a bad --cursor", () => ["audit", "--data", data, "--cursor", "abc"], onPostgres() ? /--cursor abc is not a cursor this vault printed/ : /--cursor "?abc"? must be the row number/],
     ["audit with a bad --until", () => ["audit", "--data", data, "--until", "soon"], /--until "soon"/],
     ["an unknown subcommand", () => ["grants", "frobnicate", "--data", data], /unknown command|frobnicate/i],
     ["a wrong master key", () => ["grants", "list", "--data", data], /ALTER_VAULT_MASTER_KEY does not hold a master key/, { ALTER_VAULT_MASTER_KEY: "abc" }],

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { engineEnv } from "../support/vault-engine.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, retrieveToken, runInBrowser } from "./identity/flows.js";
@@ -41,6 +42,7 @@ async function startSecondProcess(): Promise<void> {
   const script = fileURLToPath(new URL("./identity/vault-process.ts", import.meta.url));
   child = spawn(process.execPath, ["--import", "tsx", script, peers.dataDir], {
     cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    env: { ...process.env, ...engineEnv(peers.dataDir) },
     stdio: ["pipe", "pipe", "inherit"],
   });
   childLines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -66,5 +68,5 @@ it("refreshes once across two processes", async () => {
   const refreshes = peers.idp.tokenRequests("refresh_token").slice(before);
   expect(refreshes).toEqual([expect.objectContaining({ outcome: "success" })]);
   expect(new Set(tokens).size).toBe(1);
-  expect(peers.sql("SELECT * FROM refresh_leases")).toEqual([]);
+  expect(await peers.sql("SELECT * FROM refresh_leases")).toEqual([]);
 }, 60_000);

@@ -83,7 +83,7 @@ describe("refresh", () => {
     const before = refreshes().length;
     await expect(retrieveToken(peers, { grantId })).rejects.toMatchObject({ code: "reauth_required" });
     expect(refreshes().slice(before)).toEqual([expect.objectContaining({ outcome: "error", error: "invalid_grant" })]);
-    const row = peers.sql<{ status: string }>("SELECT status FROM grants WHERE id = ?", grantId)[0];
+    const row = (await peers.sql<{ status: string }>("SELECT status FROM grants WHERE id = ?", grantId))[0];
     expect(row?.status).toBe("reauth_required");
     // Later calls fail at once, without asking the provider again.
     await expect(retrieveToken(peers, { grantId })).rejects.toMatchObject({ code: "reauth_required" });
@@ -105,7 +105,7 @@ describe("revocation", () => {
     expect(calls.length).toBeGreaterThanOrEqual(1);
     expect(calls.every((c) => c.method === "POST" && c.status === 200)).toBe(true);
     expect(peers.idp.activeRefreshTokens()).toBe(0);
-    expect(peers.sql("SELECT credential_sealed FROM grants WHERE id = ?", grantId)).toEqual([{ credential_sealed: null }]);
+    expect(await peers.sql("SELECT credential_sealed FROM grants WHERE id = ?", grantId)).toEqual([{ credential_sealed: null }]);
     await expect(retrieveToken(peers, { grantId })).rejects.toMatchObject({ code: "grant_revoked" });
   });
 });

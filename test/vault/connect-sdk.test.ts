@@ -49,7 +49,7 @@ describe("AlterVault.connect() / authenticate()", () => {
 
     const b = opener("bob");
     const grants = await vault.connect({ providers: ["github"], scopes: SCOPES, openBrowser: b.open, pollIntervalMs: 100, timeoutMs: 30_000 });
-    const bobId = peers.sql<{ id: string }>("SELECT id FROM users WHERE subject = 'bob'")[0]!.id;
+    const bobId = (await peers.sql<{ id: string }>("SELECT id FROM users WHERE subject = 'bob'"))[0]!.id;
     expect(grants[0]).toMatchObject({ principal: { type: "user", id: bobId }, account: "bob@example.test" });
 
     // Listing as bob: his grant, not the system grant of the first test.

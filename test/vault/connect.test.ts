@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { completeIdpLogin, confirmConnect } from "../support/browser.js";
-import { setProviderConfig } from "../../vault/index.js";
-import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
-import { removeUser } from "../../vault/admin/identity.js";
+import { setProviderConfig, setOAuthEndpoints, removeUser } from "../support/vault-admin.js";
 import { GITHUB_CLIENT, startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, pressConfirm, retrieveToken, runInBrowser } from "./identity/flows.js";
 
@@ -51,10 +49,10 @@ describe("connect flow", () => {
     expect(me.status).toBe(200);
     expect(((await me.json()) as { sub: string }).sub).toBe("alice");
     // ... and it is sealed at rest, like the client secret.
-    const rows = JSON.stringify(peers.sql("SELECT * FROM grants WHERE id = ?", grant.grantId));
+    const rows = JSON.stringify(await peers.sql("SELECT * FROM grants WHERE id = ?", grant.grantId));
     expect(rows).not.toContain(token);
-    expect(JSON.stringify(peers.sql("SELECT * FROM audit"))).not.toContain(token);
-    expect(JSON.stringify(peers.sql("SELECT * FROM audit"))).not.toContain(GITHUB_CLIENT.clientSecret);
+    expect(JSON.stringify(await peers.sql("SELECT * FROM audit"))).not.toContain(token);
+    expect(JSON.stringify(await peers.sql("SELECT * FROM audit"))).not.toContain(GITHUB_CLIENT.clientSecret);
 
     // The authorization used PKCE: the code exchange carried a verifier the IDP checked.
     const exchange = peers.idp.tokenRequests("authorization_code").at(-1);
@@ -75,7 +73,7 @@ describe("connect flow", () => {
     const done = await runInBrowser(browser, peers, session.connectUrl, "bob");
     expect(done.outcome).toBe("completed");
     const status = await connectStatus(peers, session.sessionId);
-    const bobId = peers.sql<{ id: string }>("SELECT id FROM users WHERE subject = 'bob'")[0]!.id;
+    const bobId = (await peers.sql<{ id: string }>("SELECT id FROM users WHERE subject = 'bob'"))[0]!.id;
     // Labelled with the email the IDP gave, not its internal subject (issue 15).
     expect(status.grants[0]).toMatchObject({ principal: { type: "user", id: bobId, label: "bob@example.test" }, account: "bob@example.test" });
 
@@ -87,19 +85,19 @@ describe("connect flow", () => {
   });
 
   it("marks the session denied when the user refuses at the provider", async () => {
-    const before = peers.sql<{ n: number }>("SELECT count(*) AS n FROM grants")[0]!.n;
+    const before = (await peers.sql<{ n: number }>("SELECT count(*) AS n FROM grants"))[0]!.n;
     const session = await createConnect(peers, { providers: ["github"], scopes: SCOPES });
     const done = await runInBrowser(browser, peers, session.connectUrl, "alice", "deny");
     expect(done.outcome).toBe("denied");
     const status = await connectStatus(peers, session.sessionId);
     expect(status).toMatchObject({ status: "denied", grants: [], error: { code: "connect_denied" } });
-    expect(peers.sql<{ n: number }>("SELECT count(*) AS n FROM grants")[0]!.n).toBe(before);
+    expect((await peers.sql<{ n: number }>("SELECT count(*) AS n FROM grants"))[0]!.n).toBe(before);
   });
 
   it("expires sessions: the page and the poll both say so", async () => {
     const session = await createConnect(peers, { providers: ["github"] });
     expect(Date.parse(session.expiresAt) - Date.now()).toBeLessThanOrEqual(10 * 60_000);
-    expect(peers.exec("UPDATE connect_sessions SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), session.sessionId)).toBe(1);
+    expect(await peers.exec("UPDATE connect_sessions SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), session.sessionId)).toBe(1);
     expect((await connectStatus(peers, session.sessionId)).status).toBe("expired");
     const page = await fetch(session.connectUrl, { redirect: "manual" });
     expect(page.status).toBe(410);
@@ -209,7 +207,7 @@ describe("connect flow", () => {
     expect(removed.revokedGrants).toEqual([grantId]);
     expect(peers.idp.requests.filter((r) => r.path === "/token/revocation" && r.status === 200).length).toBeGreaterThan(revocations);
     expect(peers.idp.activeRefreshTokens()).toBe(activeBefore - 1);
-    expect(peers.sql("SELECT status, credential_sealed FROM grants WHERE id = ?", grantId)).toEqual([{ status: "revoked", credential_sealed: null }]);
+    expect(await peers.sql("SELECT status, credential_sealed FROM grants WHERE id = ?", grantId)).toEqual([{ status: "revoked", credential_sealed: null }]);
 
     const late = await runInBrowser(browser, peers, pending.connectUrl, "frank");
     expect(late.outcome).toBe("error");
@@ -227,7 +225,7 @@ describe("connect flow", () => {
       expect(done.details).toMatch(/code exchange with github failed: .*invalid_client/);
       const status = await connectStatus(peers, session.sessionId);
       expect(status).toMatchObject({ status: "failed", error: { code: "connect_failed" } });
-      const everything = [done.message, done.details, JSON.stringify(status), JSON.stringify(peers.sql("SELECT * FROM audit")), JSON.stringify(peers.sql("SELECT * FROM connect_sessions"))].join("\n");
+      const everything = [done.message, done.details, JSON.stringify(status), JSON.stringify(await peers.sql("SELECT * FROM audit")), JSON.stringify(await peers.sql("SELECT * FROM connect_sessions"))].join("\n");
       expect(everything).not.toContain(canary);
     } finally {
       await setProviderConfig({ dataDir: peers.dataDir, provider: "github", clientSecret: GITHUB_CLIENT.clientSecret });

@@ -1,7 +1,7 @@
 // GET /v1/grants paging and filters, user and group grants refused without an IDP, revocation over
 // the API, concurrent approvals running once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, approve, issueGrant, revokeGrant, setProviderConfig } from "../../vault/index.js";
+import { addManagedSecret, approve, issueGrant, revokeGrant, setProviderConfig } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { call, startTestVault, type TestVault } from "./helpers.js";
 

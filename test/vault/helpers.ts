@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { request, type Dispatcher } from "undici";
-import { initVault, startVault, type RunningVault, type StartOptions } from "../../vault/index.js";
+import { initVault, startVault, type RunningVault, type StartOptions } from "../support/vault-admin.js";
+import { databaseOf, dropVaultDatabase, type VaultDatabase } from "../support/vault-engine.js";
 import { ApiKey } from "../../runtime/internal/keys.js";
 import { signMessage, type SignatureAlgorithm } from "../../protocol/signing.js";
 import { createContentDigest } from "../../protocol/digest.js";
@@ -20,6 +21,8 @@ export interface TestVault {
   appId: string;
   url: string;
   running: RunningVault;
+  /** The vault's own PostgreSQL database when the run is on PostgreSQL (test/support/vault-engine.ts). */
+  database: VaultDatabase | undefined;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export async function startTestVault(opts: Omit<StartOptions, "dataDir" | "port"
   const dataDir = join(tmp.dir, "data");
   const init = await initVault({ dataDir, env: {} });
   const running = await startVault({ dataDir, port: 0, ...opts });
+  const database = databaseOf(dataDir);
   return {
     dataDir,
     apiKey: init.apiKey,
@@ -40,9 +44,11 @@ export async function startTestVault(opts: Omit<StartOptions, "dataDir" | "port"
     appId: init.appId,
     url: running.url,
     running,
+    database,
     async close() {
       await running.close();
       tmp.remove();
+      if (database) await dropVaultDatabase(database);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Identity-based resolution: a verified end user's own grants plus their groups' grants,
 // ambiguity with the account list, user-scoped listing and revocation, grants issued over the API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant } from "../../vault/index.js";
+import { addManagedSecret, issueGrant } from "../support/vault-admin.js";
 import { unsealFor } from "./helpers.js";
 import { startPeers, type Peers } from "./identity/harness.js";
 

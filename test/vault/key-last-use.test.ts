@@ -2,7 +2,7 @@
 // minute per key, and shown by `vault keys list`. A refused request is no use of the key.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listApiKeys } from "../../vault/index.js";
+import { listApiKeys } from "../support/vault-admin.js";
 import { send, sign, startTestVault, type TestVault } from "./helpers.js";
 import { runVaultCli } from "./cli-run.js";
 

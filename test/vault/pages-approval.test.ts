@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
 import type { Page } from "playwright-core";
-import { addManagedSecret, approverLink, issueGrant, readAudit, revokeGrant, setProviderConfig, showApproval } from "../../vault/index.js";
+import { addManagedSecret, approverLink, issueGrant, readAudit, revokeGrant, setProviderConfig, showApproval } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { completeIdpLogin, launchBrowser, type TestBrowser } from "../support/browser.js";
 import { startPeers, type Peers } from "./identity/harness.js";

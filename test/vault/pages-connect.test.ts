@@ -6,8 +6,7 @@
 // oidc-provider is the app's IDP and the authorization server of both providers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, ConnectDeniedError } from "../../runtime/index.js";
-import { setProviderConfig } from "../../vault/index.js";
-import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
+import { setProviderConfig, setOAuthEndpoints } from "../support/vault-admin.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../support/browser.js";
 import { startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, runInBrowser } from "./identity/flows.js";
@@ -144,7 +143,7 @@ describe("finished pages stay finished", () => {
 
   it("an expired link says so, with the next step", async () => {
     const session = await createConnect(peers, { providers: ["github"] });
-    peers.exec("UPDATE connect_sessions SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), session.sessionId);
+    await peers.exec("UPDATE connect_sessions SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), session.sessionId);
     const page = await browser.newPage();
     try {
       const res = await page.goto(session.connectUrl);

@@ -6,7 +6,7 @@
 // refused; the plain link still asks for sign-in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { addManagedSecret, approverLink, issueGrant, readAudit, setProviderConfig, showApproval } from "../../vault/index.js";
+import { addManagedSecret, approverLink, issueGrant, readAudit, setProviderConfig, showApproval } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { startPeers, type Peers } from "./identity/harness.js";

@@ -3,7 +3,7 @@
 // API cannot shed it, and a raised floor applies to existing grants at once (it is read, never
 // copied).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant, setSecretPolicy } from "../../vault/index.js";
+import { addManagedSecret, issueGrant, setSecretPolicy } from "../support/vault-admin.js";
 import { evaluatePolicies, type AccessFacts, type PolicyLayer } from "../../vault/policy/evaluate.js";
 import type { GrantPolicy } from "../../vault/grant-types.js";
 import { call, startTestVault, unsealFor, type TestVault } from "./helpers.js";
@@ -129,7 +129,7 @@ describe("the floor on a live vault", () => {
       request: { method: "GET", url: "https://api.github.com/user", headers: {}, body: null },
     });
     expect(res.json.error.code).toBe("approval_required");
-    const { showApproval } = await import("../../vault/index.js");
+    const { showApproval } = await import("../support/vault-admin.js");
     const shown = await showApproval({ dataDir: v.dataDir, approvalId: res.json.error.details.approvalId });
     expect(shown.review.askedBy).toEqual(["floor"]);
   });

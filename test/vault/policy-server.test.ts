@@ -1,8 +1,8 @@
 // Policies enforced by the running vault on retrieval: IP allowlist against the SDK's address,
 // time windows, expiry/TTL; each denial is a signed 403/410 with the policy named, and audited.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant, readAudit } from "../../vault/index.js";
-import type { GrantPolicy } from "../../vault/index.js";
+import { addManagedSecret, issueGrant, readAudit } from "../support/vault-admin.js";
+import type { GrantPolicy } from "../support/vault-admin.js";
 import { call, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
 
 let v: TestVault;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { authFromSpec } from "../../vault/admin/provider-from-spec.js";
 import { runVaultCli } from "./cli-run.js";
-import { initVault, listManagedSecrets } from "../../vault/index.js";
+import { initVault, listManagedSecrets } from "../support/vault-admin.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "from-spec-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

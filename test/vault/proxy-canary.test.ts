@@ -4,8 +4,7 @@
 // of an approved call and the approval status route, and the audit rows. Seen from the wire, with
 // the test's own signer (test/vault/helpers.ts), not through the runtime (which scrubs again).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approve, readAudit } from "../../vault/index.js";
-import { withVault } from "../../vault/admin/open.js";
+import { approve, readAudit, withVault } from "../support/vault-admin.js";
 import { openApprovalResult } from "../../vault/approvals/store.js";
 import { CANARY_CREDENTIALS, ECHOES, carried, findLeak, type CanaryCredential } from "../support/canary-forms.js";
 import { startPeers, type Peers } from "../runtime/support/peers.js";

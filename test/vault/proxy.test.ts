@@ -2,7 +2,7 @@
 // OpenAPI document), the private-address guard, and approvals (CLI functions and the page).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { addManagedSecret, approve, approverLink, deny, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
+import { addManagedSecret, approve, approverLink, deny, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../support/vault-admin.js";
 import { startProviderStandin, type Standin } from "../../standins/index.js";
 import { call, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
 import { runVaultCli } from "./cli-run.js";

@@ -3,7 +3,7 @@
 // policy (`/request/redirect`, `/request/maxRedirects`). Bad values are a 400 naming the field's
 // JSON pointer, and nothing is released or sent. Following itself: test/e2e/redirects.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant, readAudit } from "../../vault/index.js";
+import { addManagedSecret, issueGrant, readAudit } from "../support/vault-admin.js";
 import { call, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
 
 let v: TestVault;

@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type PgCluster } from "../support/postgres.js";
 import { migratePostgres } from "../../vault/storage/sql/pg-migrate.js";
-import { initVault } from "../../vault/index.js";
+import { initVault } from "../support/vault-admin.js";
 import { openVaultState } from "../../vault/state.js";
 import { createVaultServer } from "../../vault/http/server.js";
 import { allRoutes } from "../../vault/http/routes/index.js";

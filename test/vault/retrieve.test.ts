@@ -1,8 +1,9 @@
 // Retrieve mode: managed-secret grants resolved by id, sealed to the caller, audited.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
+import { addManagedSecret, issueGrant, readAudit, revokeGrant, setProviderConfig } from "../support/vault-admin.js";
 import { VaultTransport } from "../../runtime/internal/transport.js";
 import { call, startTestVault, unsealFor, verifyResponse, type TestVault } from "./helpers.js";
+import { openTestDb, refuseAuditInserts } from "../support/vault-db.js";
 
 const CANARY = "ghp_CANARY_retrieve_7f3a9c0e1d2b4a5f";
 let v: TestVault;
@@ -130,10 +131,8 @@ describe("POST /v1/credentials/retrieve", () => {
 
 describe("when the audit row cannot be written", () => {
   it("the request fails and no credential leaves the vault", async () => {
-    const { default: Database } = await import("better-sqlite3");
-    const { join } = await import("node:path");
-    const db = new Database(join(v.dataDir, "vault.db"));
-    db.exec("CREATE TRIGGER audit_refuses BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    const db = await openTestDb(v.dataDir);
+    const allow = await refuseAuditInserts(db);
     try {
       const res = await call(v, "POST", "/v1/credentials/retrieve", body({ grantId }));
       expect(res.status).toBe(500);
@@ -141,8 +140,8 @@ describe("when the audit row cannot be written", () => {
       expect(res.json.credential).toBeUndefined();
       verifyResponse(v.apiKey, res.req, res);
     } finally {
-      db.exec("DROP TRIGGER audit_refuses");
-      db.close();
+      await allow();
+      await db.close();
     }
     expect((await call(v, "POST", "/v1/credentials/retrieve", body({ grantId }))).status).toBe(200);
   });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { addManagedSecret, approverLink, initVault, issueGrant, rotateMasterKey, startVault, verifyAudit } from "../../vault/index.js";
+import { addManagedSecret, approverLink, initVault, issueGrant, rotateMasterKey, startVault, verifyAudit } from "../support/vault-admin.js";
 import { openVaultState } from "../../vault/state.js";
 import { AtRest } from "../../vault/crypto/at-rest.js";
 import { sealedColumns } from "../../vault/crypto/sealed-columns.js";

@@ -2,10 +2,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, approve, initVault, issueGrant, setProviderConfig, startVault } from "../../vault/index.js";
+import { addManagedSecret, approve, initVault, issueGrant, setProviderConfig, startVault } from "../support/vault-admin.js";
+import { openTestDb } from "../support/vault-db.js";
 import { call, send, sign, startTestVault, tempDir, verifyResponse, type TestVault } from "./helpers.js";
 
 let v: TestVault;
@@ -91,9 +91,9 @@ describe("approval expiry", () => {
       request: { method: "GET", url: "http://127.0.0.1:9/user", headers: {}, body: null },
     });
     const { approvalId } = res.json.error.details;
-    const db = new Database(join(v.dataDir, "vault.db"));
-    db.prepare("UPDATE approvals SET expires_at = ? WHERE id = ?").run(new Date(Date.now() - 1000).toISOString(), approvalId);
-    db.close();
+    const db = await openTestDb(v.dataDir);
+    await db.run("UPDATE approvals SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), approvalId);
+    await db.close();
     expect((await call(v, "GET", `/v1/approvals/${approvalId}`)).json.status).toBe("expired");
     await expect(approve({ dataDir: v.dataDir, approvalId })).rejects.toThrow(/expired, not pending/);
   });

@@ -4,8 +4,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey, deprecateApiKey } from "../../vault/index.js";
+import { createApiKey, deprecateApiKey } from "../support/vault-admin.js";
 import { REQUEST_TAG, RESPONSE_TAG } from "../../protocol/rules.js";
+import { onPostgres } from "../support/vault-engine.js";
 import { call, send, sign, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
 
 let v: TestVault;
@@ -154,7 +155,9 @@ describe("the time window at its boundaries (vault on a test clock)", () => {
     ["a 60 s lifetime", T0 + 10, T0 + 70, (T0 + 10) * 1000, 200],
     ["a 61 s lifetime", T0 + 10, T0 + 71, (T0 + 10) * 1000, "signature_expired"],
     ["signed the second the vault started", T0, T0 + 60, (T0 + 1) * 1000, 200],
-    ["signed a second before the vault started", T0 - 1, T0 + 59, (T0 + 1) * 1000, "signature_replayed"],
+    // SQLite keeps nonces in the process, so nothing signed before it started can pass; PostgreSQL
+    // keeps them in the database across restarts and instances, and has no such rule.
+    ["signed a second before the vault started", T0 - 1, T0 + 59, (T0 + 1) * 1000, onPostgres() ? 200 : "signature_replayed"],
   ];
   it.each(rows)("%s", async (_name, created, expires, now, expected) => {
     clock = now;

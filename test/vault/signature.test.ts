@@ -1,7 +1,7 @@
 // Request verification: every signed component, the time window, replay, keys; and the
 // response signature bound to the request.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey, deprecateApiKey, revokeApiKey } from "../../vault/index.js";
+import { createApiKey, deprecateApiKey, revokeApiKey } from "../support/vault-admin.js";
 import { VaultTransport } from "../../runtime/internal/transport.js";
 import { SignatureError } from "../../runtime/errors.js";
 import { call, nowSec, send, sign, startTestVault, verifyResponse, type TestVault } from "./helpers.js";

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
-import { addManagedSecret, createApiKey, initVault, issueGrant, readAudit, rotateMasterKey, setProviderConfig, startVault } from "../../vault/index.js";
+import { addManagedSecret, createApiKey, initVault, issueGrant, readAudit, rotateMasterKey, setProviderConfig, startVault } from "../support/vault-admin.js";
 import { openVaultState } from "../../vault/state.js";
 import { AtRest } from "../../vault/crypto/at-rest.js";
 import { call, tempDir, unsealFor } from "./helpers.js";

@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
-import type { GrantPolicy } from "../../../vault/index.js";
+import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../../support/vault-admin.js";
+import type { GrantPolicy } from "../../support/vault-admin.js";
 import { loadStandinDocument, startStandin, type Standin, type StandinCredential } from "../../../standins/index.js";
 import { findProvider, loadCatalog, type CatalogProvider } from "../../../catalog/index.js";
 import type { ProviderSpec } from "../../../runtime/operation.js";

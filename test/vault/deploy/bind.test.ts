@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initVault, startVault } from "../../../vault/index.js";
+import { initVault, startVault } from "../../support/vault-admin.js";
 import { isLoopbackHost } from "../../../vault/admin/bind.js";
 import { tempDir } from "../helpers.js";
 import { runVaultCli, startVaultCli } from "../cli-run.js";

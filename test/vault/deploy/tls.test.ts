@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type SecureVersion } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initVault, startVault, type RunningVault } from "../../../vault/index.js";
+import { initVault, startVault, type RunningVault } from "../../support/vault-admin.js";
 import { tempDir } from "../helpers.js";
 
 type KeyKind = "rsa" | "ecdsa";

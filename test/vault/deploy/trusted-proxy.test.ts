@@ -6,7 +6,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, initVault, issueGrant, readAudit, startVault, type RunningVault } from "../../../vault/index.js";
+import { addManagedSecret, initVault, issueGrant, readAudit, startVault, type RunningVault } from "../../support/vault-admin.js";
 import { send, sign, tempDir } from "../helpers.js";
 
 const ALLOWED = "127.0.0.3";

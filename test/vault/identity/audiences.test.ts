@@ -2,7 +2,7 @@
 // (RFC 8707), and the vault must still resolve the user from it. Tokens come from a real
 // oidc-provider: ID tokens of the app's client and JWT access tokens for a resource indicator.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getIdp, listUsers, setIdp } from "../../../vault/admin/identity.js";
+import { getIdp, listUsers, setIdp } from "../../support/vault-admin.js";
 import { APP_CLIENT, startPeers, type Peers } from "./harness.js";
 
 const MCP_URL = "http://127.0.0.1:7777/mcp";
@@ -45,8 +45,8 @@ describe("the IDP's audiences", () => {
     });
     expect(saved.audiences).toEqual([MCP_URL, APP_CLIENT.clientId, OTHER_MCP_URL]);
     expect((await getIdp({ dataDir: peers.dataDir }))?.audiences).toEqual(saved.audiences);
-    expect(peers.sql<{ extra_audiences: string }>("SELECT extra_audiences FROM idp_configs")[0]?.extra_audiences).toBe(JSON.stringify([OTHER_MCP_URL]));
-    const audit = peers.sql<{ details: string }>("SELECT details FROM audit WHERE action = 'admin' ORDER BY seq DESC LIMIT 1")[0];
+    expect((await peers.sql<{ extra_audiences: string }>("SELECT extra_audiences FROM idp_configs"))[0]?.extra_audiences).toBe(JSON.stringify([OTHER_MCP_URL]));
+    const audit = (await peers.sql<{ details: string }>("SELECT details FROM audit WHERE action = 'admin' ORDER BY seq DESC LIMIT 1"))[0];
     expect(JSON.parse(audit!.details)).toMatchObject({ command: "idp set", audiences: saved.audiences });
   });
 

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerVaultCommands } from "../../../vault/cli/index.js";
-import { initVault, startVault } from "../../../vault/index.js";
+import { initVault, startVault } from "../../support/vault-admin.js";
+import { engineFlags, onPostgres } from "../../support/vault-engine.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 
 const SECRET = "cli-idp-secret-CANARY-0c9d";
@@ -34,7 +35,7 @@ async function run(...args: string[]): Promise<{ out: string; error: CommanderEr
     return true;
   }) as typeof process.stdout.write;
   try {
-    await program.parseAsync(["vault", ...args, "--data", dataDir], { from: "user" });
+    await program.parseAsync(["vault", ...args, "--data", dataDir, ...engineFlags(dataDir)], { from: "user" });
     return { out, error: null };
   } catch (e) {
     if (e instanceof CommanderError) return { out, error: e };
@@ -106,10 +107,14 @@ describe("vault idp / users / oauth commands", () => {
     });
     expect(set.out).toMatch(/No vault serves this data folder now/);
     expect(set.out + list.out).not.toContain("gh-cli-secret-CANARY-3e1f");
-    // With a server running, its address.
+    // With a server running, its address. On PostgreSQL no lock file in the folder names a running
+    // instance (several may serve one database, from other machines): the default address stays.
     const server = await startVault({ dataDir, port: 0 });
     try {
-      expect(JSON.parse((await run("oauth", "show", "github")).out)).toMatchObject({ redirectUri: `${server.url}/connect/callback/github`, vaultRunning: true });
+      const expected = onPostgres()
+        ? { redirectUri: "http://127.0.0.1:7420/connect/callback/github", vaultRunning: false }
+        : { redirectUri: `${server.url}/connect/callback/github`, vaultRunning: true };
+      expect(JSON.parse((await run("oauth", "show", "github")).out)).toMatchObject(expected);
     } finally {
       await server.close();
     }

@@ -5,11 +5,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
-import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
-import { setIdp } from "../../../vault/admin/identity.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
-import { DB_FILE } from "../../../vault/state.js";
+import { initVault, setProviderConfig, startVault, type RunningVault, setIdp, setOAuthEndpoints } from "../../support/vault-admin.js";
+import { openTestDb } from "../../support/vault-db.js";
 import { VaultTransport } from "../../../runtime/internal/transport.js";
 import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "../../support/idp.js";
 
@@ -30,11 +27,11 @@ export interface Peers {
   /** A real ID token for `sub`, through an HTTP login at the IDP with the app's client. */
   userToken(sub: string): Promise<string>;
   /** A direct handle on the vault's database, for facts the API does not expose. */
-  sql<T>(query: string, ...args: unknown[]): T[];
+  sql<T>(query: string, ...args: unknown[]): Promise<T[]>;
   /** Moves the vault's clock this many ms ahead of real time (keep it under the 60 s signature window). */
   setClockOffset(ms: number): void;
   /** Changes the vault's database directly (e.g. to move a session's expiry into the past). */
-  exec(query: string, ...args: unknown[]): number;
+  exec(query: string, ...args: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -60,7 +57,7 @@ export async function startPeers(options: { idp?: StartIdpOptions; withIdp?: boo
   // The vault refuses requests signed in the second it started (possible replays from before).
   await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
   const transport = new VaultTransport({ baseUrl: vault.url, apiKey: init.apiKey });
-  const db = new Database(join(dataDir, DB_FILE));
+  const db = await openTestDb(dataDir);
   return {
     idp,
     vault,
@@ -68,13 +65,13 @@ export async function startPeers(options: { idp?: StartIdpOptions; withIdp?: boo
     apiKey: init.apiKey,
     transport,
     userToken: async (sub) => (await idp.login(sub, { clientId: APP_CLIENT.clientId })).idToken,
-    sql: <T>(query: string, ...args: unknown[]) => db.prepare(query).all(...args) as T[],
-    exec: (query, ...args) => db.prepare(query).run(...args).changes,
+    sql: <T>(query: string, ...args: unknown[]) => db.all<T>(query, ...args),
+    exec: (query, ...args) => db.run(query, ...args),
     setClockOffset: (ms) => {
       offset = ms;
     },
     async close() {
-      db.close();
+      await db.close();
       await transport.close();
       await Promise.allSettled([vault.close(), idp.close()]);
       await rm(dataDir, { recursive: true, force: true });

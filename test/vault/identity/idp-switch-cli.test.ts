@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerVaultCommands } from "../../../vault/cli/index.js";
-import { addManagedSecret, getIdp, initVault, issueGrant, listGrants, removeIdp, setIdp } from "../../../vault/index.js";
+import { addManagedSecret, getIdp, initVault, issueGrant, listGrants, removeIdp, setIdp } from "../../support/vault-admin.js";
+import { engineEnv, engineFlags } from "../../support/vault-engine.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 import { ROOT } from "../cli-run.js";
 
@@ -41,7 +42,7 @@ async function run(...args: string[]): Promise<{ out: string; error: CommanderEr
     return true;
   }) as typeof process.stdout.write;
   try {
-    await program.parseAsync(["vault", ...args, "--data", dataDir], { from: "user" });
+    await program.parseAsync(["vault", ...args, "--data", dataDir, ...engineFlags(dataDir)], { from: "user" });
     return { out, error: null };
   } catch (e) {
     if (e instanceof CommanderError) return { out, error: e };
@@ -54,7 +55,7 @@ async function run(...args: string[]): Promise<{ out: string; error: CommanderEr
 /** The CLI on a pseudo-terminal; `answer` is typed at the question. Output is the terminal's. */
 function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, "--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", ...args].map((a) => `'${a}'`).join(" ");
-  const child = spawn("script", ["-qec", command, "/dev/null"], { cwd: ROOT, env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" } });
+  const child = spawn("script", ["-qec", command, "/dev/null"], { cwd: ROOT, env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...engineEnv(dataDir) } });
   let screen = "";
   let answered = false;
   child.stdout.on("data", (d: Buffer) => {

@@ -4,8 +4,7 @@
 // group's): they stay bound to the first issuer, listed as orphaned, until an operator revokes
 // them or sets the first issuer again.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant, listGrants, listUsers, removeIdp, removeUser, revokeOrphanedGrants, setIdp } from "../../../vault/index.js";
-import { IdpSwitchNeedsConfirmation } from "../../../vault/admin/identity.js";
+import { addManagedSecret, issueGrant, listGrants, listUsers, removeIdp, removeUser, revokeOrphanedGrants, setIdp, IdpSwitchNeedsConfirmation } from "../../support/vault-admin.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 import { APP_CLIENT, startPeers, type Peers } from "./harness.js";
 

@@ -2,8 +2,7 @@
 // Alter-User-Token, and the vault checks it through the IDP's JWKS.
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addManagedSecret, issueGrant } from "../../../vault/index.js";
-import { getIdp, listUsers, removeIdp, removeUser, setIdp } from "../../../vault/admin/identity.js";
+import { addManagedSecret, issueGrant, getIdp, listUsers, removeIdp, removeUser, setIdp } from "../../support/vault-admin.js";
 import { APP_CLIENT, GITHUB_CLIENT, startPeers, type Peers } from "./harness.js";
 
 // Follow a rotation at the first unknown kid instead of after jose's 30 s cooldown.
@@ -149,7 +148,7 @@ describe("groups and deprovisioning", () => {
 
     const removed = await removeUser({ dataDir: peers.dataDir, subject: "carol" });
     expect(removed.revokedGrants).toEqual([g.grantId]);
-    const row = peers.sql<{ status: string; revoke_reason: string }>("SELECT status, revoke_reason FROM grants WHERE id = ?", g.grantId)[0];
+    const row = (await peers.sql<{ status: string; revoke_reason: string }>("SELECT status, revoke_reason FROM grants WHERE id = ?", g.grantId))[0];
     expect(row).toEqual({ status: "revoked", revoke_reason: "user removed" });
     const e = await rejection(token);
     expect(e.code).toBe("user_token_invalid");
@@ -169,9 +168,9 @@ describe("IDP configuration", () => {
     expect(shown?.hasClientSecret).toBe(true);
     const texts = [
       JSON.stringify(shown),
-      JSON.stringify(peers.sql("SELECT * FROM idp_configs")),
-      JSON.stringify(peers.sql("SELECT * FROM providers")),
-      JSON.stringify(peers.sql("SELECT * FROM audit")),
+      JSON.stringify(await peers.sql("SELECT * FROM idp_configs")),
+      JSON.stringify(await peers.sql("SELECT * FROM providers")),
+      JSON.stringify(await peers.sql("SELECT * FROM audit")),
     ].join("\n");
     expect(texts).not.toContain(APP_CLIENT.clientSecret);
     expect(texts).not.toContain(GITHUB_CLIENT.clientSecret);

@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AlterVault, ConnectDeniedError, DeviceCodeExpiredError, type DeviceCodePrompt } from "alter-gen/runtime";
 import { devicePollStep, parseDeviceAnswer, type DevicePollAnswer } from "../../../vault/oauth/device-grant.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
-import { readAudit } from "../../../vault/index.js";
+import { setOAuthEndpoints, readAudit } from "../../support/vault-admin.js";
 import { tokenJson, type Answer } from "../../support/oauth-server.js";
 import { startScripted, type Scripted } from "./scripted.js";
 
@@ -182,7 +181,7 @@ describe("headless connect against a scripted authorization server", () => {
   });
 
   it("the device_code and the token appear nowhere: SDK output, logs, errors, audit rows, stored rows", async () => {
-    const stored = s.sql<Record<string, unknown>>("SELECT * FROM device_authorizations");
+    const stored = await s.sql<Record<string, unknown>>("SELECT * FROM device_authorizations");
     expect(stored.length).toBeGreaterThan(0);
     const places = [stderr, logs.join("\n"), JSON.stringify(prompts), JSON.stringify(await readAudit({ dataDir: s.dataDir })), JSON.stringify(stored)];
     for (const e of errors) places.push(String((e as Error).stack), JSON.stringify(e), String(e));

@@ -5,8 +5,7 @@
 // server of test/support/oauth-server.ts (asana's). The table below checks the RFC 9207 `iss`
 // rules and the per-provider callback binding without a browser.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setProviderConfig } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
+import { setProviderConfig, setOAuthEndpoints } from "../../support/vault-admin.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../../support/browser.js";
 import { pressConfirm } from "../identity/flows.js";
 import { startOAuthServer, tokenJson, type OAuthServer } from "../../support/oauth-server.js";
@@ -79,7 +78,7 @@ describe("a hostile authorization server bouncing the user to an honest one", ()
     expectNothingRedeemed(before);
     const status = (await peers.transport.request<{ status: string; error: { code: string } }>("GET", `/v1/connect/sessions/${result.sessionId}`)).data;
     expect(status).toMatchObject({ status: "failed", error: { code: "connect_failed" } });
-    expect(peers.sql("SELECT error_code FROM audit WHERE action = 'connect' ORDER BY seq DESC LIMIT 1")).toEqual([{ error_code: "oauth_mixup" }]);
+    expect(await peers.sql("SELECT error_code FROM audit WHERE action = 'connect' ORDER BY seq DESC LIMIT 1")).toEqual([{ error_code: "oauth_mixup" }]);
   }, 60_000);
 
   it("legacy shared callback: github's issuer in the answer is refused for an asana attempt (RFC 9207)", async () => {
@@ -178,7 +177,7 @@ describe("RFC 9207 iss and the callback binding", () => {
     await setOAuthEndpoints({ dataDir: s.dataDir, provider: "asana", issuer: null });
     if (setup === "other provider's issuer") {
       // zoom's authorization server is not reachable from here to read its metadata: stored directly.
-      s.sql("UPDATE oauth_endpoints SET issuer = 'https://zoom-as.example' WHERE provider = 'zoom' RETURNING 1");
+      await s.sql("UPDATE oauth_endpoints SET issuer = 'https://zoom-as.example' WHERE provider = 'zoom' RETURNING 1");
     }
   }
 

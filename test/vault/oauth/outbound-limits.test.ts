@@ -6,8 +6,7 @@
 import { SignJWT, generateKeyPair } from "jose";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { credentialFingerprint } from "../../../protocol/fingerprint.js";
-import { setIdp } from "../../../vault/admin/identity.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
+import { setIdp, setOAuthEndpoints } from "../../support/vault-admin.js";
 import { tokenJson, type Answer } from "../../support/oauth-server.js";
 import { startScripted, type Scripted } from "./scripted.js";
 
@@ -50,8 +49,8 @@ async function connectedGrant(): Promise<{ grantId: string; token: string }> {
   return { grantId: run.status.grants[0]!.grantId, token: String(answer.access_token) };
 }
 
-const auditDetails = (action: string) =>
-  s.sql<{ details: string }>("SELECT details FROM audit WHERE action = ? ORDER BY seq DESC LIMIT 1", action).map((r) => JSON.parse(r.details) as Record<string, unknown>)[0];
+const auditDetails = async (action: string) =>
+  (await s.sql<{ details: string }>("SELECT details FROM audit WHERE action = ? ORDER BY seq DESC LIMIT 1", action)).map((r) => JSON.parse(r.details) as Record<string, unknown>)[0];
 
 interface Row {
   name: string;
@@ -109,7 +108,7 @@ const ROWS: Row[] = [
       s.as.revoke = () => huge("{");
       const res = await s.transport.request<{ grant: { status: string } }>("POST", `/v1/grants/${grant.grantId}/revoke`, { body: { reason: "test" } });
       expect(res.data.grant.status).toBe("revoked");
-      return String(auditDetails("grant.revoke.provider")?.message);
+      return String((await auditDetails("grant.revoke.provider"))?.message);
     },
     expected: /asana's revocation endpoint \(ORIGIN\) answered more than 64 KiB, the vault's limit for revocation endpoint answers/,
   },
@@ -122,7 +121,7 @@ const ROWS: Row[] = [
       s.as.userinfo = () => huge('{"email":"');
       const run = await s.connect();
       expect(run.status.status).toBe("completed");
-      return String(auditDetails("connect")?.accountLookup);
+      return String((await auditDetails("connect"))?.accountLookup);
     },
     expected: /asana's userinfo endpoint \(ORIGIN\) answered more than 256 KiB/,
   },

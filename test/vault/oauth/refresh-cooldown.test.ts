@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, TokenRefreshInProgressError } from "alter-gen/runtime";
 import { createAsanaClient } from "alter-gen/generated/asana";
-import { setProviderConfig } from "../../../vault/index.js";
+import { setProviderConfig } from "../../support/vault-admin.js";
 import { COOLDOWN_MAX_MS, cooldownMs } from "../../../vault/oauth/refresh-lease.js";
 import { startProviderStandin, type Standin } from "../../../standins/index.js";
 import { tokenJson } from "../../support/oauth-server.js";
@@ -67,9 +67,9 @@ describe("a token endpoint answering 500", () => {
     for (let i = 1; i < attempts.length; i++) expect(attempts[i]!.at - attempts[i - 1]!.at).toBeGreaterThanOrEqual(1000 - 5);
     expect(attempts.length).toBeLessThanOrEqual(1 + Math.floor(elapsed / 1000));
 
-    const lease = s.sql<{ holder: string; failures: number; retry_at: number }>("SELECT holder, failures, retry_at FROM refresh_leases WHERE grant_id = ?", grantId);
+    const lease = await s.sql<{ holder: string; failures: number; retry_at: number }>("SELECT holder, failures, retry_at FROM refresh_leases WHERE grant_id = ?", grantId);
     expect(lease).toEqual([expect.objectContaining({ holder: "", failures: attempts.length })]);
-    const audit = s.sql<{ outcome: string }>("SELECT outcome FROM audit WHERE action = 'grant.refresh' AND grant_id = ?", grantId);
+    const audit = await s.sql<{ outcome: string }>("SELECT outcome FROM audit WHERE action = 'grant.refresh' AND grant_id = ?", grantId);
     expect(audit.map((a) => a.outcome)).toEqual(attempts.map(() => "error"));
   });
 
@@ -86,7 +86,7 @@ describe("a token endpoint answering 500", () => {
     const tokens = await Promise.all(Array.from({ length: 20 }, () => s.retrieve(grantId)));
     expect(new Set(tokens).size).toBe(1);
     expect(s.as.requests("/token")).toHaveLength(before + 1);
-    expect(s.sql("SELECT * FROM refresh_leases WHERE grant_id = ?", grantId)).toEqual([]);
+    expect(await s.sql("SELECT * FROM refresh_leases WHERE grant_id = ?", grantId)).toEqual([]);
   });
 
   it("keeps handing out a token that is still valid while the refresh fails", async () => {

@@ -14,12 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { VaultTransport } from "../../../runtime/internal/transport.js";
-import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
-import { DB_FILE } from "../../../vault/state.js";
+import { initVault, setProviderConfig, startVault, type RunningVault, setOAuthEndpoints } from "../../support/vault-admin.js";
+import { engineEnv } from "../../support/vault-engine.js";
+import { openTestDb } from "../../support/vault-db.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../../support/browser.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 
@@ -103,6 +102,7 @@ async function startChildVault(): Promise<{ url: string; send(line: string): Pro
   const script = fileURLToPath(new URL("./vault-server-process.ts", import.meta.url));
   child = spawn(process.execPath, ["--import", "tsx", script, dataDir], {
     cwd: fileURLToPath(new URL("../../..", import.meta.url)),
+    env: { ...process.env, ...engineEnv(dataDir) },
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -154,9 +154,9 @@ it("a vault restarted after SIGKILL mid-refresh takes the dead lease over at onc
     () => "cut off",
   );
   const spentCandidate = await held;
-  const db = new Database(join(dataDir, DB_FILE), { readonly: true });
-  const lease = db.prepare("SELECT * FROM refresh_leases WHERE grant_id = ?").get(grantId) as { holder_pid: number; expires_at: number };
-  db.close();
+  const db = await openTestDb(dataDir);
+  const [lease] = await db.all<{ holder_pid: number; expires_at: number }>("SELECT * FROM refresh_leases WHERE grant_id = ?", grantId);
+  if (!lease) throw new Error("the killed vault left no refresh lease");
   expect(lease.holder_pid).toBe(child!.pid);
   expect(lease.expires_at).toBeGreaterThan(Date.now() + 20_000);
 
@@ -184,11 +184,15 @@ it("a vault restarted after SIGKILL mid-refresh takes the dead lease over at onc
   expect(idp.tokenRequests("refresh_token")).toEqual([expect.objectContaining({ status: 200, outcome: "success" })]);
   expect(idp.isActiveAccessToken(token)).toBe(true);
 
-  const after = new Database(join(dataDir, DB_FILE), { readonly: true });
-  expect(after.prepare("SELECT status FROM grants WHERE id = ?").get(grantId)).toEqual({ status: "active" });
-  expect(after.prepare("SELECT * FROM refresh_leases").all()).toEqual([]);
-  const audit = after.prepare("SELECT outcome, details FROM audit WHERE action = 'grant.refresh'").all() as { outcome: string; details: string }[];
-  after.close();
-  expect(audit).toHaveLength(1);
+  expect(await db.all("SELECT status FROM grants WHERE id = ?", grantId)).toEqual([{ status: "active" }]);
+  expect(await db.all("SELECT * FROM refresh_leases")).toEqual([]);
+  // The refresh's row is written beside the answer, not before it: on PostgreSQL its group commit
+  // may land a moment after the call returned.
+  const audit = await vi.waitFor(async () => {
+    const rows = await db.all<{ outcome: string; details: string }>("SELECT outcome, details FROM audit WHERE action = 'grant.refresh'");
+    expect(rows).toHaveLength(1);
+    return rows;
+  });
+  await db.close();
   expect(JSON.parse(audit[0]!.details)).toMatchObject({ takeover: true, rotated: true });
 }, 90_000);

@@ -5,10 +5,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
-import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
-import { DB_FILE } from "../../../vault/state.js";
+import { initVault, setProviderConfig, startVault, type RunningVault, setOAuthEndpoints } from "../../support/vault-admin.js";
+import { openTestDb } from "../../support/vault-db.js";
 import { VaultTransport } from "../../../runtime/internal/transport.js";
 import { startOAuthServer, type OAuthServer } from "../../support/oauth-server.js";
 import { pressConfirm } from "../identity/flows.js";
@@ -22,7 +20,7 @@ export interface Scripted {
   dataDir: string;
   apiKey: string;
   transport: VaultTransport;
-  sql<T>(query: string, ...args: unknown[]): T[];
+  sql<T>(query: string, ...args: unknown[]): Promise<T[]>;
   setClockOffset(ms: number): void;
   /** Runs a whole connect for `provider` with no browser; the outcome of the vault's result page. */
   connect(provider?: string): Promise<ConnectRun>;
@@ -60,7 +58,7 @@ export async function startScripted(options: { provider?: string; as?: OAuthServ
   // The vault refuses requests signed in the second it started (possible replays from before).
   await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
   const transport = new VaultTransport({ baseUrl: vault.url, apiKey: init.apiKey });
-  const db = new Database(join(dataDir, DB_FILE));
+  const db = await openTestDb(dataDir);
   const s: Scripted = {
     as,
     provider,
@@ -68,7 +66,7 @@ export async function startScripted(options: { provider?: string; as?: OAuthServ
     dataDir,
     apiKey: init.apiKey,
     transport,
-    sql: <T>(query: string, ...args: unknown[]) => db.prepare(query).all(...args) as T[],
+    sql: <T>(query: string, ...args: unknown[]) => db.all<T>(query, ...args),
     setClockOffset: (ms) => {
       offset = ms;
     },
@@ -79,7 +77,7 @@ export async function startScripted(options: { provider?: string; as?: OAuthServ
       return transport.unseal<{ token: string }>(res.data.credential, res.nonce).token;
     },
     async close() {
-      db.close();
+      await db.close();
       await transport.close();
       await Promise.allSettled([vault.close(), options.as ? Promise.resolve() : as.close()]);
       await rm(dataDir, { recursive: true, force: true });

@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialFingerprint } from "../../../protocol/fingerprint.js";
 import { TokenRefreshInProgressError } from "../../../runtime/errors.js";
-import { setProviderConfig } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
+import { setProviderConfig, setOAuthEndpoints } from "../../support/vault-admin.js";
 import { tokenJson } from "../../support/oauth-server.js";
 import { CLIENT, startScripted, type Scripted } from "./scripted.js";
 
@@ -24,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // No token the server issued, good or bad, is in any audit row.
-  const audit = JSON.stringify(s.sql("SELECT * FROM audit"));
+  const audit = JSON.stringify(await s.sql("SELECT * FROM audit"));
   for (const t of issued) expect(audit).not.toContain(t);
   expect(audit).not.toContain(CLIENT.clientSecret);
   await s?.close();
@@ -63,7 +62,7 @@ describe("connect: a bad code exchange answer fails the session, stores nothing"
   it.each(BAD)("%s", async (_name, fields, field, problem) => {
     const answer = { ...good(), ...fields };
     s.as.token = () => ({ json: answer });
-    const before = s.sql("SELECT id FROM grants").length;
+    const before = (await s.sql("SELECT id FROM grants")).length;
     const run = await s.connect();
     expect(run.outcome).toBe("error");
     expect(run.status.status).toBe("failed");
@@ -74,7 +73,7 @@ describe("connect: a bad code exchange answer fails the session, stores nothing"
     expect(run.details).toContain(`asana's token endpoint sent ${field}`);
     // A token is never quoted back, not even a malformed one.
     if (field.endsWith("_token") && typeof fields[field] === "string" && fields[field] !== "") expect(message).not.toContain(fields[field]);
-    expect(s.sql("SELECT id FROM grants")).toHaveLength(before);
+    expect(await s.sql("SELECT id FROM grants")).toHaveLength(before);
   });
   it("missing access_token", async () => {
     const { access_token: _a, ...rest } = good();
@@ -98,7 +97,7 @@ describe("connect: answers the vault accepts", () => {
     s.as.token = () => ({ json: { ...good(), ...fields } });
     const run = await s.connect();
     expect(run.status.status).toBe("completed");
-    const row = s.sql<{ credential_expires_at: string | null; scopes: string }>("SELECT * FROM grants WHERE id = ?", run.status.grants[0]!.grantId)[0]!;
+    const row = (await s.sql<{ credential_expires_at: string | null; scopes: string }>("SELECT * FROM grants WHERE id = ?", run.status.grants[0]!.grantId))[0]!;
     check(row);
   });
 
@@ -134,7 +133,7 @@ describe("refresh: a bad answer is refused, the rotated refresh token is kept", 
     expect(e.retryAfter).toBeGreaterThan(0);
     expect(e.retryAfter).toBeLessThanOrEqual(2);
     expect(s.as.requests("/token")).toHaveLength(refreshesBefore + 1);
-    expect(s.sql<{ status: string }>("SELECT status FROM grants WHERE id = ?", grant.grantId)[0]!.status).toBe("active");
+    expect((await s.sql<{ status: string }>("SELECT status FROM grants WHERE id = ?", grant.grantId))[0]!.status).toBe("active");
 
     // After the cool-down, the next refresh sends the refresh token of the refused answer when
     // it carried a valid one (the server has already spent the old one), else the old one.
@@ -154,9 +153,9 @@ describe("refresh: granted scopes", () => {
     const next = good({ scope: "read" });
     s.as.token = () => ({ json: next });
     expect(await s.retrieve(grant.grantId, credentialFingerprint(grant.token))).toBe(next.access_token);
-    const row = s.sql<{ scopes: string }>("SELECT scopes FROM grants WHERE id = ?", grant.grantId)[0]!;
+    const row = (await s.sql<{ scopes: string }>("SELECT scopes FROM grants WHERE id = ?", grant.grantId))[0]!;
     expect(JSON.parse(row.scopes)).toEqual(["read"]);
-    const audit = s.sql<{ outcome: string; details: string }>("SELECT outcome, details FROM audit WHERE action = 'grant.refresh' AND grant_id = ?", grant.grantId);
+    const audit = await s.sql<{ outcome: string; details: string }>("SELECT outcome, details FROM audit WHERE action = 'grant.refresh' AND grant_id = ?", grant.grantId);
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.details)).toMatchObject({ scopes: ["read"], scopesRemoved: ["write", "admin"], scopesAdded: [], rotated: true });
   });
@@ -167,6 +166,6 @@ describe("refresh: granted scopes", () => {
     const next = good({ scope: undefined });
     s.as.token = () => ({ json: next });
     await s.retrieve(grant.grantId, credentialFingerprint(grant.token));
-    expect(JSON.parse(s.sql<{ scopes: string }>("SELECT scopes FROM grants WHERE id = ?", grant.grantId)[0]!.scopes)).toEqual(["read", "write"]);
+    expect(JSON.parse((await s.sql<{ scopes: string }>("SELECT scopes FROM grants WHERE id = ?", grant.grantId))[0]!.scopes)).toEqual(["read", "write"]);
   });
 });
