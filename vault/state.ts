@@ -40,6 +40,8 @@ export interface OpenOptions {
    * @default env ALTER_VAULT_DATABASE_URL, else SQLite
    */
   databaseUrl?: string;
+  /** PostgreSQL: how long to wait for a new connection or one statement's answer, in ms. @default 10000 */
+  databaseTimeoutMs?: number;
   /** Connections in the PostgreSQL pool. @default env ALTER_VAULT_DATABASE_POOL, else 10 */
   databasePool?: number;
   /** PostgreSQL: the audit chain this instance appends to (docs/architecture.md "Audit log"). @default env ALTER_VAULT_INSTANCE_ID, else the host name */
@@ -152,7 +154,7 @@ async function openPostgres(dataDir: string, database: DatabaseChoice, opts: Ope
   }
   // Each instance appends to its own audit chain (audit/chain-id.ts: ALTER_VAULT_INSTANCE_ID, else the host name).
   const chain = opts.auditChain ?? auditChainId(env);
-  const driver = await openPostgresDriver(database, choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL), `alter-vault ${chain}`);
+  const driver = await openPostgresDriver(database, choosePoolSize(opts.databasePool?.toString(), env, DEFAULT_POOL), `alter-vault ${chain}`, opts.databaseTimeoutMs);
   let crypto: AtRest;
   try {
     crypto = await sealingOn(driver, dir, env, database);

@@ -54,6 +54,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Connections in the PostgreSQL pool. @default 10 */
   databasePool?: number;
+  /** PostgreSQL: how long to wait for a new connection or one statement's answer, in ms. @default 10000 */
+  databaseTimeoutMs?: number;
 }
 
 export interface RunningVault {
@@ -84,6 +86,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.env) openOpts.env = opts.env;
   if (opts.databaseUrl !== undefined) openOpts.databaseUrl = opts.databaseUrl;
   if (opts.databasePool !== undefined) openOpts.databasePool = opts.databasePool;
+  if (opts.databaseTimeoutMs !== undefined) openOpts.databaseTimeoutMs = opts.databaseTimeoutMs;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const database = databaseOf(openOpts);
   const shared = database !== undefined;

@@ -43,7 +43,7 @@ export function registerStart(vault: Command): void {
     .option("--database-pool <n>", "PostgreSQL connections this instance keeps (default $ALTER_VAULT_DATABASE_POOL, else 10)")
     .addHelpText(
       "after",
-      "\nSQLite (the default): the database is vault.db in --data, and one server serves a folder at a time.\nPostgreSQL (--database-url or ALTER_VAULT_DATABASE_URL): any number of instances serve one database\n(after `alter-gen vault migrate` as its owner and `vault init --database-url` once); each instance's\n--data folder then holds only a copy of master.key (or set ALTER_VAULT_MASTER_KEY) and needs nothing else.",
+      "\nSQLite (the default): the database is vault.db in --data, and one server serves a folder at a time.\nPostgreSQL (--database-url or ALTER_VAULT_DATABASE_URL): any number of instances serve one database\n(after `alter-gen vault migrate` as its owner and `vault init --database-url` once); each instance's\n--data folder then holds only a copy of master.key (and, while `vault rotate-master-key` runs, of keyring.json),\nor set ALTER_VAULT_MASTER_KEY. Give each instance its own ALTER_VAULT_INSTANCE_ID (its audit chain).",
     )
     .action(
       action(async (flags: StartFlags) => {

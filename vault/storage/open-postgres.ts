@@ -10,16 +10,21 @@ import { PostgresDriver } from "./sql/postgres-driver.js";
 import { pgMigrations } from "./sql/pg-migrations/index.js";
 import { isStorageUnavailable } from "./sql/unavailable.js";
 
-/** A host that drops packets fails within this, instead of the operating system's minutes. */
-const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long a vault waits for its database: a new connection, or one statement's answer. A host
+ * that drops packets (down, or cut off by a partition) then fails a request within this instead
+ * of the operating system's minutes, and the request answers storage_unavailable while the
+ * caller's retry still has time to reach another instance.
+ */
+export const DATABASE_TIMEOUT_MS = 10_000;
 
 /**
  * A pool on `db` whose schema is current (every migration this version knows is applied). Its
  * connections carry `label` as their application name unless the URL (or PGAPPNAME) names one,
  * so pg_stat_activity tells the instances apart.
  */
-export async function openPostgresDriver(db: DatabaseChoice, max?: number, label?: string): Promise<PostgresDriver> {
-  const driver = await connectPostgres(label ? { ...db, url: withFallbackName(db.url, label) } : db, max);
+export async function openPostgresDriver(db: DatabaseChoice, max?: number, label?: string, timeoutMs?: number): Promise<PostgresDriver> {
+  const driver = await connectPostgres(label ? { ...db, url: withFallbackName(db.url, label) } : db, max, timeoutMs);
   try {
     await checkSchema(driver, db);
   } catch (error) {
@@ -36,9 +41,9 @@ function withFallbackName(url: string, label: string): string {
 }
 
 /** A pool on `db` whose first connection worked; failures as one VaultUsageError. */
-export async function connectPostgres(db: DatabaseChoice, max?: number): Promise<PostgresDriver> {
+export async function connectPostgres(db: DatabaseChoice, max?: number, timeoutMs = DATABASE_TIMEOUT_MS): Promise<PostgresDriver> {
   try {
-    return await PostgresDriver.open({ url: db.url, ...(max ? { max } : {}), connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    return await PostgresDriver.open({ url: db.url, ...(max ? { max } : {}), connectTimeoutMs: timeoutMs, queryTimeoutMs: timeoutMs });
   } catch (error) {
     throw explainConnectError(error, db);
   }
@@ -77,7 +82,7 @@ export function explainConnectError(error: unknown, db: DatabaseChoice): VaultUs
   if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET"].includes(code)) {
     return new VaultUsageError(`Cannot reach ${at}: ${code === "ENOTFOUND" || code === "EAI_AGAIN" ? "the host name does not resolve" : `the connection failed (${code})`}. Is the server running and the host and port right?`);
   }
-  if (/timeout/i.test(messageOf(cause))) return new VaultUsageError(`Cannot reach ${at}: no answer within ${CONNECT_TIMEOUT_MS / 1000} s. Is the server running and the host and port right?`);
+  if (/timeout/i.test(messageOf(cause))) return new VaultUsageError(`Cannot reach ${at}: no answer within ${DATABASE_TIMEOUT_MS / 1000} s. Is the server running and the host and port right?`);
   if (code === "28P01" || code === "28000" || /password must be a string|no password/i.test(messageOf(cause))) {
     return new VaultUsageError(
       `${at} refused the login: ${scrub(cause, db.url)}. Check the role in the URL, and its password in PGPASSWORD or ~/.pgpass (keep it out of the URL).`,

@@ -15,7 +15,16 @@ export interface PostgresOptions {
   max?: number;
   /** How long a new connection may take before it fails (a host that drops packets). @default no limit */
   connectTimeoutMs?: number;
+  /**
+   * How long one statement may wait for its answer; then it fails with "Query read timeout" and
+   * its connection is discarded (its socket may hang on a network partition until TCP gives up).
+   * @default no limit (migrations and imports, whose statements may be long)
+   */
+  queryTimeoutMs?: number;
 }
+
+/** The message pg gives a statement that passed `queryTimeoutMs`. */
+export const QUERY_TIMEOUT_MESSAGE = "Query read timeout";
 
 /**
  * The transaction the running code is inside, for work that must commit or roll back with it
@@ -55,6 +64,10 @@ export class PostgresDriver implements SqlDriver {
       connectionString: opts.url,
       max: opts.max ?? 10,
       ...(opts.connectTimeoutMs ? { connectionTimeoutMillis: opts.connectTimeoutMs } : {}),
+      ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}),
+      // A peer gone without a word (a partition) is noticed by the operating system in time.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
           oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -135,7 +148,9 @@ export class PostgresDriver implements SqlDriver {
       await client.query("COMMIT");
       return value;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => (broken = true));
+      // A timed-out statement still occupies the connection: a ROLLBACK would queue behind it.
+      if (error instanceof Error && error.message === QUERY_TIMEOUT_MESSAGE) broken = true;
+      else await client.query("ROLLBACK").catch(() => (broken = true));
       throw error;
     } finally {
       // Code that kept this context (a timer set inside fn) must not join a finished transaction.

@@ -6,8 +6,8 @@
 
 /** PostgreSQL SQLSTATEs (08xxx connection, 57P01-03 shutdown, 53300 too many connections) and socket codes. */
 const GONE_CODES = /^(08...|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|SQLITE_BUSY(_\w+)?|SQLITE_LOCKED(_\w+)?)$/;
-/** What node-postgres says, without a code, when its pool or socket gave up. */
-const GONE_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client has encountered a connection error/i;
+/** What node-postgres says, without a code, when its pool or socket gave up or a statement passed its time. */
+const GONE_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client has encountered a connection error|^Query read timeout$/i;
 
 export function isStorageUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
