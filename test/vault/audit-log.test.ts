@@ -4,8 +4,9 @@
 // transaction commits or rolls back with it, write() from outside never rides on another caller's
 // transaction, and two instances appending at once keep two chains that both verify.
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asRole, startPostgres, type PgCluster } from "../support/postgres.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { asRole } from "../support/postgres.js";
+import { pgSuite, RUNTIME_ROLE } from "../support/pg-suite.js";
 import { postgresStore, sqliteStore, type Store } from "../../vault/storage/store/index.js";
 import { migratePostgres } from "../../vault/storage/sql/pg-migrate.js";
 import { openDatabase } from "../../vault/storage/db.js";
@@ -15,20 +16,13 @@ import { auditChainId } from "../../vault/audit/chain-id.js";
 import { crypto } from "./storage/conformance.js";
 import { tempDir } from "./helpers.js";
 
-const RUNTIME = "vault_runtime";
+const RUNTIME = RUNTIME_ROLE;
 const tmp = tempDir("alter-audit-log-");
-let cluster: PgCluster;
-const stores: Store[] = [];
+const suite = pgSuite();
+const stores = suite.stores;
 let n = 0;
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-  await cluster.sql("postgres", `CREATE ROLE ${RUNTIME} LOGIN PASSWORD 'runtime-pw'`);
-}, 120_000);
-
-afterAll(async () => {
-  for (const s of stores) await s.close().catch(() => {});
-  await cluster?.stop();
+afterAll(() => {
   tmp.remove();
 });
 
@@ -54,7 +48,7 @@ const ENGINES: Record<"sqlite" | "postgres", () => Promise<Opened>> = {
     return { store, log, another: async () => undefined };
   },
   async postgres() {
-    const owner = await cluster.createDatabase();
+    const owner = await suite.cluster.createDatabase();
     await migratePostgres({ url: owner, runtimeRole: RUNTIME });
     const url = asRole(owner, RUNTIME, "runtime-pw");
     const open = async (chain: string) => {
@@ -180,7 +174,7 @@ describe("the chain an instance appends to (ALTER_VAULT_INSTANCE_ID, else the ho
   });
 
   it("two processes given the same id share one chain that stays unbroken and attested", async () => {
-    const owner = await cluster.createDatabase();
+    const owner = await suite.cluster.createDatabase();
     await migratePostgres({ url: owner, runtimeRole: RUNTIME });
     const url = asRole(owner, RUNTIME, "runtime-pw");
     const open = async () => {

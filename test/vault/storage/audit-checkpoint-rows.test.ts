@@ -4,9 +4,10 @@
 // rewrites (hashes recomputed) are found by verification against the checkpoint; a log whose
 // checkpoint does not hold is not attested again on the next open; and verification covers every
 // chain, naming each.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asRole, queryRows, startPostgres, type PgCluster } from "../../support/postgres.js";
-import { postgresStore, type Store } from "../../../vault/storage/store/index.js";
+import { describe, expect, it } from "vitest";
+import { asRole, queryRows } from "../../support/postgres.js";
+import { pgSuite, RUNTIME_ROLE } from "../../support/pg-suite.js";
+import { postgresStore } from "../../../vault/storage/store/index.js";
 import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
 import { openAuditLog } from "../../../vault/audit/open.js";
 import { readChainCheckpoint } from "../../../vault/audit/checkpoint-rows.js";
@@ -17,22 +18,12 @@ import { crypto } from "./conformance.js";
 import { checkAuditAtStart } from "../../../vault/audit/startup.js";
 import type { OpenedVault } from "../../../vault/context.js";
 
-const RUNTIME = "vault_runtime";
-let cluster: PgCluster;
-const stores: Store[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-  await cluster.sql("postgres", `CREATE ROLE ${RUNTIME} LOGIN PASSWORD 'runtime-pw'`);
-}, 120_000);
-
-afterAll(async () => {
-  for (const s of stores) await s.close().catch(() => {});
-  await cluster?.stop();
-});
+const RUNTIME = RUNTIME_ROLE;
+const suite = pgSuite();
+const stores = suite.stores;
 
 async function fresh(): Promise<{ owner: string; runtime: string }> {
-  const owner = await cluster.createDatabase();
+  const owner = await suite.cluster.createDatabase();
   await migratePostgres({ url: owner, runtimeRole: RUNTIME });
   return { owner, runtime: asRole(owner, RUNTIME, "runtime-pw") };
 }

@@ -2,27 +2,18 @@
 // rows land in their month's partition and read back as one chain; an existing table is rebuilt
 // with every row and the same verification; a month with no partition falls into the default
 // partition and `vault migrate` names it; and the partitions are as append-only as the parent.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asRole, queryRows, startPostgres, type PgCluster } from "../../support/postgres.js";
+import { describe, expect, it } from "vitest";
+import { asRole, queryRows } from "../../support/postgres.js";
+import { pgSuite, RUNTIME_ROLE } from "../../support/pg-suite.js";
 import { postgresStore, type Store } from "../../../vault/storage/store/index.js";
 import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
 import { pgMigrations } from "../../../vault/storage/sql/pg-migrations/index.js";
 import { chainRow, crypto } from "./conformance.js";
 import { runVaultCli } from "../cli-run.js";
 
-const RUNTIME = "vault_runtime";
-let cluster: PgCluster;
-const stores: Store[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-  await cluster.sql("postgres", `CREATE ROLE ${RUNTIME} LOGIN PASSWORD 'runtime-pw'`);
-}, 120_000);
-
-afterAll(async () => {
-  for (const s of stores) await s.close().catch(() => {});
-  await cluster?.stop();
-});
+const RUNTIME = RUNTIME_ROLE;
+const suite = pgSuite();
+const stores = suite.stores;
 
 const asRuntime = (url: string) => asRole(url, RUNTIME, "runtime-pw");
 const query = queryRows;
@@ -50,7 +41,7 @@ const at = (m: string, i: number) => chainRow(i, { time: `${m}-15T08:00:00.${Str
 
 describe("PostgreSQL audit partitions", () => {
   it("a fresh schema partitions the audit table by month, this month and twelve ahead, plus a default", async () => {
-    const url = await cluster.createDatabase();
+    const url = await suite.cluster.createDatabase();
     const r = await migratePostgres({ url, runtimeRole: RUNTIME });
     expect(r).toMatchObject({ version: Math.max(...pgMigrations.map((m) => m.version)), auditMonthsInDefault: [] });
     const kind = await query<{ relkind: string }>(url, "SELECT relkind FROM pg_class WHERE oid = 'audit'::regclass");
@@ -60,7 +51,7 @@ describe("PostgreSQL audit partitions", () => {
   });
 
   it("rows of several months land in their partitions and read back as one verified chain", async () => {
-    const url = await cluster.createDatabase();
+    const url = await suite.cluster.createDatabase();
     await migratePostgres({ url, runtimeRole: RUNTIME });
     const s = await store(url);
     await s.audit.append([at(month(0), 1), at(month(1), 2), at(month(2), 3), at("2099-01", 4)]);
@@ -70,7 +61,7 @@ describe("PostgreSQL audit partitions", () => {
   });
 
   it("the running vault's role reaches the rows only through the parent, and no one can change them", async () => {
-    const url = await cluster.createDatabase();
+    const url = await suite.cluster.createDatabase();
     await migratePostgres({ url, runtimeRole: RUNTIME });
     const s = await store(url);
     await s.audit.append([at(month(0), 1)]);
@@ -85,7 +76,7 @@ describe("PostgreSQL audit partitions", () => {
   });
 
   it("an unpartitioned table from before 090 is rebuilt with every row, its months, and the same chain", async () => {
-    const url = await cluster.createDatabase();
+    const url = await suite.cluster.createDatabase();
     await migratePostgres({ url, runtimeRole: RUNTIME, migrations: pgMigrations.filter((m) => m.version < 90) });
     const before = await store(url, "instance-a");
     const other = await store(url, "instance-b");
@@ -104,7 +95,7 @@ describe("PostgreSQL audit partitions", () => {
   });
 
   it("a month whose rows already sit in the default partition is named, not created, and the rest are", async () => {
-    const url = await cluster.createDatabase();
+    const url = await suite.cluster.createDatabase();
     await migratePostgres({ url, runtimeRole: RUNTIME, auditMonthsAhead: 1 });
     const s = await store(url);
     await s.audit.append([at(month(3), 1)]);

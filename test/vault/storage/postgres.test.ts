@@ -5,8 +5,9 @@
 // Plus what only PostgreSQL has: the role's limits on the audit table, several audit chains,
 // and the migration runner's own behaviour.
 import { inspect } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asRole as roleUrl, queryRows, startPostgres, type PgCluster } from "../../support/postgres.js";
+import { describe, expect, it } from "vitest";
+import { asRole as roleUrl, queryRows } from "../../support/postgres.js";
+import { pgSuite, RUNTIME_ROLE } from "../../support/pg-suite.js";
 import { postgresStore, type Store } from "../../../vault/storage/store/index.js";
 import { migratePostgres } from "../../../vault/storage/sql/pg-migrate.js";
 import { PG_ONLY_TABLES, pgMigrations } from "../../../vault/storage/sql/pg-migrations/index.js";
@@ -15,20 +16,10 @@ import { openDatabase } from "../../../vault/storage/db.js";
 import { chainRow, crypto, storeConformance, type StoreHarness } from "./conformance.js";
 import { runVaultCli } from "../cli-run.js";
 
-const RUNTIME = "vault_runtime";
+const RUNTIME = RUNTIME_ROLE;
 const asRole = (url: string, role: string) => roleUrl(url, role, "runtime-pw");
-let cluster: PgCluster;
-const stores: Store[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-  await cluster.sql("postgres", `CREATE ROLE ${RUNTIME} LOGIN PASSWORD 'runtime-pw'`);
-}, 120_000);
-
-afterAll(async () => {
-  for (const s of stores) await s.close().catch(() => {});
-  await cluster?.stop();
-});
+const suite = pgSuite();
+const stores = suite.stores;
 
 async function track(s: Promise<Store>): Promise<Store> {
   const store = await s;
@@ -39,7 +30,7 @@ async function track(s: Promise<Store>): Promise<Store> {
 const ownerQuery = queryRows;
 
 async function freshDatabase(): Promise<{ owner: string; runtime: string }> {
-  const owner = await cluster.createDatabase();
+  const owner = await suite.cluster.createDatabase();
   await migratePostgres({ url: owner, runtimeRole: RUNTIME });
   return { owner, runtime: asRole(owner, RUNTIME) };
 }
@@ -128,7 +119,7 @@ describe("PostgreSQL: the schema follows SQLite's", () => {
       lite.set(name, cols.map((c) => `${c.name}${c.notnull || c.pk ? " NOT NULL" : ""}`).sort());
     }
     sqlite.close();
-    const owner = await cluster.createDatabase();
+    const owner = await suite.cluster.createDatabase();
     await migratePostgres({ url: owner });
     const rows = await ownerQuery<{ table_name: string; column_name: string; is_nullable: string }>(
       owner,
@@ -149,14 +140,14 @@ describe("PostgreSQL: the schema follows SQLite's", () => {
 
 describe("PostgreSQL: vault migrate", () => {
   it("is idempotent: a second run applies nothing", async () => {
-    const owner = await cluster.createDatabase();
+    const owner = await suite.cluster.createDatabase();
     const version = Math.max(...pgMigrations.map((m) => m.version));
     expect(await migratePostgres({ url: owner })).toEqual({ applied: pgMigrations.map((m) => m.version), version, runtimeRole: null, auditMonthsInDefault: [] });
     expect(await migratePostgres({ url: owner })).toEqual({ applied: [], version, runtimeRole: null, auditMonthsInDefault: [] });
   });
 
   it("two runs at once take turns", async () => {
-    const owner = await cluster.createDatabase();
+    const owner = await suite.cluster.createDatabase();
     const runs = await Promise.all([migratePostgres({ url: owner }), migratePostgres({ url: owner })]);
     expect(runs.map((r) => r.applied.length).sort()).toEqual([0, pgMigrations.length]);
   });
@@ -165,7 +156,7 @@ describe("PostgreSQL: vault migrate", () => {
     { name: "a role name that is not plain", opts: { runtimeRole: 'x"; DROP TABLE audit; --' }, error: /--runtime-role: .* is not a plain PostgreSQL role name/ },
     { name: "a role that does not exist", opts: { runtimeRole: "nobody_here" }, error: /--runtime-role: no role "nobody_here" \(create it first/ },
   ])("refuses $name with a clear message", async (c) => {
-    const owner = await cluster.createDatabase();
+    const owner = await suite.cluster.createDatabase();
     await expect(migratePostgres({ url: owner, ...c.opts })).rejects.toThrow(c.error);
   });
 
@@ -179,7 +170,7 @@ describe("PostgreSQL: vault migrate", () => {
 
 describe("PostgreSQL: the vault migrate command", () => {
   it("migrates, grants the runtime role, then finds nothing to do", async () => {
-    const owner = await cluster.createDatabase();
+    const owner = await suite.cluster.createDatabase();
     const first = await runVaultCli(["migrate", "--database-url", owner, "--runtime-role", RUNTIME]);
     expect(first).toMatchObject({ code: 0, stderr: "" });
     const version = Math.max(...pgMigrations.map((m) => m.version));
