@@ -46,6 +46,11 @@ export async function migratePostgres(opts: PgMigrateOptions): Promise<PgMigrate
   }
   const driver = await PostgresDriver.open({ url: opts.url, max: 1 });
   const client = await driver.connect();
+  // A connection lost while migrating (server restarted, backend terminated) is emitted on the
+  // checked-out client; unheard it would end the process instead of failing the statement in flight.
+  let lost = false;
+  const onLost = () => void (lost = true);
+  client.on("error", onLost);
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK]);
     try {
@@ -60,7 +65,8 @@ export async function migratePostgres(opts: PgMigrateOptions): Promise<PgMigrate
   } catch (error) {
     throw new Error(`vault migrate on ${redactDatabaseUrl(opts.url)}: ${(error as Error).message}`);
   } finally {
-    client.release();
+    client.off("error", onLost);
+    client.release(lost);
     await driver.close();
   }
 }
