@@ -61,7 +61,7 @@ export async function runVaultCli(args: string[], opts: CliRunOptions = {}): Pro
 }
 
 /** Starts `vault start …args`; resolves once it printed its address, with a way to stop it. */
-export async function startVaultCli(args: string[], env: Record<string, string> = {}): Promise<{ url: string; stderr: () => string; stop(): Promise<number | null> }> {
+export async function startVaultCli(args: string[], env: Record<string, string> = {}): Promise<{ url: string; line: string; stderr: () => string; stop(): Promise<number | null> }> {
   const engine = await engineEnv(args, env);
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", ...args], {
     cwd: ROOT,
@@ -74,10 +74,11 @@ export async function startVaultCli(args: string[], env: Record<string, string> 
     child.once("close", (code) => reject(new Error(`vault start exited (${code}) before listening: ${err}`)));
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (\S+)/.exec(out);
+      const m = /listening on (\S+)[^\n]*/.exec(out);
       if (m)
         resolve({
           url: m[1]!,
+          line: m[0],
           stderr: () => err,
           stop: () => {
             child.kill("SIGTERM");

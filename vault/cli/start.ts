@@ -80,7 +80,9 @@ export function registerStart(vault: Command): void {
           // manager's signal on: run node_modules/.bin/alter-gen directly there (README).
           for (const signal of SHUTDOWN_SIGNALS) process.once(signal, () => stop(signal));
         });
-        out(`alter vault listening on ${running.url}`);
+        // Behind --public-url the socket's own address is said too: with --port 0 a supervisor learns the port here.
+        const bound = `${running.host.includes(":") ? `[${running.host}]` : running.host}:${running.port}`;
+        out(`alter vault listening on ${running.url}${flags.publicUrl ? ` (socket ${bound})` : ""}`);
         await stopped;
       }),
     );

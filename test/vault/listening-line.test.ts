@@ -1,0 +1,27 @@
+// The line `vault start` prints once it serves: the URL clients use, and behind --public-url also
+// the socket it bound, so a supervisor that passed --port 0 learns the port.
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { initVault } from "../support/vault-admin.js";
+import { startVaultCli } from "./cli-run.js";
+import { tempDir } from "./helpers.js";
+
+const tmp = tempDir("alter-listening-");
+const stops: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const stop of stops) await stop();
+  tmp.remove();
+});
+
+describe("the listening line", () => {
+  it("names the public URL and the bound socket, which answers", async () => {
+    const dataDir = join(tmp.dir, "data");
+    await initVault({ dataDir, env: {} });
+    const running = await startVaultCli(["--data", dataDir, "--port", "0", "--public-url", "https://vault.example.com"]);
+    stops.push(running.stop);
+    expect(running.url).toBe("https://vault.example.com");
+    const m = /listening on https:\/\/vault\.example\.com \(socket 127\.0\.0\.1:(\d+)\)$/.exec(running.line);
+    expect(m, running.line).not.toBeNull();
+    expect((await fetch(`http://127.0.0.1:${m![1]}/v1/health`)).status).toBe(200);
+  }, 60_000);
+});
