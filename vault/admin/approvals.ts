@@ -3,7 +3,7 @@ import { approveAndRun, denyApproval, loadReview, outcomeOf } from "../approvals
 import type { ApprovalReview } from "../approvals/review.js";
 import { approverToken, currentApproval, listApprovalRows, type ApprovalRecord, type ApprovalStatus } from "../approvals/store.js";
 import type { ApprovalOutcome } from "../approvals/outcome.js";
-import { runningServer } from "./server-lock.js";
+import { servedUrl } from "./served-url.js";
 import { VaultUsageError } from "../errors.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 import { deleteWebhook, getWebhook, newWebhookSecret, saveWebhook, shownWebhookUrl, type ApprovalWebhook } from "../approvals/webhook-store.js";
@@ -64,8 +64,8 @@ export async function approverLink(opts: AdminOptions & { approvalId: string; ba
     if (a.status !== "pending") throw new VaultUsageError(`Approval ${a.id} is ${a.status}; only a pending approval has an approver link.`);
     const token = await approverToken(s.store, s.crypto, a.id);
     if (!token) throw new VaultUsageError(`Approval ${a.id} predates approver links; approve it with \`vault approvals approve ${a.id}\`.`);
-    const base = opts.baseUrl ?? runningServer(s.dataDir)?.url;
-    if (!base) throw new VaultUsageError("No vault is serving this data folder; pass --base-url with the address people reach it at.");
+    const base = opts.baseUrl ?? (await servedUrl(s));
+    if (!base) throw new VaultUsageError("No vault is serving this data folder (on PostgreSQL: no instance was started with --public-url); pass --base-url with the address people reach it at.");
     const link = `${base.replace(/\/$/, "")}/approvals/${a.id}?token=${token}`;
     if (named === undefined) return link;
     // Issuing a link that decides without IDP sign-in is itself an audited act.

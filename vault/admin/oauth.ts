@@ -3,7 +3,7 @@
 // client registration names — plus the redirect URI an operator must register.
 import { specOAuth } from "../oauth/spec-provider.js";
 import { VaultUsageError } from "../errors.js";
-import { runningServer } from "./server-lock.js";
+import { servedUrl } from "./served-url.js";
 import { auditAdmin, withVault, type AdminOptions, type AdminState } from "./open.js";
 import { connectRedirectUri } from "../oauth/mixup.js";
 import { loadOAuthOverrides, saveOAuthOverrides, type CallbackMode, type OAuthEndpointOverrides } from "../oauth/provider-config.js";
@@ -27,15 +27,15 @@ export interface OAuthSettingsView extends OAuthEndpointOverrides {
 }
 
 /** The vault's address for redirect URIs: the running server's (its --public-url when given), else the default local one. */
-function vaultBase(s: AdminState): { base: string; known: boolean } {
+async function vaultBase(s: AdminState): Promise<{ base: string; known: boolean }> {
   // A server still starting (or a rotation holding the lock) has no URL yet: the default is assumed.
-  const url = runningServer(s.dataDir)?.url;
+  const url = await servedUrl(s);
   return url ? { base: url, known: true } : { base: "http://127.0.0.1:7420", known: false };
 }
 
 export async function redirectUriFor(s: AdminState, provider: string): Promise<{ uri: string; callback: CallbackMode; baseKnown: boolean }> {
   const callback = (await loadOAuthOverrides(s.store, s.app.id, provider))?.callback ?? "per-provider";
-  const { base, known } = vaultBase(s);
+  const { base, known } = await vaultBase(s);
   return { uri: connectRedirectUri(base, provider, callback), callback, baseKnown: known };
 }
 
@@ -46,7 +46,7 @@ async function view(s: AdminState, provider: string): Promise<OAuthSettingsView>
     ...o,
     callback,
     redirectUri: uri,
-    perProviderRedirectUri: connectRedirectUri(vaultBase(s).base, provider, "per-provider"),
+    perProviderRedirectUri: connectRedirectUri((await vaultBase(s)).base, provider, "per-provider"),
     vaultRunning: baseKnown,
   };
 }

@@ -138,6 +138,8 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   const url = opts.publicUrl?.replace(/\/$/, "") ?? `${tls ? "https" : "http"}://${shownHost}:${addr.port}`;
   state.baseUrl = url;
   lock.setUrl(url);
+  // Admin commands on other machines build redirect URIs and approver links from it (no lock file names a PostgreSQL instance).
+  if (database && opts.publicUrl) await state.store.deployment.setPublicUrl(url);
   if (database) log(`alter vault: serving the PostgreSQL database ${database.where} (${database.from}) as audit chain "${state.audit.chain}"; other instances may serve it too.`);
   let closed: Promise<void> | undefined;
   return {

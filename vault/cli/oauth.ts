@@ -35,7 +35,7 @@ export const NOT_RUNNING =
 
 /** On PostgreSQL no folder lock records a server's address, and several instances share one. */
 export const NOT_KNOWN_SHARED =
-  "On PostgreSQL the address the vault's instances are reached at is not known here, so the redirect URI assumes http://127.0.0.1:7420; register the address they serve under (their --public-url) instead.";
+  "On PostgreSQL the address the vault's instances are reached at is not known here (no instance was started with --public-url, which records it in the database), so the redirect URI assumes http://127.0.0.1:7420; register the address they serve under instead.";
 
 /** The note for a redirect URI built without a running server's address. */
 export function notRunningNote(flags: DataFlags): string {

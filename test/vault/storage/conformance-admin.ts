@@ -20,6 +20,14 @@ async function seed(store: Store) {
 
 export function adminConformance(harness: () => StoreHarness): void {
   describe("operator records", () => {
+    it("deployment: the public URL is unset, then recorded, then replaced", async () => {
+      const { store } = await harness().fresh();
+      expect(await store.deployment.publicUrl()).toBeUndefined();
+      await store.deployment.setPublicUrl("https://vault.example.com");
+      await store.deployment.setPublicUrl("https://vault.example.org");
+      expect(await store.deployment.publicUrl()).toBe("https://vault.example.org");
+    });
+
     it("api keys: listed oldest first; scopes replaced; deprecated only while active", async () => {
       const { store } = await harness().fresh();
       const { app } = await seed(store);

@@ -12,6 +12,7 @@ import { ApiKeysRepo, AppsRepo, ProvidersRepo, SecretsRepo, UsersRepo } from "./
 import { GrantsRepo } from "./grants.js";
 import { AuditRepo } from "./audit.js";
 import { NoncesRepo } from "./nonces.js";
+import { DeploymentRepo } from "./deployment.js";
 import { LeasesRepo } from "./leases.js";
 import { OAuthStatesRepo } from "./oauth-states.js";
 import { ConnectSessionsRepo } from "./connect-sessions.js";
@@ -34,6 +35,7 @@ export interface Store {
   readonly grants: GrantsRepo;
   readonly audit: AuditRepo;
   readonly nonces: NoncesRepo;
+  readonly deployment: DeploymentRepo;
   readonly leases: LeasesRepo;
   readonly oauthStates: OAuthStatesRepo;
   readonly connectSessions: ConnectSessionsRepo;
@@ -66,6 +68,7 @@ export function createStore(sql: SqlDriver, crypto: AtRest, opts: StoreOptions =
     records,
     audit: new AuditRepo(sql, opts.auditChain ?? MAIN_CHAIN),
     nonces: new NoncesRepo(sql),
+    deployment: new DeploymentRepo(sql),
     leases: new LeasesRepo(sql),
     oauthStates: new OAuthStatesRepo(sql),
     connectSessions: new ConnectSessionsRepo(sql),
