@@ -77,6 +77,7 @@ const ROWS: Row[] = [
   ["init: no schema", ["init"], "flag", () => urls.fresh, {}, /\(--database-url\) has no vault schema yet/],
   ["rotate-master-key: a database without a vault", ["rotate-master-key"], "env", () => urls.noVault, {}, /\(ALTER_VAULT_DATABASE_URL\) holds no vault yet/],
   ["rotate-master-key: no schema", ["rotate-master-key"], "flag", () => urls.fresh, {}, /\(--database-url\) has no vault schema yet/],
+  ["rotate-master-key: --new-key-from-env", ["rotate-master-key", "--new-key-from-env", "NEW_KEK"], "flag", () => urls.noVault, { NEW_KEK: Buffer.alloc(32, 7).toString("base64url") }, /--new-key-from-env is for a SQLite folder whose key is in ALTER_VAULT_MASTER_KEY\. On .* \(--database-url\) the new KEK is generated into this folder's keyring\.json/],
   ["rotate-master-key: nothing listens", ["rotate-master-key"], "flag", () => urls.closedPort, {}, /Cannot reach PostgreSQL at 127\.0\.0\.1:1\/vault \(--database-url\)/],
 ];
 

@@ -121,6 +121,9 @@ export async function rotateMasterKey(opts: RotateOptions = {}): Promise<RotateR
  * holding its key in ALTER_VAULT_MASTER_KEY could not learn the new one.
  */
 async function rotateOnPostgres(dir: string, database: DatabaseChoice, opts: RotateOptions): Promise<RotateResult> {
+  if (opts.newMasterKey !== undefined) {
+    throw new VaultUsageError(`--new-key-from-env is for a SQLite folder whose key is in ${MASTER_KEY_ENV}. On ${database.where} (${database.from}) the new KEK is generated into this folder's keyring.json, which the instances read: leave the flag out.`);
+  }
   if ((opts.env ?? process.env)[MASTER_KEY_ENV]) {
     throw new VaultUsageError(`Rotating the key of ${database.where} (${database.from}) needs the master key in the data folder's key file, not in ${MASTER_KEY_ENV}: serving instances follow the new KEK through their keyring files.`);
   }
