@@ -86,7 +86,9 @@ describe("vault start (CLI)", () => {
   it("on loopback it prints no warning", async () => {
     const v = await startVaultCli(["--data", dataDir, "--port", "0"]);
     try {
-      expect(v.stderr()).toBe("");
+      // On PostgreSQL the one line it prints names the database and the instance's audit chain.
+      const lines = v.stderr().split("\n").filter((l) => l !== "" && !/^alter vault: serving the PostgreSQL database .* as audit chain /.test(l));
+      expect(lines).toEqual([]);
     } finally {
       await v.stop();
     }

@@ -105,7 +105,7 @@ describe("vault idp / users / oauth commands", () => {
       callback: "per-provider",
       redirectUri: "http://127.0.0.1:7420/connect/callback/github",
     });
-    expect(set.out).toMatch(/No vault serves this data folder now/);
+    expect(set.out).toMatch(onPostgres() ? /On PostgreSQL the address the vault's instances are reached at is not known here \(no instance was started with --public-url/ : /No vault serves this data folder now/);
     expect(set.out + list.out).not.toContain("gh-cli-secret-CANARY-3e1f");
     // With a server running, its address. On PostgreSQL no lock file in the folder names a running
     // instance (several may serve one database, from other machines): the default address stays.
