@@ -88,7 +88,7 @@ describe("master-key rotation while three vault processes serve", () => {
       const state = await withStore(world, async (s) => {
         const out: Record<string, string[]> = {};
         for (const c of sealedColumns) {
-          const rows = await s.sql.all<{ v: string }>(`SELECT ${c.column} AS v FROM ${c.table} WHERE ${c.column} IS NOT NULL`);
+          const rows = await s.sql.all<{ v: string }>(`SELECT ${c.column} AS v FROM ${c.table} WHERE ${c.column} IS NOT NULL${c.where ? ` AND ${c.where}` : ""}`);
           out[`${c.table}.${c.column}`] = rows.filter((r) => !r.v.startsWith(envelopePrefix(newKek!))).map((r) => r.v.slice(0, 12));
         }
         return { keks: Object.fromEntries((await keks(s.sql)).map((k) => [k.id, k.status])), notUnderNew: out };
