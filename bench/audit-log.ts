@@ -4,14 +4,10 @@
 // same transaction), beside one transaction per row through AuditRepo.append (what group commit
 // saves). PostgreSQL runs in a throwaway cluster on this machine (test/support/postgres.ts), so
 // its server competes with this process for the cores.
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { startPostgres } from "../test/support/postgres.js";
+import { loadavg } from "node:os";
 import { chainRow } from "../test/vault/storage/conformance.js";
-import { openDatabase } from "../vault/storage/db.js";
-import { postgresStore, sqliteStore, type Store } from "../vault/storage/store/index.js";
-import { migratePostgres } from "../vault/storage/sql/pg-migrate.js";
+import { postgresStore, type Store } from "../vault/storage/store/index.js";
+import { onBothEngines } from "./lib/store-engines.js";
 import { openAuditLog } from "../vault/audit/open.js";
 import { AtRest } from "../vault/crypto/at-rest.js";
 
@@ -44,26 +40,23 @@ async function logRow(engine: string, store: Store, dataDir: string): Promise<st
 
 const rows: string[] = [];
 const load = loadavg().map((l) => l.toFixed(2)).join(" ");
-const dir = mkdtempSync(join(tmpdir(), "bench-audit-"));
-const db = openDatabase(join(dir, "vault.db"));
-rows.push(await logRow("SQLite", sqliteStore(db, crypto), dir));
-db.close();
-rmSync(dir, { recursive: true, force: true });
-
-const cluster = await startPostgres();
-try {
-  const url = await cluster.createDatabase();
-  await migratePostgres({ url });
-  const pg = await postgresStore(url, crypto, { max: 16, auditChain: "bench" });
-  const engine = `PostgreSQL (${cluster.source})`;
-  rows.push(await logRow(engine, pg, dir));
-  const single = await postgresStore(url, crypto, { max: 16, auditChain: "bench-single" });
-  rows.push(await measure(`${engine}: one transaction per row (AuditRepo.append)`, (i) => single.audit.append([chainRow(i)])));
-  await pg.close();
-  await single.close();
-} finally {
-  await cluster.stop();
-}
+await onBothEngines("bench-audit-", crypto, {
+  async sqlite(store, dir) {
+    rows.push(await logRow("SQLite", store, dir));
+  },
+  async postgres(url, engine) {
+    const pg = await postgresStore(url, crypto, { max: 16, auditChain: "bench" });
+    const single = await postgresStore(url, crypto, { max: 16, auditChain: "bench-single" });
+    try {
+      // PostgreSQL's log keeps its checkpoints in the database: no data folder.
+      rows.push(await logRow(engine, pg, ""));
+      rows.push(await measure(`${engine}: one transaction per row (AuditRepo.append)`, (i) => single.audit.append([chainRow(i)])));
+    } finally {
+      await pg.close();
+      await single.close();
+    }
+  },
+});
 console.log(`Measured ${new Date().toISOString()}; Node ${process.version}; load average at start ${load}; ${TOTAL} rows per line.\n`);
 console.log("| what | concurrent callers | rows/s | this process's CPU / row |\n| --- | ---: | ---: | ---: |");
 console.log(rows.join("\n"));

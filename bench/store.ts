@@ -5,14 +5,10 @@
 // cost issue 14 moves between engines. PostgreSQL runs in a throwaway cluster on this machine
 // (test/support/postgres.ts), so its server's CPU competes with this process for the cores.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { startPostgres } from "../test/support/postgres.js";
+import { loadavg } from "node:os";
 import { chainRow } from "../test/vault/storage/conformance.js";
-import { openDatabase } from "../vault/storage/db.js";
-import { postgresStore, sqliteStore, type Store } from "../vault/storage/store/index.js";
-import { migratePostgres } from "../vault/storage/sql/pg-migrate.js";
+import { postgresStore, type Store } from "../vault/storage/store/index.js";
+import { onBothEngines } from "./lib/store-engines.js";
 import { AtRest } from "../vault/crypto/at-rest.js";
 
 const crypto = new AtRest(Buffer.alloc(32, 7));
@@ -61,22 +57,19 @@ async function row(engine: string, s: Store, concurrency: number, audit: boolean
 
 const rows: string[] = [];
 const load = loadavg().map((l) => l.toFixed(2)).join(" ");
-const dir = mkdtempSync(join(tmpdir(), "bench-store-"));
-const db = openDatabase(join(dir, "vault.db"));
-for (const [c, a] of [[1, true], [16, true], [16, false]] as const) rows.push(await row("SQLite", sqliteStore(db, crypto), c, a));
-db.close();
-rmSync(dir, { recursive: true, force: true });
-
-const cluster = await startPostgres();
-try {
-  const url = await cluster.createDatabase();
-  await migratePostgres({ url });
-  const pg = await postgresStore(url, crypto, { max: 16 });
-  for (const [c, a] of [[1, true], [16, true], [16, false]] as const) rows.push(await row(`PostgreSQL (${cluster.source})`, pg, c, a));
-  await pg.close();
-} finally {
-  await cluster.stop();
-}
+await onBothEngines("bench-store-", crypto, {
+  async sqlite(store) {
+    for (const [c, a] of [[1, true], [16, true], [16, false]] as const) rows.push(await row("SQLite", store, c, a));
+  },
+  async postgres(url, engine) {
+    const pg = await postgresStore(url, crypto, { max: 16 });
+    try {
+      for (const [c, a] of [[1, true], [16, true], [16, false]] as const) rows.push(await row(engine, pg, c, a));
+    } finally {
+      await pg.close();
+    }
+  },
+});
 console.log(`Measured ${new Date().toISOString()}; Node ${process.version}; load average at start ${load}; ${TOTAL} paths per row.\n`);
 console.log("| engine | concurrency | audit append | paths/s | this process's CPU / path |\n| --- | ---: | --- | ---: | ---: |");
 console.log(rows.join("\n"));
