@@ -10,7 +10,7 @@ import { decodeMasterKey, loadMasterKey } from "../crypto/master-key.js";
 import { settleMasterKey, takeRotationLock } from "../crypto/rotation-files.js";
 import { PENDING_KEY_SUFFIX } from "../crypto/rotation-files.js";
 import { openDatabase, type Db } from "../storage/db.js";
-import { openAuditWriter } from "../audit/open.js";
+import { openAuditLog, openAuditWriter } from "../audit/open.js";
 import { sqliteStore } from "../storage/store/index.js";
 import { VaultUsageError } from "../errors.js";
 import { databaseOf, DB_FILE, sealingOn } from "../state.js";
@@ -25,7 +25,6 @@ import { openPostgresDriver } from "../storage/open-postgres.js";
 import type { PostgresDriver } from "../storage/sql/postgres-driver.js";
 import { auditChainId } from "../audit/chain-id.js";
 import { createStore } from "../storage/store/index.js";
-import { PostgresAuditLog } from "../audit/pg-log.js";
 
 export { PENDING_KEY_SUFFIX };
 
@@ -124,11 +123,11 @@ async function rotateOnPostgres(dir: string, database: DatabaseChoice, opts: Rot
   if (opts.newMasterKey !== undefined) {
     throw new VaultUsageError(`--new-key-from-env is for a SQLite folder whose key is in ${MASTER_KEY_ENV}. On ${database.where} (${database.from}) the new KEK is generated into this folder's keyring.json, which the instances read: leave the flag out.`);
   }
-  if ((opts.env ?? process.env)[MASTER_KEY_ENV]) {
+  const env = opts.env ?? process.env;
+  if (env[MASTER_KEY_ENV]) {
     throw new VaultUsageError(`Rotating the key of ${database.where} (${database.from}) needs the master key in the data folder's key file, not in ${MASTER_KEY_ENV}: serving instances follow the new KEK through their keyring files.`);
   }
   const releaseFiles = takeRotationLock(dir);
-  const env = opts.env ?? process.env;
   let driver: PostgresDriver;
   try {
     driver = await openPostgresDriver(database, 2);
@@ -151,7 +150,9 @@ async function rotateOnPostgres(dir: string, database: DatabaseChoice, opts: Rot
       ...(opts.afterBatch ? { afterBatch: opts.afterBatch } : {}),
     });
     const app = await store.apps.first();
-    await new PostgresAuditLog(store.audit, driver).commit({
+    // Opened as every command's log is, so the row is attested by the chain's checkpoint row.
+    const audit = await openAuditLog({ dataDir: dir, store, crypto });
+    await audit.commit({
       action: "admin",
       outcome: "success",
       appId: app?.id ?? null,
@@ -159,6 +160,8 @@ async function rotateOnPostgres(dir: string, database: DatabaseChoice, opts: Rot
       callerType: "service",
       details: { command: "rotate-master-key", kek: r.kekId, phase: r.phase, resealed: r.rewrapped, retired: r.retired },
     });
+    await audit.drain();
+    audit.close();
     return { resealed: r.rewrapped, keyDestination: "file", kekId: r.kekId, phase: r.phase, retired: r.retired };
   } finally {
     crypto?.close();
