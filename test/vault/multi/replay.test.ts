@@ -4,7 +4,7 @@
 // instance's socket, then to the other's), not balanced: the case is about which instance saw the
 // nonce first, so the test must choose it. Each request is signed for the balancer's URL, the
 // --public-url every instance verifies the target URI against, as behind a real load balancer.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { nowSec, send, sign } from "../helpers.js";
 import { chainOf, startAll, startMulti, verifyChains, type Multi } from "./harness.js";
 
@@ -41,8 +41,11 @@ describe("a signed request replayed to another vault process over one PostgreSQL
 
   it("a fresh nonce goes through on either instance; each refusal is an audit row, and the chains verify", async () => {
     for (const i of [0, 1]) expect((await send(sign(world.apiKey, { method: "GET", url: `${world.lb.url}${path}` }), { url: at(i) })).status).toBe(200);
-    const refused = (await world.auditRows()).filter((r) => r.action === "request.refused");
-    expect(refused).toHaveLength(3);
+    // A refusal's row is group-committed without holding the answer (anyone can send refusals, so
+    // they never wait on the database): it may land just after the 401.
+    const refusedRows = async () => (await world.auditRows()).filter((r) => r.action === "request.refused");
+    await vi.waitFor(async () => expect(await refusedRows()).toHaveLength(3), { timeout: 5000, interval: 50 });
+    const refused = await refusedRows();
     // Each refusal is on the chain of the instance that refused: [0,1] on B, [1,0] and [0,0] on A.
     expect(refused.map((r) => r.chain).sort()).toEqual([chainOf(0), chainOf(0), chainOf(1)]);
     const chains = await verifyChains(world);
