@@ -1,8 +1,9 @@
 // Sealed values (docs/protocol.md, "Sealed values"): AES-256-GCM under the credential-sealing
 // key, with the request's signature nonce in the additional data so that a sealed value cannot be
 // replayed into the answer to another request.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 import { ProtocolError } from "./errors.js";
+import { randomPublicBytes } from "./random-pool.js";
 
 import type { SealedValue } from "./wire.js";
 export type { SealedValue } from "./wire.js";
@@ -17,10 +18,14 @@ function checkKey(key: Uint8Array): void {
 /** Seals `value` (serialised as JSON) for the answer to the request signed with `nonce`. */
 export function seal(value: unknown, key: Uint8Array, nonce: string): SealedValue {
   checkKey(key);
-  const iv = randomBytes(12);
+  // The IV goes out in the clear: drawn from the pool of random blocks (a native call per ~340
+  // seals instead of one per seal), still 96 fresh random bits per value as before.
+  const iv = randomPublicBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   cipher.setAAD(Buffer.from(AAD_PREFIX + nonce, "utf8"));
-  const ct = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
+  const head = cipher.update(JSON.stringify(value), "utf8");
+  const tail = cipher.final(); // empty for GCM (a stream mode); concatenated only if it is not
+  const ct = tail.length === 0 ? head : Buffer.concat([head, tail]);
   return { alg: "A256GCM", iv: iv.toString("base64url"), ct: ct.toString("base64url"), tag: cipher.getAuthTag().toString("base64url") };
 }
 

@@ -15,9 +15,10 @@ import {
   parseDictionary,
   parseItemField,
   serializeBareItem,
-  serializeInnerList,
   serializeItem,
+  serializeKey,
   serializeMember,
+  serializeParams,
   isInnerList,
   StructuredFieldError,
   type BareItem,
@@ -306,18 +307,21 @@ export function componentValue(view: MessageView, id: ComponentId): string {
 // ---------------------------------------------------------------------------------------------
 // Signature base
 
-function paramsToMap(params: SignatureParams): Parameters {
-  const map: Parameters = new Map();
-  for (const [key, value] of Object.entries(params) as [keyof SignatureParams, unknown][]) {
+/** `;created=...;keyid="..."` in the object's key order: what serializeParams gives for them. */
+function serializeSignatureParams(params: SignatureParams): string {
+  let out = "";
+  for (const key in params) {
+    if (!Object.hasOwn(params, key)) continue;
+    const value: unknown = params[key as keyof SignatureParams];
     if (value === undefined) continue;
     if (key === "created" || key === "expires") {
       if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`signature parameter ${key} must be an integer`);
     } else if (typeof value !== "string") {
       throw new TypeError(`signature parameter ${key} must be a string`);
     }
-    map.set(key, value as BareItem);
+    out += `;${serializeKey(key)}=${serializeBareItem(value as BareItem)}`;
   }
-  return map;
+  return out;
 }
 
 function buildBase(view: MessageView, components: readonly ComponentId[], signatureParams: string): string {
@@ -332,8 +336,15 @@ function buildBase(view: MessageView, components: readonly ComponentId[], signat
   return `${base}"@signature-params": ${signatureParams}`;
 }
 
-function innerListOf(components: readonly ComponentId[], params: Parameters): InnerList {
-  return { items: components.map((id) => ({ value: id.name, params: id.params })), params };
+/**
+ * The `@signature-params` value: the covered components as an inner list, then the parameters.
+ * Equal to `serializeInnerList` of the same list; built from each id's remembered serialisation
+ * (buildBase needs the same strings) instead of serialising every component a second time.
+ */
+function signatureParamsValue(components: readonly ComponentId[], params: string): string {
+  let list = "(";
+  for (let i = 0; i < components.length; i++) list += (i === 0 ? "" : " ") + serializeComponentId(components[i]!);
+  return `${list})${params}`;
 }
 
 /**
@@ -342,7 +353,7 @@ function innerListOf(components: readonly ComponentId[], params: Parameters): In
  */
 export function createSignatureBase(view: MessageView, components: readonly ComponentInput[], params: SignatureParams): string {
   const ids = components.map(toComponentId);
-  return buildBase(view, ids, serializeInnerList(innerListOf(ids, paramsToMap(params))));
+  return buildBase(view, ids, signatureParamsValue(ids, serializeSignatureParams(params)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,8 +424,7 @@ export function verifyBase(base: string, signature: Uint8Array, key: SignatureKe
  */
 export function signMessage(view: MessageView, options: SignOptions): SignResult {
   const ids = options.components.map(toComponentId);
-  const inner = innerListOf(ids, paramsToMap(options.params));
-  const signatureParams = serializeInnerList(inner);
+  const signatureParams = signatureParamsValue(ids, serializeSignatureParams(options.params));
   const base = buildBase(view, ids, signatureParams);
   const signatureBytes = signBase(base, options.key);
   const label = serializeBareItemKey(options.label);
@@ -510,7 +520,7 @@ export function verifyParsedSignature(view: MessageView, parsed: ParsedSignature
   if (parsed.params.alg !== undefined && parsed.params.alg !== key.alg) {
     throw invalid(`the signature's alg ${parsed.params.alg} is not the key's algorithm ${key.alg}`);
   }
-  const base = buildBase(view, parsed.components, serializeInnerList(parsed.inner));
+  const base = buildBase(view, parsed.components, signatureParamsValue(parsed.components, serializeParams(parsed.inner.params)));
   let ok: boolean;
   try {
     ok = verifyBase(base, parsed.signature, key);
