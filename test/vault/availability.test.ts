@@ -141,6 +141,45 @@ describe("stalled connections are closed", () => {
   });
 });
 
+describe("a request read whole keeps its connection", () => {
+  // Only a request answered before its body was read closes its connection: one without a body,
+  // or whose body came whole with its headers, is answered on a connection that stays open (the
+  // server may answer a bodyless request before its parser has marked it complete).
+  const whole: [string, () => string][] = [
+    ["GET /v1/health (no body)", () => `GET /v1/health HTTP/1.1\r\nhost: ${new URL(v.url).host}\r\n\r\n`],
+    ["a signed GET (no body)", () => rawSigned("GET", "/v1/grants")],
+    ["a signed POST sent in one write", () => rawSigned("POST", "/v1/credentials/retrieve", retrieve)],
+  ];
+  function rawSigned(method: string, path: string, body?: unknown): string {
+    const r = sign(v.apiKey, { method, url: v.url + path, ...(body === undefined ? {} : { body }) });
+    const { host } = new URL(v.url);
+    const length = r.body === undefined ? [] : [`content-length: ${r.body.length}`];
+    const lines = [`${method} ${path} HTTP/1.1`, `host: ${host}`, ...Object.entries(r.headers).map(([k, value]) => `${k}: ${value}`), ...length, "", ""];
+    return lines.join("\r\n") + (r.body?.toString("latin1") ?? "");
+  }
+
+  it.each(whole)("%s: answered keep-alive, and the connection serves another request", async (_name, request) => {
+    const c = await open(port());
+    try {
+      c.socket.write(request());
+      const answer = (await c.answered).toLowerCase();
+      expect(answer).toContain("connection: keep-alive");
+      expect(answer).not.toContain("connection: close");
+      const second = await new Promise<string>((resolve) => {
+        const before = c.received().length;
+        c.socket.on("data", () => {
+          const text = c.received().slice(before);
+          if (/\r\n\r\n[^]*"ok":true/.test(text)) resolve(text);
+        });
+        c.socket.write(`GET /v1/health HTTP/1.1\r\nhost: x\r\n\r\n`);
+      });
+      expect(second).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      c.socket.destroy();
+    }
+  });
+});
+
 describe("connections per source address", () => {
   it("the connection past the cap gets an unsigned 503 too_many_connections; a freed slot serves again", async () => {
     const capped = await startTestVault({ log: () => {}, limits: { maxConnectionsPerSource: 3 } });
