@@ -180,6 +180,35 @@ describe("a request read whole keeps its connection", () => {
   });
 });
 
+describe("a chunked body that came whole with its headers", () => {
+  // No Content-Length to refuse it early: the body is already complete in the stream's buffer
+  // when the headers have verified, and is measured there (body.ts, readArrived).
+  it("past the limit: 413 payload_too_large, signed; within it: read and checked", async () => {
+    const small = await startTestVault({ log: () => {}, bodyLimit: 120 });
+    try {
+      const p = Number(new URL(small.url).port);
+      const { host } = new URL(small.url);
+      const answerTo = async (body: string, expectStatus: RegExp) => {
+        const r = sign(small.apiKey, { method: "POST", url: small.url + "/v1/credentials/retrieve", body });
+        const c = await open(p);
+        const lines = [`POST /v1/credentials/retrieve HTTP/1.1`, `host: ${host}`, ...Object.entries(r.headers).map(([k, value]) => `${k}: ${value}`), "transfer-encoding: chunked", "", ""];
+        c.socket.write(lines.join("\r\n") + `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+        const answer = await c.answered;
+        c.socket.destroy();
+        expect(answer).toMatch(expectStatus);
+        return answer;
+      };
+      const over = await answerTo(JSON.stringify({ ...retrieve, pad: "x".repeat(120) }), /^HTTP\/1\.1 413 /);
+      expect(over).toContain('"code":"payload_too_large"');
+      expect(over).toContain("signature-input: alter=");
+      const within = await answerTo(JSON.stringify({ provider: "github", grant: retrieve.grant }), /^HTTP\/1\.1 404 /);
+      expect(within).toContain('"code":"grant_not_found"');
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe("connections per source address", () => {
   it("the connection past the cap gets an unsigned 503 too_many_connections; a freed slot serves again", async () => {
     const capped = await startTestVault({ log: () => {}, limits: { maxConnectionsPerSource: 3 } });
