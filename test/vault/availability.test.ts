@@ -141,6 +141,74 @@ describe("stalled connections are closed", () => {
   });
 });
 
+describe("a request read whole keeps its connection", () => {
+  // Only a request answered before its body was read closes its connection: one without a body,
+  // or whose body came whole with its headers, is answered on a connection that stays open (the
+  // server may answer a bodyless request before its parser has marked it complete).
+  const whole: [string, () => string][] = [
+    ["GET /v1/health (no body)", () => `GET /v1/health HTTP/1.1\r\nhost: ${new URL(v.url).host}\r\n\r\n`],
+    ["a signed GET (no body)", () => rawSigned("GET", "/v1/grants")],
+    ["a signed POST sent in one write", () => rawSigned("POST", "/v1/credentials/retrieve", retrieve)],
+  ];
+  function rawSigned(method: string, path: string, body?: unknown): string {
+    const r = sign(v.apiKey, { method, url: v.url + path, ...(body === undefined ? {} : { body }) });
+    const { host } = new URL(v.url);
+    const length = r.body === undefined ? [] : [`content-length: ${r.body.length}`];
+    const lines = [`${method} ${path} HTTP/1.1`, `host: ${host}`, ...Object.entries(r.headers).map(([k, value]) => `${k}: ${value}`), ...length, "", ""];
+    return lines.join("\r\n") + (r.body?.toString("latin1") ?? "");
+  }
+
+  it.each(whole)("%s: answered keep-alive, and the connection serves another request", async (_name, request) => {
+    const c = await open(port());
+    try {
+      c.socket.write(request());
+      const answer = (await c.answered).toLowerCase();
+      expect(answer).toContain("connection: keep-alive");
+      expect(answer).not.toContain("connection: close");
+      const second = await new Promise<string>((resolve) => {
+        const before = c.received().length;
+        c.socket.on("data", () => {
+          const text = c.received().slice(before);
+          if (/\r\n\r\n[^]*"ok":true/.test(text)) resolve(text);
+        });
+        c.socket.write(`GET /v1/health HTTP/1.1\r\nhost: x\r\n\r\n`);
+      });
+      expect(second).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      c.socket.destroy();
+    }
+  });
+});
+
+describe("a chunked body that came whole with its headers", () => {
+  // No Content-Length to refuse it early: the body is already complete in the stream's buffer
+  // when the headers have verified, and is measured there (body.ts, readArrived).
+  it("past the limit: 413 payload_too_large, signed; within it: read and checked", async () => {
+    const small = await startTestVault({ log: () => {}, bodyLimit: 120 });
+    try {
+      const p = Number(new URL(small.url).port);
+      const { host } = new URL(small.url);
+      const answerTo = async (body: string, expectStatus: RegExp) => {
+        const r = sign(small.apiKey, { method: "POST", url: small.url + "/v1/credentials/retrieve", body });
+        const c = await open(p);
+        const lines = [`POST /v1/credentials/retrieve HTTP/1.1`, `host: ${host}`, ...Object.entries(r.headers).map(([k, value]) => `${k}: ${value}`), "transfer-encoding: chunked", "", ""];
+        c.socket.write(lines.join("\r\n") + `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+        const answer = await c.answered;
+        c.socket.destroy();
+        expect(answer).toMatch(expectStatus);
+        return answer;
+      };
+      const over = await answerTo(JSON.stringify({ ...retrieve, pad: "x".repeat(120) }), /^HTTP\/1\.1 413 /);
+      expect(over).toContain('"code":"payload_too_large"');
+      expect(over).toContain("signature-input: alter=");
+      const within = await answerTo(JSON.stringify({ provider: "github", grant: retrieve.grant }), /^HTTP\/1\.1 404 /);
+      expect(within).toContain('"code":"grant_not_found"');
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe("connections per source address", () => {
   it("the connection past the cap gets an unsigned 503 too_many_connections; a freed slot serves again", async () => {
     const capped = await startTestVault({ log: () => {}, limits: { maxConnectionsPerSource: 3 } });

@@ -82,7 +82,8 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
     const signing: SigningInfo | undefined = verdict.key ? { key: verdict.key, url, nowSec: 0 } : undefined;
     if (!verdict.result.ok) return { signing, outcome: verdict.result };
     const verified = verdict.result.value;
-    const body = await readSignedBody(req, bodyLimit, verified.digests, verified.apiKey.id);
+    const read = readSignedBody(req, bodyLimit, verified.digests, verified.apiKey.id);
+    const body = read instanceof Promise ? await read : read;
     if (!body.ok) return { signing, outcome: body };
     return { signing, outcome: { ok: true as const, value: { verified, rawBody: body.value } } };
   };
@@ -90,16 +91,15 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
   /**
    * A verified key's last use (`vault keys list`), at most once a minute; never a reason to fail
    * the request. The record was read for this request, so a use it already shows as recent
-   * costs no write (the UPDATE's own condition would have matched nothing).
+   * costs no write (the UPDATE's own condition would have matched nothing), and no promise.
    */
-  const noteKeyUse = async (apiKey: ApiKeyRecord): Promise<void> => {
+  const noteKeyUse = (apiKey: ApiKeyRecord): Promise<void> | undefined => {
     const now = state.now();
-    if (apiKey.lastUsedAt !== null && Date.parse(apiKey.lastUsedAt) > now - KEY_LAST_USE_INTERVAL_MS) return;
-    try {
-      await state.store.apiKeys.touch(apiKey.id, now);
-    } catch (e) {
-      log(`alter vault: could not record the last use of key ${apiKey.id}: ${describe(e)}`);
-    }
+    if (apiKey.lastUsedAt !== null && Date.parse(apiKey.lastUsedAt) > now - KEY_LAST_USE_INTERVAL_MS) return undefined;
+    return state.store.apiKeys.touch(apiKey.id, now).then(
+      () => undefined,
+      (e: unknown) => log(`alter vault: could not record the last use of key ${apiKey.id}: ${describe(e)}`),
+    );
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -129,17 +129,24 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
           throw refuse(signed.outcome.refusal, req, signing);
         }
         const { verified, rawBody } = signed.outcome.value;
-        await noteKeyUse(verified.apiKey);
-        result = await route.handler(await signedContext(state, incoming(rawBody), verified));
+        // Awaited only when there is a promise: an await of a plain value still costs a turn.
+        const touched = noteKeyUse(verified.apiKey);
+        if (touched !== undefined) await touched;
+        const ctx = signedContext(state, incoming(rawBody), verified);
+        const out = route.handler(ctx instanceof Promise ? await ctx : ctx);
+        result = out instanceof Promise ? await out : out;
       } else {
-        result = await route.handler(unsignedContext(state, incoming(await readBody(req, bodyLimit))));
+        const read = readBody(req, bodyLimit);
+        const out = route.handler(unsignedContext(state, incoming(read instanceof Promise ? await read : read)));
+        result = out instanceof Promise ? await out : out;
       }
     } catch (e) {
       result = errorResult(e instanceof VaultError ? e : unexpected(e, `on ${req.method} ${safePath(req.url)}`));
     }
     if (signing) signing.nowSec = Math.floor(state.now() / 1000);
     try {
-      await audited.settle();
+      // settle() has nothing to wait for when no row was written (health, pages).
+      if (audited.wrote) await audited.settle();
     } catch (e) {
       result = errorResult(unexpected(e, `writing the audit row of ${req.method} ${safePath(req.url)}`));
     }

@@ -60,18 +60,17 @@ export class KeyCache {
   /**
    * The key's record (from the record cache, current as of the request's version read: a
    * revocation counts at the next request) and its derived keys, opened once per process (they
-   * never change for a key id).
+   * never change for a key id). Not an async function: a known key's lookup is the record
+   * read's own promise, with no layer of its own.
    */
-  async lookup(state: VaultState, records: RecordView, id: string): Promise<{ apiKey: ApiKeyRecord; keys: DerivedKeys } | undefined> {
+  lookup(state: VaultState, records: RecordView, id: string): Promise<{ apiKey: ApiKeyRecord; keys: DerivedKeys } | undefined> {
     const known = this.#keys.get(id);
-    if (known) {
-      const apiKey = await records.apiKey(id);
-      return apiKey && { apiKey, keys: known };
-    }
-    const found = await state.store.apiKeys.getWithKeys(id);
-    if (!found) return undefined;
-    this.#keys.set(id, found.derived);
-    return { apiKey: found.key, keys: found.derived };
+    if (known) return records.apiKey(id).then((apiKey) => apiKey && { apiKey, keys: known });
+    return state.store.apiKeys.getWithKeys(id).then((found) => {
+      if (!found) return undefined;
+      this.#keys.set(id, found.derived);
+      return { apiKey: found.key, keys: found.derived };
+    });
   }
 
   ed25519(apiKey: ApiKeyRecord): KeyObject {
@@ -104,31 +103,28 @@ export async function verifyRequestHeaders(v: Verifier, req: IncomingMessage, ur
   const found = await lookupStep(v, keyId, parsed.value);
   if (!found.ok) return { key: undefined, result: found };
   const key = found.value;
+  const params = parsed.value.params;
   const nowMs = v.state.now();
+  // The steps in order, each only once all before it passed (straight calls: no closures per request).
+  let refused: Checked<never> | undefined = failed(stateStep(key.apiKey, nowMs));
   let signingKey: SignatureKey | undefined;
-  const refused = firstRefusal(
-    () => stateStep(key.apiKey, nowMs),
-    () => {
-      const pinned = algorithmStep(v, key, parsed.value.params);
-      if (pinned.ok) signingKey = pinned.value;
-      return pinned;
-    },
-    () => formStep(parsed.value, req, view, keyId),
-    () => signatureStep(view, parsed.value, signingKey!, keyId),
-    () => windowStep(v, parsed.value.params, nowMs, keyId),
-  );
-  // The nonce last: it is remembered only for a request that passed every other check.
-  const result = refused ?? (await nonceStep(v, parsed.value.params, nowMs, keyId)) ?? digestStep(req, key, parsed.value.params);
-  return { key, result };
+  if (refused === undefined) {
+    const pinned = algorithmStep(v, key, params);
+    if (pinned.ok) signingKey = pinned.value;
+    else refused = pinned;
+  }
+  refused ??= failed(formStep(parsed.value, req, view, keyId)) ?? failed(signatureStep(view, parsed.value, signingKey!, keyId)) ?? failed(windowStep(v, params, nowMs, keyId));
+  if (refused !== undefined) return { key, result: refused };
+  // The nonce last: it is remembered only for a request that passed every other check. The
+  // in-memory guard answers at once; only the durable one is awaited.
+  const fresh = v.nonces.remember(params.keyid!, params.nonce!, params.expires! * 1000, nowMs);
+  const replayed = (typeof fresh === "boolean" ? fresh : await fresh) ? undefined : refusal("signature_replayed", "the nonce was already used", keyId);
+  return { key, result: replayed ?? digestStep(req, key, params) };
 }
 
-/** Runs steps in order and returns the first refusal; a step runs only if all before it passed. */
-function firstRefusal(...steps: (() => Checked<unknown>)[]): Checked<never> | undefined {
-  for (const step of steps) {
-    const r = step();
-    if (!r.ok) return r;
-  }
-  return undefined;
+/** The refusal of a step that refused, undefined when it passed. */
+function failed(r: Checked<unknown>): Checked<never> | undefined {
+  return r.ok ? undefined : r;
 }
 
 function fromProtocolError(e: unknown, keyId: string | undefined): Checked<never> {
@@ -155,7 +151,7 @@ async function lookupStep(v: Verifier, keyId: string | undefined, parsed: Parsed
   const records = await v.state.store.records.view();
   const found = await v.keys.lookup(v.state, records, keyId);
   if (!found) return refusal("unknown_key", "the key id is not a key of this vault", keyId);
-  return { ok: true, value: { ...found, requestSignature: parsed.signature, records } };
+  return { ok: true, value: { apiKey: found.apiKey, keys: found.keys, requestSignature: parsed.signature, records } };
 }
 
 function stateStep(apiKey: ApiKeyRecord, nowMs: number): Checked<void> {
@@ -242,18 +238,11 @@ function windowStep(v: Verifier, params: SignatureParams, nowMs: number, keyId: 
   return { ok: true, value: undefined };
 }
 
-/** Undefined when the nonce is new (now remembered), else the replay refusal. */
-async function nonceStep(v: Verifier, params: SignatureParams, nowMs: number, keyId: string | undefined): Promise<Checked<never> | undefined> {
-  // Remembered until the request could no longer be accepted anyway (its expires, inclusive).
-  const fresh = await v.nonces.remember(params.keyid!, params.nonce!, params.expires! * 1000, nowMs);
-  return fresh ? undefined : refusal("signature_replayed", "the nonce was already used", keyId);
-}
-
 function digestStep(req: IncomingMessage, key: KeyInfo, params: SignatureParams): Checked<VerifiedRequest> {
   const lines = req.headersDistinct["content-digest"];
   try {
     const digests = parseContentDigest(lines?.[0]);
-    return { ok: true, value: { ...key, nonce: params.nonce!, params, digests } };
+    return { ok: true, value: { apiKey: key.apiKey, keys: key.keys, requestSignature: key.requestSignature, records: key.records, nonce: params.nonce!, params, digests } };
   } catch (e) {
     return fromProtocolError(e, key.apiKey.id);
   }
