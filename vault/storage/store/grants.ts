@@ -19,10 +19,16 @@ export interface GrantPageFilter {
   limit?: number;
 }
 
+/** Grants whose last write touch() remembers at most (then it forgets them all). */
+const MAX_TOUCHED = 10_000;
+
 const iso = (ms: number) => new Date(ms).toISOString();
 const identityArgs = (i: GrantIdentity): SqlValue[] => [i.userId, i.issuer, JSON.stringify(i.groups)];
 
 export class GrantsRepo {
+  /** The last use this process last wrote, by grant id (epoch ms). */
+  readonly #touched = new Map<string, number>();
+
   constructor(
     private readonly sql: SqlDriver,
     private readonly users: UsersRepo,
@@ -126,8 +132,19 @@ export class GrantsRepo {
   /** Told of every last use written (the record cache shows it: record-cache.ts). */
   onTouch?: (id: string, at: string) => void;
 
-  /** `r`: the transaction of the retrieval's audit row, which it commits with. */
+  /**
+   * `r`: the transaction of the retrieval's audit row, which it commits with. Last use is kept to
+   * the second: a grant whose last use this process wrote less than a second before or after
+   * `now` is not written again. The requests in flight when a second turns all read the grant
+   * before the first of them wrote its last use, and each asked to write it (a row lock each, held
+   * until its audit transaction commits, which another instance's touch of the grant waits for).
+   * The same `now` again is written (an audit batch that failed, retried row by row).
+   */
   async touch(id: string, now: number, r: SqlRunner = this.sql): Promise<void> {
+    const last = this.#touched.get(id);
+    if (last !== undefined && last !== now && Math.abs(now - last) < 1000) return;
+    if (this.#touched.size >= MAX_TOUCHED) this.#touched.clear();
+    this.#touched.set(id, now);
     await r.run("UPDATE grants SET last_used_at = ? WHERE id = ?", [iso(now), id]);
     this.onTouch?.(id, iso(now));
   }
