@@ -25,7 +25,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "test/vault/migration-secret-fields.test.ts": "SQLite migrations on a folder made before them",
   "test/vault/identity/migration-issuer.test.ts": "SQLite migrations on a folder made before them",
   "test/vault/oauth/migration.test.ts": "SQLite migrations on a folder made before them",
-  "test/vault/admin-audit-atomic.test.ts": "a trigger in the SQLite file refuses audit rows; the same joined write on PostgreSQL is audit-log.test.ts's",
   "test/vault/audit-log.test.ts": "builds the audit log over a store of each engine by itself",
   "test/vault/storage.test.ts": "the SQLite file at rest (its mode, its bytes, its append-only triggers), master-key rotation of the SQLite folder and the SQLite server lock",
   "test/vault/multi/**": "starts its own PostgreSQL cluster and several vault processes over it (harness-sqlite.test.ts: one SQLite process)",

@@ -84,8 +84,11 @@ export async function setApprovalWebhook(opts: AdminOptions & { url: string }): 
   if (problem) throw new VaultUsageError(`The webhook URL ${quoted(shownWebhookUrl(opts.url))} ${problem}.`);
   return withVault(opts, async (s) => {
     const secret = newWebhookSecret();
-    await saveWebhook(s.store, s.crypto, s.app.id, opts.url, secret, s.now());
-    auditAdmin(s, "approvals webhook set", { details: { host: new URL(opts.url).host } });
+    await s.store.sql.transaction(async (tx) => {
+      await saveWebhook(s.store, s.crypto, s.app.id, opts.url, secret, s.now(), tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "approvals webhook set", { details: { host: new URL(opts.url).host } });
+    });
     return { shown: shownWebhookUrl(opts.url), secret };
   });
 }
@@ -95,9 +98,12 @@ export async function showApprovalWebhook(opts: AdminOptions = {}): Promise<Appr
 }
 
 export async function clearApprovalWebhook(opts: AdminOptions = {}): Promise<boolean> {
-  return withVault(opts, async (s) => {
-    const removed = await deleteWebhook(s.store, s.app.id);
-    if (removed) auditAdmin(s, "approvals webhook clear");
-    return removed;
-  });
+  return withVault(opts, (s) =>
+    s.store.sql.transaction(async (tx) => {
+      const removed = await deleteWebhook(s.store, s.app.id, tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      if (removed) auditAdmin(s, "approvals webhook clear");
+      return removed;
+    }),
+  );
 }

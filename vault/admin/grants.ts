@@ -80,8 +80,8 @@ export async function listGrants(opts: AdminOptions & { provider?: string; statu
 export async function revokeGrant(opts: AdminOptions & { grantId: string; reason?: string }): Promise<GrantInfo> {
   return withVault(opts, async (s) => {
     try {
-      const g = await revokeGrantRecord(s, s.app, opts.grantId, opts.reason ?? null);
-      auditAdmin(s, "grants revoke", { grantId: g.id, provider: g.provider });
+      // The row is written inside the revocation's transaction, so the two commit together.
+      const g = await revokeGrantRecord(s, s.app, opts.grantId, opts.reason ?? null, (revoked) => auditAdmin(s, "grants revoke", { grantId: revoked.id, provider: revoked.provider }));
       return grantInfo(g, s.now());
     } catch (e) {
       if (e instanceof VaultError && e.code === "grant_not_found") {

@@ -4,6 +4,8 @@ import { vaultContext } from "../context.js";
 import { auditAdmin, withVault, type AdminOptions, type AdminState } from "./open.js";
 import { revokeAtProvider } from "../oauth/revoke.js";
 import type { UserRecord } from "../storage/users.js";
+import type { GrantRecord } from "../grant-types.js";
+import type { SqlRunner } from "../storage/sql/driver.js";
 import { discoverIssuer } from "../identity/discovery.js";
 import { loadIdpConfig, saveIdpConfig, type IdpConfig } from "../identity/idp-config.js";
 import { forgetJwks } from "../identity/jwks.js";
@@ -72,22 +74,21 @@ export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
       const yes = typeof opts.confirmOrphaning === "function" ? await opts.confirmOrphaning(question) : opts.confirmOrphaning === true;
       if (!yes) throw question;
     }
-    const saved = await saveIdpConfig(
-      s.store,
-      s.app.id,
-      {
-        issuer: opts.issuer,
-        audience: audiences[0] ?? null,
-        extraAudiences: audiences.slice(1),
-        clientId: opts.clientId ?? null,
-        clientSecret: opts.clientSecret ?? null,
-        groupsClaim,
-        discovery,
-      },
-      s.now(),
-    );
-    auditAdmin(s, "idp set", { details: { issuer: opts.issuer, audience: saved.audience, audiences: saved.audiences, clientId: saved.clientId, orphanedGrants: orphans.grants } });
-    return saved;
+    const config = {
+      issuer: opts.issuer,
+      audience: audiences[0] ?? null,
+      extraAudiences: audiences.slice(1),
+      clientId: opts.clientId ?? null,
+      clientSecret: opts.clientSecret ?? null,
+      groupsClaim,
+      discovery,
+    };
+    return s.store.sql.transaction(async (tx) => {
+      const saved = await saveIdpConfig(s.store, s.app.id, config, s.now(), tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "idp set", { details: { issuer: opts.issuer, audience: saved.audience, audiences: saved.audiences, clientId: saved.clientId, orphanedGrants: orphans.grants } });
+      return saved;
+    });
   });
 }
 
@@ -118,9 +119,12 @@ export async function removeIdp(opts: AdminOptions = {}): Promise<RemovedIdp | u
     const current = await loadIdpConfig(s.store, s.app.id);
     if (!current) return undefined;
     const bound = (await s.store.grants.liveBoundTo(s.app.id, { issuer: current.issuer })).length;
-    await s.store.idpConfigs.delete(s.app.id);
+    await s.store.sql.transaction(async (tx) => {
+      await s.store.idpConfigs.delete(s.app.id, tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "idp remove", { details: { issuer: current.issuer, boundGrants: bound } });
+    });
     forgetJwks(current.discovery.jwksUri);
-    auditAdmin(s, "idp remove", { details: { issuer: current.issuer, boundGrants: bound } });
     return { issuer: current.issuer, boundGrants: bound };
   });
 }
@@ -129,13 +133,14 @@ export async function removeIdp(opts: AdminOptions = {}): Promise<RemovedIdp | u
 export async function revokeOrphanedGrants(opts: AdminOptions & { reason?: string }): Promise<string[]> {
   return withVault(opts, async (s) => {
     const issuer = (await loadIdpConfig(s.store, s.app.id))?.issuer ?? null;
-    const revoked: string[] = [];
-    for (const g of await loadOrphanedGrants(s.store, s.app.id, issuer)) {
-      // The vault forgets the tokens whatever the provider answers.
-      if (g.source === "oauth") await revokeAtProvider(vaultContext(s, s.app), g).catch(() => undefined);
-      if (await s.store.grants.revoke(s.app.id, g.id, opts.reason ?? "orphaned by an IDP switch", s.now())) revoked.push(g.id);
-    }
-    auditAdmin(s, "grants revoke-orphaned", { details: { currentIssuer: issuer, revokedGrants: revoked.length } });
+    const orphans = await loadOrphanedGrants(s.store, s.app.id, issuer);
+    const revoked = await s.store.sql.transaction(async (tx) => {
+      const ids = await revokeIn(tx, s, orphans, opts.reason ?? "orphaned by an IDP switch");
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "grants revoke-orphaned", { details: { currentIssuer: issuer, revokedGrants: ids.length } });
+      return ids;
+    });
+    await revokeAtProviders(s, orphans, revoked);
     return revoked;
   });
 }
@@ -169,14 +174,35 @@ async function pickUser(s: AdminState, subject: string, issuer: string | undefin
 }
 
 export async function deprovisionUser(s: AdminState, target: UserRecord, reason: string): Promise<RemovedUser> {
-  const user = (await markUserRemoved(s.store, target.id, s.now()))!;
-  const owned = await s.store.grants.liveBoundTo(s.app.id, { userId: user.id });
-  const revoked: string[] = [];
-  for (const g of owned) {
-    // The vault forgets the tokens whatever the provider answers.
-    await revokeAtProvider(vaultContext(s, s.app), g).catch(() => undefined);
-    if (await s.store.grants.revoke(s.app.id, g.id, reason, s.now())) revoked.push(g.id);
-  }
-  auditAdmin(s, "users remove", { details: { subject: user.subject, issuer: user.issuer, revokedGrants: revoked.length } });
+  // The removal, the revocations and the audit row commit together, or nothing does. The grants
+  // are read inside, so one connected meanwhile is revoked too (read with its tokens, for below).
+  const { user, owned, revoked } = await s.store.sql.transaction(async (tx) => {
+    const user = (await markUserRemoved(s.store, target.id, s.now(), tx))!;
+    const owned = await s.store.grants.liveBoundTo(s.app.id, { userId: user.id }, tx);
+    const revoked = await revokeIn(tx, s, owned, reason);
+    auditAdmin(s, "users remove", { details: { subject: user.subject, issuer: user.issuer, revokedGrants: revoked.length } });
+    return { user, owned, revoked };
+  });
+  await revokeAtProviders(s, owned, revoked);
   return { subject: user.subject, issuer: user.issuer, revokedGrants: revoked };
+}
+
+/** Revokes `grants` in the vault, in `tx`; the ids revoked (one revoked meanwhile by someone else is not). */
+async function revokeIn(tx: SqlRunner, s: AdminState, grants: readonly GrantRecord[], reason: string): Promise<string[]> {
+  const revoked: string[] = [];
+  for (const g of grants) if (await s.store.grants.revoke(s.app.id, g.id, reason, s.now(), tx)) revoked.push(g.id);
+  return revoked;
+}
+
+/**
+ * Asks the providers to revoke the tokens of the grants just revoked, after the vault's own
+ * change committed: the vault stops using them at once, not after N provider round trips, and
+ * no network call runs inside a transaction. `grants` were read before the revocation, so they
+ * still hold the tokens. Best effort: a failure is audited by revokeAtProvider itself.
+ */
+async function revokeAtProviders(s: AdminState, grants: readonly GrantRecord[], revoked: readonly string[]): Promise<void> {
+  const ctx = vaultContext(s, s.app);
+  for (const g of grants) {
+    if (g.source === "oauth" && revoked.includes(g.id)) await revokeAtProvider(ctx, g).catch(() => undefined);
+  }
 }

@@ -82,8 +82,11 @@ export async function setOAuthEndpoints(opts: OAuthEndpointOptions): Promise<OAu
     if (patch.issParameterSupported === true && !(patch.issuer ?? (await loadOAuthOverrides(s.store, s.app.id, provider))?.issuer)) {
       throw new VaultUsageError("--require-iss needs the provider's issuer; pass --issuer too.");
     }
-    await saveOAuthOverrides(s.store, s.app.id, provider, patch, s.now());
-    auditAdmin(s, "oauth set", { provider, details: { fields: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined) } });
+    await s.store.sql.transaction(async (tx) => {
+      await saveOAuthOverrides(s.store, s.app.id, provider, patch, s.now(), tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "oauth set", { provider, details: { fields: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined) } });
+    });
     return view(s, provider);
   });
 }

@@ -34,6 +34,9 @@ export async function withVault<T>(opts: AdminOptions, fn: (s: AdminState) => T 
   let result: T;
   try {
     result = await fn(state);
+    // Closing drains the log without failing on a row that could not be written (PostgreSQL's
+    // group commit tells only whoever awaits the row): the command waits for its own rows.
+    await Promise.all((adminRows.get(state) ?? []).map((id) => state.audit.settled(id)));
   } catch (e) {
     await state.close().catch(() => {});
     throw explained(e);
@@ -47,9 +50,16 @@ export async function withVault<T>(opts: AdminOptions, fn: (s: AdminState) => T 
   return result;
 }
 
-/** Writes the audit row of an admin action (never with a secret in it). */
+/** The admin rows each open state wrote, which withVault waits for before the command succeeds. */
+const adminRows = new WeakMap<AdminState, string[]>();
+
+/**
+ * Writes the audit row of an admin action (never with a secret in it). Inside a store transaction
+ * the row joins it (the change and its row commit together); either way the command fails when
+ * the row cannot be written.
+ */
 export function auditAdmin(s: AdminState, command: string, facts: { grantId?: string; provider?: string; details?: Record<string, unknown> } = {}): void {
-  s.audit.write({
+  const id = s.audit.write({
     action: "admin",
     outcome: "success",
     appId: s.app.id,
@@ -59,4 +69,7 @@ export function auditAdmin(s: AdminState, command: string, facts: { grantId?: st
     provider: facts.provider ?? null,
     details: { command, ...(facts.details ?? {}) },
   });
+  const rows = adminRows.get(s);
+  if (rows) rows.push(id);
+  else adminRows.set(s, [id]);
 }

@@ -151,8 +151,11 @@ export function describeInjection(injection: Injection): string {
 export async function setSpecOAuth(opts: AdminOptions & { provider: string; authorizeUrl: string; tokenUrl: string; deviceAuthorizationUrl?: string }): Promise<void> {
   await withVault(opts, async (s) => {
     const device = opts.deviceAuthorizationUrl ? { deviceAuthorizationUrl: opts.deviceAuthorizationUrl } : {};
-    await saveOAuthOverrides(s.store, s.app.id, opts.provider, { authorizeUrl: opts.authorizeUrl, tokenUrl: opts.tokenUrl, ...device }, s.now());
-    auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { fields: ["authorizeUrl", "tokenUrl", ...Object.keys(device)] } });
+    await s.store.sql.transaction(async (tx) => {
+      await saveOAuthOverrides(s.store, s.app.id, opts.provider, { authorizeUrl: opts.authorizeUrl, tokenUrl: opts.tokenUrl, ...device }, s.now(), tx);
+      // The audit row joins this transaction: the change and its row commit together, or neither.
+      auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { fields: ["authorizeUrl", "tokenUrl", ...Object.keys(device)] } });
+    });
   });
 }
 

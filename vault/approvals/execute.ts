@@ -58,10 +58,13 @@ function auditBase(a: ApprovalRecord) {
 /** `who`: the deciding identity for the audit row (decider-rules.ts deciderDetails). */
 export async function denyApproval(state: State, app: AppRecord, id: string, by: string, who: Record<string, unknown> = {}): Promise<ApprovalRecord> {
   const a = await load(state, app, id);
-  if (!(await decide(state.store, id, "denied", by, state.now()))) {
-    throw new VaultUsageError(`Approval ${id} is ${a.status}, not pending; it cannot be denied.`);
-  }
-  state.audit.write({ ...auditBase(a), action: "approval.deny", outcome: "success", details: { approvalId: id, by, ...who } });
+  // The decision and its audit row commit together (the row written inside joins the transaction).
+  const decided = await state.store.sql.transaction(async (tx) => {
+    if (!(await decide(state.store, id, "denied", by, state.now(), null, tx))) return false;
+    state.audit.write({ ...auditBase(a), action: "approval.deny", outcome: "success", details: { approvalId: id, by, ...who } });
+    return true;
+  });
+  if (!decided) throw new VaultUsageError(`Approval ${id} is ${a.status}, not pending; it cannot be denied.`);
   return (await getApproval(state.store, id))!;
 }
 
@@ -74,10 +77,15 @@ export async function approveAndRun(state: State, app: AppRecord, id: string, by
   const { approval: a, hash } = await loadReview(state, app, id);
   if (a.status !== "pending") throw new VaultUsageError(`Approval ${id} is ${a.status}, not pending; it cannot be approved.`);
   if (shownHash !== undefined && shownHash !== hash) throw new ReviewMismatchError(id);
-  if (!(await decide(state.store, id, "approved", by, state.now(), hash))) {
+  // The decision and its audit row commit together; the call runs only once both are in.
+  const decided = await state.store.sql.transaction(async (tx) => {
+    if (!(await decide(state.store, id, "approved", by, state.now(), hash, tx))) return false;
+    state.audit.write({ ...auditBase(a), action: "approval.approve", outcome: "success", details: { approvalId: id, by, reviewSha256: hash, ...who } });
+    return true;
+  });
+  if (!decided) {
     throw new VaultUsageError(`Approval ${id} is ${(await getApproval(state.store, id))?.status ?? "gone"}, not pending; it cannot be approved.`);
   }
-  state.audit.write({ ...auditBase(a), action: "approval.approve", outcome: "success", details: { approvalId: id, by, reviewSha256: hash, ...who } });
   await runApproved(state, app, id);
   return (await getApproval(state.store, id))!;
 }

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import type { Store } from "../storage/store/index.js";
 import type { ApprovalRow } from "../storage/store/approvals.js";
 import type { AtRest } from "../crypto/at-rest.js";
+import type { SqlRunner } from "../storage/sql/driver.js";
 import type { ProxyRequest, ProxyResponse } from "../proxy/send.js";
 import type { CallContext } from "../audit/call-context.js";
 import type { PolicySource } from "../policy/evaluate.js";
@@ -161,9 +162,9 @@ export async function expireIfDue(store: Store, id: string, nowMs: number): Prom
 }
 
 /** pending → approved|denied, once; false when it was no longer pending (or expired).
- *  `hash` is the review the decision was made on (approvals only). */
-export function decide(store: Store, id: string, decision: "approved" | "denied", by: string, nowMs: number, hash: string | null = null): Promise<boolean> {
-  return store.approvals.decide(id, decision, by, nowMs, hash);
+ *  `hash` is the review the decision was made on (approvals only); `tx`: the decision's transaction (with its audit row). */
+export function decide(store: Store, id: string, decision: "approved" | "denied", by: string, nowMs: number, hash: string | null = null, tx?: SqlRunner): Promise<boolean> {
+  return store.approvals.decide(id, decision, by, nowMs, hash, tx);
 }
 
 /** approved → executing, once: whoever wins this update runs the request (on any instance). */

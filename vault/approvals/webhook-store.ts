@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Store } from "../storage/store/index.js";
 import type { ApprovalWebhookRow } from "../storage/store/approval-webhooks.js";
 import type { AtRest } from "../crypto/at-rest.js";
+import type { SqlRunner } from "../storage/sql/driver.js";
 
 const PURPOSE = "approval-webhook-secret";
 const URL_PURPOSE = "approval-webhook-url";
@@ -35,14 +36,15 @@ export function shownWebhookUrl(url: string): string {
   return `${u.origin}${segments.map(() => "/***").join("")}${u.search ? "?***" : ""}`;
 }
 
-export async function saveWebhook(store: Store, crypto: AtRest, appId: string, url: string, secret: string, nowMs: number): Promise<void> {
+/** `tx`: the caller's transaction (the change and its audit row commit together). */
+export async function saveWebhook(store: Store, crypto: AtRest, appId: string, url: string, secret: string, nowMs: number, tx?: SqlRunner): Promise<void> {
   await store.approvalWebhooks.save({
     app_id: appId,
     url_sealed: crypto.sealJson(URL_PURPOSE, appId, url),
     url_shown: shownWebhookUrl(url),
     secret_sealed: crypto.sealJson(PURPOSE, appId, secret),
     created_at: new Date(nowMs).toISOString(),
-  });
+  }, tx);
 }
 
 /** The row, its URL sealed first when it was set before URLs were (migration 087). */
@@ -73,6 +75,6 @@ export async function webhookForDelivery(store: Store, crypto: AtRest, appId: st
   };
 }
 
-export function deleteWebhook(store: Store, appId: string): Promise<boolean> {
-  return store.approvalWebhooks.delete(appId);
+export function deleteWebhook(store: Store, appId: string, tx?: SqlRunner): Promise<boolean> {
+  return store.approvalWebhooks.delete(appId, tx);
 }

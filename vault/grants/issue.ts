@@ -74,13 +74,16 @@ function secretGrant(
 
 /**
  * Revokes a grant: the provider's revocation endpoint first (OAuth, where there is one), then
- * the tokens are deleted and the status set. Missing or already revoked: grant_not_found.
+ * the tokens are deleted and the status set, in one transaction with whatever `inTransaction`
+ * writes (an audit row written there joins it, so the revocation and its row commit together).
+ * Missing or already revoked: grant_not_found.
  */
 export async function revokeGrantRecord(
   state: VaultState,
   app: AppRecord,
   grantId: string,
   reason: string | null,
+  inTransaction?: (revoked: GrantRecord) => void,
 ): Promise<GrantRecord> {
   const g = await state.store.grants.get(app.id, grantId);
   if (!g || g.status === "revoked") throw new VaultError("grant_not_found", "No active grant with this id.");
@@ -91,6 +94,10 @@ export async function revokeGrantRecord(
       // The local revocation below must happen whatever the provider says.
     }
   }
-  if (!(await state.store.grants.revoke(app.id, grantId, reason, state.now()))) throw new VaultError("grant_not_found", "No active grant with this id.");
-  return (await state.store.grants.get(app.id, grantId))!;
+  return state.store.sql.transaction(async (tx) => {
+    if (!(await state.store.grants.revoke(app.id, grantId, reason, state.now(), tx))) throw new VaultError("grant_not_found", "No active grant with this id.");
+    const revoked = (await state.store.grants.get(app.id, grantId, tx))!;
+    inTransaction?.(revoked);
+    return revoked;
+  });
 }

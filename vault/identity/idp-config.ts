@@ -1,6 +1,7 @@
 // The app's one identity provider: issuer, expected audience, the OIDC client the vault uses for
 // authenticate sessions (secret sealed at rest), the groups claim, and the discovered metadata.
 import type { Store } from "../storage/store/index.js";
+import type { SqlRunner } from "../storage/sql/driver.js";
 import { IDP_SECRET_PURPOSE, type IdpConfigRow as Row } from "../storage/store/idp-configs.js";
 import type { IdpDiscovery } from "./discovery.js";
 
@@ -62,8 +63,9 @@ export interface NewIdpConfig {
 }
 
 /** Inserts or updates the app's IDP row (callers enforce "one issuer per app"). */
-export async function saveIdpConfig(store: Store, appId: string, c: NewIdpConfig, now: number): Promise<IdpConfig> {
-  return toConfig(await store.idpConfigs.save(appId, c, now));
+/** `tx`: the caller's transaction (the change and its audit row commit together). */
+export async function saveIdpConfig(store: Store, appId: string, c: NewIdpConfig, now: number, tx?: SqlRunner): Promise<IdpConfig> {
+  return toConfig(await store.idpConfigs.save(appId, c, now, tx));
 }
 
 /** The OIDC client secret in clear, for the token endpoint call of an authenticate session only. */

@@ -3,6 +3,7 @@
 // deprovisioning.
 import type { Store } from "../storage/store/index.js";
 import type { UserRecord } from "../storage/users.js";
+import type { SqlRunner } from "../storage/sql/driver.js";
 
 // Writes are skipped when nothing changed, so identity-based calls do not write on every request.
 // Both maps are per-process caches of what this process last wrote. With several instances
@@ -54,9 +55,12 @@ export async function listUsers(store: Store, appId: string): Promise<UserSummar
   }));
 }
 
-/** Marks the user removed and drops their memberships; the caller revokes their grants. */
-export async function markUserRemoved(store: Store, userId: string, now: number): Promise<UserRecord | undefined> {
-  const user = await store.users.markRemoved(userId, now);
+/**
+ * Marks the user removed and drops their memberships; the caller revokes their grants (in `tx`,
+ * the caller's transaction, when given: with the removal's audit row).
+ */
+export async function markUserRemoved(store: Store, userId: string, now: number, tx?: SqlRunner): Promise<UserRecord | undefined> {
+  const user = await store.users.markRemoved(userId, now, tx);
   knownGroups.delete(userId);
   return user;
 }

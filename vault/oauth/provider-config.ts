@@ -4,6 +4,7 @@
 import type { VaultContext } from "../context.js";
 import { VaultError, VaultUsageError } from "../errors.js";
 import type { Store } from "../storage/store/index.js";
+import type { SqlRunner } from "../storage/sql/driver.js";
 import type { OAuthEndpointsRow } from "../storage/store/oauth-endpoints.js";
 import { assertSafeOAuthUrl } from "./urls.js";
 import { specOAuth } from "./spec-provider.js";
@@ -83,8 +84,8 @@ function toRow(o: OAuthEndpointOverrides): OAuthEndpointsRow {
   };
 }
 
-export async function loadOAuthOverrides(store: Store, appId: string, provider: string): Promise<OAuthEndpointOverrides | undefined> {
-  const r = await store.oauthEndpoints.get(appId, provider);
+export async function loadOAuthOverrides(store: Store, appId: string, provider: string, tx?: SqlRunner): Promise<OAuthEndpointOverrides | undefined> {
+  const r = await store.oauthEndpoints.get(appId, provider, tx);
   return r && toOverrides(r);
 }
 
@@ -114,11 +115,14 @@ function mergeOverrides(cur: OAuthEndpointOverrides, patch: OAuthEndpointOverrid
   return next;
 }
 
-/** Upserts overrides; fields left undefined keep their stored value, null clears one. */
-export async function saveOAuthOverrides(store: Store, appId: string, provider: string, patch: OAuthEndpointOverrides, now: number): Promise<OAuthEndpointOverrides> {
-  const next = mergeOverrides((await loadOAuthOverrides(store, appId, provider)) ?? {}, patch);
-  await store.oauthEndpoints.put(appId, provider, toRow(next), now);
-  return (await loadOAuthOverrides(store, appId, provider))!;
+/**
+ * Upserts overrides; fields left undefined keep their stored value, null clears one. `tx`: the
+ * caller's transaction (the change and its audit row commit together), read and written in.
+ */
+export async function saveOAuthOverrides(store: Store, appId: string, provider: string, patch: OAuthEndpointOverrides, now: number, tx?: SqlRunner): Promise<OAuthEndpointOverrides> {
+  const next = mergeOverrides((await loadOAuthOverrides(store, appId, provider, tx)) ?? {}, patch);
+  await store.oauthEndpoints.put(appId, provider, toRow(next), now, tx);
+  return (await loadOAuthOverrides(store, appId, provider, tx))!;
 }
 
 /** RFC 8414 §2: an https URL (loopback http for tests) with no query or fragment. */

@@ -2,7 +2,7 @@
 // the URL (it can carry a token: Slack, Teams) and the signing secret arrive sealed and leave
 // sealed; vault/approvals/webhook-store.ts seals and opens them. `url` holds a plain URL only in
 // rows set before migration 087, until sealLegacyUrl replaces it.
-import type { SqlDriver } from "../sql/driver.js";
+import type { SqlDriver, SqlRunner } from "../sql/driver.js";
 
 export interface ApprovalWebhookRow {
   app_id: string;
@@ -20,9 +20,9 @@ export type NewApprovalWebhookRow = Omit<ApprovalWebhookRow, "url"> & { url_seal
 export class ApprovalWebhooksRepo {
   constructor(private readonly sql: SqlDriver) {}
 
-  /** Sets the app's webhook, replacing any. */
-  async save(row: NewApprovalWebhookRow): Promise<void> {
-    await this.sql.run(
+  /** Sets the app's webhook, replacing any; in `tx` when given (with the change's audit row). */
+  async save(row: NewApprovalWebhookRow, tx: SqlRunner = this.sql): Promise<void> {
+    await tx.run(
       `INSERT INTO approval_webhooks (app_id, url, url_sealed, url_shown, secret_sealed, created_at) VALUES (?, NULL, ?, ?, ?, ?)
        ON CONFLICT (app_id) DO UPDATE SET url = NULL, url_sealed = excluded.url_sealed, url_shown = excluded.url_shown,
          secret_sealed = excluded.secret_sealed, created_at = excluded.created_at`,
@@ -48,7 +48,7 @@ export class ApprovalWebhooksRepo {
     return r.changes === 1;
   }
 
-  async delete(appId: string): Promise<boolean> {
-    return (await this.sql.run("DELETE FROM approval_webhooks WHERE app_id = ?", [appId])).changes === 1;
+  async delete(appId: string, tx: SqlRunner = this.sql): Promise<boolean> {
+    return (await tx.run("DELETE FROM approval_webhooks WHERE app_id = ?", [appId])).changes === 1;
   }
 }

@@ -4,7 +4,7 @@
 // before expiry), approved → executing (claim: whoever wins runs the call), executing →
 // executed|failed (finish). Rows are plain here; sealing and the record shape are the approvals
 // domain's (vault/approvals/store.ts), which sits above storage.
-import type { SqlDriver } from "../sql/driver.js";
+import type { SqlDriver, SqlRunner } from "../sql/driver.js";
 
 export type ApprovalRowStatus = "pending" | "approved" | "denied" | "expired" | "executing" | "executed" | "failed";
 
@@ -82,8 +82,8 @@ export class ApprovalsRepo {
 
   /** pending → approved|denied, once and before expiry; false when another decision (or the
    *  expiry) came first. `hash` is the review an approval was made on. */
-  async decide(id: string, decision: "approved" | "denied", by: string, now: number, hash: string | null): Promise<boolean> {
-    const r = await this.sql.run(
+  async decide(id: string, decision: "approved" | "denied", by: string, now: number, hash: string | null, tx: SqlRunner = this.sql): Promise<boolean> {
+    const r = await tx.run(
       "UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, approved_hash = ? WHERE id = ? AND status = 'pending' AND expires_at > ?",
       [decision, iso(now), by, hash, id, iso(now)],
     );

@@ -96,16 +96,16 @@ export class GrantsRepo {
   /**
    * Grants not revoked that are bound to identities: `orphanedFrom` those of users and groups at
    * another issuer than this one (null: none configured), which no token can reach; `issuer`
-   * those bound to that issuer; `userId` that user's own.
+   * those bound to that issuer; `userId` that user's own. `r`: a transaction to read in.
    */
-  async liveBoundTo(appId: string, to: { orphanedFrom: string | null } | { issuer: string } | { userId: string }): Promise<GrantRecord[]> {
+  async liveBoundTo(appId: string, to: { orphanedFrom: string | null } | { issuer: string } | { userId: string }, r: SqlRunner = this.sql): Promise<GrantRecord[]> {
     const [clause, arg] =
       "orphanedFrom" in to
         ? ["principal_type IN ('user', 'group') AND principal_issuer IS DISTINCT FROM CAST(? AS TEXT)", to.orphanedFrom]
         : "issuer" in to
           ? ["principal_issuer = ?", to.issuer]
           : ["principal_type = 'user' AND principal_id = ?", to.userId];
-    const rows = await this.sql.all<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND status <> 'revoked' AND ${clause} ORDER BY created_at, id`, [appId, arg]);
+    const rows = await r.all<GrantRow>(`${SELECT_GRANTS} WHERE app_id = ? AND status <> 'revoked' AND ${clause} ORDER BY created_at, id`, [appId, arg]);
     return rows.map(rowToGrant);
   }
 
@@ -159,9 +159,12 @@ export class GrantsRepo {
     return r.changes === 1;
   }
 
-  /** Marks a grant revoked and deletes its tokens; false when it was missing or already revoked. */
-  async revoke(appId: string, id: string, reason: string | null, now: number): Promise<boolean> {
-    const r = await this.sql.run(
+  /**
+   * Marks a grant revoked and deletes its tokens; false when it was missing or already revoked.
+   * `tx`: a transaction to write in (the revocation and its audit row commit together).
+   */
+  async revoke(appId: string, id: string, reason: string | null, now: number, tx: SqlRunner = this.sql): Promise<boolean> {
+    const r = await tx.run(
       `UPDATE grants SET status = 'revoked', revoked_at = ?, revoke_reason = ?, credential_sealed = NULL,
          credential_expires_at = NULL WHERE app_id = ? AND id = ? AND status <> 'revoked'`,
       [iso(now), reason, appId, id],

@@ -3,7 +3,7 @@
 // document; this stores it and seals the OIDC client secret (the same purpose and associated
 // data as always, so rows read the same whichever engine or code path wrote them).
 import type { AtRest } from "../../crypto/at-rest.js";
-import type { SqlDriver } from "../sql/driver.js";
+import type { SqlDriver, SqlRunner } from "../sql/driver.js";
 
 export const IDP_SECRET_PURPOSE = "idp-client-secret";
 
@@ -40,15 +40,18 @@ export class IdpConfigsRepo {
     private readonly crypto: AtRest,
   ) {}
 
-  async get(appId: string): Promise<IdpConfigRow | undefined> {
-    return this.sql.get<IdpConfigRow>("SELECT * FROM idp_configs WHERE app_id = ?", [appId]);
+  async get(appId: string, r: SqlRunner = this.sql): Promise<IdpConfigRow | undefined> {
+    return r.get<IdpConfigRow>("SELECT * FROM idp_configs WHERE app_id = ?", [appId]);
   }
 
-  /** Inserts or updates the app's row (callers enforce "one issuer per app"); created_at stays. */
-  async save(appId: string, c: IdpConfigInput, now: number): Promise<IdpConfigRow> {
+  /**
+   * Inserts or updates the app's row (callers enforce "one issuer per app"); created_at stays.
+   * `tx`: a transaction to write in (the change and its audit row commit together).
+   */
+  async save(appId: string, c: IdpConfigInput, now: number, tx: SqlRunner = this.sql): Promise<IdpConfigRow> {
     const at = new Date(now).toISOString();
     const sealed = c.clientSecret === null ? null : this.crypto.seal(IDP_SECRET_PURPOSE, appId, c.clientSecret);
-    await this.sql.run(
+    await tx.run(
       `INSERT INTO idp_configs (app_id, issuer, audience, extra_audiences, client_id, client_secret_sealed, groups_claim, discovery, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (app_id) DO UPDATE SET issuer = excluded.issuer, audience = excluded.audience, extra_audiences = excluded.extra_audiences,
@@ -56,11 +59,11 @@ export class IdpConfigsRepo {
          groups_claim = excluded.groups_claim, discovery = excluded.discovery, updated_at = excluded.updated_at`,
       [appId, c.issuer, c.audience, JSON.stringify(c.extraAudiences), c.clientId, sealed, c.groupsClaim, JSON.stringify(c.discovery), at, at],
     );
-    return (await this.get(appId))!;
+    return (await this.get(appId, tx))!;
   }
 
-  async delete(appId: string): Promise<boolean> {
-    return (await this.sql.run("DELETE FROM idp_configs WHERE app_id = ?", [appId])).changes === 1;
+  async delete(appId: string, tx: SqlRunner = this.sql): Promise<boolean> {
+    return (await tx.run("DELETE FROM idp_configs WHERE app_id = ?", [appId])).changes === 1;
   }
 
   /** The OIDC client secret in clear, for the token endpoint call of a sign-in only. */

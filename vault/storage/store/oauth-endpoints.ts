@@ -1,7 +1,7 @@
 // Per-app OAuth endpoint overrides of a provider (`oauth_endpoints`, `vault oauth set` and
 // `vault providers set --from-spec`). Row-level only: the domain (vault/oauth/provider-config.ts)
 // checks the URLs and merges a patch into the stored values before writing the whole row.
-import type { SqlDriver } from "../sql/driver.js";
+import type { SqlDriver, SqlRunner } from "../sql/driver.js";
 
 export interface OAuthEndpointsRow {
   authorize_url: string | null;
@@ -31,13 +31,14 @@ const COLUMNS = [
 export class OAuthEndpointsRepo {
   constructor(private readonly sql: SqlDriver) {}
 
-  async get(appId: string, provider: string): Promise<OAuthEndpointsRow | undefined> {
-    return this.sql.get<OAuthEndpointsRow>(`SELECT ${COLUMNS.join(", ")} FROM oauth_endpoints WHERE app_id = ? AND provider = ?`, [appId, provider]);
+  /** `r`: a transaction to read in (a change that merges into the stored row). */
+  async get(appId: string, provider: string, r: SqlRunner = this.sql): Promise<OAuthEndpointsRow | undefined> {
+    return r.get<OAuthEndpointsRow>(`SELECT ${COLUMNS.join(", ")} FROM oauth_endpoints WHERE app_id = ? AND provider = ?`, [appId, provider]);
   }
 
-  /** Writes the whole row (the caller merged its patch into the stored values). */
-  async put(appId: string, provider: string, row: OAuthEndpointsRow, now: number): Promise<void> {
-    await this.sql.run(
+  /** Writes the whole row (the caller merged its patch into the stored values); in `tx` when given. */
+  async put(appId: string, provider: string, row: OAuthEndpointsRow, now: number, tx: SqlRunner = this.sql): Promise<void> {
+    await tx.run(
       `INSERT INTO oauth_endpoints (app_id, provider, ${COLUMNS.join(", ")}, updated_at)
        VALUES (?, ?, ${COLUMNS.map(() => "?").join(", ")}, ?)
        ON CONFLICT (app_id, provider) DO UPDATE SET ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}, updated_at = excluded.updated_at`,

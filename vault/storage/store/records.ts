@@ -122,8 +122,8 @@ export class UsersRepo {
     return row && userFromRow(row);
   }
 
-  async get(id: string): Promise<UserRecord | undefined> {
-    const row = await this.sql.get<UserRow>("SELECT * FROM users WHERE id = ?", [id]);
+  async get(id: string, r: SqlRunner = this.sql): Promise<UserRecord | undefined> {
+    const row = await r.get<UserRow>("SELECT * FROM users WHERE id = ?", [id]);
     return row && userFromRow(row);
   }
 
@@ -159,12 +159,14 @@ export class UsersRepo {
   }
 
   /** Marks the user removed (the first removal's time stays) and drops their memberships. */
-  async markRemoved(userId: string, now: number): Promise<UserRecord | undefined> {
-    await this.sql.transaction(async (tx) => {
+  /** `outer`: the caller's transaction to do it in (with the removal's audit row), else one of its own. */
+  async markRemoved(userId: string, now: number, outer?: SqlRunner): Promise<UserRecord | undefined> {
+    const inTransaction = <T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> => (outer ? fn(outer) : this.sql.transaction(fn));
+    return inTransaction(async (tx) => {
       await tx.run("UPDATE users SET removed_at = COALESCE(removed_at, ?) WHERE id = ?", [iso(now), userId]);
       await tx.run("DELETE FROM user_groups WHERE user_id = ?", [userId]);
+      return this.get(userId, tx);
     });
-    return this.get(userId);
   }
 
   /** Every user with this subject, whatever their issuer (operator commands). */
