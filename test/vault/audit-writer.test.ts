@@ -61,6 +61,23 @@ describe("AuditWriter.commit", () => {
     expect(row.url).toBe("https://h.test/p?api_key=REDACTED&page=2");
     expect(row.reason!.length).toBeLessThanOrEqual(1001);
   });
+
+  // Time-ordered ids keep the unique index on `id` growing at its end (audit-row.ts, rowId).
+  it("gives rows UUIDs in version 7's layout, the writer's clock first, so later rows' ids sort after earlier ones", async () => {
+    let now = Date.parse("2026-01-02T03:04:05.678Z");
+    const w = new AuditWriter(db, () => now);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      ids.push(...(await Promise.all([1, 2].map(() => w.commit({ action: "ordered", outcome: "success" })))));
+      now += 1 + (i % 3);
+    }
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(ids[0]!.replace("-", "").slice(0, 12)).toBe(Date.parse("2026-01-02T03:04:05.678Z").toString(16).padStart(12, "0"));
+    expect(new Set(ids).size).toBe(ids.length);
+    // Two rows of one millisecond share their first 48 bits and differ in the random rest.
+    const byMs = (id: string) => id.slice(0, 13);
+    for (let i = 2; i < ids.length; i += 2) expect(byMs(ids[i]!) > byMs(ids[i - 1]!)).toBe(true);
+  });
 });
 
 describe("the hash chain the writer keeps", () => {
