@@ -41,6 +41,25 @@ describe("AuditWriter.commit", () => {
     expect(rows.map((r) => r.runId)).toEqual(Array.from({ length: 50 }, (_, i) => `r${i}`));
   });
 
+  it("a burst larger than one INSERT statement (64 rows) goes in whole, in order, each row's columns its own", async () => {
+    const w = new AuditWriter(db);
+    // Each row's `also` runs once per attempt: 150 calls means no row was retried on its own.
+    let attempts = 0;
+    const ids = await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        w.commit({ action: "burst", outcome: i % 2 ? "success" : "denied", runId: `b${i}`, status: 200 + i }, () => void attempts++),
+      ),
+    );
+    expect(attempts).toBe(150);
+    const rows = readAuditRows(db, { action: "burst" });
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    expect(rows.map((r) => [r.runId, r.outcome, r.status])).toEqual(ids.map((_, i) => [`b${i}`, i % 2 ? "success" : "denied", 200 + i]));
+    const seqs = (db.prepare("SELECT seq FROM audit WHERE action = 'burst' ORDER BY seq").all() as { seq: number }[]).map((r) => r.seq);
+    expect(seqs.every((s, i) => i === 0 || s === seqs[i - 1]! + 1)).toBe(true);
+    const report = await verifyAuditChain(db, new AtRest(Buffer.alloc(32)), { status: "missing" });
+    expect(report.problems.filter((p) => p.kind !== "checkpoint_missing")).toEqual([]);
+  });
+
   it("a row that cannot be written fails alone", async () => {
     const w = new AuditWriter(db);
     const results = await Promise.allSettled([

@@ -7,6 +7,7 @@ import { handleRunner, storeTransaction } from "../storage/sql/sqlite-driver.js"
 import type { SqlRunner } from "../storage/sql/driver.js";
 import { auditRow } from "./audit-row.js";
 import { genesisHash, HASHED_COLUMNS, MAIN_CHAIN, rowHash, type ChainRow } from "../crypto/audit-chain.js";
+import { SqliteAuditInsert } from "./sqlite-insert.js";
 import type { AlsoInTransaction, AuditEntry, AuditLog, FinishRow } from "./log.js";
 
 export type { AlsoInTransaction, AuditAction, AuditEntry, AuditOutcome, FinishRow } from "./log.js";
@@ -22,8 +23,6 @@ export interface AuditRow extends Required<Omit<AuditEntry, "details">> {
   /** PostgreSQL: the chain (instance) the row belongs to; seq counts within it. */
   chain?: string;
 }
-
-const COLUMNS = [...HASHED_COLUMNS, "hash"] as const;
 
 interface Pending {
   row: ChainRow;
@@ -46,7 +45,7 @@ export class AuditWriter implements AuditLog {
   /** SQLite holds one chain. */
   readonly chain = MAIN_CHAIN;
   readonly #db: Db;
-  readonly #insert;
+  readonly #insert: SqliteAuditInsert;
   readonly #head;
   readonly #now: () => number;
   #checkpoint: CheckpointFile | undefined;
@@ -63,9 +62,7 @@ export class AuditWriter implements AuditLog {
 
   constructor(db: Db, now: () => number = Date.now, opts: AuditWriterOptions = {}) {
     this.#db = db;
-    this.#insert = db.prepare(
-      `INSERT INTO audit (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => "@" + c).join(", ")})`,
-    );
+    this.#insert = new SqliteAuditInsert(db);
     this.#head = db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
     this.#now = now;
     this.#checkpoint = opts.checkpoint;
@@ -246,13 +243,15 @@ export class AuditWriter implements AuditLog {
     const head = this.#head.get() as { seq: number; hash: string | null } | undefined;
     let seq = Math.max(head?.seq ?? 0, this.#floor);
     let prev = head?.hash ?? genesisHash();
+    const values: (string | number | null)[] = [];
     for (const row of rows) {
       row.seq = ++seq;
       finish?.(row, prev);
-      const hash = rowHash(prev, row);
-      this.#insert.run({ ...row, hash });
-      prev = hash;
+      prev = rowHash(prev, row);
+      for (const c of HASHED_COLUMNS) values.push(row[c] ?? null);
+      values.push(prev);
     }
+    this.#insert.run(values, rows.length);
     return { seq, hash: prev };
   }
 
