@@ -41,6 +41,25 @@ describe("AuditWriter.commit", () => {
     expect(rows.map((r) => r.runId)).toEqual(Array.from({ length: 50 }, (_, i) => `r${i}`));
   });
 
+  it("a burst larger than one INSERT statement (64 rows) goes in whole, in order, each row's columns its own", async () => {
+    const w = new AuditWriter(db);
+    // Each row's `also` runs once per attempt: 150 calls means no row was retried on its own.
+    let attempts = 0;
+    const ids = await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        w.commit({ action: "burst", outcome: i % 2 ? "success" : "denied", runId: `b${i}`, status: 200 + i }, () => void attempts++),
+      ),
+    );
+    expect(attempts).toBe(150);
+    const rows = readAuditRows(db, { action: "burst" });
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    expect(rows.map((r) => [r.runId, r.outcome, r.status])).toEqual(ids.map((_, i) => [`b${i}`, i % 2 ? "success" : "denied", 200 + i]));
+    const seqs = (db.prepare("SELECT seq FROM audit WHERE action = 'burst' ORDER BY seq").all() as { seq: number }[]).map((r) => r.seq);
+    expect(seqs.every((s, i) => i === 0 || s === seqs[i - 1]! + 1)).toBe(true);
+    const report = await verifyAuditChain(db, new AtRest(Buffer.alloc(32)), { status: "missing" });
+    expect(report.problems.filter((p) => p.kind !== "checkpoint_missing")).toEqual([]);
+  });
+
   it("a row that cannot be written fails alone", async () => {
     const w = new AuditWriter(db);
     const results = await Promise.allSettled([
@@ -60,6 +79,23 @@ describe("AuditWriter.commit", () => {
     const row = readAuditRows(db, { action: "x" }).find((r) => r.id === id)!;
     expect(row.url).toBe("https://h.test/p?api_key=REDACTED&page=2");
     expect(row.reason!.length).toBeLessThanOrEqual(1001);
+  });
+
+  // Time-ordered ids keep the unique index on `id` growing at its end (audit-row.ts, rowId).
+  it("gives rows UUIDs in version 7's layout, the writer's clock first, so later rows' ids sort after earlier ones", async () => {
+    let now = Date.parse("2026-01-02T03:04:05.678Z");
+    const w = new AuditWriter(db, () => now);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      ids.push(...(await Promise.all([1, 2].map(() => w.commit({ action: "ordered", outcome: "success" })))));
+      now += 1 + (i % 3);
+    }
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(ids[0]!.replace("-", "").slice(0, 12)).toBe(Date.parse("2026-01-02T03:04:05.678Z").toString(16).padStart(12, "0"));
+    expect(new Set(ids).size).toBe(ids.length);
+    // Two rows of one millisecond share their first 48 bits and differ in the random rest.
+    const byMs = (id: string) => id.slice(0, 13);
+    for (let i = 2; i < ids.length; i += 2) expect(byMs(ids[i]!) > byMs(ids[i - 1]!)).toBe(true);
   });
 });
 

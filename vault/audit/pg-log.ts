@@ -13,7 +13,7 @@ import type { PostgresDriver } from "../storage/sql/postgres-driver.js";
 import type { SqlRunner } from "../storage/sql/driver.js";
 import type { AuditRepo, ChainHead } from "../storage/store/audit.js";
 import type { AlsoInTransaction, AuditEntry, AuditLog, FinishRow } from "./log.js";
-import { auditRow } from "./writer.js";
+import { auditRow } from "./audit-row.js";
 
 /** Rows per group commit at most (a failed batch is retried row by row). */
 const MAX_BATCH = 512;

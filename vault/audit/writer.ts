@@ -2,12 +2,12 @@
 // written the caller gets an error instead of an unaudited success. Each row gets the next
 // sequence number and the hash linking it to the row before (chain.ts); after each commit the
 // newest row is attested by a signed checkpoint (checkpoint.ts) before anyone is told it exists.
-import { randomUUID } from "node:crypto";
 import type { Db } from "../storage/db.js";
 import { handleRunner, storeTransaction } from "../storage/sql/sqlite-driver.js";
 import type { SqlRunner } from "../storage/sql/driver.js";
-import { redactUrl } from "./redact.js";
+import { auditRow } from "./audit-row.js";
 import { genesisHash, HASHED_COLUMNS, MAIN_CHAIN, rowHash, type ChainRow } from "../crypto/audit-chain.js";
+import { SqliteAuditInsert } from "./sqlite-insert.js";
 import type { AlsoInTransaction, AuditEntry, AuditLog, FinishRow } from "./log.js";
 
 export type { AlsoInTransaction, AuditAction, AuditEntry, AuditOutcome, FinishRow } from "./log.js";
@@ -22,15 +22,6 @@ export interface AuditRow extends Required<Omit<AuditEntry, "details">> {
   hash: string | null;
   /** PostgreSQL: the chain (instance) the row belongs to; seq counts within it. */
   chain?: string;
-}
-
-const COLUMNS = [...HASHED_COLUMNS, "hash"] as const;
-
-/** Limits what a caller-supplied label may put in a row. */
-function text(v: unknown, max = 500): string | null {
-  if (v === undefined || v === null) return null;
-  const s = String(v);
-  return s.length > max ? s.slice(0, max) + "…" : s;
 }
 
 interface Pending {
@@ -54,7 +45,7 @@ export class AuditWriter implements AuditLog {
   /** SQLite holds one chain. */
   readonly chain = MAIN_CHAIN;
   readonly #db: Db;
-  readonly #insert;
+  readonly #insert: SqliteAuditInsert;
   readonly #head;
   readonly #now: () => number;
   #checkpoint: CheckpointFile | undefined;
@@ -71,9 +62,7 @@ export class AuditWriter implements AuditLog {
 
   constructor(db: Db, now: () => number = Date.now, opts: AuditWriterOptions = {}) {
     this.#db = db;
-    this.#insert = db.prepare(
-      `INSERT INTO audit (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => "@" + c).join(", ")})`,
-    );
+    this.#insert = new SqliteAuditInsert(db);
     this.#head = db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
     this.#now = now;
     this.#checkpoint = opts.checkpoint;
@@ -254,13 +243,15 @@ export class AuditWriter implements AuditLog {
     const head = this.#head.get() as { seq: number; hash: string | null } | undefined;
     let seq = Math.max(head?.seq ?? 0, this.#floor);
     let prev = head?.hash ?? genesisHash();
+    const values: (string | number | null)[] = [];
     for (const row of rows) {
       row.seq = ++seq;
       finish?.(row, prev);
-      const hash = rowHash(prev, row);
-      this.#insert.run({ ...row, hash });
-      prev = hash;
+      prev = rowHash(prev, row);
+      for (const c of HASHED_COLUMNS) values.push(row[c] ?? null);
+      values.push(prev);
     }
+    this.#insert.run(values, rows.length);
     return { seq, hash: prev };
   }
 
@@ -283,39 +274,4 @@ export class AuditWriter implements AuditLog {
   #row(e: AuditEntry): ChainRow {
     return auditRow(e, this.#now());
   }
-}
-
-/** A new row for `e` (not yet numbered or linked), limited and redacted as every engine stores it. */
-export function auditRow(e: AuditEntry, nowMs: number): ChainRow {
-  const id = randomUUID();
-  return {
-    seq: null,
-    id,
-    time: new Date(nowMs).toISOString(),
-    app_id: text(e.appId),
-    key_id: text(e.keyId),
-    action: e.action,
-    caller: text(e.caller),
-    caller_type: text(e.callerType, 20),
-    principal_type: text(e.principalType),
-    principal_id: text(e.principalId),
-    grant_id: text(e.grantId),
-    provider: text(e.provider),
-    operation_id: text(e.operationId),
-    method: text(e.method, 20),
-    url: e.url ? text(redactUrl(e.url), 2000) : null,
-    reason: text(e.reason, 1000),
-    run_id: text(e.runId),
-    thread_id: text(e.threadId),
-    tool_call_id: text(e.toolCallId),
-    tool_name: text(e.toolName),
-    sdk_version: text(e.sdkVersion, 50),
-    remote_address: text(e.remoteAddress, 100),
-    outcome: e.outcome,
-    status: e.status ?? null,
-    // Rounded to the microsecond: the stored REAL is then short and prints the same everywhere.
-    latency_ms: e.latencyMs === undefined || e.latencyMs === null ? null : Math.round(e.latencyMs * 1000) / 1000,
-    error_code: text(e.errorCode, 100),
-    details: e.details ? JSON.stringify(e.details) : null,
-  };
 }
