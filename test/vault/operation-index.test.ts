@@ -58,6 +58,25 @@ describe("the vault's operation index", () => {
     else expect(run).toThrow(expect.objectContaining({ code: "operation_mismatch", details: expect.objectContaining({ reason }) }));
   });
 
+  it("is read off the vault's thread: the event loop keeps turning while GitHub's 13 MB document loads, and the index is the document's", async () => {
+    const github = { ...(await loadCatalog()).providers.find((p) => p.id === "github")!, sha256: "off-thread-test" };
+    let turns = 0;
+    let loading = true;
+    const turn = (): void => {
+      turns++;
+      if (loading) setImmediate(turn);
+    };
+    setImmediate(turn);
+    // Parsed on this thread, the call would hold it until the index is built: no turn in between.
+    const index = await operationIndexFor({ store: undefined as never, catalogProvider: () => github }, "app", "github");
+    loading = false;
+    expect(turns).toBeGreaterThan(1);
+    const direct = indexOfDocument(JSON.parse(readFileSync(join(defaultSpecsDir(), github.specFile), "utf8")));
+    const triples = (i: typeof index) => [...i!].map(([id, d]) => `${id} ${d.method} ${d.path} ${d.pattern.source}`);
+    expect(triples(index)).toEqual(triples(direct));
+    expect(index!.size).toBeGreaterThan(1000);
+  });
+
   it("a provider outside the catalog has no document to check against", () => {
     expect(() => verifyOperation(null, "example", "https://api.example.com", { operationId: "x", method: "GET", url: "https://api.example.com/x" })).toThrow(
       expect.objectContaining({ code: "operation_mismatch", details: expect.objectContaining({ reason: "no_document" }) }),

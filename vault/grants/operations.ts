@@ -16,6 +16,7 @@ import { quoted } from "../quote.js";
 import type { VerifiedOperation } from "../policy/approval-gate.js";
 import type { VaultState } from "../context.js";
 import type { OperationTriple } from "../storage/provider-operations.js";
+import { readDocumentOperations } from "./document-operations.js";
 
 interface Declared {
   method: string;
@@ -27,7 +28,7 @@ export type OperationIndex = Map<string, Declared>;
 type Index = OperationIndex;
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-const indexes = new Map<string, Index | null>();
+const indexes = new Map<string, Promise<Index | null>>();
 
 /** `/repos/{owner}/{repo}` → a regex where each `{…}` is one non-empty path segment (or part of one). */
 function templatePattern(path: string): RegExp {
@@ -41,27 +42,38 @@ export function indexOfDocument(doc: unknown): Index {
   for (const [path, item] of Object.entries(paths)) {
     for (const m of METHODS) {
       const op = item?.[m] as { operationId?: unknown } | undefined;
-      if (!op) continue;
-      // The id the generated client sends: the operationId, or the generator's fallback name.
-      const id = typeof op.operationId === "string" && op.operationId !== "" ? op.operationId : fallbackOperationName(m.toUpperCase(), path);
-      index.set(id, { method: m.toUpperCase(), path, pattern: templatePattern(path) });
+      if (op) declare(index, op.operationId, m, path);
     }
   }
   return index;
 }
 
-function catalogIndex(provider: CatalogProvider): Index | null {
+/** Adds one operation under the id the generated client sends: the operationId, or the generator's fallback name. */
+function declare(index: Index, operationId: unknown, method: string, path: string): void {
+  const id = typeof operationId === "string" && operationId !== "" ? operationId : fallbackOperationName(method.toUpperCase(), path);
+  index.set(id, { method: method.toUpperCase(), path, pattern: templatePattern(path) });
+}
+
+/**
+ * The catalog document's index, built once per provider and process. The promise is kept, so
+ * concurrent first calls share one read; a document that cannot be read gives null, as before.
+ */
+function catalogIndex(provider: CatalogProvider): Promise<Index | null> {
   const key = `${provider.id}:${provider.sha256}`;
-  if (!indexes.has(key)) {
-    try {
-      const file = join(defaultSpecsDir(), provider.specFile);
-      const text = readFileSync(file, "utf8");
-      indexes.set(key, indexOfDocument(file.endsWith(".json") ? JSON.parse(text) : parse(text)));
-    } catch {
-      indexes.set(key, null);
-    }
+  let index = indexes.get(key);
+  if (!index) {
+    index = loadCatalogIndex(join(defaultSpecsDir(), provider.specFile)).catch(() => null);
+    indexes.set(key, index);
   }
-  return indexes.get(key) ?? null;
+  return index;
+}
+
+async function loadCatalogIndex(file: string): Promise<Index> {
+  // JSON documents (every pinned one today) are parsed off the vault's thread: document-operations.ts.
+  if (!file.endsWith(".json")) return indexOfDocument(parse(readFileSync(file, "utf8")));
+  const index: Index = new Map();
+  for (const [operationId, m, path] of await readDocumentOperations(file, METHODS)) declare(index, operationId, m, path);
+  return index;
 }
 
 /** The index as [id, method, path] triples, for storing. */
