@@ -65,6 +65,13 @@ export interface RunningVault {
   appId: string;
   /** True when serving plain HTTP on a non-loopback address (allowed by insecureHttp). */
   plainHttpExposed: boolean;
+  /**
+   * Settles once the whole audit chain has been checked. Start-up checks before serving only the
+   * rows written since the log was last verified (vault/audit/verified-mark.ts) and the rest while
+   * serving; if that finds damage the vault closes itself and this rejects with the error a start
+   * would have given. Resolves at once when start-up checked every row.
+   */
+  auditChecked: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,7 +97,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const database = databaseOf(openOpts);
   const shared = database !== undefined;
-  const { state, lock } = await openServed(opts.dataDir ?? DEFAULT_DATA_DIR, openOpts, shared, { acceptDamage: opts.acceptAuditDamage === true, log });
+  const { state, lock, auditRest } = await openServed(opts.dataDir ?? DEFAULT_DATA_DIR, openOpts, shared, { acceptDamage: opts.acceptAuditDamage === true, log });
   if (!shared) {
     // Requests signed before the start are refused as possible replays (created is in whole
     // seconds): begin at the next full second so no request signed before it can pass. On
@@ -142,7 +149,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (database && opts.publicUrl) await state.store.deployment.setPublicUrl(url);
   if (database) log(`alter vault: serving the PostgreSQL database ${database.where} (${database.from}) as audit chain "${state.audit.chain}"; other instances may serve it too.`);
   let closed: Promise<void> | undefined;
-  return {
+  const running: RunningVault = {
     url,
     port: addr.port,
     host: addr.address,
@@ -159,7 +166,18 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
       });
       return closed;
     },
+    auditChecked: Promise.resolve(),
   };
+  if (auditRest) {
+    running.auditChecked = auditRest().catch(async (e: unknown) => {
+      log(`alter vault: ${e instanceof Error ? e.message : String(e)}`);
+      await running.close();
+      throw e;
+    });
+    // Whoever awaits auditChecked sees the failure; a caller that never looks gets no unhandled rejection.
+    running.auditChecked.catch(() => {});
+  }
+  return running;
 }
 
 /** No lock: several instances over one PostgreSQL database is the point of one. */
@@ -174,7 +192,7 @@ async function openServed(
   openOpts: OpenOptions,
   shared: boolean,
   audit: { acceptDamage: boolean; log: (line: string) => void },
-): Promise<{ state: OpenedVault; lock: ServerLock }> {
+): Promise<{ state: OpenedVault; lock: ServerLock; auditRest?: () => Promise<void> }> {
   let lock = NO_LOCK;
   if (!shared) {
     // The lock comes first, so a start that loses the race touches nothing.
@@ -188,8 +206,8 @@ async function openServed(
     const rotating = shared ? undefined : rotationHolder(dataDir);
     if (rotating) throw new VaultUsageError(`A master key rotation of ${maskSecrets(dataDir)} is in progress (pid ${rotating}); start the vault when it has finished.`);
     state = await openVaultState(dataDir, openOpts);
-    await checkAuditAtStart(state, audit);
-    return { state, lock };
+    const checked = await checkAuditAtStart(state, audit);
+    return { state, lock, ...(checked.rest ? { auditRest: checked.rest } : {}) };
   } catch (e) {
     await state?.close();
     lock.release();

@@ -31,6 +31,11 @@ export async function verifyAuditChain(
   checkpoint: CheckpointState,
   /** What the checkpoint is, in messages (PostgreSQL: the chain's checkpoint row). */
   checkpointName = "the checkpoint file (audit.checkpoint)",
+  /**
+   * Check only the rows after this one, taking its hash as given (a verified mark's row, whose
+   * hash the caller has compared; the checkpoint must not be older than it). Default: every row.
+   */
+  from?: { seq: number; hash: string },
 ): Promise<AuditReport> {
   const audit =
     log instanceof AuditRepo ? log : new AuditRepo(new SqliteDriver(log));
@@ -45,12 +50,13 @@ export async function verifyAuditChain(
   const cp = checkpoint.status === "ok" ? checkpoint.checkpoint : null;
   let cpRowHash: string | undefined;
   const genesis = genesisHash(audit.chain);
-  let prev = genesis;
-  let expected = 1;
+  let prev = from?.hash ?? genesis;
+  let expected = (from?.seq ?? 0) + 1;
+  if (cp && from && cp.seq === from.seq) cpRowHash = from.hash;
   let rows = 0;
   const overrides: AuditReport["overrides"] = [];
   for (
-    let page = await audit.readValues(0, PAGE);
+    let page = await audit.readValues(expected - 1, PAGE);
     page.length > 0;
     page = page.length < PAGE ? [] : await audit.readValues(expected - 1, PAGE)
   ) {
@@ -100,7 +106,7 @@ export async function verifyAuditChain(
       expected = seq + 1;
     }
   }
-  const head = { seq: expected - 1, hash: rows ? prev : genesis };
+  const head = { seq: expected - 1, hash: prev };
   checkCheckpoint(checkpoint, head, rows, cpRowHash, add, checkpointName);
   unacknowledged = open.length;
   return {

@@ -83,7 +83,13 @@ export function registerStart(vault: Command): void {
         // Behind --public-url the socket's own address is said too: with --port 0 a supervisor learns the port here.
         const bound = `${running.host.includes(":") ? `[${running.host}]` : running.host}:${running.port}`;
         out(`alter vault listening on ${running.url}${flags.publicUrl ? ` (socket ${bound})` : ""}`);
-        await stopped;
+        // Damage found by the audit check that goes on while serving has closed the vault and been
+        // logged (startVault's log); the process ends as a refused start does.
+        const damaged = running.auditChecked.then(
+          () => new Promise<never>(() => {}),
+          () => true,
+        );
+        if (await Promise.race([stopped.then(() => false), damaged])) process.exit(2);
       }),
     );
 }
