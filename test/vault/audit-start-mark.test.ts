@@ -63,6 +63,15 @@ describe("the verified mark", () => {
     expect(await mark(dataDir)).toMatchObject({ seq: head, hash: rows.at(-1)!.hash });
   });
 
+  it("lets a vault closed during its walk end it quietly", async () => {
+    const { dataDir } = await markedVault();
+    const logs: string[] = [];
+    const running = await startVault({ dataDir, port: 0, env: {}, log: (l) => logs.push(l) });
+    await running.close();
+    await expect(running.auditChecked).resolves.toBeUndefined();
+    expect(logs.filter((l) => /audit log/.test(l))).toEqual([]);
+  });
+
   it("lets start-up serve after checking the newer rows; a row changed before the mark is found while serving, and the vault stops", async () => {
     const { dataDir } = await markedVault();
     await asOwner(dataDir, "UPDATE audit SET reason = 'rewritten' WHERE seq = 2");

@@ -12,7 +12,7 @@ import type { ConnectionLimits } from "../http/limits.js";
 import { checkBind } from "./bind.js";
 import { validateTrustedProxies } from "../http/client-address.js";
 import { maskSecrets } from "../quote.js";
-import { checkAuditAtStart } from "../audit/startup.js";
+import { AuditDamagedError, checkAuditAtStart } from "../audit/startup.js";
 import { rotationHolder } from "../crypto/rotation-files.js";
 
 export interface StartOptions {
@@ -169,7 +169,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     auditChecked: Promise.resolve(),
   };
   if (auditRest) {
-    running.auditChecked = auditRest().catch(async (e: unknown) => {
+    running.auditChecked = checkWhileServing(auditRest, () => closed !== undefined, log).catch(async (e: unknown) => {
       log(`alter vault: ${e instanceof Error ? e.message : String(e)}`);
       await running.close();
       throw e;
@@ -178,6 +178,27 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     running.auditChecked.catch(() => {});
   }
   return running;
+}
+
+/** Between tries of the whole-log walk that failed for another reason than damage (the database away). */
+const WALK_RETRY_MS = 30_000;
+
+/**
+ * Runs the whole-log audit walk; rejects only with the damage it finds. A walk cut short by the
+ * vault closing ends quietly; one that fails otherwise is tried again, as a start would be.
+ */
+async function checkWhileServing(walk: () => Promise<void>, isClosed: () => boolean, log: (line: string) => void): Promise<void> {
+  for (let told = false; ; told = true) {
+    try {
+      return await walk();
+    } catch (e) {
+      if (e instanceof AuditDamagedError) throw e;
+      if (isClosed()) return;
+      if (!told) log(`alter vault: the check of the whole audit log could not finish (${maskSecrets(e instanceof Error ? e.message : String(e))}); trying again every ${WALK_RETRY_MS / 1000} s.`);
+    }
+    await new Promise((r) => setTimeout(r, WALK_RETRY_MS).unref());
+    if (isClosed()) return;
+  }
 }
 
 /** No lock: several instances over one PostgreSQL database is the point of one. */

@@ -12,6 +12,9 @@ import { readVerifiedMark, usableMark, writeVerifiedMark } from "./verified-mark
 
 export const ACCEPT_FLAG = "--accept-audit-damage";
 
+/** The audit log has a problem no override acknowledged (a usage error: the operator decides). */
+export class AuditDamagedError extends VaultUsageError {}
+
 /** What start-up checked before serving, and what is left to check while serving. */
 export interface AuditStartCheck {
   report: AuditReport;
@@ -73,12 +76,12 @@ function problemText(report: AuditReport): string {
   return `${report.firstBroken!.message}${more}`;
 }
 
-function damaged(state: OpenedVault, report: AuditReport, when: "at start" | "while serving" = "at start"): VaultUsageError {
+function damaged(state: OpenedVault, report: AuditReport, when: "at start" | "while serving" = "at start"): AuditDamagedError {
   const what =
     when === "at start"
       ? "Nothing was served."
       : "Found while serving (start-up checked the rows since the log was last verified, then the whole log): the vault stopped serving.";
-  return new VaultUsageError(
+  return new AuditDamagedError(
     `The audit log of ${state.dataDir} is damaged: ${problemText(report)}. ${what} See \`alter-gen vault audit verify --data ${state.dataDir}\`; to serve anyway, start with ${ACCEPT_FLAG} (the override is recorded in the audit log).`,
   );
 }
